@@ -1,0 +1,67 @@
+"""Map every expected failure to one exception family; the CLI turns them into `Kind: message`.
+
+    BriefingError                 base: an expected failure, never a bug
+    ├── DatasetError              the dataset file is unreadable or invalid (carries all Problems)
+    ├── FontCoverageError         a character to be drawn is missing from the face that draws it
+    ├── LayoutOverflowError       content cannot be fitted (the briefing's one page) even after tightening
+    ├── VerificationError         --strict: the figures are inconsistent
+    └── OutputError               the PDF cannot be written safely (path, permissions, disk)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input file, located precisely enough to fix it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class BriefingError(Exception):
+    """Base of all expected failures; `kind` is what the CLI prints before the message."""
+
+    kind = "Error"
+
+
+class DatasetError(BriefingError):
+    """A dataset could not be read or is invalid; `problems` lists every defect found."""
+
+    kind = "DatasetError"
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} found"
+        super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class FontCoverageError(BriefingError):
+    kind = "FontCoverageError"
+
+
+class LayoutOverflowError(BriefingError):
+    kind = "LayoutOverflowError"
+
+
+class VerificationError(BriefingError):
+    kind = "VerificationError"
+
+
+class OutputError(BriefingError):
+    kind = "OutputError"
