@@ -1,0 +1,1 @@
+"""Turn composed documents into PDF bytes: typography, page templates, metadata, safe writing."""
