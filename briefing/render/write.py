@@ -7,6 +7,7 @@ output folder, and a target that is a symlink pointing outside the folder is ref
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -84,7 +85,5 @@ def atomic_write(target: Path, data: bytes) -> None:
         if fd >= 0:
             os.close(fd)
         if tmp:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
