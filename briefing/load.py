@@ -248,7 +248,7 @@ def _prescan(text: str, name: str) -> list[Problem]:
 YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("mapping values are not allowed", "a value containing ': ' must be quoted, e.g. title: \"甲: 乙\""),
     ("could not find expected ':'", "a line is missing the ':' after its key, or a quote is not closed"),
-    ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
+    ("found unexpected end of stream", "a quote or bracket is never closed"),
     ("did not find expected key", "check the indentation: items of one list or mapping line up exactly"),
     ("expected <block end>", "check the indentation: items of one list or mapping line up exactly"),
     ("found undefined tag handle", "'!' starts a YAML tag: quote a value that begins with '!'"),
@@ -272,6 +272,11 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
         line_text = text[start : mark.index + 1]
     if "'\\t'" in problem or "\t" in line_text:
         return msg + "; a tab is used for indentation: YAML needs spaces"
+    started = exc.context_mark
+    # Only the scanner's context mark is where the broken token begins (e.g. the opening quote).
+    scanning = "while scanning" in str(exc.context or "")
+    if scanning and started is not None and mark is not None and started.line != mark.line:
+        msg += f" (it starts on line {started.line + 1})"
     for needle, hint in YAML_HINTS:
         if needle in problem or needle in str(exc.context or ""):
             return f"{msg}; {hint}"
@@ -477,6 +482,8 @@ def _number_hint(raw: str) -> str:
         return "write the bare number; 约/余/以上/近/超过 go in `qualifier`"
     if re.match(r"-?[0-9.]+[^0-9.]", raw):
         return "write the bare number; the unit goes in `unit`"
+    if raw.lower() in ("yes", "no", "y", "n", "on", "off", "true", "false"):
+        return f"YAML 1.1 reads {raw} as true/false, not a figure"
     if raw.startswith("+"):
         return "write it without the + sign"
     if raw.startswith("."):
@@ -544,8 +551,8 @@ def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
         hint = ""
         if raw != raw.translate(FULLWIDTH_DIGITS):
             hint = "; type the digits half-width"
-        elif re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", raw):
-            hint = "; write 2025年3月31日 as 2025-03-31"
+        elif m := re.fullmatch(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日", raw):
+            hint = f"; write it {m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
         ctx.err(node, path, f"expected a date written YYYY-MM-DD, found '{_show(raw)}'{hint}")
         raise _Invalid
     try:
