@@ -128,17 +128,18 @@ def _decode(raw: bytes, name: str) -> str:
         if raw.startswith(magic):
             raise _file_problem(name, f"this is {what}, not a dataset; give the .yaml file "
                                       "(`briefing extract` drafts one from a report's text)")
-    if b"\x00" in raw[:4096]:
-        head = raw[:4096]
-        # UTF-16 without a byte order mark puts a zero byte beside every ASCII character.
-        if head.count(b"\x00") * 3 >= len(head):
-            raise _file_problem(name, "the file looks like UTF-16 without a byte order mark; save it as UTF-8")
-        raise _file_problem(name, "the file contains zero bytes: it is a binary file, not a YAML text file")
+    head = raw[:4096]
+    # UTF-16 without a byte order mark puts a zero byte beside every ASCII character.
+    if head.count(b"\x00") * 3 >= len(head) > 0:
+        raise _file_problem(name, "the file looks like UTF-16 without a byte order mark; save it as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\x00" in raw:
+            raise _file_problem(name, "the file contains zero bytes and is not UTF-8: it is a binary file, "
+                                      "not a YAML text file") from None
         line = raw[: exc.start].count(b"\n") + 1
         try:
             plausible = _plausible_text(raw.decode("gb18030"))
@@ -404,6 +405,8 @@ def _refused_char(ch: str) -> str | None:
         return f"invisible formatting character U+{cp:04X} ({unicodedata.name(ch, 'unnamed')})"
     if category == "Cc":
         return _stand_in_text(cp)
+    if category in ("Zl", "Zp"):
+        return f"line separator U+{cp:04X} ({unicodedata.name(ch, '')})"
     if category == "Cs":
         return f"lone surrogate U+{cp:04X} (a broken escape such as \\ud800)"
     if category == "Co":
@@ -460,8 +463,11 @@ def _number_hint(raw: str) -> str:
     """Why `raw` is not a plain number, and how to write it."""
     if len(raw) > 40:
         return "far too long for a figure"
-    if raw != raw.translate(FULLWIDTH_DIGITS):
-        return f"it uses full-width characters; type them half-width: {_show(raw.translate(FULLWIDTH_DIGITS))}"
+    half = raw.translate(FULLWIDTH_DIGITS)
+    if half != raw:
+        bare = re.sub(r"[, ]", "", half)
+        shown = bare if NUMBER_RE.match(bare) else half
+        return f"it uses full-width characters; type them half-width: {_show(shown)}"
     if re.fullmatch(r"-?0[0-9]+", raw):
         return f"a leading zero makes YAML read it as octal; write {raw.lstrip('-').lstrip('0') or '0'}"
     if SEXAGESIMAL_RE.match(raw):
@@ -480,8 +486,12 @@ def _number_hint(raw: str) -> str:
         return "write the number without %; the unit goes in `unit`"
     if any(h in raw for h in HEDGES):
         return "write the bare number; 约/余/以上/近/超过 go in `qualifier`"
-    if re.match(r"-?[0-9.]+[^0-9.]", raw):
+    if re.fullmatch(r"-?[0-9.]+[^\x00-\x7f]+", raw):
         return "write the bare number; the unit goes in `unit`"
+    if re.fullmatch(r"-?0[xXoObB][0-9a-fA-F]+", raw):
+        return "write the figure in decimal digits, not hexadecimal, octal or binary"
+    if DATE_RE.match(raw):
+        return "this is a date, not a figure"
     if raw.lower() in ("yes", "no", "y", "n", "on", "off", "true", "false"):
         return f"YAML 1.1 reads {raw} as true/false, not a figure"
     if raw.startswith("+"):
