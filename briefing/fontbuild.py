@@ -443,7 +443,8 @@ def _build_one(spec: FaceSpec, dest: Path, chars: Sequence[int]) -> dict[str, An
         "missing_from_source": [f"U+{c:04X}" for c in built.missing],
         "licence": spec.licence,
         "source": {
-            "file": str(spec.source),
+            # The name only: the folder is the package's (see FACES), not something to record.
+            "file": spec.source.name,
             "face_index": index,
             "family": spec.source_family,
             "style": spec.source_style,
