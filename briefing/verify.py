@@ -219,12 +219,15 @@ def _check_rate_without_whole(rel: Relation, part: Indicator, rate: Indicator) -
     wholes = _whole_denominators(p, r)
     if wholes is not None:
         lo, hi = wholes
-        amount = f"{lo}{unit}" if lo == hi else f"{lo}–{hi}{unit}"
-        verb = "为" if lo == hi else "在"
+        if hi is None:
+            amount, said = f"{lo}{unit}及以上", f"不少于{lo}{unit}"
+        elif lo == hi:
+            amount, said = f"{lo}{unit}", f"为{lo}{unit}"
+        else:
+            amount, said = f"{lo}–{hi}{unit}", f"在{lo}–{hi}{unit}之间"
         return finding.done(
             "consistent",
-            f"按{part.label}{part.printed}、{rate.label}{rate.printed}推算，"
-            f"总数{verb}{amount}{'' if lo == hi else '之间'}",
+            f"按{part.label}{part.printed}、{rate.label}{rate.printed}推算，总数{said}",
             computation=computation + f"，其中的整数：{amount}",
         )
     # No whole number of cases gives the printed rate: show the two nearest denominators.
@@ -258,19 +261,40 @@ def _check_rate_without_whole(rel: Relation, part: Indicator, rate: Indicator) -
     )
 
 
-def _whole_denominators(p: Interval, r: Interval) -> tuple[int, int] | None:
-    """The least and greatest whole denominator d with a whole part k in `p` and k/d in `r`."""
+def _whole_denominators(p: Interval, r: Interval) -> tuple[int, int | None] | None:
+    """The least and greatest whole denominator d with a whole part k in `p` and k/d in `r`.
+
+    The greatest is None when there is no limit (a rate that may be 0 allows any large whole).
+    """
     parts = integers_in(p)
     if len(parts) > _MAX_ENUMERATED:
-        wholes = integers_in(implied_whole(p, r))
-        return (wholes[0], wholes[-1]) if len(wholes) else None
-    found: list[int] = []
-    for k in parts:
-        whole = implied_whole(Interval.point(k), r)
-        if whole.is_bounded:
-            fits = [d for d in integers_in(whole) if d >= max(k, 1)]
-            found.extend(fits[:1] + fits[-1:])
-    return (min(found), max(found)) if found else None
+        # Too many parts to try one by one: the hull is sound (it can only miss a problem).
+        pairs = [(parts[0], implied_whole(p, r))]
+    else:
+        pairs = [(k, implied_whole(Interval.point(k), r)) for k in parts]
+    least: int | None = None
+    greatest: int | None = 0
+    for k, whole in pairs:
+        # A whole is at least its part and at least 1.
+        fits = whole.intersection(Interval.at_least(max(k, 1)))
+        if fits is None:
+            continue
+        if not fits.is_bounded:
+            least = min(least, _ceil(fits)) if least is not None else _ceil(fits)
+            greatest = None
+            continue
+        ints = integers_in(fits)
+        if not ints:
+            continue
+        least = ints[0] if least is None else min(least, ints[0])
+        if greatest is not None:
+            greatest = max(greatest, ints[-1])
+    return None if least is None else (least, greatest)
+
+
+def _ceil(iv: Interval) -> int:
+    """The least whole number in an interval bounded below."""
+    return integers_in(Interval(iv.lo, iv.lo + 2, iv.lo_open))[0]
 
 
 def _truncate(x: Fraction, decimals: int) -> Fraction:
@@ -478,7 +502,9 @@ def _derive_prior(ident: str, current: Indicator) -> Finding:
         return finding.cannot(f"{current.label}写作{current.printed}，无法推算上年数")
     if current.kind != "count":
         return finding.done(
-            "derived", f"按{change.text}推算，上年{current.label}约为{_span(prior, unit, 2)}"
+            "derived",
+            f"按{change.text}推算，上年{current.label}约为{_num(prior.midpoint, 2)}{unit}"
+            f"（{_span(prior, unit, 2)}）",
         )
     wholes = integers_in(prior)
     if len(wholes):
