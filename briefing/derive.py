@@ -377,6 +377,9 @@ def figure_interval(
     """The interval of a value printed to within ±h and hedged by `qualifier`."""
     v = exact(value)
     assert isinstance(v, Fraction)
+    if v < 0:
+        # A signed change hedges its size: 下降50余% is a fall of more than 50, so (−60, −50).
+        return -figure_interval(-v, h, qualifier, kind=kind, step=step)
     rounded = Interval(v - h, v + h)
     if qualifier == "exact":
         out = rounded

@@ -52,8 +52,16 @@ def test_approx_is_ten_percent_either_way() -> None:
 
 @pytest.mark.parametrize(
     ("value", "lo", "hi"),
-    [(300, 300, 400), (20, 20, 30), (800, 800, 900), (100, 100, 200), (20000, 20000, 30000),
-     (15000, 15000, 16000), (310, 310, 320), (1000, 1000, 2000)],
+    [
+        (300, 300, 400),
+        (20, 20, 30),
+        (800, 800, 900),
+        (100, 100, 200),
+        (20000, 20000, 30000),
+        (15000, 15000, 16000),
+        (310, 310, 320),
+        (1000, 1000, 2000),
+    ],
 )
 def test_more_than_runs_to_the_next_step_of_the_last_digit(value: int, lo: int, hi: int) -> None:
     assert interval_of(ind("n", value, qualifier="more_than")) == Interval.open(lo, hi)
@@ -87,6 +95,14 @@ def test_change_interval_is_signed() -> None:
     assert change_interval(down) == Interval.closed(F("-51.215"), F("-51.205"))
 
 
+def test_a_signed_change_hedges_its_size() -> None:
+    fall = ind("c", -50, kind="change", qualifier="more_than")
+    assert interval_of(fall) == Interval(F("-60"), F("-49.5"), lo_open=True)
+    assert interval_of(ind("c", -51.21, kind="change")) == Interval.closed(
+        F("-51.215"), F("-51.205")
+    )
+
+
 def test_stated_prior_has_the_precision_of_the_figure() -> None:
     assert stated_prior_interval(ind("n", 177, prior=76)) == Interval.point(76)
     assert stated_prior_interval(ind("n", 177)) is None
@@ -103,7 +119,9 @@ def test_implied_prior_of_177_up_133_percent_is_76() -> None:
 
 
 def test_implied_prior_in_percentage_points_is_a_difference() -> None:
-    prior = implied_prior(Interval.closed(F("98.725"), F("98.735")), Change("up", 1.2, 1, "个百分点"))
+    prior = implied_prior(
+        Interval.closed(F("98.725"), F("98.735")), Change("up", 1.2, 1, "个百分点")
+    )
     assert prior == Interval.closed(F("97.475"), F("97.585"))
 
 
@@ -129,7 +147,9 @@ def test_rate_of_1098_in_1109() -> None:
 
 
 def test_implied_change() -> None:
-    assert implied_change(Interval.point(177), Interval.point(76)) == Interval.point(F(101 * 100, 76))
+    assert implied_change(Interval.point(177), Interval.point(76)) == Interval.point(
+        F(101 * 100, 76)
+    )
     assert implied_change(Interval.point(99), Interval.point(97), "个百分点") == Interval.point(2)
 
 
@@ -205,8 +225,9 @@ finite = st.fractions(min_value=-1000, max_value=1000, max_denominator=1000)
 def interval_with_member(draw: st.DrawFn) -> tuple[Interval, F]:
     """An interval (possibly open, possibly unbounded) and a number in it."""
     a, b = sorted((draw(finite), draw(finite)))
-    lo_inf, hi_inf = draw(st.booleans()) and draw(st.booleans()), draw(st.booleans()) and draw(
-        st.booleans()
+    lo_inf, hi_inf = (
+        draw(st.booleans()) and draw(st.booleans()),
+        draw(st.booleans()) and draw(st.booleans()),
     )
     lo_open, hi_open = draw(st.booleans()), draw(st.booleans())
     if a == b:
@@ -269,15 +290,23 @@ def _round(x: F, decimals: int, how: str) -> float:
     decimals=st.integers(0, 3),
     how=st.sampled_from(["float", "half_up"]),
 )
-def test_implied_prior_contains_the_true_prior(prior: int, current: int, decimals: int, how: str) -> None:
+def test_implied_prior_contains_the_true_prior(
+    prior: int, current: int, decimals: int, how: str
+) -> None:
     pct = _round((F(current, prior) - 1) * 100, decimals, how)
     change = Change("up" if pct >= 0 else "down", abs(pct), decimals)
     assert prior in implied_prior(interval_of(ind("n", current)), change)
 
 
-@given(whole=st.integers(1, 1_000_000), data=st.data(), decimals=st.integers(0, 3),
-       how=st.sampled_from(["float", "half_up"]))
-def test_implied_whole_contains_the_true_whole(whole: int, data: st.DataObject, decimals: int, how: str) -> None:
+@given(
+    whole=st.integers(1, 1_000_000),
+    data=st.data(),
+    decimals=st.integers(0, 3),
+    how=st.sampled_from(["float", "half_up"]),
+)
+def test_implied_whole_contains_the_true_whole(
+    whole: int, data: st.DataObject, decimals: int, how: str
+) -> None:
     part = data.draw(st.integers(0, whole))
     rate = ind("r", _round(F(part * 100, whole), decimals, how), decimals=decimals, kind="rate")
     assert whole in implied_whole(Interval.point(part), interval_of(rate))
