@@ -246,12 +246,10 @@ def _check_rate_without_whole(rel: Relation, part: Indicator, rate: Indicator) -
     closest = min(near, key=lambda dx: r.gap(Interval.point(dx[1])))[1] if near else None
     message = f"找不到能得出{rate.printed}的整数总数：{shown.replace(' × 100', '')}"
     # A common slip: the rate was cut off instead of rounded. Say so when that explains it.
-    cut = [(d, x) for d, x in near if _truncate(x, rate.decimals) == Fraction(repr(rate.value))]
+    cut = [x for _, x in near if _truncate(x, rate.decimals) == Fraction(repr(rate.value))]
     if cut:
-        d, x = cut[0]
         message += (
-            f"；{fixed(k, 0)}÷{d} = {fixed(x, rate.decimals + 1)}%，舍去末位恰为{rate.printed}，"
-            "疑为截尾而非四舍五入"
+            f"；{fixed(cut[0], rate.decimals + 1)}%舍去末位恰为{rate.printed}，疑为截尾而非四舍五入"
         )
     return finding.done(
         "inconsistent",
