@@ -12,7 +12,7 @@ are always open.
 
 Interpretation of qualifiers (v = printed value, d = printed decimals, h = `half_step`: half the
 step of the last printed digit, ½·10^−d, but 0 for a count printed as a whole number, which is
-exact):
+exact — unless it is printed in 万, where 2万 stands for 15000–25000; see `half_step`):
 
     exact      [v − h, v + h]        99.9% → [99.85, 99.95]; 1098件 → [1098, 1098]
     approx 约  [min(0.9v, v − h), max(1.1v, v + h)]     ±10 %, see `APPROX_RELATIVE`
@@ -25,7 +25,8 @@ exact):
 Where h > 0 (rates, figures with decimals) the hedged forms also allow for the rounding of the
 digits before the hedge word: they start at v − h, closed (91%以上 → [90.5, 100]), and 近 ends at
 v + h, closed. A writer whose rate is 90.96% may well print "91%以上"; that is rounding, not an
-error, and must not be flagged. Rates are clipped to [0, 100], counts to [0, ∞).
+error, and must not be flagged. Rates are clipped to [0, 100], counts to [0, ∞). A hedge on a
+negative change applies to its size: 下降50余% → (−60, −49.5].
 """
 
 from __future__ import annotations
