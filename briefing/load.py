@@ -328,12 +328,13 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
     """Check a mapping's keys (unknown, duplicate, missing required) and return key → value node."""
     if not isinstance(node, MappingNode):
         if not path:
-            ctx.err(node, path, f"the file must be a mapping of sections (meta:, areas:, indicators: …), "
-                                f"found {_kind(node)}; start from `briefing init PATH`")
+            ctx.err(node, path, f"expected a mapping of sections (meta:, areas:, indicators: …) at the top of "
+                                f"the file, found {_kind(node)}; start from `briefing init PATH`")
         else:
             ctx.err(node, path, f"expected a mapping (key: value lines), found {_kind(node)}")
         raise _Invalid
     out: dict[str, Node] = {}
+    misspelt: set[str] = set()
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
             ctx.err(key_node, path, "a key must be plain text")
@@ -346,12 +347,13 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             continue
         if key not in allowed:
             close = difflib.get_close_matches(key[:100], allowed, n=1)
+            misspelt.update(close)
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
             ctx.err(key_node, sub, f"unknown key '{_show(key)}'{hint}")
             continue
         out[key] = value_node
     for key, required in allowed.items():
-        if required and key not in out:
+        if required and key not in out and key not in misspelt:
             ctx.err(node, f"{path}.{key}" if path else key, f"required key '{key}' is missing")
     return out
 
@@ -539,7 +541,7 @@ def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
     s = _scalar(ctx, node, path, "true or false")
     if s.style is None and s.value in ("true", "false"):
         return s.value == "true"
-    ctx.err(node, path, f"expected true or false (lowercase, unquoted), found '{_show(s.value)}'")
+    ctx.err(node, path, f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, unquoted)")
     raise _Invalid
 
 
