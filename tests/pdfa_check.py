@@ -260,23 +260,23 @@ def _check_equivalence(pdf: pikepdf.Pdf, root: ET.Element) -> list[str]:
             continue
         if value is None or xmp is None:
             side = "XMP" if value is None else "the Info dictionary"
-            found.append(f"6.6.3: /{key} and {prop} must agree, but only {side} has it")
+            found.append(f"6.1.5: /{key} and {prop} must agree, but only {side} has it")
         elif value != xmp:
-            found.append(f"6.6.3: /{key} is {value!r} but {prop} is {xmp!r}")
+            found.append(f"6.1.5: /{key} is {value!r} but {prop} is {xmp!r}")
         if key == "Author" and len(creators) > 1:
-            found.append("6.6.3: dc:creator must hold exactly one entry, the Author")
+            found.append("6.1.5: dc:creator must hold exactly one entry, the Author")
     for key, prop in (("CreationDate", "xmp:CreateDate"), ("ModDate", "xmp:ModifyDate")):
         value, xmp = _text(info.get(f"/{key}")), _xmp_value(root, prop)
         if value is None and xmp is None:
             continue
         if value is None or xmp is None:
-            found.append(f"6.6.3: /{key} and {prop} must agree, but only one is present")
+            found.append(f"6.1.5: /{key} and {prop} must agree, but only one is present")
             continue
         a, b = _pdf_instant(value), _xmp_instant(xmp)
         if a is None or b is None:
-            found.append(f"6.6.3: cannot read the dates {value!r} / {xmp!r}")
+            found.append(f"6.1.5: cannot read the dates {value!r} / {xmp!r}")
         elif a != b or a.utcoffset() != b.utcoffset():
-            found.append(f"6.6.3: /{key} {value!r} and {prop} {xmp!r} are not the same time")
+            found.append(f"6.1.5: /{key} {value!r} and {prop} {xmp!r} are not the same time")
     return found
 
 
