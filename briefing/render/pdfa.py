@@ -510,11 +510,15 @@ def document_keywords(dataset: Dataset) -> list[str]:
     return [meta.district, meta.city, f"{meta.year}年", "法治政府建设", "年度报告"]
 
 
-def finish_pdf(pdf: bytes, dataset: Dataset, *, pdfa: bool, title: str, subject: str) -> bytes:
+def finish_pdf(
+    pdf: bytes, dataset: Dataset, *, pdfa: bool, title: str, subject: str,
+    keywords: str | Sequence[str] | None = None,
+) -> bytes:
     """The last step of every document: metadata from `dataset.meta`, and PDF/A-2b when `pdfa`.
 
-    Author is the issuing bodies joined by '、', the language zh-CN, the date `document_date`.
-    With pdfa=False the Info dictionary and /Lang are still set, so plain PDFs are not anonymous.
+    Author is the issuing bodies joined by '、', the language zh-CN, the date `document_date`,
+    the keywords `document_keywords` unless the document passes its own. With pdfa=False the Info
+    dictionary and /Lang are still set, so plain PDFs are not anonymous either.
     """
     return _finish(
         pdf,
@@ -522,7 +526,7 @@ def finish_pdf(pdf: bytes, dataset: Dataset, *, pdfa: bool, title: str, subject:
         title=title,
         author="、".join(dataset.meta.issuers),
         subject=subject,
-        keywords=document_keywords(dataset),
+        keywords=document_keywords(dataset) if keywords is None else keywords,
         lang="zh-CN",
         created=document_date(dataset),
     )
