@@ -21,8 +21,8 @@ from .types import Extraction, Figure, Skipped
 # Full-width digits and marks are mapped one character to one character, so offsets into the
 # normalised text are offsets into the original.
 _NORMALISE = str.maketrans(
-    "０１２３４５６７８９％．（）：；，！？－—–～～［］",
-    "0123456789%.():;,!?----~[]",
+    "０１２３４５６７８９％．（）：；！？－—–～～［］",
+    "0123456789%.():;!?----~[]",
 )
 
 # Measure words after a number, longest first so that 人次 wins over 人 and 个百分点 over 个.
@@ -215,13 +215,15 @@ class _Scanner:
         enclosed = self._enclosed(t.start)
         if enclosed == "title":
             return self._skip(t, "inside a document title 《》")
+        if re.match(r"[A-Z]{0,2}[级星]", tail):
+            return self._skip(t, "grade or rank (…级), a name", t.end + tail.index(tail.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[0]) + 1)
         if (prev.isascii() and prev.isalpha()) or prev == "+" or (tail[:1].isascii() and tail[:1].isalpha()) or tail[:1] == "+":
             return self._skip(t, "name or model (letters or + beside it)")
         if enclosed == "quote":
             return self._skip(t, "inside quotes: a name")
         if prev == "第" or n[max(0, t.start - 2) : t.start] == "第 ":
             return self._skip(t, "ordinal (第…)")
-        if (prev in "〔[【" and tail[:1] in "〕]】") or tail[:1] == "号":
+        if (_one_of(prev, "〔[【") and _one_of(tail[:1], "〕]】")) or tail[:1] == "号":
             return self._skip(t, "document number")
         if tail[:1] == "年" or (len(t.digits) == 4 and re.match(r"-\d{4}年", tail)):
             if len(t.digits) == 4 and 1900 <= t.value <= 2100:
@@ -237,10 +239,8 @@ class _Scanner:
             if re.match(r"\d{5,}", t.digits):
                 return self._skip(t, "phone number")
             return self._skip(t, "upper end of a range")
-        if tail[:1] in "-~至" and tail[1:2].isdigit():
+        if _one_of(tail[:1], "-~至") and tail[1:2].isdigit():
             return self._skip(t, "lower end of a range")
-        if tail[:1] in "级星":
-            return self._skip(t, "grade or rank (…级), a name", t.end + 1)
         m = TAIL_RE.match(tail)
         assert m is not None  # every group is optional
         unit = m.group("unit") or ""
@@ -260,7 +260,7 @@ class _Scanner:
         word = t.digits
         if not unit:
             # Only numerals that look like a count are worth a line in the report.
-            if t.value >= 2 and tail[:1] in "级年大" and prev != "第":
+            if t.value >= 2 and _one_of(tail[:1], "级年大") and prev != "第":
                 reason = {"级": "grade or rank (…级), a name", "年": "a span of years (…年)", "大": "a name (…大)"}[tail[0]]
                 self._skip(t, reason, t.end + 1)
             return
@@ -490,6 +490,11 @@ class _Scanner:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _one_of(ch: str, chars: str) -> bool:
+    """`ch in chars` for one character; an empty string (start or end of text) is in nothing."""
+    return len(ch) == 1 and ch in chars
 
 
 def _is_han(ch: str) -> bool:

@@ -32,7 +32,13 @@ def cn_number(text: str) -> int | None:
     """A Chinese numeral as an integer (十二 → 12, 两百 → 200); None for digit strings like 八五 or 十四五."""
     total = section = 0
     digit: int | None = None
+    if text in ("零", "〇"):
+        return 0
     for ch in text:
+        if ch in "零〇":
+            if digit is not None:
+                return None  # 二〇二四: a digit string
+            continue  # 一百零五: 零 only holds a place
         if ch in CN_DIGIT:
             if digit is not None:
                 return None  # two digits in a row: a name (八五) or a year (二〇二四), not a count
