@@ -206,6 +206,20 @@ def test_labels_are_the_measured_noun_phrase() -> None:
     assert all(len(f.label) <= 40 for f in ex.figures)
 
 
+@pytest.mark.parametrize(
+    "sentence, labels",
+    [
+        ("全区共有村（社区）150个，均已配备法律顾问。", ["村（社区）"]),
+        ("各镇共受理调解申请64件。", ["受理调解申请"]),
+        ("受理案件1200件，比上年增加200件。", ["受理案件", "受理案件比上年增加"]),
+        ("较上年同期增长15.2%。", ["较上年同期增长"]),
+        ("审查规范性文件12件、合同30份。", ["审查规范性文件", "合同"]),
+    ],
+)
+def test_label_drafting(sentence: str, labels: list[str]) -> None:
+    assert [f.label for f in extract_figures(sentence).figures] == labels
+
+
 def test_qualifier_both_approx_and_more_is_more_than() -> None:
     (f,) = extract_figures("（一）执法\n全年办结案件约300余件。\n").figures
     assert (f.value, f.qualifier) == (300, "more_than")
@@ -248,6 +262,7 @@ def test_single_figures(sentence: str, value: float, unit: str, qualifier: str) 
         ("创建3A级景区。", "grade"),
         ("实现近3年零事故。", "years"),
         ("评分95.5，排名靠前。", "no unit"),
+        ("申请量增长了1.5倍。", "multiple"),
     ],
 )
 def test_non_figures_are_skipped_with_a_reason(sentence: str, reason: str) -> None:

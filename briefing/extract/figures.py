@@ -88,7 +88,7 @@ LEAD_RE = re.compile(
 )
 TRAIL_RE = re.compile(r"(?:达到|达|为|是|约|近|至|有|共|次数|总数|数量|分别|[、，,\s])+$")
 # 共 means "in all" unless it is part of a word: 公共, 中共, 共同, 共享 …
-TOTAL_RE = re.compile(r"(?<![公中一总])共(?![同享建治性有])")
+TOTAL_RE = re.compile(r"(?<![公中一总])共(?:有|计)?(?![同享建治性])")
 LABEL_MAX = 40
 
 
@@ -244,6 +244,8 @@ class _Scanner:
         m = TAIL_RE.match(tail)
         assert m is not None  # every group is optional
         unit = m.group("unit") or ""
+        if tail[:1] == "倍":
+            return self._skip(t, "a multiple (…倍): write it as a change in % by hand", t.end + 1)
         if not unit or (unit == "大" and not _is_han(tail[m.end("unit") : m.end("unit") + 1])):
             if t.digits in EMERGENCY or len(t.digits) >= 5 or any(w in tail[:10] for w in HOTLINE_WORDS):
                 return self._skip(t, "hotline or phone number")
@@ -350,6 +352,11 @@ class _Scanner:
         label_from = max(clause_start, prev.end) if same_clause and prev is not None else clause_start
         after_end = _label_end(n, end)
         label = _label(self.text[label_from:prefix_start], self.text[end:after_end])
+        if not label and (verb or pm.group("cmp")):
+            # "比上年增加200件": name it after what the clause before measured, and how it moved.
+            moved = _clean(self.text[prefix_start : pm.end("verb") if verb else pm.end("cmp")])
+            previous = prev.label if prev is not None and prev.sentence == sentence else ""
+            label = _fit(previous + moved)
         subject = _clean(self.text[clause_start:prefix_start])
         if "累计" in self.text[clause_start:prefix_start]:
             notes.append("cumulative (累计): check the period")
@@ -519,7 +526,15 @@ def _report_year(title: str, norm: str) -> int:
 
 def _clause_start(norm: str, pos: int, floor: int) -> int:
     i = pos - 1
-    while i >= floor and norm[i] not in CLAUSE_BREAK:
+    while i >= floor:
+        if norm[i] == ")":
+            # A short aside such as 村（社区） belongs to the noun, it does not end the clause.
+            opening = norm.rfind("(", max(floor, i - 10), i)
+            if opening >= 0 and not any(c in CLAUSE_BREAK - {"(", ")"} for c in norm[opening:i]):
+                i = opening - 1
+                continue
+        if norm[i] in CLAUSE_BREAK:
+            break
         i -= 1
     return i + 1
 
@@ -562,4 +577,4 @@ def _fit(label: str) -> str:
     label = label.strip("，,、；;：: ")
     if len(label) > LABEL_MAX:
         label = label[-LABEL_MAX:]
-    return label or "待补充"
+    return label
