@@ -308,6 +308,11 @@ def test_section_paths_with_full_width_and_ascii_markers() -> None:
     assert b.title == "某某县2023年法治政府建设工作报告" and b.year == 2023
 
 
+def test_last_sentence_without_full_stop() -> None:
+    (f,) = extract_figures("（一）调解\n全年受理纠纷58件，全部调解成功").figures
+    assert f.sentence == "全年受理纠纷58件，全部调解成功"
+
+
 def test_enumeration_needs_a_sentence_start() -> None:
     paths = [s.path for s in extract_figures("一、成效\n全区统一是关键，步调一致。\n").sections]
     assert paths == ["一"]

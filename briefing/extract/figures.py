@@ -111,9 +111,7 @@ class _Draft:
     qualifier: str
     start: int
     end: int
-    prefix_start: int
     label: str
-    subject: str
     period: tuple[str, str]
     sentence: tuple[int, int]
     direction: str = ""  # up/down for a change
@@ -370,9 +368,7 @@ class _Scanner:
             qualifier=qualifier,
             start=printed_start,
             end=end,
-            prefix_start=prefix_start,
             label=label,
-            subject=subject,
             period=self._period(t.start, sentence),
             sentence=sentence,
             direction=direction,

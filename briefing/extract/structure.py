@@ -66,6 +66,7 @@ class Outline:
     _at: tuple[Section | None, ...] = field(repr=False)
     _sentence_ends: tuple[int, ...] = field(repr=False)
     _marker_starts: tuple[int, ...] = field(repr=False)
+    _length: int = field(repr=False)
 
     def section_at(self, offset: int) -> Section | None:
         i = bisect.bisect_right(self._starts, offset) - 1
@@ -75,7 +76,7 @@ class Outline:
         """The (start, end) of the sentence holding `offset`; the end includes its full stop."""
         i = bisect.bisect_right(self._sentence_ends, offset)
         start = self._sentence_ends[i - 1] if i > 0 else 0
-        end = self._sentence_ends[i] if i < len(self._sentence_ends) else offset + 1
+        end = self._sentence_ends[i] if i < len(self._sentence_ends) else self._length
         return start, end
 
     def in_marker(self, offset: int) -> bool:
@@ -173,6 +174,7 @@ def parse_outline(text: str) -> Outline:
         _at=tuple(at),
         _sentence_ends=tuple(ends),
         _marker_starts=tuple(s for s, _ in markers),
+        _length=len(text),
     )
 
 
