@@ -453,6 +453,17 @@ def test_command_writes_draft_and_reports(tmp_path: Path, capsys: pytest.Capture
     assert len(json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["figures"]) == 23
 
 
+def test_command_on_a_report_without_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "odd\nname.txt"
+    report.write_text("某某区2024年法治工作总结\n\n一、成效\n（一）学法\n坚持学法用法。\n", encoding="utf-8")
+    out = tmp_path / "draft.yaml"
+    assert main(["extract", str(report), "-o", str(out)]) == 0
+    assert "0 figures" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["indicators"] == []
+    assert "no figures were found" in text
+
+
 def test_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "a.txt"
     report.write_text(REPORT_A, encoding="utf-8")

@@ -206,7 +206,7 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     part_one, area_sections = _part_one(ex)
     year = ex.year
 
-    add(f"# Draft dataset written by `briefing extract`{' from ' + source_name if source_name else ''}.")
+    add(f"# Draft dataset written by `briefing extract`{' from ' + _comment(source_name) if source_name else ''}.")
     add("# Every `# REVIEW` comment marks a guess: check it against the report, correct it, delete the")
     add("# comment. Replace every 待补充. Offsets count characters of the report's text (a line break is one).")
     add(f"# Found {len(ex.figures)} figures; {len(ex.skipped)} numbers were not taken as figures (listed at the end).")
