@@ -313,6 +313,22 @@ def test_last_sentence_without_full_stop() -> None:
     assert f.sentence == "全年受理纠纷58件，全部调解成功"
 
 
+def test_enumerations_inside_a_section_and_meta_guesses() -> None:
+    text = "关于某某县2024年法治政府建设情况的报告\n一、主要成效\n（一）严格执法。一是加强培训，举办培训班6期；二是强化监督，开展检查40次。\n"
+    ex = extract_figures(text)
+    assert ex.title.startswith("关于某某县")
+    assert [(s.path, s.title) for s in ex.sections][2:] == [
+        ("一（一）（一是）", "加强培训，举办培训班6期"), ("一（一）（二是）", "强化监督，开展检查40次"),
+    ]
+    assert [(f.section, f.label) for f in ex.figures] == [("一（一）（一是）", "举办培训班"), ("一（一）（二是）", "开展检查")]
+    ds = parse_dataset(draft_yaml(ex).encode("utf-8"), "draft.yaml")
+    assert (ds.meta.district, ds.meta.year) == ("某某县", 2024)
+    assert {i.area for i in ds.indicators} == {"area_1"}
+    full = draft_yaml(extract_figures("广西壮族自治区柳州市某某区2024年度法治政府建设工作报告\n一、成效\n（一）学法\n学法3次。\n"))
+    meta = parse_dataset(full.encode("utf-8"), "draft.yaml").meta
+    assert (meta.province, meta.city, meta.district) == ("广西壮族自治区", "柳州市", "某某区")
+
+
 def test_enumeration_needs_a_sentence_start() -> None:
     paths = [s.path for s in extract_figures("一、成效\n全区统一是关键，步调一致。\n").sections]
     assert paths == ["一"]

@@ -61,7 +61,7 @@ def _context(figure: Figure, width: int = 24) -> str:
 def _meta_guess(ex: Extraction, text_tail: str) -> dict[str, str]:
     title = ex.title
     m = re.match(
-        r"^(?:中共)?(?P<prov>[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?P<city>[\u4e00-\u9fff]{2,8}?(?:市|自治州|地区|盟))?"
+        r"^(?:关于)?(?:中共)?(?P<prov>[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?P<city>[\u4e00-\u9fff]{2,8}?(?:市|自治州|地区|盟))?"
         r"(?P<dist>[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗))(?:人民政府)?(?:关于)?\d{4}",
         normalise(title),
     )

@@ -84,9 +84,9 @@ class Outline:
         return i >= 0 and offset < self.marker_spans[i][1]
 
 
-def _heading_title(line: str) -> str:
+def _heading_title(line: str, stops: str = "。！？!?") -> str:
     """A heading's own words: the line up to its first full stop (1. 标题。正文… keeps 标题)."""
-    m = re.search(r"[。！？!?]", line)
+    m = re.search(f"[{stops}]", line)
     title = line[: m.start()] if m else line
     return title.strip(" \t\u3000：:；;")
 
@@ -163,7 +163,9 @@ def parse_outline(text: str) -> Outline:
             expected = _next_enum_number(stack)
             if number not in (expected, 1):
                 continue  # 三是 with no 二是 before it is prose, not an item
-            push(5, number, m.group(1), _heading_title(body[m.end() :]), body_from + m.start(), body_from + m.end())
+            # Items of one sentence are often separated by semicolons: 一是…；二是…。
+            item_title = _heading_title(body[m.end() :], "。！？!?；;")
+            push(5, number, m.group(1), item_title, body_from + m.start(), body_from + m.end())
     ends = [i + 1 for i, ch in enumerate(text) if ch in SENTENCE_END]
     return Outline(
         title=title,
