@@ -3,8 +3,15 @@
 YAML is parsed with PyYAML's safe machinery into nodes, never into Python objects: each value is
 converted by the schema below from its node, so every problem can name `file:line:column` and the
 field path, and YAML 1.1's silent reinterpretations (`0211` → 137, `12:30` → 750, `no` → False)
-cannot reach the model. Anchors, aliases and explicit tags are refused before composing, which also
-shuts out alias bombs. All problems are collected before failing.
+cannot reach the model. Anchors, aliases, explicit tags and deep nesting are refused from the event
+stream before composing, which shuts out alias and nesting bombs in bounded time and memory.
+
+Before YAML sees the text: files that are not UTF-8 text are named (GBK, UTF-16, a PDF or Word file
+given by mistake), and characters PyYAML would reject with a bare traceback or silently read as line
+breaks (control characters, U+2028) are swapped for private-use stand-ins, so the text check can
+report them with their field and code point. All problems are collected before failing, the first
+MAX_PROBLEMS of them reported; values quoted in messages are cut and have invisible characters
+spelled out, so a message can never carry a terminal escape sequence.
 """
 
 from __future__ import annotations
