@@ -1,0 +1,266 @@
+"""Draw Chinese paragraphs on a ReportLab canvas: spans and a style in, a Platypus flowable out.
+
+`CJKParagraph` is the only way either document draws text. It never passes data through
+ReportLab's markup parser (so `<b>` or `&amp;` in data print literally); it breaks lines with
+`linebreak` and writes the PDF text operators itself, placing every run of glyphs absolutely and
+spreading justification with the character-spacing operator `Tc`. Each line is wrapped in an
+`/ActualText` marked-content span carrying its source text, so that extractors which honour it
+(poppler's pdftotext, Acrobat) return "2024年" rather than guessing spaces from the gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.flowables import Flowable
+
+from briefing import fonts
+from briefing.render.linebreak import (
+    SUPERSCRIPT_RISE,
+    Line,
+    Prepared,
+    as_spans,
+    break_prepared,
+    prepare,
+)
+from briefing.render.styles import Span, TextStyle
+
+__all__ = ["CJKParagraph", "draw_lines", "actual_text_hex", "em_box"]
+
+
+def actual_text_hex(text: str) -> str:
+    """Encode `text` as a PDF hex string in UTF-16BE with a byte-order mark: `<FEFF…>`."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+@lru_cache(maxsize=64)
+def _rgb(color: str) -> str:
+    c = colors.toColor(color)
+    return f"{fp_str(c.red, c.green, c.blue)} rg"
+
+
+@lru_cache(maxsize=64)
+def em_box(font: str) -> tuple[float, float]:
+    """Return (ascent, descent) of the ideographic em box of `font` as fractions of the size.
+
+    ReportLab writes the OS/2 typographic ascender and descender (880/-120 in CJK fonts) into the
+    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same numbers.
+    """
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    asc = float(getattr(face, "ascent", 880))
+    desc = float(getattr(face, "descent", -120))
+    total = asc - desc
+    return asc / total, desc / total
+
+
+def _spans_with_links(prep: Prepared) -> set[int]:
+    return {
+        i for i, sp in enumerate(prep.spans) if sp.link or sp.anchor or sp.annotation
+    }
+
+
+def draw_lines(
+    canv: Canvas,
+    prep: Prepared,
+    lines: Sequence[Line],
+    x: float,
+    y_top: float,
+    leading_pt: float,
+) -> None:
+    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per `leading_pt`.
+
+    Coordinates are in the canvas's current user space; the graphics state is left as found.
+    """
+    if not lines:
+        return
+    style = prep.style
+    base_font = fonts.face_for(style.role, bold=style.bold)
+    asc, desc = em_box(base_font)
+    doc = canv._doc
+    escape = canv._escape
+    out: list[str] = ["q"]
+    linked = _spans_with_links(prep)
+    for li, line in enumerate(lines):
+        baseline = y_top - li * leading_pt - asc * style.size_pt
+        out.append(f"/Span <</ActualText {actual_text_hex(line.text)}>> BDC BT")
+        cur_font = ""
+        cur_size = -1.0
+        cur_subset = -1
+        cur_tc: float | None = None
+        cur_rise = 0.0
+        cur_color = ""
+        i = line.start
+        e = line.end
+        xs = line.xs
+        while i < e:
+            # A run: same face, size, colour and rise, glyphs equally spaced (one Tc).
+            sp = prep.spans[prep.span[i]]
+            font = prep.font[i]
+            size = prep.size[i]
+            color = sp.color or style.color
+            j = i + 1
+            tc = 0.0
+            if j < e:
+                tc = xs[j - line.start] - xs[i - line.start] - prep.font_adv[i]
+            while j < e:
+                if prep.font[j] != font or prep.size[j] != size or prep.span[j] != prep.span[i]:
+                    break
+                gap = xs[j - line.start] - xs[j - 1 - line.start] - prep.font_adv[j - 1]
+                if abs(gap - tc) > 1e-6:
+                    break
+                j += 1
+            if j == i + 1:
+                tc = 0.0 if cur_tc is None else cur_tc  # a lone glyph: keep the state, save bytes
+            rise = style.size_pt * SUPERSCRIPT_RISE if prep.sup[i] else 0.0
+            if color != cur_color:
+                out.append(_rgb(color))
+                cur_color = color
+            if cur_tc is None or abs(tc - cur_tc) > 1e-9:
+                out.append(f"{fp_str(tc)} Tc")
+                cur_tc = tc
+            if rise != cur_rise:
+                out.append(f"{fp_str(rise)} Ts")
+                cur_rise = rise
+            out.append(f"1 0 0 1 {fp_str(x + xs[i - line.start], baseline)} Tm")
+            rl_font = pdfmetrics.getFont(font)
+            for subset, chunk in rl_font.splitString(prep.chars[i:j], doc):
+                if font != cur_font or size != cur_size or subset != cur_subset:
+                    name = rl_font.getSubsetInternalName(subset, doc)
+                    out.append(f"{name} {fp_str(size)} Tf")
+                    cur_font, cur_size, cur_subset = font, size, subset
+                out.append(f"({escape(chunk)}) Tj")
+            i = j
+        out.append("ET EMC")
+    out.append("Q")
+    canv.addLiteral("\n".join(out))
+    if linked:
+        _annotate(canv, prep, lines, x, y_top, leading_pt, asc, desc, linked)
+
+
+def _annotate(
+    canv: Canvas,
+    prep: Prepared,
+    lines: Sequence[Line],
+    x: float,
+    y_top: float,
+    leading_pt: float,
+    asc: float,
+    desc: float,
+    linked: set[int],
+) -> None:
+    """Add link rectangles, named destinations and sticky notes for the spans that ask for them."""
+    size = prep.style.size_pt
+    for li, line in enumerate(lines):
+        baseline = y_top - li * leading_pt - asc * size
+        y0 = baseline + desc * size
+        y1 = baseline + asc * size
+        i = line.start
+        while i < line.end:
+            si = prep.span[i]
+            j = i
+            while j < line.end and prep.span[j] == si:
+                j += 1
+            if si in linked:
+                sp = prep.spans[si]
+                x0 = x + line.xs[i - line.start]
+                x1 = x + line.xs[j - 1 - line.start] + prep.font_adv[j - 1]
+                rect = (x0, y0, x1, y1)
+                if sp.link:
+                    if "://" in sp.link or sp.link.startswith("mailto:"):
+                        canv.linkURL(sp.link, rect, relative=1, thickness=0)
+                    else:
+                        canv.linkRect("", sp.link, rect, relative=1, thickness=0)
+                first_of_span = i == 0 or prep.span[i - 1] != si
+                if first_of_span and sp.anchor:
+                    canv.bookmarkHorizontal(sp.anchor, x0, y1)
+                if first_of_span and sp.annotation:
+                    canv.textAnnotation(sp.annotation, Rect=rect, relative=1)
+            i = j
+
+
+class CJKParagraph(Flowable):
+    """A paragraph of Chinese (and mixed) text set by `briefing.render.linebreak`.
+
+    `content` is a plain string (one span) or a sequence of `Span`s; nothing in it is parsed.
+    After `wrap`, `lines` holds the computed lines (for tests and for fitting decisions).
+    """
+
+    def __init__(self, content: str | Span | Sequence[Span], style: TextStyle) -> None:
+        super().__init__()
+        self.style = style
+        self._prep = prepare(as_spans(content), style)
+        self._start = 0
+        self._indent_first = True
+        self._fixed: tuple[float, list[Line]] | None = None
+        self._cache: dict[float, list[Line]] = {}
+        self.lines: list[Line] = []
+        self.spaceBefore = style.space_before_pt
+        self.spaceAfter = style.space_after_pt
+        self.keepWithNext = style.keep_with_next
+        self.width = 0.0
+        self.height = 0.0
+
+    # -- layout -----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The normalised text this paragraph (or part) draws."""
+        return self._prep.chars[self._start :]
+
+    def lines_for(self, width_pt: float) -> list[Line]:
+        """Return the lines at `width_pt` (cached)."""
+        if self._fixed is not None:
+            return self._fixed[1]
+        lines = self._cache.get(width_pt)
+        if lines is None:
+            lines = break_prepared(
+                self._prep, width_pt, start=self._start, indent_first=self._indent_first
+            )
+            self._cache[width_pt] = lines
+        return lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.lines = self.lines_for(availWidth)
+        self.width = availWidth
+        self.height = len(self.lines) * self.style.leading_pt
+        return availWidth, self.height
+
+    def _part(self, lines: list[Line], start: int, fixed: bool) -> CJKParagraph:
+        part = CJKParagraph.__new__(CJKParagraph)
+        Flowable.__init__(part)
+        part.style = self.style
+        part._prep = self._prep
+        part._start = start
+        part._indent_first = False if start > self._start else self._indent_first
+        part._fixed = (self.width, lines) if fixed else None
+        part._cache = {}
+        part.lines = lines if fixed else []
+        part.spaceBefore = self.spaceBefore if start == self._start else 0.0
+        part.spaceAfter = 0.0 if fixed else self.spaceAfter
+        part.keepWithNext = False if fixed else self.keepWithNext
+        part.width = self.width
+        part.height = len(lines) * self.style.leading_pt if fixed else 0.0
+        return part
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        lines = self.lines_for(availWidth)
+        self.width = availWidth
+        n = len(lines)
+        fit = int((availHeight + 1e-6) // self.style.leading_pt)
+        if fit >= n:
+            return [self]
+        # Keep at least two lines on each side (no orphan, no widow line).
+        k = min(fit, n - 2)
+        if k < 2:
+            return []
+        head = self._part(lines[:k], self._start, fixed=True)
+        tail = self._part([], lines[k].start, fixed=False)
+        return [head, tail]
+
+    def draw(self) -> None:
+        draw_lines(self.canv, self._prep, self.lines, 0.0, self.height, self.style.leading_pt)
