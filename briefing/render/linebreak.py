@@ -320,8 +320,8 @@ class _Breaker:
         c = p.cprefix[e] - p.cprefix[s]
         if self.end_trim(e):
             c -= p.comp[e - 1]
-        if self.start_trim(s, first):
-            c -= p.comp[s]
+        # The first glyph is compressed only by the line-start rule (never into an indent).
+        c -= p.comp[s]
         return max(c, 0.0)
 
     def real_chars(self, s: int, e: int) -> int:
@@ -457,7 +457,7 @@ class _Breaker:
                 lt += st
             if i == e - 1:
                 rt += et
-            if ratio and p.comp[i] and not (i == s and st) and not (i == e - 1 and et):
+            if ratio and p.comp[i] and i != s and not (i == e - 1 and et):
                 if p.cls[i] in INK_LEFT:
                     rt += p.comp[i] * ratio
                 else:

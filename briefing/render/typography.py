@@ -127,14 +127,18 @@ def draw_lines(
             if rise != cur_rise:
                 out.append(f"{fp_str(rise)} Ts")
                 cur_rise = rise
-            out.append(f"1 0 0 1 {fp_str(x + xs[i - line.start], baseline)} Tm")
             rl_font = pdfmetrics.getFont(font)
+            k = i
             for subset, chunk in rl_font.splitString(prep.chars[i:j], doc):
+                # Position every chunk absolutely: a subset switch ends a string, and not every
+                # reader applies Tc after a string's last glyph (pdfminer does not).
+                out.append(f"1 0 0 1 {fp_str(x + xs[k - line.start], baseline)} Tm")
                 if font != cur_font or size != cur_size or subset != cur_subset:
                     name = rl_font.getSubsetInternalName(subset, doc)
                     out.append(f"{name} {fp_str(size)} Tf")
                     cur_font, cur_size, cur_subset = font, size, subset
                 out.append(f"({escape(chunk)}) Tj")
+                k += len(chunk)
             i = j
         out.append("ET EMC")
     out.append("Q")
