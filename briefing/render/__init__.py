@@ -7,7 +7,8 @@ Everything that draws text in either document goes through this package:
 * `linebreak`   the pure line breaker `break_lines(content, width_pt, style) -> list[Line]`;
 * `typography`  the `CJKParagraph` flowable and the PDF text drawing (ActualText, Tc);
 * `pages`       page presets (`GBT9704`, `COMPACT`), frames, page numbers, doc templates;
-* `specimen`    `build_specimen(path)`, a few pages showing every style and the hard cases.
+* `specimen`    `build_specimen(path)`, a few pages showing every style and the hard cases;
+* `write`       PDF metadata and safe (atomic) writing.
 """
 
 from briefing.render.linebreak import Line, break_lines

@@ -1,0 +1,1 @@
+"""Turn the charts a dataset declares into vector drawings in the document's fonts."""

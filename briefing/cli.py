@@ -1,0 +1,294 @@
+"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an exit code.
+
+This is the only module that prints and picks exit codes: 0 success, 1 bad input or a failed
+document (an expected `BriefingError`, printed as `Kind: message`), 2 a usage error. A traceback
+means a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import BriefingError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _fail(exc: BriefingError) -> int:
+    _err(f"{exc.kind}: {exc}")
+    return EXIT_INPUT
+
+
+# ---------------------------------------------------------------------------------------------
+# check
+
+
+def _summary(dataset: object) -> str:
+    from .model import Dataset
+
+    assert isinstance(dataset, Dataset)
+    ds = dataset
+    m = ds.meta
+    lines = [
+        f"{ds.path}: valid — {m.title}",
+        f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; dated {m.date.isoformat()}",
+        f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} headline), "
+        f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} glossary terms, "
+        f"{len(ds.shortcomings)} shortcomings, {len(ds.plans)} plans",
+        "  per area:",
+    ]
+    width = max((len(a.id) for a in ds.areas), default=0)
+    for area in ds.areas:
+        count = len(ds.indicators_in(area.id))
+        lines.append(f"    {area.id:<{width}}  {area.source:<8} {count:>3}  {area.title}")
+    periods = Counter(i.period.text for i in ds.indicators)
+    qualifiers = Counter(i.qualifier for i in ds.indicators)
+    kinds = Counter(i.kind for i in ds.indicators)
+    lines.append("  periods:    " + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
+    lines.append("  qualifiers: " + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
+    lines.append("  kinds:      " + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .fonts import check_dataset_texts
+    from .load import load_dataset
+    from .verify import format_finding, strict_check, verify
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            ds = load_dataset(path)
+            check_dataset_texts(ds.texts)
+            findings = verify(ds)
+        except BriefingError as exc:
+            status = _fail(exc)
+            continue
+        print(_summary(ds))
+        notable = [f for f in findings if f.status != "consistent"]
+        print(f"  verification: {len(findings)} checks, "
+              f"{sum(f.status == 'inconsistent' for f in findings)} inconsistent, "
+              f"{sum(f.status == 'cannot_tell' for f in findings)} cannot tell, "
+              f"{sum(f.status == 'derived' for f in findings)} derived")
+        shown = findings if args.verbose else notable
+        for f in shown:
+            print("    " + format_finding(f))
+        if args.strict:
+            try:
+                strict_check(findings)
+            except BriefingError as exc:
+                status = _fail(exc)
+    return status
+
+
+# ---------------------------------------------------------------------------------------------
+# build
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import DOCUMENTS, build_file
+
+    only = (args.only,) if args.only else DOCUMENTS
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            if args.strict:
+                from .load import load_dataset
+                from .verify import strict_check, verify
+
+                strict_check(verify(load_dataset(path)))
+            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa):
+                print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
+                      f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
+        except BriefingError as exc:
+            status = _fail(exc)
+    return status
+
+
+# ---------------------------------------------------------------------------------------------
+# fonts
+
+
+def cmd_fonts(args: argparse.Namespace) -> int:
+    from . import fonts
+
+    folder = fonts.fonts_dir()
+    if args.action == "build":
+        import logging
+
+        from .fontbuild import build_all
+
+        # Progress of the ~30 s build; fontTools itself is far too chatty at INFO.
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+        logging.getLogger("briefing").setLevel(logging.INFO)
+        for path in build_all(folder, jobs=2):
+            print(f"built {path}  {path.stat().st_size / 1e6:.2f} MB")
+        return EXIT_OK
+    from .fontbuild import check_manifest
+
+    problems = check_manifest(folder)
+    for problem in problems:
+        _err(f"FontError: {problem}")
+    if not problems:
+        print(f"{folder}: all font files match the manifest")
+    return EXIT_INPUT if problems else EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# init
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    target = Path(args.path)
+    if target.exists() and not args.force:
+        _err(f"OutputError: {target} exists; pass --force to overwrite it")
+        return EXIT_INPUT
+    text = files("briefing").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _err(f"OutputError: cannot write {target}: {exc.strerror}")
+        return EXIT_INPUT
+    print(f"wrote {target}; fill it in, then run: briefing check {target}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# specimen
+
+
+def cmd_specimen(args: argparse.Namespace) -> int:
+    from .render.specimen import build_specimen
+
+    build_specimen(Path(args.output))
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# batch, handout, extract
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    return run_batch(args)
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    from .handout import run_handout
+
+    return run_handout(args)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import run_extract
+
+    return run_extract(args)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated report (PDF).",
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("check", help="validate datasets and verify their figures",
+                       description="Validate each dataset, print a summary and the verification findings.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true", help="treat inconsistent figures as errors (exit 1)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list consistent checks too")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("build", help="build the briefing and/or report PDFs",
+                       description="Write OUTDIR/<stem>-briefing.pdf and OUTDIR/<stem>-report.pdf for each dataset.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--outdir", default="out", help="output folder (default: out)")
+    p.add_argument("--only", choices=("briefing", "report"), help="build one document only")
+    p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
+    p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("fonts", help="build or check the embedded font subsets",
+                       description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
+    p.add_argument("action", choices=("build", "check"))
+    p.set_defaults(func=cmd_fonts)
+
+    p = sub.add_parser("init", help="write a commented starter dataset",
+                       description="Write a starter dataset any district can fill in.")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("specimen", help="write the typography specimen PDF",
+                       description="Write a few pages showing every text style and the hard typesetting cases.")
+    p.add_argument("-o", "--output", default="specimen.pdf", metavar="PATH")
+    p.set_defaults(func=cmd_specimen)
+
+    p = sub.add_parser("batch", help="build many datasets in parallel, skipping unchanged outputs",
+                       description="Validate every dataset, then build the valid ones in worker processes.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--outdir", required=True)
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--only", choices=("briefing", "report"))
+    p.add_argument("--no-pdfa", action="store_true")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("handout", help="numbered copies for a meeting, print-ready",
+                       description="One PDF with N numbered copies, duplex-aware.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--copies", type=int, required=True)
+    p.add_argument("-o", "--output", metavar="OUT.pdf")
+    p.add_argument("--what", choices=("briefing", "report", "both"), default="briefing")
+    p.add_argument("--marking", metavar="TEXT")
+    p.add_argument("--watermark", metavar="TEXT")
+    p.add_argument("--gray", action="store_true")
+    p.add_argument("--booklet", action="store_true")
+    p.set_defaults(func=cmd_handout)
+
+    p = sub.add_parser("extract", help="draft a dataset from a report's text (.txt or .docx)",
+                       description="Find the figures in a report and write a draft dataset for review.")
+    p.add_argument("report", metavar="REPORT")
+    p.add_argument("-o", "--output", required=True, metavar="DRAFT.yaml")
+    p.add_argument("--json", action="store_true", help="write the raw extraction as JSON")
+    p.add_argument("--force", action="store_true", help="overwrite an existing draft")
+    p.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except BriefingError as exc:
+        return _fail(exc)
+    except KeyboardInterrupt:
+        _err("Interrupted: no partial output was left behind")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
