@@ -14,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
+from samples import PARAGRAPHS
+from sweep import FIGURE_UNIT, audit, set_pdf
 
 from briefing import fonts
 from briefing.errors import FontCoverageError
@@ -30,8 +32,6 @@ from briefing.render.linebreak import advance_em, break_lines, prepare
 from briefing.render.pages import COMPACT, GBT9704, doc_template, folio_text
 from briefing.render.styles import STYLE_NAMES, Span, TextStyle, scale_style
 from briefing.render.typography import CJKParagraph, actual_text_hex, draw_lines
-from tests.samples import PARAGRAPHS
-from tests.sweep import FIGURE_UNIT, audit, set_pdf
 
 BODY = TextStyle("t-body", "serif", size_pt=10.5, leading_pt=16.0, first_indent_em=2)
 PLAIN = TextStyle("t-plain", "serif", size_pt=10.0, leading_pt=15.0, align="left")
@@ -244,15 +244,15 @@ def test_glyph_sides_match_the_compression_rules() -> None:
 def test_han_latin_space_on_and_off() -> None:
     em = PLAIN.size_pt
     xs, _ = _glyph_x("截至2024年底")
-    digit = advance_em(fonts.face_for("serif"), "2") * em
+    digit = advance_em(fonts.face_for("serif"), "4") * em
     assert xs[2] == pytest.approx(2 * em + 0.25 * em)
     assert xs[6] == pytest.approx(xs[5] + digit + 0.25 * em)
     off = TextStyle("off", "serif", size_pt=10.0, leading_pt=15.0, align="left", han_latin_space=False)
     xs_off, _ = _glyph_x("截至2024年底", off)
     assert xs_off[2] == pytest.approx(2 * em)
     # No gap beside full-width punctuation or at a line edge.
-    xs_p, _ = _glyph_x("“2024”")
-    assert xs_p[1] == pytest.approx(advance_em(fonts.face_for("serif"), "“") * em)
+    xs_p, _ = _glyph_x("甲“2024”")
+    assert xs_p[2] == pytest.approx(em + advance_em(fonts.face_for("serif"), "“") * em)
 
 
 def test_justification_is_never_inside_a_latin_word_or_a_dash() -> None:
