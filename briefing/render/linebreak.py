@@ -96,9 +96,10 @@ class Prepared:
     cls: tuple[CharClass, ...]
     font: tuple[str, ...]
     size: tuple[float, ...]  # font size of each glyph (superscripts already scaled)
-    font_adv: tuple[float, ...]  # advance the PDF viewer will use (font width x size)
+    font_adv: tuple[float, ...]  # advance the PDF viewer will use (font width x size x hscale)
     adv: tuple[float, ...]  # advance used for layout (font_adv + tracking)
     full: tuple[bool, ...]  # drawn on a full em: compression applies
+    hscale: tuple[float, ...]  # horizontal scaling of the glyph (1.0 but for narrow dashes)
     span: tuple[int, ...]  # index of the source span
     sup: tuple[bool, ...]
     lt: tuple[float, ...]  # left trim from adjacent-pair compression
@@ -180,6 +181,7 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
     font_adv: list[float] = []
     adv: list[float] = []
     full: list[bool] = []
+    hscale: list[float] = []
     sup: list[bool] = []
     span_ix: list[int] = []
     face_cache: dict[int, tuple[str, float, bool]] = {}
@@ -195,7 +197,14 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
             spec = face_cache[si] = (face, sz, sp.superscript)
         face, sz, is_sup = spec
         em = advance_em(face, ch)
+        h = 1.0
+        if cls[len(font)] == CharClass.DASH and em < 0.98:
+            # Noto's U+2014 is 0.89 em: widen it to the full em a GB/T 15834 dash occupies
+            # (drawn with horizontal scaling; `typography` bridges the gap inside ——).
+            h = 1.0 / em
+            em = 1.0
         fa = em * sz
+        hscale.append(h)
         font.append(face)
         size.append(sz)
         font_adv.append(fa)
@@ -264,6 +273,7 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
         font_adv=tuple(font_adv),
         adv=tuple(adv),
         full=tuple(full),
+        hscale=tuple(hscale),
         span=tuple(span_ix),
         sup=tuple(sup),
         lt=tuple(lt),
@@ -342,9 +352,11 @@ class _Breaker:
             k += 1
         while k > lo + 1 and (p.cls[k] in NO_START or p.cls[k - 1] in NO_END):
             k -= 1
-        for j in range(k, lo + max(1, (k - lo) // 2), -1):
-            if p.chars[j - 1] in _CUT_AFTER and p.cls[j] not in NO_START:
-                return j
+        # A slash is the most readable place to cut a URL or path, then other separators.
+        for seps in ("/", _CUT_AFTER):
+            for j in range(k, lo + max(1, (k - lo) // 2), -1):
+                if p.chars[j - 1] in seps and p.cls[j] not in NO_START:
+                    return j
         return k
 
     def run(self, start: int) -> list[tuple[int, int, float]]:

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.flowables import Flowable
 
 from briefing import fonts
+from briefing.render.chars import CharClass
 from briefing.render.linebreak import (
     SUPERSCRIPT_RISE,
     Line,
@@ -59,6 +60,54 @@ def em_box(font: str) -> tuple[float, float]:
     return asc / total, desc / total
 
 
+@lru_cache(maxsize=32)
+def glyph_bounds(font: str, ch: str) -> tuple[float, float, float, float] | None:
+    """Ink bounds (x_min, x_max, y_min, y_max) of `ch` in `font`, in em; None for a blank glyph."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    path = pdfmetrics.getFont(font).face.filename
+    with TTFont(path, lazy=True) as tt:
+        glyphs = tt.getGlyphSet()
+        name = tt.getBestCmap().get(ord(ch))
+        if name is None:
+            return None
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        upm = float(tt["head"].unitsPerEm)
+    if pen.bounds is None:
+        return None
+    x0, y0, x1, y1 = pen.bounds
+    return x0 / upm, x1 / upm, y0 / upm, y1 / upm
+
+
+def _dash_joints(prep: Prepared, line: Line, x: float, baseline: float) -> list[str]:
+    """Fill the gaps between the inks of the dashes of a ——, so that it reads as one rule."""
+    out: list[str] = []
+    for i in range(line.start, line.end - 1):
+        if prep.cls[i] != CharClass.DASH or prep.cls[i + 1] != CharClass.DASH:
+            continue
+        if prep.font[i] != prep.font[i + 1] or prep.size[i] != prep.size[i + 1]:
+            continue
+        b = glyph_bounds(prep.font[i], prep.chars[i])
+        b2 = glyph_bounds(prep.font[i + 1], prep.chars[i + 1])
+        if b is None or b2 is None:
+            continue
+        size = prep.size[i]
+        h, h2 = prep.hscale[i], prep.hscale[i + 1]
+        # Ink ends and starts in PDF space, overlapping by 1% of an em to hide seams.
+        end = x + line.xs[i - line.start] + b[1] * h * size
+        start = x + line.xs[i + 1 - line.start] + b2[0] * h2 * size
+        if start - end < 0.01 * size:
+            continue
+        y0 = baseline + max(b[2], b2[2]) * size
+        y1 = baseline + min(b[3], b2[3]) * size
+        lo = end - 0.01 * size
+        out.append(_rgb(prep.spans[prep.span[i]].color or prep.style.color))
+        out.append(f"{fp_str(lo, y0, start + 0.01 * size - lo, y1 - y0)} re f")
+    return out
+
+
 def _spans_with_links(prep: Prepared) -> set[int]:
     return {
         i for i, sp in enumerate(prep.spans) if sp.link or sp.anchor or sp.annotation
@@ -86,6 +135,7 @@ def draw_lines(
     escape = canv._escape
     out: list[str] = ["q"]
     linked = _spans_with_links(prep)
+    cur_tz = 1.0  # horizontal scaling persists across text objects (restored by Q)
     for li, line in enumerate(lines):
         baseline = y_top - li * leading_pt - asc * style.size_pt
         out.append(f"/Span <</ActualText {actual_text_hex(line.text)}>> BDC BT")
@@ -109,7 +159,12 @@ def draw_lines(
             if j < e:
                 tc = xs[j - line.start] - xs[i - line.start] - prep.font_adv[i]
             while j < e:
-                if prep.font[j] != font or prep.size[j] != size or prep.span[j] != prep.span[i]:
+                if (
+                    prep.font[j] != font
+                    or prep.size[j] != size
+                    or prep.span[j] != prep.span[i]
+                    or prep.hscale[j] != prep.hscale[i]
+                ):
                     break
                 gap = xs[j - line.start] - xs[j - 1 - line.start] - prep.font_adv[j - 1]
                 if abs(gap - tc) > 1e-6:
@@ -117,6 +172,12 @@ def draw_lines(
                 j += 1
             if j == i + 1:
                 tc = 0.0 if cur_tc is None else cur_tc  # a lone glyph: keep the state, save bytes
+            hs = prep.hscale[i]
+            if hs != 1.0:
+                tc /= hs  # Tc is scaled by Tz like the glyphs
+            if hs != cur_tz:
+                out.append(f"{fp_str(100.0 * hs)} Tz")
+                cur_tz = hs
             rise = style.size_pt * SUPERSCRIPT_RISE if prep.sup[i] else 0.0
             if color != cur_color:
                 out.append(_rgb(color))
@@ -140,7 +201,10 @@ def draw_lines(
                 out.append(f"({escape(chunk)}) Tj")
                 k += len(chunk)
             i = j
-        out.append("ET EMC")
+        out.append("ET")
+        if CharClass.DASH in prep.cls[line.start : line.end]:
+            out.extend(_dash_joints(prep, line, x, baseline))
+        out.append("EMC")
     out.append("Q")
     canv.addLiteral("\n".join(out))
     if linked:
@@ -184,7 +248,11 @@ def _annotate(
                 if first_of_span and sp.anchor:
                     canv.bookmarkHorizontal(sp.anchor, x0, y1)
                 if first_of_span and sp.annotation:
-                    canv.textAnnotation(sp.annotation, Rect=rect, relative=1)
+                    # The note's icon goes in the margin beside the line, not over the text.
+                    mx = x + max(ln.right_pt for ln in lines) + 0.25 * size
+                    canv.textAnnotation(
+                        sp.annotation, Rect=(mx, y0, mx + size, y0 + size), relative=1
+                    )
             i = j
 
 
