@@ -444,3 +444,26 @@ def test_draw_lines_leaves_graphics_state_balanced(tmp_path: Path) -> None:
     assert ops.count(b"q") == ops.count(b"Q")
     assert ops.count(b"BDC") == ops.count(b"EMC") == 1
     assert ops.count(b"BT") == ops.count(b"ET")
+
+
+def test_a_dash_pair_is_two_full_ems_drawn_as_one_rule(tmp_path: Path) -> None:
+    path = tmp_path / "dash.pdf"
+    style = COMPACT.styles["body_noindent"]
+    build(path, [CJKParagraph("问题找到了——整改就有了方向", style)])
+    with pdfplumber.open(str(path)) as pdf:
+        page = pdf.pages[0]
+        dashes = sorted((c for c in page.chars if c["text"] == "—"), key=lambda c: c["x0"])
+        assert len(dashes) == 2
+        size = style.size_pt
+        for d in dashes:
+            assert d["x1"] - d["x0"] == pytest.approx(size, abs=0.01)
+        assert dashes[1]["x0"] == pytest.approx(dashes[0]["x1"], abs=0.01)
+        # Where the font's dash has side bearings, a filled joint closes the gap between inks.
+        from briefing.render.typography import glyph_bounds
+
+        ink = glyph_bounds(fonts.face_for(style.role), "—")
+        assert ink is not None
+        joints = [r for r in page.rects if dashes[0]["x0"] < r["x0"] < dashes[1]["x1"]]
+        if ink[0] + (advance_em(fonts.face_for(style.role), "—") - ink[1]) > 0.01:
+            assert len(joints) == 1
+    assert "整改就有了方向" in pdftotext(path) and "——" in pdftotext(path)
