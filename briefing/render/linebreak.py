@@ -67,6 +67,31 @@ _PUNCT = frozenset(
 
 # font name -> {char: advance in em}; filled lazily, shared by every paragraph.
 _WIDTHS: dict[str, dict[str, float]] = {}
+# (font, size, tracking) -> {char: (font advance, layout advance, full width, h-scale)}.
+_METRICS: dict[tuple[str, float, float], dict[str, tuple[float, float, bool, float]]] = {}
+_MARKS = INK_LEFT | INK_RIGHT
+
+
+def _metrics(face: str, size: float, tracking: float) -> dict[str, tuple[float, float, bool, float]]:
+    key = (face, size, tracking)
+    table = _METRICS.get(key)
+    if table is None:
+        if len(_METRICS) > 512:  # auto-fit tries many sizes; keep the cache bounded
+            _METRICS.clear()
+        table = _METRICS[key] = {}
+    return table
+
+
+def _measure(face: str, ch: str, size: float, tracking: float) -> tuple[float, float, bool, float]:
+    em = advance_em(face, ch)
+    h = 1.0
+    if classify(ch) == CharClass.DASH and em < 0.98:
+        # Noto's U+2014 is 0.89 em: widen it to the full em a GB/T 15834 dash occupies
+        # (drawn with horizontal scaling; `typography` bridges the gap inside ——).
+        h = 1.0 / em
+        em = 1.0
+    fa = em * size
+    return fa, fa + tracking, em >= 0.9, h
 
 
 def advance_em(font: str, ch: str) -> float:
@@ -176,62 +201,59 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
     n = len(items)
     chars = "".join(ch for _, ch in items)
     cls = [classify(ch) for ch in chars]
-    font: list[str] = []
-    size: list[float] = []
-    font_adv: list[float] = []
-    adv: list[float] = []
-    full: list[bool] = []
-    hscale: list[float] = []
-    sup: list[bool] = []
-    span_ix: list[int] = []
-    face_cache: dict[int, tuple[str, float, bool]] = {}
-    for si, ch in items:
-        spec = face_cache.get(si)
-        if spec is None:
-            sp = spans[si]
-            role = sp.role or style.role
-            face = fonts.face_for(role, bold=sp.bold or style.bold)
-            sz = sp.size_pt if sp.size_pt is not None else style.size_pt
-            if sp.superscript:
-                sz *= SUPERSCRIPT_SCALE
-            spec = face_cache[si] = (face, sz, sp.superscript)
-        face, sz, is_sup = spec
-        em = advance_em(face, ch)
-        h = 1.0
-        if cls[len(font)] == CharClass.DASH and em < 0.98:
-            # Noto's U+2014 is 0.89 em: widen it to the full em a GB/T 15834 dash occupies
-            # (drawn with horizontal scaling; `typography` bridges the gap inside ——).
-            h = 1.0 / em
-            em = 1.0
-        fa = em * sz
-        hscale.append(h)
-        font.append(face)
-        size.append(sz)
-        font_adv.append(fa)
-        adv.append(fa if is_sup else fa + style.tracking_pt)
-        full.append(em >= 0.9)
-        sup.append(is_sup)
-        span_ix.append(si)
+    font: list[str] = [""] * n
+    size: list[float] = [0.0] * n
+    font_adv: list[float] = [0.0] * n
+    adv: list[float] = [0.0] * n
+    full: list[bool] = [False] * n
+    hscale: list[float] = [1.0] * n
+    sup: list[bool] = [False] * n
+    span_ix: list[int] = [si for si, _ in items]
+    i = 0
+    while i < n:
+        # One span at a time: its face, size and metrics table are looked up once.
+        si = span_ix[i]
+        j = i
+        while j < n and span_ix[j] == si:
+            j += 1
+        sp = spans[si]
+        face = fonts.face_for(sp.role or style.role, bold=sp.bold or style.bold)
+        sz = sp.size_pt if sp.size_pt is not None else style.size_pt
+        is_sup = sp.superscript
+        if is_sup:
+            sz *= SUPERSCRIPT_SCALE
+        track = 0.0 if is_sup else style.tracking_pt
+        table = _metrics(face, sz, track)
+        for k in range(i, j):
+            m = table.get(chars[k])
+            if m is None:
+                m = table[chars[k]] = _measure(face, chars[k], sz, track)
+            font_adv[k], adv[k], full[k], hscale[k] = m
+            font[k] = face
+            size[k] = sz
+            sup[k] = is_sup
+        i = j
 
     lt = [0.0] * n
     rt = [0.0] * n
     gap = [0.0] * n
+    autospace = style.han_latin_space
     for i in range(1, n):
         a, b = cls[i - 1], cls[i]
-        if full[i - 1] and full[i] and a in (INK_LEFT | INK_RIGHT) and b in (INK_LEFT | INK_RIGHT):
+        if a in _MARKS and b in _MARKS and full[i - 1] and full[i]:
             # Two adjacent marks take 1.5 em: remove an empty half that faces the other mark.
             if a in INK_LEFT:
                 rt[i - 1] = 0.5 * size[i - 1]
             elif b in INK_RIGHT:
                 lt[i] = 0.5 * size[i]
-        if (
-            style.han_latin_space
-            and not sup[i - 1]
-            and not sup[i]
+        elif (
+            autospace
             and (
                 (a == CharClass.IDEO and is_alnum_latin(chars[i]))
                 or (b == CharClass.IDEO and is_alnum_latin(chars[i - 1]))
             )
+            and not sup[i - 1]
+            and not sup[i]
         ):
             gap[i] = 0.25 * max(size[i - 1], size[i])
 

@@ -10,6 +10,7 @@ spreading justification with the character-spacing operator `Tc`. Each line is w
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -62,23 +63,53 @@ def em_box(font: str) -> tuple[float, float]:
 
 @lru_cache(maxsize=32)
 def glyph_bounds(font: str, ch: str) -> tuple[float, float, float, float] | None:
-    """Ink bounds (x_min, x_max, y_min, y_max) of `ch` in `font`, in em; None for a blank glyph."""
-    from fontTools.pens.boundsPen import BoundsPen
+    """Ink bounds (x_min, x_max, y_min, y_max) of `ch` in `font`, in em; None for a blank glyph.
+
+    Read from the glyph's header in the `glyf` table ReportLab has already loaded (fontTools
+    would take ~50 ms to parse the cmap again), falling back to fontTools for other layouts.
+    """
+    face = pdmetrics_face(font)
+    gid = face.charToGlyph.get(ord(ch))
+    if gid is None:
+        return None
+    data = getattr(face, "_ttf_data", None)
+    pos = getattr(face, "glyphPos", None)
+    glyf = getattr(face, "table", {}).get("glyf")
+    upm = float(face.unitsPerEm)
+    if data is not None and pos is not None and glyf is not None:
+        if pos[gid + 1] == pos[gid]:
+            return None
+        at = glyf["offset"] + pos[gid]
+        _, x0, y0, x1, y1 = struct.unpack(">hhhhh", data[at : at + 10])
+        return x0 / upm, x1 / upm, y0 / upm, y1 / upm
+    from fontTools.pens.boundsPen import BoundsPen  # pragma: no cover - other font layouts
     from fontTools.ttLib import TTFont
 
-    path = pdfmetrics.getFont(font).face.filename
-    with TTFont(path, lazy=True) as tt:
+    with TTFont(face.filename, lazy=True) as tt:
         glyphs = tt.getGlyphSet()
-        name = tt.getBestCmap().get(ord(ch))
-        if name is None:
-            return None
         pen = BoundsPen(glyphs)
-        glyphs[name].draw(pen)
-        upm = float(tt["head"].unitsPerEm)
+        glyphs[tt.getGlyphOrder()[gid]].draw(pen)
     if pen.bounds is None:
         return None
-    x0, y0, x1, y1 = pen.bounds
-    return x0 / upm, x1 / upm, y0 / upm, y1 / upm
+    bx0, by0, bx1, by1 = pen.bounds
+    return bx0 / upm, bx1 / upm, by0 / upm, by1 / upm
+
+
+def pdmetrics_face(font: str) -> Any:
+    """ReportLab's parsed TrueType face of a registered font."""
+    return pdfmetrics.getFont(font).face
+
+
+def _n(v: float) -> str:
+    """A PDF number with 3 decimals (1/1000 pt), without trailing zeros; faster than fp_str."""
+    s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if s in ("", "-0") else s
+
+
+def _n4(v: float) -> str:
+    """Like `_n` with 4 decimals, for Tc, which accumulates along a run of glyphs."""
+    s = f"{v:.4f}".rstrip("0").rstrip(".")
+    return "0" if s in ("", "-0") else s
 
 
 def _dash_joints(prep: Prepared, line: Line, x: float, baseline: float) -> list[str]:
@@ -104,7 +135,7 @@ def _dash_joints(prep: Prepared, line: Line, x: float, baseline: float) -> list[
         y1 = baseline + min(b[3], b2[3]) * size
         lo = end - 0.01 * size
         out.append(_rgb(prep.spans[prep.span[i]].color or prep.style.color))
-        out.append(f"{fp_str(lo, y0, start + 0.01 * size - lo, y1 - y0)} re f")
+        out.append(f"{_n(lo)} {_n(y0)} {_n(start + 0.01 * size - lo)} {_n(y1 - y0)} re f")
     return out
 
 
@@ -136,8 +167,13 @@ def draw_lines(
     out: list[str] = ["q"]
     linked = _spans_with_links(prep)
     cur_tz = 1.0  # horizontal scaling persists across text objects (restored by Q)
+    p_span, p_font, p_size, p_hscale = prep.span, prep.font, prep.size, prep.hscale
+    p_adv, p_sup = prep.font_adv, prep.sup
+    sup_rise = style.size_pt * SUPERSCRIPT_RISE
+    rl_fonts: dict[str, Any] = {}
     for li, line in enumerate(lines):
         baseline = y_top - li * leading_pt - asc * style.size_pt
+        y_str = _n(baseline)
         out.append(f"/Span <</ActualText {actual_text_hex(line.text)}>> BDC BT")
         cur_font = ""
         cur_size = -1.0
@@ -145,58 +181,54 @@ def draw_lines(
         cur_tc: float | None = None
         cur_rise = 0.0
         cur_color = ""
-        i = line.start
+        ls = i = line.start
         e = line.end
         xs = line.xs
         while i < e:
             # A run: same face, size, colour and rise, glyphs equally spaced (one Tc).
-            sp = prep.spans[prep.span[i]]
-            font = prep.font[i]
-            size = prep.size[i]
-            color = sp.color or style.color
+            si = p_span[i]
+            font = p_font[i]
+            size = p_size[i]
+            hs = p_hscale[i]
+            color = prep.spans[si].color or style.color
             j = i + 1
             tc = 0.0
             if j < e:
-                tc = xs[j - line.start] - xs[i - line.start] - prep.font_adv[i]
+                tc = xs[j - ls] - xs[i - ls] - p_adv[i]
             while j < e:
-                if (
-                    prep.font[j] != font
-                    or prep.size[j] != size
-                    or prep.span[j] != prep.span[i]
-                    or prep.hscale[j] != prep.hscale[i]
-                ):
+                if p_font[j] != font or p_size[j] != size or p_span[j] != si or p_hscale[j] != hs:
                     break
-                gap = xs[j - line.start] - xs[j - 1 - line.start] - prep.font_adv[j - 1]
-                if abs(gap - tc) > 1e-6:
+                if abs(xs[j - ls] - xs[j - 1 - ls] - p_adv[j - 1] - tc) > 1e-6:
                     break
                 j += 1
             if j == i + 1:
                 tc = 0.0 if cur_tc is None else cur_tc  # a lone glyph: keep the state, save bytes
-            hs = prep.hscale[i]
-            if hs != 1.0:
+            elif hs != 1.0:
                 tc /= hs  # Tc is scaled by Tz like the glyphs
             if hs != cur_tz:
-                out.append(f"{fp_str(100.0 * hs)} Tz")
+                out.append(f"{_n(100.0 * hs)} Tz")
                 cur_tz = hs
-            rise = style.size_pt * SUPERSCRIPT_RISE if prep.sup[i] else 0.0
+            rise = sup_rise if p_sup[i] else 0.0
             if color != cur_color:
                 out.append(_rgb(color))
                 cur_color = color
             if cur_tc is None or abs(tc - cur_tc) > 1e-9:
-                out.append(f"{fp_str(tc)} Tc")
+                out.append(f"{_n4(tc)} Tc")
                 cur_tc = tc
             if rise != cur_rise:
-                out.append(f"{fp_str(rise)} Ts")
+                out.append(f"{_n(rise)} Ts")
                 cur_rise = rise
-            rl_font = pdfmetrics.getFont(font)
+            rl_font = rl_fonts.get(font)
+            if rl_font is None:
+                rl_font = rl_fonts[font] = pdfmetrics.getFont(font)
             k = i
             for subset, chunk in rl_font.splitString(prep.chars[i:j], doc):
                 # Position every chunk absolutely: a subset switch ends a string, and not every
                 # reader applies Tc after a string's last glyph (pdfminer does not).
-                out.append(f"1 0 0 1 {fp_str(x + xs[k - line.start], baseline)} Tm")
+                out.append(f"1 0 0 1 {_n(x + xs[k - ls])} {y_str} Tm")
                 if font != cur_font or size != cur_size or subset != cur_subset:
                     name = rl_font.getSubsetInternalName(subset, doc)
-                    out.append(f"{name} {fp_str(size)} Tf")
+                    out.append(f"{name} {_n(size)} Tf")
                     cur_font, cur_size, cur_subset = font, size, subset
                 out.append(f"({escape(chunk)}) Tj")
                 k += len(chunk)
