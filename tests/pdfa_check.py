@@ -70,7 +70,7 @@ def check_pdfa2b(source: str | Path | bytes) -> list[str]:
             found += _check_pages(pdf, intent_space)
         except (pikepdf.PdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
             found.append(f"6.1: the file's structure is broken where the checker looked: {exc!r}")
-    return found
+    return list(dict.fromkeys(found))  # one line per distinct violation, in the order found
 
 
 # ---------------------------------------------------------------------------------------------

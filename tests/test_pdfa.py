@@ -164,6 +164,16 @@ def test_many_pages(tmp_path: Path) -> None:
     assert "第12页" in pdftotext(data, tmp_path, "many")
 
 
+def test_the_typography_specimen_becomes_pdfa(tmp_path: Path) -> None:
+    specimen = pytest.importorskip("briefing.render.specimen")
+    path = tmp_path / "specimen.pdf"
+    specimen.build_specimen(path)
+    out = make_pdfa(path.read_bytes(), **META)  # type: ignore[arg-type]
+    assert check_pdfa2b(out) == []
+    if shutil.which("pdftotext"):
+        assert pdftotext(out, tmp_path, "after") == pdftotext(path.read_bytes(), tmp_path, "before")
+
+
 def test_plain_finish_keeps_metadata_without_claiming_pdfa(plain: bytes) -> None:
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
     out = finish_pdf(plain, dataset, pdfa=False, title="简报", subject="一页简报")
