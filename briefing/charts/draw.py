@@ -73,6 +73,12 @@ class _Canvas:
         return d
 
 
+MID_HEIGHT = 0.37
+"""Height of a digit's or a Han character's visual centre above the baseline, in ems: text is
+centred on a bar by this, not by the font's ascent and descent (which include the accent space
+above capitals and would set figures visibly low)."""
+
+
 def _metrics(font: str, size: float) -> tuple[float, float]:
     """(ascent, depth below the baseline), both positive, in points."""
     asc, desc = getAscentDescent(font, size)
@@ -157,8 +163,8 @@ def _row_layout(rows: Sequence[Row], width: float, st: ChartStyle, indent_parts:
                 y += st.group_gap_pt
             h = max(band, lasc + ldesc)
             center = y + h / 2
-            boxes.append(_RowBox((r.label,), (center + (lasc - ldesc) / 2,), center - st.bar_pt / 2, center,
-                                 center + (vasc - vdesc) / 2))
+            boxes.append(_RowBox((r.label,), (center + MID_HEIGHT * st.label_pt,), center - st.bar_pt / 2, center,
+                                 center + MID_HEIGHT * st.value_pt))
             y += h + st.row_gap_pt
         return boxes, col, width - col, y - st.row_gap_pt
     for i, r in enumerate(rows):
@@ -170,7 +176,7 @@ def _row_layout(rows: Sequence[Row], width: float, st: ChartStyle, indent_parts:
         label_h = lasc + (len(lines) - 1) * pitch + ldesc
         band_top = y + label_h + st.label_gap_pt
         center = band_top + band / 2
-        boxes.append(_RowBox(lines, baselines, center - st.bar_pt / 2, center, center + (vasc - vdesc) / 2))
+        boxes.append(_RowBox(lines, baselines, center - st.bar_pt / 2, center, center + MID_HEIGHT * st.value_pt))
         y = band_top + band + st.row_gap_pt
     return boxes, 0.0, width, y - st.row_gap_pt
 
