@@ -37,6 +37,7 @@ from ..charts.text import wrap
 from ..errors import LayoutOverflowError
 from ..fonts import KAI, SANS, SANS_BOLD, register_reportlab
 from ..model import Chart, Dataset, Indicator
+from ..verify import STATUS_TEXT
 from ._text import CJKParagraph, Span, TextStyle
 from .layout import Columns, Framed, Rule, Stack, VSpace
 
@@ -70,7 +71,6 @@ BLOCK_TITLES = {
     "plans": "下一步工作",
     "findings": "数据核验",
 }
-STATUS_TAGS = {"inconsistent": "不一致", "cannot_tell": "无法核实", "derived": "推算"}
 STATUS_RANK = {"inconsistent": 0, "cannot_tell": 1, "derived": 2}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -131,15 +131,6 @@ class Attempt:
     fit: Fit
     extent: FindingsExtent
     dropped: tuple[str, ...]
-
-
-def _attempts(drop_order: Sequence[str]) -> Iterator[Attempt]:
-    """Every layout to try, from the most generous to the most sparing; the first that fits wins."""
-    for k in range(len(drop_order) + 1):
-        dropped = tuple(drop_order[:k])
-        for extent in EXTENTS:
-            for fit in LEVELS:
-                yield Attempt(fit, extent, dropped)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,8 +234,9 @@ def _tile_widths(rows: Sequence[Sequence[Indicator]], natural: Sequence[float], 
     """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows shortest.
 
     Each column may take its natural width or one of the widths at which one of its labels needs
-    one line fewer; every affordable combination is scored by the total number of text lines of
-    the rows (a row is as tall as its tallest tile), ties going to the most even spare.
+    one line fewer; the spare is shared evenly. Starting from the natural widths, the single
+    column change that most improves (rows' text lines, one-character last lines, unevenness) is
+    taken until none does — a few dozen evaluations instead of every combination.
     """
     cols = len(natural)
     candidates: list[list[float]] = []
@@ -256,34 +248,46 @@ def _tile_widths(rows: Sequence[Sequence[Indicator]], natural: Sequence[float], 
                 for k in (1, 2, 3):
                     options.add(max(natural[j], w / k + label_pt + 2.0 + chrome))
         candidates.append(sorted(o for o in options if o <= avail))
+    memo: dict[tuple[str, int], tuple[int, int]] = {}
 
     def lines(ind: Indicator, width: float) -> tuple[int, int]:
         """(text lines, 1 if the label ends in a one-character line else 0)."""
-        inner = width - chrome
-        meta = _tile_meta(ind)
-        joined = "　".join(meta)
-        meta_lines = 0 if not meta else (1 if stringWidth(joined, KAI, meta_pt) <= inner else len(meta))
-        label = wrap(ind.label, SANS, label_pt, inner - 2.0)
-        orphan = int(len(label) > 1 and len(label[-1]) <= 1)
-        return len(label) + meta_lines, orphan
+        key = (ind.id, round(width * 4))
+        if key not in memo:
+            inner = width - chrome
+            meta = _tile_meta(ind)
+            joined = "　".join(meta)
+            meta_lines = 0 if not meta else (1 if stringWidth(joined, KAI, meta_pt) <= inner else len(meta))
+            label = wrap(ind.label, SANS, label_pt, inner - 2.0)
+            memo[key] = (len(label) + meta_lines, int(len(label) > 1 and len(label[-1]) <= 1))
+        return memo[key]
 
-    best: tuple[tuple[int, int, float], tuple[float, ...]] | None = None
-    for combo in itertools.product(*candidates):
+    def score(combo: Sequence[float]) -> tuple[int, int, float] | None:
         total = sum(combo)
         if total > avail + 1e-6:
-            continue
+            return None
         spare = (avail - total) / cols
         height = orphans = 0
         for row in rows:
             counted = [lines(ind, combo[j] + spare) for j, ind in enumerate(row)]
             height += max(n for n, _ in counted)
             orphans += sum(o for _, o in counted)
-        score = (height, orphans, max(combo) - min(combo))
-        if best is None or score < best[0]:
-            best = (score, combo)
+        return height, orphans, round(max(combo) - min(combo), 3)
+
+    current = list(natural)
+    best = score(current)
     assert best is not None
-    spare = (avail - sum(best[1])) / cols
-    return [w + spare for w in best[1]]
+    improved = True
+    while improved:
+        improved = False
+        for j in range(cols):
+            for option in candidates[j]:
+                trial = [*current[:j], option, *current[j + 1 :]]
+                s = score(trial)
+                if s is not None and s < best:
+                    best, current, improved = s, trial, True
+    spare = (avail - sum(current)) / cols
+    return [w + spare for w in current]
 
 
 def headlines(c: Ctx) -> Flowable | None:
@@ -421,7 +425,7 @@ def findings_block(c: Ctx) -> Flowable | None:
     lines: list[Flowable] = [_para(BLOCK_TITLES["findings"], _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35,
                                                                    bold=True, color=ACCENT))]
     for f in shown:
-        tag = STATUS_TAGS.get(f.status, f.status)
+        tag = STATUS_TEXT.get(f.status, f.status)
         lines.append(_para([Span(f"【{tag}】", bold=True, role="sans"), Span(f.message)], line))
     rest = len(everything) - len(shown)
     if rest > 0:
@@ -486,37 +490,76 @@ class Layout:
         return sum(h for _, _, h in self.blocks) + self.gap * len(self.blocks) + self.footer_h
 
 
-def _measure(dataset: Dataset, findings: Sequence[FindingLike], attempt: Attempt) -> Layout:
+def _measure(dataset: Dataset, findings: Sequence[FindingLike], attempt: Attempt,
+             cache: dict[tuple[Any, ...], tuple[Flowable | None, float]]) -> Layout:
     c = Ctx(dataset, findings, attempt.fit, attempt.extent)
+
+    def block(name: str, build: Callable[[Ctx], Flowable | None]) -> tuple[Flowable | None, float]:
+        # A block depends on the level and, for the findings box, on the extent only: after a
+        # drop the same blocks are measured again at the same levels, so they are reused.
+        key = (name, attempt.fit, attempt.extent if name == "findings" else None)
+        if key not in cache:
+            box = build(c)
+            cache[key] = (box, box.wrap(TYPE_W, TYPE_H)[1] if box is not None else 0.0)
+        return cache[key]
+
     blocks: list[tuple[str, Flowable, float]] = []
-    top = masthead(c)
-    blocks.append(("masthead", top, top.wrap(TYPE_W, TYPE_H)[1]))
-    for name, build in BLOCKS:
+    for name, build in (("masthead", masthead), *BLOCKS):
         if name in attempt.dropped:
             continue
-        box = build(c)
+        box, height = block(name, build)
         if box is not None:
-            blocks.append((name, box, box.wrap(TYPE_W, TYPE_H)[1]))
-    foot = footer(c)
-    return Layout(attempt, tuple(blocks), foot, foot.wrap(TYPE_W, TYPE_H)[1], attempt.fit.block_gap_pt)
+            blocks.append((name, box, height))
+    foot, foot_h = block("footer", footer)
+    assert foot is not None
+    return Layout(attempt, tuple(blocks), foot, foot_h, attempt.fit.block_gap_pt)
+
+
+def _extents(findings: Sequence[FindingLike]) -> list[FindingsExtent]:
+    """The findings extents that show different lines, most generous first."""
+    out: list[FindingsExtent] = []
+    seen: set[tuple[int, ...]] = set()
+    for extent in EXTENTS:
+        statuses, most = extent
+        shown = tuple(id(f) for f in notable_findings(findings, statuses)[:most])
+        if shown not in seen:
+            seen.add(shown)
+            out.append(extent)
+    return out
 
 
 def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
-    """The most generous layout that fits one page, or LayoutOverflowError naming what to cut."""
+    """The most generous layout that fits one page, or LayoutOverflowError naming what to cut.
+
+    Ground is given in stages — blocks dropped in `drop_order`, and within each stage the
+    optional verification lines — and within a stage the loosest level that fits is found by
+    bisection over `LEVELS` (tighter levels never make a block taller). Only a layout that was
+    measured to fit is returned.
+    """
     register_reportlab()
     drop_order = tuple(b for b in dataset.briefing.drop_order if b in dict(BLOCKS))
-    tried: dict[tuple[Fit, tuple[str, ...], tuple[str, ...], int], Layout] = {}
+    cache: dict[tuple[Any, ...], tuple[Flowable | None, float]] = {}
+
+    def fits(layout: Layout) -> bool:
+        return layout.used <= TYPE_H + 1e-6
+
     last: Layout | None = None
-    for attempt in _attempts(drop_order):
-        # An extent that shows the same findings as a more generous one gives the same page.
-        key = (attempt.fit, attempt.dropped, attempt.extent[0], attempt.extent[1])
-        if key in tried:
-            continue
-        layout = _measure(dataset, findings, attempt)
-        tried[key] = layout
-        last = layout
-        if layout.used <= TYPE_H + 1e-6:
-            return layout
+    for k in range(len(drop_order) + 1):
+        dropped = drop_order[:k]
+        for extent in _extents(findings):
+            tightest = _measure(dataset, findings, Attempt(LEVELS[-1], extent, dropped), cache)
+            if not fits(tightest):
+                last = tightest
+                continue
+            lo, hi, best = 0, len(LEVELS) - 1, tightest
+            while lo < hi:
+                mid = (lo + hi) // 2
+                layout = _measure(dataset, findings, Attempt(LEVELS[mid], extent, dropped), cache)
+                if fits(layout):
+                    hi, best = mid, layout
+                else:
+                    lo = mid + 1
+            return best
     assert last is not None
     raise LayoutOverflowError(_overflow_message(dataset, last))
 
@@ -524,7 +567,7 @@ def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
 def _overflow_message(dataset: Dataset, layout: Layout) -> str:
     over_mm = (layout.used - TYPE_H) / mm
     sizes = sorted(((h, n) for n, _, h in layout.blocks), reverse=True)
-    biggest = "、".join(f"{n} {h / mm:.0f} mm" for h, n in sizes[:3])
+    biggest = ", ".join(f"{n} {h / mm:.0f} mm" for h, n in sizes[:3])
     dropped = ", ".join(layout.attempt.dropped) or "nothing"
     keep = [n for n, _, _ in layout.blocks if n not in ("masthead", "headlines")]
     advice = [f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
