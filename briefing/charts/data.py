@@ -9,12 +9,13 @@ an indicator *starts a new group* (is a whole) when
   1. it is the first indicator, or
   2. the dataset's relations declare it the whole (or total) of something — a subset/total
      relation's `whole`/`total` or a rate relation's `whole` — or
-  3. its value is larger than the current group's whole (a part cannot exceed its whole; we do not
-     draw it as one), or its unit differs from the whole's;
-otherwise it is a part of the current group. The Liujiang chart lists 1109, 1098, 177, 57, 79,
-26, 7: 1098 ≤ 1109 joins the first group; 177 exceeds 1109 and starts a group; 57 joins it; 79
-is declared the whole of `enterprise_review_outcomes` and starts the third group, even though it
-is itself a part of 177 — the chart's author listed it as a new group and the relations agree.
+  3. it cannot be a part of the current whole: its value is larger, its unit differs, or it
+     covers another period (a part is counted over the same months as its whole);
+otherwise it is a part of the current group. The Liujiang chart lists 1109, 1098 (both 2024),
+177, 57 (both to date), 79, 26, 7 (all January–November): 1098 joins 1109; 177 starts a group
+(another period, and declared the whole of `enterprise_reviews_within_all`); 57 joins it; 79
+starts the third group (another period, and declared the whole of `enterprise_review_outcomes`,
+even though it is itself a part of 177 — the chart lists it as a group of its own); 26 and 7 join it.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tup
             starts = (
                 ind.id in wholes
                 or ind.unit != whole.unit
+                or ind.period != whole.period
                 or (math.isfinite(ind.value) and math.isfinite(whole.value) and ind.value > whole.value)
             )
             if not starts:

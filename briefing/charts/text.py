@@ -27,7 +27,11 @@ def width(text: str, font: str, size: float) -> float:
 
 
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
-    """Greedy line breaking under the Chinese rules; a token wider than the line gets a line of its own."""
+    """Greedy line breaking under the Chinese rules.
+
+    A token wider than the line gets a line of its own; where a line has no legal break point
+    (only in absurd inputs such as a run of closing marks) it runs past the width to the next one.
+    """
     toks = tokens(text)
     lines: list[list[str]] = [[]]
     line_w = 0.0
@@ -41,8 +45,13 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
         # not end the old one: carry characters over until both rules hold.
         carry: list[str] = [tok]
         current = lines[-1]
-        while current and len(current) > 1 and (carry[0][0] in NO_START or current[-1][-1] in NO_END):
+        while len(current) > 1 and (carry[0][0] in NO_START or current[-1][-1] in NO_END):
             carry.insert(0, current.pop())
+        if carry[0][0] in NO_START or current[-1][-1] in NO_END:
+            # No legal break on this line: it runs past the width until the next legal break.
+            current.extend(carry)
+            line_w = sum(stringWidth(t, font, size) for t in current)
+            continue
         lines.append(carry)
         line_w = sum(stringWidth(t, font, size) for t in carry)
     return ["".join(line) for line in lines if line]

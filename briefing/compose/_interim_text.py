@@ -100,6 +100,10 @@ class CJKParagraph(Flowable):
             cur = lines[-1]
             while len(cur) > 1 and (carry[0].text[0] in NO_START or cur[-1].text[-1] in NO_END):
                 carry.insert(0, cur.pop())
+            if carry[0].text[0] in NO_START or cur[-1].text[-1] in NO_END:
+                cur.extend(carry)
+                used = sum(c.width for c in cur)
+                continue
             lines.append(carry)
             used = sum(c.width for c in carry)
         return [ln for ln in lines if ln]

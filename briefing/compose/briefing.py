@@ -489,6 +489,22 @@ class Layout:
     def used(self) -> float:
         return sum(h for _, _, h in self.blocks) + self.gap * len(self.blocks) + self.footer_h
 
+    def placements(self) -> list[tuple[str, Flowable, float]]:
+        """Each block (and the footer, last) with the PDF y of its bottom edge."""
+        out = []
+        y = PAGE_H - MARGIN_TOP
+        for name, box, h in self.blocks:
+            y -= h
+            out.append((name, box, y))
+            y -= self.gap
+        out.append(("footer", self.footer, MARGIN_BOTTOM))
+        return out
+
+    def block_bands(self) -> dict[str, tuple[float, float]]:
+        """Block name → (top, bottom) measured from the top of the page, as pdfplumber measures."""
+        heights = {name: h for name, _, h in self.blocks} | {"footer": self.footer_h}
+        return {name: (PAGE_H - y - heights[name], PAGE_H - y) for name, _, y in self.placements()}
+
 
 def _measure(dataset: Dataset, findings: Sequence[FindingLike], attempt: Attempt,
              cache: dict[tuple[Any, ...], tuple[Flowable | None, float]]) -> Layout:
@@ -606,12 +622,8 @@ def draw_layout(layout: Layout, meta: dict[str, str]) -> bytes:
     canv.setSubject(meta["subject"])
     canv.setKeywords(meta["keywords"])
     canv.setCreator(meta["creator"])
-    y = PAGE_H - MARGIN_TOP
-    for _, box, h in layout.blocks:
-        y -= h
+    for _, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)
-        y -= layout.gap
-    layout.footer.drawOn(canv, MARGIN_LEFT, MARGIN_BOTTOM)
     canv.showPage()
     canv.save()
     return buf.getvalue()
