@@ -21,7 +21,7 @@ import io
 import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from reportlab.lib.pagesizes import A4
@@ -316,7 +316,8 @@ def headlines(c: Ctx) -> Flowable | None:
         size -= 0.5
     else:
         size = 13.0  # figures wrap inside equal columns rather than shrink further
-    fig_style = _style("figure", "sans", size, size * 1.18, bold=True)
+    # No Han–Latin gap inside a figure: "1313件" must read (and extract) as one word.
+    fig_style = replace(_style("figure", "sans", size, size * 1.18, bold=True), han_latin_space=False)
     label_style = _style("tile-label", "sans", label_pt, label_pt * 1.3)
     meta_style = _style("tile-meta", "kai", c.small_pt, c.small_pt * 1.3, color=MUTED)
     row_boxes: list[Flowable] = []
