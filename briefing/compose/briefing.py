@@ -61,6 +61,7 @@ ACCENT = "#1f4e79"  # headings and tile bars: the charts' bar colour
 RED = "#b4141b"  # the masthead rule, as on an official document's 版头; prints dark grey
 HAIRLINE = "#9a9a9a"
 BOX_FILL = "#f2f4f6"
+BOX_BORDER_PT = 0.6
 
 MAX_CHARTS = 3
 MAX_FINDING_LINES = 6
@@ -425,13 +426,18 @@ def findings_block(c: Ctx) -> Flowable | None:
     line = _style("finding", "serif", size, lead, align="justify")
     lines: list[Flowable] = [_para(BLOCK_TITLES["findings"], _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35,
                                                                    bold=True, color=ACCENT))]
-    for f in shown:
-        tag = STATUS_TEXT.get(f.status, f.status)
-        lines.append(_para([Span(f"【{tag}】", bold=True, role="sans"), Span(f.message)], line))
+    tags = [f"【{STATUS_TEXT.get(f.status, f.status)}】" for f in shown]
+    tag_style = _style("finding-tag", "sans", size, lead, bold=True)
+    # The tags hang in a column of their own so that wrapped messages align under each other.
+    tag_w = max((stringWidth(t, SANS_BOLD, size) for t in tags), default=0.0) + 1.0
+    inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
+    for tag, f in zip(tags, shown, strict=True):
+        lines.append(Columns([_para(tag, tag_style), _para(f.message, line)], [tag_w, inner - tag_w]))
     rest = len(everything) - len(shown)
     if rest > 0:
         lines.append(_para(f"另有{rest}项核验结果，详见完整报告。", _style("more", "kai", size, lead, color=MUTED)))
-    return Framed(Stack(lines, gap_pt=0.5), (4.0, 6.0, 4.0, 6.0), border=HAIRLINE, fill=BOX_FILL)
+    return Framed(Stack(lines, gap_pt=0.5), (4.0, 6.0, 4.0, 6.0), border=HAIRLINE, border_pt=BOX_BORDER_PT,
+                  fill=BOX_FILL)
 
 
 def _items(c: Ctx, name: str, items: Sequence[Any]) -> Flowable | None:
