@@ -63,6 +63,10 @@ HAIRLINE = "#9a9a9a"
 BOX_FILL = "#f2f4f6"
 BOX_BORDER_PT = 0.6
 
+# Between items on one line. Not a full-width space: the typesetter folds every whitespace run,
+# U+3000 included, into one space, which would run the items together.
+SEP = " · "
+
 MAX_CHARTS = 3
 MAX_FINDING_LINES = 6
 
@@ -199,7 +203,7 @@ def masthead(c: Ctx) -> Flowable:
     top = Columns([left, kicker], [TYPE_W * 0.6, TYPE_W * 0.4])
     title = _para(meta.title, _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center"))
     who = "、".join(meta.issuers)
-    sub = f"{meta.city}{meta.district}　{meta.year}年度　{who}　{_date_cn(meta.date)}"
+    sub = SEP.join([f"{meta.city}{meta.district}", f"{meta.year}年度", who, _date_cn(meta.date)])
     sub_pt = max(TEXT_FLOOR_PT, f.body_pt)
     subline = _para(sub, _style("sub", "kai", sub_pt, sub_pt * 1.4, align="center", color=MUTED))
     return Stack([top, VSpace(2.0), title, VSpace(1.0), subline, VSpace(3.0), Rule(1.4, RED, height_pt=3.0)])
@@ -257,7 +261,7 @@ def _tile_widths(rows: Sequence[Sequence[Indicator]], natural: Sequence[float], 
         if key not in memo:
             inner = width - chrome
             meta = _tile_meta(ind)
-            joined = "　".join(meta)
+            joined = SEP.join(meta)
             meta_lines = 0 if not meta else (1 if stringWidth(joined, KAI, meta_pt) <= inner else len(meta))
             label = wrap(ind.label, SANS, label_pt, inner - 2.0)
             memo[key] = (len(label) + meta_lines, int(len(label) > 1 and len(label[-1]) <= 1))
@@ -327,7 +331,7 @@ def headlines(c: Ctx) -> Flowable | None:
         for j, ind in enumerate(row):
             parts: list[Flowable] = [_para(ind.printed, fig_style), _para(ind.label, label_style)]
             meta = _tile_meta(ind)
-            joined = "　".join(meta)
+            joined = SEP.join(meta)
             if meta and stringWidth(joined, KAI, c.small_pt) <= widths[j] - chrome:
                 parts.append(_para(joined, meta_style))
             else:  # each on its own line rather than broken inside 同比增长
@@ -459,8 +463,8 @@ def plans(c: Ctx) -> Flowable | None:
 
 def footer(c: Ctx) -> Flowable:
     ds = c.dataset
-    text = (f"据《{ds.meta.source_document}》整理　生成于{_date_cn(generation_date(ds))}"
-            f"　数据指纹 {ds.short_hash}")
+    text = SEP.join([f"据《{ds.meta.source_document}》整理", f"生成于{_date_cn(generation_date(ds))}",
+                     f"数据指纹 {ds.short_hash}"])
     st = _style("footer", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.35, color=MUTED)
     number = _para("— 1 —", _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"))
     folio_w = stringWidth("— 1 —", SANS, TEXT_FLOOR_PT + 1) + 2.0
