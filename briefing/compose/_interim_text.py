@@ -68,6 +68,11 @@ class _Unit:
     width: float
 
 
+@dataclass(frozen=True, slots=True)
+class _LineText:
+    text: str
+
+
 class CJKParagraph(Flowable):
     """A paragraph of data text (never parsed as markup) set under the Chinese breaking rules."""
 
@@ -83,6 +88,7 @@ class CJKParagraph(Flowable):
             for tok in _TOKEN_RE.findall(sp.text):
                 self._units.append(_Unit(tok, font, size, color, stringWidth(tok, font, size)))
         self._lines: list[list[_Unit]] = []
+        self.lines: list[_LineText] = []
         self._width = 0.0
 
     # -- layout
@@ -111,6 +117,7 @@ class CJKParagraph(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._width = availWidth
         self._lines = self._break(availWidth)
+        self.lines = [_LineText("".join(u.text for u in line)) for line in self._lines]
         return availWidth, self.height_for(len(self._lines))
 
     def height_for(self, n: int) -> float:

@@ -33,9 +33,8 @@ from reportlab.platypus.flowables import Flowable
 from .. import __version__
 from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
-from ..charts.text import wrap
 from ..errors import LayoutOverflowError
-from ..fonts import KAI, SANS, SANS_BOLD, register_reportlab
+from ..fonts import SANS, SANS_BOLD, register_reportlab
 from ..model import Chart, Dataset, Indicator
 from ..verify import STATUS_TEXT
 from ._text import CJKParagraph, Span, TextStyle
@@ -234,65 +233,84 @@ TILE_ACCENT_PT = 2.0
 TILE_GAP = 8.0
 
 
-def _tile_widths(rows: Sequence[Sequence[Indicator]], natural: Sequence[float], avail: float, chrome: float,
-                 label_pt: float, meta_pt: float) -> list[float]:
+@dataclass(slots=True)
+class _Tile:
+    """The paragraphs of one headline tile, made once and measured at trial widths."""
+
+    figure: CJKParagraph
+    label: CJKParagraph
+    meta_joined: CJKParagraph | None
+    meta_parts: list[CJKParagraph]
+
+    def meta(self, inner: float) -> list[CJKParagraph]:
+        """Period and change on one line if they fit, else one line each (never broken inside 同比增长)."""
+        if self.meta_joined is None:
+            return []
+        if _line_count(self.meta_joined, inner) == 1:
+            return [self.meta_joined]
+        return self.meta_parts
+
+    def lines(self, inner: float) -> tuple[int, int]:
+        """(text lines under the figure, 1 if the label ends in a one-character line else 0)."""
+        n = _line_count(self.label, inner)
+        last = _line_texts(self.label)[-1:] if n > 1 else []
+        orphan = int(bool(last) and len(last[0]) <= 1)
+        return n + sum(_line_count(p, inner) for p in self.meta(inner)), orphan
+
+
+def _line_count(para: CJKParagraph, width: float) -> int:
+    height = para.wrap(width, TYPE_H)[1]
+    return max(1, round(height / para.style.leading_pt))
+
+
+def _line_texts(para: CJKParagraph) -> list[str]:
+    return [str(line.text) for line in para.lines]
+
+
+def _tile_widths(rows: Sequence[Sequence[_Tile]], natural: Sequence[float], avail: float, chrome: float,
+                 label_widths: Sequence[Sequence[float]], label_pt: float) -> list[float]:
     """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows shortest.
 
-    Each column may take its natural width or one of the widths at which one of its labels needs
-    one line fewer; the spare is shared evenly. Starting from the natural widths, the single
-    column change that most improves (rows' text lines, one-character last lines, unevenness) is
-    taken until none does — a few dozen evaluations instead of every combination.
+    Each column may take its natural width or a width at which one of its labels fits on one or
+    two lines; the spare is shared evenly; every affordable combination is scored by (rows' text
+    lines — a row is as tall as its tallest tile —, one-character last lines, unevenness). The
+    typesetter itself counts the lines, so the estimate cannot disagree with the page.
     """
     cols = len(natural)
     candidates: list[list[float]] = []
     for j in range(cols):
-        options = {natural[j]}
-        for row in rows:
-            if j < len(row):
-                w = stringWidth(row[j].label, SANS, label_pt)
-                for k in (1, 2, 3):
-                    options.add(max(natural[j], w / k + label_pt + 2.0 + chrome))
+        options = {round(natural[j], 2)}
+        for widths in label_widths:
+            if j < len(widths):
+                for k in (1, 2):
+                    options.add(round(max(natural[j], widths[j] / k + label_pt + chrome + 1.0), 2))
         candidates.append(sorted(o for o in options if o <= avail))
-    memo: dict[tuple[str, int], tuple[int, int]] = {}
+    memo: dict[tuple[int, int, float], tuple[int, int]] = {}
 
-    def lines(ind: Indicator, width: float) -> tuple[int, int]:
-        """(text lines, 1 if the label ends in a one-character line else 0)."""
-        key = (ind.id, round(width * 4))
+    def lines(r: int, j: int, width: float) -> tuple[int, int]:
+        key = (r, j, round(width, 2))
         if key not in memo:
-            inner = width - chrome
-            meta = _tile_meta(ind)
-            joined = SEP.join(meta)
-            meta_lines = 0 if not meta else (1 if stringWidth(joined, KAI, meta_pt) <= inner else len(meta))
-            label = wrap(ind.label, SANS, label_pt, inner - 2.0)
-            memo[key] = (len(label) + meta_lines, int(len(label) > 1 and len(label[-1]) <= 1))
+            memo[key] = rows[r][j].lines(width - chrome)
         return memo[key]
 
-    def score(combo: Sequence[float]) -> tuple[int, int, float] | None:
+    best: tuple[tuple[int, int, float], tuple[float, ...]] | None = None
+    for combo in itertools.product(*candidates):
         total = sum(combo)
         if total > avail + 1e-6:
-            return None
+            continue
         spare = (avail - total) / cols
         height = orphans = 0
-        for row in rows:
-            counted = [lines(ind, combo[j] + spare) for j, ind in enumerate(row)]
+        for r, row in enumerate(rows):
+            counted = [lines(r, j, combo[j] + spare) for j in range(len(row))]
             height += max(n for n, _ in counted)
             orphans += sum(o for _, o in counted)
-        return height, orphans, round(max(combo) - min(combo), 3)
-
-    current = list(natural)
-    best = score(current)
-    assert best is not None
-    improved = True
-    while improved:
-        improved = False
-        for j in range(cols):
-            for option in candidates[j]:
-                trial = [*current[:j], option, *current[j + 1 :]]
-                s = score(trial)
-                if s is not None and s < best:
-                    best, current, improved = s, trial, True
-    spare = (avail - sum(current)) / cols
-    return [w + spare for w in current]
+        score = (height, orphans, round(max(combo) - min(combo), 3))
+        if best is None or score < best[0]:
+            best = (score, combo)
+    if best is None:
+        return [avail / cols] * cols
+    spare = (avail - sum(best[1])) / cols
+    return [w + spare for w in best[1]]
 
 
 def headlines(c: Ctx) -> Flowable | None:
@@ -300,44 +318,43 @@ def headlines(c: Ctx) -> Flowable | None:
     if not inds:
         return None
     cols = _tile_columns(len(inds))
-    rows = [inds[i : i + cols] for i in range(0, len(inds), cols)]
     chrome = TILE_PAD[1] + TILE_PAD[3] + TILE_ACCENT_PT
     avail = TYPE_W - TILE_GAP * (cols - 1)
     label_pt = c.small_pt + 0.5 if c.fit.body_pt > TEXT_FLOOR_PT else TEXT_FLOOR_PT
     # Column widths follow the figures (a table, so rows stay aligned): the largest figure size
-    # at which every figure sits on one line wins, and the space left goes where it saves a
-    # label line.
+    # at which every figure sits on one line wins, and the space left goes where it saves lines.
     size = c.fit.figure_pt
-    widths: list[float] = [avail / cols] * cols
-    while size >= 13.0:
+    while size > 13.0:
         natural = [0.0] * cols
-        for row in rows:
-            for j, ind in enumerate(row):
-                fig = stringWidth(ind.printed, SANS_BOLD, size)
-                natural[j] = max(natural[j], fig + chrome + 1.0, label_pt * 5 + chrome)
+        for i, ind in enumerate(inds):
+            fig = stringWidth(ind.printed, SANS_BOLD, size)
+            natural[i % cols] = max(natural[i % cols], fig + chrome + 1.0, label_pt * 5 + chrome)
         if sum(natural) <= avail:
-            widths = _tile_widths(rows, natural, avail, chrome, label_pt, c.small_pt)
             break
         size -= 0.5
-    else:
-        size = 13.0  # figures wrap inside equal columns rather than shrink further
+    else:  # figures wrap inside equal columns rather than shrink further
+        natural = [avail / cols] * cols
     # No Han–Latin gap inside a figure: "1313件" must read (and extract) as one word.
     fig_style = replace(_style("figure", "sans", size, size * 1.18, bold=True), han_latin_space=False)
     label_style = _style("tile-label", "sans", label_pt, label_pt * 1.3)
     meta_style = _style("tile-meta", "kai", c.small_pt, c.small_pt * 1.3, color=MUTED)
+    tiles = []
+    for ind in inds:
+        meta = _tile_meta(ind)
+        tiles.append(_Tile(_para(ind.printed, fig_style), _para(ind.label, label_style),
+                           _para(SEP.join(meta), meta_style) if meta else None,
+                           [_para(m, meta_style) for m in meta]))
+    rows = [tiles[i : i + cols] for i in range(0, len(tiles), cols)]
+    label_widths = [[stringWidth(ind.label, SANS, label_pt) for ind in inds[i : i + cols]]
+                    for i in range(0, len(inds), cols)]
+    widths = _tile_widths(rows, natural, avail, chrome, label_widths, label_pt)
     row_boxes: list[Flowable] = []
     for row in rows:
-        tiles: list[Flowable] = []
-        for j, ind in enumerate(row):
-            parts: list[Flowable] = [_para(ind.printed, fig_style), _para(ind.label, label_style)]
-            meta = _tile_meta(ind)
-            joined = SEP.join(meta)
-            if meta and stringWidth(joined, KAI, c.small_pt) <= widths[j] - chrome:
-                parts.append(_para(joined, meta_style))
-            else:  # each on its own line rather than broken inside 同比增长
-                parts.extend(_para(m, meta_style) for m in meta)
-            tiles.append(Framed(Stack(parts, gap_pt=0.5), TILE_PAD, accent=ACCENT, accent_pt=TILE_ACCENT_PT))
-        row_boxes.append(Columns(tiles, widths[: len(tiles)], gap_pt=TILE_GAP))
+        boxes: list[Flowable] = []
+        for j, tile in enumerate(row):
+            parts: list[Flowable] = [tile.figure, tile.label, *tile.meta(widths[j] - chrome)]
+            boxes.append(Framed(Stack(parts, gap_pt=0.5), TILE_PAD, accent=ACCENT, accent_pt=TILE_ACCENT_PT))
+        row_boxes.append(Columns(boxes, widths[: len(boxes)], gap_pt=TILE_GAP))
     return Stack(row_boxes, gap_pt=c.fit.block_gap_pt * 0.6)
 
 
