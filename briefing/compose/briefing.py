@@ -272,9 +272,10 @@ def _tile_widths(rows: Sequence[Sequence[_Tile]], natural: Sequence[float], avai
     """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows shortest.
 
     Each column may take its natural width or a width at which one of its labels fits on one or
-    two lines; the spare is shared evenly; every affordable combination is scored by (rows' text
-    lines — a row is as tall as its tallest tile —, one-character last lines, unevenness). The
-    typesetter itself counts the lines, so the estimate cannot disagree with the page.
+    two lines; every affordable combination is scored by (rows' text lines — a row is as tall as
+    its tallest tile —, one-character last lines, unevenness), measured at the candidate widths
+    themselves so that each tile is set only a handful of times; the spare is then shared evenly,
+    which can only save lines. The typesetter itself counts the lines.
     """
     cols = len(natural)
     candidates: list[list[float]] = []
@@ -298,10 +299,9 @@ def _tile_widths(rows: Sequence[Sequence[_Tile]], natural: Sequence[float], avai
         total = sum(combo)
         if total > avail + 1e-6:
             continue
-        spare = (avail - total) / cols
         height = orphans = 0
         for r, row in enumerate(rows):
-            counted = [lines(r, j, combo[j] + spare) for j in range(len(row))]
+            counted = [lines(r, j, combo[j]) for j in range(len(row))]
             height += max(n for n, _ in counted)
             orphans += sum(o for _, o in counted)
         score = (height, orphans, round(max(combo) - min(combo), 3))
@@ -591,11 +591,10 @@ def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
     for k in range(len(drop_order) + 1):
         dropped = drop_order[:k]
         for extent in _extents(findings):
-            tightest = _measure(dataset, findings, Attempt(LEVELS[-1], extent, dropped), cache)
-            if not fits(tightest):
-                last = tightest
-                continue
-            lo, hi, best = 0, len(LEVELS) - 1, tightest
+            # Bisect for the loosest level that fits, supposing the tightest does; it is only
+            # measured (and the stage given up) if every level tried on the way failed.
+            lo, hi = 0, len(LEVELS) - 1
+            best: Layout | None = None
             while lo < hi:
                 mid = (lo + hi) // 2
                 layout = _measure(dataset, findings, Attempt(LEVELS[mid], extent, dropped), cache)
@@ -603,7 +602,11 @@ def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
                     hi, best = mid, layout
                 else:
                     lo = mid + 1
-            return best
+            if best is None:
+                best = _measure(dataset, findings, Attempt(LEVELS[-1], extent, dropped), cache)
+            if fits(best):
+                return best
+            last = best
     assert last is not None
     raise LayoutOverflowError(_overflow_message(dataset, last))
 
