@@ -246,6 +246,13 @@ def test_an_outlier_is_broken_not_flattening_the_rest():
     assert white, "the broken bar carries a break mark"
 
 
+def test_negative_values_are_never_drawn_as_positive_bars():
+    register_reportlab()
+    d = draw_rows("hbar", _rows([5.0, -3.0], texts=["5件", "-3件"]), 200.0, chart_style())
+    by_text = {s.text: s for s in _strings(d)}
+    assert by_text["-3件"].textAnchor == "end" and by_text["-3件"].x < by_text["5件"].x
+
+
 def test_diverging_puts_falls_left_and_rises_right(liujiang):
     d = draw_chart(liujiang, _chart(liujiang, "yoy_changes"), width_pt=300.0, style=chart_style())
     by_text = {s.text: s for s in _strings(d)}

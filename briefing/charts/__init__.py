@@ -41,6 +41,10 @@ def draw_rows(kind: str, rows: tuple[Row, ...], width_pt: float, style: ChartSty
     if width_pt <= 0:
         raise ValueError("a chart needs a positive width")
     register_reportlab()
+    if kind in ("bar", "hbar") and any(r.stated and r.value < 0 for r in rows):
+        # Bars grow from zero by magnitude; a negative value would be drawn as a positive one.
+        # The loader refuses negative counts, so this is only a safety net: draw it two-sided.
+        kind = "diverging"
     return KINDS[kind](rows, width_pt, style)
 
 
