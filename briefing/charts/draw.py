@@ -27,6 +27,8 @@ BROKEN_LENGTH = 1.6
 """A broken bar is drawn this many times as long as the next largest bar."""
 LABEL_COLUMN_SHARE = 0.4
 """Labels go in a column left of the bars when all fit on one line in this share of the width."""
+MIN_BAR_SPAN = 24.0
+"""Bars get at least this length to vary in; otherwise value labels move to a right-hand column."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,16 +92,22 @@ def _metrics(font: str, size: float) -> tuple[float, float]:
 
 
 def display_magnitudes(values: Sequence[float]) -> tuple[list[float], int | None]:
-    """Bar lengths in data units: |value|, except one outlier capped (and its index returned)."""
+    """Relative bar lengths (the longest is 1): |value|, except one outlier capped (its index returned).
+
+    Relative, so that scales stay finite for any magnitudes (1e-300 or 1e12 alike).
+    """
     mags = [abs(v) if math.isfinite(v) else 0.0 for v in values]
+    broken = None
     order = sorted(range(len(mags)), key=lambda i: mags[i], reverse=True)
     if len(order) >= 2:
         top, second = mags[order[0]], mags[order[1]]
         if second > 0 and top > BREAK_RATIO * second:
-            capped = list(mags)
-            capped[order[0]] = BROKEN_LENGTH * second
-            return capped, order[0]
-    return mags, None
+            mags[order[0]] = BROKEN_LENGTH * second
+            broken = order[0]
+    largest = max(mags, default=0.0)
+    if largest > 0:
+        mags = [m / largest for m in mags]
+    return mags, broken
 
 
 def _fit_scale(extents: Sequence[tuple[float, float, int]], available: float) -> float:
@@ -145,14 +153,20 @@ def _value_width(st: ChartStyle, text: str) -> float:
     return stringWidth(text, st.value_font, st.value_pt)
 
 
-def _row_layout(rows: Sequence[Row], width: float, st: ChartStyle, indent_parts: bool) -> tuple[list[_RowBox], float, float, float]:
-    """Place labels and bar bands; returns the boxes, the bars' x origin, their width and the total height."""
+def _row_layout(rows: Sequence[Row], width: float, st: ChartStyle, indent_parts: bool,
+                reserve_pt: float) -> tuple[list[_RowBox], float, float, float]:
+    """Place labels and bar bands; returns the boxes, the bars' x origin, their width and the total height.
+
+    Labels go in a column left of the bars when they are short and the bars keep room for
+    `reserve_pt` of value labels plus `MIN_BAR_SPAN`; otherwise each label sits above its bar.
+    """
     lasc, ldesc = _metrics(st.label_font, st.label_pt)
     vasc, vdesc = _metrics(st.value_font, st.value_pt)
     pitch = st.label_pt * st.line_factor
     indent = st.label_pt * 0.5 if indent_parts else 0.0
     widest = max((stringWidth(r.label, st.label_font, st.label_pt) + (indent if r.role == "part" else 0.0)) for r in rows)
-    left_column = widest <= width * LABEL_COLUMN_SHARE
+    left_column = (widest <= width * LABEL_COLUMN_SHARE
+                   and width - widest - 2 * st.pad_pt - reserve_pt >= MIN_BAR_SPAN)
     band = max(st.bar_pt, vasc + vdesc)
     boxes: list[_RowBox] = []
     y = 0.0
@@ -208,22 +222,39 @@ def _not_stated(cv: _Canvas, x: float, box: _RowBox, anchor: str = "start") -> N
     cv.text(x, box.value_baseline, "未载明", st.label_font, st.label_pt, st.palette.muted, anchor)
 
 
+def _value_columns(rows: Sequence[Row], st: ChartStyle) -> float:
+    return max(_value_width(st, r.text) for r in rows) + st.pad_pt
+
+
 def hbar(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
-    """Counts as horizontal bars from a zero line, each labelled at its end."""
+    """Counts as horizontal bars from a zero line, each labelled at its end.
+
+    If labels at the bar ends would leave the bars too little room (a narrow chart, very long
+    value labels), the values stand right-aligned in a column at the right edge instead.
+    """
     cv = _Canvas(width, st)
-    boxes, x0, avail, height = _row_layout(rows, width, st, indent_parts=False)
+    boxes, x0, avail, height = _row_layout(rows, width, st, False, _value_columns(rows, st))
     mags, broken = display_magnitudes([r.value for r in rows])
-    scale = _fit_scale([(m, st.pad_pt + _value_width(st, r.text), 1) for m, r in zip(mags, rows, strict=True)], avail)
+    extents = [(m, st.pad_pt + _value_width(st, r.text), 1) for m, r in zip(mags, rows, strict=True)]
+    at_end = avail - max(w for _, w, _ in extents) >= MIN_BAR_SPAN
+    if at_end:
+        scale = _fit_scale(extents, avail)
+    else:
+        span = max(avail - _value_columns(rows, st), 0.0)
+        scale = span / max(mags) if max(mags) > 0 else 0.0
     _draw_labels(cv, rows, boxes, x0, indent_parts=False)
     for i, (r, box, m) in enumerate(zip(rows, boxes, mags, strict=True)):
         if not r.stated:
-            _not_stated(cv, x0 + st.pad_pt, box)
+            _not_stated(cv, x0 + st.pad_pt if at_end else x0 + avail, box, "start" if at_end else "end")
             continue
         length = m * scale
         cv.rect(x0, box.bar_top, length, st.bar_pt, st.palette.bar)
         if i == broken:
             _break_mark(cv, x0 + length * 0.72, box)
-        cv.text(x0 + length + st.pad_pt, box.value_baseline, r.text, st.value_font, st.value_pt, st.palette.ink)
+        if at_end:
+            cv.text(x0 + length + st.pad_pt, box.value_baseline, r.text, st.value_font, st.value_pt, st.palette.ink)
+        else:
+            cv.text(x0 + avail, box.value_baseline, r.text, st.value_font, st.value_pt, st.palette.ink, "end")
     if x0 > 0:  # labels in a column: one zero line down the bars' common origin
         first, last = boxes[0], boxes[-1]
         cv.line(x0, first.bar_top - 1.5, x0, last.bar_top + st.bar_pt + 1.5, st.palette.rule, st.rule_pt)
@@ -231,26 +262,42 @@ def hbar(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
 
 
 def diverging(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
-    """Signed changes as bars left (falls) and right (rises) of a zero line, labelled in words."""
+    """Signed changes as bars left (falls) and right (rises) of a zero line, labelled in words.
+
+    Falls are labelled left of their bar, rises right; when that leaves the bars too little room
+    the values stand right-aligned in a column at the right edge instead.
+    """
     cv = _Canvas(width, st)
-    boxes, x0, avail, height = _row_layout(rows, width, st, indent_parts=False)
     mags, broken = display_magnitudes([r.value for r in rows])
     sides = [(-1 if (r.stated and r.value < 0) else 1) for r in rows]
     extents = [(m, st.pad_pt + _value_width(st, r.text), side) for m, r, side in zip(mags, rows, sides, strict=True)]
-    scale = _fit_scale(extents, avail)
-    left = max((m * scale + w for m, w, side in extents if side < 0), default=0.0)
+    both = (max((w for _, w, side in extents if side < 0), default=0.0)
+            + max((w for _, w, side in extents if side > 0), default=0.0))
+    boxes, x0, avail, height = _row_layout(rows, width, st, False, both)
+    at_end = avail - both >= MIN_BAR_SPAN
+    if at_end:
+        scale = _fit_scale(extents, avail)
+        left = max((m * scale + w for m, w, side in extents if side < 0), default=0.0)
+    else:
+        span = max(avail - _value_columns(rows, st), 0.0)
+        reach = max((m for m, _, side in extents if side < 0), default=0.0) + max(
+            (m for m, _, side in extents if side > 0), default=0.0)
+        scale = span / reach if reach > 0 else 0.0
+        left = max((m * scale for m, _, side in extents if side < 0), default=0.0)
     zero = x0 + left
     _draw_labels(cv, rows, boxes, x0, indent_parts=False)
     for i, (r, box, m, side) in enumerate(zip(rows, boxes, mags, sides, strict=True)):
         if not r.stated:
-            _not_stated(cv, zero + st.pad_pt, box)
+            _not_stated(cv, zero + st.pad_pt if at_end else x0 + avail, box, "start" if at_end else "end")
             continue
         length = m * scale
         x = zero - length if side < 0 else zero
         cv.rect(x, box.bar_top, length, st.bar_pt, st.palette.bar)
         if i == broken:
             _break_mark(cv, zero + side * length * 0.72 - (1.6 if side < 0 else 0.0), box)
-        if side < 0:
+        if not at_end:
+            cv.text(x0 + avail, box.value_baseline, r.text, st.value_font, st.value_pt, st.palette.ink, "end")
+        elif side < 0:
             cv.text(x - st.pad_pt, box.value_baseline, r.text, st.value_font, st.value_pt, st.palette.ink, "end")
         else:
             cv.text(x + length + st.pad_pt, box.value_baseline, r.text, st.value_font, st.value_pt, st.palette.ink)
@@ -264,8 +311,8 @@ def diverging(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
 def rate(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
     """Percentages as bullet bars on a 0–100% track, labelled after the track's end."""
     cv = _Canvas(width, st)
-    boxes, x0, avail, height = _row_layout(rows, width, st, indent_parts=False)
-    label_w = max(_value_width(st, r.text) for r in rows) + st.pad_pt
+    label_w = _value_columns(rows, st)
+    boxes, x0, avail, height = _row_layout(rows, width, st, False, label_w)
     track = max(avail - label_w, 0.0)
     _draw_labels(cv, rows, boxes, x0, indent_parts=False)
     for r, box in zip(rows, boxes, strict=True):
@@ -286,8 +333,8 @@ def part_of_whole(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
     would otherwise reduce a small group's parts to slivers); every bar carries its value.
     """
     cv = _Canvas(width, st)
-    boxes, x0, avail, height = _row_layout(rows, width, st, indent_parts=True)
-    label_w = max(_value_width(st, r.text) for r in rows) + st.pad_pt
+    label_w = _value_columns(rows, st)
+    boxes, x0, avail, height = _row_layout(rows, width, st, True, label_w)
     full = max(avail - label_w, 0.0)
     _draw_labels(cv, rows, boxes, x0, indent_parts=True)
     whole_value = math.nan

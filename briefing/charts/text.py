@@ -29,10 +29,15 @@ def width(text: str, font: str, size: float) -> float:
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     """Greedy line breaking under the Chinese rules.
 
-    A token wider than the line gets a line of its own; where a line has no legal break point
-    (only in absurd inputs such as a run of closing marks) it runs past the width to the next one.
+    A run of digits or letters wider than the line is broken between characters; where a line
+    has no legal break point (only in absurd inputs such as a run of closing marks) it runs past
+    the width to the next one.
     """
-    toks = tokens(text)
+    toks: list[str] = []
+    for tok in tokens(text):
+        # A run of digits or letters longer than the line is broken where it must be, rather
+        # than left to run out of the chart.
+        toks.extend(tok if len(tok) > 1 and stringWidth(tok, font, size) > max_width else [tok])
     lines: list[list[str]] = [[]]
     line_w = 0.0
     for tok in toks:
