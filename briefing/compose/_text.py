@@ -1,11 +1,12 @@
-"""Name the one place the briefing takes its paragraph flowable, spans and text styles from.
+"""Name the one place the briefing takes its paragraph flowable, spans and text styles from: the typesetting layer.
 
-Until "Merge typo" lands this re-exports the interim stand-in; then it re-exports
-`briefing.render`'s `CJKParagraph`, `Span` and `TextStyle` and the stand-in is deleted.
+Every string on the briefing is set by `briefing.render.CJKParagraph` (Chinese line breaking,
+justification, Han–Latin spacing); ReportLab's own `Paragraph`, which parses data as markup, is
+never used.
 """
 
 from __future__ import annotations
 
-from ._interim_text import CJKParagraph, Span, TextStyle
+from ..render import CJKParagraph, Span, TextStyle
 
 __all__ = ["CJKParagraph", "Span", "TextStyle"]
