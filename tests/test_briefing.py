@@ -300,3 +300,16 @@ def test_tightening_keeps_the_text_floor():
     assert all(f.body_pt >= 8.0 and f.chart_label_pt >= 7.0 for f in LEVELS)
     sizes = [f.body_pt for f in LEVELS]
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_many_findings_are_capped_with_a_pointer_to_the_report(liujiang):
+    import dataclasses
+
+    first = next(f for f in liujiang.findings if f.status == "inconsistent")
+    many = tuple(dataclasses.replace(first, relation_id=f"r{i}", message=f"第{i}项核验：数字前后不一致")
+                 for i in range(10))
+    data, _ = render_briefing(liujiang.dataset, many, pdfa=False)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = re.sub(r"\s+", "", pdf.pages[0].extract_text())
+    assert "第0项核验" in text and "第5项核验" in text and "第6项核验" not in text
+    assert "另有4项核验结果，详见完整报告。" in text
