@@ -395,12 +395,17 @@ def charts_block(c: Ctx) -> Flowable | None:
     if not charts:
         return None
     best: tuple[float, Flowable] | None = None
+    # A chart set at one column width is the same box in every arrangement with that many columns.
+    boxes: dict[tuple[int, int], Flowable] = {}
     for arrangement in _arrangements(len(charts)):
         k = len(arrangement)
         width = (TYPE_W - CHART_GAP * (k - 1)) / k
         columns: list[Flowable] = []
         for col in arrangement:
-            columns.append(Stack([_chart_box(c, charts[i], width) for i in col], gap_pt=10.0))
+            for i in col:
+                if (i, k) not in boxes:
+                    boxes[i, k] = _chart_box(c, charts[i], width)
+            columns.append(Stack([boxes[i, k] for i in col], gap_pt=10.0))
         box = Columns(columns, [width] * k, gap_pt=CHART_GAP)
         height = box.wrap(TYPE_W, TYPE_H)[1]
         # Fewer columns must save real height (a tenth) to beat a wider arrangement.
