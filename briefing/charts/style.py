@@ -21,7 +21,7 @@ Density = Literal["normal", "compact", "tight"]
 
 @dataclass(frozen=True, slots=True)
 class Palette:
-    """Colours as hex sRGB; `gray_levels` checks they stay apart once printed in grey."""
+    """Colours as hex sRGB; `gray_level` tells how far apart they stay once printed in grey."""
 
     ink: str = "#1a1a1a"  # labels
     muted: str = "#5a5a5a"  # secondary text: "未载明", the break note

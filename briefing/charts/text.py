@@ -22,10 +22,6 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
-def width(text: str, font: str, size: float) -> float:
-    return stringWidth(text, font, size)
-
-
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     """Greedy line breaking under the Chinese rules.
 
@@ -60,7 +56,3 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
         lines.append(carry)
         line_w = sum(stringWidth(t, font, size) for t in carry)
     return ["".join(line) for line in lines if line]
-
-
-def fits_one_line(text: str, font: str, size: float, max_width: float) -> bool:
-    return stringWidth(text, font, size) <= max_width + 1e-6

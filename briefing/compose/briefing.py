@@ -6,7 +6,7 @@ per work area, the 数据核验 box, shortcomings, next year's plans, and a foot
 dataset hash and page number.
 
 It is always exactly one A4 page. Blocks are measured before anything is drawn; when they do not
-fit, the layout gives ground in a fixed order (see `LEVELS` and `_attempts`): first spacing, then
+fit, the layout gives ground in a fixed order (see `LEVELS` and `fit_layout`): first spacing, then
 chart height, then type size (never below 8 pt text / 7 pt chart labels), then the optional
 verification lines, then whole blocks in the dataset's `briefing.drop_order`. If even that fails
 it raises `LayoutOverflowError` saying what to cut. Nothing is clipped and nothing spills.
