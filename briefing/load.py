@@ -23,9 +23,6 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-# libyaml's C parser when present (several times faster); same safe resolver, same marks.
-SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from .errors import DatasetError, Problem
 from .model import (
     BRIEFING_BLOCKS,
@@ -46,6 +43,9 @@ from .model import (
     Period,
     Relation,
 )
+
+# libyaml's C parser when present (several times faster); same safe resolver, same marks.
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 2_000_000
 MAX_INDICATORS = 2_000
