@@ -46,6 +46,13 @@ from briefing.render.chars import (
 from briefing.render.styles import Span, TextStyle
 
 EPS = 1e-6
+#: Total-fit weights: badness of added space (per justification slot, in em, squared), of
+#: compressed punctuation (per line, in em, squared), and of a one-character last line.
+STRETCH_WEIGHT = 1000.0
+SQUEEZE_WEIGHT = 10.0
+WIDOW_PENALTY = 10_000.0
+#: Lines needing more added space than this (in em) are left to the greedy fallback.
+MAX_STRETCH_EM = 4.0
 #: Superscripts (footnote markers) are set at this fraction of the size, raised by RISE.
 SUPERSCRIPT_SCALE = 0.6
 SUPERSCRIPT_RISE = 0.36
@@ -133,6 +140,8 @@ class Prepared:
     comp: tuple[float, ...]  # how much more each mark could be compressed
     prefix: tuple[float, ...]  # prefix sums of (advance - trims + gap)
     cprefix: tuple[float, ...]  # prefix sums of comp
+    sprefix: tuple[int, ...]  # prefix counts of justification slots (a slot is before glyph i)
+    rprefix: tuple[int, ...]  # prefix counts of "real" characters (not punctuation or space)
     ends: tuple[int, ...]  # break opportunities: a line may end before glyph ends[k] ...
     nexts: tuple[int, ...]  # ... and the next line then starts at nexts[k] (skipping a space)
     spans: tuple[Span, ...]
@@ -266,12 +275,26 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
 
     prefix = [0.0] * (n + 1)
     cprefix = [0.0] * (n + 1)
+    sprefix = [0] * (n + 1)
+    rprefix = [0] * (n + 1)
     acc = cacc = 0.0
+    slots = reals = 0
     for i in range(n):
         acc += adv[i] - lt[i] - rt[i] + gap[i]
         cacc += comp[i]
         prefix[i + 1] = acc
         cprefix[i + 1] = cacc
+        # Justification space may go before glyph i unless it would open up a Latin word,
+        # a —— or ……, or separate a footnote marker from its word.
+        if i and not (
+            (cls[i - 1] == CharClass.LATIN and cls[i] == CharClass.LATIN)
+            or (cls[i - 1] == cls[i] and cls[i] in DOUBLED)
+            or sup[i]
+        ):
+            slots += 1
+        sprefix[i + 1] = slots
+        reals += cls[i] not in _PUNCT
+        rprefix[i + 1] = reals
 
     ends: list[int] = []
     nexts: list[int] = []
@@ -304,6 +327,8 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
         comp=tuple(comp),
         prefix=tuple(prefix),
         cprefix=tuple(cprefix),
+        sprefix=tuple(sprefix),
+        rprefix=tuple(rprefix),
         ends=tuple(ends),
         nexts=tuple(nexts),
         spans=tuple(spans),
@@ -357,8 +382,11 @@ class _Breaker:
         return max(c, 0.0)
 
     def real_chars(self, s: int, e: int) -> int:
-        cls = self.p.cls
-        return sum(1 for i in range(s, e) if cls[i] not in _PUNCT)
+        return self.p.rprefix[e] - self.p.rprefix[s]
+
+    def slots(self, s: int, e: int) -> int:
+        """Justification opportunities inside the line [s, e)."""
+        return self.p.sprefix[e] - self.p.sprefix[s + 1]
 
     def forced(self, s: int, lo: int, limit: int, first: bool) -> int:
         """Cut an unbreakable run [lo, limit) wider than the measure; return the line's end.
@@ -381,8 +409,91 @@ class _Breaker:
                     return j
         return k
 
+    def optimal(self, start: int) -> list[tuple[int, int, float]] | None:
+        """Choose the breaks that minimise the paragraph's total badness (Knuth–Plass style).
+
+        A line's badness grows with the square of the space added per justification slot, and
+        more gently with the punctuation compression it needs; a last line with a single character
+        is heavily penalised. Only lines that need at most MAX_STRETCH_EM of added space are
+        considered, so each break looks back over a handful of candidates (two moving pointers)
+        and the cost stays linear. Returns None when no such set of lines exists (a token wider
+        than the measure, or very narrow measures): the greedy breaker handles those.
+        """
+        p = self.p
+        n = len(p)
+        ends, nexts = p.ends, p.nexts
+        em = p.style.size_pt
+        max_stretch = MAX_STRETCH_EM * em
+        k0 = bisect_right(ends, start)
+        # Node 0 is the paragraph start; node t >= 1 is the break ends[k0 + t - 1].
+        count = len(ends) - k0 + 1
+        starts = [start] + [nexts[k] for k in range(k0, len(ends))]
+        inf = float("inf")
+        cost = [inf] * count
+        back = [-1] * count
+        squeeze = [0.0] * count
+        cost[0] = 0.0
+        lo = 0
+        for t in range(1, count):
+            e = ends[k0 + t - 1]
+            last = e == n
+            # Lines from nodes before `lo` are too long even with all punctuation compressed.
+            while lo < t and starts[lo] < e and (
+                self.natural(starts[lo], e, lo == 0) - self.capacity(starts[lo], e, lo == 0)
+                > self.measure(lo == 0) + EPS
+            ):
+                lo += 1
+            best, best_m, best_sq = inf, -1, 0.0
+            for m in range(lo, t):
+                if cost[m] == inf:
+                    continue
+                s = starts[m]
+                if s >= e:
+                    break
+                first = m == 0
+                meas = self.measure(first)
+                nat = self.natural(s, e, first)
+                if nat > meas + EPS:
+                    sq = nat - meas
+                    bad = SQUEEZE_WEIGHT * (sq / em) ** 2
+                else:
+                    sq = 0.0
+                    stretch = meas - nat
+                    if last:
+                        bad = 0.0
+                    elif stretch > max_stretch:
+                        break  # later candidates are shorter still
+                    else:
+                        gaps = self.slots(s, e)
+                        per_gap = stretch / gaps if gaps else stretch
+                        bad = STRETCH_WEIGHT * (per_gap / em) ** 2 + (0.0 if gaps else 100.0)
+                if last and m > 0 and self.real_chars(s, e) < 2:
+                    bad += WIDOW_PENALTY
+                total = cost[m] + 1.0 + bad
+                if total < best:
+                    best, best_m, best_sq = total, m, sq
+            if best_m >= 0:
+                cost[t], back[t], squeeze[t] = best, best_m, best_sq
+        if cost[count - 1] == inf:
+            return None
+        out: list[tuple[int, int, float]] = []
+        t = count - 1
+        while t > 0:
+            m = back[t]
+            out.append((starts[m], ends[k0 + t - 1], squeeze[t]))
+            t = m
+        out.reverse()
+        return out
+
     def run(self, start: int) -> list[tuple[int, int, float]]:
         """Choose the lines from glyph `start` on; return (start, end, squeeze) for each."""
+        best = self.optimal(start)
+        if best is not None:
+            return best
+        return self.greedy(start)
+
+    def greedy(self, start: int) -> list[tuple[int, int, float]]:
+        """First-fit lines from glyph `start` on, cutting tokens wider than the measure."""
         p = self.p
         n = len(p)
         ends, nexts = p.ends, p.nexts
@@ -466,13 +577,8 @@ class _Breaker:
         justify = style.align == "justify" and not last and e - s > 1
         extra: dict[int, float] = {}
         if justify and meas - natural > EPS:
-            slots = [
-                i
-                for i in range(s + 1, e)
-                if not (p.cls[i - 1] == CharClass.LATIN and p.cls[i] == CharClass.LATIN)
-                and not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
-                and not p.sup[i]
-            ]
+            sp = p.sprefix
+            slots = [i for i in range(s + 1, e) if sp[i + 1] > sp[i]]
             if not slots:  # a line that is one Latin word: letter-space it
                 slots = [
                     i for i in range(s + 1, e) if not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
