@@ -138,6 +138,8 @@ class Prepared:
     rt: tuple[float, ...]  # right trim from adjacent-pair compression
     gap: tuple[float, ...]  # Han–Latin gap before each glyph
     comp: tuple[float, ...]  # how much more each mark could be compressed
+    etrim: tuple[float, ...]  # trim of a full-width closing mark that ends a line
+    strim: tuple[float, ...]  # trim of a full-width opening mark that starts a line
     prefix: tuple[float, ...]  # prefix sums of (advance - trims + gap)
     cprefix: tuple[float, ...]  # prefix sums of comp
     sprefix: tuple[int, ...]  # prefix counts of justification slots (a slot is before glyph i)
@@ -267,11 +269,16 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
             gap[i] = 0.25 * max(size[i - 1], size[i])
 
     comp = [0.0] * n
+    etrim = [0.0] * n  # set half width when it ends a line
+    strim = [0.0] * n  # set half width when it starts a (non-indented) line
     for i in range(n):
-        if full[i] and (
-            (cls[i] in INK_LEFT and rt[i] == 0.0) or (cls[i] in INK_RIGHT and lt[i] == 0.0)
-        ):
-            comp[i] = 0.5 * size[i]
+        if full[i]:
+            if cls[i] in INK_LEFT and rt[i] == 0.0:
+                comp[i] = etrim[i] = 0.5 * size[i]
+            elif cls[i] in INK_RIGHT and lt[i] == 0.0:
+                comp[i] = 0.5 * size[i]
+                if style.compress_line_start_open:
+                    strim[i] = comp[i]
 
     prefix = [0.0] * (n + 1)
     cprefix = [0.0] * (n + 1)
@@ -325,6 +332,8 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
         rt=tuple(rt),
         gap=tuple(gap),
         comp=tuple(comp),
+        etrim=tuple(etrim),
+        strim=tuple(strim),
         prefix=tuple(prefix),
         cprefix=tuple(cprefix),
         sprefix=tuple(sprefix),
@@ -349,37 +358,24 @@ class _Breaker:
         return self.width - (self.indent if first else 0.0)
 
     def start_trim(self, s: int, first: bool) -> float:
-        p = self.p
-        if (
-            p.style.compress_line_start_open
-            and not (first and self.indent > 0)
-            and p.full[s]
-            and p.cls[s] in INK_RIGHT
-            and p.lt[s] == 0.0
-        ):
-            return 0.5 * p.size[s]
-        return 0.0
+        return 0.0 if first and self.indent > 0 else self.p.strim[s]
 
     def end_trim(self, e: int) -> float:
-        p = self.p
-        j = e - 1
-        if p.full[j] and p.cls[j] in INK_LEFT and p.rt[j] == 0.0:
-            return 0.5 * p.size[j]
-        return 0.0
+        return self.p.etrim[e - 1]
 
     def natural(self, s: int, e: int, first: bool) -> float:
         p = self.p
-        return p.prefix[e] - p.prefix[s] - p.gap[s] - self.end_trim(e) - self.start_trim(s, first)
+        st = 0.0 if first and self.indent > 0 else p.strim[s]
+        return p.prefix[e] - p.prefix[s] - p.gap[s] - p.etrim[e - 1] - st
 
     def capacity(self, s: int, e: int, first: bool) -> float:
-        """How much the line's punctuation could still be compressed."""
+        """How much the line's punctuation could still be compressed.
+
+        Not the last glyph when it is already set half width (etrim equals its comp), nor the
+        first, which is compressed only by the line-start rule (never into an indent).
+        """
         p = self.p
-        c = p.cprefix[e] - p.cprefix[s]
-        if self.end_trim(e):
-            c -= p.comp[e - 1]
-        # The first glyph is compressed only by the line-start rule (never into an indent).
-        c -= p.comp[s]
-        return max(c, 0.0)
+        return max(p.cprefix[e] - p.cprefix[s] - p.comp[s] - p.etrim[e - 1], 0.0)
 
     def real_chars(self, s: int, e: int) -> int:
         return self.p.rprefix[e] - self.p.rprefix[s]
@@ -433,15 +429,22 @@ class _Breaker:
         back = [-1] * count
         squeeze = [0.0] * count
         cost[0] = 0.0
+        prefix, cprefix, gap, comp = p.prefix, p.cprefix, p.gap, p.comp
+        etrim, strim, sprefix = p.etrim, p.strim, p.sprefix
+        indented = self.indent > 0
         lo = 0
         for t in range(1, count):
             e = ends[k0 + t - 1]
             last = e == n
+            pe, ce, et = prefix[e], cprefix[e], etrim[e - 1]
             # Lines from nodes before `lo` are too long even with all punctuation compressed.
-            while lo < t and starts[lo] < e and (
-                self.natural(starts[lo], e, lo == 0) - self.capacity(starts[lo], e, lo == 0)
-                > self.measure(lo == 0) + EPS
-            ):
+            while lo < t and starts[lo] < e:
+                s = starts[lo]
+                st = 0.0 if lo == 0 and indented else strim[s]
+                nat = pe - prefix[s] - gap[s] - et - st
+                cap = max(ce - cprefix[s] - comp[s] - et, 0.0)
+                if nat - cap <= self.measure(lo == 0) + EPS:
+                    break
                 lo += 1
             best, best_m, best_sq = inf, -1, 0.0
             for m in range(lo, t):
@@ -452,7 +455,8 @@ class _Breaker:
                     break
                 first = m == 0
                 meas = self.measure(first)
-                nat = self.natural(s, e, first)
+                st = 0.0 if first and indented else strim[s]
+                nat = pe - prefix[s] - gap[s] - et - st
                 if nat > meas + EPS:
                     sq = nat - meas
                     bad = SQUEEZE_WEIGHT * (sq / em) ** 2
@@ -464,7 +468,7 @@ class _Breaker:
                     elif stretch > max_stretch:
                         break  # later candidates are shorter still
                     else:
-                        gaps = self.slots(s, e)
+                        gaps = sprefix[e] - sprefix[s + 1]
                         per_gap = stretch / gaps if gaps else stretch
                         bad = STRETCH_WEIGHT * (per_gap / em) ** 2 + (0.0 if gaps else 100.0)
                 if last and m > 0 and self.real_chars(s, e) < 2:
