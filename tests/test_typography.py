@@ -88,9 +88,9 @@ paragraphs = (
 # -- the pure breaker ----------------------------------------------------------------------
 
 
-def check_lines(text: str, width: float, style: TextStyle) -> list[str]:
+def check_lines(text: str, width: float, style: TextStyle, total_fit: bool = True) -> list[str]:
     """Rule violations of break_lines(text, width, style), read from the Line values."""
-    lines = break_lines(text, width, style)
+    lines = break_lines(text, width, style, total_fit=total_fit)
     bad: list[str] = []
     assert "".join(ln.text for ln in lines).replace(" ", "") == text.replace(" ", "")
     cuts, acc = [], 0
@@ -118,15 +118,34 @@ def check_lines(text: str, width: float, style: TextStyle) -> list[str]:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(paragraphs, st.integers(12, 40), st.sampled_from([BODY, PLAIN]))
-def test_breaker_never_breaks_the_rules(text: str, width_em: int, style: TextStyle) -> None:
-    assert check_lines(text, width_em * style.size_pt, style) == []
+@given(paragraphs, st.integers(12, 40), st.sampled_from([BODY, PLAIN]), st.booleans())
+def test_breaker_never_breaks_the_rules(text: str, width_em: int, style: TextStyle, total_fit: bool) -> None:
+    # Both the total-fit breaker and the first-fit one it falls back on.
+    assert check_lines(text, width_em * style.size_pt, style, total_fit) == []
 
 
 @pytest.mark.parametrize("text", PARAGRAPHS, ids=range(len(PARAGRAPHS)))
 def test_samples_obey_the_rules_at_all_widths(text: str) -> None:
     for width in range(100, 460, 7):
         assert check_lines(text, float(width), BODY) == [], width
+        assert check_lines(text, float(width), BODY, total_fit=False) == [], width
+
+
+def test_total_fit_is_never_looser_than_first_fit() -> None:
+    """The loosest line of each paragraph, summed over the samples, is no looser with total fit.
+
+    PLAIN is ragged right, so measure minus line width is the space justification would add.
+    """
+
+    def loosest(total_fit: bool) -> float:
+        acc = 0.0
+        for text in PARAGRAPHS:
+            for width in (80.0, 120.0, 160.0):
+                lines = break_lines(text, width, PLAIN, total_fit=total_fit)
+                acc += max((width - ln.right_pt for ln in lines[:-1]), default=0.0)
+        return acc
+
+    assert loosest(True) <= loosest(False)
 
 
 def test_every_non_final_line_is_flush_and_final_line_is_not_stretched() -> None:

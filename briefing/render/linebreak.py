@@ -632,16 +632,22 @@ class _Breaker:
 
 
 def break_prepared(
-    p: Prepared, width_pt: float, *, start: int = 0, indent_first: bool = True
+    p: Prepared,
+    width_pt: float,
+    *,
+    start: int = 0,
+    indent_first: bool = True,
+    total_fit: bool = True,
 ) -> list[Line]:
     """Set glyphs `start:` of a prepared paragraph at `width_pt`.
 
     A paragraph continued on a new page starts at its first undrawn glyph with `indent_first=False`.
+    `total_fit=False` uses only the first-fit breaker (the fallback; for tests and comparison).
     """
     if len(p) <= start:
         return []
     b = _Breaker(p, width_pt, indent_first)
-    ranges = b.run(start)
+    ranges = b.run(start) if total_fit else b.greedy(start)
     last = len(ranges) - 1
     return [b.place(s, e, sq, i == 0, i == last) for i, (s, e, sq) in enumerate(ranges)]
 
@@ -655,6 +661,12 @@ def as_spans(content: str | Span | Sequence[Span]) -> tuple[Span, ...]:
     return tuple(content)
 
 
-def break_lines(content: str | Span | Sequence[Span], width_pt: float, style: TextStyle) -> list[Line]:
+def break_lines(
+    content: str | Span | Sequence[Span],
+    width_pt: float,
+    style: TextStyle,
+    *,
+    total_fit: bool = True,
+) -> list[Line]:
     """Break `content` set in `style` into lines no wider than `width_pt` (a pure function)."""
-    return break_prepared(prepare(as_spans(content), style), width_pt)
+    return break_prepared(prepare(as_spans(content), style), width_pt, total_fit=total_fit)
