@@ -172,15 +172,16 @@ def test_a_token_longer_than_the_measure_is_cut_at_the_measure() -> None:
     assert len(lines) > 3
 
 
-def test_no_single_character_last_line() -> None:
+@pytest.mark.parametrize("total_fit", [True, False])
+def test_no_single_character_last_line(total_fit: bool) -> None:
     # Ten characters per line; 21 characters would leave one alone on the third line.
     text = "依法行政建设法治政府推进严格规范公正文明执"
-    lines = break_lines(text, 10 * 10.0, PLAIN)
+    lines = break_lines(text, 10 * 10.0, PLAIN, total_fit=total_fit)
     assert len(lines[-1].text) >= 2
     assert all(ln.right_pt <= 100.0 + 1e-6 for ln in lines)
     # With punctuation the remainder is pulled up instead, by compressing marks.
     text2 = "依法行政，建设法治，推进严格、规范、公正执法"
-    lines2 = break_lines(text2, 10 * 10.0, PLAIN)
+    lines2 = break_lines(text2, 10 * 10.0, PLAIN, total_fit=total_fit)
     assert len([c for c in lines2[-1].text if classify(c) == CharClass.IDEO]) >= 2
 
 
