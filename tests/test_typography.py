@@ -294,6 +294,14 @@ def test_rewraps_at_any_size() -> None:
             assert check_lines(PARAGRAPHS[2], width, style) == []
 
 
+def test_min_width_is_the_widest_unbreakable_cluster() -> None:
+    para = CJKParagraph("共计12,345,678.90元，同比增长", PLAIN)
+    cluster = break_lines("12,345,678.90元，", 1000.0, PLAIN)[0]
+    assert para.minWidth() == pytest.approx(cluster.width_pt)
+    assert len(para.wrap(para.minWidth(), 1000)[1:]) == 1
+    assert all(ln.right_pt <= para.minWidth() + 1e-6 for ln in para.lines)
+
+
 def test_missing_glyph_is_an_error_not_an_invisible_box() -> None:
     with pytest.raises(FontCoverageError, match=r"U\+E000"):
         break_lines("法治\ue000建设", 100.0, PLAIN)

@@ -652,6 +652,19 @@ def break_prepared(
     return [b.place(s, e, sq, i == 0, i == last) for i, (s, e, sq) in enumerate(ranges)]
 
 
+def min_width(p: Prepared, start: int = 0) -> float:
+    """The widest unbreakable cluster from glyph `start` on: the narrowest useful measure."""
+    b = _Breaker(p, 0.0, False)
+    widest = 0.0
+    s = start
+    for k in range(bisect_right(p.ends, start), len(p.ends)):
+        e = p.ends[k]
+        if e > s:
+            widest = max(widest, b.natural(s, e, False))
+        s = p.nexts[k]
+    return widest
+
+
 def as_spans(content: str | Span | Sequence[Span]) -> tuple[Span, ...]:
     """Accept a plain string (one span), one Span or a sequence of Spans."""
     if isinstance(content, str):
