@@ -10,14 +10,15 @@ W3C clreq and GB/T 15834 (see `chars`):
 * widths: full-width marks lose their empty half at a line end and in adjacent pairs; an opening
   mark at the start of a line may lose its empty left half; a quarter-em gap separates Han from
   Latin letters and digits (except at line edges);
-* choosing breaks: greedy, resolving a prohibited break by pushing the unbreakable cluster to the
-  next line or, when that distorts less, by compressing the line's punctuation; a last line with a
-  single character is avoided by pulling it up or pushing a cluster down;
+* choosing breaks: total fit (Knuth–Plass style) over the allowed breaks, so a prohibited break is
+  resolved by pushing the unbreakable cluster to the next line or, when that distorts less, by
+  compressing the line's punctuation, and a last line with a single character is avoided; a
+  first-fit breaker (which also cuts tokens wider than the measure) is the fallback;
 * justification: every line but the last is spread to the measure by adding space between
   characters (never inside a Latin word, ——, ……).
 
-Cost is linear in the number of characters: widths come from prefix sums and each break
-opportunity is visited at most twice.
+Cost is linear in the number of characters: widths come from prefix sums, and each break looks
+back only over the few earlier breaks that give a line of acceptable width.
 """
 
 from __future__ import annotations
