@@ -263,6 +263,8 @@ YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("did not find expected key", "check the indentation: items of one list or mapping line up exactly"),
     ("expected <block end>", "check the indentation: items of one list or mapping line up exactly"),
     ("found undefined tag handle", "'!' starts a YAML tag: quote a value that begins with '!'"),
+    ("invalid Unicode character escape", "an escape such as \\ud800 is half a character: write the character itself"),
+    ("exceeded maximum nesting depth", "lists and mappings nest far too deep; a dataset needs at most four levels"),
 )
 
 
