@@ -81,8 +81,7 @@ def qualifier_note(ind: Indicator) -> str | None:
     """What the hedge word in a printed figure commits the report to, in plain words."""
     bare = bare_figure(ind)
     if ind.qualifier == "more_than":
-        word = "多" if "多" in ind.printed and "余" not in ind.printed else "余"
-        return f"“{word}”只说明实际数字多于{bare}，确数报告没有给出。"
+        return f"“余”只说明实际数字多于{bare}，确数报告没有给出。"
     if ind.qualifier == "at_least":
         return f"“以上”表示不低于{bare}（含{bare}本身），报告没有给出确切数值。"
     if ind.qualifier == "approx":
@@ -116,9 +115,15 @@ def change_note(ind: Indicator) -> str | None:
     return None
 
 
+def display(text: str) -> str:
+    """Text from other stages as Chinese typesetting prints it: ranges take the 一字线 (GB/T 15834)."""
+    return text.replace("\u2013", "—")
+
+
 def finding_sentence(finding: FindingLike) -> str:
     """One finding as printed in a footnote and in the verification chapter."""
-    return f"核对{status_label(finding.status)}：{finding.message}。算式：{finding.computation}。"
+    calc = f"算式：{display(finding.computation)}。" if finding.computation else ""
+    return f"核对{status_label(finding.status)}：{display(finding.message)}。{calc}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +153,6 @@ def annotate(ind: Indicator, findings: Sequence[FindingLike]) -> Annotation | No
     for text in (qualifier_note(ind), period_note(ind), change_note(ind)):
         if text:
             parts.append((text, None))
-    if ind.note:
-        parts.append((f"数据说明：{ind.note}", None))
     for f in findings:
         parts.append((finding_sentence(f), STATUS_COLOR.get(f.status)))
     if not parts:

@@ -10,6 +10,7 @@ typesetting layer; this module decides what is said and in which order, `reportd
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,7 +22,15 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..model import Dataset, Indicator
-from ._text import BODY_LEADING, BODY_SIZE, CJKParagraph, Span, TextStyle, make_stylesheet, type_area
+from ._text import (
+    BODY_LEADING,
+    BODY_SIZE,
+    CJKParagraph,
+    Span,
+    TextStyle,
+    make_stylesheet,
+    type_area,
+)
 from .annotate import (
     QUALIFIER_WORD,
     STATUS_COLOR,
@@ -31,7 +40,7 @@ from .annotate import (
     GlossaryMarker,
     annotate,
     dataset_keywords,
-    finding_sentence,
+    display,
     findings_by_indicator,
     relation_label,
     status_label,
@@ -56,7 +65,7 @@ HEAD_BG = HexColor("#E8E8E8")
 
 # Indicator table columns (points): 序号, 指标, 数字, 统计期, 出处, 说明. They add up to the type
 # width; the figure column is wide enough for the longest printed figure with its change.
-INDICATOR_COLUMNS = (24.0, 128.0, 108.0, 66.0, 46.0, TYPE_WIDTH - 372.0)
+INDICATOR_COLUMNS = (24.0, 124.0, 104.0, 66.0, 58.0, TYPE_WIDTH - 376.0)
 
 
 def chinese_number(n: int) -> str:
@@ -238,7 +247,11 @@ class Composer:
         for line in (t for t in top if t):
             out.append(self.p(line, "cover_mark"))
         out.append(Spacer(1, 150 - 22 * sum(1 for t in top if t)))
-        out.append(self.p(m.title, "cover_title"))
+        # Break a long title after 年度 rather than wherever the line runs out.
+        head, sep, tail = m.title.partition("年度")
+        title_lines = [head + sep, tail] if sep and tail else [m.title]
+        for line in title_lines:
+            out.append(self.p(line, "cover_title"))
         out.append(Spacer(1, 10))
         out.append(self.p("（注释版）", "cover_sub"))
         out.append(Spacer(1, 70))
@@ -348,7 +361,7 @@ class Composer:
                     self.p([Span(f"第{self.page(f'ind-{ind.id}')}页", link=f"ind-{ind.id}")], "table"),
                 ]
             )
-        out.append(self.table(rows, (150.0, 122.0, 78.0, 46.0, TYPE_WIDTH - 396.0)))
+        out.append(self.table(rows, (148.0, 118.0, 74.0, 58.0, TYPE_WIDTH - 398.0)))
         out += self.section("各领域主要成效", "sum-achievements")
         for n, area in enumerate(ds.areas, 1):
             key = f"ch-area-{area.id}"
@@ -377,7 +390,7 @@ class Composer:
                     [
                         Span(f"{n}．", role="sans"),
                         Span(f"【{status_label(f.status)}】", role="sans", color=STATUS_COLOR.get(f.status)),
-                        Span(f"{f.message}（"),
+                        Span(f"{display(f.message)}（"),
                         Span(self._places(f), link=f"finding-{f.relation_id}"),
                         Span("）。"),
                     ],
@@ -464,14 +477,14 @@ class Composer:
                 fn = self.footnote(ann)
                 notes.append(fn)
                 figure = [
-                    Span(ind.printed_with_change, annotation=fn.text),
+                    Span(ind.printed_with_change),
                     Span(str(fn.number), superscript=True, link=fn.key, anchor=fn.ref_key),
                 ]
             rows.append(
                 [
                     self.p(str(n), "table"),
                     label,
-                    Noted(self.p(figure, "table_fig"), footnotes=notes),
+                    Noted(self.p(figure, "table_fig"), footnotes=notes, note=notes[0].text if notes else None),
                     self.p(ind.period.text, "table"),
                     self.p(ind.source, "table"),
                     self.p(ind.note or "", "table"),
@@ -534,8 +547,8 @@ class Composer:
                 ],
                 "finding_head",
             ),
-            self.p(f"{f.message}。", "finding"),
-            self.p(f"算式：{f.computation}", "finding_calc"),
+            self.p(f"{display(f.message)}。", "finding"),
+            self.p(f"算式：{display(f.computation) or '（无）'}", "finding_calc"),
         ]
         involved: list[Span] = [Span("涉及：")]
         for k, ident in enumerate(dict.fromkeys(f.ids)):
@@ -606,37 +619,37 @@ class Composer:
         out = self.chapter("数据字典", "ch-dictionary", appendix=True)
         out.append(
             self.p(
-                "下表列出数据文件中每一项数字的全部字段。编号是数据文件内的标识；数值按记录的小数位数列出；"
-                "限定词、统计期和类型用数据文件中的写法；位置指该项在数据文件中的行号。",
+                "下表列出数据文件中每一项数字的全部字段。编号是数据文件内的标识；“原文”是按字段拼出的印刷形式，"
+                "应与报告一字不差；类型（count件数、rate比率、change同比变化）、限定词（exact确数、more_than余、"
+                "at_least以上、approx约）和统计期照数据文件的写法列出；出处后依次是领域编号和该项在数据文件中的行号。",
                 "prose",
             )
         )
-        widths = (150.0, 96.0, 100.0, TYPE_WIDTH - 346.0)
-        rows: list[list[Any]] = [self.head_row(["编号与名称", "数值", "统计与出处", "其他"], "small_head")]
+        widths = (138.0, 112.0, 112.0, TYPE_WIDTH - 362.0)
+        rows: list[list[Any]] = [self.head_row(["编号与名称", "原文与数值", "类型、统计期与出处", "其他"], "small_head")]
         for ind in self.ds.indicators:
+            line = f"第{ind.location.line}行" if ind.location else "行号不详"
+            other = [("重点", "是" if ind.headline else "否")]
+            if ind.change is not None:
+                other.append(("同比", ind.change.text))
+            if ind.prior is not None:
+                other.append(("上年", f"{ind.prior:g}"))
+            if ind.note:
+                other.append(("备注", ind.note))
             rows.append(
                 [
-                    [self.p(ind.id, "small"), self.p(ind.label, "small")],
+                    [self.p([Span(ind.id, role="sans")], "small"), self.p(ind.label, "small")],
                     self.kv(
-                        ("数值", f"{ind.value:.{ind.decimals}f}"),
-                        ("小数位", str(ind.decimals)),
+                        ("原文", ind.printed_with_change),
+                        ("数值", f"{ind.value:.{ind.decimals}f}（{ind.decimals}位小数）"),
                         ("单位", ind.unit),
-                        ("类型", ind.kind),
-                        ("限定", ind.qualifier),
-                        ("原文", ind.printed),
                     ),
                     self.kv(
+                        ("类型", f"{ind.kind}，{ind.qualifier}"),
                         ("统计期", ind.period.code),
-                        ("领域", ind.area),
-                        ("出处", ind.source),
-                        ("位置", f"第{ind.location.line}行" if ind.location else "—"),
+                        ("出处", f"{ind.source}，{ind.area}，{line}"),
                     ),
-                    self.kv(
-                        ("同比", ind.change.text if ind.change else "—"),
-                        ("上年", f"{ind.prior:g}" if ind.prior is not None else "—"),
-                        ("重点", "是" if ind.headline else "否"),
-                        ("备注", ind.note or "—"),
-                    ),
+                    self.kv(*other),
                 ]
             )
         out.append(self.table(rows, widths))
@@ -657,7 +670,7 @@ class Composer:
         )
         rows = [
             ("数据文件", os.path.basename(ds.path)),
-            ("SHA-256", ds.sha256),
+            ("SHA-256", " ".join(ds.sha256[i : i + 16] for i in range(0, len(ds.sha256), 16))),
             ("底本", ds.meta.source_document),
             ("发布机关", "、".join(ds.meta.issuers)),
             ("文件日期", ds.meta.date.isoformat()),
@@ -677,25 +690,28 @@ class Composer:
 
 
 def font_inventory() -> list[tuple[str, str, str, str]]:
-    """(role, face, version, licence) of each face the report uses, from fonts/manifest.json when present."""
+    """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
     roles = [("标题、数字", "sans", False), ("加粗标题", "sans", True), ("正文", "serif", False), ("注释", "kai", False)]
-    manifest = getattr(fonts, "manifest", None)
-    info: dict[str, dict[str, str]] = {}
-    if callable(manifest):
-        for entry in manifest().get("fonts", []):
-            info[str(entry.get("name", entry.get("file", "")))] = entry
+    entries: dict[str, dict[str, Any]] = {}
+    try:
+        manifest = json.loads((fonts.fonts_dir() / "manifest.json").read_text(encoding="utf-8"))
+        entries = {str(e.get("file")): e for e in manifest.get("fonts", [])}
+    except (OSError, ValueError):
+        pass
     out = []
     for label, role, bold in roles:
         face = fonts.face_for(role, bold)
-        entry = info.get(face, {})
-        out.append(
-            (
-                label,
-                face,
-                str(entry.get("version", "未记录")),
-                str(entry.get("licence", "未记录")),
-            )
+        entry = entries.get(fonts.FILES.get(face, ""), {})
+        source = entry.get("source", {})
+        version = (
+            f"{source.get('family', '')}（{source.get('package', '')} {source.get('package_version', '')}）"
+            if source
+            else "清单中无记录"
         )
+        licence = str(entry.get("licence", "清单中无记录")).removeprefix("LICENSE-").removesuffix(".txt")
+        if licence.endswith("-OFL"):
+            licence = "SIL Open Font License 1.1（" + licence.removesuffix("-OFL") + "）"
+        out.append((label, face, version, licence))
     return out
 
 
@@ -715,8 +731,8 @@ def chart_flowables(ds: Dataset) -> dict[str, Flowable]:
     return {}
 
 
-def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
-    """Compose and lay out the annotated report; return PDF bytes and the page count."""
+def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[bytes, PageLog]:
+    """Compose and lay out the annotated report; return PDF bytes and where everything landed."""
     fonts.register_reportlab()
     styles = report_styles()
     info = document_info(dataset)
@@ -725,5 +741,10 @@ def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bo
     def make_story(previous: PageLog) -> list[Flowable]:
         return Composer(dataset, findings, styles, previous, charts).story()
 
-    data, log = build_pdf(make_story, info, styles)
+    return build_pdf(make_story, info, styles)
+
+
+def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
+    """The annotated report as PDF bytes and its page count (the pipeline's entry point)."""
+    data, log = build_report(dataset, findings)
     return data, log.page_count

@@ -22,9 +22,18 @@ from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
-from ._text import PAGE_HEIGHT, PAGE_WIDTH, CJKParagraph, Span, TextStyle, draw_page_number, type_area
+from ._text import (
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    CJKParagraph,
+    Span,
+    TextStyle,
+    draw_page_number,
+    type_area,
+)
 
 MAX_PASSES = 4
+HEADER_RULE_GAP = 5 * 2.834645669  # the header rule sits 5 mm above the type area
 _FUZZ = 1e-3
 
 
@@ -67,7 +76,8 @@ class PageLog:
 
 
 def _log_of(canv: Any) -> PageLog:
-    return canv._doctemplate.log  # type: ignore[no-any-return]
+    log: PageLog = canv._doctemplate.log
+    return log
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,9 +97,11 @@ class Noted(Flowable):
         footnotes: Sequence[Footnote] = (),
         keys: Sequence[str] = (),
         anchors: Sequence[str] = (),
+        note: str | None = None,
     ):
         super().__init__()
         self.inner = inner
+        self.note = note  # contents of an on-screen note (Text annotation) in the outer margin
         self.footnotes = tuple(footnotes)
         self.keys = tuple(keys)  # logged only (the inner text makes their destinations)
         self.anchors = tuple(anchors)  # logged, with a destination at the top of this flowable
@@ -115,9 +127,22 @@ class Noted(Flowable):
         for key in self.anchors:
             log.pages.setdefault(key, page)
             self.canv.bookmarkHorizontal(key, 0, self.height)
-        for note in self.footnotes:
-            log.footnote_pages.setdefault(note.number, page)
+        for fn in self.footnotes:
+            log.footnote_pages.setdefault(fn.number, page)
+        if self.note:
+            self._margin_note(page)
         self.inner.drawOn(self.canv, 0, 0)
+
+    def _margin_note(self, page: int) -> None:
+        # The note's icon sits in the outer margin level with the figure: on the figure itself
+        # it would hide the digits on screen.
+        x, _y, w, _h = type_area(page)
+        _ax, top = self.canv.absolutePosition(0, self.height)
+        size = 12.0
+        left = x + w + 6.0 if page % 2 == 1 else x - 6.0 - size
+        self.canv.textAnnotation(
+            self.note, Rect=(left, top - size, left + size, top), relative=0, Name="/Comment"
+        )
 
 
 def footnotes_in(flowable: Any) -> list[Footnote]:
@@ -181,6 +206,7 @@ class Heading(Flowable):
             log.headings.append((self.level, self.title, self.key, page))
         if self.level == 0:
             canv._doctemplate.chapter = self.title
+            canv._doctemplate.opening_page = page
         self.para.drawOn(canv, 0, 0)
 
 
@@ -293,6 +319,8 @@ def _left(style: TextStyle, align: str = "left") -> TextStyle:
 class NoteFrame(Frame):
     """The body frame; gives up at its foot the room the footnotes of this page need."""
 
+    _y1p: float  # bottom of the usable area, set by Frame._geom
+
     def __init__(self, x: float, y: float, width: float, height: float, note_style: TextStyle):
         super().__init__(
             x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body"
@@ -332,7 +360,7 @@ class NoteFrame(Frame):
 
     def add(self, flowable: Flowable, canv: Any, trySplit: int = 0) -> int:
         new = self._new_notes(flowable)
-        saved = self._y1p
+        saved: float = self._y1p
         self._y1p = saved + self.notes_height(self.notes + new)
         try:
             ok = super()._add(flowable, canv, trySplit)
@@ -345,7 +373,7 @@ class NoteFrame(Frame):
     def split(self, flowable: Flowable, canv: Any) -> list[Flowable]:
         # The footnotes of the part that stays depend on where the split falls, so shrink the
         # room until the first part and its footnotes fit together.
-        saved = self._y1p
+        saved: float = self._y1p
         extra = 0.0
         try:
             for _ in range(40):
@@ -410,6 +438,7 @@ class ReportDoc(BaseDocTemplate):
         self.info = info
         self.styles = styles
         self.chapter = ""
+        self.opening_page = 0
         self.body_frame = NoteFrame(x, y, w, h, styles["footnote"])
         cover_frame = Frame(x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cover")
         super().__init__(
@@ -447,7 +476,8 @@ class ReportDoc(BaseDocTemplate):
         if page in self.log.blank_pages:
             return
         self.body_frame.draw_notes(canv)
-        self._draw_header(canv, page)
+        if page != self.opening_page:  # a chapter's first page shows its title in full anyway
+            self._draw_header(canv, page)
         draw_page_number(canv, page)
 
     def _draw_header(self, canv: Any, page: int) -> None:
@@ -456,9 +486,9 @@ class ReportDoc(BaseDocTemplate):
         odd = page % 2 == 1
         text = self.chapter if odd else self.info.running_title
         para = CJKParagraph([Span(text)], _left(style, "right" if odd else "left"))
-        _, ph = para.wrap(w, 100)
-        base = y + h + 4.0
-        para.drawOn(canv, x, base + 3.0)
+        para.wrap(w, 100)
+        base = y + h + HEADER_RULE_GAP
+        para.drawOn(canv, x, base + 2.0)
         canv.saveState()
         canv.setLineWidth(0.5)
         canv.setStrokeColor(HexColor("#000000"))
