@@ -237,6 +237,14 @@ def type_area(page: int) -> tuple[float, float, float, float]:
     return x, PAGE_HEIGHT - TOP - TYPE_HEIGHT, TYPE_WIDTH, TYPE_HEIGHT
 
 
+def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> float:
+    """Width of the last line `content` sets in at `width` (for a leader after a title)."""
+    para = CJKParagraph(content, style)
+    para.wrap(width, 10_000)
+    assert para._lines is not None
+    return sum(u[2] for u in para._lines[-1]) if para._lines else 0.0
+
+
 def draw_page_number(canv: Any, page: int) -> None:
     x, y, w, _h = type_area(page)
     size = 14.0

@@ -15,6 +15,7 @@ from ._standin import (
     Span,
     TextStyle,
     draw_page_number,
+    last_line_width,
     make_stylesheet,
     type_area,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Span",
     "TextStyle",
     "draw_page_number",
+    "last_line_width",
     "make_stylesheet",
     "type_area",
 ]

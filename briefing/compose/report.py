@@ -336,8 +336,7 @@ class Composer:
         out.append(
             self.p(
                 f"报告中有{hedged}项数字带有“余”“以上”等限定词，{partial}项数字的统计期不是完整年度；"
-                f"数字之间的{len(self.findings)}处关联已逐一核算，其中{counts['inconsistent']}处不符、"
-                f"{counts['cannot_tell']}处无法判断、{counts['derived']}处为推算结果。",
+                f"数字之间的{len(self.findings)}处关联已逐一核算，结果是{self.tally()}。",
                 "prose",
             )
         )
@@ -354,7 +353,7 @@ class Composer:
         for ind in ds.headlines:
             rows.append(
                 [
-                    self.p(ind.label, "table"),
+                    self.marked(ind.label, "table"),
                     self.p([Span(ind.printed_with_change, link=f"ind-{ind.id}")], "table_fig"),
                     self.p(ind.period.text, "table"),
                     self.p(ind.source, "table"),
@@ -397,12 +396,34 @@ class Composer:
                     "item",
                 )
             )
+        out += self.section("不足与计划", "sum-plans")
+        out.append(
+            self.p(
+                [
+                    Span(f"报告第二部分列出的不足有{len(ds.shortcomings)}方面："),
+                    Span("；".join(i.title for i in ds.shortcomings) + "。"),
+                    Span(f"第三部分的下一步计划有{len(ds.plans)}方面："),
+                    Span("；".join(i.title for i in ds.plans) + "。"),
+                    Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"),
+                ],
+                "prose",
+            )
+        )
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
             out += self.section("概览图表", "sum-charts")
             for chart in briefing_charts:
                 out += self.chart_block(chart.id, chart.title, chart.note)
         return out
+
+    def tally(self) -> str:
+        """The findings counted by status, 不符3处，推算1处，相符10处 (statuses with none left out)."""
+        parts = []
+        for s in STATUS_ORDER:
+            n = sum(1 for f in self.findings if f.status == s)
+            if n:
+                parts.append(f"{status_label(s)}{n}处")
+        return "，".join(parts) or "没有可核对的关联"
 
     def _ordered(self, findings: Sequence[FindingLike]) -> list[FindingLike]:
         return sorted(findings, key=lambda f: STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9)
@@ -527,10 +548,7 @@ class Composer:
             )
         out.append(self.table(rows, (80.0, TYPE_WIDTH - 80.0)))
         out += self.section("核对结果", "verify-results")
-        counts = ", ".join(
-            f"{status_label(s)}{sum(1 for f in self.findings if f.status == s)}处" for s in STATUS_ORDER
-        ).replace(", ", "，")
-        out.append(self.p(f"共核算{len(self.findings)}处关联：{counts}。按结论排列如下。", "prose"))
+        out.append(self.p(f"共核算{len(self.findings)}处关联：{self.tally()}。按结论排列如下。", "prose"))
         for n, f in enumerate(self._ordered(self.findings), 1):
             out.append(self.finding_block(n, f))
         return out
@@ -747,4 +765,15 @@ def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[byt
 def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
     """The annotated report as PDF bytes and its page count (the pipeline's entry point)."""
     data, log = build_report(dataset, findings)
-    return data, log.page_count
+    return finish(data, dataset, pdfa=pdfa), log.page_count
+
+
+def finish(data: bytes, dataset: Dataset, *, pdfa: bool) -> bytes:
+    """Hand the PDF to the render stage's PDF/A finisher when that stage provides one."""
+    try:
+        from ..render import pdfa as pdfa_module  # type: ignore[attr-defined]
+    except ImportError:
+        return data
+    info = document_info(dataset)
+    result: bytes = pdfa_module.finish_pdf(data, dataset, pdfa=pdfa, title=info.title, subject=info.subject)
+    return result

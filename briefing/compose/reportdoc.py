@@ -29,6 +29,7 @@ from ._text import (
     Span,
     TextStyle,
     draw_page_number,
+    last_line_width,
     type_area,
 )
 
@@ -265,7 +266,8 @@ class TocEntry(Flowable):
         self.style = style
         self.indent = 2 * style.size_pt * level
         self.num_width = 3 * style.size_pt
-        self.title_para = CJKParagraph([Span(title, link=key)], _left(style))
+        self.title_spans = [Span(title, link=key)]
+        self.title_para = CJKParagraph(self.title_spans, _left(style))
         self.page_para = CJKParagraph(
             [Span(str(page) if page else "", link=key)], _left(style, align="right")
         )
@@ -287,22 +289,20 @@ class TocEntry(Flowable):
         canv = self.canv
         st = self.style
         self.title_para.drawOn(canv, self.indent, 0)
-        self.page_para.drawOn(canv, self.width - self.num_width, self.height - st.leading_pt)
-        # Leader from the end of a one-line title to the number; a wrapped title gets none.
-        lines = getattr(self.title_para, "_lines", None)
-        if lines is not None and len(lines) == 1:
-            used = sum(u[2] for u in lines[0])
-            x0 = self.indent + used + st.size_pt * 0.5
-            x1 = self.width - st.size_pt * 2.2
-            if x1 > x0:
-                y = self.height - st.leading_pt + (st.leading_pt - st.size_pt) / 2 + st.size_pt * 0.2
-                canv.saveState()
-                canv.setStrokeColor(HexColor("#808080"))
-                canv.setLineWidth(0.8)
-                canv.setDash(0.8, 3.2)
-                canv.setLineCap(1)
-                canv.line(x0, y, x1, y)
-                canv.restoreState()
+        self.page_para.drawOn(canv, self.width - self.num_width, 0)  # on the title's last line
+        # A dotted leader from the end of the title's last line to the number.
+        used = last_line_width(self.title_spans, self._text_w, _left(st))
+        x0 = self.indent + used + st.size_pt * 0.5
+        x1 = self.width - st.size_pt * 2.2
+        if x1 > x0:
+            y = st.leading_pt - st.size_pt * 0.8  # just above the last line's baseline
+            canv.saveState()
+            canv.setStrokeColor(HexColor("#808080"))
+            canv.setLineWidth(0.8)
+            canv.setDash(0.8, 3.2)
+            canv.setLineCap(1)
+            canv.line(x0, y, x1, y)
+            canv.restoreState()
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
 
 
