@@ -138,14 +138,40 @@ def test_every_finding_is_footnoted_on_its_figures_page(built):
             assert squash(display(f.message)) in built["flat"][page - 1], (f.relation_id, ident, page)
 
 
-def test_footnotes_sit_on_the_page_of_their_marker(built):
-    log = built["log"]
-    assert log.footnote_pages
-    for number, page in log.footnote_pages.items():
-        chars = built["chars"][page - 1]
-        x, y, w, h = type_area(page)
-        bottom_half = [c for c in chars if c["top"] > PAGE_HEIGHT / 2]
-        assert any(c["text"] == str(number)[0] for c in bottom_half), number
+def test_each_footnote_is_printed_in_full_on_its_figures_page(built):
+    ds, log = built["ds"], built["log"]
+    by_ind = findings_by_indicator(built["findings"])
+    number = 0
+    for area in ds.areas:
+        for ind in ds.indicators_in(area.id):
+            ann = annotate(ind, by_ind.get(ind.id, ()))
+            if ann is None:
+                continue
+            number += 1
+            page = log.page_of(f"ind-{ind.id}")
+            assert log.footnote_pages[number] == page, (number, ind.id)
+            assert squash(display(ann.text)) in built["flat"][page - 1], (number, ind.id)
+    assert number == len(log.footnote_pages) > 0
+
+
+def test_glossary_terms_are_defined_and_linked(built):
+    ds, log, reader = built["ds"], built["log"], built["reader"]
+    start, end = log.page_of("ch-glossary"), log.page_of("ch-dictionary")
+    text = "".join(built["flat"][p - 1] for p in range(start, end))
+    for entry in ds.glossary:
+        assert squash(entry.term) in text and squash(entry.definition) in text
+    used = [k for k in log.pages if k.startswith("glossuse-")]
+    assert used
+    # every first use links to a page of the glossary chapter
+    pages = {p.indirect_reference.idnum: i + 1 for i, p in enumerate(reader.pages)}
+    targets = set()
+    for key in used:
+        page = reader.pages[log.pages[key] - 1]
+        for annot in page.get("/Annots", []) or []:
+            a = annot.get_object()
+            if a["/Subtype"] == "/Link":
+                targets.add(pages[a["/Dest"][0].idnum])
+    assert any(start <= t < end for t in targets)
 
 
 def test_annotated_figures_carry_pdf_notes(built):
