@@ -292,3 +292,15 @@ def test_rebuild_is_byte_identical(built):
 def test_render_report_entry_point(built):
     data, pages = report.render_report(built["ds"], built["findings"], pdfa=False)
     assert data.startswith(b"%PDF") and pages == built["log"].page_count
+
+
+def test_markup_in_data_prints_literally_and_empty_parts_are_said():
+    ds = load_dataset(Path(__file__).parent / "fixtures" / "report-edge.yaml")
+    data, pages = report.render_report(ds, verify(ds), pdfa=False)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == pages
+        text = squash("".join(page.extract_text() or "" for page in pdf.pages))
+    assert "<b>尖括号</b>" in text and "&amp;" in text and '<imgsrc="x.png"/>' in text
+    assert "数据文件没有登记报告第二部分的不足" in text
+    assert "数据文件没有登记需要解释的术语" in text
+    assert "。。" not in text

@@ -120,10 +120,15 @@ def display(text: str) -> str:
     return text.replace("\u2013", "—")
 
 
+def sentence(text: str) -> str:
+    """`text` closed with exactly one full stop, whatever punctuation it ended with."""
+    return text.rstrip("。；，、 ") + "。"
+
+
 def finding_sentence(finding: FindingLike) -> str:
     """One finding as printed in a footnote and in the verification chapter."""
     calc = f"算式：{display(finding.computation)}。" if finding.computation else ""
-    return f"核对{status_label(finding.status)}：{display(finding.message)}。{calc}"
+    return f"核对{status_label(finding.status)}：{sentence(display(finding.message))}{calc}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ from .annotate import (
     display,
     findings_by_indicator,
     relation_label,
+    sentence,
     status_label,
 )
 from .reportdoc import (
@@ -340,11 +341,14 @@ class Composer:
                 "prose",
             )
         )
+        glossary = (
+            f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
+        )
         out.append(
             self.p(
                 "阅读方法：各领域数字表中，右上角带序号的数字附有脚注，说明限定词的含义、统计期和核对结果，"
-                "在电子版中点击数字旁的注释图标可看到同样的内容；带“※”的词语在第"
-                f"{self.page('ch-glossary')}页的术语解释中有释义；目录、脚注序号和页码引用均可点击跳转。",
+                "在电子版中点击页边的注释图标可看到同样的内容；"
+                f"{glossary}目录、脚注序号和页码引用均可点击跳转。",
                 "prose",
             )
         )
@@ -366,7 +370,7 @@ class Composer:
             key = f"ch-area-{area.id}"
             out.append(
                 self.marked(
-                    area.achievement + "。",
+                    sentence(area.achievement),
                     "item",
                     prefix=[
                         Span(f"{n}．{area.title}", role="sans", link=key),
@@ -397,18 +401,15 @@ class Composer:
                 )
             )
         out += self.section("不足与计划", "sum-plans")
-        out.append(
-            self.p(
-                [
-                    Span(f"报告第二部分列出的不足有{len(ds.shortcomings)}方面："),
-                    Span("；".join(i.title for i in ds.shortcomings) + "。"),
-                    Span(f"第三部分的下一步计划有{len(ds.plans)}方面："),
-                    Span("；".join(i.title for i in ds.plans) + "。"),
-                    Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"),
-                ],
-                "prose",
-            )
-        )
+        spans: list[Span] = []
+        for part, what, items in (("二", "不足", ds.shortcomings), ("三", "下一步计划", ds.plans)):
+            if items:
+                spans.append(Span(f"报告第{part}部分的{what}有{len(items)}方面："))
+                spans.append(Span("；".join(i.title for i in items) + "。"))
+            else:
+                spans.append(Span(f"数据文件没有登记报告第{part}部分的{what}。"))
+        spans.append(Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"))
+        out.append(self.p(spans, "prose"))
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
             out += self.section("概览图表", "sum-charts")
@@ -453,7 +454,7 @@ class Composer:
             )
         )
         out.append(self.marked(area.summary, "prose"))
-        out.append(self.marked(f"主要成效：{area.achievement}。", "prose"))
+        out.append(self.marked(sentence(f"主要成效：{area.achievement}"), "prose"))
         out += self.section("数字一览", f"area-{area_id}-table")
         out += self.reading_hint(indicators)
         out.append(self.indicator_table(indicators))
@@ -565,7 +566,7 @@ class Composer:
                 ],
                 "finding_head",
             ),
-            self.p(f"{display(f.message)}。", "finding"),
+            self.p(sentence(display(f.message)), "finding"),
             self.p(f"算式：{display(f.computation) or '（无）'}", "finding_calc"),
         ]
         involved: list[Span] = [Span("涉及：")]
@@ -591,25 +592,31 @@ class Composer:
     def shortcomings_and_plans(self) -> list[Flowable]:
         out = self.chapter("存在的不足和下一步计划", "ch-plans")
         out += self.section("存在的不足", "plans-shortcomings")
-        out.append(self.p(f"报告第二部分列出{len(self.ds.shortcomings)}方面的不足，概括如下。", "prose"))
+        out.append(self.p(self.items_intro("二", "不足", len(self.ds.shortcomings)), "prose"))
         for n, item in enumerate(self.ds.shortcomings, 1):
             out.append(self.p([Span(f"{n}．{item.title}", role="sans"), Span(f"（报告{item.source}）")], "item_head"))
             out.append(self.marked(item.summary, "item"))
         out += self.section("下一步计划", "plans-plans")
-        out.append(self.p(f"报告第三部分提出{len(self.ds.plans)}方面的打算，概括如下。", "prose"))
+        out.append(self.p(self.items_intro("三", "下一步打算", len(self.ds.plans)), "prose"))
         for n, item in enumerate(self.ds.plans, 1):
             out.append(self.p([Span(f"{n}．{item.title}", role="sans"), Span(f"（报告{item.source}）")], "item_head"))
             out.append(self.marked(item.summary, "item"))
         return out
 
+    @staticmethod
+    def items_intro(part: str, what: str, count: int) -> str:
+        if not count:
+            return f"数据文件没有登记报告第{part}部分的{what}。"
+        return f"报告第{part}部分列出{count}方面的{what}，概括如下。"
+
     def glossary(self) -> list[Flowable]:
         out = self.chapter("术语解释", "ch-glossary")
-        out.append(
-            self.p(
-                "以下词语在正文第一次出现时标有“※”并可点击跳转到这里；每条释义后注明首次出现的页码。",
-                "prose",
-            )
+        intro = (
+            "以下词语在正文第一次出现时标有“※”并可点击跳转到这里；每条释义后注明首次出现的页码。"
+            if self.ds.glossary
+            else "数据文件没有登记需要解释的术语。"
         )
+        out.append(self.p(intro, "prose"))
         for index, entry in enumerate(self.ds.glossary):
             head = [Span(entry.term, role="sans", anchor=f"gloss-{index}")]
             if entry.aliases:
