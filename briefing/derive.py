@@ -37,7 +37,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeAlias
 
-from briefing.model import Change, Indicator, _magnitude
+from briefing.model import Change, Indicator, magnitude
 
 Bound: TypeAlias = Fraction | float
 """A finite end is a Fraction; an infinite end is the float ±inf."""
@@ -340,7 +340,7 @@ def half_step(indicator: Indicator) -> Fraction:
     h = 0 there. Everything else (rates, figures with decimals) is known to ½·10^−decimals.
     """
     if indicator.kind == "count" and indicator.decimals == 0:
-        printed = _magnitude(indicator.value, indicator.decimals)
+        printed = magnitude(indicator.value, indicator.decimals)
         if printed.endswith("万") and indicator.qualifier in ("exact", "approx"):
             digits = printed[:-1]
             shown = len(digits.split(".")[1]) if "." in digits else 0
