@@ -10,6 +10,7 @@ document out until two passes agree.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -333,6 +334,13 @@ class NoteFrame(Frame):
     def _reset(self) -> None:
         super()._reset()
         self.notes = []
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> NoteFrame:
+        # KeepTogether measures on a deep copy of the frame; the footnote cache is immutable
+        # once filled, so share it (copying its paragraphs each time cost seconds per build).
+        twin = copy.copy(self)
+        twin.notes = list(self.notes)
+        return twin
 
     def move_to(self, x: float) -> None:
         self._x1 = x
