@@ -132,16 +132,31 @@ def finding_sentence(finding: FindingLike) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class NotePart:
+    """One clause of a footnote.
+
+    Parts with the same `share` key say the same thing (one finding concerns several figures): a
+    footnote lower on the same page prints `short` instead, with "{n}" standing for the number of
+    the footnote that said it in full.
+    """
+
+    text: str
+    color: str | None = None
+    share: str | None = None
+    short: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Annotation:
-    """Everything said about one figure: ordered parts, each with an optional colour."""
+    """Everything said about one figure: its own clauses, the source, then the findings."""
 
     indicator_id: str
-    parts: tuple[tuple[str, str | None], ...]
+    parts: tuple[NotePart, ...]
     findings: tuple[FindingLike, ...]
 
     @property
     def text(self) -> str:
-        return "".join(t for t, _c in self.parts)
+        return "".join(p.text for p in self.parts)
 
 
 def findings_by_indicator(findings: Sequence[FindingLike]) -> dict[str, list[FindingLike]]:
@@ -154,15 +169,14 @@ def findings_by_indicator(findings: Sequence[FindingLike]) -> dict[str, list[Fin
 
 def annotate(ind: Indicator, findings: Sequence[FindingLike]) -> Annotation | None:
     """The annotation of a figure, or None when it is an exact whole-year figure nothing concerns."""
-    parts: list[tuple[str, str | None]] = []
-    for text in (qualifier_note(ind), period_note(ind), change_note(ind)):
-        if text:
-            parts.append((text, None))
-    for f in findings:
-        parts.append((finding_sentence(f), STATUS_COLOR.get(f.status)))
-    if not parts:
+    parts = [NotePart(t) for t in (qualifier_note(ind), period_note(ind), change_note(ind)) if t]
+    if not parts and not findings:
         return None
-    parts.append((f"出处：报告{ind.source}。", None))
+    parts.append(NotePart(f"出处：报告{ind.source}。"))
+    for f in findings:
+        color = STATUS_COLOR.get(f.status)
+        short = f"核对{status_label(f.status)}：见注{{n}}。"
+        parts.append(NotePart(finding_sentence(f), color, f"finding:{f.relation_id}", short))
     return Annotation(ind.id, tuple(parts), tuple(findings))
 
 

@@ -220,8 +220,7 @@ class Composer:
 
     def footnote(self, note: Annotation) -> Footnote:
         self.footnote_number += 1
-        spans = tuple(Span(text, color=color) for text, color in note.parts)
-        return Footnote(self.footnote_number, spans, note.text)
+        return Footnote(self.footnote_number, note.parts)
 
     # -- the story -----------------------------------------------------------------------
 

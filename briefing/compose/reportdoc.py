@@ -23,6 +23,7 @@ from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
+from .annotate import NotePart
 from ._text import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -35,6 +36,7 @@ from ._text import (
 )
 
 MAX_PASSES = 4
+NOTE_GAP = 2.0  # points between two footnotes
 HEADER_RULE_GAP = 5 * 2.834645669  # the header rule sits 5 mm above the type area
 _FUZZ = 1e-3
 
@@ -44,8 +46,12 @@ class Footnote:
     """A numbered note printed at the foot of the page that carries its marker."""
 
     number: int
-    spans: tuple[Span, ...]
-    text: str  # the same content as plain text, for the on-screen note (Text annotation)
+    parts: tuple[NotePart, ...]
+
+    @property
+    def text(self) -> str:
+        """The whole note as plain text, for the on-screen note (Text annotation)."""
+        return "".join(p.text for p in self.parts)
 
     @property
     def key(self) -> str:
@@ -140,8 +146,9 @@ class Noted(Flowable):
         # it would hide the digits on screen.
         x, _y, w, _h = type_area(page)
         _ax, top = self.canv.absolutePosition(0, self.height)
+        # Viewers draw the icon about 20 pt wide from the rectangle's left edge, whatever its size.
         size = 12.0
-        left = x + w + 6.0 if page % 2 == 1 else x - 6.0 - size
+        left = x + w + 6.0 if page % 2 == 1 else x - 30.0
         self.canv.textAnnotation(
             self.note, Rect=(left, top - size, left + size, top), relative=0, Name="/Comment"
         )
@@ -328,7 +335,7 @@ class NoteFrame(Frame):
         )
         self.note_style = note_style
         self.notes: list[Footnote] = []
-        self._note_cache: dict[int, tuple[Flowable, float]] = {}
+        self._note_cache: dict[tuple[int, tuple[str, ...]], tuple[Flowable, float]] = {}
         self.rule_space = note_style.leading_pt * 0.9
 
     def _reset(self) -> None:
@@ -346,21 +353,41 @@ class NoteFrame(Frame):
         self._x1 = x
         self._geom()
 
-    def _note_flowable(self, note: Footnote) -> tuple[Flowable, float]:
-        hit = self._note_cache.get(note.number)
-        if hit is None:
-            label = Span(f"{note.number}", bold=True, anchor=note.key, link=note.ref_key, role="sans")
-            para = CJKParagraph([label, Span("\u3000"), *note.spans], self.note_style)
-            _, h = para.wrap(self._aW, 10_000)
-            hit = (para, h)
-            self._note_cache[note.number] = hit
-        return hit
+    def _rendered(self, notes: Iterable[Footnote]) -> list[tuple[Flowable, float]]:
+        """The paragraphs of a page's footnotes; a clause an earlier note on the page gave in
+        full is shortened to a pointer to that note."""
+        said: dict[str, int] = {}
+        out = []
+        for note in notes:
+            elided = tuple(sorted(p.share for p in note.parts if p.share in said))
+            key = (note.number, elided)
+            hit = self._note_cache.get(key)
+            if hit is None:
+                spans = [
+                    Span(f"{note.number}", bold=True, anchor=note.key, link=note.ref_key, role="sans"),
+                    Span("\u3000"),
+                ]
+                for part in note.parts:
+                    if part.share in said and part.short:
+                        first = said[part.share]
+                        spans.append(Span(part.short.format(n=first), color=part.color, link=f"fn-{first}"))
+                    else:
+                        spans.append(Span(part.text, color=part.color))
+                para = CJKParagraph(spans, self.note_style)
+                _, h = para.wrap(self._aW, 10_000)
+                hit = (para, h)
+                self._note_cache[key] = hit
+            out.append(hit)
+            for part in note.parts:
+                if part.share is not None:
+                    said.setdefault(part.share, note.number)
+        return out
 
     def notes_height(self, notes: Iterable[Footnote]) -> float:
-        heights = [self._note_flowable(n)[1] for n in notes]
+        heights = [h for _p, h in self._rendered(notes)]
         if not heights:
             return 0.0
-        return self.rule_space + sum(heights) + 2.0 * (len(heights) - 1)
+        return self.rule_space + sum(heights) + NOTE_GAP * (len(heights) - 1)
 
     def _new_notes(self, flowable: Flowable) -> list[Footnote]:
         have = {n.number for n in self.notes}
@@ -415,10 +442,9 @@ class NoteFrame(Frame):
         canv.line(self._x1, rule_y, self._x1 + self._width / 4, rule_y)
         canv.restoreState()
         y = top - self.rule_space
-        for note in self.notes:
-            para, h = self._note_flowable(note)
+        for para, h in self._rendered(self.notes):
             para.drawOn(canv, self._x1, y - h)
-            y -= h + 2.0
+            y -= h + NOTE_GAP
 
 
 @dataclass(frozen=True, slots=True)
