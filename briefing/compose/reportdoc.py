@@ -23,7 +23,6 @@ from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
-from .annotate import NotePart
 from ._text import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -34,6 +33,7 @@ from ._text import (
     last_line_width,
     type_area,
 )
+from .annotate import NotePart
 
 MAX_PASSES = 4
 NOTE_GAP = 2.0  # points between two footnotes
