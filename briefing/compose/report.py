@@ -584,6 +584,9 @@ class Composer:
         relation = next((r for r in self.ds.relations if r.id == f.relation_id), None)
         if relation is not None and relation.note:
             parts.append(self.p(f"说明：{relation.note}", "finding"))
+        location = getattr(f, "location", None)
+        if location is not None:
+            parts.append(self.p(f"登记位置：数据文件{os.path.basename(location.file)}第{location.line}行。", "finding"))
         return KeepTogether(parts)
 
     # shortcomings, plans, glossary -------------------------------------------------------
