@@ -237,6 +237,11 @@ def type_area(page: int) -> tuple[float, float, float, float]:
     return x, PAGE_HEIGHT - TOP - TYPE_HEIGHT, TYPE_WIDTH, TYPE_HEIGHT
 
 
+def frame_area(page: int) -> tuple[float, float, float, float]:
+    """The body frame; the stand-in centres glyphs in their line, so it is the type area."""
+    return type_area(page)
+
+
 def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> float:
     """Width of the last line `content` sets in at `width` (for a leader after a title)."""
     para = CJKParagraph(content, style)

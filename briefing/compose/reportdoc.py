@@ -30,6 +30,7 @@ from ._text import (
     Span,
     TextStyle,
     draw_page_number,
+    frame_area,
     last_line_width,
     type_area,
 )
@@ -329,11 +330,16 @@ class NoteFrame(Frame):
 
     _y1p: float  # bottom of the usable area, set by Frame._geom
 
-    def __init__(self, x: float, y: float, width: float, height: float, note_style: TextStyle):
+    def __init__(
+        self, x: float, y: float, width: float, height: float, note_style: TextStyle, floor: float = 0.0
+    ):
         super().__init__(
             x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body"
         )
         self.note_style = note_style
+        # The frame may reach below the 版心 by a body line's empty leading; footnotes sit on
+        # the 版心's bottom instead, `floor` above the frame's.
+        self.floor = max(floor, 0.0)
         self.notes: list[Footnote] = []
         self._note_cache: dict[tuple[int, tuple[str, ...]], tuple[Flowable, float]] = {}
         self.rule_space = note_style.leading_pt * 0.9
@@ -387,7 +393,7 @@ class NoteFrame(Frame):
         heights = [h for _p, h in self._rendered(notes)]
         if not heights:
             return 0.0
-        return self.rule_space + sum(heights) + NOTE_GAP * (len(heights) - 1)
+        return self.floor + self.rule_space + sum(heights) + NOTE_GAP * (len(heights) - 1)
 
     def _new_notes(self, flowable: Flowable) -> list[Footnote]:
         have = {n.number for n in self.notes}
@@ -467,13 +473,15 @@ class ReportDoc(BaseDocTemplate):
         styles: dict[str, TextStyle] | Any,
         log: PageLog,
     ):
-        x, y, w, h = type_area(1)
+        x, y, w, h = frame_area(1)
+        note = styles["footnote"]
+        floor = (type_area(1)[1] - y) - (note.leading_pt - note.size_pt)
         self.log = log
         self.info = info
         self.styles = styles
         self.chapter = ""
         self.opening_page = 0
-        self.body_frame = NoteFrame(x, y, w, h, styles["footnote"])
+        self.body_frame = NoteFrame(x, y, w, h, note, floor)
         cover_frame = Frame(x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cover")
         super().__init__(
             buffer,
@@ -501,7 +509,7 @@ class ReportDoc(BaseDocTemplate):
         self.log.blank_pages.discard(self.page)
 
     def _body_begin(self, canv: Any, doc: Any) -> None:
-        x, _y, _w, _h = type_area(self.page)
+        x, _y, _w, _h = frame_area(self.page)
         self.body_frame.move_to(x)
 
     def _body_end(self, canv: Any, doc: Any) -> None:
