@@ -561,3 +561,17 @@ def test_seed_report_recall_and_precision(tmp_path: Path) -> None:
     assert non_figures <= 0.05, f"not figures: {[(d.id, d.value, d.unit, d.source) for d in pool]}"
     reasons = Counter(s.reason for s in ex.skipped)
     assert reasons["year"] >= 5 and any("hotline" in r for r in reasons)
+
+
+def test_extract_refuses_to_overwrite_a_draft(tmp_path, capsys):
+    from briefing.cli import main
+
+    report = tmp_path / "r.txt"
+    report.write_text("某某区2024年度法治政府建设工作报告\n\n一、主要举措\n\n（一）执法监督\n\n全年开展执法检查12次。\n", encoding="utf-8")
+    draft = tmp_path / "d.yaml"
+    draft.write_text("reviewed: true\n", encoding="utf-8")
+    assert main(["extract", str(report), "-o", str(draft)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert draft.read_text(encoding="utf-8") == "reviewed: true\n"
+    assert main(["extract", str(report), "-o", str(draft), "--force"]) == 0
+    assert "12" in draft.read_text(encoding="utf-8")

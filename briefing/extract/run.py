@@ -44,6 +44,9 @@ def run_extract(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.exists() and report.exists() and output.resolve() == report.resolve():
         raise OutputError(f"{output} is the report itself; choose another output path")
+    if output.exists() and not getattr(args, "force", False):
+        # A draft may already carry a reviewer's edits: never overwrite it by surprise.
+        raise OutputError(f"{output} exists; pass --force to overwrite it")
     text = read_report(report)
     extraction = extract_figures(text)
     data = draft_json(extraction) if args.json else draft_yaml(extraction, source_name=report.name)
