@@ -25,6 +25,7 @@ from ..model import Dataset, Indicator
 from ._text import (
     BODY_LEADING,
     BODY_SIZE,
+    BODY_TRACKING,
     CJKParagraph,
     Span,
     TextStyle,
@@ -81,7 +82,7 @@ def chinese_number(n: int) -> str:
 
 def report_styles() -> dict[str, TextStyle]:
     """The GB/T 9704 stylesheet plus the report's smaller sizes for tables, notes and apparatus."""
-    base = dict(make_stylesheet(BODY_SIZE, BODY_LEADING))
+    base = dict(make_stylesheet(BODY_SIZE, BODY_LEADING, BODY_TRACKING))
     body = base["body"]
 
     def mk(name: str, role: str, size: float, leading: float, **kw: Any) -> TextStyle:
