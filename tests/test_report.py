@@ -317,3 +317,19 @@ def test_markup_in_data_prints_literally_and_empty_parts_are_said():
     assert "数据文件没有登记报告第二部分的不足" in text
     assert "数据文件没有登记需要解释的术语" in text
     assert "。。" not in text
+
+
+def test_a_split_table_continues_on_the_next_page(built):
+    # The header repeats at the top of a continued table, never twice on one page.
+    for n, flat in enumerate(built["flat"], 1):
+        assert flat.count("序号指标数字（原文）") <= 1, n
+
+
+def test_shortened_footnotes_point_to_a_note_on_the_same_page(built):
+    pages = built["log"].footnote_pages
+    seen = 0
+    for n, flat in enumerate(built["flat"], 1):
+        for ref in re.findall(r"见注(\d+)", flat):
+            seen += 1
+            assert pages[int(ref)] == n, (n, ref)
+    assert seen

@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Table
-from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate, FrameBreak, PageTemplate
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 
@@ -341,7 +341,7 @@ class NoteFrame(Frame):
         # the 版心's bottom instead, `floor` above the frame's.
         self.floor = max(floor, 0.0)
         self.notes: list[Footnote] = []
-        self._note_cache: dict[tuple[int, tuple[str, ...]], tuple[Flowable, float]] = {}
+        self._note_cache: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[Flowable, float]] = {}
         self.rule_space = note_style.leading_pt * 0.9
 
     def _reset(self) -> None:
@@ -365,7 +365,7 @@ class NoteFrame(Frame):
         said: dict[str, int] = {}
         out = []
         for note in notes:
-            elided = tuple(sorted(p.share for p in note.parts if p.share in said))
+            elided = tuple(sorted((p.share, said[p.share]) for p in note.parts if p.share in said))
             key = (note.number, elided)
             hit = self._note_cache.get(key)
             if hit is None:
@@ -431,6 +431,10 @@ class NoteFrame(Frame):
                 _, h = first.wrap(self._aW, self._y - saved)
                 over = (h + space) - (self._y - saved - need)
                 if over <= _FUZZ:
+                    if extra > 0 and len(parts) > 1 and not isinstance(parts[0], ActionFlowable):
+                        # The room was shrunk for the footnotes: what remains must not start
+                        # again lower on this page (a table would repeat its header there).
+                        return [parts[0], FrameBreak, *parts[1:]]
                     return parts
                 extra += max(over, 1.0)
             return []
