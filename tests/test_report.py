@@ -322,7 +322,7 @@ def test_markup_in_data_prints_literally_and_empty_parts_are_said():
 def test_a_split_table_continues_on_the_next_page(built):
     # The header repeats at the top of a continued table, never twice on one page.
     for n, flat in enumerate(built["flat"], 1):
-        assert flat.count("序号指标数字（原文）") <= 1, n
+        assert flat.count("数字（原文）统计期") <= 1, n
 
 
 def test_shortened_footnotes_point_to_a_note_on_the_same_page(built):
