@@ -333,3 +333,11 @@ def test_shortened_footnotes_point_to_a_note_on_the_same_page(built):
             seen += 1
             assert pages[int(ref)] == n, (n, ref)
     assert seen
+
+
+def test_indicator_tables_start_under_their_heading(built):
+    # A table whose footnotes do not all fit still starts on the heading's page (it splits).
+    ds, log = built["ds"], built["log"]
+    for area in ds.areas:
+        first = ds.indicators_in(area.id)[0]
+        assert log.page_of(f"area-{area.id}-table") == log.page_of(f"ind-{first.id}"), area.id

@@ -67,7 +67,7 @@ HEAD_BG = HexColor("#E8E8E8")
 
 # Indicator table columns (points): 序号, 指标, 数字, 统计期, 出处, 说明. They add up to the type
 # width; the figure column is wide enough for the longest printed figure with its change.
-INDICATOR_COLUMNS = (24.0, 124.0, 104.0, 66.0, 58.0, TYPE_WIDTH - 376.0)
+INDICATOR_COLUMNS = (28.0, 120.0, 104.0, 66.0, 58.0, TYPE_WIDTH - 376.0)
 
 
 def chinese_number(n: int) -> str:

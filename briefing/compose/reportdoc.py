@@ -412,31 +412,32 @@ class NoteFrame(Frame):
         return int(ok)
 
     def split(self, flowable: Flowable, canv: Any) -> list[Flowable]:
-        # The footnotes of the part that stays depend on where the split falls, so shrink the
-        # room until the first part and its footnotes fit together.
+        # The footnotes of the part that stays depend on where the split falls: offer less and
+        # less room, one line or row at a time, until the first part and its notes fit together.
         saved: float = self._y1p
-        extra = 0.0
+        full = self._y - saved - self.notes_height(self.notes)
+        room = full
         try:
-            for _ in range(40):
-                self._y1p = saved + self.notes_height(self.notes) + extra
+            for _ in range(500):
+                if room <= 0:
+                    return []
+                self._y1p = self._y - room
                 parts: list[Flowable] = super().split(flowable, canv)
                 if not parts:
                     return parts
                 first = parts[0]
-                new = self._new_notes(first)
-                if not new:
+                if isinstance(first, ActionFlowable):
                     return parts
-                need = self.notes_height(self.notes + new)
                 space = 0.0 if self._atTop else first.getSpaceBefore()
-                _, h = first.wrap(self._aW, self._y - saved)
-                over = (h + space) - (self._y - saved - need)
-                if over <= _FUZZ:
-                    if extra > 0 and len(parts) > 1 and not isinstance(parts[0], ActionFlowable):
-                        # The room was shrunk for the footnotes: what remains must not start
-                        # again lower on this page (a table would repeat its header there).
-                        return [parts[0], FrameBreak, *parts[1:]]
+                _, h = first.wrap(self._aW, room)
+                need = self.notes_height(self.notes + self._new_notes(first))
+                if h + space <= self._y - saved - need + _FUZZ:
+                    if room < full and len(parts) > 1:
+                        # What remains must not start again lower on this page (a table
+                        # would repeat its header there): it goes to the next frame.
+                        return [first, FrameBreak, *parts[1:]]
                     return parts
-                extra += max(over, 1.0)
+                room = min(room, h + space) - 0.5
             return []
         finally:
             self._y1p = saved
