@@ -597,14 +597,16 @@ class Composer:
         out += self.section("存在的不足", "plans-shortcomings")
         out.append(self.p(self.items_intro("二", "不足", len(self.ds.shortcomings)), "prose"))
         for n, item in enumerate(self.ds.shortcomings, 1):
-            out.append(self.p([Span(f"{n}．{item.title}", role="sans"), Span(f"（报告{item.source}）")], "item_head"))
-            out.append(self.marked(item.summary, "item"))
+            out.append(self.item(n, item.title, item.source, item.summary))
         out += self.section("下一步计划", "plans-plans")
         out.append(self.p(self.items_intro("三", "下一步打算", len(self.ds.plans)), "prose"))
         for n, item in enumerate(self.ds.plans, 1):
-            out.append(self.p([Span(f"{n}．{item.title}", role="sans"), Span(f"（报告{item.source}）")], "item_head"))
-            out.append(self.marked(item.summary, "item"))
+            out.append(self.item(n, item.title, item.source, item.summary))
         return out
+
+    def item(self, n: int, title: str, source: str, summary: str) -> Flowable:
+        head = self.p([Span(f"{n}．{title}", role="sans"), Span(f"（报告{source}）")], "item_head")
+        return KeepTogether([head, self.marked(summary, "item")])
 
     @staticmethod
     def items_intro(part: str, what: str, count: int) -> str:
@@ -649,7 +651,7 @@ class Composer:
             self.p(
                 "下表列出数据文件中每一项数字的全部字段。编号是数据文件内的标识；“原文”是按字段拼出的印刷形式，"
                 "应与报告一字不差；类型（count件数、rate比率、change同比变化）、限定词（exact确数、more_than余、"
-                "at_least以上、approx约）和统计期照数据文件的写法列出；出处后依次是领域编号和该项在数据文件中的行号。",
+                "at_least以上、approx约）和统计期照数据文件的写法列出；出处后的括号内是领域编号；第一栏末行是该项在数据文件中的行号。",
                 "prose",
             )
         )
@@ -666,7 +668,11 @@ class Composer:
                 other.append(("备注", ind.note))
             rows.append(
                 [
-                    [self.p([Span(ind.id, role="sans")], "small"), self.p(ind.label, "small")],
+                    [
+                        self.p([Span(ind.id, role="sans")], "small"),
+                        self.p(ind.label, "small"),
+                        self.p(f"数据文件{line}", "small"),
+                    ],
                     self.kv(
                         ("原文", ind.printed_with_change),
                         ("数值", f"{ind.value:.{ind.decimals}f}（{ind.decimals}位小数）"),
@@ -675,7 +681,7 @@ class Composer:
                     self.kv(
                         ("类型", f"{ind.kind}，{ind.qualifier}"),
                         ("统计期", ind.period.code),
-                        ("出处", f"{ind.source}，{ind.area}，{line}"),
+                        ("出处", f"{ind.source}（{ind.area}）"),
                     ),
                     self.kv(*other),
                 ]
@@ -713,7 +719,7 @@ class Composer:
         font_rows: list[list[Any]] = [self.head_row(["用途", "字体", "版本", "许可"])]
         for role, name, version, licence in font_inventory():
             font_rows.append([self.p(x, "table") for x in (role, name, version, licence)])
-        out.append(self.table(font_rows, (70.0, 140.0, 110.0, TYPE_WIDTH - 320.0)))
+        out.append(self.table(font_rows, (60.0, 100.0, 170.0, TYPE_WIDTH - 330.0)))
         return out
 
 
