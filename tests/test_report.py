@@ -273,8 +273,14 @@ def test_no_overlapping_text(built):
                         continue
                     # A compressed mark's empty half (GB/T 15834) lies under its neighbour: boxes, not
                     # ink, overlap. Real collisions (a note over a table) overlap by whole glyphs.
-                    marks = (a["text"] in HALF_AT_END | OPENING) + (b["text"] in HALF_AT_END | OPENING)
-                    if marks and w <= max(a["size"], b["size"]) * (0.5 if marks == 1 else 0.75) + 0.5:
+                    left, right = (a, b) if a["x0"] <= b["x0"] else (b, a)
+                    if left["text"] in HALF_AT_END and right["text"] in OPENING:
+                        allowed = 1.0  # ink in the left half, then ink in the right half: 。（ share an em
+                    elif {a["text"], b["text"]} & (HALF_AT_END | OPENING):
+                        allowed = 0.5
+                    else:
+                        allowed = 0.0
+                    if w <= max(a["size"], b["size"]) * allowed + 0.5:
                         continue
                     smaller = min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]),
                                   (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
