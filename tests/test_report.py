@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from briefing.compose import report
-from briefing.compose._text import PAGE_HEIGHT, type_area
+from briefing.compose._report_text import PAGE_HEIGHT, type_area
 from briefing.compose.annotate import annotate, display, findings_by_indicator
 from briefing.load import load_dataset
 from briefing.verify import verify

@@ -22,7 +22,7 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..model import Dataset, Indicator
-from ._text import (
+from ._report_text import (
     BODY_LEADING,
     BODY_SIZE,
     BODY_TRACKING,

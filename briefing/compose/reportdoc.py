@@ -23,7 +23,7 @@ from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
-from ._text import (
+from ._report_text import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     CJKParagraph,
