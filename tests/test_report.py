@@ -347,3 +347,19 @@ def test_indicator_tables_start_under_their_heading(built):
     for area in ds.areas:
         first = ds.indicators_in(area.id)[0]
         assert log.page_of(f"area-{area.id}-table") == log.page_of(f"ind-{first.id}"), area.id
+
+
+def test_charts_sit_in_their_chapters(built):
+    ds, log = built["ds"], built["log"]
+    chapters = [f"ch-area-{a.id}" for a in ds.areas] + ["ch-verify"]
+    starts = {key: log.page_of(key) for key in ["ch-summary", *chapters]}
+    for chart in ds.charts:
+        page = log.page_of(f"fig-{chart.id}")
+        assert page is not None, chart.id
+        assert squash(chart.title) in built["flat"][page - 1] + built["flat"][page], chart.id
+        if chart.area:
+            first = starts[f"ch-area-{chart.area}"]
+            later = [p for p in starts.values() if p > first]
+            assert first <= page < min(later), chart.id
+        else:
+            assert starts["ch-summary"] <= page < starts[f"ch-area-{ds.areas[0].id}"], chart.id

@@ -21,6 +21,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
+from ..charts import chart_style, draw_chart
 from ..model import Dataset, Indicator
 from ._report_text import (
     BODY_LEADING,
@@ -48,6 +49,7 @@ from .annotate import (
     status_label,
 )
 from .reportdoc import (
+    Centered,
     ChapterBreak,
     DocInfo,
     Footnote,
@@ -60,6 +62,8 @@ from .reportdoc import (
 )
 
 TYPE_WIDTH = type_area(1)[2]
+CHART_WIDTH = 340.0  # points; charts are drawn at printed size, never scaled
+CHART_LABEL_PT = 9.5
 NUMERALS = "一二三四五六七八九十"
 GLOSS_MARK = "#1F4E79"
 RULE = HexColor("#7F7F7F")
@@ -91,7 +95,7 @@ def report_styles() -> dict[str, TextStyle]:
 
     extra = {
         "chapter": mk("chapter", "sans", 22, 36, align="center", space_after_pt=BODY_LEADING * 0.5, bold=True),
-        "section": replace(base["h2"], space_before_pt=BODY_LEADING * 0.25, keep_with_next=False),
+        "section": replace(base["h2"], space_before_pt=BODY_LEADING * 0.5, keep_with_next=False),
         "prose": replace(body),
         "item_head": mk("item_head", "sans", 14, 24, align="left", space_before_pt=8),
         "item": mk("item", "serif", 14, 24, first_indent_em=2.0),
@@ -104,7 +108,8 @@ def report_styles() -> dict[str, TextStyle]:
         "header": mk("header", "kai", 10.5, 14, align="left"),
         "toc0": mk("toc0", "sans", 14, 22, align="left", space_before_pt=6),
         "toc1": mk("toc1", "serif", 12, 19, align="left"),
-        "caption": mk("caption", "sans", 10.5, 15, align="center", space_before_pt=4, space_after_pt=10),
+        "caption": mk("caption", "sans", 10.5, 15, align="center", space_before_pt=6, space_after_pt=4),
+        "chart_note": mk("chart_note", "kai", 10.5, 15, align="center", space_after_pt=8),
         "cover_mark": mk("cover_mark", "kai", 14, 22, align="left"),
         "cover_title": mk("cover_title", "sans", 26, 40, align="center", bold=True),
         "cover_sub": mk("cover_sub", "kai", 18, 30, align="center"),
@@ -141,6 +146,7 @@ class Composer:
         self.appendix_number = 0
         self.annotations: dict[str, Annotation] = {}
         self.probing = False
+        self.figure_number = 0
         self.section_number = 0
         for ind in ds.indicators:
             note = annotate(ind, self.by_indicator.get(ind.id, ()))
@@ -434,9 +440,17 @@ class Composer:
         return "报告" + "、".join(sources)
 
     def chart_block(self, chart_id: str, title: str, note: str | None) -> list[Flowable]:
-        parts: list[Flowable] = [self.charts[chart_id], self.p(title, "caption")]
+        """A chart with its numbered caption (图N, below the drawing, as Chinese reports place it)."""
+        self.figure_number += 1
+        key = f"fig-{chart_id}"
+        parts: list[Flowable] = [
+            Spacer(1, 6),
+            PageRef(key),
+            self.charts[chart_id],
+            self.p([Span(f"图{self.figure_number}", role="sans"), Span("\u3000" + title)], "caption"),
+        ]
         if note:
-            parts.append(self.p(note, "caption"))
+            parts.append(self.p(note, "chart_note"))
         return [KeepTogether(parts)]
 
     # area chapters -----------------------------------------------------------------------
@@ -762,7 +776,8 @@ def document_info(ds: Dataset) -> DocInfo:
 
 def chart_flowables(ds: Dataset) -> dict[str, Flowable]:
     """Chart drawings by id, made once per report (every layout pass reuses them)."""
-    return {}
+    style = chart_style("normal", label_pt=CHART_LABEL_PT)
+    return {c.id: Centered(draw_chart(ds, c, width_pt=CHART_WIDTH, style=style)) for c in ds.charts}
 
 
 def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[bytes, PageLog]:

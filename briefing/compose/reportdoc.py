@@ -245,6 +245,26 @@ class _BlankPage(ActionFlowable):
         doc.handle_pageBreak()
 
 
+class Centered(Flowable):
+    """Centre a fixed-width flowable (a chart drawing) in the frame without touching it."""
+
+    def __init__(self, inner: Flowable):
+        super().__init__()
+        self.inner = inner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        w, h = self.inner.wrap(availWidth, availHeight)
+        self._inner_width = w
+        self.width, self.height = availWidth, h
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, (self.width - self._inner_width) / 2, 0)
+
+
 class PageRef(Flowable):
     """Zero-size marker that logs the page it lands on under `key` and makes a destination there."""
 
