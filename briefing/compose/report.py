@@ -721,7 +721,7 @@ class Composer:
             ("SHA-256", " ".join(ds.sha256[i : i + 16] for i in range(0, len(ds.sha256), 16))),
             ("底本", ds.meta.source_document),
             ("发布机关", "、".join(ds.meta.issuers)),
-            ("文件日期", ds.meta.date.isoformat()),
+            ("文件日期", f"{ds.meta.date.year}年{ds.meta.date.month}月{ds.meta.date.day}日"),
             ("内容", f"数字{len(ds.indicators)}项，关联{len(ds.relations)}处，图表{len(ds.charts)}幅，术语{len(ds.glossary)}条"),
             ("生成工具", f"briefing {__version__}"),
         ]
