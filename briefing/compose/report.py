@@ -806,5 +806,7 @@ def finish(data: bytes, dataset: Dataset, *, pdfa: bool) -> bytes:
     except ImportError:
         return data
     info = document_info(dataset)
-    result: bytes = pdfa_module.finish_pdf(data, dataset, pdfa=pdfa, title=info.title, subject=info.subject)
+    result: bytes = pdfa_module.finish_pdf(
+        data, dataset, pdfa=pdfa, title=info.title, subject=info.subject, keywords=info.keywords
+    )
     return result
