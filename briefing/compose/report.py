@@ -10,6 +10,7 @@ typesetting layer; this module decides what is said and in which order, `reportd
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Sequence
@@ -800,13 +801,15 @@ def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bo
 
 
 def finish(data: bytes, dataset: Dataset, *, pdfa: bool) -> bytes:
-    """Hand the PDF to the render stage's PDF/A finisher when that stage provides one."""
+    """Hand the PDF to the render stage's finisher (metadata, PDF/A-2b) when that stage has one."""
+    # Imported by name so the report builds (as plain PDF) before the finisher exists, and
+    # type-checks the same before and after it lands.
     try:
-        from ..render import pdfa as pdfa_module  # type: ignore[attr-defined]
-    except ImportError:
+        module = importlib.import_module("briefing.render.pdfa")
+    except ModuleNotFoundError:
         return data
     info = document_info(dataset)
-    result: bytes = pdfa_module.finish_pdf(
+    result: bytes = module.finish_pdf(
         data, dataset, pdfa=pdfa, title=info.title, subject=info.subject, keywords=info.keywords
     )
     return result
