@@ -3,16 +3,25 @@
 YAML is parsed with PyYAML's safe machinery into nodes, never into Python objects: each value is
 converted by the schema below from its node, so every problem can name `file:line:column` and the
 field path, and YAML 1.1's silent reinterpretations (`0211` → 137, `12:30` → 750, `no` → False)
-cannot reach the model. Anchors, aliases and explicit tags are refused before composing, which also
-shuts out alias bombs. All problems are collected before failing.
+cannot reach the model. Anchors, aliases, explicit tags and deep nesting are refused from the event
+stream before composing, which shuts out alias and nesting bombs in bounded time and memory.
+
+Before YAML sees the text: files that are not UTF-8 text are named (GBK, UTF-16, a PDF or Word file
+given by mistake), and characters PyYAML would reject with a bare traceback or silently read as line
+breaks (control characters, U+2028) are swapped for private-use stand-ins, so the text check can
+report them with their field and code point. All problems are collected before failing, the first
+MAX_PROBLEMS of them reported; values quoted in messages are cut and have invisible characters
+spelled out, so a message can never carry a terminal escape sequence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -50,6 +59,13 @@ SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 2_000_000
 MAX_INDICATORS = 2_000
 MAX_YAML_EVENTS = 200_000
+# The schema nests four levels (indicators → item → change → value); anything far deeper is not a
+# dataset, and PyYAML's scanner slows quadratically and its composer recurses with depth.
+MAX_DEPTH = 16
+# Past this many problems the file is probably not a dataset at all; more lines would bury the first.
+MAX_PROBLEMS = 100
+# Figures in the report carry at most two decimals; six leaves room and keeps printing sane.
+MAX_DECIMALS = 6
 SCHEMA_VERSION = 1
 
 # Longest text each kind of field may hold, in characters. A label is a table cell, a title a
@@ -68,12 +84,13 @@ LIMITS = {
     "short": 100,
 }
 
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-NUMBER_RE = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
-PERIOD_MONTHS_RE = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
-PERIOD_TO_DATE_RE = re.compile(r"^(\d{4})-to-date$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-SEXAGESIMAL_RE = re.compile(r"^-?\d+(:[0-5]?\d)+(\.\d*)?$")
+# \Z, not $: `$` also matches before a final newline, which a block scalar (`id: |`) carries.
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
+NUMBER_RE = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+PERIOD_MONTHS_RE = re.compile(r"^([0-9]{4})-([0-9]{2})\.\.([0-9]{4})-([0-9]{2})$")
+PERIOD_TO_DATE_RE = re.compile(r"^([0-9]{4})-to-date$")
+DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+SEXAGESIMAL_RE = re.compile(r"^-?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?$")
 
 # Invisible characters that change how text is stored or shown without being seen: bidi controls,
 # zero-width characters, the BOM. They are refused, not silently dropped, so the author knows.
@@ -90,29 +107,108 @@ FOLD_SPACE_RE = re.compile(rf"(?<={CJK_CLASS})[ \t\n]+|[ \t\n]+(?={CJK_CLASS})")
 # ---------------------------------------------------------------------------------------------
 # Reading bytes
 
+# Files people pick by mistake, recognised by their first bytes, so the message can say what they are.
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a Word .docx or Excel .xlsx file is one)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Word or Excel file (.doc/.xls)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def _file_problem(name: str, message: str, line: int | None = None) -> DatasetError:
+    return DatasetError([Problem(name, line, None, "", message)])
+
+
+def _plausible_text(text: str) -> bool:
+    """Whether a decoding looks like a dataset rather than noise: no control characters, some CJK."""
+    if any(unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\t\n\r" for ch in text):
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
 
 def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _file_problem(name, "the file is UTF-32; save it as UTF-8 and try again")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _file_problem(name, "the file is UTF-16 (Windows 'Unicode'); save it as UTF-8 and try again")
+    for magic, what in MAGIC:
+        if raw.startswith(magic):
+            raise _file_problem(name, f"this is {what}, not a dataset; give the .yaml file "
+                                      "(`briefing extract` drafts one from a report's text)")
+    head = raw[:4096]
+    # UTF-16 without a byte order mark puts a zero byte beside every ASCII character.
+    if head.count(b"\x00") * 3 >= len(head) > 0:
+        raise _file_problem(name, "the file looks like UTF-16 without a byte order mark; save it as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DatasetError(
-            [Problem(name, None, None, "", "the file is UTF-16; save it as UTF-8 (无 BOM) and try again")]
-        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\x00" in raw:
+            raise _file_problem(name, "the file contains zero bytes and is not UTF-8: it is a binary file, "
+                                      "not a YAML text file") from None
         line = raw[: exc.start].count(b"\n") + 1
-        guess = ""
-        for enc, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
-            try:
-                raw.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            guess = f"; it looks like {label}: convert it, e.g. `iconv -f {label.split('/')[-1]} -t UTF-8`"
-            break
-        raise DatasetError(
-            [Problem(name, line, None, "", f"the file is not valid UTF-8 (byte {exc.start}){guess}")]
+        try:
+            plausible = _plausible_text(raw.decode("gb18030"))
+        except UnicodeDecodeError:
+            plausible = False
+        if plausible:
+            # GB18030 is a superset of GBK and GB2312, so one conversion command covers all three;
+            # Chinese Windows calls this encoding "ANSI".
+            raise _file_problem(
+                name,
+                f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); it looks like "
+                "GBK/GB18030 (the Chinese Windows 'ANSI' encoding). Save it as UTF-8, or convert it: "
+                "iconv -f GB18030 -t UTF-8 OLD.yaml > NEW.yaml",
+                line,
+            ) from None
+        raise _file_problem(
+            name, f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); save it as UTF-8", line
         ) from None
+
+
+# Characters PyYAML refuses outright (C0 and C1 controls, DEL, U+FFFE/U+FFFF) or silently reads as
+# line breaks (NEL, U+2028, U+2029).
+FORBIDDEN_RAW_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+# A forbidden character is swapped for a stand-in from plane 15 (private use), which YAML accepts,
+# so the file still parses and the text check can name the field and the original code point.
+STAND_IN = 0xF0000
+STAND_IN_RE = re.compile("[\U000f0000-\U0010ffff]")
+
+
+def _where(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _shield(text: str, name: str) -> str:
+    """Replace characters YAML would refuse or misread by stand-ins; refuse stand-ins found as such."""
+    found = [m.start() for m in STAND_IN_RE.finditer(text)][:20]
+    if found:
+        raise DatasetError([
+            Problem(name, *_where(text, i), "", f"contains private-use character U+{ord(text[i]):04X}; delete it")
+            for i in found
+        ])
+    return FORBIDDEN_RAW_RE.sub(lambda m: chr(STAND_IN + ord(m.group())), text)
+
+
+def _show(value: str, limit: int = 40) -> str:
+    """A user's value fit to quote in a message: invisible characters spelled out, long values cut."""
+    parts: list[str] = []
+    for ch in value[: limit + 1]:
+        cp = ord(ch)
+        if cp >= STAND_IN:
+            parts.append(f"\\u{cp - STAND_IN:04x}")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            parts.append(f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}")
+        else:
+            parts.append(ch)
+    shown = "".join(parts[:limit])
+    return shown + "…" if len(value) > limit else shown
 
 
 def _mark_line(mark: Any) -> tuple[int | None, int | None]:
@@ -122,41 +218,82 @@ def _mark_line(mark: Any) -> tuple[int | None, int | None]:
 
 
 def _prescan(text: str, name: str) -> list[Problem]:
-    """Refuse anchors, aliases and explicit tags from the event stream, in bounded memory."""
+    """Refuse anchors, aliases, explicit tags and deep nesting from the event stream, in bounded memory."""
     problems: list[Problem] = []
+    depth = 0
     try:
         for count, event in enumerate(yaml.parse(text, Loader=SafeLoader)):
-            if count > MAX_YAML_EVENTS:
-                problems.append(Problem(name, None, None, "", f"the file has more than {MAX_YAML_EVENTS} YAML elements; split it"))
-                break
             line, col = _mark_line(event.start_mark)
+            if count > MAX_YAML_EVENTS:
+                problems.append(Problem(name, line, col, "", f"the file has more than {MAX_YAML_EVENTS:,} YAML elements; split it"))
+                break
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    problems.append(Problem(name, line, col, "", f"lists and mappings nest more than {MAX_DEPTH} levels deep "
+                                                                 "here; a dataset needs at most four"))
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(name, line, col, "", f"YAML alias *{event.anchor} is not allowed; write the value out"))
+                problems.append(Problem(name, line, col, "", f"YAML alias *{_show(event.anchor or '')} is not allowed; write the value out"))
             anchor = getattr(event, "anchor", None)
             if anchor is not None and not isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(name, line, col, "", f"YAML anchor &{anchor} is not allowed; write values out"))
+                problems.append(Problem(name, line, col, "", f"YAML anchor &{_show(anchor)} is not allowed; write values out"))
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = tag is not None and (implicit is False or implicit == (False, False))
             if explicit and tag not in ("!",):
-                problems.append(Problem(name, line, col, "", f"YAML tag {tag} is not allowed; remove it"))
+                problems.append(Problem(name, line, col, "", f"YAML tag {_show(str(tag), 60)} is not allowed; remove it"))
             if len(problems) >= 20:
                 break
     except yaml.MarkedYAMLError as exc:
         line, col = _mark_line(exc.problem_mark)
         problems.append(Problem(name, line, col, "", _yaml_message(exc, text)))
+    except yaml.YAMLError as exc:  # e.g. a ReaderError; _shield should have prevented it
+        problems.append(Problem(name, None, None, "", f"YAML error: {_show(str(exc), 200)}"))
     return problems
 
 
+# PyYAML's wording for the commonest slips, and what to do about each.
+YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "a value containing ': ' must be quoted, e.g. title: \"甲: 乙\""),
+    ("could not find expected ':'", "a line is missing the ':' after its key, or a quote is not closed"),
+    ("found unexpected end of stream", "a quote or bracket is never closed"),
+    ("did not find expected key", "check the indentation: items of one list or mapping line up exactly"),
+    ("expected <block end>", "check the indentation: items of one list or mapping line up exactly"),
+    ("found undefined tag handle", "'!' starts a YAML tag: quote a value that begins with '!'"),
+    ("invalid Unicode character escape", "an escape such as \\ud800 is half a character: write the character itself"),
+    ("exceeded maximum nesting depth", "lists and mappings nest far too deep; a dataset needs at most four levels"),
+)
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
-    msg = f"YAML syntax error: {exc.problem or exc}"
+    problem = str(exc.problem or exc)
+    msg = f"YAML syntax error: {_show(problem, 200)}"
     if exc.context:
-        msg += f" ({exc.context})"
+        msg += f" ({_show(str(exc.context), 200)})"
     mark = exc.problem_mark
+    line_text = ""
     if mark is not None:
-        lines = text.splitlines()
-        if 0 <= mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            msg += "; a tab is used for indentation: YAML needs spaces"
+        # Found by line number, not mark.index: libyaml and PyYAML count the index differently.
+        lines = text.split("\n")
+        whole = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+        hidden = STAND_IN_RE.search(whole)
+        if hidden:
+            # The real cause is a character the user cannot see; say so rather than the parser's guess.
+            return f"this line contains {_stand_in_text(ord(hidden.group()) - STAND_IN)}; delete it"
+        line_text = whole[: mark.column + 1]
+    if "'\\t'" in problem or "\t" in line_text:
+        return msg + "; a tab is used for indentation: YAML needs spaces"
+    started = exc.context_mark
+    # Only the scanner's context mark is where the broken token begins (e.g. the opening quote).
+    scanning = "while scanning" in str(exc.context or "")
+    if scanning and started is not None and mark is not None and started.line != mark.line:
+        msg += f" (it starts on line {started.line + 1})"
+    for needle, hint in YAML_HINTS:
+        if needle in problem or needle in str(exc.context or ""):
+            return f"{msg}; {hint}"
     return msg
 
 
@@ -186,18 +323,31 @@ class _Invalid(Exception):
     """Raised inside a converter after the problem was recorded, to skip the value."""
 
 
+def _is_null(node: Node) -> bool:
+    # Plain style is None from PyYAML's parser and "" from libyaml's: test falsiness, not None.
+    if not isinstance(node, ScalarNode):
+        return False
+    return node.value == "" or (not node.style and node.value in ("~", "null", "Null", "NULL"))
+
+
 def _kind(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    return f"'{node.value}'"
+    if _is_null(node):
+        return "nothing"
+    return f"'{_show(node.value)}'"
 
 
 def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict[str, Node]:
     """Check a mapping's keys (unknown, duplicate, missing required) and return key → value node."""
     if not isinstance(node, MappingNode):
-        ctx.err(node, path, f"expected a mapping (key: value lines), found {_kind(node)}")
+        if not path:
+            ctx.err(node, path, f"expected a mapping of sections (meta:, areas:, indicators: …) at the top of "
+                                f"the file, found {_kind(node)}; start from `briefing init PATH`")
+        else:
+            ctx.err(node, path, f"expected a mapping (key: value lines), found {_kind(node)}")
         raise _Invalid
     out: dict[str, Node] = {}
     misspelt: set[str] = set()
@@ -206,16 +356,16 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             ctx.err(key_node, path, "a key must be plain text")
             continue
         key = key_node.value
-        sub = f"{path}.{key}" if path else key
+        sub = f"{path}.{_show(key)}" if path else _show(key)
         if key in out:
             first = out[key].start_mark.line + 1
-            ctx.err(key_node, sub, f"duplicate key '{key}' (first given on line {first}); keep one")
+            ctx.err(key_node, sub, f"duplicate key '{_show(key)}' (first given on line {first}); keep one")
             continue
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
+            close = difflib.get_close_matches(key[:100], allowed, n=1)
             misspelt.update(close)
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
-            ctx.err(key_node, sub, f"unknown key '{key}'{hint}")
+            ctx.err(key_node, sub, f"unknown key '{_show(key)}'{hint}")
             continue
         out[key] = value_node
     for key, required in allowed.items():
@@ -250,20 +400,67 @@ def normalize_text(value: str, *, folded: bool = True) -> str:
     return re.sub(r"[ \t\n]+", " ", value).strip()
 
 
+# unicodedata has no names for control characters; these are the ones editors and old tools leave.
+CONTROL_NAMES = {
+    0x00: "NULL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED, a page break from Word",
+    0x1A: "SUBSTITUTE, the DOS end-of-file mark", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+}
+
+
+def _stand_in_text(cp: int) -> str:
+    """Describe the original character behind a stand-in."""
+    if cp in (0xFFFE, 0xFFFF):
+        return f"non-character U+{cp:04X}"
+    kind = "line separator" if cp in (0x85, 0x2028, 0x2029) else "control character"
+    label = CONTROL_NAMES.get(cp) or unicodedata.name(chr(cp), "")
+    return f"{kind} U+{cp:04X}" + (f" ({label})" if label else "")
+
+
+def _refused_char(ch: str) -> str | None:
+    """Why a character may not appear in dataset text, or None if it may."""
+    cp = ord(ch)
+    if cp >= STAND_IN:
+        return _stand_in_text(cp - STAND_IN)
+    if ch in "\n\t":
+        return None
+    category = unicodedata.category(ch)
+    if cp in INVISIBLE or category == "Cf":
+        return f"invisible formatting character U+{cp:04X} ({unicodedata.name(ch, 'unnamed')})"
+    if category == "Cc":
+        return _stand_in_text(cp)
+    if category in ("Zl", "Zp"):
+        return f"line separator U+{cp:04X} ({unicodedata.name(ch, '')})"
+    if category == "Cs":
+        return f"lone surrogate U+{cp:04X} (a broken escape such as \\ud800)"
+    if category == "Co":
+        return f"private-use character U+{cp:04X} (it means nothing outside one computer)"
+    if category == "Cn":
+        return f"unassigned code point U+{cp:04X}"
+    if cp == 0xFFFD:
+        return "replacement character U+FFFD (the text was damaged by a wrong encoding; retype it)"
+    return None
+
+
 def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) -> str:
     s = _scalar(ctx, node, path, "text")
-    if s.value == "" or (not s.style and s.value in ("~", "null", "Null", "NULL")):
+    if _is_null(s):
         ctx.err(node, path, "expected text, found nothing")
         raise _Invalid
     raw = s.value
+    max_len = LIMITS[limit]
+    # Folding can only shrink text by the spaces it removes; far past the limit, skip the scan.
+    if len(raw) > 4 * max_len + 200:
+        ctx.err(node, path, f"text is {len(raw):,} characters; at most {max_len} fit a {limit}: shorten it")
+        raise _Invalid
     for i, ch in enumerate(raw):
-        cp = ord(ch)
-        if cp in INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
-            name = unicodedata.name(ch, "control character")
-            ctx.err(node, path, f"contains invisible character U+{cp:04X} ({name}) at position {i + 1}; delete it")
+        why = _refused_char(ch)
+        if why is not None:
+            ctx.err(node, path, f"contains {why} at character {i + 1}; delete it")
             raise _Invalid
     value = normalize_text(raw, folded=node.end_mark.line > node.start_mark.line)
-    max_len = LIMITS[limit]
+    if not value:
+        ctx.err(node, path, "expected text, found only spaces")
+        raise _Invalid
     if len(value) > max_len:
         ctx.err(node, path, f"text is {len(value)} characters; at most {max_len} fit a {limit}: shorten it")
         raise _Invalid
@@ -275,9 +472,56 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
 def _ident(ctx: _Ctx, node: Node, path: str) -> str:
     s = _scalar(ctx, node, path, "an id")
     if not ID_RE.match(s.value) or len(s.value) > LIMITS["id"]:
-        ctx.err(node, path, f"id '{s.value}' must be lowercase ascii letters, digits and _, starting with a letter")
+        ctx.err(node, path, f"id '{_show(s.value)}' must be up to {LIMITS['id']} lowercase ascii letters, "
+                            "digits and _, starting with a letter")
         raise _Invalid
     return s.value
+
+
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－，％", "0123456789.-,%")
+HEDGES = ("约", "余", "多", "以上", "近", "超过", "逾", "左右")
+
+
+def _number_hint(raw: str) -> str:
+    """Why `raw` is not a plain number, and how to write it."""
+    if len(raw) > 40:
+        return "far too long for a figure"
+    half = raw.translate(FULLWIDTH_DIGITS)
+    if half != raw:
+        bare = re.sub(r"[, ]", "", half)
+        shown = bare if NUMBER_RE.match(bare) else half
+        return f"it uses full-width characters; type them half-width: {_show(shown)}"
+    if re.fullmatch(r"-?0[0-9]+", raw):
+        return f"a leading zero makes YAML read it as octal; write {raw.lstrip('-').lstrip('0') or '0'}"
+    if SEXAGESIMAL_RE.match(raw):
+        return "YAML 1.1 reads a:b as a base-60 number; write the number itself"
+    bare = re.sub(r"[,， _\u00a0']", "", raw)
+    if bare != raw and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", bare):
+        return f"write it without separators: {bare}"
+    if raw.lower().lstrip("+-") in (".nan", "nan", ".inf", "inf", "infinity"):
+        return "not-a-number and infinity are not figures"
+    if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?[eE][-+]?[0-9]{1,3}", raw):
+        full = float(raw)
+        if math.isfinite(full) and abs(full) <= 1e12:
+            return f"write it out in full ({full:f}".rstrip("0").rstrip(".") + ") without exponent notation"
+        return "exponent notation is not allowed, and this figure is implausibly large"
+    if raw.endswith(("%", "％")):
+        return "write the number without %; the unit goes in `unit`"
+    if any(h in raw for h in HEDGES):
+        return "write the bare number; 约/余/以上/近/超过 go in `qualifier`"
+    if re.fullmatch(r"-?[0-9.]+[^\x00-\x7f]+", raw):
+        return "write the bare number; the unit goes in `unit`"
+    if re.fullmatch(r"-?0[xXoObB][0-9a-fA-F]+", raw):
+        return "write the figure in decimal digits, not hexadecimal, octal or binary"
+    if DATE_RE.match(raw):
+        return "this is a date, not a figure"
+    if raw.lower() in ("yes", "no", "y", "n", "on", "off", "true", "false"):
+        return f"YAML 1.1 reads {raw} as true/false, not a figure"
+    if raw.startswith("+"):
+        return "write it without the + sign"
+    if raw.startswith("."):
+        return f"write a digit before the point: 0{raw}"
+    return "use plain digits such as 1313 or 98.73"
 
 
 def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
@@ -285,38 +529,31 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
     s = _scalar(ctx, node, path, "a number")
     raw = s.value.strip()
     if s.style in ("'", '"'):
-        ctx.err(node, path, f"expected a number, found the text \"{raw}\"; remove the quotes" + (
-            " and the separators" if "," in raw or "，" in raw else ""))
+        fixed = re.sub(r"[,，]", "", raw)
+        hint = " and the separators" if fixed != raw else ""
+        ctx.err(node, path, f"expected a number, found the text \"{_show(raw)}\"; remove the quotes{hint}")
         raise _Invalid
-    if NUMBER_RE.match(raw):
+    if _is_null(s):
+        ctx.err(node, path, "expected a number, found nothing")
+        raise _Invalid
+    if len(raw) <= 40 and NUMBER_RE.match(raw):
         value = float(raw)
-        if abs(value) > 1e12:
-            ctx.err(node, path, f"{raw} is implausibly large (limit 10^12); check the figure")
-            raise _Invalid
         decimals = len(raw.split(".")[1]) if "." in raw else 0
+        if abs(value) > 1e12:
+            ctx.err(node, path, f"{_show(raw)} is implausibly large (limit 10^12); check the figure")
+            raise _Invalid
+        if decimals > MAX_DECIMALS:
+            ctx.err(node, path, f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}")
+            raise _Invalid
         return value, decimals
-    if re.match(r"^-?0\d+$", raw):
-        hint = f"a leading zero makes YAML read it as octal; write {int(raw)}"
-    elif SEXAGESIMAL_RE.match(raw):
-        hint = "YAML 1.1 reads a:b as a base-60 number; write the number itself"
-    elif re.match(r"^-?[\d,，]+(\.\d+)?$", raw):
-        hint = f"write it without separators: {raw.replace(',', '').replace('，', '')}"
-    elif raw.lower() in (".nan", "nan", ".inf", "-.inf", "+.inf", "inf", "-inf", "infinity"):
-        hint = "not-a-number and infinity are not figures"
-    elif re.match(r"^-?\d+(\.\d+)?[eE][-+]?\d+$", raw):
-        hint = f"write it out in full ({float(raw):g}) without exponent notation"
-    elif raw.endswith("%"):
-        hint = "write the number without %; the unit goes in `unit`"
-    else:
-        hint = "use plain digits such as 1313 or 98.73"
-    ctx.err(node, path, f"expected a number, found '{raw}': {hint}")
+    ctx.err(node, path, f"expected a number, found '{_show(raw)}': {_number_hint(raw)}")
     raise _Invalid
 
 
 def _integer(ctx: _Ctx, node: Node, path: str, lo: int, hi: int) -> int:
     value, decimals = _number(ctx, node, path)
     if decimals or not value.is_integer() or not lo <= value <= hi:
-        ctx.err(node, path, f"expected a whole number from {lo} to {hi}, found {node.value}")
+        ctx.err(node, path, f"expected a whole number from {lo} to {hi}, found {_show(node.value)}")
         raise _Invalid
     return int(value)
 
@@ -325,7 +562,7 @@ def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
     s = _scalar(ctx, node, path, "true or false")
     if not s.style and s.value in ("true", "false"):
         return s.value == "true"
-    ctx.err(node, path, f"expected true or false, found '{s.value}'")
+    ctx.err(node, path, f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, unquoted)")
     raise _Invalid
 
 
@@ -333,30 +570,40 @@ def _choice(ctx: _Ctx, node: Node, path: str, choices: tuple[str, ...]) -> str:
     s = _scalar(ctx, node, path, "one of " + ", ".join(choices))
     if s.value in choices:
         return s.value
-    close = difflib.get_close_matches(s.value, choices, n=1)
+    close = difflib.get_close_matches(s.value[:100], choices, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    ctx.err(node, path, f"'{s.value}' is not one of {', '.join(choices)}{hint}")
+    ctx.err(node, path, f"'{_show(s.value)}' is not one of {', '.join(choices)}{hint}")
     raise _Invalid
 
 
 def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
     s = _scalar(ctx, node, path, "a date YYYY-MM-DD")
-    m = DATE_RE.match(s.value.strip())
+    raw = s.value.strip()
+    m = DATE_RE.match(raw)
     if not m:
-        ctx.err(node, path, f"expected a date written YYYY-MM-DD, found '{s.value}'")
+        hint = ""
+        if raw != raw.translate(FULLWIDTH_DIGITS):
+            hint = "; type the digits half-width"
+        elif m := re.fullmatch(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日", raw):
+            hint = f"; write it {m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+        ctx.err(node, path, f"expected a date written YYYY-MM-DD, found '{_show(raw)}'{hint}")
         raise _Invalid
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        date = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
-        ctx.err(node, path, f"'{s.value}' is not a real date ({exc})")
+        ctx.err(node, path, f"'{_show(raw)}' is not a real date ({exc})")
         raise _Invalid from None
+    if not 1949 <= date.year <= 2100:
+        ctx.err(node, path, f"year {date.year} is out of range")
+        raise _Invalid
+    return date
 
 
 def _period(ctx: _Ctx, node: Node, path: str) -> Period:
     s = _scalar(ctx, node, path, "a period")
     raw = s.value.strip()
     try:
-        if re.fullmatch(r"\d{4}", raw):
+        if re.fullmatch(r"[0-9]{4}", raw):
             period = Period("year", int(raw))
         elif m := PERIOD_MONTHS_RE.match(raw):
             if m[1] != m[3]:
@@ -370,7 +617,7 @@ def _period(ctx: _Ctx, node: Node, path: str) -> Period:
         else:
             raise ValueError("write 2024, 2024-01..2024-11 or 2024-to-date")
     except ValueError as exc:
-        ctx.err(node, path, f"bad period '{raw}': {exc}")
+        ctx.err(node, path, f"bad period '{_show(raw)}': {exc}")
         raise _Invalid from None
     if not 1949 <= period.year <= 2100:
         ctx.err(node, path, f"year {period.year} is out of range")
@@ -407,10 +654,8 @@ def _list_of(ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Call
     except _Invalid:
         return ()
     for i, item in enumerate(items):
-        try:
+        with contextlib.suppress(_Invalid):
             out.append(conv(ctx, item, f"{path}.{key}[{i}]", *args))
-        except _Invalid:
-            pass
     return tuple(out)
 
 
@@ -434,21 +679,26 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
     if "copy_number" in f:
         s = _opt(ctx, f, "copy_number", p, _scalar, "a six-digit copy number")
         if s is not None:
-            if re.fullmatch(r"\d{1,6}", s.value):
+            if re.fullmatch(r"[0-9]{1,6}", s.value):
                 copy_number = s.value.zfill(6)
             else:
-                ctx.err(s, "meta.copy_number", f"copy number '{s.value}' must be up to six digits (quote it: '000123')")
+                ctx.err(s, "meta.copy_number", f"copy number '{_show(s.value)}' must be up to six digits (quote it: '000123')")
     issuers = _list_of(ctx, f, "issuers", p, _text, "title")
-    if "issuers" in f and not issuers:
+    if "issuers" in f and not issuers and not any(q.field.startswith("meta.issuers[") for q in ctx.problems):
         ctx.err(f["issuers"], "meta.issuers", "name at least one issuing body")
+    year = _opt(ctx, f, "year", p, _integer, 1949, 2100)
+    date = _opt(ctx, f, "date", p, _date)
+    if year is not None and date is not None and date.year < year:
+        ctx.err(f["date"], "meta.date", f"the report on {year} cannot be dated {date.isoformat()}, before the year "
+                                         "it reports on; check the year")
     return Meta(
         district=district,
         city=_opt(ctx, f, "city", p, _text, "short", default=""),
         province=_opt(ctx, f, "province", p, _text, "short", default=""),
-        year=_opt(ctx, f, "year", p, _integer, 1949, 2100, default=2000),
+        year=year if year is not None else 2000,
         title=title,
         issuers=issuers,
-        date=_opt(ctx, f, "date", p, _date, default=dt.date(2000, 1, 1)),
+        date=date if date is not None else dt.date(2000, 1, 1),
         source_document=_opt(ctx, f, "source_document", p, _text, "title", default=title),
         short_name=_opt(ctx, f, "short_name", p, _text, "short", default=district),
         copy_number=copy_number,
@@ -488,6 +738,9 @@ def _change(ctx: _Ctx, node: Node, path: str) -> Change:
         ctx.err(f["value"], f"{path}.value", "give the size of the change (no sign); `direction` says up or down")
         raise _Invalid
     unit = _opt(ctx, f, "unit", path, _choice, ("%", "个百分点"), default="%")
+    if direction == "down" and unit == "%" and value > 100:
+        ctx.err(f["value"], f"{path}.value", f"a fall of {value:g}% is impossible (at most 100%); check the figure")
+        raise _Invalid
     return Change(direction=direction, value=value, decimals=decimals, unit=unit)
 
 
@@ -654,10 +907,8 @@ def _records(ctx: _Ctx, top: dict[str, Node], key: str, conv: Callable[..., Any]
         return ()
     out = []
     for i, item in enumerate(items):
-        try:
+        with contextlib.suppress(_Invalid):
             out.append(conv(ctx, item, f"{key}[{i}]", *args))
-        except _Invalid:
-            pass
     return tuple(out)
 
 
@@ -686,7 +937,8 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
 
     def ref(rec: Any, path: str, ident: str | None, known: Any, what: str) -> None:
         if ident is not None and ident not in known:
-            close = difflib.get_close_matches(ident, list(known), n=1)
+            # Suggestions cost a comparison with every known id; once the report is full, skip them.
+            close = difflib.get_close_matches(ident, list(known), n=1) if len(ctx.problems) < MAX_PROBLEMS else []
             hint = f"; did you mean '{close[0]}'?" if close else ""
             ctx.problems.append(Problem(ctx.file, *where(rec), path, f"unknown {what} '{ident}'{hint}"))
 
@@ -728,14 +980,26 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                                             "changes belong in a diverging chart"))
 
 
+def _failure(name: str, problems: list[Problem]) -> DatasetError:
+    """All problems in file order, cut to MAX_PROBLEMS so the first ones stay readable."""
+    ordered = sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+    if len(ordered) > MAX_PROBLEMS:
+        rest = len(ordered) - MAX_PROBLEMS
+        ordered = ordered[:MAX_PROBLEMS]
+        ordered.append(Problem(name, None, None, "", f"… and {rest} more problems not shown; fix these first"))
+    return DatasetError(ordered)
+
+
 def parse_dataset(raw: bytes, name: str) -> Dataset:
     """Parse and validate dataset bytes; `name` is how messages refer to the file."""
     if len(raw) > MAX_FILE_BYTES:
-        raise DatasetError([Problem(name, None, None, "", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        raise _file_problem(name, f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}: "
+                                  "is it really a dataset? Long texts belong in the report, not here")
     text = _decode(raw, name)
-    if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        raise DatasetError([Problem(name, None, None, "", "the file is empty; start from `briefing init PATH`")])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.split("\n")):
+        raise _file_problem(name, "the file is empty; start from `briefing init PATH`")
+    text = _shield(text, name)
     problems = _prescan(text, name)
     if problems:
         raise DatasetError(problems)
@@ -745,14 +1009,14 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         line, col = _mark_line(exc.problem_mark)
         raise DatasetError([Problem(name, line, col, "", _yaml_message(exc, text))]) from None
     except yaml.YAMLError as exc:
-        raise DatasetError([Problem(name, None, None, "", f"YAML error: {exc}")]) from None
-    if root is None:
-        raise DatasetError([Problem(name, None, None, "", "the file holds no data")])
+        raise _file_problem(name, f"YAML error: {_show(str(exc), 200)}") from None
+    if root is None or _is_null(root):
+        raise _file_problem(name, "the file holds no data; start from `briefing init PATH`")
     ctx = _Ctx(name)
     try:
         top = _mapping(ctx, root, "", TOP_KEYS)
     except _Invalid:
-        raise DatasetError(ctx.problems) from None
+        raise _failure(name, ctx.problems) from None
     if "schema" in top:
         try:
             version = _integer(ctx, top["schema"], "schema", 1, 99)
@@ -768,7 +1032,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     ind_node = top.get("indicators")
     if isinstance(ind_node, SequenceNode) and len(ind_node.value) > MAX_INDICATORS:
         ctx.err(ind_node, "indicators", f"{len(ind_node.value)} indicators; the limit is {MAX_INDICATORS}")
-        raise DatasetError(ctx.problems)
+        raise _failure(name, ctx.problems)
     parts: dict[str, Any] = {
         "areas": _records(ctx, top, "areas", _area),
         "indicators": _records(ctx, top, "indicators", _indicator, year),
@@ -788,12 +1052,10 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     _cross_check(ctx, parts)
     options = BriefingOptions()
     if "briefing" in top:
-        try:
+        with contextlib.suppress(_Invalid):
             options = _briefing(ctx, top["briefing"])
-        except _Invalid:
-            pass
     if ctx.problems or meta is None:
-        raise DatasetError(sorted(ctx.problems, key=lambda p: (p.line or 0, p.column or 0)))
+        raise _failure(name, ctx.problems)
     return Dataset(
         path=name,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -804,18 +1066,26 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     )
 
 
+def display_name(path: str | Path) -> str:
+    """The path as messages show it: bytes that are not UTF-8 (a GBK file name) spelled as escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def load_dataset(path: str | Path) -> Dataset:
     """Read and validate one dataset file."""
     p = Path(path)
-    name = str(path)
+    name = display_name(path)
     try:
         if p.is_dir():
-            raise DatasetError([Problem(name, None, None, "", "is a folder, not a dataset file")])
-        raw = p.read_bytes()
+            raise _file_problem(name, "is a folder, not a dataset file")
+        # Read one byte past the limit rather than the whole file: a path like /dev/zero, or a
+        # multi-gigabyte file picked by mistake, must not exhaust memory before being refused.
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise DatasetError([Problem(name, None, None, "", "no such file")]) from None
+        raise _file_problem(name, "no such file") from None
     except PermissionError:
-        raise DatasetError([Problem(name, None, None, "", "permission denied")]) from None
+        raise _file_problem(name, "permission denied: the file cannot be read") from None
     except OSError as exc:
-        raise DatasetError([Problem(name, None, None, "", f"cannot read: {exc.strerror}")]) from None
+        raise _file_problem(name, f"cannot read: {exc.strerror or exc}") from None
     return parse_dataset(raw, name)

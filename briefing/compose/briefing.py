@@ -15,8 +15,6 @@ it raises `LayoutOverflowError` saying what to cut. Nothing is clipped and nothi
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import io
 import itertools
 import os
@@ -36,6 +34,7 @@ from ..charts.style import Density
 from ..errors import LayoutOverflowError
 from ..fonts import SANS, SANS_BOLD, register_reportlab
 from ..model import Chart, Dataset, Indicator
+from ..render.pdfa import finish_pdf
 from ..verify import STATUS_TEXT
 from ._text import CJKParagraph, Span, TextStyle
 from .layout import Columns, Framed, Rule, Stack, VSpace
@@ -665,24 +664,13 @@ def draw_layout(layout: Layout, meta: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def _pdfa_hook() -> Callable[[bytes, dict[str, str]], bytes] | None:
-    """`briefing.render.pdfa.make_pdfa` once a colleague provides it; until then plain PDF."""
-    if importlib.util.find_spec("briefing.render.pdfa") is None:
-        return None
-    module = importlib.import_module("briefing.render.pdfa")
-    hook: Callable[[bytes, dict[str, str]], bytes] = module.make_pdfa
-    return hook
-
-
 def render_briefing(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
     """The one-page briefing of `dataset` as PDF bytes, and its page count (always 1)."""
     layout = fit_layout(dataset, findings)
     meta = _pdf_meta(dataset)
     data = draw_layout(layout, meta)
-    if pdfa:
-        hook = _pdfa_hook()
-        if hook is not None:
-            data = hook(data, meta)
+    data = finish_pdf(data, dataset, pdfa=pdfa, title=meta["title"], subject=meta["subject"],
+                      keywords=meta["keywords"])
     return data, 1
 
 
