@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -155,11 +154,13 @@ def _date_cn(d: dt.date) -> str:
 
 
 def generation_date(dataset: Dataset) -> dt.date:
-    """The date printed as 'generated': SOURCE_DATE_EPOCH when set, else the dataset's date — never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dataset.meta.date
+    """The date printed as 'generated': SOURCE_DATE_EPOCH when set, else the dataset's date — never the clock.
+
+    The same instant the PDF metadata carries, as a calendar day in China Standard Time.
+    """
+    from ..render.pdfa import CHINA_TIME, document_date
+
+    return document_date(dataset).astimezone(CHINA_TIME).date()
 
 
 # ---------------------------------------------------------------------------------------------
