@@ -12,7 +12,7 @@ REPORTS   := $(STEMS:%=$(OUT)/%-report.pdf)
 SOURCES   := $(shell find briefing -name '*.py' -o -name '*.yaml') pyproject.toml
 FONTFILES := $(wildcard fonts/*.ttf)
 
-.PHONY: all install test check fonts clean briefing report
+.PHONY: all install test lint check fonts clean briefing report
 
 all: briefing report
 
@@ -36,10 +36,11 @@ $(OUT)/%-report.pdf: data/%.yaml $(SOURCES) $(FONTFILES) | $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-check: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check briefing tests
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+
+check: lint test
 
 # Rebuild the embedded font subsets from the Debian packages fonts-noto-cjk and fonts-lxgw-wenkai.
 fonts: $(STAMP)

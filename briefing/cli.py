@@ -124,9 +124,14 @@ def cmd_fonts(args: argparse.Namespace) -> int:
 
     folder = fonts.fonts_dir()
     if args.action == "build":
+        import logging
+
         from .fontbuild import build_all
 
-        for path in build_all(folder):
+        # Progress of the ~30 s build; fontTools itself is far too chatty at INFO.
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+        logging.getLogger("briefing").setLevel(logging.INFO)
+        for path in build_all(folder, jobs=2):
             print(f"built {path}  {path.stat().st_size / 1e6:.2f} MB")
         return EXIT_OK
     from .fontbuild import check_manifest

@@ -100,12 +100,12 @@ def _decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         guess = ""
-        for enc, label in (("gb2312", "GB2312"), ("gbk", "GBK"), ("gb18030", "GB18030"), ("big5", "Big5")):
+        for enc, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
             try:
                 raw.decode(enc)
             except UnicodeDecodeError:
                 continue
-            guess = f"; it looks like {label}: convert it, e.g. `iconv -f {label} -t UTF-8`"
+            guess = f"; it looks like {label}: convert it, e.g. `iconv -f {label.split('/')[-1]} -t UTF-8`"
             break
         raise DatasetError(
             [Problem(name, line, None, "", f"the file is not valid UTF-8 (byte {exc.start}){guess}")]
@@ -197,6 +197,7 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
         ctx.err(node, path, f"expected a mapping (key: value lines), found {_kind(node)}")
         raise _Invalid
     out: dict[str, Node] = {}
+    misspelt: set[str] = set()
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
             ctx.err(key_node, path, "a key must be plain text")
@@ -209,12 +210,13 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             continue
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
+            misspelt.update(close)
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
             ctx.err(key_node, sub, f"unknown key '{key}'{hint}")
             continue
         out[key] = value_node
     for key, required in allowed.items():
-        if required and key not in out:
+        if required and key not in out and key not in misspelt:
             ctx.err(node, f"{path}.{key}" if path else key, f"required key '{key}' is missing")
     return out
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 Qualifier = Literal["exact", "approx", "more_than", "at_least", "nearly", "over"]
 """How the report hedges a figure: exact; 约 (approx); 余/多 (more_than); 以上 (at_least);

@@ -1,0 +1,534 @@
+"""Turn the Debian CJK fonts into the five TrueType subsets, manifest and licences in `fonts/`.
+
+Build time only: this is the one module that imports fontTools, and no rendering code imports it
+(`briefing.fonts` reads the files this writes). `make fonts` runs `build_all`; `check_manifest`
+tells whether the committed files are the ones the manifest describes.
+
+Why each step:
+- Subset to GB 2312 plus the marks we draw: the full faces are 65,535 glyphs, 16–27 MB.
+- Drop the OpenType layout tables: neither ReportLab nor matplotlib reads them, and their closure
+  nearly doubles the glyph count.
+- Convert CFF outlines to quadratic TrueType `glyf`: ReportLab's TTFont refuses CFF.
+- Rename the families: matplotlib's findfont silently prefers an installed font of the same
+  family name, and the SIL OFL forbids Reserved Font Names ('Source', 'LXGW', '霞鹜') on
+  Modified Versions.
+- Keep the source's `head` timestamps (`recalcTimestamp=False`): rebuilds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fontTools import subset as ft_subset
+from fontTools import version as fonttools_version
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont, newTable
+
+from briefing.errors import BriefingError
+
+log = logging.getLogger(__name__)
+
+NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
+LXGW_DIR = Path("/usr/share/fonts/truetype/lxgw-wenkai")
+
+MANIFEST = "manifest.json"
+LICENCE_NOTO = "LICENSE-NotoCJK-OFL.txt"
+LICENCE_LXGW = "LICENSE-LXGWWenKai-OFL.txt"
+
+# Outline tolerance for cubic → quadratic conversion, in font units (1000 per em): 1 unit is
+# 0.016 pt at 16 pt, far below anything print can show; fontTools' otf2ttf uses the same.
+MAX_ERR = 1.0
+
+# Tables nobody downstream reads. Layout: ReportLab and matplotlib do no shaping. VORG: CFF-only.
+DROP_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "DSIG")
+
+# Name IDs that carry the family name; all are removed on every platform and language, then
+# 1, 2, 3, 4, 6, 16, 17 are written anew (Windows, English). 18: Mac compatible full name,
+# 21/22: WWS family/subfamily, 25: variations PostScript name prefix.
+FAMILY_NAME_IDS = (1, 2, 3, 4, 6, 16, 17, 18, 21, 22, 25)
+
+# Marks we draw that GB 2312 lacks or that Python's gb2312 codec maps elsewhere (A1A4 decodes to
+# U+30FB, A1AA to U+2015): without U+2212 matplotlib draws a box for every negative number,
+# without U+2022 ReportLab draws a crossed box for bullets. U+00A0 is what `&nbsp;` becomes in a
+# ReportLab Paragraph.
+EXTRA_MARKS = (
+    0x00A0, 0x00B1, 0x00B7, 0x00D7, 0x00F7,
+    0x2014, 0x2015, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2030,
+    0x2103, 0x2116, 0x2191, 0x2192, 0x2193, 0x2212, 0x2248, 0x2264, 0x2265,
+    0x25B2, 0x25BC, 0x2E3A, 0x3007,
+)  # fmt: skip
+
+
+def gb2312_chars() -> list[int]:
+    """Every code point Python's gb2312 codec decodes from the two-byte codes A1A1–F7FE."""
+    found: set[int] = set()
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                text = bytes((hi, lo)).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            found.update(ord(c) for c in text)
+    return sorted(found)
+
+
+def default_charset() -> list[int]:
+    """The characters every face is subset to (before intersecting with what a source has)."""
+    chars = set(gb2312_chars())
+    chars.update(range(0x20, 0x7F))  # printable ASCII
+    chars.update(range(0x3000, 0x3040))  # CJK symbols and punctuation
+    chars.update(range(0xFF00, 0xFFF0))  # half- and full-width forms
+    chars.update(range(0x2460, 0x2474))  # ① … ⑳
+    chars.update(EXTRA_MARKS)
+    # U+FF00, U+FFBF … are unassigned: asking for them only clutters the "missing" lists.
+    return sorted(c for c in chars if unicodedata.category(chr(c)) != "Cn")
+
+
+@dataclass(frozen=True, slots=True)
+class FaceSpec:
+    """One output face: where it comes from and what it is called."""
+
+    output: str  # file name in fonts/
+    source: Path
+    index: int  # expected face index in a .ttc (0 for a plain .ttf); verified by name
+    source_family: str  # name ID 1 the face at `index` must have
+    source_style: str  # name ID 2 the face at `index` must have
+    package: str  # Debian package that ships `source`
+    family: str  # new family name
+    style: str  # "Regular" or "Bold"
+    licence: str  # licence file in fonts/ that covers it
+
+
+FACES: tuple[FaceSpec, ...] = (
+    # Longest builds first so two workers finish together (Serif ≈ 15 s, Sans ≈ 8 s, Kai ≈ 4 s).
+    FaceSpec("BriefingSerif-Regular.ttf", NOTO_DIR / "NotoSerifCJK-Regular.ttc", 2,
+             "Noto Serif CJK SC", "Regular", "fonts-noto-cjk", "Briefing Serif", "Regular",
+             LICENCE_NOTO),
+    FaceSpec("BriefingSerif-Bold.ttf", NOTO_DIR / "NotoSerifCJK-Bold.ttc", 2,
+             "Noto Serif CJK SC", "Bold", "fonts-noto-cjk", "Briefing Serif", "Bold",
+             LICENCE_NOTO),
+    FaceSpec("BriefingSans-Regular.ttf", NOTO_DIR / "NotoSansCJK-Regular.ttc", 2,
+             "Noto Sans CJK SC", "Regular", "fonts-noto-cjk", "Briefing Sans", "Regular",
+             LICENCE_NOTO),
+    FaceSpec("BriefingSans-Bold.ttf", NOTO_DIR / "NotoSansCJK-Bold.ttc", 2,
+             "Noto Sans CJK SC", "Bold", "fonts-noto-cjk", "Briefing Sans", "Bold",
+             LICENCE_NOTO),
+    FaceSpec("BriefingKai-Regular.ttf", LXGW_DIR / "LXGWWenKai-Regular.ttf", 0,
+             "LXGW WenKai", "Regular", "fonts-lxgw-wenkai", "Briefing Kai", "Regular",
+             LICENCE_LXGW),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFace:
+    """What `build_face` wrote: the file, its glyph count and which requested chars it lacks."""
+
+    path: Path
+    glyphs: int
+    chars: int  # code points in the output cmap
+    missing: tuple[int, ...]  # requested code points the source does not have
+
+
+# ----------------------------------------------------------------------------- source faces
+
+
+def _name(font: TTFont, name_id: int) -> str:
+    return font["name"].getDebugName(name_id) or ""
+
+
+def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> int:
+    """The index of the face named `family`/`style` in `source`, checked against the name table.
+
+    `hint` is tried first; a collection whose faces moved is searched rather than trusted.
+    """
+    if not source.is_file():
+        raise BriefingError(
+            f"{source}: font source not found; install the Debian package that ships it"
+        )
+    with source.open("rb") as fh:
+        is_collection = fh.read(4) == b"ttcf"
+    if not is_collection:
+        font = TTFont(source, lazy=True)
+        if (_name(font, 1), _name(font, 2)) != (family, style):
+            raise BriefingError(
+                f"{source}: expected {family!r} {style!r}, found {_name(font, 1)!r} {_name(font, 2)!r}"
+            )
+        return 0
+    faces = TTCollection(source, lazy=True).fonts
+    order = (
+        [hint, *(i for i in range(len(faces)) if i != hint)]
+        if hint < len(faces)
+        else range(len(faces))
+    )
+    for i in order:
+        if (_name(faces[i], 1), _name(faces[i], 2)) == (family, style):
+            return i
+    raise BriefingError(f"{source}: no face named {family!r} {style!r}")
+
+
+# ----------------------------------------------------------------------------- conversion
+
+
+def _cff_to_glyf(font: TTFont) -> None:
+    """Replace CFF outlines with quadratic TrueType ones (the approach of fontTools' otf2ttf)."""
+    glyph_order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = glyph_order
+    glyf.glyphs = {}
+    for name in glyph_order:
+        pen = TTGlyphPen(glyph_set)
+        # CFF outer contours run counter-clockwise, TrueType ones clockwise.
+        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    maxp.maxTwilightPoints = 0
+    maxp.maxStorage = 0
+    maxp.maxFunctionDefs = 0
+    maxp.maxInstructionDefs = 0
+    maxp.maxStackElements = 0
+    maxp.maxSizeOfInstructions = 0
+    maxp.maxComponentElements = max(
+        (len(getattr(g, "components", ())) for g in glyf.glyphs.values()), default=0
+    )
+    font["maxp"] = maxp
+    maxp.compile(font)
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _set_post_format3(font: TTFont) -> None:
+    # Glyph names are of no use to ReportLab or matplotlib; format 3 stores none.
+    post = font["post"]
+    post.formatType = 3.0
+    post.extraNames = []
+    post.mapping = {}
+
+
+def _rename(font: TTFont, family: str, style: str) -> None:
+    """Give the face its own names; no record of the original family name survives."""
+    name = font["name"]
+    name.names = [n for n in name.names if n.nameID not in FAMILY_NAME_IDS]
+    ps_name = f"{family.replace(' ', '')}-{style}"
+    version = _name(font, 5).removeprefix("Version ").split(";")[0]
+    for name_id, value in (
+        (1, family),
+        (2, style),
+        (3, f"{version};{ps_name}"),
+        (4, f"{family} {style}"),
+        (6, ps_name),
+        (16, family),
+        (17, style),
+    ):
+        name.setName(value, name_id, 3, 1, 0x409)
+    name.names.sort(key=lambda n: (n.platformID, n.platEncID, n.langID, n.nameID))
+
+
+def build_face(
+    source: Path,
+    index: int,
+    dest: Path,
+    chars: Iterable[int],
+    family: str,
+    style: str,
+) -> BuiltFace:
+    """Subset face `index` of `source` to `chars`, as TrueType named `family` `style`, into `dest`.
+
+    The same inputs give the same bytes; `dest` is replaced atomically.
+    """
+    wanted = sorted(set(chars))
+    font = TTFont(source, fontNumber=index, recalcTimestamp=False)
+    present = set(font.getBestCmap())
+    missing = tuple(c for c in wanted if c not in present)
+    # Unicode variation sequences would pull variant glyphs in; nothing we use reads them.
+    font["cmap"].tables = [t for t in font["cmap"].tables if t.format != 14]
+
+    options = ft_subset.Options()
+    options.layout_features = []
+    options.layout_closure = False
+    options.drop_tables = sorted({*options.drop_tables, *DROP_TABLES})
+    options.hinting = False  # print and vector output; CFF hints do not survive conversion anyway
+    options.notdef_outline = True  # a missed check shows a box, not an invisible gap
+    options.glyph_names = False
+    options.name_IDs = ["*"]
+    options.name_languages = [0x409]
+    options.name_legacy = False  # drops Mac-platform names (and the Chinese family names)
+    options.recalc_timestamp = False
+    options.prune_unicode_ranges = True
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for c in wanted if c in present])
+    subsetter.subset(font)
+
+    if "CFF " in font:
+        _cff_to_glyf(font)
+    _set_post_format3(font)
+    _rename(font, family, style)
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    font.save(tmp)
+    os.replace(tmp, dest)
+
+    out = TTFont(dest, lazy=True)
+    return BuiltFace(
+        path=dest,
+        glyphs=out["maxp"].numGlyphs,
+        chars=len(out.getBestCmap()),
+        missing=missing,
+    )
+
+
+# ----------------------------------------------------------------------------- provenance
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_version(package: str) -> str:
+    """The installed Debian version of `package`, or 'unknown' where dpkg is not available."""
+    try:
+        done = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", package],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else "unknown"
+
+
+def _debian_ofl_text(package: str) -> str:
+    """The SIL OFL 1.1 body from /usr/share/doc/<package>/copyright, as plain text."""
+    copyright_file = Path("/usr/share/doc") / package / "copyright"
+    lines = copyright_file.read_text(encoding="utf-8").splitlines()
+    body: list[str] = []
+    inside = False
+    # The licence text is the indented continuation of a stand-alone `License: SIL-1.1` (or
+    # OFL-1.1) paragraph; the same field in a `Files:` paragraph has no text under it.
+    for line in lines:
+        if re.fullmatch(r"License: (SIL-1\.1|OFL-1\.1)", line):
+            inside = True
+            continue
+        if inside:
+            if not line.startswith(" "):
+                if body:
+                    break
+                inside = False
+                continue
+            text = line[1:]
+            body.append("" if text == "." else text)
+    while body and not body[-1].strip():
+        body.pop()
+    if not any("SIL OPEN FONT LICENSE Version 1.1" in b for b in body):
+        raise BriefingError(f"{copyright_file}: no SIL OFL 1.1 text found")
+    return "\n".join(body).strip("\n") + "\n"
+
+
+# Copyright lines and Reserved Font Names as the upstream projects state them (noto-cjk's
+# Sans/LICENSE and Serif/LICENSE; LxgwWenKai's OFL.txt and the Debian copyright file).
+_LICENCE_HEADERS = {
+    LICENCE_NOTO: (
+        "Briefing Sans (BriefingSans-Regular.ttf, BriefingSans-Bold.ttf) and Briefing Serif\n"
+        "(BriefingSerif-Regular.ttf, BriefingSerif-Bold.ttf) are Modified Versions of Noto Sans CJK SC\n"
+        "and Noto Serif CJK SC: subset, converted to TrueType outlines and renamed. They are\n"
+        "distributed under the SIL Open Font License 1.1 below, as the originals are.\n"
+        "\n"
+        "Noto Sans CJK:\n"
+        "Copyright 2014-2021 Adobe (http://www.adobe.com/), with Reserved Font Name 'Source'.\n"
+        "Noto Serif CJK:\n"
+        "Copyright 2017-2022 Adobe (http://www.adobe.com/), with Reserved Font Name 'Source'.\n"
+        "\n"
+        "Noto is a trademark of Google Inc.\n"
+    ),
+    LICENCE_LXGW: (
+        "Briefing Kai (BriefingKai-Regular.ttf) is a Modified Version of LXGW WenKai Regular:\n"
+        "subset and renamed. It is distributed under the SIL Open Font License 1.1 below, as the\n"
+        "original is.\n"
+        "\n"
+        "Copyright 2021-2023 LXGW (https://github.com/lxgw/LxgwWenKai), with Reserved Font Names\n"
+        '"霞鹜" and "LXGW".\n'
+        "Copyright 2020 The Klee Project Authors (https://github.com/fontworks-fonts/Klee)\n"
+        "\n"
+        "Klee is a trademark of Fontworks Inc.\n"
+    ),
+}
+
+_LICENCE_PACKAGES = {LICENCE_NOTO: "fonts-noto-cjk", LICENCE_LXGW: "fonts-lxgw-wenkai"}
+
+
+def write_licences(dest: Path) -> list[Path]:
+    """Write the OFL texts with the copyright lines of the fonts they cover."""
+    written = []
+    for file_name, header in _LICENCE_HEADERS.items():
+        package = _LICENCE_PACKAGES[file_name]
+        notices = _source_notices(package)
+        text = header
+        if notices:
+            text += "\nCopyright notices embedded in the source fonts (name ID 0):\n"
+            text += "".join(f"  {n}\n" for n in notices)
+        text += "\n" + _debian_ofl_text(package)
+        path = dest / file_name
+        _write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def _source_notices(package: str) -> list[str]:
+    notices: list[str] = []
+    for spec in FACES:
+        if spec.package != package or not spec.source.is_file():
+            continue
+        index = resolve_face_index(spec.source, spec.source_family, spec.source_style, spec.index)
+        font = TTFont(spec.source, fontNumber=index, lazy=True)
+        for line in _name(font, 0).splitlines():
+            if line.strip() and line.strip() not in notices:
+                notices.append(line.strip())
+    return notices
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+# ----------------------------------------------------------------------------- the whole set
+
+
+def _build_one(spec: FaceSpec, dest: Path, chars: Sequence[int]) -> dict[str, Any]:
+    started = time.perf_counter()
+    index = resolve_face_index(spec.source, spec.source_family, spec.source_style, spec.index)
+    built = build_face(spec.source, index, dest / spec.output, chars, spec.family, spec.style)
+    return {
+        "file": spec.output,
+        "family": spec.family,
+        "style": spec.style,
+        "postscript_name": f"{spec.family.replace(' ', '')}-{spec.style}",
+        "bytes": built.path.stat().st_size,
+        "sha256": sha256_file(built.path),
+        "glyphs": built.glyphs,
+        "chars": built.chars,
+        "missing_from_source": [f"U+{c:04X}" for c in built.missing],
+        "licence": spec.licence,
+        "source": {
+            # The name only: the folder is the package's (see FACES), not something to record.
+            "file": spec.source.name,
+            "face_index": index,
+            "family": spec.source_family,
+            "style": spec.source_style,
+            "package": spec.package,
+            "package_version": package_version(spec.package),
+            "sha256": sha256_file(spec.source),
+        },
+        "_seconds": time.perf_counter() - started,
+    }
+
+
+def build_all(dest: Path, jobs: int = 2) -> list[Path]:
+    """Build the five faces, the licences and `manifest.json` into `dest`; return the paths written.
+
+    Faces build in `jobs` processes. The manifest holds no times, so rebuilding from the same
+    sources changes no byte.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    chars = default_charset()
+    for spec in FACES:
+        resolve_face_index(spec.source, spec.source_family, spec.source_style, spec.index)
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            entries = list(pool.map(_build_one, FACES, [dest] * len(FACES), [chars] * len(FACES)))
+    else:
+        entries = [_build_one(spec, dest, chars) for spec in FACES]
+    for e in entries:
+        log.info(
+            "built %s in %.1f s: %d bytes, %d glyphs",
+            e["file"],
+            e.pop("_seconds"),
+            e["bytes"],
+            e["glyphs"],
+        )
+
+    licences = write_licences(dest)
+    manifest = {
+        "about": "Font subsets built by briefing.fontbuild (make fonts); see README.md.",
+        "builder": {"fonttools": fonttools_version},
+        "charset": {
+            "description": "GB 2312 (Python gb2312 codec, A1A1-F7FE), printable ASCII, "
+            "U+3000-303F, U+FF00-FFEF, U+2460-2473 and the marks in EXTRA_MARKS; "
+            "assigned code points only",
+            "unicodedata": unicodedata.unidata_version,
+            "size": len(chars),
+            "sha256": hashlib.sha256("".join(chr(c) for c in chars).encode("utf-8")).hexdigest(),
+        },
+        "fonts": sorted(entries, key=lambda e: e["file"]),
+        "licences": {p.name: sha256_file(p) for p in licences},
+    }
+    manifest_path = dest / MANIFEST
+    _write_atomic(
+        manifest_path,
+        (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
+    )
+    return [dest / spec.output for spec in FACES] + licences + [manifest_path]
+
+
+def check_manifest(dest: Path) -> list[str]:
+    """Problems with `dest` against its manifest: missing or changed files; [] if all is well."""
+    manifest_path = dest / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"{manifest_path}: missing; run `make fonts`"]
+    except (OSError, ValueError) as exc:
+        return [f"{manifest_path}: unreadable ({exc}); run `make fonts`"]
+    problems: list[str] = []
+    listed: set[str] = set()
+    expected = {
+        **{e["file"]: e["sha256"] for e in manifest.get("fonts", [])},
+        **manifest.get("licences", {}),
+    }
+    for file_name, sha in expected.items():
+        listed.add(file_name)
+        path = dest / file_name
+        if not path.is_file():
+            problems.append(f"{path}: missing (listed in {MANIFEST})")
+        elif sha256_file(path) != sha:
+            problems.append(f"{path}: sha256 differs from {MANIFEST}; rebuild with `make fonts`")
+    for spec in FACES:
+        if spec.output not in listed:
+            problems.append(f"{dest / spec.output}: not listed in {MANIFEST}")
+    for path in sorted(dest.glob("*.ttf")):
+        if path.name not in listed:
+            problems.append(f"{path}: not listed in {MANIFEST}")
+    return problems

@@ -1,0 +1,300 @@
+"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts into coverage errors.
+
+This is the only runtime code that knows where the fonts are and what they are called; every
+other module asks for a face by role (`face_for("serif", bold=True)`, `mpl_family("sans")`).
+The files are built by `briefing.fontbuild` (`make fonts`) and committed, so output never depends
+on the fonts a machine happens to have.
+
+Three roles, as in Chinese official documents (GB/T 9704-2012):
+    sans   黑体  headings, figures, charts     BriefingSans / BriefingSans-Bold
+    serif  宋体  reading text                  BriefingSerif / BriefingSerif-Bold
+    kai    楷体  notes, quotations             BriefingKai (no bold: bold asks get the regular)
+
+A character absent from a face is drawn by ReportLab as an invisible glyph (or the .notdef box)
+without a word, so texts are checked before anything is drawn: `check_text_coverage` collects
+every missing character with its location and raises one `FontCoverageError`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.errors import BriefingError, FontCoverageError
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefing.model import Location
+
+# ReportLab font names.
+SANS = "BriefingSans"
+SANS_BOLD = "BriefingSans-Bold"
+SERIF = "BriefingSerif"
+SERIF_BOLD = "BriefingSerif-Bold"
+KAI = "BriefingKai"
+
+ROLES: dict[str, tuple[str, str]] = {
+    "sans": (SANS, SANS_BOLD),
+    "serif": (SERIF, SERIF_BOLD),
+    "kai": (KAI, KAI),
+}
+
+# matplotlib (and SVG) family names: the names inside the files.
+MPL_FAMILIES: dict[str, str] = {
+    "sans": "Briefing Sans",
+    "serif": "Briefing Serif",
+    "kai": "Briefing Kai",
+}
+
+# ReportLab name → file in the fonts folder.
+FILES: dict[str, str] = {
+    SANS: "BriefingSans-Regular.ttf",
+    SANS_BOLD: "BriefingSans-Bold.ttf",
+    SERIF: "BriefingSerif-Regular.ttf",
+    SERIF_BOLD: "BriefingSerif-Bold.ttf",
+    KAI: "BriefingKai-Regular.ttf",
+}
+
+FONTS_DIR_ENV = "BRIEFING_FONTS_DIR"
+
+# Characters never drawn as glyphs: line breaks, tabs and other controls (category Cc), and the
+# Unicode line/paragraph separators. Everything else, including invisible format characters such
+# as U+200B, must be in the face: ReportLab would emit a .notdef glyph for it.
+_NEVER_DRAWN_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def fonts_dir() -> Path:
+    """The folder holding the TrueType files: `$BRIEFING_FONTS_DIR`, else `fonts/` beside `briefing/`."""
+    override = os.environ.get(FONTS_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "fonts"
+
+
+def face_for(role: str, bold: bool = False) -> str:
+    """The ReportLab font name for `role` ('sans', 'serif' or 'kai')."""
+    try:
+        regular, heavy = ROLES[role]
+    except KeyError:
+        raise ValueError(
+            f"unknown font role {role!r}; expected one of {', '.join(ROLES)}"
+        ) from None
+    return heavy if bold else regular
+
+
+def mpl_family(role: str) -> str:
+    """The matplotlib family name for `role` ('sans', 'serif' or 'kai')."""
+    try:
+        return MPL_FAMILIES[role]
+    except KeyError:
+        raise ValueError(
+            f"unknown font role {role!r}; expected one of {', '.join(ROLES)}"
+        ) from None
+
+
+def font_path(name: str) -> Path:
+    """The file of the face ReportLab calls `name` (its PostScript name, e.g. 'BriefingSans-Regular', works too)."""
+    file_name = FILES.get(name)
+    if file_name is None:
+        by_stem = {Path(f).stem: f for f in FILES.values()}
+        file_name = by_stem.get(name)
+    if file_name is None:
+        raise ValueError(f"unknown font {name!r}; expected one of {', '.join(FILES)}")
+    return fonts_dir() / file_name
+
+
+def all_font_files() -> list[Path]:
+    """Every face file, in the order of `FILES` (sans, serif, kai)."""
+    return [fonts_dir() / f for f in FILES.values()]
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        raise BriefingError(
+            f"font file {path} not found; run `make fonts` or set {FONTS_DIR_ENV} to the folder"
+            " holding the Briefing*.ttf files"
+        )
+    return path
+
+
+# ----------------------------------------------------------------------------- ReportLab
+
+
+@functools.cache
+def _reportlab_font(name: str, path: Path) -> TTFont:
+    # One parse per file and process: registration and the coverage check share it.
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    return TTFont(name, str(_require(path)))
+
+
+# Registration is once per process: ReportLab ignores a second font under a registered name.
+_reportlab_registered = False
+
+
+def register_reportlab() -> None:
+    """Register the five faces and three families with ReportLab; make them its defaults.
+
+    Idempotent. ReportLab falls back to Helvetica (referenced, never embedded) wherever a font is
+    not given, and several of its defaults were copied from `rl_config` at import time, so each is
+    set here: the canvas's initial font, graphics `STATE_DEFAULTS`, `ParagraphStyle`, `ListStyle`,
+    table cells and `getSampleStyleSheet`.
+    """
+    global _reportlab_registered
+    if _reportlab_registered:
+        return
+
+    from reportlab import rl_config
+    from reportlab.graphics import shapes
+    from reportlab.lib import styles
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.platypus import tables
+
+    for name in FILES:
+        pdfmetrics.registerFont(_reportlab_font(name, font_path(name)))
+    for regular, bold in ROLES.values():
+        # No italics in Chinese typesetting: <i> keeps the upright face.
+        pdfmetrics.registerFontFamily(
+            regular, normal=regular, bold=bold, italic=regular, boldItalic=bold
+        )
+
+    rl_config.canvas_basefontname = SANS
+    rl_config.defaultGraphicsFontName = SANS
+    shapes.STATE_DEFAULTS["fontName"] = SANS
+    styles.ParagraphStyle.defaults["fontName"] = SANS
+    styles.ParagraphStyle.defaults["bulletFontName"] = SANS
+    styles.ListStyle.defaults["bulletFontName"] = SANS
+    tables.CellStyle.fontname = SANS
+    styles._baseFontName = SANS  # read by getSampleStyleSheet at call time
+    styles._baseFontNameB = SANS_BOLD
+    styles._baseFontNameI = SANS
+    styles._baseFontNameBI = SANS_BOLD
+    _reportlab_registered = True
+
+
+# ----------------------------------------------------------------------------- matplotlib
+
+
+_matplotlib_registered = False
+
+
+def register_matplotlib() -> None:
+    """Add the five faces to matplotlib's font manager and make Briefing Sans the default.
+
+    Idempotent. Also sets what reproducible, searchable chart output needs: text kept as text in
+    SVG (`svg.fonttype='none'`), a fixed SVG hash salt, TrueType embedding in PDF, and U+2212 for
+    minus signs (the subsets contain it).
+    """
+    global _matplotlib_registered
+    import matplotlib
+    from matplotlib import font_manager
+
+    if not _matplotlib_registered:
+        folder = fonts_dir()
+        known = {Path(f.fname).resolve() for f in font_manager.fontManager.ttflist}
+        for path in all_font_files():
+            if _require(path).resolve() not in known:
+                font_manager.fontManager.addfont(str(path))
+        for role, family in MPL_FAMILIES.items():
+            found = Path(
+                font_manager.findfont(
+                    font_manager.FontProperties(family=family), fallback_to_default=False
+                )
+            )
+            if found.resolve().parent != folder.resolve():
+                # matplotlib prefers an installed font of the same family name without a word.
+                raise BriefingError(
+                    f"matplotlib resolves {family!r} ({role}) to {found}, not to {folder}"
+                )
+        _matplotlib_registered = True
+
+    matplotlib.rcParams.update(
+        {
+            "font.family": [MPL_FAMILIES["sans"]],
+            "font.sans-serif": [MPL_FAMILIES["sans"]],
+            "font.serif": [MPL_FAMILIES["serif"]],
+            "font.cursive": [MPL_FAMILIES["kai"]],
+            "axes.unicode_minus": True,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "briefing",
+            "pdf.fonttype": 42,
+        }
+    )
+
+
+# ----------------------------------------------------------------------------- coverage
+
+
+def cmap_of(font_name: str) -> frozenset[int]:
+    """The code points face `font_name` has a glyph for (read once per process)."""
+    return _cmap(font_name, font_path(font_name))
+
+
+@functools.cache
+def _cmap(font_name: str, path: Path) -> frozenset[int]:
+    face = _reportlab_font(font_name, path).face
+    # ReportLab's table also holds the 0xFFFF terminator of cmap format 4 and aliases for
+    # U+00A0/U+0020; glyph 0 is .notdef, which is no coverage.
+    return frozenset(c for c, g in face.charToGlyph.items() if g and c != 0xFFFF)
+
+
+def _never_drawn(char: str) -> bool:
+    return unicodedata.category(char) in _NEVER_DRAWN_CATEGORIES
+
+
+def missing_chars(font_name: str, text: str) -> list[str]:
+    """The distinct characters of `text` that face `font_name` lacks, in order of appearance."""
+    cmap = cmap_of(font_name)
+    missing: dict[str, None] = {}
+    for char in text:
+        if ord(char) not in cmap and not _never_drawn(char):
+            missing.setdefault(char)
+    return list(missing)
+
+
+def check_text_coverage(items: Iterable[tuple[str, str, str]]) -> None:
+    """Raise one FontCoverageError listing every character some face cannot draw.
+
+    Each item is `(text, font_name, where)`, `where` saying where the text comes from (e.g.
+    'data/x.yaml:12:9 indicators[3].label'). A character missing from several faces at one place
+    gives one line naming them all.
+    """
+    found: dict[tuple[str, str], list[str]] = {}
+    for text, font_name, where in items:
+        for char in missing_chars(font_name, text):
+            fonts = found.setdefault((where, char), [])
+            if font_name not in fonts:
+                fonts.append(font_name)
+    if not found:
+        return
+    lines = []
+    for (where, char), fonts in found.items():
+        prefix = f"{where}: " if where else ""
+        faces = f"font {fonts[0]}" if len(fonts) == 1 else f"fonts {', '.join(fonts)}"
+        lines.append(
+            f"{prefix}{char!r} (U+{ord(char):04X}) is not in {faces}; "
+            "replace it or use a common character"
+        )
+    n = len(lines)
+    head = f"{n} character{'s' if n != 1 else ''} cannot be drawn with the embedded fonts"
+    raise FontCoverageError(head + "\n" + "\n".join(f"  {line}" for line in lines))
+
+
+def check_dataset_texts(
+    texts: Iterable[tuple[str, str, Location]],
+    font_names: Iterable[str] = (SERIF, SANS, KAI),
+) -> None:
+    """Check every dataset text against every face in `font_names`.
+
+    `texts` is `Dataset.texts`: (field path, text, location). Any text may end up in any role
+    (a label in a chart, a heading, a note), so a character must be in all of them.
+    """
+    faces = tuple(font_names)
+    check_text_coverage(
+        (text, face, f"{location} {field}") for field, text, location in texts for face in faces
+    )

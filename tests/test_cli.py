@@ -1,0 +1,64 @@
+"""The command line: exit codes, messages, init and check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "data" / "liujiang-2024.yaml"
+DEFECTS = Path(__file__).parent / "fixtures" / "defects"
+
+
+def test_check_real_dataset(capsys):
+    assert main(["check", str(DATASET)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and "柳江区" in out
+    assert "business" in out and "一（二）" in out
+    assert "more_than" in out
+
+
+@pytest.mark.parametrize("path", sorted(DEFECTS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_check_defect_exits_1_with_one_line_per_problem(path, capsys):
+    assert main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("DatasetError: 1 problem found")
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and lines[1].strip().startswith(str(path))
+
+
+def test_check_many_files_reports_each(capsys):
+    assert main(["check", str(DATASET), str(DEFECTS / "empty.yaml")]) == 1
+    captured = capsys.readouterr()
+    assert "valid" in captured.out and "empty.yaml" in captured.err
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    assert main(["build"]) == 2
+    assert main(["build", str(DATASET), "--only", "poster"]) == 2
+    assert main(["frobnicate"]) == 2
+
+
+def test_help_exits_0(capsys):
+    for cmd in ([], ["check"], ["build"], ["fonts"], ["init"], ["specimen"], ["batch"], ["handout"], ["extract"]):
+        assert main([*cmd, "--help"]) == 0
+    assert "briefing" in capsys.readouterr().out
+
+
+def test_missing_file(capsys):
+    assert main(["check", "no/such/file.yaml"]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_init_writes_valid_starter(tmp_path, capsys):
+    target = tmp_path / "new.yaml"
+    assert main(["init", str(target)]) == 0
+    assert main(["check", str(target)]) == 0
+    assert main(["init", str(target)]) == 1  # refuses to overwrite
+    assert "--force" in capsys.readouterr().err
+    assert main(["init", str(target), "--force"]) == 0

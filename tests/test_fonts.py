@@ -1,0 +1,300 @@
+"""Check the committed font subsets and `briefing.fonts`: files, names, coverage, registration, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from briefing import fontbuild, fonts
+from briefing.errors import FontCoverageError
+from briefing.model import Location
+
+EXPECTED = {
+    fonts.SANS: ("BriefingSans-Regular.ttf", "Briefing Sans", "Regular"),
+    fonts.SANS_BOLD: ("BriefingSans-Bold.ttf", "Briefing Sans", "Bold"),
+    fonts.SERIF: ("BriefingSerif-Regular.ttf", "Briefing Serif", "Regular"),
+    fonts.SERIF_BOLD: ("BriefingSerif-Bold.ttf", "Briefing Serif", "Bold"),
+    fonts.KAI: ("BriefingKai-Regular.ttf", "Briefing Kai", "Regular"),
+}
+MARKS = "\u2212\u2022\u00b7\u2014"  # − • · —
+WHERE = "data/x.yaml:12:9 indicators[3].label"
+
+
+@pytest.fixture(scope="module")
+def gb2312() -> list[int]:
+    return fontbuild.gb2312_chars()
+
+
+# ----------------------------------------------------------------------------- the files
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_file_is_truetype_with_our_names(name: str) -> None:
+    file_name, family, style = EXPECTED[name]
+    path = fonts.font_path(name)
+    assert path == fonts.fonts_dir() / file_name
+    assert path.is_file()
+    font = TTFont(path, lazy=True)
+    assert font.sfntVersion == "\x00\x01\x00\x00"
+    assert "glyf" in font
+    assert "CFF " not in font
+    for table in ("GSUB", "GPOS", "GDEF", "BASE", "VORG"):
+        assert table not in font
+    name_table = font["name"]
+    assert name_table.getDebugName(1) == family
+    assert name_table.getDebugName(2) == style
+    assert name_table.getDebugName(6) == f"{family.replace(' ', '')}-{style}"
+    for record in name_table.names:
+        if record.nameID in (1, 3, 4, 6, 16, 17, 18, 21, 22):
+            value = record.toUnicode()
+            for old in ("Noto", "Source", "LXGW", "霞鹜"):
+                assert old not in value, (record.nameID, value)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_file_covers_gb2312_and_our_marks(name: str, gb2312: list[int]) -> None:
+    cmap = set(TTFont(fonts.font_path(name), lazy=True).getBestCmap())
+    assert not [f"U+{c:04X}" for c in gb2312 if c not in cmap]
+    assert not [f"U+{ord(c):04X}" for c in MARKS if ord(c) not in cmap]
+    assert cmap >= set(range(0x20, 0x7F))
+    assert fonts.cmap_of(name) == frozenset(cmap)
+
+
+def test_gb2312_charset_is_what_the_codec_decodes(gb2312: list[int]) -> None:
+    assert len(gb2312) == 7445  # 6,763 hanzi + 682 symbols
+    assert ord("中") in gb2312 and ord("\u30fb") in gb2312  # A1A4 decodes to U+30FB, not ·
+    charset = set(fontbuild.default_charset())
+    assert charset >= set(gb2312) | {ord(c) for c in MARKS} | set(range(0x2460, 0x2474))
+
+
+def test_manifest_matches_files() -> None:
+    assert fontbuild.check_manifest(fonts.fonts_dir()) == []
+
+
+def test_manifest_reports_changed_and_missing_files(tmp_path: Path) -> None:
+    shutil.copy(fonts.fonts_dir() / fontbuild.MANIFEST, tmp_path)
+    for spec in fontbuild.FACES[1:]:
+        (tmp_path / spec.output).symlink_to(fonts.fonts_dir() / spec.output)
+    (tmp_path / fontbuild.FACES[1].output).unlink()
+    (tmp_path / fontbuild.FACES[1].output).write_bytes(b"not a font")
+    problems = fontbuild.check_manifest(tmp_path)
+    assert any(fontbuild.FACES[0].output in p and "missing" in p for p in problems)
+    assert any(fontbuild.FACES[1].output in p and "sha256" in p for p in problems)
+    assert any(fontbuild.LICENCE_NOTO in p for p in problems)
+    assert fontbuild.check_manifest(tmp_path / "nowhere") != []
+
+
+def test_licences_are_the_full_ofl() -> None:
+    for file_name in (fontbuild.LICENCE_NOTO, fontbuild.LICENCE_LXGW):
+        text = (fonts.fonts_dir() / file_name).read_text(encoding="utf-8")
+        assert "SIL OPEN FONT LICENSE Version 1.1 - 26 February 2007" in text
+        assert "Reserved Font Name" in text
+        assert "OTHER DEALINGS IN THE FONT SOFTWARE." in text
+    assert "Adobe" in (fonts.fonts_dir() / fontbuild.LICENCE_NOTO).read_text(encoding="utf-8")
+    assert "LXGW" in (fonts.fonts_dir() / fontbuild.LICENCE_LXGW).read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- the API
+
+
+def test_roles_and_names() -> None:
+    assert fonts.face_for("serif") == fonts.SERIF
+    assert fonts.face_for("serif", bold=True) == fonts.SERIF_BOLD
+    assert fonts.face_for("sans", bold=True) == fonts.SANS_BOLD
+    assert fonts.face_for("kai", bold=True) == fonts.KAI
+    assert fonts.mpl_family("kai") == "Briefing Kai"
+    assert fonts.font_path("BriefingSerif-Regular") == fonts.font_path(fonts.SERIF)
+    assert [p.name for p in fonts.all_font_files()] == [v[0] for v in EXPECTED.values()]
+    with pytest.raises(ValueError):
+        fonts.face_for("fangsong")
+    with pytest.raises(ValueError):
+        fonts.font_path("Helvetica")
+
+
+def test_fonts_dir_can_be_overridden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(tmp_path))
+    assert fonts.font_path(fonts.KAI) == tmp_path / "BriefingKai-Regular.ttf"
+
+
+# ----------------------------------------------------------------------------- ReportLab
+
+
+def _pdf_fonts(pdf: bytes) -> list[tuple[str, bool]]:
+    found = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        font_dict = resources.get("/Font")
+        for ref in (font_dict.get_object() if font_dict is not None else {}).values():
+            font = ref.get_object()
+            assert isinstance(font, DictionaryObject)
+            descriptor = font.get("/FontDescriptor")
+            embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+            found.append((str(font["/BaseFont"]), embedded))
+    return found
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_reportlab_embeds_a_subset_of_each_face(name: str) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    fonts.register_reportlab()
+    fonts.register_reportlab()  # idempotent
+    buf = io.BytesIO()
+    canvas = Canvas(buf, invariant=1)
+    canvas.setFont(name, 12)
+    canvas.drawString(72, 720, "法治政府建设年度报告 −12.5% • 2024·一—")
+    canvas.save()
+    pdf = buf.getvalue()
+    ps_name = Path(EXPECTED[name][0]).stem
+    assert _pdf_fonts(pdf) == [(f"/AAAAAA+{ps_name}", True)]
+    assert b"Helvetica" not in pdf
+
+
+def test_reportlab_defaults_never_reach_helvetica() -> None:
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Table
+
+    fonts.register_reportlab()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, invariant=1)
+    sheet = getSampleStyleSheet()
+    doc.build(
+        [
+            Paragraph("默认样式，<b>加粗</b>", ParagraphStyle("plain")),
+            Paragraph("样式表", sheet["Normal"]),
+            Table([["表格", "单元"]]),
+            ListFlowable([Paragraph("项目", ParagraphStyle("item"))], bulletType="bullet"),
+        ]
+    )
+    pdf = buf.getvalue()
+    names = {n for n, _ in _pdf_fonts(pdf)}
+    assert names == {"/AAAAAA+BriefingSans-Regular", "/AAAAAA+BriefingSans-Bold"}
+    assert b"Helvetica" not in pdf
+
+
+# ----------------------------------------------------------------------------- matplotlib
+
+
+def test_matplotlib_finds_our_files() -> None:
+    import matplotlib
+    from matplotlib import font_manager
+
+    fonts.register_matplotlib()
+    entries = len(font_manager.fontManager.ttflist)
+    fonts.register_matplotlib()  # idempotent: no duplicate entries
+    assert len(font_manager.fontManager.ttflist) == entries
+    ours = [f for f in font_manager.fontManager.ttflist if f.name.startswith("Briefing ")]
+    assert len({f.fname for f in ours}) == 5
+    folder = fonts.fonts_dir().resolve()
+    for role, (regular, bold) in fonts.ROLES.items():
+        family = fonts.mpl_family(role)
+        found = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+        assert Path(found).resolve() == fonts.font_path(regular).resolve()
+        assert Path(found).resolve().parent == folder
+        if bold != regular:
+            found_bold = font_manager.findfont(
+                font_manager.FontProperties(family=family, weight="bold"),
+                fallback_to_default=False,
+            )
+            assert Path(found_bold).resolve() == fonts.font_path(bold).resolve()
+    default = font_manager.findfont(font_manager.FontProperties())
+    assert Path(default).resolve() == fonts.font_path(fonts.SANS).resolve()
+    assert matplotlib.rcParams["axes.unicode_minus"] is True
+    assert matplotlib.rcParams["svg.fonttype"] == "none"
+    assert matplotlib.rcParams["pdf.fonttype"] == 42
+
+
+# ----------------------------------------------------------------------------- coverage
+
+
+def test_missing_chars_ignores_line_breaks_and_reports_once() -> None:
+    assert fonts.missing_chars(fonts.SERIF, "法治\n\t政府　建设（2024）−3%") == []
+    assert fonts.missing_chars(fonts.SERIF, "𠀀甲𠀀\u9fcf") == ["𠀀", "\u9fcf"]
+    assert fonts.missing_chars(fonts.SERIF, "a\u200bb") == ["\u200b"]  # drawn as .notdef
+
+
+def test_coverage_error_names_every_char_code_point_font_and_place() -> None:
+    with pytest.raises(FontCoverageError) as info:
+        fonts.check_text_coverage(
+            [
+                ("张𠀀同志", fonts.SERIF, WHERE),
+                ("元素\u9fcf", fonts.SANS, "data/x.yaml:20:5 areas[1].summary"),
+                ("全部覆盖", fonts.KAI, "data/x.yaml:30:1 plans[0].title"),
+            ]
+        )
+    message = str(info.value)
+    lines = message.splitlines()
+    assert lines[0].startswith("2 characters")
+    assert (
+        f"{WHERE}: '𠀀' (U+20000) is not in font BriefingSerif; "
+        "replace it or use a common character"
+    ) in message
+    assert (
+        "data/x.yaml:20:5 areas[1].summary: '\u9fcf' (U+9FCF) is not in font BriefingSans"
+        in message
+    )
+    assert "plans[0]" not in message
+
+
+def test_check_text_coverage_passes_quietly() -> None:
+    fonts.check_text_coverage([("法治政府建设", fonts.SERIF, WHERE), ("", fonts.KAI, WHERE)])
+
+
+def test_check_dataset_texts_checks_every_face() -> None:
+    location = Location("data/x.yaml", 12, 9)
+    texts = [
+        ("indicators[3].label", "办理案件𠀀件", location),
+        ("areas[0].title", "〚依法行政〛", Location("data/x.yaml", 3, 10)),  # not in Kai
+        ("meta.title", "法治政府建设年度报告", Location("data/x.yaml", 2, 8)),
+    ]
+    with pytest.raises(FontCoverageError) as info:
+        fonts.check_dataset_texts(texts)
+    message = str(info.value)
+    assert (
+        f"{WHERE}: '𠀀' (U+20000) is not in fonts BriefingSerif, BriefingSans, BriefingKai"
+        in message
+    )
+    assert "data/x.yaml:3:10 areas[0].title: '〚' (U+301A) is not in font BriefingKai" in message
+    assert "'〛' (U+301B)" in message
+    assert "meta.title" not in message
+    fonts.check_dataset_texts(texts[1:], font_names=(fonts.SERIF, fonts.SANS))
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def test_build_face_is_deterministic(tmp_path: Path) -> None:
+    spec = fontbuild.FACES[2]  # Noto Sans CJK SC Regular: CFF outlines, so conversion runs
+    if not spec.source.is_file():
+        pytest.skip(f"{spec.source} not installed")
+    index = fontbuild.resolve_face_index(
+        spec.source, spec.source_family, spec.source_style, spec.index
+    )
+    assert index == 2
+    chars = [*range(0x20, 0x7F), *(ord(c) for c in "法治政府建设年度报告，。、" + MARKS)]
+    chars += fontbuild.gb2312_chars()[1000:1200]
+    first = fontbuild.build_face(
+        spec.source, index, tmp_path / "a.ttf", chars, "Test Sans", "Regular"
+    )
+    second = fontbuild.build_face(
+        spec.source, index, tmp_path / "b.ttf", chars, "Test Sans", "Regular"
+    )
+    data = first.path.read_bytes()
+    assert hashlib.sha256(data).digest() == hashlib.sha256(second.path.read_bytes()).digest()
+    assert first.missing == ()
+    font = TTFont(io.BytesIO(data))
+    assert "glyf" in font and "CFF " not in font and "GSUB" not in font
+    assert font["name"].getDebugName(1) == "Test Sans"
+    assert font["name"].getDebugName(6) == "TestSans-Regular"
+    assert set(font.getBestCmap()) >= set(chars)
+    assert first.glyphs == font["maxp"].numGlyphs < 400
