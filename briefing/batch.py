@@ -205,16 +205,13 @@ def prepare_worker() -> None:
 
 def warm_up() -> None:
     """Load what every document needs: fonts into ReportLab and matplotlib, the composers."""
-    try:
-        from . import fonts
-    except ImportError:
-        return
-    fonts.register_reportlab()
-    with contextlib.suppress(ImportError):
-        import matplotlib
+    from . import fonts
 
-        matplotlib.use("Agg")
-        fonts.register_matplotlib()
+    fonts.register_reportlab()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fonts.register_matplotlib()
     for module in ("briefing.verify", "briefing.compose.briefing", "briefing.compose.report"):
         with contextlib.suppress(ImportError):
             __import__(module)
@@ -246,10 +243,8 @@ def _maxrss_kib() -> int:
 
 
 def _check_fonts(dataset: Dataset) -> None:
-    try:
-        from .fonts import check_dataset_texts
-    except ImportError:
-        return
+    from .fonts import check_dataset_texts
+
     check_dataset_texts(dataset.texts)
 
 
@@ -298,13 +293,17 @@ def package_fingerprint() -> str:
 
 
 def fonts_fingerprint() -> str:
-    """Hash of the font files the renderer embeds; 'none' while the project ships no fonts module."""
-    try:
-        from . import fonts
-    except ImportError:
-        return "none"
-    folder = Path(fonts.fonts_dir())
-    return _hash_tree(folder, lambda p: not p.name.startswith("."))
+    """Hash of the font files the renderer embeds (names and contents)."""
+    from . import fonts
+
+    digest = hashlib.sha256()
+    for path in fonts.all_font_files():
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")  # the workers will report it; the key just must not match
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
