@@ -288,7 +288,8 @@ def format_number(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
-def _magnitude(value: float, decimals: int) -> str:
+def magnitude(value: float, decimals: int) -> str:
+    """The number part of a printed figure: digits, or N万 for round multiples of 1 000 from 10 000."""
     # 20000 → 2万, 15000 → 1.5万; below 10 000, or not a round multiple of 1 000, print digits.
     if decimals == 0 and abs(value) >= 10000 and value % 1000 == 0:
         return f"{value / 10000:g}万"
@@ -301,7 +302,7 @@ def printed_figure(value: float, decimals: int, unit: str, kind: str, qualifier:
         verb = "增长" if value >= 0 else "下降"
         body = f"同比{verb}{format_number(abs(value), decimals)}{unit}"
     else:
-        number = _magnitude(value, decimals)
+        number = magnitude(value, decimals)
         if qualifier == "more_than":
             body = f"{number}余{unit}"
         else:
