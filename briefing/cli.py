@@ -270,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("report", metavar="REPORT")
     p.add_argument("-o", "--output", required=True, metavar="DRAFT.yaml")
     p.add_argument("--json", action="store_true", help="write the raw extraction as JSON")
+    p.add_argument("--force", action="store_true", help="overwrite an existing draft")
     p.set_defaults(func=cmd_extract)
     return parser
 

@@ -5,7 +5,8 @@
     ├── FontCoverageError         a character to be drawn is missing from the face that draws it
     ├── LayoutOverflowError       content cannot be fitted (the briefing's one page) even after tightening
     ├── VerificationError         --strict: the figures are inconsistent
-    └── OutputError               the PDF cannot be written safely (path, permissions, disk)
+    ├── OutputError               the PDF cannot be written safely (path, permissions, disk)
+    └── ReportError               a report to extract figures from is unreadable or unsupported
 """
 
 from __future__ import annotations
@@ -65,3 +66,9 @@ class VerificationError(BriefingError):
 
 class OutputError(BriefingError):
     kind = "OutputError"
+
+
+class ReportError(BriefingError):
+    """A report given to `briefing extract` cannot be read (missing, wrong format, undecodable)."""
+
+    kind = "ReportError"

@@ -1,0 +1,65 @@
+"""Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a terminal summary out.
+
+This is a CLI handler, so it prints: the figures found per section and every number that was not
+taken as a figure, with the reason, so that nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from ..errors import DatasetError, OutputError
+from ..load import parse_dataset
+from ..render.write import atomic_write
+from .draft import draft_json, draft_yaml
+from .figures import extract_figures
+from .read import read_report
+from .types import Extraction
+
+
+def format_summary(ex: Extraction) -> str:
+    """The terminal report: figures per section, then the numbers not taken and why."""
+    titles = {s.path: s.title for s in ex.sections}
+    per_section = Counter(f.section for f in ex.figures)
+    lines = [f"{len(ex.figures)} figures in {len(per_section)} sections ({ex.title or 'no title line'}, {ex.year})"]
+    width = max((len(p) for p in per_section), default=4)
+    for path, count in per_section.items():
+        lines.append(f"  {path or '(preamble)':<{width}}  {count:>3}  {titles.get(path, '')[:24]}")
+    review = [f for f in ex.figures if f.notes]
+    if review:
+        lines.append(f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)")
+    if ex.skipped:
+        lines.append(f"{len(ex.skipped)} numbers not taken as figures:")
+        for s in ex.skipped:
+            sentence = s.sentence if len(s.sentence) <= 40 else s.sentence[:39] + "…"
+            lines.append(f"  {s.section or '(title/preamble)':<{width}}  {s.text:<8} {s.reason}: {sentence}")
+    return "\n".join(lines)
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """Read the report, extract its figures, write the draft atomically and print the summary."""
+    report = Path(args.report)
+    output = Path(args.output)
+    if output.exists() and report.exists() and output.resolve() == report.resolve():
+        raise OutputError(f"{output} is the report itself; choose another output path")
+    if output.exists() and not getattr(args, "force", False):
+        # A draft may already carry a reviewer's edits: never overwrite it by surprise.
+        raise OutputError(f"{output} exists; pass --force to overwrite it")
+    text = read_report(report)
+    extraction = extract_figures(text)
+    data = draft_json(extraction) if args.json else draft_yaml(extraction, source_name=report.name)
+    atomic_write(output, data.encode("utf-8"))
+    print(format_summary(extraction))
+    if args.json:
+        print(f"wrote {output} (raw extraction, JSON)")
+        return 0
+    try:
+        parse_dataset(data.encode("utf-8"), str(output))
+        status = "it loads as it stands"
+    except DatasetError as exc:
+        # A draft that does not load is still worth having; say what a reviewer must fix first.
+        status = f"it does not load yet ({len(exc.problems)} problems, first: {exc.problems[0]})"
+    print(f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; {status}")
+    return 0
