@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -330,3 +331,26 @@ def test_any_executor_can_run_the_workers(datasets: list[Path], tmp_path: Path) 
     with ThreadPoolExecutor(2) as pool:
         result = batch.run(datasets, tmp_path / "out", executor=pool, render=fake_render)
     assert result.ok and result.count("built") == 6
+
+
+def test_code_and_font_changes_invalidate_the_cache(datasets: list[Path], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing import fonts
+
+    out = tmp_path / "out"
+    batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",))
+    real = batch.package_fingerprint()
+    monkeypatch.setattr(batch, "package_fingerprint", lambda: real[::-1])  # as if a source file changed
+    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
+    monkeypatch.undo()
+    quick = tmp_path / "fonts"
+    shutil.copytree(fonts.fonts_dir(), quick)
+    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(quick))
+    before = batch.fonts_fingerprint()
+    # Back to the real package hash: rebuilt again. Fonts moved but identical: nothing to do.
+    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
+    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 0
+    kai = quick / fonts.FILES[fonts.KAI]
+    kai.write_bytes(kai.read_bytes() + b"\0")
+    assert batch.fonts_fingerprint() != before
+    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
