@@ -20,6 +20,7 @@ invariant mode.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import sys
 import zlib
@@ -47,6 +48,14 @@ LINE_PITCH_PT = 28.9  # 22 lines in the 225 mm type area
 LEFT_MM = 28.0
 TOP_MM = 37.0
 
+# Our own documents already print the dataset's classification and marking on the first lines of
+# their type area, top left (the briefing's masthead, the report's cover), and the handout passes
+# --marking to them that way. The copy number therefore goes one line above, in the top margin,
+# flush with the type area's left edge: GB/T 9704's order (份号, then 密级/marking) without
+# touching the masthead. (left edge, top of the type area) in mm, as the composers lay them out.
+TYPE_AREA_MM: dict[str, tuple[float, float]] = {"briefing": (25.0, 18.0), "report": (28.0, 37.0)}
+ABOVE_TYPE_AREA_MM = 3.0  # from the number's baseline to the top of the type area
+
 WATERMARK_INK = 0.12  # 12% black: light enough to read the page through it
 WATERMARK_SIZE_PT = 72.0
 
@@ -61,12 +70,15 @@ COLOUR_DISTINCT = 0.2
 class HandoutOptions:
     copies: int
     documents: tuple[str, ...] = ("briefing",)
-    marking: str | None = None
+    marking: str | None = None  # stamped under the number (for documents that do not print it)
     watermark: str | None = None
     gray: bool = False
     booklet: bool = False
     title: str = ""
     date: str = ""  # PDF date string (D:YYYYMMDD…) from the dataset; never the clock
+    # Where the copy number's baseline starts, in mm from the page's left and top edges; None puts
+    # it where GB/T 9704 does (the first line of a 28 mm / 37 mm type area).
+    number_at_mm: tuple[float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -308,20 +320,29 @@ def copy_number(n: int) -> str:
     return f"{n:06d}"
 
 
-def _number_drawer(n: int, marking: str | None, size: tuple[float, float]) -> Callable[[object], None]:
+def number_position(document: str) -> tuple[float, float]:
+    """(left, baseline from top) in mm for the copy number on `document`'s first page."""
+    left, top = TYPE_AREA_MM.get(document, (LEFT_MM, TOP_MM))
+    return left, top - ABOVE_TYPE_AREA_MM
+
+
+def _number_drawer(n: int, marking: str | None, size: tuple[float, float],
+                   at_mm: tuple[float, float] | None) -> Callable[[object], None]:
     from . import fonts
 
     width, height = size
-    x = LEFT_MM * MM
-    # Baseline of the type area's first line: its top plus the ascent of a 3号 face.
-    first = height - TOP_MM * MM - NUMBER_SIZE_PT * 0.88
+    if at_mm is None:
+        # Baseline of the GB/T type area's first line: its top plus the ascent of a 3号 face.
+        x, first = LEFT_MM * MM, height - TOP_MM * MM - NUMBER_SIZE_PT * 0.88
+    else:
+        x, first = at_mm[0] * MM, height - at_mm[1] * MM
 
     def draw(c: object) -> None:
         from reportlab.pdfgen.canvas import Canvas
 
         assert isinstance(c, Canvas)
         c.setFillGray(0)
-        c.setFont(fonts.SERIF, NUMBER_SIZE_PT)
+        c.setFont(fonts.SANS, NUMBER_SIZE_PT)
         c.drawString(x, first, copy_number(n))
         if marking:
             c.setFont(fonts.SANS_BOLD, NUMBER_SIZE_PT)
@@ -433,12 +454,17 @@ def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
             raise BriefingError(f"document {index + 1} has no pages")
         docs.append(forms)
 
+    from . import fonts
+
+    fonts.register_reportlab()
+    fonts.check_text_coverage([(text, fonts.SANS_BOLD, flag) for text, flag in
+                               ((options.watermark, "--watermark"), (options.marking, "--marking")) if text])
     first_size = docs[0][0][0]
     wm_form = None
     if options.watermark:
         wm = _stamp_pdf([_watermark_drawer(options.watermark, first_size)], first_size)
         wm_form = out.copy_foreign(wm.pages[0].as_form_xobject())
-    numbers = _stamp_pdf([_number_drawer(n, options.marking, first_size)
+    numbers = _stamp_pdf([_number_drawer(n, options.marking, first_size, options.number_at_mm)
                           for n in range(1, options.copies + 1)], first_size)
     number_forms = [out.copy_foreign(p.as_form_xobject()) for p in numbers.pages]
 
@@ -507,20 +533,33 @@ def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
 
 
 def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
-    """Load and check the dataset, render each requested document once, and assemble the pack."""
-    from . import build
-    from .fonts import check_dataset_texts
+    """Load and check the dataset, render each requested document once, and assemble the pack.
+
+    `options.marking` reaches the documents as the dataset's marking, so each prints it where its
+    layout puts markings (the briefing's masthead, the report's cover); only the copy number is
+    stamped on top.
+    """
+    from . import build, fonts
+    from .fonts import check_dataset_texts, check_text_coverage
     from .load import load_dataset
 
     dataset = load_dataset(path)
+    if options.marking:
+        dataset = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, marking=options.marking))
     check_dataset_texts(dataset.texts)
+    if options.marking:
+        # The documents may set it in any of their faces, like any dataset text.
+        check_text_coverage([(options.marking, face, "--marking")
+                             for face in (fonts.SANS, fonts.SANS_BOLD, fonts.SERIF, fonts.KAI)])
     sources = [build.render_document(dataset, doc, pdfa=False)[0] for doc in options.documents]
     meta = dataset.meta
-    date = f"D:{meta.date:%Y%m%d}000000Z"
-    title = options.title or f"{meta.title}（会议材料，{options.copies}份）"
-    full = HandoutOptions(options.copies, options.documents, options.marking, options.watermark,
-                          options.gray, options.booklet, title, date)
-    return assemble(sources, full)
+    return assemble(sources, dataclasses.replace(
+        options,
+        marking=None,
+        title=options.title or f"{meta.title}（会议材料，{options.copies}份）",
+        date=f"D:{meta.date:%Y%m%d}000000Z",
+        number_at_mm=options.number_at_mm or number_position(options.documents[0]),
+    ))
 
 
 def run_handout(args: argparse.Namespace) -> int:

@@ -235,3 +235,32 @@ def test_cli_writes_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert handout.run_handout(handout_args(file=str(odd))) == 0
     assert (tmp_path / "out" / "evil_name-handout.pdf").exists()
     assert sorted(os.listdir(tmp_path / "out")) == ["evil_name-handout.pdf", "liujiang-2024-handout.pdf"]
+
+
+def render_with_marking(dataset: object, document_name: str, *, pdfa: bool = True) -> tuple[bytes, int]:
+    from briefing.model import Dataset
+
+    assert isinstance(dataset, Dataset)
+    return document(1, f"marking={dataset.meta.marking}"), 1
+
+
+def test_marking_reaches_the_document_and_number_sits_above_the_masthead(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing import build
+
+    monkeypatch.setattr(build, "render_document", render_with_marking)
+    out = tmp_path / "h.pdf"
+    assert handout.run_handout(handout_args(output=str(out), marking="秘密", copies=2)) == 0
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        text = page.extract_text()
+        words = {w["text"]: w for w in page.extract_words()}
+    assert "marking=秘密" in text and text.count("秘密") == 1  # printed by the document, not stamped
+    left, baseline = handout.number_position("briefing")
+    mm = 72 / 25.4
+    assert abs(words["000001"]["x0"] - left * mm) < 1
+    assert abs(words["000001"]["bottom"] - baseline * mm) < 2
+    assert words["000001"]["bottom"] < handout.TYPE_AREA_MM["briefing"][1] * mm  # above the type area
+
+    assert handout.run_handout(handout_args(output=str(out), watermark="样稿𠀀")) == 1
+    assert "FontCoverageError" in capsys.readouterr().err
