@@ -164,10 +164,9 @@ def _carry_errors() -> Iterator[None]:
 
 
 class Interrupted(BaseException):
-    """SIGTERM (or SIGINT) reached the parent; raised from the signal handler to unwind cleanly.
+    """SIGTERM (or SIGINT) reached the parent; raised at the next safe point to unwind cleanly.
 
-    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it; the
-    `finally` blocks on the way up (atomic_write's included) remove temporary files.
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
     """
 
     def __init__(self, signum: int) -> None:
@@ -436,6 +435,7 @@ def _plan(
     stale: list[_Stale] = []
     owners: dict[str, str] = {}
     for given in paths:
+        _check_stop()
         name = str(given)
         try:
             stem = safe_stem(Path(name).name)
@@ -497,7 +497,8 @@ def _drain(executor: Executor, queue: deque[tuple[int, Call]], limit: int, finis
                     broken = True
             if not inflight:
                 break
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            done, _ = wait(inflight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            _check_stop()
             for future in done:
                 item = inflight.pop(future)
                 try:
@@ -521,6 +522,12 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     # ProcessPoolExecutor has no public way to kill busy workers before Python 3.14
     # (terminate_workers); its process table is the fallback.
     processes = dict(getattr(pool, "_processes", None) or {})
+    # Tasks already handed to the call queue's feeder thread would be written to a pipe nobody
+    # reads once the workers are gone, and the interpreter would wait for that thread at exit.
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        with contextlib.suppress(Exception):
+            call_queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes.values():
         with contextlib.suppress(Exception):
@@ -588,15 +595,31 @@ class _Runner:
             self.pool = None
 
 
+# The signal that asked the run to stop, if any. Handlers only record it; the main loop raises
+# `Interrupted` at a safe point. Raising from inside the handler could interrupt
+# concurrent.futures while it holds a future's lock, and the pool's manager thread (which
+# cancels futures at shutdown) would then wait for that lock forever, hanging the exit.
+_stop_signal = 0
+POLL_SECONDS = 0.1
+
+
+def _check_stop() -> None:
+    if _stop_signal:
+        raise Interrupted(_stop_signal)
+
+
 @contextlib.contextmanager
-def _signals_raise() -> Iterator[None]:
-    """While running, turn SIGTERM (and SIGINT) into `Interrupted` so `finally` blocks run."""
+def _signals_deferred() -> Iterator[None]:
+    """While running, record SIGINT and SIGTERM for `_check_stop` instead of acting at once."""
+    global _stop_signal
+    _stop_signal = 0
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signum)
+        global _stop_signal
+        _stop_signal = signum
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -644,7 +667,7 @@ def run(
     env = Environment.current(render)
     if progress is not None:
         progress.planned(len(paths) * len(documents))
-    with _signals_raise():
+    with _signals_deferred():
         stale = _plan(paths, out, cache, documents, pdfa, force, env, report)
         if not stale:
             result.seconds = time.perf_counter() - start
