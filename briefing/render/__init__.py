@@ -1,1 +1,45 @@
-"""Turn composed documents into PDF bytes: typography, page templates, metadata, safe writing."""
+"""Chinese typesetting on ReportLab: data text and styles in, flowables, page templates and PDFs out.
+
+Everything that draws text in either document goes through this package:
+
+* `styles`      TextStyle, Span and the named styles (title … small);
+* `chars`       the line-breaking classes of characters (clreq / GB/T 15834);
+* `linebreak`   the pure line breaker `break_lines(content, width_pt, style) -> list[Line]`;
+* `typography`  the `CJKParagraph` flowable and the PDF text drawing (ActualText, Tc);
+* `pages`       page presets (`GBT9704`, `COMPACT`), frames, page numbers, doc templates;
+* `specimen`    `build_specimen(path)`, a few pages showing every style and the hard cases;
+* `write`       PDF metadata and safe (atomic) writing.
+"""
+
+from briefing.render.linebreak import Line, break_lines
+from briefing.render.pages import (
+    COMPACT,
+    GBT9704,
+    PRESETS,
+    PagePreset,
+    Rect,
+    doc_template,
+    draw_page_number,
+    page_templates,
+)
+from briefing.render.styles import STYLE_NAMES, Span, TextStyle, make_stylesheet, scale_style
+from briefing.render.typography import CJKParagraph
+
+__all__ = [
+    "COMPACT",
+    "GBT9704",
+    "PRESETS",
+    "STYLE_NAMES",
+    "CJKParagraph",
+    "Line",
+    "PagePreset",
+    "Rect",
+    "Span",
+    "TextStyle",
+    "break_lines",
+    "doc_template",
+    "draw_page_number",
+    "make_stylesheet",
+    "page_templates",
+    "scale_style",
+]

@@ -1,0 +1,550 @@
+"""Break spans of Chinese text into justified lines of a given width: spans and a style in, `Line`s out.
+
+This is the pure part of the typesetting layer: it measures characters with ReportLab's font
+metrics but draws nothing, so every rule can be tested without a PDF. The rules are those of
+W3C clreq and GB/T 15834 (see `chars`):
+
+* break opportunities: between Han characters, at spaces, around Latin words and figures; never
+  before closing marks, never after opening ones, never inside a Latin word, a figure, ——, ……,
+  nor between a figure and the unit character after it;
+* widths: full-width marks lose their empty half at a line end and in adjacent pairs; an opening
+  mark at the start of a line may lose its empty left half; a quarter-em gap separates Han from
+  Latin letters and digits (except at line edges);
+* choosing breaks: greedy, resolving a prohibited break by pushing the unbreakable cluster to the
+  next line or, when that distorts less, by compressing the line's punctuation; a last line with a
+  single character is avoided by pulling it up or pushing a cluster down;
+* justification: every line but the last is spread to the measure by adding space between
+  characters (never inside a Latin word, ——, ……).
+
+Cost is linear in the number of characters: widths come from prefix sums and each break
+opportunity is visited at most twice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfmetrics
+
+from briefing import fonts
+from briefing.errors import FontCoverageError
+from briefing.render.chars import (
+    DOUBLED,
+    INK_LEFT,
+    INK_RIGHT,
+    NO_END,
+    NO_START,
+    CharClass,
+    classify,
+    is_alnum_latin,
+    is_digit,
+)
+from briefing.render.styles import Span, TextStyle
+
+EPS = 1e-6
+#: Superscripts (footnote markers) are set at this fraction of the size, raised by RISE.
+SUPERSCRIPT_SCALE = 0.6
+SUPERSCRIPT_RISE = 0.36
+#: Characters after which an over-long URL or word is preferably cut.
+_CUT_AFTER = frozenset("/.-_?&=#:")
+_SPACE_RUN = re.compile(r"\s+")
+_PUNCT = frozenset(
+    {
+        CharClass.OPEN,
+        CharClass.CLOSE,
+        CharClass.STOP,
+        CharClass.MIDDOT,
+        CharClass.PERCENT,
+        CharClass.DASH,
+        CharClass.ELLIPSIS,
+        CharClass.SPACE,
+    }
+)
+
+# font name -> {char: advance in em}; filled lazily, shared by every paragraph.
+_WIDTHS: dict[str, dict[str, float]] = {}
+# (font, size, tracking) -> {char: (font advance, layout advance, full width, h-scale)}.
+_METRICS: dict[tuple[str, float, float], dict[str, tuple[float, float, bool, float]]] = {}
+_MARKS = INK_LEFT | INK_RIGHT
+
+
+def _metrics(face: str, size: float, tracking: float) -> dict[str, tuple[float, float, bool, float]]:
+    key = (face, size, tracking)
+    table = _METRICS.get(key)
+    if table is None:
+        if len(_METRICS) > 512:  # auto-fit tries many sizes; keep the cache bounded
+            _METRICS.clear()
+        table = _METRICS[key] = {}
+    return table
+
+
+def _measure(face: str, ch: str, size: float, tracking: float) -> tuple[float, float, bool, float]:
+    em = advance_em(face, ch)
+    h = 1.0
+    if classify(ch) == CharClass.DASH and em < 0.98:
+        # Noto's U+2014 is 0.89 em: widen it to the full em a GB/T 15834 dash occupies
+        # (drawn with horizontal scaling; `typography` bridges the gap inside ——).
+        h = 1.0 / em
+        em = 1.0
+    fa = em * size
+    return fa, fa + tracking, em >= 0.9, h
+
+
+def advance_em(font: str, ch: str) -> float:
+    """Return the advance of `ch` in `font` as a fraction of the em, raising if the glyph is missing."""
+    table = _WIDTHS.get(font)
+    if table is None:
+        table = _WIDTHS[font] = {}
+    w = table.get(ch)
+    if w is None:
+        f = pdfmetrics.getFont(font)
+        face = getattr(f, "face", None)
+        char_to_glyph = getattr(face, "charToGlyph", None)
+        if char_to_glyph is not None and ord(ch) not in char_to_glyph and ch != " ":
+            raise FontCoverageError(
+                f"character {ch!r} (U+{ord(ch):04X}) is not in font {font}; "
+                "rephrase the text or add the character to the font subset"
+            )
+        w = table[ch] = pdfmetrics.stringWidth(ch, font, 1000) / 1000.0
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A paragraph's characters with everything that does not depend on the measure."""
+
+    chars: str
+    cls: tuple[CharClass, ...]
+    font: tuple[str, ...]
+    size: tuple[float, ...]  # font size of each glyph (superscripts already scaled)
+    font_adv: tuple[float, ...]  # advance the PDF viewer will use (font width x size x hscale)
+    adv: tuple[float, ...]  # advance used for layout (font_adv + tracking)
+    full: tuple[bool, ...]  # drawn on a full em: compression applies
+    hscale: tuple[float, ...]  # horizontal scaling of the glyph (1.0 but for narrow dashes)
+    span: tuple[int, ...]  # index of the source span
+    sup: tuple[bool, ...]
+    lt: tuple[float, ...]  # left trim from adjacent-pair compression
+    rt: tuple[float, ...]  # right trim from adjacent-pair compression
+    gap: tuple[float, ...]  # Han–Latin gap before each glyph
+    comp: tuple[float, ...]  # how much more each mark could be compressed
+    prefix: tuple[float, ...]  # prefix sums of (advance - trims + gap)
+    cprefix: tuple[float, ...]  # prefix sums of comp
+    ends: tuple[int, ...]  # break opportunities: a line may end before glyph ends[k] ...
+    nexts: tuple[int, ...]  # ... and the next line then starts at nexts[k] (skipping a space)
+    spans: tuple[Span, ...]
+    style: TextStyle
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One set line: glyphs prep[start:end] drawn with their origins at `xs` (pt from the left)."""
+
+    start: int
+    end: int
+    text: str
+    xs: tuple[float, ...]
+    left_pt: float  # where the set material starts (indent or alignment offset)
+    width_pt: float  # from left_pt to the end of the last glyph's (trimmed) advance
+    is_last: bool
+    justified: bool
+    squeezed_pt: float  # how much punctuation was compressed to fit this line
+
+    @property
+    def right_pt(self) -> float:
+        return self.left_pt + self.width_pt
+
+
+def _normalise(spans: Sequence[Span]) -> list[tuple[int, str]]:
+    """Collapse whitespace runs to one space, drop invisible controls, trim the paragraph."""
+    out: list[tuple[int, str]] = []
+    prev_space = True  # drop leading space
+    for si, sp in enumerate(spans):
+        text = _SPACE_RUN.sub(" ", sp.text)
+        for ch in text:
+            if ch == " ":
+                if prev_space:
+                    continue
+                prev_space = True
+            else:
+                if unicodedata.category(ch) in ("Cc", "Cf"):
+                    continue
+                prev_space = False
+            out.append((si, ch))
+    while out and out[-1][1] == " ":
+        out.pop()
+    return out
+
+
+def _break_allowed(prev: int, cur: int, cls: Sequence[CharClass], chars: str, sup: Sequence[bool]) -> bool:
+    a, b = cls[prev], cls[cur]
+    if b in NO_START or a in NO_END:
+        return False
+    if a == CharClass.LATIN and b == CharClass.LATIN:
+        return False
+    if sup[cur]:  # a footnote marker stays with the word it marks
+        return False
+    # 1313件, 2024年: a figure keeps its unit.
+    return not (is_digit(chars[prev]) and b in (CharClass.IDEO, CharClass.FULL))
+
+
+def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
+    """Measure and classify the characters of `spans` set in `style` (independent of the measure)."""
+    fonts.register_reportlab()
+    items = _normalise(spans)
+    n = len(items)
+    chars = "".join(ch for _, ch in items)
+    cls = [classify(ch) for ch in chars]
+    font: list[str] = [""] * n
+    size: list[float] = [0.0] * n
+    font_adv: list[float] = [0.0] * n
+    adv: list[float] = [0.0] * n
+    full: list[bool] = [False] * n
+    hscale: list[float] = [1.0] * n
+    sup: list[bool] = [False] * n
+    span_ix: list[int] = [si for si, _ in items]
+    i = 0
+    while i < n:
+        # One span at a time: its face, size and metrics table are looked up once.
+        si = span_ix[i]
+        j = i
+        while j < n and span_ix[j] == si:
+            j += 1
+        sp = spans[si]
+        face = fonts.face_for(sp.role or style.role, bold=sp.bold or style.bold)
+        sz = sp.size_pt if sp.size_pt is not None else style.size_pt
+        is_sup = sp.superscript
+        if is_sup:
+            sz *= SUPERSCRIPT_SCALE
+        track = 0.0 if is_sup else style.tracking_pt
+        table = _metrics(face, sz, track)
+        for k in range(i, j):
+            m = table.get(chars[k])
+            if m is None:
+                m = table[chars[k]] = _measure(face, chars[k], sz, track)
+            font_adv[k], adv[k], full[k], hscale[k] = m
+            font[k] = face
+            size[k] = sz
+            sup[k] = is_sup
+        i = j
+
+    lt = [0.0] * n
+    rt = [0.0] * n
+    gap = [0.0] * n
+    autospace = style.han_latin_space
+    for i in range(1, n):
+        a, b = cls[i - 1], cls[i]
+        if a in _MARKS and b in _MARKS and full[i - 1] and full[i]:
+            # Two adjacent marks take 1.5 em: remove an empty half that faces the other mark.
+            if a in INK_LEFT:
+                rt[i - 1] = 0.5 * size[i - 1]
+            elif b in INK_RIGHT:
+                lt[i] = 0.5 * size[i]
+        elif (
+            autospace
+            and (
+                (a == CharClass.IDEO and is_alnum_latin(chars[i]))
+                or (b == CharClass.IDEO and is_alnum_latin(chars[i - 1]))
+            )
+            and not sup[i - 1]
+            and not sup[i]
+        ):
+            gap[i] = 0.25 * max(size[i - 1], size[i])
+
+    comp = [0.0] * n
+    for i in range(n):
+        if full[i] and (
+            (cls[i] in INK_LEFT and rt[i] == 0.0) or (cls[i] in INK_RIGHT and lt[i] == 0.0)
+        ):
+            comp[i] = 0.5 * size[i]
+
+    prefix = [0.0] * (n + 1)
+    cprefix = [0.0] * (n + 1)
+    acc = cacc = 0.0
+    for i in range(n):
+        acc += adv[i] - lt[i] - rt[i] + gap[i]
+        cacc += comp[i]
+        prefix[i + 1] = acc
+        cprefix[i + 1] = cacc
+
+    ends: list[int] = []
+    nexts: list[int] = []
+    for i in range(1, n):
+        if cls[i] == CharClass.SPACE:
+            # A break at a space swallows it, unless a closing mark follows or an opening precedes.
+            if i + 1 < n and cls[i + 1] not in NO_START and cls[i - 1] not in NO_END:
+                ends.append(i)
+                nexts.append(i + 1)
+        elif cls[i - 1] != CharClass.SPACE and _break_allowed(i - 1, i, cls, chars, sup):
+            ends.append(i)
+            nexts.append(i)
+    ends.append(n)
+    nexts.append(n)
+
+    return Prepared(
+        chars=chars,
+        cls=tuple(cls),
+        font=tuple(font),
+        size=tuple(size),
+        font_adv=tuple(font_adv),
+        adv=tuple(adv),
+        full=tuple(full),
+        hscale=tuple(hscale),
+        span=tuple(span_ix),
+        sup=tuple(sup),
+        lt=tuple(lt),
+        rt=tuple(rt),
+        gap=tuple(gap),
+        comp=tuple(comp),
+        prefix=tuple(prefix),
+        cprefix=tuple(cprefix),
+        ends=tuple(ends),
+        nexts=tuple(nexts),
+        spans=tuple(spans),
+        style=style,
+    )
+
+
+class _Breaker:
+    """Line widths and choices for one Prepared paragraph at one measure."""
+
+    def __init__(self, p: Prepared, width_pt: float, indent_first: bool) -> None:
+        self.p = p
+        self.width = width_pt
+        style = p.style
+        self.indent = style.first_indent_em * style.size_pt if indent_first else 0.0
+
+    def measure(self, first: bool) -> float:
+        return self.width - (self.indent if first else 0.0)
+
+    def start_trim(self, s: int, first: bool) -> float:
+        p = self.p
+        if (
+            p.style.compress_line_start_open
+            and not (first and self.indent > 0)
+            and p.full[s]
+            and p.cls[s] in INK_RIGHT
+            and p.lt[s] == 0.0
+        ):
+            return 0.5 * p.size[s]
+        return 0.0
+
+    def end_trim(self, e: int) -> float:
+        p = self.p
+        j = e - 1
+        if p.full[j] and p.cls[j] in INK_LEFT and p.rt[j] == 0.0:
+            return 0.5 * p.size[j]
+        return 0.0
+
+    def natural(self, s: int, e: int, first: bool) -> float:
+        p = self.p
+        return p.prefix[e] - p.prefix[s] - p.gap[s] - self.end_trim(e) - self.start_trim(s, first)
+
+    def capacity(self, s: int, e: int, first: bool) -> float:
+        """How much the line's punctuation could still be compressed."""
+        p = self.p
+        c = p.cprefix[e] - p.cprefix[s]
+        if self.end_trim(e):
+            c -= p.comp[e - 1]
+        # The first glyph is compressed only by the line-start rule (never into an indent).
+        c -= p.comp[s]
+        return max(c, 0.0)
+
+    def real_chars(self, s: int, e: int) -> int:
+        cls = self.p.cls
+        return sum(1 for i in range(s, e) if cls[i] not in _PUNCT)
+
+    def forced(self, s: int, lo: int, limit: int, first: bool) -> int:
+        """Cut an unbreakable run [lo, limit) wider than the measure; return the line's end.
+
+        The line [s, end) is filled as far as it fits, preferring a cut after a URL separator in
+        the second half, and never leaving a closing mark to start the next line. Returns `lo` if
+        not even one more glyph fits.
+        """
+        p = self.p
+        meas = self.measure(first)
+        k = lo
+        while k < limit and self.natural(s, k + 1, first) <= meas + EPS:
+            k += 1
+        while k > lo + 1 and (p.cls[k] in NO_START or p.cls[k - 1] in NO_END):
+            k -= 1
+        # A slash is the most readable place to cut a URL or path, then other separators.
+        for seps in ("/", _CUT_AFTER):
+            for j in range(k, lo + max(1, (k - lo) // 2), -1):
+                if p.chars[j - 1] in seps and p.cls[j] not in NO_START:
+                    return j
+        return k
+
+    def run(self, start: int) -> list[tuple[int, int, float]]:
+        """Choose the lines from glyph `start` on; return (start, end, squeeze) for each."""
+        p = self.p
+        n = len(p)
+        ends, nexts = p.ends, p.nexts
+        out: list[tuple[int, int, float]] = []
+        s = start
+        while s < n:
+            first = not out
+            meas = self.measure(first)
+            k = bisect_right(ends, s)
+            best = -1
+            while k < len(ends) and self.natural(s, ends[k], first) <= meas + EPS:
+                best = k
+                k += 1
+            if best < 0:
+                # Even the first cluster is wider than the line: cut it at the measure.
+                e = max(self.forced(s, s, ends[k], first), s + 1)
+                out.append((s, e, 0.0))
+                s = e
+                continue
+            e, nxt, squeeze = ends[best], nexts[best], 0.0
+            if k < len(ends) and e < n:
+                e2 = ends[k]
+                if self.natural(nxt, e2, False) > self.measure(False) + EPS:
+                    # The next cluster fits no line: start cutting it here rather than gape.
+                    cut = self.forced(s, nxt, e2, first)
+                    if cut > nxt:
+                        out.append((s, cut, 0.0))
+                        s = cut
+                        continue
+                over = self.natural(s, e2, first) - meas
+                slack = meas - self.natural(s, e, first)
+                if over <= self.capacity(s, e2, first) + EPS and over < slack:
+                    e, nxt, squeeze = e2, nexts[k], max(over, 0.0)
+            out.append((s, e, squeeze))
+            s = nxt
+        self.fix_last_line(out)
+        return out
+
+    def fix_last_line(self, out: list[tuple[int, int, float]]) -> None:
+        """Avoid a last line holding a single character (with or without its punctuation)."""
+        p = self.p
+        n = len(p)
+        if len(out) < 2:
+            return
+        s_l, e_l, _ = out[-1]
+        if self.real_chars(s_l, e_l) >= 2:
+            return
+        s_p, e_p, _ = out[-2]
+        first_p = len(out) == 2
+        # Pull the remainder up by compressing the penultimate line's punctuation ...
+        over = self.natural(s_p, n, first_p) - self.measure(first_p)
+        if 0 < over <= self.capacity(s_p, n, first_p) + EPS:
+            out[-2:] = [(s_p, n, over)]
+            return
+        # ... or push the penultimate line's last cluster down.
+        ends, nexts = self.p.ends, self.p.nexts
+        k = bisect_right(ends, e_p) - 1
+        while k >= 0 and ends[k] > s_p:
+            if ends[k] < e_p:
+                s_new = nexts[k]
+                if (
+                    self.real_chars(s_new, n) >= 2
+                    and self.real_chars(s_p, ends[k]) >= 2
+                    and self.natural(s_new, n, False) <= self.measure(False) + EPS
+                ):
+                    out[-2:] = [(s_p, ends[k], 0.0), (s_new, n, 0.0)]
+                return  # only the nearest cluster: pushing more would gape the line above
+            k -= 1
+
+    def place(self, s: int, e: int, squeeze: float, first: bool, last: bool) -> Line:
+        p = self.p
+        style = p.style
+        meas = self.measure(first)
+        st = self.start_trim(s, first)
+        et = self.end_trim(e)
+        ratio = 0.0
+        if squeeze > 0:
+            cap = self.capacity(s, e, first)
+            ratio = min(squeeze / cap, 1.0) if cap > 0 else 0.0
+        natural = self.natural(s, e, first) - squeeze
+        justify = style.align == "justify" and not last and e - s > 1
+        extra: dict[int, float] = {}
+        if justify and meas - natural > EPS:
+            slots = [
+                i
+                for i in range(s + 1, e)
+                if not (p.cls[i - 1] == CharClass.LATIN and p.cls[i] == CharClass.LATIN)
+                and not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
+                and not p.sup[i]
+            ]
+            if not slots:  # a line that is one Latin word: letter-space it
+                slots = [
+                    i for i in range(s + 1, e) if not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
+                ]
+            if slots:
+                each = (meas - natural) / len(slots)
+                extra = dict.fromkeys(slots, each)
+        xs: list[float] = []
+        x = 0.0
+        for i in range(s, e):
+            if i > s:
+                x += p.gap[i] + extra.get(i, 0.0)
+            lt = p.lt[i]
+            rt = p.rt[i]
+            if i == s:
+                lt += st
+            if i == e - 1:
+                rt += et
+            if ratio and p.comp[i] and i != s and not (i == e - 1 and et):
+                if p.cls[i] in INK_LEFT:
+                    rt += p.comp[i] * ratio
+                else:
+                    lt += p.comp[i] * ratio
+            xs.append(x - lt)
+            x += p.adv[i] - lt - rt
+        width = x
+        if justify:
+            offset = 0.0
+        elif style.align == "center":
+            offset = (meas - width) / 2
+        elif style.align == "right":
+            offset = meas - width
+        else:
+            offset = 0.0
+        left = (self.indent if first else 0.0) + offset
+        return Line(
+            start=s,
+            end=e,
+            text=p.chars[s:e],
+            xs=tuple(left + v for v in xs),
+            left_pt=left,
+            width_pt=width,
+            is_last=last,
+            justified=justify,
+            squeezed_pt=squeeze,
+        )
+
+
+def break_prepared(
+    p: Prepared, width_pt: float, *, start: int = 0, indent_first: bool = True
+) -> list[Line]:
+    """Set glyphs `start:` of a prepared paragraph at `width_pt`.
+
+    A paragraph continued on a new page starts at its first undrawn glyph with `indent_first=False`.
+    """
+    if len(p) <= start:
+        return []
+    b = _Breaker(p, width_pt, indent_first)
+    ranges = b.run(start)
+    last = len(ranges) - 1
+    return [b.place(s, e, sq, i == 0, i == last) for i, (s, e, sq) in enumerate(ranges)]
+
+
+def as_spans(content: str | Span | Sequence[Span]) -> tuple[Span, ...]:
+    """Accept a plain string (one span), one Span or a sequence of Spans."""
+    if isinstance(content, str):
+        return (Span(content),)
+    if isinstance(content, Span):
+        return (content,)
+    return tuple(content)
+
+
+def break_lines(content: str | Span | Sequence[Span], width_pt: float, style: TextStyle) -> list[Line]:
+    """Break `content` set in `style` into lines no wider than `width_pt` (a pure function)."""
+    return break_prepared(prepare(as_spans(content), style), width_pt)

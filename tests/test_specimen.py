@@ -1,0 +1,102 @@
+"""Tests of the specimen: it builds, reproducibly, with the hard cases intact and the rules kept."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.render.chars import NO_END, NO_START, classify
+from briefing.render.specimen import build_specimen
+
+
+@pytest.fixture(scope="module")
+def specimen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("specimen") / "specimen.pdf"
+    build_specimen(path)
+    return path
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_builds_a_few_pages(specimen: Path) -> None:
+    reader = PdfReader(str(specimen))
+    assert 3 <= len(reader.pages) <= 8
+
+
+def test_is_byte_identical_when_rebuilt(specimen: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.pdf"
+    build_specimen(again)
+    assert again.read_bytes() == specimen.read_bytes()
+
+
+def test_metadata_language_and_fonts(specimen: Path) -> None:
+    reader = PdfReader(str(specimen))
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "briefing 排版样张"
+    assert reader.metadata.author == "briefing"
+    fonts = subprocess.run(["pdffonts", str(specimen)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes yes yes " in r for r in rows), fonts  # embedded, subset, ToUnicode
+    assert "Helvetica" not in fonts
+
+
+def test_hard_cases_extract_exactly(specimen: Path) -> None:
+    flat = "".join(_text(specimen).split())
+    for case in (
+        "快多了。”（见附件2），",
+        "两次？！”——问题",
+        "方向……",
+        "《〈中华人民共和国行政复议法〉修订说明》",
+        "2024年1-11月",
+        "PDF/A-2b",
+        "ReportLab5.1",  # the space is a break opportunity; whitespace is squashed here
+        "12,345,678.90元",
+        "6.8‰",
+        "（即“谁主管、谁负责”）",
+        "https://www.example.gov.cn/zwgk/fzzfjs/2024/xzfy/shenqingbiao/index.html",
+        "100%1，",  # the footnote marker follows its figure
+    ):
+        assert case in flat, case
+
+
+def test_no_line_breaks_a_rule(specimen: Path) -> None:
+    folio = re.compile(r"^— \d+ —$")
+    lines = [ln.strip() for ln in _text(specimen).splitlines() if ln.strip()]
+    assert len(lines) > 60
+    for ln in lines:
+        if folio.match(ln):
+            continue
+        assert classify(ln[0]) not in NO_START, ln
+        assert classify(ln[-1]) not in NO_END, ln
+
+
+def test_links_and_notes_are_live(specimen: Path) -> None:
+    reader = PdfReader(str(specimen))
+    kinds: list[str] = []
+    internal: list[tuple[int, list]] = []
+    uris: list[str] = []
+    for pno, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", []) or []:
+            obj = annot.get_object()
+            kinds.append(str(obj["/Subtype"]))
+            if "/Dest" in obj:
+                internal.append((pno, obj["/Dest"]))
+            elif "/A" in obj:
+                uris.append(str(obj["/A"]["/URI"]))
+    assert kinds.count("/Text") == 1
+    assert uris == ["https://www.example.gov.cn/fzzf"]
+    # Both footnote markers jump to their notes: a page and a height on it (XYZ).
+    assert len(internal) == 2
+    for pno, dest in internal:
+        target = dest[0].get_object()
+        assert target == reader.pages[pno].get_object()
+        assert dest[1] == "/XYZ" and 0 < float(dest[3]) < 842
