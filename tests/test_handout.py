@@ -264,3 +264,25 @@ def test_marking_reaches_the_document_and_number_sits_above_the_masthead(
 
     assert handout.run_handout(handout_args(output=str(out), watermark="样稿𠀀")) == 1
     assert "FontCoverageError" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("what", ["briefing", "report"])
+def test_number_collides_with_nothing_on_the_real_documents(what: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(f"briefing.compose.{what}") is None:
+        pytest.skip(f"the {what} composer has not landed")
+    pack = handout.make_handout(DATASET, HandoutOptions(copies=2, documents=(what,), marking="内部资料 注意保存"))
+    with pdfplumber.open(io.BytesIO(pack.data)) as pdf:
+        page = pdf.pages[0]
+        chars = [c for c in page.chars if c["text"].strip()]
+        text = page.extract_text() or ""
+    assert "内部资料 注意保存" in text
+    number = [c for c in chars if c["text"].isdigit() and c["size"] == handout.NUMBER_SIZE_PT]
+    assert "".join(c["text"] for c in number) == "000001"
+    others = [c for c in chars if c not in number]
+    box = (min(c["x0"] for c in number), min(c["top"] for c in number),
+           max(c["x1"] for c in number), max(c["bottom"] for c in number))
+    for c in others:
+        apart = c["x0"] >= box[2] or c["x1"] <= box[0] or c["top"] >= box[3] or c["bottom"] <= box[1]
+        assert apart, f"the copy number overlaps {c['text']!r} at ({c['x0']:.0f}, {c['top']:.0f})"
