@@ -88,9 +88,9 @@ paragraphs = (
 # -- the pure breaker ----------------------------------------------------------------------
 
 
-def check_lines(text: str, width: float, style: TextStyle) -> list[str]:
+def check_lines(text: str, width: float, style: TextStyle, total_fit: bool = True) -> list[str]:
     """Rule violations of break_lines(text, width, style), read from the Line values."""
-    lines = break_lines(text, width, style)
+    lines = break_lines(text, width, style, total_fit=total_fit)
     bad: list[str] = []
     assert "".join(ln.text for ln in lines).replace(" ", "") == text.replace(" ", "")
     cuts, acc = [], 0
@@ -118,15 +118,34 @@ def check_lines(text: str, width: float, style: TextStyle) -> list[str]:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(paragraphs, st.integers(12, 40), st.sampled_from([BODY, PLAIN]))
-def test_breaker_never_breaks_the_rules(text: str, width_em: int, style: TextStyle) -> None:
-    assert check_lines(text, width_em * style.size_pt, style) == []
+@given(paragraphs, st.integers(12, 40), st.sampled_from([BODY, PLAIN]), st.booleans())
+def test_breaker_never_breaks_the_rules(text: str, width_em: int, style: TextStyle, total_fit: bool) -> None:
+    # Both the total-fit breaker and the first-fit one it falls back on.
+    assert check_lines(text, width_em * style.size_pt, style, total_fit) == []
 
 
 @pytest.mark.parametrize("text", PARAGRAPHS, ids=range(len(PARAGRAPHS)))
 def test_samples_obey_the_rules_at_all_widths(text: str) -> None:
     for width in range(100, 460, 7):
         assert check_lines(text, float(width), BODY) == [], width
+        assert check_lines(text, float(width), BODY, total_fit=False) == [], width
+
+
+def test_total_fit_is_never_looser_than_first_fit() -> None:
+    """The loosest line of each paragraph, summed over the samples, is no looser with total fit.
+
+    PLAIN is ragged right, so measure minus line width is the space justification would add.
+    """
+
+    def loosest(total_fit: bool) -> float:
+        acc = 0.0
+        for text in PARAGRAPHS:
+            for width in (80.0, 120.0, 160.0):
+                lines = break_lines(text, width, PLAIN, total_fit=total_fit)
+                acc += max((width - ln.right_pt for ln in lines[:-1]), default=0.0)
+        return acc
+
+    assert loosest(True) <= loosest(False)
 
 
 def test_every_non_final_line_is_flush_and_final_line_is_not_stretched() -> None:
@@ -153,15 +172,16 @@ def test_a_token_longer_than_the_measure_is_cut_at_the_measure() -> None:
     assert len(lines) > 3
 
 
-def test_no_single_character_last_line() -> None:
+@pytest.mark.parametrize("total_fit", [True, False])
+def test_no_single_character_last_line(total_fit: bool) -> None:
     # Ten characters per line; 21 characters would leave one alone on the third line.
     text = "依法行政建设法治政府推进严格规范公正文明执"
-    lines = break_lines(text, 10 * 10.0, PLAIN)
+    lines = break_lines(text, 10 * 10.0, PLAIN, total_fit=total_fit)
     assert len(lines[-1].text) >= 2
     assert all(ln.right_pt <= 100.0 + 1e-6 for ln in lines)
     # With punctuation the remainder is pulled up instead, by compressing marks.
     text2 = "依法行政，建设法治，推进严格、规范、公正执法"
-    lines2 = break_lines(text2, 10 * 10.0, PLAIN)
+    lines2 = break_lines(text2, 10 * 10.0, PLAIN, total_fit=total_fit)
     assert len([c for c in lines2[-1].text if classify(c) == CharClass.IDEO]) >= 2
 
 
@@ -272,6 +292,14 @@ def test_rewraps_at_any_size() -> None:
         style = scale_style(BODY, factor)
         for width in (150.0, 260.0):
             assert check_lines(PARAGRAPHS[2], width, style) == []
+
+
+def test_min_width_is_the_widest_unbreakable_cluster() -> None:
+    para = CJKParagraph("共计12,345,678.90元，同比增长", PLAIN)
+    cluster = break_lines("12,345,678.90元，", 1000.0, PLAIN)[0]
+    assert para.minWidth() == pytest.approx(cluster.width_pt)
+    assert len(para.wrap(para.minWidth(), 1000)[1:]) == 1
+    assert all(ln.right_pt <= para.minWidth() + 1e-6 for ln in para.lines)
 
 
 def test_missing_glyph_is_an_error_not_an_invisible_box() -> None:

@@ -22,7 +22,14 @@ from briefing.render.pages import (
     draw_page_number,
     page_templates,
 )
-from briefing.render.styles import STYLE_NAMES, Span, TextStyle, make_stylesheet, scale_style
+from briefing.render.styles import (
+    STYLE_NAMES,
+    Span,
+    TextStyle,
+    make_stylesheet,
+    scale_style,
+    scale_styles,
+)
 from briefing.render.typography import CJKParagraph
 
 __all__ = [
@@ -42,4 +49,5 @@ __all__ = [
     "make_stylesheet",
     "page_templates",
     "scale_style",
+    "scale_styles",
 ]

@@ -10,14 +10,15 @@ W3C clreq and GB/T 15834 (see `chars`):
 * widths: full-width marks lose their empty half at a line end and in adjacent pairs; an opening
   mark at the start of a line may lose its empty left half; a quarter-em gap separates Han from
   Latin letters and digits (except at line edges);
-* choosing breaks: greedy, resolving a prohibited break by pushing the unbreakable cluster to the
-  next line or, when that distorts less, by compressing the line's punctuation; a last line with a
-  single character is avoided by pulling it up or pushing a cluster down;
+* choosing breaks: total fit (Knuth–Plass style) over the allowed breaks, so a prohibited break is
+  resolved by pushing the unbreakable cluster to the next line or, when that distorts less, by
+  compressing the line's punctuation, and a last line with a single character is avoided; a
+  first-fit breaker (which also cuts tokens wider than the measure) is the fallback;
 * justification: every line but the last is spread to the measure by adding space between
   characters (never inside a Latin word, ——, ……).
 
-Cost is linear in the number of characters: widths come from prefix sums and each break
-opportunity is visited at most twice.
+Cost is linear in the number of characters: widths come from prefix sums, and each break looks
+back only over the few earlier breaks that give a line of acceptable width.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ from briefing.render.chars import (
 from briefing.render.styles import Span, TextStyle
 
 EPS = 1e-6
+#: Total-fit weights: badness of added space (per justification slot, in em, squared), of
+#: compressed punctuation (per line, in em, squared), and of a one-character last line.
+STRETCH_WEIGHT = 1000.0
+SQUEEZE_WEIGHT = 10.0
+WIDOW_PENALTY = 10_000.0
+#: Lines needing more added space than this (in em) are left to the greedy fallback.
+MAX_STRETCH_EM = 4.0
 #: Superscripts (footnote markers) are set at this fraction of the size, raised by RISE.
 SUPERSCRIPT_SCALE = 0.6
 SUPERSCRIPT_RISE = 0.36
@@ -131,8 +139,12 @@ class Prepared:
     rt: tuple[float, ...]  # right trim from adjacent-pair compression
     gap: tuple[float, ...]  # Han–Latin gap before each glyph
     comp: tuple[float, ...]  # how much more each mark could be compressed
+    etrim: tuple[float, ...]  # trim of a full-width closing mark that ends a line
+    strim: tuple[float, ...]  # trim of a full-width opening mark that starts a line
     prefix: tuple[float, ...]  # prefix sums of (advance - trims + gap)
     cprefix: tuple[float, ...]  # prefix sums of comp
+    sprefix: tuple[int, ...]  # prefix counts of justification slots (a slot is before glyph i)
+    rprefix: tuple[int, ...]  # prefix counts of "real" characters (not punctuation or space)
     ends: tuple[int, ...]  # break opportunities: a line may end before glyph ends[k] ...
     nexts: tuple[int, ...]  # ... and the next line then starts at nexts[k] (skipping a space)
     spans: tuple[Span, ...]
@@ -258,20 +270,39 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
             gap[i] = 0.25 * max(size[i - 1], size[i])
 
     comp = [0.0] * n
+    etrim = [0.0] * n  # set half width when it ends a line
+    strim = [0.0] * n  # set half width when it starts a (non-indented) line
     for i in range(n):
-        if full[i] and (
-            (cls[i] in INK_LEFT and rt[i] == 0.0) or (cls[i] in INK_RIGHT and lt[i] == 0.0)
-        ):
-            comp[i] = 0.5 * size[i]
+        if full[i]:
+            if cls[i] in INK_LEFT and rt[i] == 0.0:
+                comp[i] = etrim[i] = 0.5 * size[i]
+            elif cls[i] in INK_RIGHT and lt[i] == 0.0:
+                comp[i] = 0.5 * size[i]
+                if style.compress_line_start_open:
+                    strim[i] = comp[i]
 
     prefix = [0.0] * (n + 1)
     cprefix = [0.0] * (n + 1)
+    sprefix = [0] * (n + 1)
+    rprefix = [0] * (n + 1)
     acc = cacc = 0.0
+    slots = reals = 0
     for i in range(n):
         acc += adv[i] - lt[i] - rt[i] + gap[i]
         cacc += comp[i]
         prefix[i + 1] = acc
         cprefix[i + 1] = cacc
+        # Justification space may go before glyph i unless it would open up a Latin word,
+        # a —— or ……, or separate a footnote marker from its word.
+        if i and not (
+            (cls[i - 1] == CharClass.LATIN and cls[i] == CharClass.LATIN)
+            or (cls[i - 1] == cls[i] and cls[i] in DOUBLED)
+            or sup[i]
+        ):
+            slots += 1
+        sprefix[i + 1] = slots
+        reals += cls[i] not in _PUNCT
+        rprefix[i + 1] = reals
 
     ends: list[int] = []
     nexts: list[int] = []
@@ -302,8 +333,12 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
         rt=tuple(rt),
         gap=tuple(gap),
         comp=tuple(comp),
+        etrim=tuple(etrim),
+        strim=tuple(strim),
         prefix=tuple(prefix),
         cprefix=tuple(cprefix),
+        sprefix=tuple(sprefix),
+        rprefix=tuple(rprefix),
         ends=tuple(ends),
         nexts=tuple(nexts),
         spans=tuple(spans),
@@ -324,41 +359,31 @@ class _Breaker:
         return self.width - (self.indent if first else 0.0)
 
     def start_trim(self, s: int, first: bool) -> float:
-        p = self.p
-        if (
-            p.style.compress_line_start_open
-            and not (first and self.indent > 0)
-            and p.full[s]
-            and p.cls[s] in INK_RIGHT
-            and p.lt[s] == 0.0
-        ):
-            return 0.5 * p.size[s]
-        return 0.0
+        return 0.0 if first and self.indent > 0 else self.p.strim[s]
 
     def end_trim(self, e: int) -> float:
-        p = self.p
-        j = e - 1
-        if p.full[j] and p.cls[j] in INK_LEFT and p.rt[j] == 0.0:
-            return 0.5 * p.size[j]
-        return 0.0
+        return self.p.etrim[e - 1]
 
     def natural(self, s: int, e: int, first: bool) -> float:
         p = self.p
-        return p.prefix[e] - p.prefix[s] - p.gap[s] - self.end_trim(e) - self.start_trim(s, first)
+        st = 0.0 if first and self.indent > 0 else p.strim[s]
+        return p.prefix[e] - p.prefix[s] - p.gap[s] - p.etrim[e - 1] - st
 
     def capacity(self, s: int, e: int, first: bool) -> float:
-        """How much the line's punctuation could still be compressed."""
+        """How much the line's punctuation could still be compressed.
+
+        Not the last glyph when it is already set half width (etrim equals its comp), nor the
+        first, which is compressed only by the line-start rule (never into an indent).
+        """
         p = self.p
-        c = p.cprefix[e] - p.cprefix[s]
-        if self.end_trim(e):
-            c -= p.comp[e - 1]
-        # The first glyph is compressed only by the line-start rule (never into an indent).
-        c -= p.comp[s]
-        return max(c, 0.0)
+        return max(p.cprefix[e] - p.cprefix[s] - p.comp[s] - p.etrim[e - 1], 0.0)
 
     def real_chars(self, s: int, e: int) -> int:
-        cls = self.p.cls
-        return sum(1 for i in range(s, e) if cls[i] not in _PUNCT)
+        return self.p.rprefix[e] - self.p.rprefix[s]
+
+    def slots(self, s: int, e: int) -> int:
+        """Justification opportunities inside the line [s, e)."""
+        return self.p.sprefix[e] - self.p.sprefix[s + 1]
 
     def forced(self, s: int, lo: int, limit: int, first: bool) -> int:
         """Cut an unbreakable run [lo, limit) wider than the measure; return the line's end.
@@ -381,8 +406,99 @@ class _Breaker:
                     return j
         return k
 
+    def optimal(self, start: int) -> list[tuple[int, int, float]] | None:
+        """Choose the breaks that minimise the paragraph's total badness (Knuth–Plass style).
+
+        A line's badness grows with the square of the space added per justification slot, and
+        more gently with the punctuation compression it needs; a last line with a single character
+        is heavily penalised. Only lines that need at most MAX_STRETCH_EM of added space are
+        considered, so each break looks back over a handful of candidates (two moving pointers)
+        and the cost stays linear. Returns None when no such set of lines exists (a token wider
+        than the measure, or very narrow measures): the greedy breaker handles those.
+        """
+        p = self.p
+        n = len(p)
+        ends, nexts = p.ends, p.nexts
+        em = p.style.size_pt
+        max_stretch = MAX_STRETCH_EM * em
+        k0 = bisect_right(ends, start)
+        # Node 0 is the paragraph start; node t >= 1 is the break ends[k0 + t - 1].
+        count = len(ends) - k0 + 1
+        starts = [start] + [nexts[k] for k in range(k0, len(ends))]
+        inf = float("inf")
+        cost = [inf] * count
+        back = [-1] * count
+        squeeze = [0.0] * count
+        cost[0] = 0.0
+        prefix, cprefix, gap, comp = p.prefix, p.cprefix, p.gap, p.comp
+        etrim, strim, sprefix = p.etrim, p.strim, p.sprefix
+        indented = self.indent > 0
+        lo = 0
+        for t in range(1, count):
+            e = ends[k0 + t - 1]
+            last = e == n
+            pe, ce, et = prefix[e], cprefix[e], etrim[e - 1]
+            # Lines from nodes before `lo` are too long even with all punctuation compressed.
+            while lo < t and starts[lo] < e:
+                s = starts[lo]
+                st = 0.0 if lo == 0 and indented else strim[s]
+                nat = pe - prefix[s] - gap[s] - et - st
+                cap = max(ce - cprefix[s] - comp[s] - et, 0.0)
+                if nat - cap <= self.measure(lo == 0) + EPS:
+                    break
+                lo += 1
+            best, best_m, best_sq = inf, -1, 0.0
+            for m in range(lo, t):
+                if cost[m] == inf:
+                    continue
+                s = starts[m]
+                if s >= e:
+                    break
+                first = m == 0
+                meas = self.measure(first)
+                st = 0.0 if first and indented else strim[s]
+                nat = pe - prefix[s] - gap[s] - et - st
+                if nat > meas + EPS:
+                    sq = nat - meas
+                    bad = SQUEEZE_WEIGHT * (sq / em) ** 2
+                else:
+                    sq = 0.0
+                    stretch = meas - nat
+                    if last:
+                        bad = 0.0
+                    elif stretch > max_stretch:
+                        break  # later candidates are shorter still
+                    else:
+                        gaps = sprefix[e] - sprefix[s + 1]
+                        per_gap = stretch / gaps if gaps else stretch
+                        bad = STRETCH_WEIGHT * (per_gap / em) ** 2 + (0.0 if gaps else 100.0)
+                if last and m > 0 and self.real_chars(s, e) < 2:
+                    bad += WIDOW_PENALTY
+                total = cost[m] + 1.0 + bad
+                if total < best:
+                    best, best_m, best_sq = total, m, sq
+            if best_m >= 0:
+                cost[t], back[t], squeeze[t] = best, best_m, best_sq
+        if cost[count - 1] == inf:
+            return None
+        out: list[tuple[int, int, float]] = []
+        t = count - 1
+        while t > 0:
+            m = back[t]
+            out.append((starts[m], ends[k0 + t - 1], squeeze[t]))
+            t = m
+        out.reverse()
+        return out
+
     def run(self, start: int) -> list[tuple[int, int, float]]:
         """Choose the lines from glyph `start` on; return (start, end, squeeze) for each."""
+        best = self.optimal(start)
+        if best is not None:
+            return best
+        return self.greedy(start)
+
+    def greedy(self, start: int) -> list[tuple[int, int, float]]:
+        """First-fit lines from glyph `start` on, cutting tokens wider than the measure."""
         p = self.p
         n = len(p)
         ends, nexts = p.ends, p.nexts
@@ -466,13 +582,8 @@ class _Breaker:
         justify = style.align == "justify" and not last and e - s > 1
         extra: dict[int, float] = {}
         if justify and meas - natural > EPS:
-            slots = [
-                i
-                for i in range(s + 1, e)
-                if not (p.cls[i - 1] == CharClass.LATIN and p.cls[i] == CharClass.LATIN)
-                and not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
-                and not p.sup[i]
-            ]
+            sp = p.sprefix
+            slots = [i for i in range(s + 1, e) if sp[i + 1] > sp[i]]
             if not slots:  # a line that is one Latin word: letter-space it
                 slots = [
                     i for i in range(s + 1, e) if not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
@@ -522,18 +633,37 @@ class _Breaker:
 
 
 def break_prepared(
-    p: Prepared, width_pt: float, *, start: int = 0, indent_first: bool = True
+    p: Prepared,
+    width_pt: float,
+    *,
+    start: int = 0,
+    indent_first: bool = True,
+    total_fit: bool = True,
 ) -> list[Line]:
     """Set glyphs `start:` of a prepared paragraph at `width_pt`.
 
     A paragraph continued on a new page starts at its first undrawn glyph with `indent_first=False`.
+    `total_fit=False` uses only the first-fit breaker (the fallback; for tests and comparison).
     """
     if len(p) <= start:
         return []
     b = _Breaker(p, width_pt, indent_first)
-    ranges = b.run(start)
+    ranges = b.run(start) if total_fit else b.greedy(start)
     last = len(ranges) - 1
     return [b.place(s, e, sq, i == 0, i == last) for i, (s, e, sq) in enumerate(ranges)]
+
+
+def min_width(p: Prepared, start: int = 0) -> float:
+    """The widest unbreakable cluster from glyph `start` on: the narrowest useful measure."""
+    b = _Breaker(p, 0.0, False)
+    widest = 0.0
+    s = start
+    for k in range(bisect_right(p.ends, start), len(p.ends)):
+        e = p.ends[k]
+        if e > s:
+            widest = max(widest, b.natural(s, e, False))
+        s = p.nexts[k]
+    return widest
 
 
 def as_spans(content: str | Span | Sequence[Span]) -> tuple[Span, ...]:
@@ -545,6 +675,12 @@ def as_spans(content: str | Span | Sequence[Span]) -> tuple[Span, ...]:
     return tuple(content)
 
 
-def break_lines(content: str | Span | Sequence[Span], width_pt: float, style: TextStyle) -> list[Line]:
+def break_lines(
+    content: str | Span | Sequence[Span],
+    width_pt: float,
+    style: TextStyle,
+    *,
+    total_fit: bool = True,
+) -> list[Line]:
     """Break `content` set in `style` into lines no wider than `width_pt` (a pure function)."""
-    return break_prepared(prepare(as_spans(content), style), width_pt)
+    return break_prepared(prepare(as_spans(content), style), width_pt, total_fit=total_fit)

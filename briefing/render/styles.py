@@ -60,6 +60,11 @@ def scale_style(style: TextStyle, factor: float) -> TextStyle:
     )
 
 
+def scale_styles(styles: Mapping[str, TextStyle], factor: float) -> Mapping[str, TextStyle]:
+    """Scale a whole stylesheet (see `scale_style`)."""
+    return MappingProxyType({name: scale_style(s, factor) for name, s in styles.items()})
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A run of data text with uniform attributes. Its text is never parsed as markup.

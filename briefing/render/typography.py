@@ -29,6 +29,7 @@ from briefing.render.linebreak import (
     Prepared,
     as_spans,
     break_prepared,
+    min_width,
     prepare,
 )
 from briefing.render.styles import Span, TextStyle
@@ -327,6 +328,10 @@ class CJKParagraph(Flowable):
             )
             self._cache[width_pt] = lines
         return lines
+
+    def minWidth(self) -> float:  # noqa: N802 - ReportLab's name (Table sizes columns with it)
+        """The widest unbreakable cluster (a Latin word, a figure with its unit, ——)."""
+        return min_width(self._prep, self._start)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.lines = self.lines_for(availWidth)

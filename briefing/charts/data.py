@@ -1,0 +1,133 @@
+"""Turn a chart declared in a Dataset into the rows it shows: label, value and value label in the report's own wording.
+
+This is the pure half of charting: no drawing library is touched, so the rules below can be
+tested on their own.
+
+Part-of-whole grouping. A `part_of_whole` chart lists groups one after another, each group's
+whole first and its parts after it ("立案1109件 → 其中调解成功1098件"). Walking the list in order,
+an indicator *starts a new group* (is a whole) when
+  1. it is the first indicator, or
+  2. the dataset's relations declare it the whole (or total) of something — a subset/total
+     relation's `whole`/`total` or a rate relation's `whole` — or
+  3. it cannot be a part of the current whole: its value is larger, its unit differs, or it
+     covers another period (a part is counted over the same months as its whole);
+otherwise it is a part of the current group. The Liujiang chart lists 1109, 1098 (both 2024),
+177, 57 (both to date), 79, 26, 7 (all January–November): 1098 joins 1109; 177 starts a group
+(another period, and declared the whole of `enterprise_reviews_within_all`); 57 joins it; 79
+starts the third group (another period, and declared the whole of `enterprise_review_outcomes`,
+even though it is itself a part of 177 — the chart lists it as a group of its own); 26 and 7 join it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from ..model import Chart, Dataset, Indicator, Period
+
+RowRole = Literal["item", "whole", "part"]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One mark of a chart: what it is called, its value (NaN when not stated) and the value's label."""
+
+    id: str
+    label: str
+    value: float
+    text: str
+    role: RowRole = "item"
+    group: int = 0
+
+    @property
+    def stated(self) -> bool:
+        return math.isfinite(self.value)
+
+
+NOT_STATED = "未载明"
+
+
+def short_period(period: Period) -> str:
+    """The period as a chart or tile shows it when it is not the whole year: 1—11月, 截至报告时."""
+    if period.kind == "year":
+        return ""
+    if period.kind == "months":
+        if period.start_month == period.end_month:
+            return f"{period.start_month}月"
+        return f"{period.start_month}—{period.end_month}月"
+    return "截至报告时"
+
+
+def row_label(ind: Indicator) -> str:
+    when = short_period(ind.period)
+    return f"{ind.label}（{when}）" if when else ind.label
+
+
+def _printed(ind: Indicator) -> str:
+    return ind.printed if math.isfinite(ind.value) else NOT_STATED
+
+
+def _change_text(ind: Indicator, drop_prefix: bool) -> tuple[float, str]:
+    """The change an indicator states, as (signed percent, wording)."""
+    if ind.kind == "change":
+        value = ind.value
+        text = ind.printed if math.isfinite(value) else NOT_STATED
+    elif ind.change is not None:
+        value = ind.change.signed
+        text = ind.change.text
+    else:  # the loader refuses this for diverging charts; stay honest if it ever slips through
+        return math.nan, NOT_STATED
+    if drop_prefix and text.startswith("同比"):
+        text = text[2:]
+    return value, text
+
+
+def _wholes(dataset: Dataset) -> frozenset[str]:
+    """Indicators the relations declare to be the whole or total of something."""
+    out: set[str] = set()
+    for rel in dataset.relations:
+        if rel.kind in ("subset", "rate") and rel.whole:
+            out.add(rel.whole)
+        if rel.kind == "total" and rel.total:
+            out.add(rel.total)
+    return frozenset(out)
+
+
+def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tuple[Indicator, list[Indicator]]]:
+    """Split a part-of-whole chart's indicators into (whole, parts) groups by the rule in the module docstring."""
+    wholes = _wholes(dataset)
+    groups: list[tuple[Indicator, list[Indicator]]] = []
+    for ind in indicators:
+        if groups:
+            whole, parts = groups[-1]
+            starts = (
+                ind.id in wholes
+                or ind.unit != whole.unit
+                or ind.period != whole.period
+                or (math.isfinite(ind.value) and math.isfinite(whole.value) and ind.value > whole.value)
+            )
+            if not starts:
+                parts.append(ind)
+                continue
+        groups.append((ind, []))
+    return groups
+
+
+def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
+    """The rows of `chart`, in the order the dataset lists them."""
+    inds = tuple(dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i))
+    if chart.kind == "diverging":
+        drop = "同比" in chart.title
+        rows = []
+        for ind in inds:
+            value, text = _change_text(ind, drop)
+            rows.append(Row(ind.id, row_label(ind), value, text))
+        return tuple(rows)
+    if chart.kind == "part_of_whole":
+        out: list[Row] = []
+        for g, (whole, parts) in enumerate(group_parts(dataset, inds)):
+            out.append(Row(whole.id, row_label(whole), whole.value, _printed(whole), "whole", g))
+            out.extend(Row(p.id, row_label(p), p.value, _printed(p), "part", g) for p in parts)
+        return tuple(out)
+    return tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in inds)

@@ -1,0 +1,690 @@
+"""Turn a validated Dataset and its verification Findings into the one-page leadership briefing as PDF bytes.
+
+The page, in reading order: masthead (marking lines top left of the type area as GB/T 9704 places
+份号/密级, title, who and when), headline figure tiles, two or three charts, one line of results
+per work area, the 数据核验 box, shortcomings, next year's plans, and a footer with source, date,
+dataset hash and page number.
+
+It is always exactly one A4 page. Blocks are measured before anything is drawn; when they do not
+fit, the layout gives ground in a fixed order (see `LEVELS` and `fit_layout`): first spacing, then
+chart height, then type size (never below 8 pt text / 7 pt chart labels), then the optional
+verification lines, then whole blocks in the dataset's `briefing.drop_order`. If even that fails
+it raises `LayoutOverflowError` saying what to cut. Nothing is clipped and nothing spills.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import io
+import itertools
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.flowables import Flowable
+
+from .. import __version__
+from ..charts import chart_style, draw_chart, short_period
+from ..charts.style import Density
+from ..errors import LayoutOverflowError
+from ..fonts import SANS, SANS_BOLD, register_reportlab
+from ..model import Chart, Dataset, Indicator
+from ..verify import STATUS_TEXT
+from ._text import CJKParagraph, Span, TextStyle
+from .layout import Columns, Framed, Rule, Stack, VSpace
+
+# ---------------------------------------------------------------------------------------------
+# Page and palette
+
+PAGE_W, PAGE_H = A4
+MARGIN_TOP = 18 * mm
+MARGIN_BOTTOM = 14 * mm
+MARGIN_LEFT = 25 * mm  # the stapled edge of a meeting handout
+MARGIN_RIGHT = 20 * mm
+TYPE_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
+TYPE_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+
+TEXT_FLOOR_PT = 8.0
+CHART_FLOOR_PT = 7.0
+
+INK = "#1a1a1a"
+MUTED = "#555555"
+ACCENT = "#1f4e79"  # headings and tile bars: the charts' bar colour
+RED = "#b4141b"  # the masthead rule, as on an official document's 版头; prints dark grey
+HAIRLINE = "#9a9a9a"
+BOX_FILL = "#f2f4f6"
+BOX_BORDER_PT = 0.6
+
+# Between items on one line. Not a full-width space: the typesetter folds every whitespace run,
+# U+3000 included, into one space, which would run the items together.
+SEP = " · "
+
+MAX_CHARTS = 3
+MAX_FINDING_LINES = 6
+
+BLOCK_TITLES = {
+    "achievements": "工作成效",
+    "shortcomings": "存在不足",
+    "plans": "下一步工作",
+    "findings": "数据核验",
+}
+STATUS_RANK = {"inconsistent": 0, "cannot_tell": 1, "derived": 2}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class FindingLike(Protocol):
+    """What the briefing reads from a verification Finding."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting levels
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """One step of tightening: every measure the layout depends on."""
+
+    name: str
+    body_pt: float
+    leading: float  # body leading as a multiple of body_pt
+    block_gap_pt: float
+    chart_density: Density
+    chart_label_pt: float
+    chart_notes: bool
+    figure_pt: float  # the largest headline figure size tried
+    title_pt: float
+
+
+LEVELS: tuple[Fit, ...] = (
+    Fit("normal", 10.0, 1.55, 11.0, "normal", 8.0, True, 20.0, 18.0),
+    Fit("tighter spacing", 10.0, 1.42, 7.0, "normal", 8.0, True, 20.0, 17.0),
+    Fit("compact charts", 10.0, 1.42, 7.0, "compact", 8.0, True, 19.0, 17.0),
+    Fit("tight charts", 10.0, 1.38, 6.0, "tight", 8.0, False, 18.0, 16.0),
+    Fit("9.5 pt text", 9.5, 1.38, 6.0, "tight", 7.5, False, 17.0, 16.0),
+    Fit("9 pt text", 9.0, 1.36, 5.0, "tight", 7.5, False, 16.0, 15.0),
+    Fit("8.5 pt text", 8.5, 1.34, 5.0, "tight", 7.0, False, 15.0, 14.0),
+    Fit("8 pt text", TEXT_FLOOR_PT, 1.32, 4.0, "tight", CHART_FLOOR_PT, False, 14.0, 14.0),
+)
+
+FindingsExtent = tuple[tuple[str, ...], int]  # (statuses shown, most lines)
+EXTENTS: tuple[FindingsExtent, ...] = (
+    (("inconsistent", "cannot_tell", "derived"), MAX_FINDING_LINES),
+    (("inconsistent",), MAX_FINDING_LINES),
+    (("inconsistent",), 3),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    fit: Fit
+    extent: FindingsExtent
+    dropped: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers: every string on the page goes through CJKParagraph
+
+
+def _style(name: str, role: str, size: float, leading: float, *, bold: bool = False,
+           align: str = "left", color: str = INK) -> TextStyle:
+    return TextStyle(name=name, role=role, bold=bold, size_pt=size, leading_pt=leading,  # type: ignore[arg-type]
+                     align=align, color=color)  # type: ignore[arg-type]
+
+
+def _para(content: str | Sequence[Span], style: TextStyle) -> CJKParagraph:
+    return CJKParagraph(content, style)
+
+
+def _date_cn(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def generation_date(dataset: Dataset) -> dt.date:
+    """The date printed as 'generated': SOURCE_DATE_EPOCH when set, else the dataset's date — never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dataset.meta.date
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+
+
+@dataclass(slots=True)
+class Ctx:
+    dataset: Dataset
+    findings: Sequence[FindingLike]
+    fit: Fit
+    extent: FindingsExtent
+
+    @property
+    def body(self) -> TextStyle:
+        f = self.fit
+        return _style("body", "serif", f.body_pt, f.body_pt * f.leading, align="justify")
+
+    @property
+    def small_pt(self) -> float:
+        return max(TEXT_FLOOR_PT, self.fit.body_pt - 1.0)
+
+    def heading(self, text: str) -> Flowable:
+        size = self.fit.body_pt + 1.0
+        para = _para(text, _style("h", "sans", size, size * 1.3, bold=True, color=ACCENT))
+        return Stack([para, Rule(0.5, HAIRLINE, height_pt=4.0)])
+
+
+def masthead(c: Ctx) -> Flowable:
+    meta = c.dataset.meta
+    f = c.fit
+    label = max(TEXT_FLOOR_PT, f.body_pt + 0.5)
+    mark_style = _style("marking", "sans", label, label * 1.35, bold=True)
+    # GB/T 9704: 份号 on the first line of the type area, 密级 on the second, flush left; the
+    # handout marking (内部资料 注意保存) takes the next line in the same face.
+    marks = [m for m in (meta.copy_number, meta.classification, meta.marking) if m]
+    left: Flowable = Stack([_para(m, mark_style) for m in marks]) if marks else VSpace(label * 1.35)
+    kicker = _para("一页纸简报", _style("kicker", "kai", label, label * 1.35, align="right", color=MUTED))
+    top = Columns([left, kicker], [TYPE_W * 0.6, TYPE_W * 0.4])
+    title = _para(meta.title, _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center"))
+    who = "、".join(meta.issuers)
+    sub = SEP.join([f"{meta.city}{meta.district}", f"{meta.year}年度", who, _date_cn(meta.date)])
+    sub_pt = max(TEXT_FLOOR_PT, f.body_pt)
+    subline = _para(sub, _style("sub", "kai", sub_pt, sub_pt * 1.4, align="center", color=MUTED))
+    return Stack([top, VSpace(2.0), title, VSpace(1.0), subline, VSpace(3.0), Rule(1.4, RED, height_pt=3.0)])
+
+
+def headline_indicators(dataset: Dataset) -> tuple[Indicator, ...]:
+    return dataset.headlines[: dataset.briefing.max_headlines]
+
+
+def _tile_columns(n: int) -> int:
+    if n <= 4:
+        return max(n, 1)
+    return 3 if n in (5, 6, 9) else 4
+
+
+def _tile_meta(ind: Indicator) -> list[str]:
+    parts = []
+    when = short_period(ind.period)
+    if when:
+        parts.append(when)
+    if ind.change is not None:
+        parts.append(ind.change.text)
+    return parts
+
+
+TILE_PAD = (1.5, 4.0, 1.5, 5.0)
+TILE_ACCENT_PT = 2.0
+TILE_GAP = 8.0
+
+
+@dataclass(slots=True)
+class _Tile:
+    """The paragraphs of one headline tile, made once and measured at trial widths."""
+
+    figure: CJKParagraph
+    label: CJKParagraph
+    meta_joined: CJKParagraph | None
+    meta_parts: list[CJKParagraph]
+
+    def meta(self, inner: float) -> list[CJKParagraph]:
+        """Period and change on one line if they fit, else one line each (never broken inside 同比增长)."""
+        if self.meta_joined is None:
+            return []
+        if _line_count(self.meta_joined, inner) == 1:
+            return [self.meta_joined]
+        return self.meta_parts
+
+    def lines(self, inner: float) -> tuple[int, int]:
+        """(text lines under the figure, 1 if the label ends in a one-character line else 0)."""
+        n = _line_count(self.label, inner)
+        last = _line_texts(self.label)[-1:] if n > 1 else []
+        orphan = int(bool(last) and len(last[0]) <= 1)
+        return n + sum(_line_count(p, inner) for p in self.meta(inner)), orphan
+
+
+def _line_count(para: CJKParagraph, width: float) -> int:
+    height = para.wrap(width, TYPE_H)[1]
+    return max(1, round(height / para.style.leading_pt))
+
+
+def _line_texts(para: CJKParagraph) -> list[str]:
+    return [str(line.text) for line in para.lines]
+
+
+def _tile_widths(rows: Sequence[Sequence[_Tile]], natural: Sequence[float], avail: float, chrome: float,
+                 label_widths: Sequence[Sequence[float]], label_pt: float) -> list[float]:
+    """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows shortest.
+
+    Each column may take its natural width or a width at which one of its labels fits on one or
+    two lines; every affordable combination is scored by (rows' text lines — a row is as tall as
+    its tallest tile —, one-character last lines, unevenness), measured at the candidate widths
+    themselves so that each tile is set only a handful of times; the spare is then shared evenly,
+    which can only save lines. The typesetter itself counts the lines.
+    """
+    cols = len(natural)
+    candidates: list[list[float]] = []
+    for j in range(cols):
+        options = {round(natural[j], 2)}
+        for widths in label_widths:
+            if j < len(widths):
+                for k in (1, 2):
+                    options.add(round(max(natural[j], widths[j] / k + label_pt + chrome + 1.0), 2))
+        candidates.append(sorted(o for o in options if o <= avail))
+    memo: dict[tuple[int, int, float], tuple[int, int]] = {}
+
+    def lines(r: int, j: int, width: float) -> tuple[int, int]:
+        key = (r, j, round(width, 2))
+        if key not in memo:
+            memo[key] = rows[r][j].lines(width - chrome)
+        return memo[key]
+
+    best: tuple[tuple[int, int, float], tuple[float, ...]] | None = None
+    for combo in itertools.product(*candidates):
+        total = sum(combo)
+        if total > avail + 1e-6:
+            continue
+        height = orphans = 0
+        for r, row in enumerate(rows):
+            counted = [lines(r, j, combo[j]) for j in range(len(row))]
+            height += max(n for n, _ in counted)
+            orphans += sum(o for _, o in counted)
+        score = (height, orphans, round(max(combo) - min(combo), 3))
+        if best is None or score < best[0]:
+            best = (score, combo)
+    if best is None:
+        return [avail / cols] * cols
+    spare = (avail - sum(best[1])) / cols
+    return [w + spare for w in best[1]]
+
+
+def headlines(c: Ctx) -> Flowable | None:
+    inds = headline_indicators(c.dataset)
+    if not inds:
+        return None
+    cols = _tile_columns(len(inds))
+    chrome = TILE_PAD[1] + TILE_PAD[3] + TILE_ACCENT_PT
+    avail = TYPE_W - TILE_GAP * (cols - 1)
+    label_pt = c.small_pt + 0.5 if c.fit.body_pt > TEXT_FLOOR_PT else TEXT_FLOOR_PT
+    # Column widths follow the figures (a table, so rows stay aligned): the largest figure size
+    # at which every figure sits on one line wins, and the space left goes where it saves lines.
+    size = c.fit.figure_pt
+    while size > 13.0:
+        natural = [0.0] * cols
+        for i, ind in enumerate(inds):
+            fig = stringWidth(ind.printed, SANS_BOLD, size)
+            natural[i % cols] = max(natural[i % cols], fig + chrome + 1.0, label_pt * 5 + chrome)
+        if sum(natural) <= avail:
+            break
+        size -= 0.5
+    else:  # figures wrap inside equal columns rather than shrink further
+        natural = [avail / cols] * cols
+    # No Han–Latin gap inside a figure: "1313件" must read (and extract) as one word.
+    fig_style = replace(_style("figure", "sans", size, size * 1.18, bold=True), han_latin_space=False)
+    label_style = _style("tile-label", "sans", label_pt, label_pt * 1.3)
+    meta_style = _style("tile-meta", "kai", c.small_pt, c.small_pt * 1.3, color=MUTED)
+    tiles = []
+    for ind in inds:
+        meta = _tile_meta(ind)
+        tiles.append(_Tile(_para(ind.printed, fig_style), _para(ind.label, label_style),
+                           _para(SEP.join(meta), meta_style) if meta else None,
+                           [_para(m, meta_style) for m in meta]))
+    rows = [tiles[i : i + cols] for i in range(0, len(tiles), cols)]
+    label_widths = [[stringWidth(ind.label, SANS, label_pt) for ind in inds[i : i + cols]]
+                    for i in range(0, len(inds), cols)]
+    widths = _tile_widths(rows, natural, avail, chrome, label_widths, label_pt)
+    row_boxes: list[Flowable] = []
+    for row in rows:
+        boxes: list[Flowable] = []
+        for j, tile in enumerate(row):
+            parts: list[Flowable] = [tile.figure, tile.label, *tile.meta(widths[j] - chrome)]
+            boxes.append(Framed(Stack(parts, gap_pt=0.5), TILE_PAD, accent=ACCENT, accent_pt=TILE_ACCENT_PT))
+        row_boxes.append(Columns(boxes, widths[: len(boxes)], gap_pt=TILE_GAP))
+    return Stack(row_boxes, gap_pt=c.fit.block_gap_pt * 0.6)
+
+
+def briefing_charts(dataset: Dataset) -> tuple[Chart, ...]:
+    return tuple(ch for ch in dataset.charts if ch.briefing)[:MAX_CHARTS]
+
+
+CHART_GAP = 14.0
+
+
+def _chart_box(c: Ctx, chart: Chart, width: float) -> Flowable:
+    size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
+    title = _para(chart.title, _style("chart-title", "sans", size, size * 1.35, bold=True))
+    style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
+    parts: list[Flowable] = [title, VSpace(2.0), draw_chart(c.dataset, chart, width_pt=width, style=style)]
+    if c.fit.chart_notes and chart.note:
+        parts += [VSpace(2.0), _para(chart.note, _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED))]
+    return Stack(parts)
+
+
+def _arrangements(n: int) -> Iterator[tuple[tuple[int, ...], ...]]:
+    """Ways to put n charts into columns, keeping their order within a column; widest first."""
+    for k in range(n, 0, -1):
+        seen: set[tuple[tuple[int, ...], ...]] = set()
+        for labels in itertools.product(range(k), repeat=n):
+            if set(labels) != set(range(k)):
+                continue
+            cols = [tuple(i for i in range(n) if labels[i] == j) for j in range(k)]
+            cols.sort(key=lambda col: col[0])
+            key = tuple(cols)
+            if key not in seen:
+                seen.add(key)
+                yield key
+
+
+def charts_block(c: Ctx) -> Flowable | None:
+    charts = briefing_charts(c.dataset)
+    if not charts:
+        return None
+    best: tuple[float, Flowable] | None = None
+    # A chart set at one column width is the same box in every arrangement with that many columns.
+    boxes: dict[tuple[int, int], Flowable] = {}
+    for arrangement in _arrangements(len(charts)):
+        k = len(arrangement)
+        width = (TYPE_W - CHART_GAP * (k - 1)) / k
+        columns: list[Flowable] = []
+        for col in arrangement:
+            for i in col:
+                if (i, k) not in boxes:
+                    boxes[i, k] = _chart_box(c, charts[i], width)
+            columns.append(Stack([boxes[i, k] for i in col], gap_pt=10.0))
+        box = Columns(columns, [width] * k, gap_pt=CHART_GAP)
+        height = box.wrap(TYPE_W, TYPE_H)[1]
+        # Fewer columns must save real height (a tenth) to beat a wider arrangement.
+        if best is None or height < best[0] * 0.9:
+            best = (height, box)
+    assert best is not None
+    return best[1]
+
+
+def _two_column_rows(c: Ctx, rows: Sequence[tuple[str, str]]) -> Flowable:
+    size = c.fit.body_pt
+    lead = size * c.fit.leading
+    head = _style("row-head", "sans", size, lead, bold=True)
+    body = _style("row-body", "serif", size, lead, align="justify")
+    widest = max(stringWidth(h, SANS_BOLD, size) for h, _ in rows)
+    head_w = min(widest + size * 0.5, TYPE_W * 0.3)
+    gap = size
+    return Stack([Columns([_para(h, head), _para(t, body)], [head_w, TYPE_W - head_w - gap], gap_pt=gap)
+                  for h, t in rows])
+
+
+def achievements(c: Ctx) -> Flowable | None:
+    rows = [(a.title, a.achievement) for a in c.dataset.areas if a.achievement]
+    if not rows:
+        return None
+    return Stack([c.heading(BLOCK_TITLES["achievements"]), VSpace(2.0), _two_column_rows(c, rows)])
+
+
+def notable_findings(findings: Sequence[FindingLike], statuses: Sequence[str]) -> list[FindingLike]:
+    """Findings worth a leader's attention, inconsistent first, most severe first, else in order."""
+    chosen = [(i, f) for i, f in enumerate(findings) if f.status in statuses and f.message]
+    chosen.sort(key=lambda p: (STATUS_RANK.get(p[1].status, 9), SEVERITY_RANK.get(p[1].severity, 9), p[0]))
+    return [f for _, f in chosen]
+
+
+def findings_block(c: Ctx) -> Flowable | None:
+    statuses, most = c.extent
+    everything = notable_findings(c.findings, tuple(STATUS_RANK))
+    if not everything:
+        return None
+    shown = notable_findings(c.findings, statuses)[:most]
+    size = c.fit.body_pt - 0.5 if c.fit.body_pt - 0.5 >= TEXT_FLOOR_PT else TEXT_FLOOR_PT
+    lead = size * c.fit.leading
+    line = _style("finding", "serif", size, lead, align="justify")
+    lines: list[Flowable] = [_para(BLOCK_TITLES["findings"], _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35,
+                                                                   bold=True, color=ACCENT))]
+    tags = [f"【{STATUS_TEXT.get(f.status, f.status)}】" for f in shown]
+    tag_style = _style("finding-tag", "sans", size, lead, bold=True)
+    # The tags hang in a column of their own so that wrapped messages align under each other.
+    tag_w = max((stringWidth(t, SANS_BOLD, size) for t in tags), default=0.0) + 1.0
+    inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
+    for tag, f in zip(tags, shown, strict=True):
+        lines.append(Columns([_para(tag, tag_style), _para(f.message, line)], [tag_w, inner - tag_w]))
+    rest = len(everything) - len(shown)
+    if rest > 0:
+        lines.append(_para(f"另有{rest}项核验结果，详见完整报告。", _style("more", "kai", size, lead, color=MUTED)))
+    return Framed(Stack(lines, gap_pt=0.5), (4.0, 6.0, 4.0, 6.0), border=HAIRLINE, border_pt=BOX_BORDER_PT,
+                  fill=BOX_FILL)
+
+
+def _items(c: Ctx, name: str, items: Sequence[Any]) -> Flowable | None:
+    if not items:
+        return None
+    size = c.fit.body_pt
+    style = _style(name, "serif", size, size * c.fit.leading, align="justify")
+    lines = [_para([Span(it.title, bold=True, role="sans"), Span("："), Span(it.summary)], style) for it in items]
+    return Stack([c.heading(BLOCK_TITLES[name]), VSpace(2.0), Stack(lines)])
+
+
+def shortcomings(c: Ctx) -> Flowable | None:
+    return _items(c, "shortcomings", c.dataset.shortcomings)
+
+
+def plans(c: Ctx) -> Flowable | None:
+    return _items(c, "plans", c.dataset.plans)
+
+
+def footer(c: Ctx) -> Flowable:
+    ds = c.dataset
+    text = SEP.join([f"据《{ds.meta.source_document}》整理", f"生成于{_date_cn(generation_date(ds))}",
+                     f"数据指纹 {ds.short_hash}"])
+    st = _style("footer", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.35, color=MUTED)
+    number = _para("— 1 —", _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"))
+    folio_w = stringWidth("— 1 —", SANS, TEXT_FLOOR_PT + 1) + 2.0
+    return Stack([Rule(0.4, HAIRLINE, height_pt=4.0),
+                  Columns([_para(text, st), number], [TYPE_W - folio_w - 12.0, folio_w], gap_pt=12.0)])
+
+
+BLOCKS: tuple[tuple[str, Callable[[Ctx], Flowable | None]], ...] = (
+    ("headlines", headlines),
+    ("charts", charts_block),
+    ("achievements", achievements),
+    ("findings", findings_block),
+    ("shortcomings", shortcomings),
+    ("plans", plans),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A fitted page: the flowables top to bottom with their heights, and the footer."""
+
+    attempt: Attempt
+    blocks: tuple[tuple[str, Flowable, float], ...]
+    footer: Flowable
+    footer_h: float
+    gap: float
+
+    @property
+    def used(self) -> float:
+        return sum(h for _, _, h in self.blocks) + self.gap * len(self.blocks) + self.footer_h
+
+    def placements(self) -> list[tuple[str, Flowable, float]]:
+        """Each block (and the footer, last) with the PDF y of its bottom edge."""
+        out = []
+        y = PAGE_H - MARGIN_TOP
+        for name, box, h in self.blocks:
+            y -= h
+            out.append((name, box, y))
+            y -= self.gap
+        out.append(("footer", self.footer, MARGIN_BOTTOM))
+        return out
+
+    def block_bands(self) -> dict[str, tuple[float, float]]:
+        """Block name → (top, bottom) measured from the top of the page, as pdfplumber measures."""
+        heights = {name: h for name, _, h in self.blocks} | {"footer": self.footer_h}
+        return {name: (PAGE_H - y - heights[name], PAGE_H - y) for name, _, y in self.placements()}
+
+
+def _measure(dataset: Dataset, findings: Sequence[FindingLike], attempt: Attempt,
+             cache: dict[tuple[Any, ...], tuple[Flowable | None, float]]) -> Layout:
+    c = Ctx(dataset, findings, attempt.fit, attempt.extent)
+
+    def block(name: str, build: Callable[[Ctx], Flowable | None]) -> tuple[Flowable | None, float]:
+        # A block depends on the level and, for the findings box, on the extent only: after a
+        # drop the same blocks are measured again at the same levels, so they are reused.
+        key = (name, attempt.fit, attempt.extent if name == "findings" else None)
+        if key not in cache:
+            box = build(c)
+            cache[key] = (box, box.wrap(TYPE_W, TYPE_H)[1] if box is not None else 0.0)
+        return cache[key]
+
+    blocks: list[tuple[str, Flowable, float]] = []
+    for name, build in (("masthead", masthead), *BLOCKS):
+        if name in attempt.dropped:
+            continue
+        box, height = block(name, build)
+        if box is not None:
+            blocks.append((name, box, height))
+    foot, foot_h = block("footer", footer)
+    assert foot is not None
+    return Layout(attempt, tuple(blocks), foot, foot_h, attempt.fit.block_gap_pt)
+
+
+def _extents(findings: Sequence[FindingLike]) -> list[FindingsExtent]:
+    """The findings extents that show different lines, most generous first."""
+    out: list[FindingsExtent] = []
+    seen: set[tuple[int, ...]] = set()
+    for extent in EXTENTS:
+        statuses, most = extent
+        shown = tuple(id(f) for f in notable_findings(findings, statuses)[:most])
+        if shown not in seen:
+            seen.add(shown)
+            out.append(extent)
+    return out
+
+
+def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
+    """The most generous layout that fits one page, or LayoutOverflowError naming what to cut.
+
+    Ground is given in stages — blocks dropped in `drop_order`, and within each stage the
+    optional verification lines — and within a stage the loosest level that fits is found by
+    bisection over `LEVELS` (tighter levels never make a block taller). Only a layout that was
+    measured to fit is returned.
+    """
+    register_reportlab()
+    drop_order = tuple(b for b in dataset.briefing.drop_order if b in dict(BLOCKS))
+    cache: dict[tuple[Any, ...], tuple[Flowable | None, float]] = {}
+
+    def fits(layout: Layout) -> bool:
+        return layout.used <= TYPE_H + 1e-6
+
+    last: Layout | None = None
+    for k in range(len(drop_order) + 1):
+        dropped = drop_order[:k]
+        for extent in _extents(findings):
+            # Bisect for the loosest level that fits, supposing the tightest does; it is only
+            # measured (and the stage given up) if every level tried on the way failed.
+            lo, hi = 0, len(LEVELS) - 1
+            best: Layout | None = None
+            while lo < hi:
+                mid = (lo + hi) // 2
+                layout = _measure(dataset, findings, Attempt(LEVELS[mid], extent, dropped), cache)
+                if fits(layout):
+                    hi, best = mid, layout
+                else:
+                    lo = mid + 1
+            if best is None:
+                best = _measure(dataset, findings, Attempt(LEVELS[-1], extent, dropped), cache)
+            if fits(best):
+                return best
+            last = best
+    assert last is not None
+    raise LayoutOverflowError(_overflow_message(dataset, last))
+
+
+def _overflow_message(dataset: Dataset, layout: Layout) -> str:
+    over_mm = (layout.used - TYPE_H) / mm
+    sizes = sorted(((h, n) for n, _, h in layout.blocks), reverse=True)
+    biggest = ", ".join(f"{n} {h / mm:.0f} mm" for h, n in sizes[:3])
+    dropped = ", ".join(layout.attempt.dropped) or "nothing"
+    keep = [n for n, _, _ in layout.blocks if n not in ("masthead", "headlines")]
+    advice = [f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
+              f"{len(dataset.headlines)} indicators have headline: true)"]
+    undroppable = [n for n in keep if n not in layout.attempt.dropped]
+    if undroppable:
+        advice.append(f"add {', '.join(undroppable)} to briefing.drop_order")
+    advice.append("shorten the longest texts (area achievements, shortcoming and plan summaries)")
+    return (f"{dataset.path}: the briefing does not fit one A4 page: {over_mm:.0f} mm too long at the "
+            f"tightest setting (8 pt text, 7 pt chart labels) after dropping {dropped}; "
+            f"largest blocks: {biggest}. Cut: " + "; or ".join(advice))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+def _pdf_meta(dataset: Dataset) -> dict[str, str]:
+    m = dataset.meta
+    return {
+        "title": f"{m.title}（一页纸简报）",
+        "author": "、".join(m.issuers),
+        "subject": f"{m.province}{m.city}{m.district}{m.year}年度法治政府建设情况一页纸简报",
+        "keywords": ", ".join(["法治政府建设", "年度报告", "简报", m.district, f"{m.year}年"]),
+        "creator": f"briefing {__version__}",
+        "lang": "zh-CN",
+    }
+
+
+def draw_layout(layout: Layout, meta: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    canv = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1, lang=meta["lang"],
+                  initialFontName=SANS, initialFontSize=layout.attempt.fit.body_pt)
+    canv.setTitle(meta["title"])
+    canv.setAuthor(meta["author"])
+    canv.setSubject(meta["subject"])
+    canv.setKeywords(meta["keywords"])
+    canv.setCreator(meta["creator"])
+    for _, box, y in layout.placements():
+        box.drawOn(canv, MARGIN_LEFT, y)
+    canv.showPage()
+    canv.save()
+    return buf.getvalue()
+
+
+def _pdfa_hook() -> Callable[[bytes, dict[str, str]], bytes] | None:
+    """`briefing.render.pdfa.make_pdfa` once a colleague provides it; until then plain PDF."""
+    if importlib.util.find_spec("briefing.render.pdfa") is None:
+        return None
+    module = importlib.import_module("briefing.render.pdfa")
+    hook: Callable[[bytes, dict[str, str]], bytes] = module.make_pdfa
+    return hook
+
+
+def render_briefing(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
+    """The one-page briefing of `dataset` as PDF bytes, and its page count (always 1)."""
+    layout = fit_layout(dataset, findings)
+    meta = _pdf_meta(dataset)
+    data = draw_layout(layout, meta)
+    if pdfa:
+        hook = _pdfa_hook()
+        if hook is not None:
+            data = hook(data, meta)
+    return data, 1
+
+
+__all__ = ["LEVELS", "Fit", "Layout", "fit_layout", "generation_date", "render_briefing"]
+
