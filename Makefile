@@ -7,7 +7,7 @@
 #   make handouts COPIES=30 [WHAT=both] [MARKING='内部资料 注意保存'] [WATERMARK=征求意见稿] [GRAY=1] [BOOKLET=1]
 #                     out/<stem>-handout.pdf per dataset
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
-#   make test / make check
+#   make test / make lint / make check
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -34,7 +34,7 @@ BOOKLET   ?=
 HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
                 $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: all install test check fonts clean briefing report batch handouts bench FORCE
+.PHONY: all install test lint check fonts clean briefing report batch handouts bench FORCE
 
 all: briefing report
 
@@ -75,10 +75,11 @@ bench: | $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-check: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check briefing tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+
+check: lint test
 
 # Rebuild the embedded font subsets from the Debian packages fonts-noto-cjk and fonts-lxgw-wenkai.
 fonts: $(STAMP)
