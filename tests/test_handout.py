@@ -278,7 +278,10 @@ def test_number_collides_with_nothing_on_the_real_documents(what: str) -> None:
         chars = [c for c in page.chars if c["text"].strip()]
         text = page.extract_text() or ""
     assert "内部资料 注意保存" in text
-    number = [c for c in chars if c["text"].isdigit() and c["size"] == handout.NUMBER_SIZE_PT]
+    left, baseline = handout.number_position(what)
+    mm = 72 / 25.4
+    number = [c for c in chars if c["text"].isdigit() and abs(c["bottom"] - baseline * mm) < 5
+              and abs(c["size"] - handout.NUMBER_SIZE_PT) < 0.01]
     assert "".join(c["text"] for c in number) == "000001"
     others = [c for c in chars if c not in number]
     box = (min(c["x0"] for c in number), min(c["top"] for c in number),
