@@ -57,7 +57,7 @@ TYPE_AREA_MM: dict[str, tuple[float, float]] = {"briefing": (25.0, 18.0), "repor
 ABOVE_TYPE_AREA_MM = 3.0  # from the number's baseline to the top of the type area
 
 WATERMARK_INK = 0.12  # 12% black: light enough to read the page through it
-WATERMARK_SIZE_PT = 72.0
+WATERMARK_SIZE_PT = 110.0  # at most; long texts shrink to 60% of the page diagonal
 
 # Two fills whose grays differ by less than this (0…1) cannot be told apart on a monochrome
 # printer; a typical laser printer resolves roughly 16 gray steps reliably.
@@ -367,7 +367,7 @@ def _watermark_drawer(text: str, size: tuple[float, float]) -> Callable[[object]
         c.setFillAlpha(WATERMARK_INK)
         font = fonts.SANS_BOLD
         diagonal = (width**2 + height**2) ** 0.5
-        size_pt = min(WATERMARK_SIZE_PT, 0.7 * diagonal / max(stringWidth(text, font, 1), 1))
+        size_pt = min(WATERMARK_SIZE_PT, 0.6 * diagonal / max(stringWidth(text, font, 1), 1))
         c.setFont(font, size_pt)
         c.translate(width / 2, height / 2)
         c.rotate(54.7 if height > width else 35.3)  # along the page's diagonal (A-series)
