@@ -258,7 +258,7 @@ def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(dataset
         os.replace = die
         batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render, documents=("briefing",))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)  # kills on timeout
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert target.read_bytes() == before
     assert len(list(out.glob(".d0-briefing.pdf.*.tmp"))) == 1  # what SIGKILL leaves …
@@ -282,11 +282,16 @@ def test_sigterm_stops_workers_and_leaves_no_partial_file(tmp_path: Path) -> Non
         sys.exit(batch.run_batch(args))
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    first = proc.stderr.readline()  # the first finished output
-    assert b"built" in first, first + proc.stderr.read()
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()  # the first finished output
+        assert b"built" in first, first + proc.stderr.read()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # never leave a hung batch behind
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 128 + signal.SIGTERM, err.decode()
     assert b"Interrupted" in err
     assert not list(out.glob(".*.tmp"))
