@@ -162,6 +162,7 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
     (work / "data").mkdir(exist_ok=True)
     paths = variants(work / "data", count)
     peaks: list[int] = []
+    working: list[str] = []
     for documents in (("briefing",), ("report",)):
         label = documents[0]
         for jobs in (1, 2):
@@ -179,24 +180,31 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
                           f"{median(info['render']) * 1000:.0f} ms")
             what = f"{label} in a batch, {jobs} worker{'s' if jobs > 1 else ''}"
             figures.add(what, f"{median(per_doc) * 1000:.0f} ms" if per_doc else "failed", detail)
+            if per_doc and label not in working:
+                working.append(label)
     if peaks:
         figures.add("worker memory", f"{max(peaks) / 1024:.0f} MiB",
                     f"peak RSS per worker (max over workers and runs; median {median(peaks) / 1024:.0f} MiB)")
 
-    # Both documents cold, then the same batch again with nothing changed.
+    # Every document that builds, cold, then the same batch again with nothing changed.
+    if not working:
+        figures.add("no-change rebuild", "failed", "no document builds")
+        return
+    docs = tuple(working)
     shutil.rmtree(work / "batch", ignore_errors=True)
-    cold, info = batch_process(paths, work / "batch", 2, ("briefing", "report"), False)
+    cold, info = batch_process(paths, work / "batch", 2, docs, False)
     if info.get("failed") or cold.returncode != 0:
         figures.add("no-change rebuild", "failed", "; ".join(info.get("failed") or [])[:200])
         return
     again = []
     for _ in range(runs):
-        result, info = batch_process(paths, work / "batch", 2, ("briefing", "report"), False)
-        assert info.get("fresh") == 2 * count, info
+        result, info = batch_process(paths, work / "batch", 2, docs, False)
+        assert info.get("fresh") == len(docs) * count, info
         again.append(result.seconds)
     share = median(again) / cold.seconds
     figures.add("no-change rebuild", f"{median(again):.2f} s",
-                f"{share:.1%} of the cold build of {count} datasets × 2 documents ({cold.seconds:.1f} s, 2 workers)")
+                f"{share:.1%} of the cold build of {count} datasets × {' + '.join(docs)} "
+                f"({cold.seconds:.1f} s, 2 workers)")
     make_noop = run_process(["make", "-q", "all"])
     figures.notes.append(f"`make -q all` (is anything out of date?) takes {make_noop.seconds * 1000:.0f} ms; "
                          f"exit {make_noop.returncode}.")
@@ -208,7 +216,8 @@ def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespa
         "",
         "Written by `make bench` (`benchmarks/bench.py`); figures are medians of whole-process runs.",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"{platform.system()}; {time.strftime('%Y-%m-%d')}.",
+        f"{platform.system()}; {time.strftime('%Y-%m-%d')}; load average before the run "
+        f"{args.load_before:.1f} (other processes share the cores; figures vary with them).",
         "",
         "| measure | figure | target | how |",
         "|---|---|---|---|",
@@ -239,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--datasets", type=int, default=50)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md")
     args = parser.parse_args(argv)
+    args.load_before = os.getloadavg()[0]
     figures = Figures()
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         work = Path(tmp)
