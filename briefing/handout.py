@@ -581,9 +581,12 @@ def run_handout(args: argparse.Namespace) -> int:
         return 1
     for warning in handout.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
-    sides = handout.pages
-    sheets = sides // 2 + sides % 2
-    paper = "A3 sheets, fold and saddle-stitch" if args.booklet else "A4 sheets, duplex"
-    print(f"{target}  {args.copies} copies × {handout.pages_per_copy} pages = {handout.pages} pages "
-          f"({sheets} {paper}), {len(handout.data) / 1024:.0f} KiB")
+    if args.booklet:
+        per_copy = -(-handout.pages_per_copy // 4) * 4
+        print(f"{target}  {args.copies} copies × {per_copy}-page booklet = {handout.pages} A3 sides "
+              f"({handout.pages // 2} sheets: duplex, flip on the short edge, fold, staple), "
+              f"{len(handout.data) / 1024:.0f} KiB")
+    else:
+        print(f"{target}  {args.copies} copies × {handout.pages_per_copy} pages = {handout.pages} pages "
+              f"({handout.pages // 2} A4 sheets, duplex), {len(handout.data) / 1024:.0f} KiB")
     return 0
