@@ -359,3 +359,21 @@ def test_code_and_font_changes_invalidate_the_cache(datasets: list[Path], tmp_pa
     kai.write_bytes(kai.read_bytes() + b"\0")
     assert batch.fonts_fingerprint() != before
     assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
+
+
+REAL_WARM_UP = batch.warm_up
+
+
+def test_real_briefing_through_the_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("briefing.compose.briefing") is None:
+        pytest.skip("the briefing composer has not landed")
+    monkeypatch.setattr(batch, "warm_up", REAL_WARM_UP)
+    out = tmp_path / "out"
+    result = batch.run([SAMPLE], out, jobs=1, documents=("briefing",))
+    assert result.ok and result.count("built") == 1, batch.summary_table(result)
+    pdf = out / "liujiang-2024-briefing.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and result.outcomes[0].pages == 1
+    again = batch.run([SAMPLE], out, jobs=1, documents=("briefing",))
+    assert again.count("up to date") == 1
