@@ -117,6 +117,7 @@ def _num(value: float) -> Decimal:
 
 
 _FILL_OPS = {"f", "F", "f*", "B", "B*", "b", "b*"}
+_STROKE_OPS = {"S", "s", "B", "B*", "b", "b*"}
 
 
 @dataclass(slots=True)
@@ -124,6 +125,7 @@ class _GrayState:
     fill_space: str = "DeviceGray"
     stroke_space: str = "DeviceGray"
     fill_rgb: Colour | None = None
+    stroke_rgb: Colour | None = None
 
 
 class _Grayer:
@@ -133,6 +135,7 @@ class _Grayer:
         self.pdf = pdf
         self.done: set[tuple[int, int]] = set()
         self.page_fills: set[Colour] = set()
+        self.page_strokes: set[Colour] = set()
         self.left_alone: set[str] = set()
 
     def _space_kind(self, name: pikepdf.Object, resources: pikepdf.Object) -> str:
@@ -171,7 +174,7 @@ class _Grayer:
                 continue
             operands, op = list(instruction.operands), str(instruction.operator)
             if op == "q":
-                stack.append(_GrayState(state.fill_space, state.stroke_space, state.fill_rgb))
+                stack.append(_GrayState(state.fill_space, state.stroke_space, state.fill_rgb, state.stroke_rgb))
             elif op == "Q" and stack:
                 state = stack.pop()
             elif op in ("rg", "RG", "k", "K") and len(operands) in (3, 4):
@@ -180,11 +183,13 @@ class _Grayer:
                 if fill:
                     state.fill_space, state.fill_rgb = "DeviceGray", rgb
                 else:
-                    state.stroke_space = "DeviceGray"
+                    state.stroke_space, state.stroke_rgb = "DeviceGray", rgb
                 out.append(pikepdf.ContentStreamInstruction([value], Operator("g" if fill else "G")))
                 continue
-            elif op in ("g",):
+            elif op == "g":
                 state.fill_space, state.fill_rgb = "DeviceGray", None
+            elif op == "G":
+                state.stroke_space, state.stroke_rgb = "DeviceGray", None
             elif op in ("cs", "CS") and operands:
                 kind = self._space_kind(operands[0], resources)
                 converted = kind in ("rgb", "cmyk")
@@ -194,7 +199,7 @@ class _Grayer:
                 if op == "cs":
                     state.fill_space, state.fill_rgb = space, None
                 else:
-                    state.stroke_space = space
+                    state.stroke_space, state.stroke_rgb = space, None
                 if converted:
                     out.append(pikepdf.ContentStreamInstruction([Name.DeviceGray], Operator(op)))
                     continue
@@ -204,12 +209,17 @@ class _Grayer:
                     value, rgb = gray(operands, space[5:])
                     if op in ("sc", "scn"):
                         state.fill_rgb = rgb
+                    else:
+                        state.stroke_rgb = rgb
                     out.append(pikepdf.ContentStreamInstruction([value], Operator(op)))
                     continue
             elif op == "sh":
                 self.left_alone.add("shading (gradient)")
-            elif op in _FILL_OPS and state.fill_rgb is not None:
-                self.page_fills.add(tuple(round(v, 3) for v in state.fill_rgb))
+            elif op in _FILL_OPS | _STROKE_OPS:
+                if op in _FILL_OPS and state.fill_rgb is not None:
+                    self.page_fills.add(tuple(round(v, 3) for v in state.fill_rgb))
+                if op in _STROKE_OPS and state.stroke_rgb is not None:
+                    self.page_strokes.add(tuple(round(v, 3) for v in state.stroke_rgb))
             elif op == "Do" and operands and resources is not None:
                 xobjects = resources.get("/XObject")
                 target = xobjects.get(str(operands[0])) if xobjects is not None else None
@@ -252,13 +262,14 @@ class _Grayer:
             if key in obj:
                 del obj[key]
 
-    def page(self, page: pikepdf.Page) -> set[Colour]:
-        self.page_fills = set()
+    def page(self, page: pikepdf.Page) -> tuple[set[Colour], set[Colour]]:
+        """Rewrite one page; return the colours its filled shapes and its lines were drawn in."""
+        self.page_fills, self.page_strokes = set(), set()
         resources = page.obj.get("/Resources", Dictionary())
         page.obj.Contents = self.pdf.make_stream(self.content(page, resources))
         for obj in (resources.get("/XObject") or Dictionary()).values():
             self.xobject(obj)
-        return self.page_fills
+        return self.page_fills, self.page_strokes
 
 
 def collapsed_fills(fills: Iterable[Colour]) -> list[tuple[Colour, Colour]]:
@@ -280,15 +291,17 @@ def _hex(rgb: Colour) -> str:
 def to_grayscale(pdf: Pdf, label: str = "") -> list[str]:
     """Rewrite every page of `pdf` to DeviceGray in place; return warnings for the reader."""
     grayer = _Grayer(pdf)
-    where: dict[tuple[Colour, Colour], list[int]] = {}
+    where: dict[tuple[str, Colour, Colour], list[int]] = {}
     for number, page in enumerate(pdf.pages, 1):
-        for pair in collapsed_fills(grayer.page(page)):
-            where.setdefault(pair, []).append(number)
+        fills, strokes = grayer.page(page)
+        for kind, colours in (("fills", fills), ("lines", strokes)):
+            for a, b in collapsed_fills(colours):
+                where.setdefault((kind, a, b), []).append(number)
     warnings = []
-    for (a, b), pages in where.items():
+    for (kind, a, b), pages in where.items():
         plural = "s" if len(pages) > 1 else ""
         warnings.append(
-            f"{label}page{plural} {', '.join(map(str, pages))}: fills {_hex(a)} and {_hex(b)} both print as "
+            f"{label}page{plural} {', '.join(map(str, pages))}: {kind} {_hex(a)} and {_hex(b)} both print as "
             f"about {round(100 * (1 - luminance(a)))}% gray; if they tell things apart, give one a "
             f"pattern, a label or a clearly lighter shade")
     for what in sorted(grayer.left_alone):

@@ -289,3 +289,15 @@ def test_number_collides_with_nothing_on_the_real_documents(what: str) -> None:
     for c in others:
         apart = c["x0"] >= box[2] or c["x1"] <= box[0] or c["top"] >= box[3] or c["bottom"] <= box[1]
         assert apart, f"the copy number overlaps {c['text']!r} at ({c['x0']:.0f}, {c['top']:.0f})"
+
+
+def test_gray_warns_about_lines_told_apart_by_colour_only() -> None:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for colour, y in ((BLUE, 300), (RED, 320)):
+        c.setStrokeColorRGB(*colour)
+        c.line(80, y, 400, y + 50)
+    c.showPage()
+    c.save()
+    result = assemble([buf.getvalue()], HandoutOptions(copies=1, gray=True))
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("briefing page 1: lines #4c73b0 and #c44f52")
