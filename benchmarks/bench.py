@@ -210,6 +210,21 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
                          f"exit {make_noop.returncode}.")
 
 
+def bench_handout(figures: Figures, work: Path, runs: int) -> None:
+    times, size = [], 0
+    target = work / "handout.pdf"
+    for _ in range(runs):
+        result = run_process(briefing_cmd("handout", str(SAMPLE), "--copies", "30", "--what", "briefing",
+                                          "--watermark", "征求意见稿", "-o", str(target)))
+        if result.returncode != 0:
+            figures.add("handout, 30 copies", "failed", result.stderr.strip().splitlines()[-1][:120])
+            return
+        times.append(result.seconds)
+        size = target.stat().st_size
+    figures.add("handout, 30 copies", f"{median(times):.2f} s",
+                f"briefing with watermark, whole process, median of {runs}; {size / 1024:.0f} KiB")
+
+
 def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespace) -> None:
     lines = [
         "# Benchmarks",
@@ -253,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         work = Path(tmp)
         sizes = bench_cold(figures, work, args.runs)
+        bench_handout(figures, work, args.batch_runs)
         bench_batch(figures, work, args.datasets, args.batch_runs)
     if not args.no_write:
         write_report(figures, sizes, args)
