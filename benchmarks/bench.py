@@ -172,7 +172,7 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
             for _ in range(runs if label == "briefing" else 1):
                 result, info = batch_process(paths, work / "batch", jobs, documents, True)
                 if info.get("failed") or result.returncode != 0:
-                    detail = "; ".join(info.get("failed") or [result.stderr[-200:]])[:200]
+                    detail = "; ".join(dict.fromkeys(info.get("failed") or [result.stderr[-200:]]))[:200]
                     break
                 per_doc.append(result.seconds / count)
                 peaks.extend(info["peaks"])
@@ -194,7 +194,7 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
     shutil.rmtree(work / "batch", ignore_errors=True)
     cold, info = batch_process(paths, work / "batch", 2, docs, False)
     if info.get("failed") or cold.returncode != 0:
-        figures.add("no-change rebuild", "failed", "; ".join(info.get("failed") or [])[:200])
+        figures.add("no-change rebuild", "failed", "; ".join(dict.fromkeys(info.get("failed") or []))[:200])
         return
     again = []
     for _ in range(runs):
