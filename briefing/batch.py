@@ -1,0 +1,844 @@
+"""Turn many dataset files into their PDFs in worker processes: validate all, render the stale ones, write atomically.
+
+The parent process plans and writes; workers only render. For each dataset the parent reads the
+bytes, works out each output's cache key (dataset hash, package version and source hash, font
+hashes, options) and skips outputs whose key and bytes match the sidecar recorded when they were
+last built. Stale datasets are validated (load + font coverage) before anything is rendered, so
+every invalid file is reported up front. Each remaining (dataset, document) pair is a `Task` sent
+by value to a `concurrent.futures.Executor`; the worker returns PDF bytes and the parent writes
+them with `atomic_write`, so workers need no shared file system (a cluster executor works as is)
+and a worker that dies can never leave a partial file. With the built-in process pool, a worker
+that dies (segfault, OOM kill) breaks the pool: the tasks that were in flight are rerun one at a
+time in a fresh worker, so only the culprit fails and the others still build.
+
+    run(paths, outdir, ...) -> BatchResult      the library entry point (never prints)
+    run_batch(args) -> int                      the `briefing batch` CLI handler (prints)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copyreg
+import dataclasses
+import hashlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from glob import escape as glob_escape
+from pathlib import Path
+from types import FrameType
+from typing import Literal, Protocol, TextIO
+
+from . import __version__
+from .build import DOCUMENTS
+from .errors import BriefingError, DatasetError, OutputError, Problem
+from .load import parse_dataset
+from .model import Dataset
+from .render.write import atomic_write, output_path, safe_stem
+
+CACHE_DIR = ".briefing-cache"
+# Bump when the meaning of the cache key or the sidecar layout changes, so old sidecars miss.
+CACHE_FORMAT = 1
+
+Status = Literal["built", "up to date", "invalid", "failed"]
+
+
+class RenderFn(Protocol):
+    def __call__(self, dataset: Dataset, document: str, *, pdfa: bool = ...) -> tuple[bytes, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One document to render, carried by value so a worker needs no access to the parent's files."""
+
+    dataset: Dataset
+    document: str
+    pdfa: bool
+    render: RenderFn | None = None
+
+
+def _dataset_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(Dataset) if f.init and not f.name.startswith("_"))
+
+
+def _rebuild_dataset(values: tuple[object, ...]) -> Dataset:
+    return Dataset(**dict(zip(_dataset_fields(), values, strict=True)))  # type: ignore[arg-type]
+
+
+def _reduce_dataset(dataset: Dataset) -> tuple[Callable[[tuple[object, ...]], Dataset], tuple[tuple[object, ...]]]:
+    return _rebuild_dataset, (tuple(getattr(dataset, name) for name in _dataset_fields()),)
+
+
+# A Dataset keeps a read-only index (a mappingproxy), which pickle refuses. Sending the fields and
+# rebuilding lets a worker validate a dataset once and another render it without parsing YAML
+# again (parsing costs about as much as rendering a briefing).
+copyreg.pickle(Dataset, _reduce_dataset)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What a worker sends back: the PDF, and how long and how much memory it took."""
+
+    data: bytes
+    pages: int
+    seconds: float
+    worker_pid: int
+    worker_maxrss_kib: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one requested output."""
+
+    dataset: str
+    document: str
+    status: Status
+    path: Path | None = None
+    pages: int = 0
+    size_bytes: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclass(slots=True)
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    # pid → peak resident set size (KiB) reported by that worker
+    worker_peak_kib: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status in ("built", "up to date") for o in self.outcomes)
+
+    def count(self, status: Status) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+
+class Progress(Protocol):
+    """Receives the run's events; the CLI draws a bar or writes lines, tests may collect them."""
+
+    def planned(self, total: int) -> None: ...
+
+    def done(self, outcome: Outcome) -> None: ...
+
+
+class WorkerDied(BriefingError):
+    kind = "WorkerDied"
+
+
+class CarriedError(BriefingError):
+    """A BriefingError raised in a worker, carried back as kind and message.
+
+    Exceptions cross process boundaries by pickle, which rebuilds them from `args`; DatasetError
+    takes a list of Problems and would come back garbled, so workers send this instead.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(kind, message)
+        self.kind = kind
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@contextlib.contextmanager
+def _carry_errors() -> Iterator[None]:
+    try:
+        yield
+    except CarriedError:
+        raise
+    except BriefingError as exc:
+        raise CarriedError(exc.kind, str(exc)) from None
+
+
+class Interrupted(BaseException):
+    """SIGTERM (or SIGINT) reached the parent; raised at the next safe point to unwind cleanly.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# ---------------------------------------------------------------------------------------------
+# worker side
+
+
+_worker_ready = False
+
+
+def prepare_worker() -> None:
+    """Make this process ready to render, once: quiet the terminal's Ctrl-C, then `warm_up()`.
+
+    Runs as the process pool's `initializer`; `_work` calls it too (it is idempotent) so that an
+    executor without initializers (a cluster's) still pays the set-up once per worker, not per task.
+    """
+    global _worker_ready
+    if _worker_ready:
+        return
+    _worker_ready = True
+    if threading.current_thread() is threading.main_thread():
+        # The parent decides what an interrupt means; a worker stopped by the terminal's Ctrl-C
+        # would print a traceback per process and break the pool before the parent can tidy up.
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            # A forked worker inherits the parent's SIGTERM handler; the parent's terminate()
+            # must simply end it.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    warm_up()
+
+
+def warm_up() -> None:
+    """Load what every document needs: fonts into ReportLab and matplotlib, the composers."""
+    from . import fonts
+
+    fonts.register_reportlab()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fonts.register_matplotlib()
+    for module in ("briefing.verify", "briefing.compose.briefing", "briefing.compose.report"):
+        with contextlib.suppress(ImportError):
+            __import__(module)
+
+
+def _pool_worker(parent: int) -> None:
+    """Initializer of our own pool's workers: set up, and exit if the parent dies.
+
+    A parent killed outright (SIGKILL, OOM) cannot stop its workers, and a pool worker waits on
+    its queue forever; the orphan would keep the terminal's or CI's output pipes open.
+    """
+    prepare_worker()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="briefing-parent-watch", daemon=True).start()
+
+
+def _maxrss_kib() -> int:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes, Linux KiB
+
+
+def _check_fonts(dataset: Dataset) -> None:
+    from .fonts import check_dataset_texts
+
+    check_dataset_texts(dataset.texts)
+
+
+def _validate(name: str, raw: bytes) -> Dataset:
+    """Parse and check one dataset in a worker; raises DatasetError or FontCoverageError."""
+    prepare_worker()
+    with _carry_errors():
+        dataset = parse_dataset(raw, name)
+        _check_fonts(dataset)
+    return dataset
+
+
+def _work(task: Task) -> Rendered:
+    """Render one task in a worker; raises BriefingError for expected failures."""
+    prepare_worker()
+    start = time.perf_counter()
+    if task.render is not None:
+        render: RenderFn = task.render
+    else:
+        # Looked up at call time, not import time, so tests can substitute it.
+        from . import build
+
+        render = build.render_document
+    with _carry_errors():
+        data, pages = render(task.dataset, task.document, pdfa=task.pdfa)
+    return Rendered(data, pages, time.perf_counter() - start, os.getpid(), _maxrss_kib())
+
+
+# ---------------------------------------------------------------------------------------------
+# cache keys
+
+
+def _hash_tree(folder: Path, keep: Callable[[Path], bool]) -> str:
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and keep(p)):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def package_fingerprint() -> str:
+    """Hash of every source and data file of the installed `briefing` package (not its caches)."""
+    root = Path(__file__).resolve().parent
+    return _hash_tree(root, lambda p: "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"))
+
+
+def fonts_fingerprint() -> str:
+    """Hash of the font files the renderer embeds (names and contents)."""
+    from . import fonts
+
+    digest = hashlib.sha256()
+    for path in fonts.all_font_files():
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")  # the workers will report it; the key just must not match
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """Everything besides the dataset and the options that decides an output's bytes."""
+
+    version: str
+    package: str
+    fonts: str
+    render: str
+
+    @classmethod
+    def current(cls, render: RenderFn | None = None) -> Environment:
+        name = "default" if render is None else f"{render.__module__}.{getattr(render, '__qualname__', repr(render))}"
+        return cls(__version__, package_fingerprint(), fonts_fingerprint(), name)
+
+
+def cache_key(dataset_sha256: str, document: str, pdfa: bool, env: Environment) -> str:
+    payload = {
+        "format": CACHE_FORMAT,
+        "dataset": dataset_sha256,
+        "document": document,
+        "pdfa": pdfa,
+        "version": env.version,
+        "package": env.package,
+        "fonts": env.fonts,
+        "render": env.render,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _sidecar(cache: Path, target: Path) -> Path:
+    return cache / (target.stem + ".json")
+
+
+def _up_to_date(target: Path, sidecar: Path, key: str) -> dict[str, object] | None:
+    """The recorded sidecar when `target` was built from `key` and still holds those bytes, else None."""
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("key") != key:
+            return None
+        if target.is_symlink() or not target.is_file():
+            return None
+        if hashlib.sha256(target.read_bytes()).hexdigest() != record.get("sha256"):
+            return None
+    except (OSError, ValueError):
+        return None
+    return record
+
+
+def _cache_folder(outdir: Path) -> Path:
+    cache = outdir / CACHE_DIR
+    if cache.is_symlink():
+        raise OutputError(f"{cache} is a symlink; remove it so the build cache stays inside {outdir}")
+    return cache
+
+
+# ---------------------------------------------------------------------------------------------
+# planning
+
+
+def _read(path: str) -> bytes:
+    p = Path(path)
+
+    def fail(message: str) -> DatasetError:
+        return DatasetError([Problem(path, None, None, "", message)])
+
+    try:
+        if p.is_dir():
+            raise fail("is a folder, not a dataset file")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("permission denied") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+
+
+def _sweep_temporaries(target: Path) -> None:
+    """Remove temporary files a previous run left beside `target` when it was killed outright.
+
+    atomic_write removes its temporary file on any exception or signal it can see; only SIGKILL
+    (or a power cut) leaves one. Runs writing the same output folder at once are not supported.
+    """
+    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        if tmp.is_file() and not tmp.is_symlink():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, BriefingError):
+        return f"{exc.kind}: {exc}"
+    return f"{type(exc).__name__}: {exc} (a bug; please report it)"
+
+
+@dataclass(slots=True)
+class _Output:
+    document: str
+    target: Path
+    sidecar: Path
+    key: str
+
+
+@dataclass(slots=True)
+class _Stale:
+    """A readable dataset with at least one output to (re)build."""
+
+    name: str
+    raw: bytes
+    outputs: list[_Output]
+
+
+def _plan(
+    paths: Sequence[str | Path],
+    outdir: Path,
+    cache: Path,
+    documents: Sequence[str],
+    pdfa: bool,
+    force: bool,
+    env: Environment,
+    report: Callable[[Outcome], None],
+) -> list[_Stale]:
+    """Decide, per dataset and document, whether to skip, refuse or render; report skips and refusals.
+
+    Cheap on purpose (hashes, no YAML): a rebuild where nothing changed stops here. An output that
+    is up to date was valid when it was built, with the same code, fonts and dataset bytes.
+    """
+    stale: list[_Stale] = []
+    owners: dict[str, str] = {}
+    for given in paths:
+        _check_stop()
+        name = str(given)
+        try:
+            stem = safe_stem(Path(name).name)
+            if stem in owners:
+                raise OutputError(f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; rename one file")
+            owners[stem] = name
+            targets = {d: output_path(outdir, stem, d) for d in documents}
+            for target in targets.values():
+                if target.is_symlink():
+                    raise OutputError(f"{target} is a symlink; remove it or choose another output folder")
+                _sweep_temporaries(target)
+            raw = _read(name)
+        except BriefingError as exc:
+            for document in documents:
+                report(Outcome(name, document, "invalid", error=_describe(exc)))
+            continue
+        sha = hashlib.sha256(raw).hexdigest()
+        todo: list[_Output] = []
+        for document, target in targets.items():
+            key = cache_key(sha, document, pdfa, env)
+            sidecar = _sidecar(cache, target)
+            record = None if force else _up_to_date(target, sidecar, key)
+            if record is None:
+                todo.append(_Output(document, target, sidecar, key))
+            else:
+                pages = record.get("pages", 0)
+                report(Outcome(name, document, "up to date", target,
+                               pages if isinstance(pages, int) else 0, target.stat().st_size))
+        if todo:
+            stale.append(_Stale(name, raw, todo))
+    return stale
+
+
+# ---------------------------------------------------------------------------------------------
+# execution
+
+Call = tuple[Callable[..., object], tuple[object, ...]]
+Finish = Callable[[int, object | BaseException], None]
+
+
+def _drain(executor: Executor, queue: deque[tuple[int, Call]], limit: int, finish: Finish) -> list[tuple[int, Call]]:
+    """Run calls from `queue` with at most `limit` in flight; return those lost to a broken pool.
+
+    Keeping few calls in flight (rather than submitting everything) bounds how many a dying
+    worker takes down with it, and so how many must be rerun in isolation.
+    """
+    inflight: dict[Future[object], tuple[int, Call]] = {}
+    lost: list[tuple[int, Call]] = []
+    broken = False
+    try:
+        while queue or inflight:
+            while queue and not broken and len(inflight) < limit:
+                item = queue.popleft()
+                fn, fargs = item[1]
+                try:
+                    inflight[executor.submit(fn, *fargs)] = item
+                except BrokenProcessPool:
+                    queue.appendleft(item)
+                    broken = True
+            if not inflight:
+                break
+            done, _ = wait(inflight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            _check_stop()
+            for future in done:
+                item = inflight.pop(future)
+                try:
+                    value = future.result()
+                except BrokenProcessPool:
+                    lost.append(item)
+                    broken = True
+                except Exception as exc:
+                    finish(item[0], exc)
+                else:
+                    finish(item[0], value)
+    except BaseException:
+        for future in inflight:
+            future.cancel()
+        raise
+    return lost
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: drop queued calls and kill workers that are mid-render."""
+    # ProcessPoolExecutor has no public way to kill busy workers before Python 3.14
+    # (terminate_workers); its process table is the fallback.
+    processes = dict(getattr(pool, "_processes", None) or {})
+    # Tasks already handed to the call queue's feeder thread would be written to a pipe nobody
+    # reads once the workers are gone, and the interpreter would wait for that thread at exit.
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        with contextlib.suppress(Exception):
+            call_queue.cancel_join_thread()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes.values():
+        with contextlib.suppress(Exception):
+            process.join(5)
+
+
+DIED = WorkerDied("the worker process died (killed, out of memory or crashed); "
+                  "the previous output, if any, is unchanged")
+
+
+class _Runner:
+    """Runs calls on the caller's executor, or on our own process pool with crash isolation.
+
+    Our pool lives across the validation and rendering phases so workers warm up once. When a
+    worker dies the pool breaks and every call in flight fails with it; those calls are rerun one
+    at a time in a fresh single worker, so that only the call that kills its worker fails.
+    """
+
+    def __init__(self, executor: Executor | None, workers: int) -> None:
+        self.executor, self.workers = executor, workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=_pool_worker, initargs=(os.getpid(),))
+
+    def run(self, calls: list[Call], finish: Finish) -> None:
+        queue = deque(enumerate(calls))
+        if self.executor is not None:
+            for index, _ in _drain(self.executor, queue, 4 * self.workers, finish):
+                finish(index, DIED)
+            return
+        while queue:
+            if self.pool is None:
+                self.pool = self._new_pool(self.workers)
+            suspects = deque(self._guarded(self.pool, queue, 2 * self.workers, finish))
+            if not suspects and not queue:
+                return
+            self.pool.shutdown(wait=True)
+            self.pool = None
+            while suspects:
+                single = self._new_pool(1)
+                for index, _ in self._guarded(single, suspects, 1, finish):
+                    finish(index, DIED)
+                single.shutdown(wait=True)
+
+    def _guarded(self, pool: ProcessPoolExecutor, queue: deque[tuple[int, Call]], limit: int,
+                 finish: Finish) -> list[tuple[int, Call]]:
+        try:
+            return _drain(pool, queue, limit, finish)
+        except BaseException:
+            _terminate(pool)
+            if pool is self.pool:
+                self.pool = None
+            raise
+
+    def close(self, *, now: bool = False) -> None:
+        if self.pool is not None:
+            if now:
+                _terminate(self.pool)
+            else:
+                self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+# The signal that asked the run to stop, if any. Handlers only record it; the main loop raises
+# `Interrupted` at a safe point. Raising from inside the handler could interrupt
+# concurrent.futures while it holds a future's lock, and the pool's manager thread (which
+# cancels futures at shutdown) would then wait for that lock forever, hanging the exit.
+_stop_signal = 0
+POLL_SECONDS = 0.1
+
+
+def _check_stop() -> None:
+    if _stop_signal:
+        raise Interrupted(_stop_signal)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """While running, record SIGINT and SIGTERM for `_check_stop` instead of acting at once."""
+    global _stop_signal
+    _stop_signal = 0
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        global _stop_signal
+        _stop_signal = signum
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def run(
+    paths: Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    documents: Sequence[str] = DOCUMENTS,
+    pdfa: bool = True,
+    force: bool = False,
+    jobs: int | None = None,
+    executor: Executor | None = None,
+    render: RenderFn | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Build `documents` for every dataset in `paths` into `outdir`; never raises for one bad dataset.
+
+    `executor`: any `concurrent.futures.Executor` (e.g. `distributed.Client().get_executor()`);
+    the caller owns it. Without one, a process pool of `jobs` workers (default: cores) is used.
+    `render`: a picklable replacement for `build.render_document`, for tests and experiments.
+    Raises `Interrupted` on SIGINT/SIGTERM after stopping the workers; written outputs stay valid.
+    """
+    start = time.perf_counter()
+    if jobs is not None and jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
+    cache = _cache_folder(out)
+    result = BatchResult()
+
+    def report(outcome: Outcome) -> None:
+        result.outcomes.append(outcome)
+        if progress is not None:
+            progress.done(outcome)
+
+    env = Environment.current(render)
+    if progress is not None:
+        progress.planned(len(paths) * len(documents))
+    with _signals_deferred():
+        stale = _plan(paths, out, cache, documents, pdfa, force, env, report)
+        if not stale:
+            result.seconds = time.perf_counter() - start
+            return result
+        wanted = sum(len(s.outputs) for s in stale)
+        runner = _Runner(executor, min(jobs or os.cpu_count() or 1, wanted))
+        try:
+            # Phase 1: validate every stale dataset (in parallel) and report all invalid ones
+            # before anything is rendered.
+            valid: dict[int, Dataset] = {}
+
+            def validated(index: int, value: object | BaseException) -> None:
+                if isinstance(value, Dataset):
+                    valid[index] = value
+                    return
+                entry = stale[index]
+                error = value if isinstance(value, BaseException) else TypeError(f"not a dataset: {value!r}")
+                for output in entry.outputs:
+                    report(Outcome(entry.name, output.document, "invalid", error=_describe(error)))
+
+            runner.run([(_validate, (s.name, s.raw)) for s in stale], validated)
+
+            # Phase 2: render; the parent writes each PDF as it arrives.
+            work = [(stale[i], output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
+
+            def rendered(index: int, value: object | BaseException) -> None:
+                entry, output, _ = work[index]
+                name, document = entry.name, output.document
+                if not isinstance(value, Rendered):
+                    error = value if isinstance(value, BaseException) else TypeError(f"not a PDF: {value!r}")
+                    report(Outcome(name, document, "failed", output.target, error=_describe(error)))
+                    return
+                peak = result.worker_peak_kib
+                peak[value.worker_pid] = max(peak.get(value.worker_pid, 0), value.worker_maxrss_kib)
+                try:
+                    atomic_write(output.target, value.data)
+                    record = {"key": output.key, "dataset": name, "document": document,
+                              "sha256": hashlib.sha256(value.data).hexdigest(),
+                              "pages": value.pages, "size": len(value.data)}
+                    atomic_write(output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+                except BriefingError as exc:
+                    report(Outcome(name, document, "failed", output.target, error=_describe(exc)))
+                    return
+                report(Outcome(name, document, "built", output.target, value.pages, len(value.data), value.seconds))
+
+            runner.run([(_work, (Task(dataset, output.document, pdfa, render),)) for _, output, dataset in work],
+                       rendered)
+        except BaseException:
+            runner.close(now=True)
+            raise
+        runner.close()
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI: progress and summary
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(width - _width(text), 0)
+    return space + text if right else text + space
+
+
+class TerminalProgress:
+    """A one-line bar redrawn in place, for an interactive terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.total, self.count, self.start = stream, 0, 0, time.perf_counter()
+
+    def planned(self, total: int) -> None:
+        self.total = total
+        self._draw("")
+
+    def done(self, outcome: Outcome) -> None:
+        self.count += 1
+        if outcome.status in ("failed", "invalid"):
+            self.stream.write("\r\x1b[K" + f"{outcome.status}: {outcome.dataset} {outcome.document}\n")
+        self._draw(f"{Path(outcome.dataset).name} {outcome.document}")
+
+    def _draw(self, label: str) -> None:
+        width = 28
+        filled = width * self.count // self.total if self.total else width
+        bar = "█" * filled + "·" * (width - filled)
+        elapsed = time.perf_counter() - self.start
+        self.stream.write(f"\r\x1b[K[{bar}] {self.count}/{self.total} {elapsed:5.1f}s {label}"[:200])
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r\x1b[K")
+        self.stream.flush()
+
+
+class LineProgress:
+    """One plain line per finished output, for logs and CI."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.total, self.count = stream, 0, 0
+
+    def planned(self, total: int) -> None:
+        self.total = total
+
+    def done(self, outcome: Outcome) -> None:
+        self.count += 1
+        where = str(outcome.path) if outcome.path else outcome.dataset
+        extra = f" {outcome.seconds:.2f} s" if outcome.status == "built" else ""
+        self.stream.write(f"[{self.count}/{self.total}] {outcome.status}: {where} ({outcome.document}){extra}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+def summary_table(result: BatchResult) -> str:
+    """One row per dataset: outputs, pages, rendering time, status; then every error in full."""
+    rows: dict[str, list[Outcome]] = {}
+    for outcome in result.outcomes:
+        rows.setdefault(outcome.dataset, []).append(outcome)
+    table = [("dataset", "outputs", "pages", "time", "status")]
+    for dataset, outcomes in rows.items():
+        good = [o for o in outcomes if o.status in ("built", "up to date")]
+        statuses = sorted({o.status for o in outcomes}, key=("failed", "invalid", "built", "up to date").index)
+        table.append((
+            dataset,
+            ", ".join(o.document for o in good) or "—",
+            "+".join(str(o.pages) for o in good) or "—",
+            f"{sum(o.seconds for o in outcomes):.2f} s",
+            ", ".join(s.upper() if s in ("failed", "invalid") else s for s in statuses),
+        ))
+    widths = [max(_width(row[i]) for row in table) for i in range(5)]
+    lines = ["  ".join(_pad(cell, widths[i], right=i in (2, 3)) for i, cell in enumerate(row)).rstrip()
+             for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    errors = {(o.dataset, o.error) for o in result.outcomes if o.error}
+    seen: set[tuple[str, str]] = set()
+    for o in result.outcomes:
+        if o.error and (o.dataset, o.error) in errors and (o.dataset, o.error) not in seen:
+            seen.add((o.dataset, o.error))
+            lines.append(f"{o.dataset} ({o.document}): {o.error}")
+    built, fresh = result.count("built"), result.count("up to date")
+    bad = result.count("failed") + result.count("invalid")
+    lines.append(f"{built} built, {fresh} up to date, {bad} failed or invalid, in {result.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """`briefing batch`: build, show progress on stderr, print the summary, exit 1 if anything failed."""
+    if args.jobs < 1:
+        print("UsageError: -j/--jobs must be at least 1", file=sys.stderr)
+        return 2
+    progress: TerminalProgress | LineProgress
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else LineProgress(sys.stderr)
+    try:
+        result = run(
+            args.files, args.outdir,
+            documents=(args.only,) if args.only else DOCUMENTS,
+            pdfa=not args.no_pdfa, force=args.force, jobs=args.jobs, progress=progress,
+        )
+    except Interrupted as exc:
+        progress.close()
+        print("Interrupted: workers stopped; finished outputs are complete and nothing partial was left",
+              file=sys.stderr)
+        return 128 + exc.signum
+    except BriefingError as exc:
+        progress.close()
+        print(f"{exc.kind}: {exc}", file=sys.stderr)
+        return 1
+    progress.close()
+    print(summary_table(result))
+    return 0 if result.ok else 1
