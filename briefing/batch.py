@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copyreg
-import dataclasses
 import hashlib
 import json
 import os
@@ -65,24 +63,6 @@ class Task:
     document: str
     pdfa: bool
     render: RenderFn | None = None
-
-
-def _dataset_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(Dataset) if f.init and not f.name.startswith("_"))
-
-
-def _rebuild_dataset(values: tuple[object, ...]) -> Dataset:
-    return Dataset(**dict(zip(_dataset_fields(), values, strict=True)))  # type: ignore[arg-type]
-
-
-def _reduce_dataset(dataset: Dataset) -> tuple[Callable[[tuple[object, ...]], Dataset], tuple[tuple[object, ...]]]:
-    return _rebuild_dataset, (tuple(getattr(dataset, name) for name in _dataset_fields()),)
-
-
-# A Dataset keeps a read-only index (a mappingproxy), which pickle refuses. Sending the fields and
-# rebuilding lets a worker validate a dataset once and another render it without parsing YAML
-# again (parsing costs about as much as rendering a briefing).
-copyreg.pickle(Dataset, _reduce_dataset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,32 +115,6 @@ class Progress(Protocol):
 
 class WorkerDied(BriefingError):
     kind = "WorkerDied"
-
-
-class CarriedError(BriefingError):
-    """A BriefingError raised in a worker, carried back as kind and message.
-
-    Exceptions cross process boundaries by pickle, which rebuilds them from `args`; DatasetError
-    takes a list of Problems and would come back garbled, so workers send this instead.
-    """
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(kind, message)
-        self.kind = kind
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@contextlib.contextmanager
-def _carry_errors() -> Iterator[None]:
-    try:
-        yield
-    except CarriedError:
-        raise
-    except BriefingError as exc:
-        raise CarriedError(exc.kind, str(exc)) from None
 
 
 class Interrupted(BaseException):
@@ -250,9 +204,8 @@ def _check_fonts(dataset: Dataset) -> None:
 def _validate(name: str, raw: bytes) -> Dataset:
     """Parse and check one dataset in a worker; raises DatasetError or FontCoverageError."""
     prepare_worker()
-    with _carry_errors():
-        dataset = parse_dataset(raw, name)
-        _check_fonts(dataset)
+    dataset = parse_dataset(raw, name)
+    _check_fonts(dataset)
     return dataset
 
 
@@ -267,8 +220,7 @@ def _work(task: Task) -> Rendered:
         from . import build
 
         render = build.render_document
-    with _carry_errors():
-        data, pages = render(task.dataset, task.document, pdfa=task.pdfa)
+    data, pages = render(task.dataset, task.document, pdfa=task.pdfa)
     return Rendered(data, pages, time.perf_counter() - start, os.getpid(), _maxrss_kib())
 
 

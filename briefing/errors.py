@@ -51,6 +51,11 @@ class DatasetError(BriefingError):
         head = f"{n} problem{'s' if n != 1 else ''} found"
         super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[DatasetError], tuple[tuple[Problem, ...]]]:
+        # Exceptions cross process boundaries by pickle, which would rebuild this one from its
+        # message string; rebuild it from its problems instead.
+        return (DatasetError, (self.problems,))
+
 
 class FontCoverageError(BriefingError):
     kind = "FontCoverageError"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Literal
 
@@ -256,6 +256,11 @@ class Dataset:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", MappingProxyType({i.id: i for i in self.indicators}))
+
+    def __reduce__(self) -> tuple[type[Dataset], tuple[object, ...]]:
+        # The index is a mappingproxy, which pickle refuses; it is rebuilt from the fields, so a
+        # dataset validated in one process can be rendered in another.
+        return (Dataset, tuple(getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")))
 
     def indicator(self, ident: str) -> Indicator:
         return self._by_id[ident]
