@@ -224,7 +224,7 @@ def _check_rate_without_whole(rel: Relation, part: Indicator, rate: Indicator) -
         elif lo == hi:
             amount, said = f"{lo}{unit}", f"为{lo}{unit}"
         else:
-            amount, said = f"{lo}–{hi}{unit}", f"在{lo}–{hi}{unit}之间"
+            amount, said = f"{lo}—{hi}{unit}", f"在{lo}—{hi}{unit}之间"
         return finding.done(
             "consistent",
             f"按{part.label}{part.printed}、{rate.label}{rate.printed}推算，总数{said}",
@@ -506,7 +506,7 @@ def _derive_prior(ident: str, current: Indicator) -> Finding:
         )
     wholes = integers_in(prior)
     if len(wholes):
-        amount = f"{wholes[0]}" if len(wholes) == 1 else f"{wholes[0]}–{wholes[-1]}"
+        amount = f"{wholes[0]}" if len(wholes) == 1 else f"{wholes[0]}—{wholes[-1]}"
         verb = "应为" if len(wholes) == 1 and c.is_point else "约为"
         return finding.done(
             "derived",
@@ -662,12 +662,12 @@ def _num(x: Bound, places: int) -> str:
 
 
 def _span(iv: Interval, unit: str, places: int) -> str:
-    """An interval in words: 99.01%, 99.85%–99.95%, 300–400件（不含两端）, 不少于90.5%."""
+    """An interval in words: 99.01%, 99.85%—99.95%, 300—400件（不含两端）, 不少于90.5%."""
     lo, hi = _num(iv.lo, places), _num(iv.hi, places)
     if iv.is_point or (iv.is_bounded and lo == hi and not (iv.lo_open or iv.hi_open)):
         return f"{lo}{unit}"
     if iv.is_bounded:
-        text = f"{lo}{unit}–{hi}{unit}"
+        text = f"{lo}{unit}—{hi}{unit}"
         if iv.lo_open and iv.hi_open:
             return text + "（不含两端）"
         if iv.lo_open:
@@ -683,7 +683,7 @@ def _span(iv: Interval, unit: str, places: int) -> str:
 
 
 def _factor(iv: Interval, unit: str, places: int) -> str:
-    """An interval as an operand: in parentheses when it is a range (÷ (2.325–2.335))."""
+    """An interval as an operand: in parentheses when it is a range (÷ (2.325—2.335))."""
     text = _span(iv, unit, places)
     return text if iv.is_point else f"({text})"
 

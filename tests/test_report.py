@@ -13,7 +13,7 @@ import pytest
 
 from briefing.compose import report
 from briefing.compose._report_text import PAGE_HEIGHT, type_area
-from briefing.compose.annotate import annotate, display, findings_by_indicator
+from briefing.compose.annotate import annotate, findings_by_indicator
 from briefing.load import load_dataset
 from briefing.verify import verify
 
@@ -128,9 +128,9 @@ def verification_pages(built) -> range:
 def test_every_finding_is_in_the_verification_chapter(built):
     text = "".join(built["flat"][p - 1] for p in verification_pages(built))
     for f in built["findings"]:
-        assert squash(display(f.message)) in text, f.relation_id
+        assert squash(f.message) in text, f.relation_id
         if f.computation:
-            assert squash(display(f.computation)) in text, f.relation_id
+            assert squash(f.computation) in text, f.relation_id
 
 
 def test_every_finding_is_footnoted_on_its_figures_page(built):
@@ -141,7 +141,7 @@ def test_every_finding_is_footnoted_on_its_figures_page(built):
                 continue
             page = log.page_of(f"ind-{ident}")
             assert page is not None
-            assert squash(display(f.message)) in built["flat"][page - 1], (f.relation_id, ident, page)
+            assert squash(f.message) in built["flat"][page - 1], (f.relation_id, ident, page)
 
 
 def test_each_footnote_is_printed_in_full_on_its_figures_page(built):
@@ -158,7 +158,7 @@ def test_each_footnote_is_printed_in_full_on_its_figures_page(built):
             assert log.footnote_pages[number] == page, (number, ind.id)
             # Its own clauses in full; a finding in full here or in an earlier note on the page.
             for part in ann.parts:
-                assert squash(display(part.text)) in built["flat"][page - 1], (number, ind.id, part.text)
+                assert squash(part.text) in built["flat"][page - 1], (number, ind.id, part.text)
     assert number == len(log.footnote_pages) > 0
 
 

@@ -42,7 +42,7 @@ def test_mediation_rate_1098_of_1109_is_not_99_9() -> None:
     f = rate_case(1098, 1109, 99.9)
     assert (f.status, f.severity, f.kind) == ("inconsistent", "warning", "rate")
     assert f.message == "调解成功率应为99.01%，报告写作99.9%，相差0.89个百分点"
-    assert f.computation == "1098 ÷ 1109 × 100 = 99.01%；报告所列 99.9%（即 99.85%–99.95%）"
+    assert f.computation == "1098 ÷ 1109 × 100 = 99.01%；报告所列 99.9%（即 99.85%—99.95%）"
     assert f.expected is not None and f.expected.is_point
     assert f.difference is not None
     assert F("0.84") < f.difference.lo < f.difference.hi < F("0.95")
@@ -61,7 +61,7 @@ def test_rate_57_at_45_23_has_no_whole_denominator() -> None:
     assert "找不到能得出45.23%的整数总数" in f.message
     assert "57 ÷ 126 = 45.24%" in f.message and "57 ÷ 127 = 44.88%" in f.message
     assert "截尾" in f.message  # 45.238… cut off, not rounded, gives 45.23
-    assert "126.009–126.036" in f.computation
+    assert "126.009—126.036" in f.computation
     assert f.difference is not None and f.difference.hi < 0
 
 
@@ -197,7 +197,7 @@ def test_177_up_133_percent_implies_76_last_year() -> None:
     f = only([ind("apps", 177, change=UP_133)], rel("g", "change", current="apps"))
     assert (f.status, f.kind, f.severity) == ("derived", "change", "info")
     assert f.message == "按同比增长133%推算，上年应为76件"
-    assert "177 ÷ (1 + 133%) = 177 ÷ (2.325–2.335) = 75.80–76.13" in f.computation
+    assert "177 ÷ (1 + 133%) = 177 ÷ (2.325—2.335) = 75.80—76.13" in f.computation
 
 
 def test_change_against_a_prior_indicator() -> None:

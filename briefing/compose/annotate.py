@@ -115,9 +115,6 @@ def change_note(ind: Indicator) -> str | None:
     return None
 
 
-def display(text: str) -> str:
-    """Text from other stages as Chinese typesetting prints it: ranges take the 一字线 (GB/T 15834)."""
-    return text.replace("\u2013", "—")
 
 
 def sentence(text: str) -> str:
@@ -127,8 +124,8 @@ def sentence(text: str) -> str:
 
 def finding_sentence(finding: FindingLike) -> str:
     """One finding as printed in a footnote and in the verification chapter."""
-    calc = f"算式：{display(finding.computation)}。" if finding.computation else ""
-    return f"核对{status_label(finding.status)}：{sentence(display(finding.message))}{calc}"
+    calc = f"算式：{finding.computation}。" if finding.computation else ""
+    return f"核对{status_label(finding.status)}：{sentence(finding.message)}{calc}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,6 @@ from .annotate import (
     GlossaryMarker,
     annotate,
     dataset_keywords,
-    display,
     findings_by_indicator,
     relation_label,
     sentence,
@@ -400,7 +399,7 @@ class Composer:
                     [
                         Span(f"{n}．", role="sans"),
                         Span(f"【{status_label(f.status)}】", role="sans", color=STATUS_COLOR.get(f.status)),
-                        Span(f"{display(f.message)}（"),
+                        Span(f"{f.message}（"),
                         Span(self._places(f), link=f"finding-{f.relation_id}"),
                         Span("）。"),
                     ],
@@ -581,8 +580,8 @@ class Composer:
                 ],
                 "finding_head",
             ),
-            self.p(sentence(display(f.message)), "finding"),
-            self.p(f"算式：{display(f.computation) or '（无）'}", "finding_calc"),
+            self.p(sentence(f.message), "finding"),
+            self.p(f"算式：{f.computation or '（无）'}", "finding_calc"),
         ]
         involved: list[Span] = [Span("涉及：")]
         for k, ident in enumerate(dict.fromkeys(f.ids)):
