@@ -157,17 +157,12 @@ def prepare_worker() -> None:
 
 
 def warm_up() -> None:
-    """Load what every document needs: fonts into ReportLab and matplotlib, the composers."""
+    """Load what every document needs: the fonts into ReportLab, the composers (charts included)."""
     from . import fonts
 
     fonts.register_reportlab()
-    import matplotlib
-
-    matplotlib.use("Agg")
-    fonts.register_matplotlib()
     for module in ("briefing.verify", "briefing.compose.briefing", "briefing.compose.report"):
-        with contextlib.suppress(ImportError):
-            __import__(module)
+        __import__(module)
 
 
 def _pool_worker(parent: int) -> None:
