@@ -110,7 +110,7 @@ def report_styles() -> dict[str, TextStyle]:
         "toc1": mk("toc1", "serif", 12, 19, align="left"),
         "caption": mk("caption", "sans", 10.5, 15, align="center", space_before_pt=6, space_after_pt=4),
         "chart_note": mk("chart_note", "kai", 10.5, 15, align="center", space_after_pt=8),
-        "cover_mark": mk("cover_mark", "kai", 14, 22, align="left"),
+        "cover_mark": mk("cover_mark", "sans", 16, 24, align="left"),
         "cover_title": mk("cover_title", "sans", 26, 40, align="center", bold=True),
         "cover_sub": mk("cover_sub", "kai", 18, 30, align="center"),
         "cover_meta": mk("cover_meta", "serif", 13, 22, align="left"),
@@ -253,7 +253,8 @@ class Composer:
         top = [m.copy_number, m.classification, m.marking]
         for line in (t for t in top if t):
             out.append(self.p(line, "cover_mark"))
-        out.append(Spacer(1, 150 - 22 * sum(1 for t in top if t)))
+        # 份号, 密级 and markings in 3号 黑体 on the first lines (GB/T 9704).
+        out.append(Spacer(1, 150 - 24 * sum(1 for t in top if t)))
         # Break a long title after 年度 rather than wherever the line runs out.
         head, sep, tail = m.title.partition("年度")
         title_lines = [head + sep, tail] if sep and tail else [m.title]
