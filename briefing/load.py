@@ -306,6 +306,9 @@ class _Ctx:
     file: str
     problems: list[Problem] = field(default_factory=list)
     texts: list[tuple[str, str, Location]] = field(default_factory=list)
+    # Where each field path's value sits, so checks made after conversion (references, units)
+    # can point at the field itself rather than the start of its record.
+    fields: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def loc(self, node: Node) -> Location:
         m = node.start_mark
@@ -368,6 +371,7 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             ctx.err(key_node, sub, f"unknown key '{_show(key)}'{hint}")
             continue
         out[key] = value_node
+        ctx.fields[sub] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
     for key, required in allowed.items():
         if required and key not in out and key not in misspelt:
             ctx.err(node, f"{path}.{key}" if path else key, f"required key '{key}' is missing")
@@ -654,6 +658,7 @@ def _list_of(ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Call
     except _Invalid:
         return ()
     for i, item in enumerate(items):
+        ctx.fields[f"{path}.{key}[{i}]"] = (item.start_mark.line + 1, item.start_mark.column + 1)
         with contextlib.suppress(_Invalid):
             out.append(conv(ctx, item, f"{path}.{key}[{i}]", *args))
     return tuple(out)
@@ -931,7 +936,9 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
     areas = {a.id for a in ds["areas"]}
     indicators = {i.id: i for i in ds["indicators"]}
 
-    def where(rec: Any) -> tuple[int | None, int | None]:
+    def where(rec: Any, path: str = "") -> tuple[int | None, int | None]:
+        if path in ctx.fields:
+            return ctx.fields[path]
         loc = rec.location
         return (loc.line, loc.column) if loc else (None, None)
 
@@ -940,13 +947,17 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
             # Suggestions cost a comparison with every known id; once the report is full, skip them.
             close = difflib.get_close_matches(ident, list(known), n=1) if len(ctx.problems) < MAX_PROBLEMS else []
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            ctx.problems.append(Problem(ctx.file, *where(rec), path, f"unknown {what} '{ident}'{hint}"))
+            ctx.problems.append(Problem(ctx.file, *where(rec, path), path, f"unknown {what} '{ident}'{hint}"))
 
     for i, ind in enumerate(ds["indicators"]):
         ref(ind, f"indicators[{i}].area", ind.area, areas, "area")
     for i, rel in enumerate(ds["relations"]):
-        for ident in rel.indicator_ids:
-            ref(rel, f"relations[{i}]", ident, indicators, "indicator")
+        base = f"relations[{i}]"
+        for key in ("part", "whole", "rate", "total", "current", "prior"):
+            ref(rel, f"{base}.{key}", getattr(rel, key), indicators, "indicator")
+        for key in ("ids", "parts"):
+            for j, ident in enumerate(getattr(rel, key)):
+                ref(rel, f"{base}.{key}[{j}]", ident, indicators, "indicator")
         if rel.kind == "change" and rel.current in indicators and indicators[rel.current].change is None:
             ctx.problems.append(Problem(ctx.file, *where(rel), f"relations[{i}].current",
                                         f"indicator '{rel.current}' states no change; add `change:` to it"))
@@ -954,8 +965,8 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
         path = f"charts[{i}]"
         ref(chart, f"{path}.area", chart.area, areas, "area")
         members = []
-        for ident in chart.indicators:
-            ref(chart, f"{path}.indicators", ident, indicators, "indicator")
+        for j, ident in enumerate(chart.indicators):
+            ref(chart, f"{path}.indicators[{j}]", ident, indicators, "indicator")
             if ident in indicators:
                 members.append(indicators[ident])
         if not chart.indicators:

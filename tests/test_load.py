@@ -253,3 +253,14 @@ def test_relation_to_unknown_indicator():
         "relations:\n  - {id: r, kind: same, ids: [inspections, inspection]}\n")
     with pytest.raises(DatasetError, match="unknown indicator 'inspection'; did you mean 'inspections'"):
         parse_dataset(raw.encode(), "x.yaml")
+
+
+def test_reference_errors_point_at_the_field():
+    raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8") + (
+        "relations:\n  - {id: r, kind: same, ids: [inspections, inspection]}\n")
+    with pytest.raises(DatasetError) as info:
+        parse_dataset(raw.encode(), "x.yaml")
+    (problem,) = info.value.problems
+    last = raw.rstrip("\n").splitlines()[-1]
+    assert problem.field == "relations[0].ids[1]"
+    assert (problem.line, problem.column) == (len(raw.rstrip("\n").splitlines()), last.index("inspection]") + 1)
