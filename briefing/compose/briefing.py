@@ -33,9 +33,9 @@ from ..charts.style import Density
 from ..errors import LayoutOverflowError
 from ..fonts import SANS, SANS_BOLD, register_reportlab
 from ..model import Chart, Dataset, Indicator
+from ..render import CJKParagraph, Span, TextStyle
 from ..render.pdfa import finish_pdf
 from ..verify import STATUS_TEXT
-from ._text import CJKParagraph, Span, TextStyle
 from .layout import Columns, Framed, Rule, Stack, VSpace
 
 # ---------------------------------------------------------------------------------------------
