@@ -59,7 +59,8 @@ SUPERSCRIPT_SCALE = 0.6
 SUPERSCRIPT_RISE = 0.36
 #: Characters after which an over-long URL or word is preferably cut.
 _CUT_AFTER = frozenset("/.-_?&=#:")
-_SPACE_RUN = re.compile(r"\s+")
+# ASCII whitespace only: U+3000 is a full-width space that keeps its em (图3　标题).
+_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 _PUNCT = frozenset(
     {
         CharClass.OPEN,
