@@ -518,7 +518,7 @@ def test_any_text_gives_consistent_figures_and_a_loadable_draft(text: str) -> No
 
 def _seed() -> Path | None:
     names = [os.environ.get("BRIEFING_SEED_REPORT", "")]
-    for folder in (ROOT.parent / "shared" / "seeds", ROOT.parents[1] / "shared" / "seeds", Path("/work/shared/seeds")):
+    for folder in (ROOT.parent / "shared" / "seeds", ROOT.parents[1] / "shared" / "seeds"):
         names += [str(p) for p in sorted(folder.glob("000_*.txt"))] if folder.is_dir() else []
     return next((Path(n) for n in names if n and Path(n).is_file()), None)
 
