@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BriefingError
+from .fonts import check_dataset_texts
 from .load import load_dataset
 from .model import Dataset
 from .render.write import atomic_write, output_path
+from .verify import Finding, strict_check, verify
 
 DOCUMENTS: tuple[str, ...] = ("briefing", "report")
 
@@ -30,11 +32,19 @@ class Built:
     seconds: float
 
 
-def render_document(dataset: Dataset, document: str, *, pdfa: bool = True) -> tuple[bytes, int]:
-    """Render one document of a validated dataset to PDF bytes and its page count."""
-    from .verify import verify
+def prepare(path: str | Path) -> tuple[Dataset, tuple[Finding, ...]]:
+    """Load a dataset, make sure the fonts can draw every character of it, and verify its figures."""
+    dataset = load_dataset(path)
+    check_dataset_texts(dataset.texts)
+    return dataset, verify(dataset)
 
-    findings = verify(dataset)
+
+def render_document(
+    dataset: Dataset, document: str, *, pdfa: bool = True, findings: Sequence[Finding] | None = None
+) -> tuple[bytes, int]:
+    """Render one document of a validated dataset to PDF bytes and its page count."""
+    if findings is None:
+        findings = verify(dataset)
     if document == "briefing":
         from .compose.briefing import render_briefing
 
@@ -47,16 +57,22 @@ def render_document(dataset: Dataset, document: str, *, pdfa: bool = True) -> tu
 
 
 def build_file(
-    path: str | Path, outdir: str | Path, only: Sequence[str] = DOCUMENTS, *, pdfa: bool = True
+    path: str | Path, outdir: str | Path, only: Sequence[str] = DOCUMENTS, *, pdfa: bool = True,
+    strict: bool = False,
 ) -> list[Built]:
-    """Load `path` and write each requested document into `outdir`; nothing is written on failure."""
-    dataset = load_dataset(path)
+    """Load `path` and write each requested document into `outdir`; nothing is written on failure.
+
+    `strict` refuses to build when the verification finds inconsistent figures.
+    """
+    dataset, findings = prepare(path)
+    if strict:
+        strict_check(findings)
     out = Path(outdir)
     results = []
     for document in only:
         start = time.perf_counter()
         target = output_path(out, Path(path).name, document)
-        data, pages = render_document(dataset, document, pdfa=pdfa)
+        data, pages = render_document(dataset, document, pdfa=pdfa, findings=findings)
         atomic_write(target, data)
         results.append(Built(document, target, pages, len(data), time.perf_counter() - start))
     return results

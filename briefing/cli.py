@@ -63,16 +63,13 @@ def _summary(dataset: object) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .fonts import check_dataset_texts
-    from .load import load_dataset
-    from .verify import format_finding, strict_check, verify
+    from .build import prepare
+    from .verify import format_finding, strict_check
 
     status = EXIT_OK
     for path in args.files:
         try:
-            ds = load_dataset(path)
-            check_dataset_texts(ds.texts)
-            findings = verify(ds)
+            ds, findings = prepare(path)
         except BriefingError as exc:
             status = _fail(exc)
             continue
@@ -104,12 +101,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.files:
         try:
-            if args.strict:
-                from .load import load_dataset
-                from .verify import strict_check, verify
-
-                strict_check(verify(load_dataset(path)))
-            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa):
+            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict):
                 print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
                       f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
         except BriefingError as exc:

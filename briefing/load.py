@@ -57,6 +57,7 @@ from .model import (
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 2_000_000
+YEARS = (1949, 2100)  # the years a report, a figure's period or a date may name
 MAX_INDICATORS = 2_000
 MAX_YAML_EVENTS = 200_000
 # The schema nests four levels (indicators → item → change → value); anything far deeper is not a
@@ -597,10 +598,14 @@ def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
     except ValueError as exc:
         ctx.err(node, path, f"'{_show(raw)}' is not a real date ({exc})")
         raise _Invalid from None
-    if not 1949 <= date.year <= 2100:
-        ctx.err(node, path, f"year {date.year} is out of range")
-        raise _Invalid
+    _check_year(ctx, node, path, date.year)
     return date
+
+
+def _check_year(ctx: _Ctx, node: Node, path: str, year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        ctx.err(node, path, f"year {year} is out of range")
+        raise _Invalid
 
 
 def _period(ctx: _Ctx, node: Node, path: str) -> Period:
@@ -623,9 +628,7 @@ def _period(ctx: _Ctx, node: Node, path: str) -> Period:
     except ValueError as exc:
         ctx.err(node, path, f"bad period '{_show(raw)}': {exc}")
         raise _Invalid from None
-    if not 1949 <= period.year <= 2100:
-        ctx.err(node, path, f"year {period.year} is out of range")
-        raise _Invalid
+    _check_year(ctx, node, path, period.year)
     return period
 
 
@@ -691,7 +694,7 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
     issuers = _list_of(ctx, f, "issuers", p, _text, "title")
     if "issuers" in f and not issuers and not any(q.field.startswith("meta.issuers[") for q in ctx.problems):
         ctx.err(f["issuers"], "meta.issuers", "name at least one issuing body")
-    year = _opt(ctx, f, "year", p, _integer, 1949, 2100)
+    year = _opt(ctx, f, "year", p, _integer, *YEARS)
     date = _opt(ctx, f, "date", p, _date)
     if year is not None and date is not None and date.year < year:
         ctx.err(f["date"], "meta.date", f"the report on {year} cannot be dated {date.isoformat()}, before the year "

@@ -62,3 +62,12 @@ def test_init_writes_valid_starter(tmp_path, capsys):
     assert main(["init", str(target)]) == 1  # refuses to overwrite
     assert "--force" in capsys.readouterr().err
     assert main(["init", str(target), "--force"]) == 0
+
+
+def test_build_checks_font_coverage_before_drawing(tmp_path, capsys):
+    raw = (Path(__file__).parent / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "rare.yaml"
+    bad.write_text(raw.replace("执法监督检查", "执法监督\U00020000检查"), encoding="utf-8")
+    assert main(["build", str(bad), "-o", str(tmp_path / "out")]) == 1
+    assert "U+20000" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
