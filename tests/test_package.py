@@ -83,6 +83,7 @@ def test_wheel_carries_the_fonts_and_package_data(dist: Path) -> None:
         assert f"briefing/fontfiles/{extra}" in names
     assert "briefing/render/sRGB.icc" in names
     assert "briefing/templates/starter.yaml" in names
+    assert "briefing/catalogue.yaml" in names
     assert not [n for n in names if n.startswith("fonts/") or "__pycache__" in n]
 
 
