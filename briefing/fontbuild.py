@@ -5,7 +5,11 @@ Build time only: this is the one module that imports fontTools, and no rendering
 tells whether the committed files are the ones the manifest describes.
 
 Why each step:
-- Subset to GB 2312 plus the marks we draw: the full faces are 65,535 glyphs, 16–27 MB.
+- Subset to GB 2312, the 通用规范汉字表 (2013, 8,105 characters: the list the state drew up to
+  include place-name characters), the place-name characters outside both, and the marks we draw:
+  the full faces are 65,535 glyphs, 16–27 MB; the subsets 9,300 glyphs, under 5 MB each.
+- Give the 楷体 printed Latin letters, digits and signs from Noto Serif CJK SC: LXGW WenKai's
+  are handwritten (its 9 reads as q), and notes are where the figures' working is shown.
 - Drop the OpenType layout tables: neither ReportLab nor matplotlib reads them, and their closure
   nearly doubles the glyph count.
 - Convert CFF outlines to quadratic TrueType `glyf`: ReportLab's TTFont refuses CFF.
@@ -17,7 +21,9 @@ Why each step:
 
 from __future__ import annotations
 
+import bz2
 import hashlib
+import importlib.resources
 import json
 import logging
 import os
@@ -43,6 +49,16 @@ log = logging.getLogger(__name__)
 
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 LXGW_DIR = Path("/usr/share/fonts/truetype/lxgw-wenkai")
+
+# Debian's unicode-data: the Unicode Character Database, Unihan included (kTGH: the 通用规范汉字表).
+UNIHAN_OTHER_MAPPINGS = Path("/usr/share/unicode/Unihan_OtherMappings.txt.bz2")
+UNICODE_COPYRIGHT = Path("/usr/share/doc/unicode-data/copyright")
+UNICODE_PACKAGE = "unicode-data"
+
+# The 通用规范汉字表 as derived from Unihan by `derive_tongyong_list`, committed as package data
+# so that builds and tests need no Unicode data installed.
+TONGYONG_LIST = "tongyong-guifan-2013.txt"
+TONGYONG_SIZE = 8105
 
 MANIFEST = "manifest.json"
 LICENCE_NOTO = "LICENSE-NotoCJK-OFL.txt"
@@ -72,6 +88,24 @@ EXTRA_MARKS = (
 )  # fmt: skip
 
 
+# Characters of place names in neither GB 2312 nor the 通用规范汉字表: 礐 (礐石, 汕头) and 氹
+# (氹仔, 澳门). `tests/test_fonts.py` checks every county-level name against the fonts, so a name
+# that needs another character fails there and the character goes here.
+PLACE_NAME_EXTRAS = "礐氹"
+
+# What the 楷体 takes from Noto Serif CJK SC instead of LXGW WenKai: whatever carries a digit or
+# a Latin letter, or sits between numbers as ASCII does: printable ASCII but the space, the
+# full-width digits, letters and % + - . < = >, ①–⑳, ‰, ℃ and the minus sign (as wide as the
+# plus taken with it). WenKai keeps its space, so spacing in notes does not change, and its
+# proportional × ÷ ± (Noto's are a full em) and ≈ ≤ ≥ №, which have no handwritten look.
+PRINTED_IN_KAI = (
+    *range(0x21, 0x7F),
+    0xFF05, 0xFF0B, 0xFF0D, 0xFF0E, *range(0xFF10, 0xFF1A), *range(0xFF1C, 0xFF1F),
+    *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+    *range(0x2460, 0x2474), 0x2030, 0x2103, 0x2212,
+)  # fmt: skip
+
+
 def gb2312_chars() -> list[int]:
     """Every code point Python's gb2312 codec decodes from the two-byte codes A1A1–F7FE."""
     found: set[int] = set()
@@ -85,9 +119,101 @@ def gb2312_chars() -> list[int]:
     return sorted(found)
 
 
+def read_unihan_tongyong(path: Path = UNIHAN_OTHER_MAPPINGS) -> dict[int, int]:
+    """Code point → number in the 通用规范汉字表, from the kTGH field of a Unihan file (.txt or .bz2)."""
+    opener = bz2.open if path.suffix == ".bz2" else open
+    found: dict[int, int] = {}
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or parts[1] != "kTGH":
+                continue
+            for entry in parts[2].split():  # "2013:6602"; a character may one day carry several
+                year, number = entry.split(":")
+                if year == "2013":
+                    found[int(parts[0][2:], 16)] = int(number)
+    return found
+
+
+def _unihan_header(path: Path) -> list[str]:
+    opener = bz2.open if path.suffix == ".bz2" else open
+    keep = []
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            if line.startswith(("# Date:", "# Unicode version:", "# ©", "# Unicode and the")):
+                keep.append(line[2:].rstrip("\n"))
+    return keep
+
+
+def _unicode_permission_notice(copyright_file: Path) -> list[str]:
+    """The Unicode licence's permission notice, as Debian's unicode-data states it."""
+    lines = copyright_file.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Permission is hereby"))
+    end = next(i for i, line in enumerate(lines) if "authorization of the copyright holder" in line)
+    return [line.strip() for line in lines[start : end + 1]]
+
+
+def derive_tongyong_list(
+    dest: Path,
+    unihan: Path = UNIHAN_OTHER_MAPPINGS,
+    copyright_file: Path = UNICODE_COPYRIGHT,
+) -> Path:
+    """Write the 通用规范汉字表 from Unihan's kTGH field to `dest`, with its provenance and licence.
+
+    The committed `briefing/charsets/tongyong-guifan-2013.txt` is this function's output from
+    Debian's unicode-data; a test derives it again where that package is installed.
+    """
+    table = read_unihan_tongyong(unihan)
+    numbers = sorted(table.values())
+    if numbers != list(range(1, TONGYONG_SIZE + 1)):
+        raise BriefingError(
+            f"{unihan}: kTGH gives {len(table)} characters, not the numbers 1–{TONGYONG_SIZE}"
+        )
+    header = [
+        "通用规范汉字表 (2013): the 8,105 characters of the Table of General Standard Chinese",
+        "Characters, in its order, one a line: number, character, code point (tab-separated).",
+        "",
+        "Derived by briefing.fontbuild.derive_tongyong_list from the kTGH field of Unihan",
+        f"({unihan.name}, Debian package {UNICODE_PACKAGE} {package_version(UNICODE_PACKAGE)}).",
+        "Modified: only the kTGH field is kept, rewritten in this layout. The source file says:",
+        *(f"  {line}" for line in _unihan_header(unihan)),
+        "",
+        "Unicode data files are distributed under the Unicode licence, whose permission notice is:",
+        "",
+        *_unicode_permission_notice(copyright_file),
+    ]
+    by_number = sorted(table.items(), key=lambda item: item[1])
+    body = [f"{n:04d}\t{chr(c)}\tU+{c:04X}" for c, n in by_number]
+    text = "".join(f"# {h}".rstrip() + "\n" for h in header) + "".join(f"{b}\n" for b in body)
+    _write_atomic(dest, text.encode("utf-8"))
+    return dest
+
+
+def tongyong_chars() -> list[int]:
+    """The 通用规范汉字表's 8,105 code points, in the list's order (from the committed list)."""
+    text = (importlib.resources.files("briefing") / "charsets" / TONGYONG_LIST).read_text(
+        encoding="utf-8"
+    )
+    chars: list[int] = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line:
+            continue
+        number, char, code = line.split("\t")
+        if int(number) != len(chars) + 1 or code != f"U+{ord(char):04X}":
+            raise BriefingError(f"{TONGYONG_LIST}: line {line!r} is out of order or inconsistent")
+        chars.append(ord(char))
+    if len(chars) != TONGYONG_SIZE:
+        raise BriefingError(f"{TONGYONG_LIST}: {len(chars)} characters, not {TONGYONG_SIZE}")
+    return chars
+
+
 def default_charset() -> list[int]:
     """The characters every face is subset to (before intersecting with what a source has)."""
     chars = set(gb2312_chars())
+    chars.update(tongyong_chars())
+    chars.update(ord(c) for c in PLACE_NAME_EXTRAS)
     chars.update(range(0x20, 0x7F))  # printable ASCII
     chars.update(range(0x3000, 0x3040))  # CJK symbols and punctuation
     chars.update(range(0xFF00, 0xFFF0))  # half- and full-width forms
@@ -95,6 +221,18 @@ def default_charset() -> list[int]:
     chars.update(EXTRA_MARKS)
     # U+FF00, U+FFBF … are unassigned: asking for them only clutters the "missing" lists.
     return sorted(c for c in chars if unicodedata.category(chr(c)) != "Cn")
+
+
+@dataclass(frozen=True, slots=True)
+class Donor:
+    """A face some glyphs of an output face are taken from (by code point)."""
+
+    source: Path
+    index: int
+    source_family: str
+    source_style: str
+    package: str
+    chars: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +248,11 @@ class FaceSpec:
     family: str  # new family name
     style: str  # "Regular" or "Bold"
     licence: str  # licence file in fonts/ that covers it
+    donor: Donor | None = None  # glyphs taken from another face
 
+
+SERIF_FOR_KAI = Donor(NOTO_DIR / "NotoSerifCJK-Regular.ttc", 2, "Noto Serif CJK SC", "Regular",
+                      "fonts-noto-cjk", PRINTED_IN_KAI)  # fmt: skip
 
 FACES: tuple[FaceSpec, ...] = (
     # Longest builds first so two workers finish together (Serif ≈ 15 s, Sans ≈ 8 s, Kai ≈ 4 s).
@@ -128,7 +270,7 @@ FACES: tuple[FaceSpec, ...] = (
              LICENCE_NOTO),
     FaceSpec("BriefingKai-Regular.ttf", LXGW_DIR / "LXGWWenKai-Regular.ttf", 0,
              "LXGW WenKai", "Regular", "fonts-lxgw-wenkai", "Briefing Kai", "Regular",
-             LICENCE_LXGW),
+             LICENCE_LXGW, SERIF_FOR_KAI),
 )  # fmt: skip
 
 
@@ -140,6 +282,7 @@ class BuiltFace:
     glyphs: int
     chars: int  # code points in the output cmap
     missing: tuple[int, ...]  # requested code points the source does not have
+    donated: int = 0  # glyphs taken from the donor face
 
 
 # ----------------------------------------------------------------------------- source faces
@@ -222,6 +365,36 @@ def _cff_to_glyf(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+def _take_glyphs(font: TTFont, donor: TTFont, chars: Iterable[int]) -> int:
+    """Replace the glyphs of `chars` in `font` with `donor`'s, advance widths included.
+
+    Both faces are 1000 units per em on the same baseline, so outlines are copied as they are.
+    Returns how many glyphs were replaced (characters either face lacks are left alone).
+    """
+    if font["head"].unitsPerEm != donor["head"].unitsPerEm:
+        raise BriefingError("donor face has another em size")
+    cmap = font.getBestCmap()
+    donor_cmap = donor.getBestCmap()
+    donor_glyphs = donor.getGlyphSet()
+    donor_hmtx = donor["hmtx"]
+    cff = "CFF " in donor
+    glyf = font["glyf"]
+    hmtx = font["hmtx"]
+    taken = 0
+    for code in chars:
+        name, donor_name = cmap.get(code), donor_cmap.get(code)
+        if name is None or donor_name is None:
+            continue
+        pen = TTGlyphPen(donor_glyphs)
+        donor_glyphs[donor_name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=cff))
+        glyph = pen.glyph()
+        glyph.recalcBounds(glyf)
+        glyf[name] = glyph
+        hmtx[name] = (donor_hmtx[donor_name][0], getattr(glyph, "xMin", 0))
+        taken += 1
+    return taken
+
+
 def _set_post_format3(font: TTFont) -> None:
     # Glyph names are of no use to ReportLab or matplotlib; format 3 stores none.
     post = font["post"]
@@ -256,10 +429,12 @@ def build_face(
     chars: Iterable[int],
     family: str,
     style: str,
+    donor: Donor | None = None,
 ) -> BuiltFace:
     """Subset face `index` of `source` to `chars`, as TrueType named `family` `style`, into `dest`.
 
-    The same inputs give the same bytes; `dest` is replaced atomically.
+    With a `donor`, the glyphs of `donor.chars` are then taken from that face. The same inputs
+    give the same bytes; `dest` is replaced atomically.
     """
     wanted = sorted(set(chars))
     font = TTFont(source, fontNumber=index, recalcTimestamp=False)
@@ -286,6 +461,12 @@ def build_face(
 
     if "CFF " in font:
         _cff_to_glyf(font)
+    donated = 0
+    if donor is not None:
+        donor_index = resolve_face_index(
+            donor.source, donor.source_family, donor.source_style, donor.index
+        )
+        donated = _take_glyphs(font, TTFont(donor.source, fontNumber=donor_index), donor.chars)
     _set_post_format3(font)
     _rename(font, family, style)
 
@@ -300,6 +481,7 @@ def build_face(
         glyphs=out["maxp"].numGlyphs,
         chars=len(out.getBestCmap()),
         missing=missing,
+        donated=donated,
     )
 
 
@@ -373,14 +555,20 @@ _LICENCE_HEADERS = {
     ),
     LICENCE_LXGW: (
         "Briefing Kai (BriefingKai-Regular.ttf) is a Modified Version of LXGW WenKai Regular:\n"
-        "subset and renamed. It is distributed under the SIL Open Font License 1.1 below, as the\n"
-        "original is.\n"
+        "subset and renamed, with its Latin letters, digits and signs (the characters listed as\n"
+        "glyphs_from in manifest.json) replaced by those of Noto Serif CJK SC Regular, converted to\n"
+        "TrueType outlines. Both are under the SIL Open Font License 1.1, and so is Briefing Kai;\n"
+        "the licence text is below.\n"
         "\n"
+        "LXGW WenKai:\n"
         "Copyright 2021-2023 LXGW (https://github.com/lxgw/LxgwWenKai), with Reserved Font Names\n"
         '"霞鹜" and "LXGW".\n'
         "Copyright 2020 The Klee Project Authors (https://github.com/fontworks-fonts/Klee)\n"
-        "\n"
         "Klee is a trademark of Fontworks Inc.\n"
+        "\n"
+        "Noto Serif CJK (the glyphs named above):\n"
+        "Copyright 2017-2022 Adobe (http://www.adobe.com/), with Reserved Font Name 'Source'.\n"
+        "Noto is a trademark of Google Inc.\n"
     ),
 }
 
@@ -430,8 +618,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _build_one(spec: FaceSpec, dest: Path, chars: Sequence[int]) -> dict[str, Any]:
     started = time.perf_counter()
     index = resolve_face_index(spec.source, spec.source_family, spec.source_style, spec.index)
-    built = build_face(spec.source, index, dest / spec.output, chars, spec.family, spec.style)
-    return {
+    built = build_face(
+        spec.source, index, dest / spec.output, chars, spec.family, spec.style, spec.donor
+    )
+    entry: dict[str, Any] = {
         "file": spec.output,
         "family": spec.family,
         "style": spec.style,
@@ -454,6 +644,22 @@ def _build_one(spec: FaceSpec, dest: Path, chars: Sequence[int]) -> dict[str, An
         },
         "_seconds": time.perf_counter() - started,
     }
+    if spec.donor is not None:
+        donor = spec.donor
+        entry["glyphs_from"] = {
+            "file": donor.source.name,
+            "face_index": resolve_face_index(
+                donor.source, donor.source_family, donor.source_style, donor.index
+            ),
+            "family": donor.source_family,
+            "style": donor.source_style,
+            "package": donor.package,
+            "package_version": package_version(donor.package),
+            "sha256": sha256_file(donor.source),
+            "chars": "".join(chr(c) for c in donor.chars),
+            "glyphs": built.donated,
+        }
+    return entry
 
 
 def build_all(dest: Path, jobs: int = 2) -> list[Path]:
@@ -466,6 +672,9 @@ def build_all(dest: Path, jobs: int = 2) -> list[Path]:
     chars = default_charset()
     for spec in FACES:
         resolve_face_index(spec.source, spec.source_family, spec.source_style, spec.index)
+        if spec.donor is not None:
+            d = spec.donor
+            resolve_face_index(d.source, d.source_family, d.source_style, d.index)
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             entries = list(pool.map(_build_one, FACES, [dest] * len(FACES), [chars] * len(FACES)))
@@ -485,9 +694,14 @@ def build_all(dest: Path, jobs: int = 2) -> list[Path]:
         "about": "Font subsets built by briefing.fontbuild (make fonts); see README.md.",
         "builder": {"fonttools": fonttools_version},
         "charset": {
-            "description": "GB 2312 (Python gb2312 codec, A1A1-F7FE), printable ASCII, "
+            "description": "GB 2312 (Python gb2312 codec, A1A1-F7FE), the 8,105 characters of "
+            "the 通用规范汉字表 (2013; briefing/charsets/tongyong-guifan-2013.txt, from Unihan "
+            "kTGH), the place-name characters in PLACE_NAME_EXTRAS, printable ASCII, "
             "U+3000-303F, U+FF00-FFEF, U+2460-2473 and the marks in EXTRA_MARKS; "
             "assigned code points only",
+            "tongyong_guifan_sha256": sha256_file(
+                Path(str(importlib.resources.files("briefing") / "charsets" / TONGYONG_LIST))
+            ),
             "unicodedata": unicodedata.unidata_version,
             "size": len(chars),
             "sha256": hashlib.sha256("".join(chr(c) for c in chars).encode("utf-8")).hexdigest(),

