@@ -66,6 +66,7 @@ EXPECTED_A = [
     (3, "场", "count", "exact", "一（一）", "2024-to-date", "count"),
     (2, "次", "count", "exact", "一（一）", "2024", "count"),
     (420, "人次", "count", "exact", "一（一）", "2024", "count"),
+    (4, "年", "count", "exact", "一（一）", "2024", "streak"),
     (56000, "件", "count", "more_than", "一（二）1", "2024", "multiplier"),
     (96.5, "%", "rate", "at_least", "一（二）1", "2024", "rate"),
     (3, "个工作日", "count", "exact", "一（二）1", "2024", "count"),
@@ -102,7 +103,6 @@ NOT_FIGURES_A = [
     ("第2期", "2", "ordinal"),
     ("《2023年度", "2023", "title"),
     ("四级", "四", "grade"),
-    ("连续四年", "四", "years"),
     ("三项制度", "三", "phrase"),
 ]
 
@@ -462,11 +462,11 @@ def test_command_writes_draft_and_reports(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "drafts" / "a.yaml"
     assert main(["extract", str(report), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "23 figures" in printed and "一（二）2" in printed
+    assert "24 figures" in printed and "一（二）2" in printed
     assert "document number" in printed and "hotline" in printed and "it loads as it stands" in printed
     load_dataset(out)
     assert main(["extract", str(report), "-o", str(tmp_path / "a.json"), "--json"]) == 0
-    assert len(json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["figures"]) == 23
+    assert len(json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["figures"]) == 24
 
 
 def test_command_on_a_report_without_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
