@@ -419,7 +419,7 @@ def test_draft_loads_as_it_stands_and_marks_guesses(tmp_path: Path) -> None:
         if line.strip().startswith(("label:", "period:", "area:")):
             assert "# REVIEW" in line, line
     assert "# REVIEW: area guessed from section 一（三）" in text
-    assert "outside the areas of part one" in text  # the figure in part 二
+    assert "outside the achievements part's areas" in text  # the figure in part 二
 
 
 def test_draft_after_review_markers_are_removed_still_loads() -> None:

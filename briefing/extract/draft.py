@@ -17,11 +17,28 @@ from datetime import date
 from ..load import INVISIBLE, LIMITS
 from ..model import format_number
 from .figures import normalise
+from .structure import ROLE_WORDS, Parts, find_parts
 from .types import Extraction, Figure, Section
 
 PLACEHOLDER = "待补充"
-_SHORTCOMING_RE = re.compile(r"不足|问题|差距|短板")
-_PLAN_RE = re.compile(r"安排|计划|打算|思路|下一步")
+# Every guess in a draft carries this marker in a YAML comment; a dataset that still holds it (or
+# the placeholder) is unfinished. docs/extract.md documents both for the tools that look for them.
+REVIEW_MARKER = "# REVIEW"
+
+
+def structure_notes(parts: Parts) -> list[str]:
+    """What the reviewer must be told about the report's structure: parts not found, guesses."""
+    notes = []
+    for role in parts.missing:
+        notes.append(f"no part headed as {role} ({ROLE_WORDS[role]}) was found")
+    if "achievements" in parts.missing:
+        if parts.achievements is not None:
+            notes.append(f"areas are taken from part {parts.achievements.path} ({parts.achievements.title[:20]}), a guess")
+        elif parts.areas:
+            notes.append("areas are taken from the top-level sections, a guess")
+        else:
+            notes.append("no headings were recognised: make the areas by hand")
+    return notes
 
 
 def _q(text: str, limit: str | None = None) -> str:
@@ -91,33 +108,13 @@ def _meta_guess(ex: Extraction, text_tail: str) -> dict[str, str]:
 # Areas, items and ids
 
 
-def _part_one(ex: Extraction) -> tuple[Section | None, list[Section]]:
-    """The first part (一、) and its direct subsections, which become the areas."""
-    parts = [s for s in ex.sections if s.level == 1]
-    if parts:
-        first = parts[0]
-        return first, [s for s in ex.sections if s.parent == first.path]
-    top = [s for s in ex.sections if s.parent is None]
-    if not top:
-        return None, []
-    level = min(s.level for s in top)
-    return None, [s for s in top if s.level == level]
-
-
-def _children_of_part(ex: Extraction, pattern: re.Pattern[str], skip: Section | None) -> list[Section]:
-    for part in (s for s in ex.sections if s.level == 1 and s is not skip):
-        if pattern.search(part.title):
-            return [s for s in ex.sections if s.parent == part.path]
-    return []
-
-
 def _area_for(path: str, areas: list[tuple[str, Section]]) -> tuple[str, str]:
     """(area id, review comment) for a figure's section path."""
     for ident, sec in areas:
         if path == sec.path or path.startswith(sec.path):
             return ident, f"area guessed from section {sec.path}"
     where = path or "the text before the first heading"
-    return areas[0][0], f"{where} is outside the areas of part one: choose an area or delete the figure"
+    return areas[0][0], f"{where} is outside the achievements part's areas: choose an area or delete the figure"
 
 
 def _figure_ids(ex: Extraction) -> list[str]:
@@ -203,7 +200,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     lines: list[str] = []
     add = lines.append
     meta = _meta_guess(ex, text[-400:])
-    part_one, area_sections = _part_one(ex)
+    parts = find_parts(ex.sections)
+    area_sections = list(parts.areas)
     year = ex.year
 
     add(f"# Draft dataset written by `briefing extract`{' from ' + _comment(source_name) if source_name else ''}.")
@@ -230,16 +228,17 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     add(f"  source_document: {_q(title, 'title')}")
     add("")
 
-    # Areas: one per subsection of part one.
-    add("# REVIEW: one area per section of part 一; rename the ids if you like (and their uses below),")
+    notes = structure_notes(parts)
+    if notes:
+        add("# REVIEW: the report's structure was not fully recognised: " + "; ".join(notes) + ".")
+    # Areas: one per second-level heading of the achievements part.
+    where = parts.achievements.path if parts.achievements is not None else "the report"
+    add(f"# REVIEW: one area per section of part {where} (achievements); rename the ids if you like (and their uses below),")
     add("# and write summary and achievement in your own words.")
     add("areas:")
     areas: list[tuple[str, Section]] = []
-    if area_sections:
-        for k, sec in enumerate(area_sections, start=1):
-            areas.append((f"area_{k}", sec))
-    elif part_one is not None:
-        areas.append(("area_1", part_one))
+    for k, sec in enumerate(area_sections, start=1):
+        areas.append((f"area_{k}", sec))
     for ident, sec in areas:
         add(f"  - id: {ident}")
         add(f"    source: {_q(sec.path, 'source')}")
@@ -307,12 +306,13 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         add("# REVIEW: add relations between figures (rate, total, subset, same, change); see docs/dataset.md")
         add("relations: []")
 
-    for key, pattern, what in (("shortcomings", _SHORTCOMING_RE, "shortcoming"), ("plans", _PLAN_RE, "plan")):
-        items = _children_of_part(ex, pattern, part_one)
+    for key, items, what in (("shortcomings", parts.shortcomings, "shortcoming"), ("plans", parts.plans, "plan")):
         if not items:
+            add("")
+            add(f"# REVIEW: no {what} part was found in the report; add {key} by hand if it has any.")
             continue
         add("")
-        add(f"# REVIEW: one {what} per item of part {items[0].parent or ''}; titles are the report's headings, shorten them.")
+        add(f"# REVIEW: one {what} per item of part {items[0].parent or items[0].path}; titles are the report's headings, shorten them.")
         add(f"{key}:")
         for k, sec in enumerate(items, start=1):
             add(f"  - id: {what}_{k}")
