@@ -17,6 +17,7 @@ from datetime import date
 from ..load import INVISIBLE, LIMITS
 from ..model import format_number
 from .figures import normalise
+from .relations import suggest_relations
 from .structure import ROLE_WORDS, Parts, find_parts
 from .types import Extraction, Figure, Section
 
@@ -139,56 +140,19 @@ def _valid_in_schema(f: Figure) -> str:
     return ""
 
 
-# ---------------------------------------------------------------------------------------------
-# Relations the text suggests
-
-
-def _candidate_relations(ex: Extraction, ids: list[str], text: str) -> list[str]:
-    figs = ex.figures
-    out: list[str] = []
-    for i, f in enumerate(figs):
-        if f.change is not None:
-            out.append(f"{{id: rel_{ids[i]}_change, kind: change, current: {ids[i]}}}")
-        same = [j for j in range(i) if figs[j].sentence_offset == f.sentence_offset]
-        if f.kind == "rate" and f.label.endswith("率") and len(same) >= 2 and same[-1] == i - 1:
-            whole, part = figs[same[-2]], figs[same[-1]]
-            # Only when the two counts before it roughly give the rate: a suggestion, not a check.
-            if (
-                whole.kind == part.kind == "count"
-                and whole.unit == part.unit
-                and 0 < part.value <= whole.value
-                and abs(part.value / whole.value * 100 - f.value) <= 10
-            ):
-                out.append(
-                    f"{{id: rel_{ids[i]}_rate, kind: rate, part: {ids[same[-1]]}, whole: {ids[same[-2]]}, rate: {ids[i]}}}"
-                )
-        # "共…20件，其中，A16件，B4件": a total and its parts.
-        if f.kind == "count" and i + 1 < len(figs):
-            nxt = figs[i + 1]
-            between = text[f.offset + len(f.printed) : nxt.offset]
-            if nxt.sentence_offset == f.sentence_offset and between.lstrip("，, ").startswith("其中"):
-                parts = [i + 1]
-                for j in range(i + 2, len(figs)):
-                    g = figs[j]
-                    gap = text[figs[parts[-1]].offset + len(figs[parts[-1]].printed) : g.offset]
-                    if g.sentence_offset != f.sentence_offset or g.unit != f.unit or "（" in gap or "(" in gap:
-                        break
-                    parts.append(j)
-                parts = [p for p in parts if figs[p].unit == f.unit and figs[p].kind == "count"]
-                # The parts that add up to the whole make a total; any others make it a subset.
-                running = 0.0
-                for k, p in enumerate(parts):
-                    running += figs[p].value
-                    if abs(running - f.value) < 1e-9 and k >= 1:
-                        parts = parts[: k + 1]
-                        break
-                if parts:
-                    total = sum(figs[p].value for p in parts)
-                    kind = "total" if abs(total - f.value) < 1e-9 else "subset"
-                    role = "total" if kind == "total" else "whole"
-                    names = ", ".join(ids[p] for p in parts)
-                    out.append(f"{{id: rel_{ids[i]}_{kind}, kind: {kind}, {role}: {ids[i]}, parts: [{names}]}}")
-    return out
+def relation_lines(ex: Extraction, ids: list[str]) -> list[str]:
+    """The suggested relations as flow mappings of the dataset's format, each with its reason."""
+    lines = []
+    used: dict[str, int] = {}
+    for s in suggest_relations(ex):
+        base = f"rel_{ids[s.figures[0]]}_{s.kind}"
+        used[base] = used.get(base, 0) + 1
+        ident = base if used[base] == 1 else f"{base}{used[base]}"
+        fields = [f"id: {ident}", f"kind: {s.kind}"]
+        for role, v in s.roles:
+            fields.append(f"{role}: [{', '.join(ids[j] for j in v)}]" if isinstance(v, tuple) else f"{role}: {ids[v]}")
+        lines.append("{" + ", ".join(fields) + "}  " + REVIEW_MARKER + ": " + _comment(s.reason))
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,10 +259,11 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         for line in entry:
             add(prefix + line)
 
-    relations = _candidate_relations(ex, ids, text)
+    relations = relation_lines(ex, ids)
     add("")
     if relations:
-        add("# REVIEW: relations the wording suggests; uncomment `relations:` and the ones that hold.")
+        add("# REVIEW: relations the wording suggests, for a person to confirm; none is asserted. Uncomment")
+        add("# `relations:` and each one that holds (briefing check then verifies it); delete the others.")
         add("# relations:")
         for r in relations:
             add(f"#   - {r}")

@@ -13,8 +13,7 @@ from pathlib import Path
 from ..errors import DatasetError, OutputError
 from ..load import parse_dataset
 from ..render.write import atomic_write
-from .draft import draft_json, draft_yaml
-from .draft import structure_notes
+from .draft import draft_json, draft_yaml, structure_notes
 from .figures import extract_figures
 from .read import read_report
 from .structure import find_parts
