@@ -34,7 +34,8 @@ def structure_notes(parts: Parts) -> list[str]:
         notes.append(f"no part headed as {role} ({ROLE_WORDS[role]}) was found")
     if "achievements" in parts.missing:
         if parts.achievements is not None:
-            notes.append(f"areas are taken from part {parts.achievements.path} ({parts.achievements.title[:20]}), a guess")
+            paths = "、".join(a.path for a in parts.areas)
+            notes.append(f"areas are taken from part {paths}, a guess")
         elif parts.areas:
             notes.append("areas are taken from the top-level sections, a guess")
         else:
@@ -250,6 +251,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
             f"  area: {area}  # REVIEW: {why}",
             f"  source: {_q(f.section or '正文', 'source')}",
         ]
+        if f.prior is not None:
+            entry.append(f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed {_comment(f.prior_printed)} before the figure")
         if f.change is not None:
             c = f.change
             entry.append(

@@ -247,7 +247,8 @@ class _Scanner:
             return self._skip(t, "grade or rank (…级), a name", t.end + tail.index(tail.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[0]) + 1)
         if (prev.isascii() and prev.isalpha()) or prev == "+" or (tail[:1].isascii() and tail[:1].isalpha()) or tail[:1] == "+":
             return self._skip(t, "name or model (letters or + beside it)")
-        if enclosed == "quote":
+        counted = self._counted_items is not None and self._counted_items[2] == t.start
+        if enclosed == "quote" and not counted:  # “四个100%” is a figure even in quotes
             return self._skip(t, "inside quotes: a name")
         if prev == "第" or n[max(0, t.start - 2) : t.start] == "第 ":
             return self._skip(t, "ordinal (第…)")
@@ -305,6 +306,14 @@ class _Scanner:
         if n[max(0, t.start - 2) : t.start] == "连续" and t.value >= 2 and re.match(r"(?:个)?(?:年|月)", tail):
             unit = "年" if tail[0] == "年" else "个月"
             return self._figure(t, unit, t.end + len(unit), t.start - 2, notes=[f"a streak: {unit} in a row (连续…)", "written in Chinese numerals"])
+        if tail[:1] == "成" and 2 <= t.value <= 9 and len(t.digits) == 1 and prev != "第":
+            # 近九成, 八成以上: tenths, a share in words.
+            tenths = _Token(t.start, t.end, t.digits, t.value * 10, True)
+            m_tail = re.match(r"成(以上|左右)?", tail)
+            assert m_tail is not None
+            q = m_tail.group(1) or ""
+            return self._figure(tenths, "%", t.end + m_tail.end(), notes=[f"printed as {word}成 (tenths): {word}成 = {tenths.value}%" for word in [t.digits]],
+                                match=re.match(r"(?P<q2>以上|左右)?", q))
         if tail[:1] == "个" and tail[1:2].isdigit() and t.value >= 2:
             # 四个100%: one figure that applies to four items; the number after 个 carries it.
             self._counted_items = (t.start, int(t.value), t.end + 1)

@@ -220,10 +220,9 @@ PART_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duties", re.compile(r"第一责任人|述法|履行.{0,12}职责")),
     ("shortcomings", re.compile(r"不足|问题|差距|短板|困难|薄弱")),
     ("plans", re.compile(r"计划|打算|安排|思路|下一步|下一年|展望|重点工作|工作设想|努力方向")),
-    (
-        "achievements",
-        re.compile(r"成效|成绩|举措|主要工作|工作情况|进展|做法|开展情况|推进情况|基本情况|总体情况|落实情况|亮点|成果"),
-    ),
+    ("achievements", re.compile(r"成效|成绩|举措|主要工作|进展|做法|亮点|成果")),
+    # 基本情况 / 工作情况 name achievements only when no part says 成效 or 举措.
+    ("overview", re.compile(r"工作情况|开展情况|推进情况|基本情况|总体情况|落实情况|情况")),
 )
 ROLE_WORDS = {
     "achievements": "主要举措和成效 / 工作成效",
@@ -234,7 +233,7 @@ ROLE_WORDS = {
 
 
 def part_role(title: str) -> str:
-    """achievements, duties, shortcomings, plans or other, from a part heading's words."""
+    """achievements, duties, shortcomings, plans, overview or other, from a part heading's words."""
     for role, pattern in PART_ROLES:
         if pattern.search(title):
             return role
@@ -267,13 +266,17 @@ def find_parts(sections: tuple[Section, ...]) -> Parts:
     parts = [s for s in sections if s.level == 1]
     roles = tuple((p, part_role(p.title)) for p in parts)
     first = {role: p for p, role in reversed(roles)}
-    achievements = first.get("achievements")
+    achievements = first.get("achievements") or first.get("overview")
     if achievements is None and parts:
         # Some reports head the achievements part with the year's theme only; it is then the first
         # part that is neither duties, shortcomings nor plans, and it needs saying.
         achievements = next((p for p, role in roles if role == "other"), None)
     missing = tuple(r for r in ("achievements", "shortcomings", "plans") if r not in first)
-    if achievements is not None:
+    if achievements is not None and "achievements" not in first and "overview" not in first:
+        # Nothing reads as achievements: every part that is not duties, shortcomings or plans is
+        # an area, for the reviewer to sort out.
+        areas = tuple(p for p, role in roles if role == "other")
+    elif achievements is not None:
         areas = _children(sections, achievements) or (achievements,)
     else:
         # No part headings at all: the top-level sections are the areas.
