@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from extract_reports import BEIXI, QINGHE, SHIWAN, YUNTANG, Case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +25,6 @@ from briefing.extract.relations import suggest_relations
 from briefing.extract.structure import cn_number
 from briefing.extract.types import Extraction, Figure
 from briefing.load import load_dataset, parse_dataset
-
-from extract_reports import BEIXI, QINGHE, SHIWAN, YUNTANG, Case
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -687,7 +686,7 @@ def test_no_digit_is_dropped_silently_in_the_seed() -> None:
 
 
 _DIGITS = st.sampled_from(list("0123456789０１２３") + ["1,313", "12.5", "2024", "1-11"])
-_GLUE = st.sampled_from(list("件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提高合计其中占比连续课时\n\t ,.:;-+个")) 
+_GLUE = st.sampled_from(list("件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提高合计其中占比连续课时\n\t ,.:;-+个"))
 
 
 @settings(max_examples=200, deadline=None)
@@ -840,11 +839,13 @@ def _bomb() -> bytes:
     from briefing.extract.read import MAX_DOCX_XML_BYTES
 
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        with z.open("word/document.xml", "w", force_zip64=True) as part:
-            block = b" " * (1 << 20)
-            for _ in range(MAX_DOCX_XML_BYTES // len(block) + 2):
-                part.write(block)
+    block = b" " * (1 << 20)
+    with (
+        zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z,
+        z.open("word/document.xml", "w", force_zip64=True) as part,
+    ):
+        for _ in range(MAX_DOCX_XML_BYTES // len(block) + 2):
+            part.write(block)
     return buf.getvalue()
 
 

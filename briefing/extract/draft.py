@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 
@@ -225,10 +226,11 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     add("# and label against the bracketed wording; mark up to 8 with `headline: true`.")
     add("indicators:" if ex.figures else "indicators: []  # REVIEW: no figures were found; add them by hand")
     current = None
+    per_section = Counter(f.section for f in ex.figures)
     for f, ident in zip(ex.figures, ids, strict=True):
         if f.section != current:
             current = f.section
-            count = sum(1 for g in ex.figures if g.section == current)
+            count = per_section[current]
             add("")
             add(f"  # {current or '(before the first heading)'} {_comment(titles.get(current, ''))[:30]} — {count} figure{'s' if count != 1 else ''}")
         invalid = _valid_in_schema(f)

@@ -122,7 +122,7 @@ class _Token:
     chinese: bool
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the scan removes and finds drafts it holds
 class _Draft:
     """A figure while the scan still edits it (list labels, an attached change)."""
 
@@ -517,8 +517,8 @@ class _Scanner:
             if mark is None or BEFORE_AFTER_RE.fullmatch(between) is None:
                 continue
             if x_unit:
-                assert prev is not None
-                self.figures.remove(prev)
+                assert prev is not None and self.figures[-1] is prev
+                self.figures.pop()
                 if prev in self.group:
                     self.group.remove(prev)
             else:

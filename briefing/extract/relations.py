@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import cast
 
 from ..derive import Interval, interval_of, rate_of
@@ -28,6 +29,7 @@ TOTAL_AFTER = re.compile(r"(?:合计|共计|总计|累计|总共|一共|共)(?:�
 SHARE_WORDS = re.compile(r"占(?:比|到)?|比例|比重")
 RATE_REACH = 12  # counts before a rate in its section that may be its part or whole
 SAME_MIN_VALUE = 3  # a repeated 1 or 2 is a coincidence, not a repeated figure
+SAME_MAX_REPEATS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,17 @@ class _Fig:
 
 
 def _interval(f: Figure) -> Interval:
-    return interval_of(cast(Indicator, _Fig(f.value, f.decimals, f.kind, f.qualifier, f.unit)))
+    return _interval_of(f.value, f.decimals, f.kind, f.qualifier, f.unit)
+
+
+@lru_cache(maxsize=4096)
+def _interval_of(value: float, decimals: int, kind: str, qualifier: str, unit: str) -> Interval:
+    return interval_of(cast(Indicator, _Fig(value, decimals, kind, qualifier, unit)))
+
+
+@lru_cache(maxsize=65536)
+def _ratio(part: Interval, whole: Interval) -> Interval:
+    return rate_of(part, whole)
 
 
 def _family(unit: str) -> str:
@@ -266,7 +278,7 @@ def _rate(
             if P.value == W.value and not (w == p - 1 and P.sentence_offset == r.sentence_offset):
                 continue  # any two equal counts give 100%: only 受理10件，办结10件 right before it
             try:
-                computed = rate_of(_interval(P), _interval(W))
+                computed = _ratio(_interval(P), _interval(W))
             except (ValueError, ZeroDivisionError):
                 continue
             if computed.overlaps(r_iv) and computed.is_bounded and computed.hi - computed.lo < 5:
@@ -340,6 +352,8 @@ def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
     for (value, _unit, _), ids in by_value.items():
         # Every figure with the value that shares words with the first of its cluster, when they
         # stand in two sections at least (8个镇 three times).
+        if len(ids) > SAME_MAX_REPEATS:
+            continue  # a number printed this often is a common number, not one figure repeated
         rest = list(ids)
         while len(rest) >= 2:
             cluster = [rest[0]] + [j for j in rest[1:] if _share_words(figs, [rest[0], j])]
