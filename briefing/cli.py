@@ -59,7 +59,26 @@ def _summary(dataset: object) -> str:
     lines.append("  periods:    " + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
     lines.append("  qualifiers: " + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
     lines.append("  kinds:      " + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    lines.extend(_coverage(ds))
     return "\n".join(lines)
+
+
+def _coverage(ds: object) -> list[str]:
+    """Which catalogue codes the dataset covers, group by group, and which figures carry none."""
+    from .catalogue import catalogue
+    from .model import Dataset
+
+    assert isinstance(ds, Dataset)
+    cat = catalogue()
+    coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
+    lines = [f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
+             f"{len(ds.indicators) - len(coded)} figures carry no code"]
+    groups: dict[str, list[str]] = {}
+    for ind in coded:
+        groups.setdefault(cat[ind.code or ""].group, []).append(f"{ind.code} ({ind.id})")
+    for group, items in groups.items():
+        lines.append(f"    {cat.groups[group]}: " + ", ".join(items))
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:
