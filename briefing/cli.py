@@ -59,7 +59,26 @@ def _summary(dataset: object) -> str:
     lines.append("  periods:    " + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
     lines.append("  qualifiers: " + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
     lines.append("  kinds:      " + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    lines.extend(_coverage(ds))
     return "\n".join(lines)
+
+
+def _coverage(ds: object) -> list[str]:
+    """Which catalogue codes the dataset covers, group by group, and which figures carry none."""
+    from .catalogue import catalogue
+    from .model import Dataset
+
+    assert isinstance(ds, Dataset)
+    cat = catalogue()
+    coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
+    lines = [f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
+             f"{len(ds.indicators) - len(coded)} figures carry no code"]
+    groups: dict[str, list[str]] = {}
+    for ind in coded:
+        groups.setdefault(cat[ind.code or ""].group, []).append(f"{ind.code} ({ind.id})")
+    for group, items in groups.items():
+        lines.append(f"    {cat.groups[group]}: " + ", ".join(items))
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -116,7 +135,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_fonts(args: argparse.Namespace) -> int:
     from . import fonts
 
-    folder = fonts.fonts_dir()
+    folder = args.dir or fonts.fonts_dir()
     if args.action == "build":
         import logging
 
@@ -224,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
                        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
     p.add_argument("action", choices=("build", "check"))
+    p.add_argument("--dir", metavar="DIR", type=Path,
+                   help="the font folder to build into or check (default: the one documents use)")
     p.set_defaults(func=cmd_fonts)
 
     p = sub.add_parser("init", help="write a commented starter dataset",

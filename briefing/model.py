@@ -124,6 +124,7 @@ class Indicator:
     headline: bool = False
     note: str | None = None
     location: Location | None = None
+    code: str | None = None  # the catalogue code (`review.received`) this figure is an instance of
 
     @property
     def printed(self) -> str:
@@ -226,6 +227,12 @@ class Meta:
     copy_number: str | None = None
     classification: str | None = None
     marking: str | None = None
+    previous: str | None = None  # the previous year's dataset file, relative to this one
+
+    @property
+    def area_key(self) -> tuple[str, str, str]:
+        """Which county or district the report is about: datasets with one key form a series."""
+        return (self.province, self.city, self.district)
 
 
 @dataclass(frozen=True, slots=True)
