@@ -9,6 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from reportlab.pdfgen.canvas import Canvas
 
 from briefing.compose import report, reportdoc
 from briefing.compose._report_text import CJKParagraph, Span
@@ -115,7 +116,7 @@ def test_a_forward_reference_is_filled_in_after_layout(grow: bool) -> None:
         passes.append(numbers)
         return _story(numbers, grow)
 
-    data, log = build_pdf(make, INFO, report_styles())
+    data, log = build_pdf(make, INFO, report_styles(), Canvas)
     # A text that outgrows its placeholder is laid out again with the numbers of the first pass.
     assert len(passes) == (2 if grow else 1)
     assert log.page_of("end") == 5

@@ -678,9 +678,8 @@ class ReportDoc(BaseDocTemplate):
             keywords=list(info.keywords),
             creator=info.creator,
             producer=info.creator,
-            invariant=1,
-            pageCompression=1,
-            lang="zh-CN",
+            # Determinism flags and the language are the output step's (render.output), which
+            # makes the canvas.
             initialFontName=fonts.face_for("serif"),
             initialFontSize=10,
             initialLeading=12,
@@ -749,12 +748,15 @@ def build_pdf(
     make_story: Callable[[PageNumbers], list[Flowable]],
     info: DocInfo,
     styles: dict[str, TextStyle] | Any,
+    canvasmaker: Callable[..., Any],
 ) -> tuple[bytes, PageLog]:
     """Lay the story out once and return the PDF and where everything landed.
 
     `make_story` gets the page numbers of the layout it is made for (see `PageNumbers`) and must
     return fresh flowables each call. A second layout happens only if a cross-reference's real
     text outgrew its placeholder; its placeholders are then the numbers of the first layout.
+    `canvasmaker` is the output step's canvas factory (`render.output.canvas_maker`), which fixes
+    the determinism flags and draws a draft's stamp.
     """
     hints: dict[str, int] = {}
     data = b""
@@ -764,7 +766,7 @@ def build_pdf(
         buffer = io.BytesIO()
         doc = ReportDoc(buffer, info, styles, log)
         doc._doSave = 0
-        doc.build(make_story(PageNumbers(log, hints)))
+        doc.build(make_story(PageNumbers(log, hints)), canvasmaker=canvasmaker)
         log.page_count = doc.page
         fits = doc.draw_later()
         doc.canv.save()
