@@ -30,6 +30,15 @@ PeriodKind = Literal["year", "months", "to_date"]
 
 CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate")
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
+# The words every document and the CLI print for a verification status: one list, so that the
+# briefing, the report and `briefing check` call the same finding the same thing.
+STATUS_WORDS: Mapping[str, str] = MappingProxyType({
+    "consistent": "一致",
+    "inconsistent": "不一致",
+    "cannot_tell": "无法核对",
+    "derived": "推算",
+})
+
 BRIEFING_BLOCKS: tuple[str, ...] = (
     "masthead",
     "headlines",
@@ -52,6 +61,15 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A field a draft has yet to finish: a `# REVIEW` mark or a placeholder, and where it is."""
+
+    field: str
+    location: Location
+    what: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +277,8 @@ class Dataset:
     # Every text field of the file with where it is: (field path, text, location), for the font
     # coverage check and any later message that must point into the file.
     texts: tuple[tuple[str, str, Location], ...] = ()
+    # The file's `# REVIEW` comments (see briefing.drafts): while any remain, it is a draft.
+    review_marks: tuple[Unfinished, ...] = ()
     _by_id: Mapping[str, Indicator] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def __post_init__(self) -> None:

@@ -10,10 +10,10 @@ typesetting layer; this module decides what is said and in which order, `reportd
 
 from __future__ import annotations
 
-import importlib
+import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,11 +23,14 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..charts import chart_style, draw_chart
-from ..model import Dataset, Indicator
+from ..model import Area, Dataset, Indicator
+from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
+from ..render.output import render as render_output
 from ._report_text import (
     BODY_LEADING,
     BODY_SIZE,
     BODY_TRACKING,
+    PRESET,
     CJKParagraph,
     Span,
     TextStyle,
@@ -56,10 +59,13 @@ from .reportdoc import (
     Heading,
     Noted,
     PageLog,
+    PageNumbers,
     PageRef,
     TocEntry,
+    Xref,
     build_pdf,
 )
+from .request import Request
 
 TYPE_WIDTH = type_area(1)[2]
 CHART_WIDTH = 340.0  # points; charts are drawn at printed size, never scaled
@@ -124,20 +130,20 @@ def report_styles() -> dict[str, TextStyle]:
 
 
 class Composer:
-    """Compose one layout pass of the report; page numbers it quotes come from the previous pass."""
+    """Compose the report's story; the page numbers it quotes come from the layout (`xref`)."""
 
     def __init__(
         self,
         ds: Dataset,
         findings: Sequence[FindingLike],
         styles: dict[str, TextStyle],
-        previous: PageLog,
+        numbers: PageNumbers,
         charts: dict[str, Flowable],
     ):
         self.ds = ds
         self.findings = tuple(findings)
         self.styles = styles
-        self.previous = previous
+        self.numbers = numbers
         self.charts = charts
         self.marker = GlossaryMarker(ds.glossary)
         self.by_indicator = findings_by_indicator(self.findings)
@@ -145,7 +151,6 @@ class Composer:
         self.chapter_number = 0
         self.appendix_number = 0
         self.annotations: dict[str, Annotation] = {}
-        self.probing = False
         self.figure_number = 0
         self.section_number = 0
         for ind in ds.indicators:
@@ -159,8 +164,22 @@ class Composer:
         return CJKParagraph(content, self.styles[style])
 
     def page(self, key: str) -> str:
-        page = self.previous.page_of(key)
+        """The page `key` lands on, for text made inside `xref`."""
+        page = self.numbers.page(key)
         return str(page) if page is not None else "00"
+
+    def page_or_none(self, key: str) -> str | None:
+        """Like `page`, None when `key` is nowhere in the document."""
+        page = self.numbers.page(key)
+        return None if page is None else str(page)
+
+    def page_link(self, key: str, style: str) -> Flowable:
+        """第N页, linked to `key` (inside `xref`)."""
+        return self.p([Span(f"第{self.page(key)}页", link=key)], style)
+
+    def xref(self, build: Callable[[], Flowable]) -> Flowable:
+        """A flowable that quotes page numbers: `build` makes it when it is laid out."""
+        return Xref(build, self.numbers)
 
     def marked(self, text: str, style: str, *, prefix: Sequence[Span] = (), **span: Any) -> Flowable:
         """A paragraph whose glossary terms are marked (and linked) where they first occur."""
@@ -235,6 +254,7 @@ class Composer:
         out: list[Flowable] = []
         out += self.cover()
         out += self.contents()
+        contents_end = len(out)
         out += self.summary()
         for area in self.ds.areas:
             out += self.area_chapter(area.id)
@@ -243,6 +263,8 @@ class Composer:
         out += self.glossary()
         out += self.dictionary()
         out += self.provenance()
+        # The contents list the headings the story has made; their page numbers come later.
+        out[contents_end:contents_end] = self.contents_entries(out[contents_end:])
         return out
 
     # cover -------------------------------------------------------------------------------
@@ -299,30 +321,20 @@ class Composer:
     # contents ----------------------------------------------------------------------------
 
     def contents(self) -> list[Flowable]:
-        out: list[Flowable] = [
+        """The contents' heading; `story` adds an entry for each heading that follows."""
+        return [
             ChapterBreak(),
             Heading(self.p("目　录", "chapter"), level=0, title="目录", key="toc", in_toc=False),
         ]
-        if self.probing:
-            return out
-        entries = self.previous.headings
-        if not entries:
-            # First pass: the same entries with unknown pages, so the contents take their final room.
-            entries = [(lvl, title, key, 0) for lvl, title, key in self.heading_plan()]
-        for level, title, key, page in entries:
-            style = self.styles["toc0" if level == 0 else "toc1"]
-            out.append(TocEntry(level, title, key, page or None, style))
-        return out
 
-    def heading_plan(self) -> list[tuple[int, str, str]]:
-        """The headings the story will make, in order (used to size the contents on pass one)."""
-        probe = Composer(self.ds, self.findings, self.styles, PageLog(), self.charts)
-        probe.probing = True
-        plan: list[tuple[int, str, str]] = []
-        for f in probe.story():
-            if isinstance(f, Heading) and f.in_toc:
-                plan.append((f.level, f.title, f.key))
-        return plan
+    def contents_entries(self, story: Sequence[Flowable]) -> list[Flowable]:
+        """One contents line per heading of `story`, in order (page numbers are drawn after layout)."""
+        out: list[Flowable] = []
+        for f in headings_in(story):
+            if f.in_toc:
+                style = self.styles["toc0" if f.level == 0 else "toc1"]
+                out.append(TocEntry(f.level, f.title, f.key, style))
+        return out
 
     # summary -----------------------------------------------------------------------------
 
@@ -348,17 +360,18 @@ class Composer:
                 "prose",
             )
         )
-        glossary = (
-            f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
-        )
-        out.append(
-            self.p(
+        def reading() -> Flowable:
+            glossary = (
+                f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
+            )
+            return self.p(
                 "阅读方法：各领域数字表中，右上角带序号的数字附有脚注，说明限定词的含义、统计期和核对结果，"
                 "在电子版中点击页边的注释图标可看到同样的内容；"
                 f"{glossary}目录、脚注序号和页码引用均可点击跳转。",
                 "prose",
             )
-        )
+
+        out.append(self.xref(reading))
         out += self.section("重点数字", "sum-headlines")
         rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
         for ind in ds.headlines:
@@ -368,15 +381,18 @@ class Composer:
                     self.p([Span(ind.printed_with_change, link=f"ind-{ind.id}")], "table_fig"),
                     self.p(ind.period.text, "table"),
                     self.p(ind.source, "table"),
-                    self.p([Span(f"第{self.page(f'ind-{ind.id}')}页", link=f"ind-{ind.id}")], "table"),
+                    self.xref(functools.partial(self.page_link, f"ind-{ind.id}", "table")),
                 ]
             )
-        out.append(self.table(rows, (148.0, 118.0, 74.0, 58.0, TYPE_WIDTH - 398.0)))
+        # 详见 is wide enough for 第999页 on one line: its page is drawn after layout, in the
+        # room the widest number takes.
+        out.append(self.table(rows, (136.0, 118.0, 74.0, 58.0, TYPE_WIDTH - 386.0)))
         out += self.section("各领域主要成效", "sum-achievements")
         for n, area in enumerate(ds.areas, 1):
             key = f"ch-area-{area.id}"
-            out.append(
-                self.marked(
+
+            def achievement(n: int = n, area: Area = area, key: str = key) -> Flowable:
+                return self.marked(
                     sentence(area.achievement),
                     "item",
                     prefix=[
@@ -384,14 +400,17 @@ class Composer:
                         Span(f"（{area.source}，第{self.page(key)}页）：", link=key),
                     ],
                 )
-            )
+
+            out.append(self.xref(achievement))
         out += self.section("核对要点", "sum-findings")
         notable = [f for f in self.findings if f.status in ("inconsistent", "cannot_tell")]
         out.append(
-            self.p(
-                f"共核算{len(self.findings)}处关联，{counts['consistent']}处相符。"
-                + (f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页：" if notable else "没有发现需要留意的问题。"),
-                "prose",
+            self.xref(
+                lambda: self.p(
+                    f"共核算{len(self.findings)}处关联，{counts['consistent']}处{status_label('consistent')}。"
+                    + (f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页：" if notable else "没有发现需要留意的问题。"),
+                    "prose",
+                )
             )
         )
         for n, f in enumerate(self._ordered(notable), 1):
@@ -415,8 +434,9 @@ class Composer:
                 spans.append(Span("；".join(i.title for i in items) + "。"))
             else:
                 spans.append(Span(f"数据文件没有登记报告第{part}部分的{what}。"))
-        spans.append(Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"))
-        out.append(self.p(spans, "prose"))
+        out.append(
+            self.xref(lambda: self.p([*spans, Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans")], "prose"))
+        )
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
             out += self.section("概览图表", "sum-charts")
@@ -425,7 +445,7 @@ class Composer:
         return out
 
     def tally(self) -> str:
-        """The findings counted by status, 不符3处，推算1处，相符10处 (statuses with none left out)."""
+        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left out)."""
         parts = []
         for s in STATUS_ORDER:
             n = sum(1 for f in self.findings if f.status == s)
@@ -496,7 +516,7 @@ class Composer:
         if partial:
             bits.append(f"{len(partial)}项数字的统计期不是完整年度")
         if flagged:
-            bits.append(f"{len(flagged)}处核对结果为不符或无法判断")
+            bits.append(f"{len(flagged)}处核对结果为{status_label('inconsistent')}或{status_label('cannot_tell')}")
         if not bits:
             text = "本领域的数字均为全年确数，核对未发现问题；表中注明了每项数字的出处。"
         else:
@@ -544,7 +564,7 @@ class Composer:
         out.append(
             self.p(
                 "印出来的数字经过四舍五入，又常带“余”“以上”之类的限定词，所以核对时把每个数字看作"
-                "它可能代表的一段取值范围，只有在范围内怎么取值都对不上时才判为不符。",
+                f"它可能代表的一段取值范围，只有在范围内怎么取值都对不上时才判为{status_label('inconsistent')}。",
                 "prose",
             )
         )
@@ -584,19 +604,22 @@ class Composer:
             self.p(sentence(f.message), "finding"),
             self.p(f"算式：{f.computation or '（无）'}", "finding_calc"),
         ]
-        involved: list[Span] = [Span("涉及：")]
-        for k, ident in enumerate(dict.fromkeys(f.ids)):
-            if not self.ds.has_indicator(ident):
-                continue
-            ind = self.ds.indicator(ident)
-            if k:
-                involved.append(Span("；"))
-            target = f"ind-{ident}"
-            involved.append(
-                Span(f"{ind.label} {ind.printed_with_change}（{ind.source}，第{self.page(target)}页）", link=target)
-            )
-        involved.append(Span("。"))
-        parts.append(self.p(involved, "finding"))
+        def involved() -> Flowable:
+            spans: list[Span] = [Span("涉及：")]
+            for k, ident in enumerate(dict.fromkeys(f.ids)):
+                if not self.ds.has_indicator(ident):
+                    continue
+                ind = self.ds.indicator(ident)
+                if k:
+                    spans.append(Span("；"))
+                target = f"ind-{ident}"
+                spans.append(
+                    Span(f"{ind.label} {ind.printed_with_change}（{ind.source}，第{self.page(target)}页）", link=target)
+                )
+            spans.append(Span("。"))
+            return self.p(spans, "finding")
+
+        parts.append(self.xref(involved))
         relation = next((r for r in self.ds.relations if r.id == f.relation_id), None)
         if relation is not None and relation.note:
             parts.append(self.p(f"说明：{relation.note}", "finding"))
@@ -641,21 +664,12 @@ class Composer:
             head = [Span(entry.term, role="sans", anchor=f"gloss-{index}")]
             if entry.aliases:
                 head.append(Span(f"（又作{'、'.join(entry.aliases)}）"))
-            use = f"glossuse-{index}"
-            if use in self.previous.pages:
-                where = Span(f"首见第{self.page(use)}页", link=use)
-            elif not self.previous.pages:
-                where = Span("首见第00页")  # first pass: same width, no page known yet
-            else:
-                where = Span("正文未出现")
-            out.append(
-                KeepTogether(
-                    [
-                        self.p(head, "item_head"),
-                        self.p([Span(entry.definition + "（"), where, Span("）")], "item"),
-                    ]
-                )
-            )
+            def definition(use: str = f"glossuse-{index}", text: str = entry.definition) -> Flowable:
+                page = self.page_or_none(use)
+                where = Span(f"首见第{page}页", link=use) if page else Span("正文未出现")
+                return self.p([Span(text + "（"), where, Span("）")], "item")
+
+            out.append(KeepTogether([self.p(head, "item_head"), self.xref(definition)]))
         return out
 
     # appendices --------------------------------------------------------------------------
@@ -738,6 +752,17 @@ class Composer:
         return out
 
 
+def headings_in(story: Sequence[Flowable]) -> list[Heading]:
+    """The headings of a story in order, also those kept together with what follows them."""
+    found: list[Heading] = []
+    for f in story:
+        if isinstance(f, Heading):
+            found.append(f)
+        elif isinstance(f, KeepTogether):
+            found += headings_in(f._content)
+    return found
+
+
 def font_inventory() -> list[tuple[str, str, str, str]]:
     """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
     roles = [("标题、数字", "sans", False), ("加粗标题", "sans", True), ("正文", "serif", False), ("注释", "kai", False)]
@@ -781,35 +806,37 @@ def chart_flowables(ds: Dataset) -> dict[str, Flowable]:
     return {c.id: Centered(draw_chart(ds, c, width_pt=CHART_WIDTH, style=style)) for c in ds.charts}
 
 
-def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[bytes, PageLog]:
+def pdf_meta(ds: Dataset) -> PdfMeta:
+    info = document_info(ds)
+    return PdfMeta(info.title, info.author, info.subject, info.keywords, ds.meta.date)
+
+
+def build_report(
+    dataset: Dataset, findings: Sequence[FindingLike], make_canvas: CanvasMaker | None = None
+) -> tuple[bytes, PageLog]:
     """Compose and lay out the annotated report; return PDF bytes and where everything landed."""
     fonts.register_reportlab()
     styles = report_styles()
     info = document_info(dataset)
     charts = chart_flowables(dataset)
 
-    def make_story(previous: PageLog) -> list[Flowable]:
-        return Composer(dataset, findings, styles, previous, charts).story()
+    def make_story(numbers: PageNumbers) -> list[Flowable]:
+        return Composer(dataset, findings, styles, numbers, charts).story()
 
-    return build_pdf(make_story, info, styles)
+    return build_pdf(make_story, info, styles, make_canvas or canvas_maker(pdf_meta(dataset)))
+
+
+def compose(request: Request) -> Composed:
+    """The registry's compose function: the report is laid out when the output step draws it."""
+    dataset, findings = request.dataset, request.dataset_findings
+
+    def draw(make_canvas: CanvasMaker) -> tuple[bytes, int]:
+        data, log = build_report(dataset, findings, make_canvas)
+        return data, log.page_count
+
+    return Composed(pdf_meta(dataset), draw)
 
 
 def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
-    """The annotated report as PDF bytes and its page count (the pipeline's entry point)."""
-    data, log = build_report(dataset, findings)
-    return finish(data, dataset, pdfa=pdfa), log.page_count
-
-
-def finish(data: bytes, dataset: Dataset, *, pdfa: bool) -> bytes:
-    """Hand the PDF to the render stage's finisher (metadata, PDF/A-2b) when that stage has one."""
-    # Imported by name so the report builds (as plain PDF) before the finisher exists, and
-    # type-checks the same before and after it lands.
-    try:
-        module = importlib.import_module("briefing.render.pdfa")
-    except ModuleNotFoundError:
-        return data
-    info = document_info(dataset)
-    result: bytes = module.finish_pdf(
-        data, dataset, pdfa=pdfa, title=info.title, subject=info.subject, keywords=info.keywords
-    )
-    return result
+    """The annotated report as PDF bytes and its page count, through the one output step."""
+    return render_output(compose(Request.one(dataset, findings, PRESET)), archival=pdfa)
