@@ -40,9 +40,13 @@ def prepare(path: str | Path) -> tuple[Dataset, tuple[Finding, ...]]:
 
 
 def render_document(
-    dataset: Dataset, document: str, *, pdfa: bool = True, findings: Sequence[Finding] | None = None
+    dataset: Dataset, document: str, *, pdfa: bool = True, findings: Sequence[Finding] | None = None,
+    binding: str = "duplex",
 ) -> tuple[bytes, int]:
-    """Render one document of a validated dataset to PDF bytes and its page count."""
+    """Render one document of a validated dataset to PDF bytes and its page count.
+
+    `binding` ("duplex" or "single") is how the report will be printed; the briefing is one page.
+    """
     if findings is None:
         findings = verify(dataset)
     if document == "briefing":
@@ -52,13 +56,13 @@ def render_document(
     if document == "report":
         from .compose.report import render_report
 
-        return render_report(dataset, findings, pdfa=pdfa)
+        return render_report(dataset, findings, pdfa=pdfa, binding=binding)
     raise BriefingError(f"unknown document {document!r}")
 
 
 def build_file(
     path: str | Path, outdir: str | Path, only: Sequence[str] = DOCUMENTS, *, pdfa: bool = True,
-    strict: bool = False,
+    strict: bool = False, binding: str = "duplex",
 ) -> list[Built]:
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
@@ -72,7 +76,7 @@ def build_file(
     for document in only:
         start = time.perf_counter()
         target = output_path(out, Path(path).name, document)
-        data, pages = render_document(dataset, document, pdfa=pdfa, findings=findings)
+        data, pages = render_document(dataset, document, pdfa=pdfa, findings=findings, binding=binding)
         atomic_write(target, data)
         results.append(Built(document, target, pages, len(data), time.perf_counter() - start))
     return results

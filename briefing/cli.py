@@ -101,7 +101,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.files:
         try:
-            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict):
+            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
+                                    binding=args.binding):
                 print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
                       f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
         except BriefingError as exc:
@@ -219,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", choices=("briefing", "report"), help="build one document only")
     p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.add_argument("--binding", choices=("duplex", "single"), default="duplex",
+                   help="how the report is printed: duplex (default; chapters that need it open "
+                        "on a right-hand page) or single (one-sided, no blank pages)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
