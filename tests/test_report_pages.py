@@ -239,7 +239,7 @@ def test_folio_dash_sits_7mm_below_the_type_area(duplex):
 def test_note_icons_do_not_print(duplex):
     # PDF/A requires the Print flag on notes; their appearance draws nothing, so the page prints
     # the same with or without them.
-    finished = report.finish(duplex["data"], duplex["ds"], pdfa=True)
+    finished, _pages = report.render_report(duplex["ds"], duplex["findings"], pdfa=True)
     pdf = pikepdf.open(io.BytesIO(finished))
     notes = 0
     for page in pdf.pages:

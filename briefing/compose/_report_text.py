@@ -1,7 +1,8 @@
 """Re-export the typesetting layer's text and page API in one place, so the report imports it from here.
 
-The report lays out on the GB/T 9704 preset of `briefing.render`; keeping every import of that
-API behind this module means a rename in the typesetting layer touches one file.
+The report lays out on the GB/T 9704 preset of `briefing.render` (`PRESETS["gbt9704"]`); keeping
+every import of that API behind this module means a rename in the typesetting layer touches one
+file.
 """
 
 from __future__ import annotations
@@ -10,20 +11,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..render import (
-    GBT9704,
-    CJKParagraph,
-    PagePreset,
-    Span,
-    TextStyle,
-    break_lines,
-    make_stylesheet,
-)
+from ..render import PRESETS, CJKParagraph, PagePreset, Span, TextStyle, break_lines, make_stylesheet
 from ..render import draw_page_number as _draw_folio
 
-PRESET = GBT9704
+PRESET = PRESETS["gbt9704"]  # the registry's preset for the report, by name
 #: One-sided printing: the 订口 is on the left of every page and every folio on the right.
-SINGLE = replace(GBT9704, name="gbt9704-single", mirrored=False)
+SINGLE = replace(PRESET, name="gbt9704-single", mirrored=False)
 PAGE_WIDTH = PRESET.page_width_pt
 PAGE_HEIGHT = PRESET.page_height_pt
 BODY_SIZE = PRESET.body_size_pt
@@ -63,6 +56,7 @@ def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> 
 
 __all__ = [
     "BINDINGS",
+    "PRESET",
     "BODY_LEADING",
     "BODY_SIZE",
     "BODY_TRACKING",
