@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..render import PRESETS, CJKParagraph, PagePreset, Span, TextStyle, break_lines, make_stylesheet
+from ..render import (
+    PRESETS,
+    CJKParagraph,
+    PagePreset,
+    Span,
+    TextStyle,
+    break_lines,
+    make_stylesheet,
+)
 from ..render import draw_page_number as _draw_folio
 
 PRESET = PRESETS["gbt9704"]  # the registry's preset for the report, by name
