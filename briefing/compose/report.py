@@ -13,9 +13,10 @@ lays it out.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +26,7 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..charts import chart_style, draw_chart
-from ..model import Dataset, Indicator
+from ..model import Area, Dataset, Indicator
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
 from ..render.output import render as render_output
 from ._report_text import (
@@ -63,8 +64,10 @@ from .reportdoc import (
     Noted,
     NumberedTable,
     PageLog,
+    PageNumbers,
     PageRef,
     TocEntry,
+    Xref,
     build_pdf,
 )
 from .request import Request
@@ -118,20 +121,20 @@ def report_styles(preset: PagePreset = PRESET) -> dict[str, TextStyle]:
 
 
 class Composer:
-    """Compose one layout pass of the report; page numbers it quotes come from the previous pass."""
+    """Compose the report's story; the page numbers it quotes come from the layout (`xref`)."""
 
     def __init__(
         self,
         ds: Dataset,
         findings: Sequence[FindingLike],
         styles: dict[str, TextStyle],
-        previous: PageLog,
+        numbers: PageNumbers,
         charts: dict[str, list[Flowable]],
     ):
         self.ds = ds
         self.findings = tuple(findings)
         self.styles = styles
-        self.previous = previous
+        self.numbers = numbers
         self.charts = charts
         self.marker = GlossaryMarker(ds.glossary)
         self.by_indicator = findings_by_indicator(self.findings)
@@ -139,7 +142,6 @@ class Composer:
         self.chapter_number = 0
         self.appendix_number = 0
         self.annotations: dict[str, Annotation] = {}
-        self.probing = False
         self.figure_number = 0
         self.table_number = 0
         self.section_number = 0
@@ -163,8 +165,22 @@ class Composer:
         return CJKParagraph(content, self.styles[style])
 
     def page(self, key: str) -> str:
-        page = self.previous.page_of(key)
+        """The page `key` lands on, for text made inside `xref`."""
+        page = self.numbers.page(key)
         return str(page) if page is not None else "00"
+
+    def page_or_none(self, key: str) -> str | None:
+        """Like `page`, None when `key` is nowhere in the document."""
+        page = self.numbers.page(key)
+        return None if page is None else str(page)
+
+    def page_link(self, key: str, style: str) -> Flowable:
+        """第N页, linked to `key` (inside `xref`)."""
+        return self.p([Span(f"第{self.page(key)}页", link=key)], style)
+
+    def xref(self, build: Callable[[], Flowable]) -> Flowable:
+        """A flowable that quotes page numbers: `build` makes it when it is laid out."""
+        return Xref(build, self.numbers)
 
     def marked(self, text: str, style: str, *, prefix: Sequence[Span] = (), **span: Any) -> Flowable:
         """A paragraph whose glossary terms are marked (and linked) where they first occur."""
@@ -262,6 +278,7 @@ class Composer:
         out: list[Flowable] = []
         out += self.cover()
         out += self.contents()
+        contents_end = len(out)
         out += self.summary()
         for area_id in self.areas_with_figures():
             out += self.area_chapter(area_id)
@@ -273,6 +290,8 @@ class Composer:
             out += self.glossary()
         out += self.dictionary()
         out += self.provenance()
+        # The contents list the headings the story has made; their page numbers come later.
+        out[contents_end:contents_end] = self.contents_entries(out[contents_end:])
         return out
 
     # cover -------------------------------------------------------------------------------
@@ -329,30 +348,20 @@ class Composer:
     # contents ----------------------------------------------------------------------------
 
     def contents(self) -> list[Flowable]:
-        out: list[Flowable] = [
+        """The contents' heading; `story` adds an entry for each heading that follows."""
+        return [
             ChapterBreak(recto=True),
             Heading(self.p("目　录", "chapter"), level=0, title="目录", key="toc", in_toc=False),
         ]
-        if self.probing:
-            return out
-        entries = self.previous.headings
-        if not entries:
-            # First pass: the same entries with unknown pages, so the contents take their final room.
-            entries = [(lvl, title, key, 0) for lvl, title, key in self.heading_plan()]
-        for level, title, key, page in entries:
-            style = self.styles["toc0" if level == 0 else "toc1"]
-            out.append(TocEntry(level, title, key, page or None, style))
-        return out
 
-    def heading_plan(self) -> list[tuple[int, str, str]]:
-        """The headings the story will make, in order (used to size the contents on pass one)."""
-        probe = Composer(self.ds, self.findings, self.styles, PageLog(), self.charts)
-        probe.probing = True
-        plan: list[tuple[int, str, str]] = []
-        for f in probe.story():
-            if isinstance(f, Heading) and f.in_toc:
-                plan.append((f.level, f.title, f.key))
-        return plan
+    def contents_entries(self, story: Sequence[Flowable]) -> list[Flowable]:
+        """One contents line per heading of `story`, in order (page numbers are drawn after layout)."""
+        out: list[Flowable] = []
+        for f in headings_in(story):
+            if f.in_toc:
+                style = self.styles["toc0" if f.level == 0 else "toc1"]
+                out.append(TocEntry(f.level, f.title, f.key, style))
+        return out
 
     # summary -----------------------------------------------------------------------------
 
@@ -378,17 +387,18 @@ class Composer:
                 "prose",
             )
         )
-        glossary = (
-            f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
-        )
-        out.append(
-            self.p(
+        def reading() -> Flowable:
+            glossary = (
+                f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
+            )
+            return self.p(
                 "阅读方法：各领域数字表中，带方括号序号（如[1]）的数字附有脚注，说明限定词的含义、统计期和核对结果，"
                 "在电子版中指向该数字即可看到同样的内容；"
                 f"{glossary}目录、脚注序号和页码引用均可点击跳转。",
                 "prose",
             )
-        )
+
+        out.append(self.xref(reading))
         if ds.headlines:
             out += self.section("重点数字", "sum-headlines")
             rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
@@ -399,28 +409,31 @@ class Composer:
                         self.p(self.figure_spans(ind, link=f"ind-{ind.id}"), "table_fig"),
                         self.p([Span(ind.period.text, keep=True)], "table"),
                         self.p(ind.source, "table"),
-                        self.p([Span(f"第{self.page(f'ind-{ind.id}')}页", link=f"ind-{ind.id}")], "table"),
+                        self.xref(functools.partial(self.page_link, f"ind-{ind.id}", "table")),
                     ]
                 )
-            out.append(self.table(rows, (TYPE_WIDTH - 304.0, 110.0, 84.0, 58.0, 52.0), "重点数字"))
+            # 详见 is wide enough for 第999页 on one line: its page is drawn after layout, in the
+            # room the widest number takes.
+            out.append(self.table(rows, (TYPE_WIDTH - 310.0, 110.0, 84.0, 58.0, 58.0), "重点数字"))
         if ds.areas:
             out += self.section("各领域主要成效", "sum-achievements")
             for n, area in enumerate(ds.areas, 1):
-                key = f"ch-area-{area.id}"
-                where = f"（报告{area.source}，第{self.page(key)}页）" if area.id in with_figures else f"（报告{area.source}）"
-                out.append(
-                    self.marked(
+
+                def achievement(n: int = n, area: Area = area) -> Flowable:
+                    key = f"ch-area-{area.id}" if area.id in with_figures else None
+                    where = f"（报告{area.source}，第{self.page(key)}页）" if key else f"（报告{area.source}）"
+                    return self.marked(
                         sentence(area.achievement),
                         "item",
                         prefix=[
-                            Span(f"（{chinese_number(n)}）{area.title}", role="kai",
-                                 link=key if area.id in with_figures else None),
-                            Span(where + "", link=key if area.id in with_figures else None),
+                            Span(f"（{chinese_number(n)}）{area.title}", role="kai", link=key),
+                            Span(where, link=key),
                         ],
                     )
-                )
+
+                out.append(self.xref(achievement))
         out += self.section("核对要点", "sum-findings")
-        out.append(self.p(self.findings_summary(), "prose"))
+        out.append(self.xref(lambda: self.p(self.findings_summary(), "prose")))
         notable = [f for f in self.findings if f.status in ("inconsistent", "cannot_tell")]
         for n, f in enumerate(self._ordered(notable), 1):
             out.append(
@@ -445,8 +458,11 @@ class Composer:
             else:
                 spans.append(Span(f"数据文件没有登记报告所列的{what}。"))
         if ds.shortcomings or ds.plans:
-            spans.append(Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"))
-        out.append(self.p(spans, "prose"))
+            out.append(
+                self.xref(lambda: self.p([*spans, Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans")], "prose"))
+            )
+        else:
+            out.append(self.p(spans, "prose"))
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
             out += self.section("概览图表", "sum-charts")
@@ -665,19 +681,22 @@ class Composer:
             self.p([Span(t, keep=k) for t, k in formula_runs(sentence(f.message))], "finding"),
             self.p(formula_spans("算式：", f.computation or "（无）"), "finding_calc"),
         ]
-        involved: list[Span] = [Span("涉及：")]
-        for k, ident in enumerate(dict.fromkeys(f.ids)):
-            if not self.ds.has_indicator(ident):
-                continue
-            ind = self.ds.indicator(ident)
-            if k:
-                involved.append(Span("；"))
-            target = f"ind-{ident}"
-            involved.append(Span(f"{ind.label}", link=target))
-            involved += self.figure_spans(ind, link=target)
-            involved.append(Span(f"（{ind.source}，第{self.page(target)}页）", link=target))
-        involved.append(Span("。"))
-        parts.append(self.p(involved, "finding"))
+        def involved() -> Flowable:
+            spans: list[Span] = [Span("涉及：")]
+            for k, ident in enumerate(dict.fromkeys(f.ids)):
+                if not self.ds.has_indicator(ident):
+                    continue
+                ind = self.ds.indicator(ident)
+                if k:
+                    spans.append(Span("；"))
+                target = f"ind-{ident}"
+                spans.append(Span(f"{ind.label}", link=target))
+                spans += self.figure_spans(ind, link=target)
+                spans.append(Span(f"（{ind.source}，第{self.page(target)}页）", link=target))
+            spans.append(Span("。"))
+            return self.p(spans, "finding")
+
+        parts.append(self.xref(involved))
         relation = next((r for r in self.ds.relations if r.id == f.relation_id), None)
         if relation is not None and relation.note:
             parts.append(self.p(f"说明：{relation.note}", "finding"))
@@ -724,14 +743,14 @@ class Composer:
             if entry.aliases:
                 head.append(Span(f"（又作{'、'.join(entry.aliases)}）"))
             head.append(Span("："))
-            use = f"glossuse-{index}"
-            if use in self.previous.pages:
-                where = Span(f"首见第{self.page(use)}页", link=use)
-            elif not self.previous.pages:
-                where = Span("首见第00页")  # first pass: same width, no page known yet
-            else:
-                where = Span("正文未出现")
-            out.append(self.p([*head, Span(entry.definition.rstrip("。") + "（"), where, Span("）。")], "item"))
+
+            def definition(use: str = f"glossuse-{index}", text: str = entry.definition,
+                           head: list[Span] = head) -> Flowable:
+                page = self.page_or_none(use)
+                where = Span(f"首见第{page}页", link=use) if page else Span("正文未出现")
+                return self.p([*head, Span(text.rstrip("。") + "（"), where, Span("）。")], "item")
+
+            out.append(self.xref(definition))
         return out
 
     # appendices --------------------------------------------------------------------------
@@ -822,6 +841,17 @@ def formula_spans(head: str, computation: str) -> list[Span]:
     return [Span(head), *(Span(t, keep=k) for t, k in formula_runs(computation))]
 
 
+def headings_in(story: Sequence[Flowable]) -> list[Heading]:
+    """The headings of a story in order, also those kept together with what follows them."""
+    found: list[Heading] = []
+    for f in story:
+        if isinstance(f, Heading):
+            found.append(f)
+        elif isinstance(f, KeepTogether):
+            found += headings_in(f._content)
+    return found
+
+
 def font_inventory() -> list[tuple[str, str, str, str]]:
     """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
     roles = [("标题、数字", "sans", False), ("加粗标题", "sans", True), ("正文", "serif", False), ("注释", "kai", False)]
@@ -905,8 +935,8 @@ def build_report(
     info = document_info(dataset)
     charts = chart_flowables(dataset, preset)
 
-    def make_story(previous: PageLog) -> list[Flowable]:
-        return Composer(dataset, findings, styles, previous, charts).story()
+    def make_story(numbers: PageNumbers) -> list[Flowable]:
+        return Composer(dataset, findings, styles, numbers, charts).story()
 
     return build_pdf(
         make_story, info, styles, make_canvas or canvas_maker(pdf_meta(dataset)), preset,
