@@ -6,6 +6,8 @@
 #   make batch        the same outputs through `briefing batch` (one process, N workers, its own cache)
 #   make handouts COPIES=30 [WHAT=both] [MARKING='内部资料 注意保存'] [WATERMARK=征求意见稿] [GRAY=1] [BOOKLET=1]
 #                     out/<stem>-handout.pdf per dataset
+#   make compare      out/compare-briefing.pdf and out/compare-report.pdf: every data/*.yaml side by side
+#                     (COMPARE='a.yaml b.yaml …' to choose the datasets; 2 to 30 of them)
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
 #   make test / make lint / make check
 PYTHON ?= python3
@@ -34,7 +36,7 @@ BOOKLET   ?=
 HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
                 $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: all install test lint check fonts clean briefing report batch handouts bench FORCE
+.PHONY: all install test lint check fonts clean briefing report batch handouts bench compare FORCE
 
 all: briefing report
 
@@ -58,6 +60,14 @@ $(OUT)/%-report.pdf: data/%.yaml $(SOURCES) $(FONTFILES) | $(STAMP)
 # One process for all datasets; it skips outputs whose content hashes say nothing changed.
 batch: | $(STAMP)
 	$(BIN)/briefing batch $(DATASETS) -o $(OUT)
+
+# The comparison pack is made from many datasets at once: rebuilt when any of them changes.
+COMPARE ?= $(DATASETS)
+
+compare: $(OUT)/compare-briefing.pdf
+
+$(OUT)/compare-briefing.pdf: $(COMPARE) $(SOURCES) $(FONTFILES) | $(STAMP)
+	$(BIN)/briefing compare $(COMPARE) -o $(OUT)
 
 # Handouts also depend on their options: .handout-args is rewritten only when they change.
 handouts: $(HANDOUTS)
