@@ -93,7 +93,7 @@ check: lint test
 
 # Rebuild the embedded font subsets from the Debian packages fonts-noto-cjk and fonts-lxgw-wenkai.
 fonts: $(STAMP)
-	$(BIN)/briefing fonts build
+	$(BIN)/briefing fonts build --dir fonts
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

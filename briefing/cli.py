@@ -148,7 +148,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_fonts(args: argparse.Namespace) -> int:
     from . import fonts
 
-    folder = fonts.fonts_dir()
+    folder = args.dir or fonts.fonts_dir()
     if args.action == "build":
         import logging
 
@@ -264,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
                        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
     p.add_argument("action", choices=("build", "check"))
+    p.add_argument("--dir", metavar="DIR", type=Path,
+                   help="the font folder to build into or check (default: the one documents use)")
     p.set_defaults(func=cmd_fonts)
 
     p = sub.add_parser("init", help="write a commented starter dataset",
