@@ -197,9 +197,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_specimen(args: argparse.Namespace) -> int:
-    from .render.specimen import build_specimen
+    from .output import atomic_write
+    from .render.specimen import specimen_pdf
 
-    build_specimen(Path(args.output))
+    atomic_write(Path(args.output), specimen_pdf())
     print(f"wrote {args.output}")
     return EXIT_OK
 
@@ -230,6 +231,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import documents
+
+    single = documents.names()
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated report (PDF).",
@@ -245,10 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="build the briefing and/or report PDFs",
-                       description="Write OUTDIR/<stem>-briefing.pdf and OUTDIR/<stem>-report.pdf for each dataset.")
+                       description="Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: "
+                       + ", ".join(f"{n} ({documents.get(n).help})" for n in single) + ".")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", default="out", help="output folder (default: out)")
-    p.add_argument("--only", choices=("briefing", "report"), help="build one document only")
+    p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
     p.set_defaults(func=cmd_build)
@@ -285,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--outdir", required=True)
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--only", choices=("briefing", "report"))
+    p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")
     p.set_defaults(func=cmd_batch)
 
@@ -294,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--copies", type=int, required=True)
     p.add_argument("-o", "--output", metavar="OUT.pdf")
-    p.add_argument("--what", choices=("briefing", "report", "both"), default="briefing")
+    p.add_argument("--what", choices=(*single, "all", "both"), default=single[0],
+                   help=f"which documents each copy holds; all (or both): {' + '.join(single)}")
     p.add_argument("--marking", metavar="TEXT")
     p.add_argument("--watermark", metavar="TEXT")
     p.add_argument("--gray", action="store_true")

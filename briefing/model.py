@@ -30,6 +30,15 @@ PeriodKind = Literal["year", "months", "to_date"]
 
 CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate")
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
+# The words every document and the CLI print for a verification status: one list, so that the
+# briefing, the report and `briefing check` call the same finding the same thing.
+STATUS_WORDS: Mapping[str, str] = MappingProxyType({
+    "consistent": "一致",
+    "inconsistent": "不一致",
+    "cannot_tell": "无法核对",
+    "derived": "推算",
+})
+
 BRIEFING_BLOCKS: tuple[str, ...] = (
     "masthead",
     "headlines",

@@ -11,22 +11,22 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import documents
 from .build import Built, prepare
 from .comparison import compare
 from .errors import BriefingError, DatasetError, Problem
 from .model import Dataset
-from .render.write import atomic_write, output_path
+from .output import atomic_write, output_path
 from .verify import Finding
 
-PACK_DOCUMENTS: tuple[str, ...] = ("compare-briefing", "compare-report")
+# The registry's documents made from many datasets: the comparison briefing and report.
+PACK_DOCUMENTS: tuple[str, ...] = documents.names("many")
 
 
 def build_pack(
     paths: Sequence[str | Path], outdir: str | Path, *, pdfa: bool = True
 ) -> list[Built]:
     """Load, verify and compare `paths`; write both documents into `outdir`."""
-    from .compose.compare import render_compare_briefing, render_compare_report
-
     datasets: list[Dataset] = []
     findings: list[tuple[Finding, ...]] = []
     problems: list[Problem] = []
@@ -43,14 +43,12 @@ def build_pack(
         findings.append(found)
     if problems:
         raise DatasetError(problems)
-    comp = compare(datasets, findings)
+    compare(datasets, findings)  # refuses too few or too many datasets, or one given twice, before any work
     out = Path(outdir)
     rendered = []
-    for name, render in zip(
-        PACK_DOCUMENTS, (render_compare_briefing, render_compare_report), strict=True
-    ):
+    for name in PACK_DOCUMENTS:
         start = time.perf_counter()
-        data, pages = render(comp, pdfa=pdfa)
+        data, pages = documents.render_document(name, datasets, findings, pdfa=pdfa)
         target = output_path(out, "compare", name.removeprefix("compare-"))
         rendered.append((name, target, data, pages, time.perf_counter() - start))
     results = []

@@ -240,7 +240,7 @@ def _script(body: str) -> str:
         import os, signal, sys
         sys.path[:0] = [{str(ROOT)!r}, {str(Path(__file__).parent)!r}]
         from briefing import batch
-        from briefing.render import write
+        from briefing import output as write
         from test_batch import fake_render
     """) + textwrap.dedent(body)
 
@@ -365,10 +365,6 @@ REAL_WARM_UP = batch.warm_up
 
 
 def test_real_briefing_through_the_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("briefing.compose.briefing") is None:
-        pytest.skip("the briefing composer has not landed")
     monkeypatch.setattr(batch, "warm_up", REAL_WARM_UP)
     out = tmp_path / "out"
     result = batch.run([SAMPLE], out, jobs=1, documents=("briefing",))

@@ -26,7 +26,6 @@ POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 
 
 def _render(dataset: Dataset, document: str, *, pdfa: bool) -> bytes:
-    pytest.importorskip(f"briefing.compose.{document}")
     from briefing.build import render_document
 
     data, pages = render_document(dataset, document, pdfa=pdfa)

@@ -31,10 +31,11 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..charts import Row, chart_style, draw_rows
-from ..comparison import Cell, Column, Comparison
+from ..comparison import Cell, Column, Comparison, compare
 from ..errors import LayoutOverflowError
 from ..fonts import SANS, SANS_BOLD, register_reportlab
 from ..render import CJKParagraph, Span, TextStyle
+from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
 from .briefing import (
     ACCENT,
     BOX_BORDER_PT,
@@ -58,6 +59,7 @@ from .briefing import (
 )
 from .layout import Columns, Framed, Rule, Stack, VSpace
 from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, build_pdf
+from .request import Request
 
 MISSING = "未载明"
 MARK = "△"  # a figure on another basis than its column: shown, never ranked or charted with it
@@ -402,22 +404,8 @@ def _footer(c: _Ctx) -> Flowable:
 
 
 def generation_day(comp: Comparison) -> dt.date:
-    """The day printed as 'generated': the document date as a calendar day in China Standard Time."""
-    from ..render.pdfa import CHINA_TIME
-
-    return _document_date(comp).astimezone(CHINA_TIME).date()
-
-
-def _document_date(comp: Comparison) -> dt.datetime:
-    import os
-
-    from ..render.pdfa import CHINA_TIME
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    day = pack_day(comp)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TIME)
+    """The day printed as 'generated': the document date (the output step's) as a day in China Standard Time."""
+    return document_date(pack_day(comp)).astimezone(CHINA_TIME).date()
 
 
 BLOCKS: tuple[tuple[str, Callable[[_Ctx], Flowable | None]], ...] = (
@@ -504,7 +492,7 @@ def fit_compare(comp: Comparison) -> CompareLayout:
 
 def draw_compare(layout: CompareLayout, make_canvas: Callable[..., Any]) -> bytes:
     buf = io.BytesIO()
-    canv = make_canvas(buf)
+    canv = make_canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=SANS)
     for _, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)
     canv.showPage()
@@ -833,7 +821,7 @@ def _type_width() -> float:
     return type_area(1)[2]
 
 
-def build_compare_report(comp: Comparison) -> tuple[bytes, PageLog]:
+def build_compare_report(comp: Comparison, make_canvas: CanvasMaker) -> tuple[bytes, PageLog]:
     """Compose and lay out the comparison report; PDF bytes and where everything landed."""
     from .report import report_styles
 
@@ -852,54 +840,35 @@ def build_compare_report(comp: Comparison) -> tuple[bytes, PageLog]:
     def make_story(previous: PageLog) -> list[Flowable]:
         return CompareComposer(comp, styles).story()
 
-    return build_pdf(make_story, info, styles)
+    return build_pdf(make_story, info, styles, make_canvas)
 
 
-def _finish(data: bytes, comp: Comparison, what: str, *, pdfa: bool) -> bytes:
-    from ..render import pdfa as finisher
-
-    meta = compare_meta(comp, what)
-    return finisher._finish(
-        data,
-        archival=pdfa,
-        title=meta["title"],
-        author=meta["author"],
-        subject=meta["subject"],
-        keywords=meta["keywords"],
-        lang="zh-CN",
-        created=_document_date(comp),
-    )
+def _comparison(request: Request) -> Comparison:
+    return compare(request.datasets, [tuple(f) for f in request.findings])
 
 
-def render_compare_briefing(comp: Comparison, *, pdfa: bool = True) -> tuple[bytes, int]:
-    """The one-page comparison briefing as PDF bytes, and its page count (always 1)."""
-    from reportlab.pdfgen.canvas import Canvas
+def _pdf_meta(comp: Comparison, what: str) -> PdfMeta:
+    m = compare_meta(comp, what)
+    return PdfMeta(title=m["title"], author=m["author"], subject=m["subject"], keywords=m["keywords"],
+                   day=m["day"])
 
+
+def compose_briefing(request: Request) -> Composed:
+    """The registry's compose function of the one-page comparison briefing: fitted now, drawn on demand."""
+    comp = _comparison(request)
     layout = fit_compare(comp)
-    meta = compare_meta(comp, "对比简报")
-
-    def make_canvas(buf: io.BytesIO) -> Canvas:
-        canv = Canvas(
-            buf,
-            pagesize=(PAGE_W, PAGE_H),
-            invariant=1,
-            pageCompression=1,
-            lang="zh-CN",
-            initialFontName=SANS,
-        )
-        canv.setTitle(meta["title"])
-        canv.setAuthor(meta["author"])
-        canv.setSubject(meta["subject"])
-        canv.setCreator(f"briefing {__version__}")
-        return canv
-
-    return _finish(draw_compare(layout, make_canvas), comp, "对比简报", pdfa=pdfa), 1
+    return Composed(_pdf_meta(comp, "对比简报"), lambda make_canvas: (draw_compare(layout, make_canvas), 1))
 
 
-def render_compare_report(comp: Comparison, *, pdfa: bool = True) -> tuple[bytes, int]:
-    """The annotated comparison report as PDF bytes and its page count."""
-    data, log = build_compare_report(comp)
-    return _finish(data, comp, "对比注释版", pdfa=pdfa), log.page_count
+def compose_report(request: Request) -> Composed:
+    """The registry's compose function of the annotated comparison report."""
+    comp = _comparison(request)
+
+    def draw(make_canvas: CanvasMaker) -> tuple[bytes, int]:
+        data, log = build_compare_report(comp, make_canvas)
+        return data, log.page_count
+
+    return Composed(_pdf_meta(comp, "对比注释版"), draw)
 
 
 __all__ = [
@@ -907,6 +876,8 @@ __all__ = [
     "MISSING",
     "CompareComposer",
     "build_compare_report",
+    "compose_briefing",
+    "compose_report",
     "cell_text",
     "chart_columns",
     "fit_compare",
