@@ -58,7 +58,7 @@ from .briefing import (
     _style,
 )
 from .layout import Columns, Framed, Rule, Stack, VSpace
-from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, build_pdf
+from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, PageNumbers, build_pdf
 from .request import Request
 
 MISSING = "未载明"
@@ -837,7 +837,7 @@ def build_compare_report(comp: Comparison, make_canvas: CanvasMaker) -> tuple[by
         running_title=meta["title"],
     )
 
-    def make_story(previous: PageLog) -> list[Flowable]:
+    def make_story(pages: PageNumbers) -> list[Flowable]:
         return CompareComposer(comp, styles).story()
 
     return build_pdf(make_story, info, styles, make_canvas)
