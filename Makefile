@@ -2,7 +2,8 @@
 #
 #   make              create .venv, install, build every data/*.yaml into out/ (then: nothing to do)
 #   make -j4          the same in parallel: one pattern rule per output
-#   make briefing     only the one-page briefings; `make report` only the reports
+#   make briefing     only the one-page briefings; `make report` only the reports (one target per
+#                     document in the registry, briefing/documents.py)
 #   make batch        the same outputs through `briefing batch` (one process, N workers, its own cache)
 #   make handouts COPIES=30 [WHAT=both] [MARKING='内部资料 注意保存'] [WATERMARK=征求意见稿] [GRAY=1] [BOOKLET=1]
 #                     out/<stem>-handout.pdf per dataset
@@ -16,17 +17,19 @@ OUT    := out
 # it must not make every PDF look out of date.
 STAMP  := $(VENV)/.installed
 
+# Document names come from the registry; it imports nothing but the standard library, so a bare
+# Python reads it before the venv exists.
+DOCS      := $(shell $(PYTHON) -c 'import sys; sys.path.insert(0, "."); import briefing.documents as d; print(*d.names())')
+$(if $(DOCS),,$(error cannot read the document names from briefing/documents.py with $(PYTHON)))
 DATASETS  := $(wildcard data/*.yaml)
 STEMS     := $(notdir $(basename $(DATASETS)))
-BRIEFINGS := $(STEMS:%=$(OUT)/%-briefing.pdf)
-REPORTS   := $(STEMS:%=$(OUT)/%-report.pdf)
 HANDOUTS  := $(STEMS:%=$(OUT)/%-handout.pdf)
 # What an output is made from besides its dataset: the package's sources and data, and the fonts.
 SOURCES   := $(shell find briefing -name '*.py' -o -name '*.yaml') pyproject.toml
 FONTFILES := $(wildcard fonts/*.ttf)
 
 COPIES    ?= 30
-WHAT      ?= briefing
+WHAT      ?= $(firstword $(DOCS))
 MARKING   ?=
 WATERMARK ?=
 GRAY      ?=
@@ -34,9 +37,9 @@ BOOKLET   ?=
 HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
                 $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: all install test lint check fonts clean briefing report batch handouts bench FORCE
+.PHONY: all install test lint check fonts clean batch handouts bench FORCE $(DOCS)
 
-all: briefing report
+all: $(DOCS)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,14 +49,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-briefing: $(BRIEFINGS)
-report: $(REPORTS)
+# `make <document>`: that document of every dataset.
+$(foreach d,$(DOCS),$(eval $(d): $(STEMS:%=$(OUT)/%-$(d).pdf)))
 
-$(OUT)/%-briefing.pdf: data/%.yaml $(SOURCES) $(FONTFILES) | $(STAMP)
-	$(BIN)/briefing build $< -o $(OUT) --only briefing
-
-$(OUT)/%-report.pdf: data/%.yaml $(SOURCES) $(FONTFILES) | $(STAMP)
-	$(BIN)/briefing build $< -o $(OUT) --only report
+# A pattern rule with several targets runs once for all of them: every document of a dataset is
+# built, and replaced, together.
+$(foreach d,$(DOCS),$(OUT)/%-$(d).pdf): data/%.yaml $(SOURCES) $(FONTFILES) | $(STAMP)
+	$(BIN)/briefing build $< -o $(OUT)
 
 # One process for all datasets; it skips outputs whose content hashes say nothing changed.
 batch: | $(STAMP)
@@ -83,7 +85,7 @@ check: lint test
 
 # Rebuild the embedded font subsets from the Debian packages fonts-noto-cjk and fonts-lxgw-wenkai.
 fonts: $(STAMP)
-	$(BIN)/briefing fonts build
+	$(BIN)/briefing fonts build --dir fonts
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

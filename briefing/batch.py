@@ -42,7 +42,7 @@ from .build import DOCUMENTS
 from .errors import BriefingError, DatasetError, OutputError, Problem
 from .load import parse_dataset
 from .model import Dataset
-from .render.write import atomic_write, output_path, safe_stem
+from .output import atomic_write, output_path, safe_stem
 
 CACHE_DIR = ".briefing-cache"
 # Bump when the meaning of the cache key or the sidecar layout changes, so old sidecars miss.
@@ -158,10 +158,10 @@ def prepare_worker() -> None:
 
 def warm_up() -> None:
     """Load what every document needs: the fonts into ReportLab, the composers (charts included)."""
-    from . import fonts
+    from . import documents, fonts
 
     fonts.register_reportlab()
-    for module in ("briefing.verify", "briefing.compose.briefing", "briefing.compose.report"):
+    for module in ("briefing.verify", *(d.compose.partition(":")[0] for d in documents.REGISTRY.values())):
         __import__(module)
 
 

@@ -1,24 +1,26 @@
 """Turn one dataset file into its PDF documents on disk: load, verify, compose, render, write atomically.
 
 This is the one pipeline both `briefing build` and `briefing batch` run; it returns values and
-raises `BriefingError`s, and never prints.
+raises `BriefingError`s, and never prints. Document names come from the registry
+(`briefing.documents`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BriefingError
+from . import documents
 from .fonts import check_dataset_texts
 from .load import load_dataset
 from .model import Dataset
-from .render.write import atomic_write, output_path
+from .output import atomic_write, output_path
 from .verify import Finding, strict_check, verify
 
-DOCUMENTS: tuple[str, ...] = ("briefing", "report")
+# The documents `build` makes by default: every registered one-dataset document.
+DOCUMENTS: tuple[str, ...] = documents.names()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,39 +42,53 @@ def prepare(path: str | Path) -> tuple[Dataset, tuple[Finding, ...]]:
 
 
 def render_document(
-    dataset: Dataset, document: str, *, pdfa: bool = True, findings: Sequence[Finding] | None = None
+    dataset: Dataset,
+    document: str,
+    *,
+    pdfa: bool = True,
+    findings: Sequence[Finding] | None = None,
+    draft: bool = False,
+    options: Mapping[str, str] | None = None,
 ) -> tuple[bytes, int]:
-    """Render one document of a validated dataset to PDF bytes and its page count."""
+    """Render one registered document of a validated dataset to PDF bytes and its page count."""
     if findings is None:
         findings = verify(dataset)
-    if document == "briefing":
-        from .compose.briefing import render_briefing
-
-        return render_briefing(dataset, findings, pdfa=pdfa)
-    if document == "report":
-        from .compose.report import render_report
-
-        return render_report(dataset, findings, pdfa=pdfa)
-    raise BriefingError(f"unknown document {document!r}")
+    return documents.render_document(
+        document, [dataset], [findings], pdfa=pdfa, draft=draft, options=options
+    )
 
 
 def build_file(
-    path: str | Path, outdir: str | Path, only: Sequence[str] = DOCUMENTS, *, pdfa: bool = True,
+    path: str | Path,
+    outdir: str | Path,
+    only: Sequence[str] = DOCUMENTS,
+    *,
+    pdfa: bool = True,
     strict: bool = False,
+    draft: bool = False,
+    options: Mapping[str, str] | None = None,
 ) -> list[Built]:
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
-    `strict` refuses to build when the verification finds inconsistent figures.
+    Every document is rendered before any is written. `strict` refuses to build when the
+    verification finds inconsistent figures.
     """
+    for name in only:
+        documents.get(name)  # an unknown name fails before any work
     dataset, findings = prepare(path)
     if strict:
         strict_check(findings)
     out = Path(outdir)
-    results = []
+    rendered = []
     for document in only:
         start = time.perf_counter()
         target = output_path(out, Path(path).name, document)
-        data, pages = render_document(dataset, document, pdfa=pdfa, findings=findings)
+        data, pages = render_document(
+            dataset, document, pdfa=pdfa, findings=findings, draft=draft, options=options
+        )
+        rendered.append((document, target, data, pages, time.perf_counter() - start))
+    results = []
+    for document, target, data, pages, seconds in rendered:
         atomic_write(target, data)
-        results.append(Built(document, target, pages, len(data), time.perf_counter() - start))
+        results.append(Built(document, target, pages, len(data), seconds))
     return results

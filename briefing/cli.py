@@ -59,7 +59,26 @@ def _summary(dataset: object) -> str:
     lines.append("  periods:    " + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
     lines.append("  qualifiers: " + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
     lines.append("  kinds:      " + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    lines.extend(_coverage(ds))
     return "\n".join(lines)
+
+
+def _coverage(ds: object) -> list[str]:
+    """Which catalogue codes the dataset covers, group by group, and which figures carry none."""
+    from .catalogue import catalogue
+    from .model import Dataset
+
+    assert isinstance(ds, Dataset)
+    cat = catalogue()
+    coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
+    lines = [f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
+             f"{len(ds.indicators) - len(coded)} figures carry no code"]
+    groups: dict[str, list[str]] = {}
+    for ind in coded:
+        groups.setdefault(cat[ind.code or ""].group, []).append(f"{ind.code} ({ind.id})")
+    for group, items in groups.items():
+        lines.append(f"    {cat.groups[group]}: " + ", ".join(items))
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -116,7 +135,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_fonts(args: argparse.Namespace) -> int:
     from . import fonts
 
-    folder = fonts.fonts_dir()
+    folder = args.dir or fonts.fonts_dir()
     if args.action == "build":
         import logging
 
@@ -165,9 +184,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_specimen(args: argparse.Namespace) -> int:
-    from .render.specimen import build_specimen
+    from .output import atomic_write
+    from .render.specimen import specimen_pdf
 
-    build_specimen(Path(args.output))
+    atomic_write(Path(args.output), specimen_pdf())
     print(f"wrote {args.output}")
     return EXIT_OK
 
@@ -198,6 +218,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import documents
+
+    single = documents.names()
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated report (PDF).",
@@ -213,10 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="build the briefing and/or report PDFs",
-                       description="Write OUTDIR/<stem>-briefing.pdf and OUTDIR/<stem>-report.pdf for each dataset.")
+                       description="Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: "
+                       + ", ".join(f"{n} ({documents.get(n).help})" for n in single) + ".")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", default="out", help="output folder (default: out)")
-    p.add_argument("--only", choices=("briefing", "report"), help="build one document only")
+    p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
     p.set_defaults(func=cmd_build)
@@ -224,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
                        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
     p.add_argument("action", choices=("build", "check"))
+    p.add_argument("--dir", metavar="DIR", type=Path,
+                   help="the font folder to build into or check (default: the one documents use)")
     p.set_defaults(func=cmd_fonts)
 
     p = sub.add_parser("init", help="write a commented starter dataset",
@@ -243,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--outdir", required=True)
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--only", choices=("briefing", "report"))
+    p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")
     p.set_defaults(func=cmd_batch)
 
@@ -252,7 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--copies", type=int, required=True)
     p.add_argument("-o", "--output", metavar="OUT.pdf")
-    p.add_argument("--what", choices=("briefing", "report", "both"), default="briefing")
+    p.add_argument("--what", choices=(*single, "all", "both"), default=single[0],
+                   help=f"which documents each copy holds; all (or both): {' + '.join(single)}")
     p.add_argument("--marking", metavar="TEXT")
     p.add_argument("--watermark", metavar="TEXT")
     p.add_argument("--gray", action="store_true")

@@ -30,6 +30,15 @@ PeriodKind = Literal["year", "months", "to_date"]
 
 CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate")
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
+# The words every document and the CLI print for a verification status: one list, so that the
+# briefing, the report and `briefing check` call the same finding the same thing.
+STATUS_WORDS: Mapping[str, str] = MappingProxyType({
+    "consistent": "一致",
+    "inconsistent": "不一致",
+    "cannot_tell": "无法核对",
+    "derived": "推算",
+})
+
 BRIEFING_BLOCKS: tuple[str, ...] = (
     "masthead",
     "headlines",
@@ -124,6 +133,7 @@ class Indicator:
     headline: bool = False
     note: str | None = None
     location: Location | None = None
+    code: str | None = None  # the catalogue code (`review.received`) this figure is an instance of
 
     @property
     def printed(self) -> str:
@@ -226,6 +236,12 @@ class Meta:
     copy_number: str | None = None
     classification: str | None = None
     marking: str | None = None
+    previous: str | None = None  # the previous year's dataset file, relative to this one
+
+    @property
+    def area_key(self) -> tuple[str, str, str]:
+        """Which county or district the report is about: datasets with one key form a series."""
+        return (self.province, self.city, self.district)
 
 
 @dataclass(frozen=True, slots=True)

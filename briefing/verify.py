@@ -41,17 +41,12 @@ from briefing.derive import (
     stated_prior_interval,
 )
 from briefing.errors import VerificationError
-from briefing.model import Dataset, Indicator, Location, Relation
+from briefing.model import STATUS_WORDS, Dataset, Indicator, Location, Relation
 
 Status = Literal["consistent", "inconsistent", "cannot_tell", "derived"]
 Severity = Literal["info", "warning", "error"]
 
-STATUS_TEXT: dict[str, str] = {
-    "consistent": "一致",
-    "inconsistent": "不一致",
-    "cannot_tell": "无法核对",
-    "derived": "推算",
-}
+STATUS_TEXT = STATUS_WORDS  # the one word list (model.STATUS_WORDS), under its older name
 
 # Units that count the same things: 件次 counts handlings of 件, so the two are compared, with a
 # note, because a report may mean either by them.

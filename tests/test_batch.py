@@ -249,7 +249,7 @@ def _script(body: str) -> str:
         if os.environ.get("BRIEFING_TEST_START_METHOD"):
             multiprocessing.set_start_method(os.environ["BRIEFING_TEST_START_METHOD"], force=True)
         from briefing import batch
-        from briefing.render import write
+        from briefing import output as write
         from test_batch import fake_render
     """) + textwrap.dedent(body)
 
@@ -375,10 +375,6 @@ REAL_WARM_UP = batch.warm_up
 
 
 def test_real_briefing_through_the_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("briefing.compose.briefing") is None:
-        pytest.skip("the briefing composer has not landed")
     monkeypatch.setattr(batch, "warm_up", REAL_WARM_UP)
     out = tmp_path / "out"
     result = batch.run([SAMPLE], out, jobs=1, documents=("briefing",))

@@ -24,7 +24,6 @@ MINIMAL = (Path(__file__).parent / "fixtures" / "valid" / "minimal.yaml").read_t
 
 
 def _render(dataset: Dataset, document: str, *, pdfa: bool) -> bytes:
-    pytest.importorskip(f"briefing.compose.{document}")
     from briefing.build import render_document
 
     data, pages = render_document(dataset, document, pdfa=pdfa)

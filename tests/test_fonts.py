@@ -298,3 +298,10 @@ def test_build_face_is_deterministic(tmp_path: Path) -> None:
     assert font["name"].getDebugName(6) == "TestSans-Regular"
     assert set(font.getBestCmap()) >= set(chars)
     assert first.glyphs == font["maxp"].numGlyphs < 400
+
+
+def test_checkout_reads_the_top_level_fonts_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The editable install of the test run has no package-data copy: it reads fonts/ in place,
+    # so `make fonts` takes effect at once (the installed-wheel case is in test_package.py).
+    monkeypatch.delenv(fonts.FONTS_DIR_ENV, raising=False)
+    assert fonts.fonts_dir() == Path(__file__).resolve().parent.parent / "fonts"

@@ -99,7 +99,7 @@ def test_characters_outside_the_fonts_load_and_are_left_to_the_coverage_check(pa
     code_point = expectation(path).removeprefix("FONTS:")
     dataset = load_dataset(path)
     assert any(code_point in f"U+{ord(ch):04X}" for _, text, _ in dataset.texts for ch in text)
-    fonts = pytest.importorskip("briefing.fonts")
+    from briefing import fonts
     from briefing.errors import FontCoverageError
 
     with pytest.raises(FontCoverageError) as info:

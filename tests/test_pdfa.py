@@ -21,10 +21,8 @@ from reportlab.pdfgen import canvas
 from briefing import fonts
 from briefing.errors import OutputError
 from briefing.load import load_dataset
+from briefing.render.output import CHINA_TIME, PdfMeta, document_date, finish
 from briefing.render.pdfa import (
-    CHINA_TIME,
-    document_date,
-    finish_pdf,
     make_pdfa,
     pdf_date,
     srgb_profile,
@@ -159,27 +157,32 @@ def test_many_pages(tmp_path: Path) -> None:
 
 
 def test_the_typography_specimen_becomes_pdfa(tmp_path: Path) -> None:
-    specimen = pytest.importorskip("briefing.render.specimen")
+    from briefing.render.specimen import specimen_pdf
+
     path = tmp_path / "specimen.pdf"
-    specimen.build_specimen(path)
+    path.write_bytes(specimen_pdf())
     out = make_pdfa(path.read_bytes(), **META)  # type: ignore[arg-type]
     assert check_pdfa2b(out) == []
     assert pdftotext(out, tmp_path, "after") == pdftotext(path.read_bytes(), tmp_path, "before")
 
 
-def test_plain_finish_keeps_metadata_without_claiming_pdfa(plain: bytes) -> None:
+def _meta(title: str, subject: str) -> PdfMeta:
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
-    out = finish_pdf(plain, dataset, pdfa=False, title="简报", subject="一页简报")
+    return PdfMeta(title, "、".join(dataset.meta.issuers), subject, ("柳江区",), dataset.meta.date)
+
+
+def test_plain_finish_keeps_metadata_without_claiming_pdfa(plain: bytes) -> None:
+    out = finish(plain, _meta("简报", "一页简报"), archival=False)
     with pikepdf.open(io.BytesIO(out)) as pdf:
         assert str(pdf.trailer.Info.Author) == "柳州市柳江区人民政府"
         assert "/Metadata" not in pdf.Root and "/OutputIntents" not in pdf.Root
     assert any(v.startswith("6.6.2.1") for v in check_pdfa2b(out))
 
 
-def test_finish_pdf_takes_metadata_from_the_dataset(plain: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_finish_takes_metadata_and_the_document_date(plain: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
-    out = finish_pdf(plain, dataset, pdfa=True, title=dataset.meta.title, subject="年度报告")
+    out = finish(plain, _meta(dataset.meta.title, "年度报告"), archival=True)
     assert check_pdfa2b(out) == []
     with pikepdf.open(io.BytesIO(out)) as pdf:
         assert str(pdf.trailer.Info.Author) == "、".join(dataset.meta.issuers)
@@ -189,10 +192,10 @@ def test_finish_pdf_takes_metadata_from_the_dataset(plain: bytes, monkeypatch: p
 def test_source_date_epoch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert document_date(dataset) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+    assert document_date(dataset.meta.date) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(OutputError, match="SOURCE_DATE_EPOCH"):
-        document_date(dataset)
+        document_date(dataset.meta.date)
 
 
 @pytest.mark.parametrize(

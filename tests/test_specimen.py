@@ -10,13 +10,13 @@ from conftest import pdf_fonts, pdf_text
 from pypdf import PdfReader
 
 from briefing.render.chars import NO_END, NO_START, classify
-from briefing.render.specimen import build_specimen
+from briefing.render.specimen import specimen_pdf
 
 
 @pytest.fixture(scope="module")
 def specimen(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("specimen") / "specimen.pdf"
-    build_specimen(path)
+    path.write_bytes(specimen_pdf())
     return path
 
 
@@ -31,7 +31,7 @@ def test_builds_a_few_pages(specimen: Path) -> None:
 
 def test_is_byte_identical_when_rebuilt(specimen: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.pdf"
-    build_specimen(again)
+    again.write_bytes(specimen_pdf())
     assert again.read_bytes() == specimen.read_bytes()
 
 

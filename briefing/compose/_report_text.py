@@ -1,7 +1,8 @@
 """Re-export the typesetting layer's text and page API in one place, so the report imports it from here.
 
-The report lays out on the GB/T 9704 preset of `briefing.render`; keeping every import of that
-API behind this module means a rename in the typesetting layer touches one file.
+The report lays out on the GB/T 9704 preset of `briefing.render` (`PRESETS["gbt9704"]`); keeping
+every import of that API behind this module means a rename in the typesetting layer touches one
+file.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..render import GBT9704, CJKParagraph, Span, TextStyle, break_lines, make_stylesheet
+from ..render import PRESETS, CJKParagraph, Span, TextStyle, break_lines, make_stylesheet
 from ..render import draw_page_number as _draw_folio
 
-PRESET = GBT9704
+PRESET = PRESETS["gbt9704"]  # the registry's preset for the report, by name
 PAGE_WIDTH = PRESET.page_width_pt
 PAGE_HEIGHT = PRESET.page_height_pt
 BODY_SIZE = PRESET.body_size_pt
@@ -43,6 +44,7 @@ def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> 
 
 
 __all__ = [
+    "PRESET",
     "BODY_LEADING",
     "BODY_SIZE",
     "BODY_TRACKING",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..model import Dataset, GlossaryEntry, Indicator, printed_figure
+from ..model import STATUS_WORDS, Dataset, GlossaryEntry, Indicator, printed_figure
 
 
 class FindingLike(Protocol):
@@ -34,12 +34,7 @@ class FindingLike(Protocol):
     def message(self) -> str: ...
 
 
-STATUS_LABEL = {
-    "inconsistent": "不符",
-    "cannot_tell": "无法判断",
-    "derived": "推算",
-    "consistent": "相符",
-}
+STATUS_LABEL = STATUS_WORDS  # the one word list every document prints
 STATUS_ORDER = ("inconsistent", "cannot_tell", "derived", "consistent")
 STATUS_COLOR = {
     "inconsistent": "#A4161A",

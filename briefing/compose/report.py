@@ -10,7 +10,6 @@ typesetting layer; this module decides what is said and in which order, `reportd
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Sequence
@@ -24,10 +23,13 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 from .. import __version__, fonts
 from ..charts import chart_style, draw_chart
 from ..model import Dataset, Indicator
+from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
+from ..render.output import render as render_output
 from ._report_text import (
     BODY_LEADING,
     BODY_SIZE,
     BODY_TRACKING,
+    PRESET,
     CJKParagraph,
     Span,
     TextStyle,
@@ -60,6 +62,7 @@ from .reportdoc import (
     TocEntry,
     build_pdf,
 )
+from .request import Request
 
 TYPE_WIDTH = type_area(1)[2]
 CHART_WIDTH = 340.0  # points; charts are drawn at printed size, never scaled
@@ -389,7 +392,7 @@ class Composer:
         notable = [f for f in self.findings if f.status in ("inconsistent", "cannot_tell")]
         out.append(
             self.p(
-                f"共核算{len(self.findings)}处关联，{counts['consistent']}处相符。"
+                f"共核算{len(self.findings)}处关联，{counts['consistent']}处{status_label('consistent')}。"
                 + (f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页：" if notable else "没有发现需要留意的问题。"),
                 "prose",
             )
@@ -425,7 +428,7 @@ class Composer:
         return out
 
     def tally(self) -> str:
-        """The findings counted by status, 不符3处，推算1处，相符10处 (statuses with none left out)."""
+        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left out)."""
         parts = []
         for s in STATUS_ORDER:
             n = sum(1 for f in self.findings if f.status == s)
@@ -496,7 +499,7 @@ class Composer:
         if partial:
             bits.append(f"{len(partial)}项数字的统计期不是完整年度")
         if flagged:
-            bits.append(f"{len(flagged)}处核对结果为不符或无法判断")
+            bits.append(f"{len(flagged)}处核对结果为{status_label('inconsistent')}或{status_label('cannot_tell')}")
         if not bits:
             text = "本领域的数字均为全年确数，核对未发现问题；表中注明了每项数字的出处。"
         else:
@@ -544,7 +547,7 @@ class Composer:
         out.append(
             self.p(
                 "印出来的数字经过四舍五入，又常带“余”“以上”之类的限定词，所以核对时把每个数字看作"
-                "它可能代表的一段取值范围，只有在范围内怎么取值都对不上时才判为不符。",
+                f"它可能代表的一段取值范围，只有在范围内怎么取值都对不上时才判为{status_label('inconsistent')}。",
                 "prose",
             )
         )
@@ -781,7 +784,14 @@ def chart_flowables(ds: Dataset) -> dict[str, Flowable]:
     return {c.id: Centered(draw_chart(ds, c, width_pt=CHART_WIDTH, style=style)) for c in ds.charts}
 
 
-def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[bytes, PageLog]:
+def pdf_meta(ds: Dataset) -> PdfMeta:
+    info = document_info(ds)
+    return PdfMeta(info.title, info.author, info.subject, info.keywords, ds.meta.date)
+
+
+def build_report(
+    dataset: Dataset, findings: Sequence[FindingLike], make_canvas: CanvasMaker | None = None
+) -> tuple[bytes, PageLog]:
     """Compose and lay out the annotated report; return PDF bytes and where everything landed."""
     fonts.register_reportlab()
     styles = report_styles()
@@ -791,25 +801,20 @@ def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[byt
     def make_story(previous: PageLog) -> list[Flowable]:
         return Composer(dataset, findings, styles, previous, charts).story()
 
-    return build_pdf(make_story, info, styles)
+    return build_pdf(make_story, info, styles, make_canvas or canvas_maker(pdf_meta(dataset)))
+
+
+def compose(request: Request) -> Composed:
+    """The registry's compose function: the report is laid out when the output step draws it."""
+    dataset, findings = request.dataset, request.dataset_findings
+
+    def draw(make_canvas: CanvasMaker) -> tuple[bytes, int]:
+        data, log = build_report(dataset, findings, make_canvas)
+        return data, log.page_count
+
+    return Composed(pdf_meta(dataset), draw)
 
 
 def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
-    """The annotated report as PDF bytes and its page count (the pipeline's entry point)."""
-    data, log = build_report(dataset, findings)
-    return finish(data, dataset, pdfa=pdfa), log.page_count
-
-
-def finish(data: bytes, dataset: Dataset, *, pdfa: bool) -> bytes:
-    """Hand the PDF to the render stage's finisher (metadata, PDF/A-2b) when that stage has one."""
-    # Imported by name so the report builds (as plain PDF) before the finisher exists, and
-    # type-checks the same before and after it lands.
-    try:
-        module = importlib.import_module("briefing.render.pdfa")
-    except ModuleNotFoundError:
-        return data
-    info = document_info(dataset)
-    result: bytes = module.finish_pdf(
-        data, dataset, pdfa=pdfa, title=info.title, subject=info.subject, keywords=info.keywords
-    )
-    return result
+    """The annotated report as PDF bytes and its page count, through the one output step."""
+    return render_output(compose(Request.one(dataset, findings, PRESET)), archival=pdfa)

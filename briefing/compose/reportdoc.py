@@ -521,9 +521,8 @@ class ReportDoc(BaseDocTemplate):
             keywords=list(info.keywords),
             creator=info.creator,
             producer=info.creator,
-            invariant=1,
-            pageCompression=1,
-            lang="zh-CN",
+            # Determinism flags and the language are the output step's (render.output), which
+            # makes the canvas.
             initialFontName=fonts.face_for("serif"),
             initialFontSize=10,
             initialLeading=12,
@@ -570,11 +569,14 @@ def build_pdf(
     make_story: Callable[[PageLog], list[Flowable]],
     info: DocInfo,
     styles: dict[str, TextStyle] | Any,
+    canvasmaker: Callable[..., Any],
 ) -> tuple[bytes, PageLog]:
     """Lay the story out until the page numbers it quotes (from the previous pass) are right.
 
     `make_story` gets the previous pass's log (empty on the first pass) and must return fresh
     flowables each time: ReportLab flowables keep layout state and must not be reused.
+    `canvasmaker` is the output step's canvas factory (`render.output.canvas_maker`), which fixes
+    the determinism flags and draws a draft's stamp.
     """
     previous = PageLog()
     data = b""
@@ -582,7 +584,7 @@ def build_pdf(
         log = PageLog()
         buffer = io.BytesIO()
         doc = ReportDoc(buffer, info, styles, log)
-        doc.build(make_story(previous))
+        doc.build(make_story(previous), canvasmaker=canvasmaker)
         log.page_count = doc.page
         data = buffer.getvalue()
         if log.settled(previous):

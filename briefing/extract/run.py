@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import DatasetError, OutputError
 from ..load import parse_dataset
-from ..render.write import atomic_write
+from ..output import atomic_write
 from .draft import draft_json, draft_yaml
 from .figures import extract_figures
 from .read import read_report

@@ -1,6 +1,8 @@
 """Turn a page preset (GB/T 9704 or compact) into frames, styles, page numbers and a doc template.
 
-Geometry is in points in ReportLab's bottom-up space. The GB/T 9704-2012 preset follows the
+Every page geometry of the project is a preset here, chosen by name (`PRESETS`): `gbt9704` for
+the report, `briefing` for the one-page briefing, `compact` for dense specimens. Geometry is in
+points in ReportLab's bottom-up space. The GB/T 9704-2012 preset follows the
 standard: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm holding 22 lines of 28 三号 characters,
 page numbers "— N —" in 四号 7 mm below the 版心, odd pages right and even pages left, one
 character in from the edge; margins are mirrored for duplex printing (订口 left on odd pages, right
@@ -151,7 +153,24 @@ COMPACT = PagePreset(
     folio="none",
 )
 
-PRESETS: Mapping[str, PagePreset] = {p.name: p for p in (GBT9704, COMPACT)}
+# The one-page leadership briefing: a wider type area than GB/T 9704 (it must hold a whole page of
+# figures, charts and findings), 25 mm on the stapled left edge of a meeting handout, no folio
+# (the briefing draws its own "— 1 —" in its footer).
+BRIEFING = PagePreset(
+    name="briefing",
+    page_width_pt=A4[0],
+    page_height_pt=A4[1],
+    top_mm=18.0,
+    binding_mm=25.0,
+    text_width_mm=A4[0] / mm - 25.0 - 20.0,
+    text_height_mm=A4[1] / mm - 18.0 - 14.0,
+    body_size_pt=10.0,
+    body_leading_free_pt=15.5,
+    mirrored=False,
+    folio="none",
+)
+
+PRESETS: Mapping[str, PagePreset] = {p.name: p for p in (GBT9704, COMPACT, BRIEFING)}
 
 
 def folio_text(preset: PagePreset, page_number: int) -> str:

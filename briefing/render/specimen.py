@@ -1,4 +1,4 @@
-"""Write the typography specimen: a path in, a few GB/T 9704 pages showing every style and hard case out.
+"""Make the typography specimen: style samples in, a few GB/T 9704 pages showing every style and hard case out.
 
 The specimen is how a person checks the typesetting layer by eye: each named style with its role
 and size, then the cases Chinese line breaking gets wrong elsewhere (punctuation runs, dashes and
@@ -12,14 +12,12 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from briefing.render.pages import COMPACT, GBT9704, doc_template
 from briefing.render.styles import STYLE_NAMES, Span, TextStyle
 from briefing.render.typography import CJKParagraph
-from briefing.render.write import atomic_write
 
 _ROLE_NAMES = {"sans": "黑体（Sans）", "serif": "宋体（Serif）", "kai": "楷体（Kai）"}
 
@@ -203,8 +201,8 @@ def specimen_story() -> list[Flowable]:
     return story
 
 
-def build_specimen(path: Path | str) -> None:
-    """Write the specimen PDF to `path` (atomically; byte-identical for the same code and fonts)."""
+def specimen_pdf() -> bytes:
+    """The specimen PDF's bytes (byte-identical for the same code and fonts); the caller writes them."""
     buf = io.BytesIO()
     doc = doc_template(
         buf,
@@ -214,4 +212,4 @@ def build_specimen(path: Path | str) -> None:
         subject="中文排版样式与疑难排版示例",
     )
     doc.build(specimen_story())
-    atomic_write(Path(path), buf.getvalue())
+    return buf.getvalue()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing import output as write
 from briefing.errors import OutputError
-from briefing.render import write
-from briefing.render.write import MAX_STEM_BYTES, atomic_write, output_path, safe_stem
+from briefing.output import MAX_STEM_BYTES, atomic_write, output_path, safe_stem
 
 OLD = b"%PDF-1.4 the previous good file\n"
 NEW = b"%PDF-1.7 the new file\n" * 1000

@@ -17,7 +17,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from ..errors import OutputError
+from .errors import OutputError
 
 SAFE_STEM_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
