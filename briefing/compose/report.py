@@ -10,9 +10,10 @@ typesetting layer; this module decides what is said and in which order, `reportd
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,7 +23,7 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..charts import chart_style, draw_chart
-from ..model import Dataset, Indicator
+from ..model import Area, Dataset, Indicator
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
 from ..render.output import render as render_output
 from ._report_text import (
@@ -58,8 +59,10 @@ from .reportdoc import (
     Heading,
     Noted,
     PageLog,
+    PageNumbers,
     PageRef,
     TocEntry,
+    Xref,
     build_pdf,
 )
 from .request import Request
@@ -127,20 +130,20 @@ def report_styles() -> dict[str, TextStyle]:
 
 
 class Composer:
-    """Compose one layout pass of the report; page numbers it quotes come from the previous pass."""
+    """Compose the report's story; the page numbers it quotes come from the layout (`xref`)."""
 
     def __init__(
         self,
         ds: Dataset,
         findings: Sequence[FindingLike],
         styles: dict[str, TextStyle],
-        previous: PageLog,
+        numbers: PageNumbers,
         charts: dict[str, Flowable],
     ):
         self.ds = ds
         self.findings = tuple(findings)
         self.styles = styles
-        self.previous = previous
+        self.numbers = numbers
         self.charts = charts
         self.marker = GlossaryMarker(ds.glossary)
         self.by_indicator = findings_by_indicator(self.findings)
@@ -148,7 +151,6 @@ class Composer:
         self.chapter_number = 0
         self.appendix_number = 0
         self.annotations: dict[str, Annotation] = {}
-        self.probing = False
         self.figure_number = 0
         self.section_number = 0
         for ind in ds.indicators:
@@ -162,8 +164,22 @@ class Composer:
         return CJKParagraph(content, self.styles[style])
 
     def page(self, key: str) -> str:
-        page = self.previous.page_of(key)
+        """The page `key` lands on, for text made inside `xref`."""
+        page = self.numbers.page(key)
         return str(page) if page is not None else "00"
+
+    def page_or_none(self, key: str) -> str | None:
+        """Like `page`, None when `key` is nowhere in the document."""
+        page = self.numbers.page(key)
+        return None if page is None else str(page)
+
+    def page_link(self, key: str, style: str) -> Flowable:
+        """第N页, linked to `key` (inside `xref`)."""
+        return self.p([Span(f"第{self.page(key)}页", link=key)], style)
+
+    def xref(self, build: Callable[[], Flowable]) -> Flowable:
+        """A flowable that quotes page numbers: `build` makes it when it is laid out."""
+        return Xref(build, self.numbers)
 
     def marked(self, text: str, style: str, *, prefix: Sequence[Span] = (), **span: Any) -> Flowable:
         """A paragraph whose glossary terms are marked (and linked) where they first occur."""
@@ -238,6 +254,7 @@ class Composer:
         out: list[Flowable] = []
         out += self.cover()
         out += self.contents()
+        contents_end = len(out)
         out += self.summary()
         for area in self.ds.areas:
             out += self.area_chapter(area.id)
@@ -246,6 +263,8 @@ class Composer:
         out += self.glossary()
         out += self.dictionary()
         out += self.provenance()
+        # The contents list the headings the story has made; their page numbers come later.
+        out[contents_end:contents_end] = self.contents_entries(out[contents_end:])
         return out
 
     # cover -------------------------------------------------------------------------------
@@ -302,30 +321,20 @@ class Composer:
     # contents ----------------------------------------------------------------------------
 
     def contents(self) -> list[Flowable]:
-        out: list[Flowable] = [
+        """The contents' heading; `story` adds an entry for each heading that follows."""
+        return [
             ChapterBreak(),
             Heading(self.p("目　录", "chapter"), level=0, title="目录", key="toc", in_toc=False),
         ]
-        if self.probing:
-            return out
-        entries = self.previous.headings
-        if not entries:
-            # First pass: the same entries with unknown pages, so the contents take their final room.
-            entries = [(lvl, title, key, 0) for lvl, title, key in self.heading_plan()]
-        for level, title, key, page in entries:
-            style = self.styles["toc0" if level == 0 else "toc1"]
-            out.append(TocEntry(level, title, key, page or None, style))
-        return out
 
-    def heading_plan(self) -> list[tuple[int, str, str]]:
-        """The headings the story will make, in order (used to size the contents on pass one)."""
-        probe = Composer(self.ds, self.findings, self.styles, PageLog(), self.charts)
-        probe.probing = True
-        plan: list[tuple[int, str, str]] = []
-        for f in probe.story():
-            if isinstance(f, Heading) and f.in_toc:
-                plan.append((f.level, f.title, f.key))
-        return plan
+    def contents_entries(self, story: Sequence[Flowable]) -> list[Flowable]:
+        """One contents line per heading of `story`, in order (page numbers are drawn after layout)."""
+        out: list[Flowable] = []
+        for f in headings_in(story):
+            if f.in_toc:
+                style = self.styles["toc0" if f.level == 0 else "toc1"]
+                out.append(TocEntry(f.level, f.title, f.key, style))
+        return out
 
     # summary -----------------------------------------------------------------------------
 
@@ -351,17 +360,18 @@ class Composer:
                 "prose",
             )
         )
-        glossary = (
-            f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
-        )
-        out.append(
-            self.p(
+        def reading() -> Flowable:
+            glossary = (
+                f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
+            )
+            return self.p(
                 "阅读方法：各领域数字表中，右上角带序号的数字附有脚注，说明限定词的含义、统计期和核对结果，"
                 "在电子版中点击页边的注释图标可看到同样的内容；"
                 f"{glossary}目录、脚注序号和页码引用均可点击跳转。",
                 "prose",
             )
-        )
+
+        out.append(self.xref(reading))
         out += self.section("重点数字", "sum-headlines")
         rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
         for ind in ds.headlines:
@@ -371,15 +381,18 @@ class Composer:
                     self.p([Span(ind.printed_with_change, link=f"ind-{ind.id}")], "table_fig"),
                     self.p(ind.period.text, "table"),
                     self.p(ind.source, "table"),
-                    self.p([Span(f"第{self.page(f'ind-{ind.id}')}页", link=f"ind-{ind.id}")], "table"),
+                    self.xref(functools.partial(self.page_link, f"ind-{ind.id}", "table")),
                 ]
             )
-        out.append(self.table(rows, (148.0, 118.0, 74.0, 58.0, TYPE_WIDTH - 398.0)))
+        # 详见 is wide enough for 第999页 on one line: its page is drawn after layout, in the
+        # room the widest number takes.
+        out.append(self.table(rows, (136.0, 118.0, 74.0, 58.0, TYPE_WIDTH - 386.0)))
         out += self.section("各领域主要成效", "sum-achievements")
         for n, area in enumerate(ds.areas, 1):
             key = f"ch-area-{area.id}"
-            out.append(
-                self.marked(
+
+            def achievement(n: int = n, area: Area = area, key: str = key) -> Flowable:
+                return self.marked(
                     sentence(area.achievement),
                     "item",
                     prefix=[
@@ -387,14 +400,17 @@ class Composer:
                         Span(f"（{area.source}，第{self.page(key)}页）：", link=key),
                     ],
                 )
-            )
+
+            out.append(self.xref(achievement))
         out += self.section("核对要点", "sum-findings")
         notable = [f for f in self.findings if f.status in ("inconsistent", "cannot_tell")]
         out.append(
-            self.p(
-                f"共核算{len(self.findings)}处关联，{counts['consistent']}处{status_label('consistent')}。"
-                + (f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页：" if notable else "没有发现需要留意的问题。"),
-                "prose",
+            self.xref(
+                lambda: self.p(
+                    f"共核算{len(self.findings)}处关联，{counts['consistent']}处{status_label('consistent')}。"
+                    + (f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页：" if notable else "没有发现需要留意的问题。"),
+                    "prose",
+                )
             )
         )
         for n, f in enumerate(self._ordered(notable), 1):
@@ -418,8 +434,9 @@ class Composer:
                 spans.append(Span("；".join(i.title for i in items) + "。"))
             else:
                 spans.append(Span(f"数据文件没有登记报告第{part}部分的{what}。"))
-        spans.append(Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"))
-        out.append(self.p(spans, "prose"))
+        out.append(
+            self.xref(lambda: self.p([*spans, Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans")], "prose"))
+        )
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
             out += self.section("概览图表", "sum-charts")
@@ -587,19 +604,22 @@ class Composer:
             self.p(sentence(f.message), "finding"),
             self.p(f"算式：{f.computation or '（无）'}", "finding_calc"),
         ]
-        involved: list[Span] = [Span("涉及：")]
-        for k, ident in enumerate(dict.fromkeys(f.ids)):
-            if not self.ds.has_indicator(ident):
-                continue
-            ind = self.ds.indicator(ident)
-            if k:
-                involved.append(Span("；"))
-            target = f"ind-{ident}"
-            involved.append(
-                Span(f"{ind.label} {ind.printed_with_change}（{ind.source}，第{self.page(target)}页）", link=target)
-            )
-        involved.append(Span("。"))
-        parts.append(self.p(involved, "finding"))
+        def involved() -> Flowable:
+            spans: list[Span] = [Span("涉及：")]
+            for k, ident in enumerate(dict.fromkeys(f.ids)):
+                if not self.ds.has_indicator(ident):
+                    continue
+                ind = self.ds.indicator(ident)
+                if k:
+                    spans.append(Span("；"))
+                target = f"ind-{ident}"
+                spans.append(
+                    Span(f"{ind.label} {ind.printed_with_change}（{ind.source}，第{self.page(target)}页）", link=target)
+                )
+            spans.append(Span("。"))
+            return self.p(spans, "finding")
+
+        parts.append(self.xref(involved))
         relation = next((r for r in self.ds.relations if r.id == f.relation_id), None)
         if relation is not None and relation.note:
             parts.append(self.p(f"说明：{relation.note}", "finding"))
@@ -644,21 +664,12 @@ class Composer:
             head = [Span(entry.term, role="sans", anchor=f"gloss-{index}")]
             if entry.aliases:
                 head.append(Span(f"（又作{'、'.join(entry.aliases)}）"))
-            use = f"glossuse-{index}"
-            if use in self.previous.pages:
-                where = Span(f"首见第{self.page(use)}页", link=use)
-            elif not self.previous.pages:
-                where = Span("首见第00页")  # first pass: same width, no page known yet
-            else:
-                where = Span("正文未出现")
-            out.append(
-                KeepTogether(
-                    [
-                        self.p(head, "item_head"),
-                        self.p([Span(entry.definition + "（"), where, Span("）")], "item"),
-                    ]
-                )
-            )
+            def definition(use: str = f"glossuse-{index}", text: str = entry.definition) -> Flowable:
+                page = self.page_or_none(use)
+                where = Span(f"首见第{page}页", link=use) if page else Span("正文未出现")
+                return self.p([Span(text + "（"), where, Span("）")], "item")
+
+            out.append(KeepTogether([self.p(head, "item_head"), self.xref(definition)]))
         return out
 
     # appendices --------------------------------------------------------------------------
@@ -741,6 +752,17 @@ class Composer:
         return out
 
 
+def headings_in(story: Sequence[Flowable]) -> list[Heading]:
+    """The headings of a story in order, also those kept together with what follows them."""
+    found: list[Heading] = []
+    for f in story:
+        if isinstance(f, Heading):
+            found.append(f)
+        elif isinstance(f, KeepTogether):
+            found += headings_in(f._content)
+    return found
+
+
 def font_inventory() -> list[tuple[str, str, str, str]]:
     """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
     roles = [("标题、数字", "sans", False), ("加粗标题", "sans", True), ("正文", "serif", False), ("注释", "kai", False)]
@@ -798,8 +820,8 @@ def build_report(
     info = document_info(dataset)
     charts = chart_flowables(dataset)
 
-    def make_story(previous: PageLog) -> list[Flowable]:
-        return Composer(dataset, findings, styles, previous, charts).story()
+    def make_story(numbers: PageNumbers) -> list[Flowable]:
+        return Composer(dataset, findings, styles, numbers, charts).story()
 
     return build_pdf(make_story, info, styles, make_canvas or canvas_maker(pdf_meta(dataset)))
 

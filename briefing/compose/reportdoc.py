@@ -3,16 +3,23 @@
 This is the report's document machinery, independent of what the report says: same-page footnotes
 (a frame that gives up the space its page's footnotes need), chapters that open on odd pages with
 unnumbered blank versos, headings that feed the outline, the table of contents and the running
-header, named destinations and a log of the page each named thing landed on. Page numbers in the
-table of contents and in cross-references come from the previous pass, so `build_pdf` lays the
-document out until two passes agree.
+header, named destinations and a log of the page each named thing landed on.
+
+One layout pass: the contents take their room from their entries (known before layout) and draw
+each page number into a form XObject that is filled in once the pages are known. A cross-reference
+(`Xref`) is made when it is laid out: a page already laid out is quoted as is; a page further on
+gets a placeholder as wide as the widest number, and the text is set again with the real number
+into a form drawn where the placeholder stood, its links added to that page. Only when that real
+text would need more lines than the placeholder did (never seen in practice) is the document laid
+out again, with the numbers of the first pass as placeholders.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +43,7 @@ from ._report_text import (
 )
 from .annotate import NotePart
 
-MAX_PASSES = 4
+MAX_PASSES = 3  # one in practice; more only if a cross-reference outgrew its placeholder
 NOTE_GAP = 2.0  # points between two footnotes
 HEADER_RULE_GAP = 5 * 2.834645669  # the header rule sits 5 mm above the type area
 _FUZZ = 1e-3
@@ -65,7 +72,7 @@ class Footnote:
 
 @dataclass
 class PageLog:
-    """What one layout pass found: the page of every logged key, headings in order, blank pages."""
+    """What the layout found: the page of every logged key, headings in order, blank pages."""
 
     pages: dict[str, int] = field(default_factory=dict)
     headings: list[tuple[int, str, str, int]] = field(default_factory=list)
@@ -76,17 +83,156 @@ class PageLog:
     def page_of(self, key: str) -> int | None:
         return self.pages.get(key)
 
-    def settled(self, other: PageLog) -> bool:
-        return (self.pages, self.headings, self.blank_pages) == (
-            other.pages,
-            other.headings,
-            other.blank_pages,
-        )
-
 
 def _log_of(canv: Any) -> PageLog:
     log: PageLog = canv._doctemplate.log
     return log
+
+
+class PageNumbers:
+    """The page numbers a report quotes, answered from the layout that is running.
+
+    Ask only while an `Xref` is being made (`Composer.page` does): a page already laid out is
+    known; one that is not yet gets a placeholder (the previous pass's number, or the widest
+    three-digit number) and marks the cross-reference for drawing once the layout is done.
+    """
+
+    PLACEHOLDER = "999"  # 9 is the widest digit of the serif face; the others are monospaced
+
+    def __init__(self, log: PageLog, hints: dict[str, int] | None = None):
+        self.log = log
+        self.hints = hints or {}
+        self.final = False  # the layout is over: unknown keys are never laid out
+        self._unknown: set[str] | None = None
+
+    @contextlib.contextmanager
+    def collecting(self) -> Iterator[set[str]]:
+        """Make a cross-reference; the set receives the keys whose pages were not known yet."""
+        outer = self._unknown
+        self._unknown = unknown = set[str]()
+        try:
+            yield unknown
+        finally:
+            self._unknown = outer
+
+    def page(self, key: str) -> int | str | None:
+        """The page of `key`, a placeholder while it is not laid out yet, None if it never is."""
+        if self._unknown is None:
+            raise RuntimeError(f"page number of {key!r} asked outside a cross-reference (use Composer.xref)")
+        found = self.log.pages.get(key)
+        if found is not None or self.final:
+            return found
+        self._unknown.add(key)
+        hint = self.hints.get(key)
+        return str(hint) if hint is not None else self.PLACEHOLDER
+
+    def known(self) -> set[str]:
+        return set(self.log.pages)
+
+
+@dataclass
+class _Later:
+    """Something drawn once the layout is over, into the form `name` placed on `page`."""
+
+    name: str
+    page: int
+    matrix: tuple[float, ...]  # the canvas transform where the form is drawn
+    annots: list[Any]  # the page's annotation list (ReportLab writes it when the file is saved)
+    width: float
+    height: float
+    draw: Callable[[Any], bool]  # draws at the origin; False if it no longer fits its room
+
+
+def _defer(canv: Any, width: float, height: float, draw: Callable[[Any], bool]) -> None:
+    """Draw a form here whose content `draw` supplies after the layout."""
+    doc = canv._doctemplate
+    name = f"Later{len(doc.later)}"
+    doc.later.append(
+        _Later(name, canv.getPageNumber(), tuple(canv._currentMatrix), canv._annotationrefs, width, height, draw)
+    )
+    canv.doForm(name)
+
+
+class Xref(Flowable):
+    """A flowable that quotes page numbers, made by `build` when it is laid out (see the module doc).
+
+    `build` makes a fresh flowable each time and asks `numbers.page` for the pages; it must not
+    split (cross-references are short paragraphs and table cells).
+    """
+
+    def __init__(self, build: Callable[[], Flowable], numbers: PageNumbers):
+        super().__init__()
+        self.build = build
+        self.numbers = numbers
+        self.inner: Flowable | None = None
+        self.unknown: set[str] = set()
+
+    def _make(self) -> Flowable:
+        if self.inner is None or (self.unknown and self.unknown & self.numbers.known()):
+            with self.numbers.collecting() as unknown:
+                self.inner = self.build()
+            self.unknown = unknown
+        return self.inner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self._make().wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def minWidth(self) -> float:  # noqa: N802 - ReportLab's name (Table sizes columns with it)
+        return float(self._make().minWidth())
+
+    def getSpaceBefore(self) -> float:
+        return float(self._make().getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self._make().getSpaceAfter())
+
+    def getKeepWithNext(self) -> bool:
+        return bool(getattr(self._make(), "keepWithNext", False))
+
+    def draw(self) -> None:
+        inner = self._make()
+        if not self.unknown:
+            inner.drawOn(self.canv, 0, 0)
+            return
+        # Lay the placeholder version down for what belongs to this page now (the log, named
+        # destinations, notes in the margin) but keep none of its ink or links: the real text
+        # and its links come after the layout.
+        canv = self.canv
+        code = len(canv._code)
+        with _quiet(canv, "linkRect", "linkURL"):
+            inner.drawOn(canv, 0, 0)
+        del canv._code[code:]
+        width, height = self.width, self.height
+
+        def later(c: Any) -> bool:
+            self.numbers.final = True
+            with self.numbers.collecting():
+                real = self.build()
+            _, h = real.wrap(width, 1e6)
+            real.drawOn(c, 0, height - h)
+            return h <= height + _FUZZ
+
+        _defer(canv, width, height, later)
+
+
+@contextlib.contextmanager
+def _quiet(canv: Any, *methods: str) -> Iterator[None]:
+    """Make the canvas ignore calls of `methods` for a while."""
+    for name in methods:
+        setattr(canv, name, _ignore)
+    try:
+        yield
+    finally:
+        for name in methods:
+            delattr(canv, name)
+
+
+def _ignore(*args: Any, **kwargs: Any) -> None:
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,9 +432,13 @@ class PageRef(Flowable):
 
 
 class TocEntry(Flowable):
-    """One line of the table of contents: title, dotted leader, page number; all of it a link."""
+    """One line of the table of contents: title, dotted leader, page number; all of it a link.
 
-    def __init__(self, level: int, title: str, key: str, page: int | None, style: TextStyle):
+    The page number is drawn after the layout, into a form placed where it goes (`_defer`): the
+    number's box has a fixed width, so the entry's size does not depend on it.
+    """
+
+    def __init__(self, level: int, title: str, key: str, style: TextStyle):
         super().__init__()
         self.level = level
         self.key = key
@@ -297,19 +447,22 @@ class TocEntry(Flowable):
         self.num_width = 3 * style.size_pt
         self.title_spans = [Span(title, link=key)]
         self.title_para = CJKParagraph(self.title_spans, _left(style))
-        self.page_para = CJKParagraph(
-            [Span(str(page) if page else "", link=key)], _left(style, align="right")
-        )
         self.spaceBefore = style.space_before_pt
         self.spaceAfter = style.space_after_pt
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         text_w = availWidth - self.indent - self.num_width - self.style.size_pt
         _, h = self.title_para.wrap(text_w, availHeight)
-        self.page_para.wrap(self.num_width, availHeight)
         self.width, self.height = availWidth, h
         self._text_w = text_w
         return self.width, self.height
+
+    def _draw_number(self, canv: Any) -> bool:
+        page = _log_of(canv).pages.get(self.key)
+        para = CJKParagraph([Span(str(page) if page else "")], _left(self.style, align="right"))
+        para.wrap(self.num_width, 1e6)
+        para.drawOn(canv, 0, 0)
+        return True
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
@@ -318,7 +471,10 @@ class TocEntry(Flowable):
         canv = self.canv
         st = self.style
         self.title_para.drawOn(canv, self.indent, 0)
-        self.page_para.drawOn(canv, self.width - self.num_width, 0)  # on the title's last line
+        canv.saveState()
+        canv.translate(self.width - self.num_width, 0)  # on the title's last line
+        _defer(canv, self.num_width, self.style.leading_pt, self._draw_number)
+        canv.restoreState()
         # A dotted leader from the end of the title's last line to the number.
         used = last_line_width(self.title_spans, self._text_w, _left(st))
         x0 = self.indent + used + st.size_pt * 0.5
@@ -502,6 +658,7 @@ class ReportDoc(BaseDocTemplate):
         note = styles["footnote"]
         floor = (type_area(1)[1] - y) - (note.leading_pt - note.size_pt)
         self.log = log
+        self.later: list[_Later] = []
         self.info = info
         self.styles = styles
         self.chapter = ""
@@ -564,30 +721,57 @@ class ReportDoc(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:
         pass
 
+    def draw_later(self) -> bool:
+        """Fill the forms placed during layout, now that every page is known; False if one
+        of them no longer fits the room it was given."""
+        canv = self.canv
+        canv._doctemplate = self
+        # What is drawn now belongs to pages already finished: its links go to their pages;
+        # destinations and notes were laid down in place during layout.
+        fits = True
+        try:
+            with _quiet(canv, "bookmarkPage", "bookmarkHorizontal", "addOutlineEntry", "textAnnotation"):
+                for later in self.later:
+                    w, h = later.width, later.height
+                    canv.beginForm(later.name, -w, -h, 2 * w, 2 * h)
+                    canv._currentMatrix = later.matrix
+                    canv._annotationrefs = later.annots
+                    fits = later.draw(canv) and fits
+                    canv._annotationrefs = []  # a form carries none; they went to the page
+                    canv.endForm()
+        finally:
+            del canv._doctemplate
+        return fits
+
 
 def build_pdf(
-    make_story: Callable[[PageLog], list[Flowable]],
+    make_story: Callable[[PageNumbers], list[Flowable]],
     info: DocInfo,
     styles: dict[str, TextStyle] | Any,
     canvasmaker: Callable[..., Any],
 ) -> tuple[bytes, PageLog]:
-    """Lay the story out until the page numbers it quotes (from the previous pass) are right.
+    """Lay the story out once and return the PDF and where everything landed.
 
-    `make_story` gets the previous pass's log (empty on the first pass) and must return fresh
-    flowables each time: ReportLab flowables keep layout state and must not be reused.
+    `make_story` gets the page numbers of the layout it is made for (see `PageNumbers`) and must
+    return fresh flowables each call. A second layout happens only if a cross-reference's real
+    text outgrew its placeholder; its placeholders are then the numbers of the first layout.
     `canvasmaker` is the output step's canvas factory (`render.output.canvas_maker`), which fixes
     the determinism flags and draws a draft's stamp.
     """
-    previous = PageLog()
+    hints: dict[str, int] = {}
     data = b""
+    log = PageLog()
     for _ in range(MAX_PASSES):
         log = PageLog()
         buffer = io.BytesIO()
         doc = ReportDoc(buffer, info, styles, log)
-        doc.build(make_story(previous), canvasmaker=canvasmaker)
+        doc._doSave = 0
+        doc.build(make_story(PageNumbers(log, hints)), canvasmaker=canvasmaker)
         log.page_count = doc.page
+        fits = doc.draw_later()
+        doc.canv.save()
         data = buffer.getvalue()
-        if log.settled(previous):
-            return data, log
-        previous = log
-    return data, previous
+        if fits or log.pages == hints:
+            break
+        hints = dict(log.pages)
+    return data, log
