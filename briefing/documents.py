@@ -124,6 +124,12 @@ def all_options(inputs: Inputs | None = "one") -> dict[str, tuple[str, ...]]:
     return found
 
 
+def chosen_options(values: Mapping[str, Any]) -> dict[str, str]:
+    """The document options set in `values` (e.g. `vars(args)` of the CLI), by option name."""
+    chosen = {name: values.get(name.replace("-", "_")) for name in all_options(None)}
+    return {name: str(value) for name, value in chosen.items() if value is not None}
+
+
 def render_document(
     name: str,
     datasets: Sequence[Dataset],
