@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import shutil
 from pathlib import Path
 
@@ -149,7 +148,7 @@ def place_names_pdf(place_names: list[str], tmp_path_factory: pytest.TempPathFac
 def test_every_place_name_renders_and_extracts_as_written(
     place_names_pdf: Path, place_names: list[str]
 ) -> None:
-    import pypdfium2
+    from conftest import pdf_text, squash
     from pdfa_check import check_pdfa2b
 
     # No code of the PDF maps to .notdef in the embedded subsets (the PDF/A checker's 6.2.11.8).
@@ -158,13 +157,8 @@ def test_every_place_name_renders_and_extracts_as_written(
     data = place_names_pdf.read_bytes()
     used = {name.split("+")[-1] for name, embedded in _pdf_fonts(data) if embedded}
     assert used == {Path(f).stem for f in fonts.FILES.values()}
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        text = "".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
     # The five faces in turn, each drawing every name; only line breaks are added.
-    assert re.sub(r"\s", "", text) == "、".join(place_names) * 5
+    assert squash(pdf_text(data)) == "、".join(place_names) * 5
 
 
 def test_gb2312_charset_is_what_the_codec_decodes(gb2312: list[int]) -> None:
@@ -376,7 +370,7 @@ def test_check_dataset_texts_checks_every_face() -> None:
 def test_build_face_is_deterministic(tmp_path: Path) -> None:
     spec = fontbuild.FACES[2]  # Noto Sans CJK SC Regular: CFF outlines, so conversion runs
     if not spec.source.is_file():
-        pytest.skip(f"{spec.source} not installed (Debian fonts-noto-cjk)")
+        pytest.skip(f"{spec.source} not installed (Debian package fonts-noto-cjk; .ci/run installs it)")
     index = fontbuild.resolve_face_index(
         spec.source, spec.source_family, spec.source_style, spec.index
     )
@@ -435,7 +429,10 @@ def test_donated_glyphs_build_deterministically(tmp_path: Path) -> None:
     assert spec.donor is not None
     for source in (spec.source, spec.donor.source):
         if not source.is_file():
-            pytest.skip(f"{source} not installed (Debian fonts-lxgw-wenkai, fonts-noto-cjk)")
+            pytest.skip(
+                f"{source} not installed (Debian packages fonts-lxgw-wenkai, fonts-noto-cjk;"
+                " .ci/run installs them)"
+            )
     chars = [*range(0x20, 0x7F), *(ord(c) for c in "注：同比增长。①０")]
     built = [
         fontbuild.build_face(spec.source, 0, tmp_path / f"{n}.ttf", chars, "Test Kai", "Regular",
