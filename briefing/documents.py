@@ -94,6 +94,9 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 preset="gbt9704",
                 inputs="one",
                 compose="briefing.compose.report:compose",
+                # duplex: mirrored margins, the contents and the first chapter on right-hand
+                # pages; single: one-sided, the same margins everywhere and no blank page.
+                options=MappingProxyType({"binding": ("duplex", "single")}),
                 help="the full annotated report (GB/T 9704 pages)",
             ),
             DocumentType(

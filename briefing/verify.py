@@ -380,7 +380,7 @@ def _check_same(ds: Dataset, rel: Relation) -> Finding:
         return _cannot_tell(rel, mismatch, "")
     intervals = [interval_of(i) for i in inds]
     unit_note = _unit_note(inds)
-    stated_list = "；".join(f"{_where(i)} {i.printed}" for i in inds)
+    stated_list = "；".join(f"{_where(i)}：{i.printed}" for i in inds)
     n = len(inds)
     clash = [
         (a, b) for a in range(n) for b in range(a + 1, n) if not intervals[a].overlaps(intervals[b])
