@@ -64,6 +64,7 @@ from .reportdoc import (
     TocEntry,
     Xref,
     build_pdf,
+    table_of,
 )
 from .request import Request
 
@@ -220,7 +221,7 @@ class Composer:
         *,
         header: bool = True,
         zebra: bool = False,
-    ) -> Table:
+    ) -> Flowable:
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), fonts.face_for("serif"), 10.5),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -237,9 +238,13 @@ class Composer:
                 ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#000000")),
             ]
-        t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
-        t.setStyle(TableStyle(commands))
-        return t
+
+        def make(rows: list[list[Any]]) -> Table:
+            t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
+            t.setStyle(TableStyle(commands))
+            return t
+
+        return table_of(rows, make, 1 if header else 0)
 
     def head_row(self, labels: Sequence[str], style: str = "table_head") -> list[Any]:
         return [self.p(label, style) for label in labels]
