@@ -28,17 +28,18 @@ import threading
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
 from types import FrameType
-from typing import Literal, Protocol, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 from . import __version__
 from .build import DOCUMENTS
+from .documents import chosen_options
 from .errors import BriefingError, DatasetError, OutputError, Problem
 from .load import parse_dataset
 from .model import Dataset
@@ -51,8 +52,8 @@ CACHE_FORMAT = 1
 Status = Literal["built", "up to date", "invalid", "failed"]
 
 
-class RenderFn(Protocol):
-    def __call__(self, dataset: Dataset, document: str, *, pdfa: bool = ...) -> tuple[bytes, int]: ...
+# `build.render_document` or a stand-in: (dataset, document, *, pdfa, [draft, options]) -> (PDF, pages)
+RenderFn = Callable[..., tuple[bytes, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ class Task:
     document: str
     pdfa: bool
     render: RenderFn | None = None
+    draft: bool = False  # stamp 草稿 (the dataset may be a draft)
+    options: tuple[tuple[str, str], ...] = ()  # the registry's document options
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +199,15 @@ def _check_fonts(dataset: Dataset) -> None:
     check_dataset_texts(dataset.texts)
 
 
-def _validate(name: str, raw: bytes) -> Dataset:
-    """Parse and check one dataset in a worker; raises DatasetError or FontCoverageError."""
+def _validate(name: str, raw: bytes, draft: bool = False) -> Dataset:
+    """Parse and check one dataset in a worker; raises DatasetError, FontCoverageError or DraftError."""
+    from .drafts import refuse_draft
+
     prepare_worker()
     dataset = parse_dataset(raw, name)
     _check_fonts(dataset)
+    if not draft:
+        refuse_draft(dataset)
     return dataset
 
 
@@ -215,7 +222,12 @@ def _work(task: Task) -> Rendered:
         from . import build
 
         render = build.render_document
-    data, pages = render(task.dataset, task.document, pdfa=task.pdfa)
+    extra: dict[str, Any] = {}
+    if task.draft:
+        extra["draft"] = True
+    if task.options:
+        extra["options"] = dict(task.options)
+    data, pages = render(task.dataset, task.document, pdfa=task.pdfa, **extra)
     return Rendered(data, pages, time.perf_counter() - start, os.getpid(), _maxrss_kib())
 
 
@@ -267,12 +279,17 @@ class Environment:
         return cls(__version__, package_fingerprint(), fonts_fingerprint(), name)
 
 
-def cache_key(dataset_sha256: str, document: str, pdfa: bool, env: Environment) -> str:
+def cache_key(
+    dataset_sha256: str, document: str, pdfa: bool, env: Environment, *, draft: bool = False,
+    options: Sequence[tuple[str, str]] = (),
+) -> str:
     payload = {
         "format": CACHE_FORMAT,
         "dataset": dataset_sha256,
         "document": document,
         "pdfa": pdfa,
+        "draft": draft,
+        "options": sorted(options),
         "version": env.version,
         "package": env.package,
         "fonts": env.fonts,
@@ -373,6 +390,8 @@ def _plan(
     force: bool,
     env: Environment,
     report: Callable[[Outcome], None],
+    draft: bool = False,
+    options: Sequence[tuple[str, str]] = (),
 ) -> list[_Stale]:
     """Decide, per dataset and document, whether to skip, refuse or render; report skips and refusals.
 
@@ -402,7 +421,7 @@ def _plan(
         sha = hashlib.sha256(raw).hexdigest()
         todo: list[_Output] = []
         for document, target in targets.items():
-            key = cache_key(sha, document, pdfa, env)
+            key = cache_key(sha, document, pdfa, env, draft=draft, options=options)
             sidecar = _sidecar(cache, target)
             record = None if force else _up_to_date(target, sidecar, key)
             if record is None:
@@ -587,6 +606,8 @@ def run(
     executor: Executor | None = None,
     render: RenderFn | None = None,
     progress: Progress | None = None,
+    draft: bool = False,
+    options: Mapping[str, str] | None = None,
 ) -> BatchResult:
     """Build `documents` for every dataset in `paths` into `outdir`; never raises for one bad dataset.
 
@@ -594,7 +615,10 @@ def run(
     the caller owns it. Without one, a process pool of `jobs` workers (default: cores) is used.
     `render`: a picklable replacement for `build.render_document`, for tests and experiments.
     Raises `Interrupted` on SIGINT/SIGTERM after stopping the workers; written outputs stay valid.
+    A draft dataset is refused (reported invalid) unless `draft`, which stamps 草稿 on every page;
+    `options` are the registry's document options.
     """
+    chosen = tuple(sorted((options or {}).items()))
     start = time.perf_counter()
     if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1")
@@ -615,7 +639,7 @@ def run(
     if progress is not None:
         progress.planned(len(paths) * len(documents))
     with _signals_deferred():
-        stale = _plan(paths, out, cache, documents, pdfa, force, env, report)
+        stale = _plan(paths, out, cache, documents, pdfa, force, env, report, draft, chosen)
         if not stale:
             result.seconds = time.perf_counter() - start
             return result
@@ -635,7 +659,7 @@ def run(
                 for output in entry.outputs:
                     report(Outcome(entry.name, output.document, "invalid", error=_describe(error)))
 
-            runner.run([(_validate, (s.name, s.raw)) for s in stale], validated)
+            runner.run([(_validate, (s.name, s.raw, draft)) for s in stale], validated)
 
             # Phase 2: render; the parent writes each PDF as it arrives.
             work = [(stale[i], output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
@@ -660,7 +684,8 @@ def run(
                     return
                 report(Outcome(name, document, "built", output.target, value.pages, len(value.data), value.seconds))
 
-            runner.run([(_work, (Task(dataset, output.document, pdfa, render),)) for _, output, dataset in work],
+            runner.run([(_work, (Task(dataset, output.document, pdfa, render, draft, chosen),))
+                        for _, output, dataset in work],
                        rendered)
         except BaseException:
             runner.close(now=True)
@@ -776,6 +801,7 @@ def run_batch(args: argparse.Namespace) -> int:
             args.files, args.outdir,
             documents=(args.only,) if args.only else DOCUMENTS,
             pdfa=not args.no_pdfa, force=args.force, jobs=args.jobs, progress=progress,
+            draft=bool(getattr(args, "draft", False)), options=chosen_options(vars(args)),
         )
     except Interrupted as exc:
         progress.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import documents
+from .drafts import refuse_draft
 from .fonts import check_dataset_texts
 from .load import load_dataset
 from .model import Dataset
@@ -71,11 +72,14 @@ def build_file(
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
     Every document is rendered before any is written. `strict` refuses to build when the
-    verification finds inconsistent figures.
+    verification finds inconsistent figures. A draft (`briefing.drafts`) is refused unless
+    `draft`, which stamps 草稿 on every page.
     """
     for name in only:
         documents.get(name)  # an unknown name fails before any work
     dataset, findings = prepare(path)
+    if not draft:
+        refuse_draft(dataset)
     if strict:
         strict_check(findings)
     out = Path(outdir)

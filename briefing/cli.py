@@ -21,6 +21,9 @@ from .errors import BriefingError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+DRAFT_HELP = ("build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
+              "every page is stamped 草稿")
+
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
@@ -35,14 +38,14 @@ def _fail(exc: BriefingError) -> int:
 # check
 
 
-def _summary(dataset: object) -> str:
+def _summary(dataset: object, *, draft: bool = False) -> str:
     from .model import Dataset
 
     assert isinstance(dataset, Dataset)
     ds = dataset
     m = ds.meta
     lines = [
-        f"{ds.path}: valid — {m.title}",
+        f"{ds.path}: {'valid, but a draft' if draft else 'valid'} — {m.title}",
         f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; dated {m.date.isoformat()}",
         f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} headline), "
         f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} glossary terms, "
@@ -81,8 +84,40 @@ def _coverage(ds: object) -> list[str]:
     return lines
 
 
+def _unfinished_lines(ds: object) -> list[str]:
+    from .drafts import PLACEHOLDERS, describe, unfinished
+    from .model import Dataset
+
+    assert isinstance(ds, Dataset)
+    items = unfinished(ds)
+    if not items:
+        return []
+    reviews = sum(u.what.startswith("# REVIEW") for u in items)
+    head = (f"  draft: {len(items)} unfinished field{'s' if len(items) != 1 else ''} "
+            f"({len(items) - reviews} placeholder{'s' if len(items) - reviews != 1 else ''} "
+            f"{'/'.join(PLACEHOLDERS)}, {reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}); "
+            "build refuses it unless --draft")
+    return [head] + ["    " + describe(u) for u in items]
+
+
+def _chosen(args: argparse.Namespace) -> dict[str, str]:
+    from .documents import chosen_options
+
+    return chosen_options(vars(args))
+
+
+def _add_document_options(p: argparse.ArgumentParser) -> None:
+    from . import documents
+
+    for name, values in documents.all_options().items():
+        users = [d.name for d in documents.REGISTRY.values() if name in d.options]
+        p.add_argument(f"--{name}", choices=values,
+                       help=f"{' and '.join(users)} option (default {values[0]})")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .build import prepare
+    from .drafts import refuse_draft
     from .verify import format_finding, strict_check
 
     status = EXIT_OK
@@ -92,7 +127,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         except BriefingError as exc:
             status = _fail(exc)
             continue
-        print(_summary(ds))
+        unfinished_lines = _unfinished_lines(ds)
+        print(_summary(ds, draft=bool(unfinished_lines)))
         notable = [f for f in findings if f.status != "consistent"]
         print(f"  verification: {len(findings)} checks, "
               f"{sum(f.status == 'inconsistent' for f in findings)} inconsistent, "
@@ -101,9 +137,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         shown = findings if args.verbose else notable
         for f in shown:
             print("    " + format_finding(f))
+        for line in unfinished_lines:
+            print(line)
         if args.strict:
             try:
                 strict_check(findings)
+                refuse_draft(ds)
             except BriefingError as exc:
                 status = _fail(exc)
     return status
@@ -120,12 +159,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.files:
         try:
-            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict):
+            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
+                                    draft=args.draft, options=_chosen(args)):
                 print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
                       f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
         except BriefingError as exc:
             status = _fail(exc)
     return status
+
+
+# ---------------------------------------------------------------------------------------------
+# compare
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .pack import build_pack
+
+    for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa):
+        print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
+              f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate datasets and verify their figures",
                        description="Validate each dataset, print a summary and the verification findings.")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--strict", action="store_true", help="treat inconsistent figures as errors (exit 1)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat inconsistent figures and unfinished draft fields as errors (exit 1)")
     p.add_argument("-v", "--verbose", action="store_true", help="list consistent checks too")
     p.set_defaults(func=cmd_check)
 
@@ -243,7 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    _add_document_options(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("compare", help="compare 2 to 30 districts: a one-page briefing and an annotated report",
+                       description="Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
+                                   "and OUTDIR/compare-report.pdf.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--outdir", required=True, help="output folder")
+    p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
                        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
@@ -271,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    _add_document_options(p)
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("handout", help="numbered copies for a meeting, print-ready",
@@ -284,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--watermark", metavar="TEXT")
     p.add_argument("--gray", action="store_true")
     p.add_argument("--booklet", action="store_true")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    _add_document_options(p)
     p.set_defaults(func=cmd_handout)
 
     p = sub.add_parser("extract", help="draft a dataset from a report's text (.txt or .docx)",

@@ -94,7 +94,26 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 preset="gbt9704",
                 inputs="one",
                 compose="briefing.compose.report:compose",
+                # duplex: mirrored margins, the contents and the first chapter on right-hand
+                # pages; single: one-sided, the same margins everywhere and no blank page.
+                options=MappingProxyType({"binding": ("duplex", "single")}),
                 help="the full annotated report (GB/T 9704 pages)",
+            ),
+            DocumentType(
+                "compare-briefing",
+                "对比简报",
+                preset="briefing",
+                inputs="many",
+                compose="briefing.compose.compare:compose_briefing",
+                help="one page comparing 2 to 30 districts by indicator code",
+            ),
+            DocumentType(
+                "compare-report",
+                "对比注释版",
+                preset="gbt9704",
+                inputs="many",
+                compose="briefing.compose.compare:compose_report",
+                help="the annotated comparison: per indicator a ranked table, a chart and notes",
             ),
         )
     }
@@ -122,6 +141,12 @@ def all_options(inputs: Inputs | None = "one") -> dict[str, tuple[str, ...]]:
             for name, values in doc.options.items():
                 found[name] = tuple(dict.fromkeys((*found.get(name, ()), *values)))
     return found
+
+
+def chosen_options(values: Mapping[str, Any]) -> dict[str, str]:
+    """The document options set in `values` (e.g. `vars(args)` of the CLI), by option name."""
+    chosen = {name: values.get(name.replace("-", "_")) for name in all_options(None)}
+    return {name: str(value) for name, value in chosen.items() if value is not None}
 
 
 def render_document(

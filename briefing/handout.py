@@ -88,6 +88,8 @@ class HandoutOptions:
     # Where the copy number's baseline starts, in mm from the page's left and top edges; None puts
     # it where GB/T 9704 does (the first line of a 28 mm / 37 mm type area).
     number_at_mm: tuple[float, float] | None = None
+    draft: bool = False  # build a draft dataset; the output step stamps 草稿 on every page
+    document_options: tuple[tuple[str, str], ...] = ()  # the registry's document options
 
 
 @dataclass(slots=True)
@@ -563,11 +565,14 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
     stamped on top.
     """
     from . import build, fonts
+    from .drafts import refuse_draft
     from .fonts import check_dataset_texts, check_text_coverage
     from .load import load_dataset
     from .render.output import pdf_date
 
     dataset = load_dataset(path)
+    if not options.draft:
+        refuse_draft(dataset)
     if options.marking:
         dataset = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, marking=options.marking))
     check_dataset_texts(dataset.texts)
@@ -575,7 +580,12 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
         # The documents may set it in any of their faces, like any dataset text.
         check_text_coverage([(options.marking, face, "--marking")
                              for face in (fonts.SANS, fonts.SANS_BOLD, fonts.SERIF, fonts.KAI)])
-    sources = [build.render_document(dataset, doc, pdfa=False)[0] for doc in options.documents]
+    extra: dict[str, Any] = {}
+    if options.draft:
+        extra["draft"] = True
+    if options.document_options:
+        extra["options"] = dict(options.document_options)
+    sources = [build.render_document(dataset, doc, pdfa=False, **extra)[0] for doc in options.documents]
     meta = dataset.meta
     return assemble(sources, dataclasses.replace(
         options,
@@ -595,7 +605,8 @@ def run_handout(args: argparse.Namespace) -> int:
         print(f"UsageError: --copies must be between 1 and {MAX_COPIES}", file=sys.stderr)
         return 2
     options = HandoutOptions(args.copies, documents, args.marking or None, args.watermark or None,
-                             args.gray, args.booklet)
+                             args.gray, args.booklet, draft=bool(getattr(args, "draft", False)),
+                             document_options=tuple(sorted(registry.chosen_options(vars(args)).items())))
     try:
         target = Path(args.output) if args.output else output_path(Path("out"), Path(args.file).name, "handout")
         if target.suffix.lower() != ".pdf":

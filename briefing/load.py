@@ -33,6 +33,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .catalogue import catalogue, unit_fits
+from .drafts import review_marks
 from .errors import DatasetError, Problem
 from .model import (
     BRIEFING_BLOCKS,
@@ -1123,6 +1124,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         meta=meta,
         briefing=options,
         texts=tuple(ctx.texts),
+        review_marks=review_marks(text, root, name),
         **parts,
     )
 

@@ -64,6 +64,15 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A field a draft has yet to finish: a `# REVIEW` mark or a placeholder, and where it is."""
+
+    field: str
+    location: Location
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class Period:
     """The time a figure covers: a whole year, a span of months, or the year up to the report."""
 
@@ -268,6 +277,8 @@ class Dataset:
     # Every text field of the file with where it is: (field path, text, location), for the font
     # coverage check and any later message that must point into the file.
     texts: tuple[tuple[str, str, Location], ...] = ()
+    # The file's `# REVIEW` comments (see briefing.drafts): while any remain, it is a draft.
+    review_marks: tuple[Unfinished, ...] = ()
     _by_id: Mapping[str, Indicator] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def __post_init__(self) -> None:
