@@ -7,6 +7,9 @@
 #   make batch        the same outputs through `briefing batch` (one process, N workers, its own cache)
 #   make handouts COPIES=30 [WHAT=both] [MARKING='内部资料 注意保存'] [WATERMARK=征求意见稿] [GRAY=1] [BOOKLET=1]
 #                     out/<stem>-handout.pdf per dataset
+#   make compare      the comparison pack (the registry's documents made from many datasets,
+#                     out/<name>.pdf): every data/*.yaml side by side (COMPARE='a.yaml b.yaml …' to
+#                     choose the datasets; 2 to 30 of them)
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
 #   make test / make lint / make check
 PYTHON ?= python3
@@ -37,7 +40,7 @@ BOOKLET   ?=
 HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
                 $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: all install test lint check fonts clean batch handouts bench FORCE $(DOCS)
+.PHONY: all install test lint check fonts clean batch handouts bench compare FORCE $(DOCS)
 
 all: $(DOCS)
 
@@ -60,6 +63,17 @@ $(foreach d,$(DOCS),$(OUT)/%-$(d).pdf): data/%.yaml $(SOURCES) $(FONTFILES) | $(
 # One process for all datasets; it skips outputs whose content hashes say nothing changed.
 batch: | $(STAMP)
 	$(BIN)/briefing batch $(DATASETS) -o $(OUT)
+
+# The comparison pack is made from many datasets at once, all its documents by one command:
+# rebuilt when any dataset changes. Its document names come from the registry too.
+COMPARE  ?= $(DATASETS)
+PACKDOCS := $(shell $(PYTHON) -c 'import sys; sys.path.insert(0, "."); import briefing.documents as d; print(*d.names("many"))')
+PACK     := $(PACKDOCS:%=$(OUT)/%.pdf)
+
+compare: $(firstword $(PACK))
+
+$(firstword $(PACK)): $(COMPARE) $(SOURCES) $(FONTFILES) | $(STAMP)
+	$(BIN)/briefing compare $(COMPARE) -o $(OUT)
 
 # Handouts also depend on their options: .handout-args is rewritten only when they change.
 handouts: $(HANDOUTS)

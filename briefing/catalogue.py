@@ -99,7 +99,9 @@ def _entry(raw: dict[str, Any], groups: dict[str, str]) -> IndicatorType:
         raise ValueError(f"catalogue code {code!r}: a {kind} is counted in %")
     short = str(raw.get("short", raw["name"]))
     if len(short) > 6:
-        raise ValueError(f"catalogue code {code!r}: short name {short!r} is longer than 6 characters")
+        raise ValueError(
+            f"catalogue code {code!r}: short name {short!r} is longer than 6 characters"
+        )
     return IndicatorType(
         code=code,
         name=str(raw["name"]),
@@ -172,4 +174,11 @@ def suggest_code(label: str, unit: str, context: str = "") -> str | None:
     return scores[0][1]
 
 
-__all__ = ["Catalogue", "IndicatorType", "catalogue", "parse_catalogue", "suggest_code", "unit_fits"]
+__all__ = [
+    "Catalogue",
+    "IndicatorType",
+    "catalogue",
+    "parse_catalogue",
+    "suggest_code",
+    "unit_fits",
+]

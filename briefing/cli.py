@@ -169,6 +169,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# compare
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .pack import build_pack
+
+    for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa):
+        print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
+              f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
 # fonts
 
 
@@ -287,6 +300,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
     _add_document_options(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("compare", help="compare 2 to 30 districts: a one-page briefing and an annotated report",
+                       description="Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
+                                   "and OUTDIR/compare-report.pdf.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--outdir", required=True, help="output folder")
+    p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
                        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")

@@ -94,7 +94,26 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 preset="gbt9704",
                 inputs="one",
                 compose="briefing.compose.report:compose",
+                # duplex: mirrored margins, the contents and the first chapter on right-hand
+                # pages; single: one-sided, the same margins everywhere and no blank page.
+                options=MappingProxyType({"binding": ("duplex", "single")}),
                 help="the full annotated report (GB/T 9704 pages)",
+            ),
+            DocumentType(
+                "compare-briefing",
+                "对比简报",
+                preset="briefing",
+                inputs="many",
+                compose="briefing.compose.compare:compose_briefing",
+                help="one page comparing 2 to 30 districts by indicator code",
+            ),
+            DocumentType(
+                "compare-report",
+                "对比注释版",
+                preset="gbt9704",
+                inputs="many",
+                compose="briefing.compose.compare:compose_report",
+                help="the annotated comparison: per indicator a ranked table, a chart and notes",
             ),
         )
     }

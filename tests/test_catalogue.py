@@ -24,11 +24,22 @@ def test_catalogue_shape():
         assert entry.keywords, entry.code
         assert len(entry.short) <= 6
     # The indicators every annual report of this kind is asked about.
-    for code in ("review.received", "review.correction_rate", "litigation.received", "litigation.loss_rate",
-                 "litigation.head_appearance_rate", "mediation.cases", "mediation.success_rate",
-                 "normative.filed", "enforcement.case_files_reviewed", "advisers.count",
-                 "publicity.events", "services.legal_aid_cases", "decisions.major_decisions",
-                 "decisions.legality_reviews"):
+    for code in (
+        "review.received",
+        "review.correction_rate",
+        "litigation.received",
+        "litigation.loss_rate",
+        "litigation.head_appearance_rate",
+        "mediation.cases",
+        "mediation.success_rate",
+        "normative.filed",
+        "enforcement.case_files_reviewed",
+        "advisers.count",
+        "publicity.events",
+        "services.legal_aid_cases",
+        "decisions.major_decisions",
+        "decisions.legality_reviews",
+    ):
         assert code in cat, code
     assert cat["review.correction_rate"].kind == "rate"
     assert cat["decisions.legality_reviews"].units == ("件", "件次", "份")
@@ -39,8 +50,10 @@ def test_malformed_catalogue_is_refused():
     with pytest.raises(ValueError, match="counted in %"):
         parse_catalogue(text)
     with pytest.raises(ValueError, match="used twice"):
-        parse_catalogue("groups: {a: 甲}\nindicators:\n  - {code: a.x, name: 甲, kind: count, unit: 件}\n"
-                        "  - {code: a.x, name: 乙, kind: count, unit: 件}\n")
+        parse_catalogue(
+            "groups: {a: 甲}\nindicators:\n  - {code: a.x, name: 甲, kind: count, unit: 件}\n"
+            "  - {code: a.x, name: 乙, kind: count, unit: 件}\n"
+        )
 
 
 def _with_indicator(extra: str) -> bytes:
@@ -48,23 +61,37 @@ def _with_indicator(extra: str) -> bytes:
 
 
 def test_code_is_read():
-    ds = parse_dataset(_with_indicator(
-        "  - {id: cases, code: mediation.cases, label: 调解案件, value: 40, unit: 件, area: main, source: 一（一）}\n"),
-        "m.yaml")
+    ds = parse_dataset(
+        _with_indicator(
+            "  - {id: cases, code: mediation.cases, label: 调解案件, value: 40, unit: 件, area: main, source: 一（一）}\n"
+        ),
+        "m.yaml",
+    )
     assert ds.indicator("cases").code == "mediation.cases"
     assert ds.indicator("inspections").code is None
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("{id: c, code: mediation.case, label: 调解, value: 4, unit: 件, area: main, source: 一}",
-     "unknown indicator code 'mediation.case'; did you mean 'mediation.cases'?"),
-    ("{id: c, code: review.recieved, label: 复议, value: 4, unit: 件, area: main, source: 一}",
-     "did you mean 'review.received'?"),
-    ("{id: c, code: mediation.success_rate, label: 调解, value: 4, unit: 件, area: main, source: 一}",
-     "is a rate; this figure is a count"),
-    ("{id: c, code: mediation.cases, label: 调解, value: 4, unit: 人, area: main, source: 一}",
-     "is counted in 件, not '人'"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "{id: c, code: mediation.case, label: 调解, value: 4, unit: 件, area: main, source: 一}",
+            "unknown indicator code 'mediation.case'; did you mean 'mediation.cases'?",
+        ),
+        (
+            "{id: c, code: review.recieved, label: 复议, value: 4, unit: 件, area: main, source: 一}",
+            "did you mean 'review.received'?",
+        ),
+        (
+            "{id: c, code: mediation.success_rate, label: 调解, value: 4, unit: 件, area: main, source: 一}",
+            "is a rate; this figure is a count",
+        ),
+        (
+            "{id: c, code: mediation.cases, label: 调解, value: 4, unit: 人, area: main, source: 一}",
+            "is counted in 件, not '人'",
+        ),
+    ],
+)
 def test_bad_code_names_line_field_and_fix(line, message):
     with pytest.raises(DatasetError) as info:
         parse_dataset(_with_indicator(f"  - {line}\n"), "m.yaml")
@@ -75,8 +102,10 @@ def test_bad_code_names_line_field_and_fix(line, message):
 
 
 def test_code_used_twice_is_refused():
-    extra = ("  - {id: a, code: mediation.cases, label: 调解, value: 4, unit: 件, area: main, source: 一}\n"
-             "  - {id: b, code: mediation.cases, label: 调解, value: 5, unit: 件, area: main, source: 一}\n")
+    extra = (
+        "  - {id: a, code: mediation.cases, label: 调解, value: 4, unit: 件, area: main, source: 一}\n"
+        "  - {id: b, code: mediation.cases, label: 调解, value: 5, unit: 件, area: main, source: 一}\n"
+    )
     with pytest.raises(DatasetError) as info:
         parse_dataset(_with_indicator(extra), "m.yaml")
     (problem,) = info.value.problems
@@ -108,26 +137,29 @@ def test_check_reports_codes_covered(capsys):
     assert "人民调解: mediation.cases (mediation_cases)" in out
 
 
-@pytest.mark.parametrize(("label", "unit", "context", "code"), [
-    ("新收行政复议申请", "件", "", "review.received"),
-    ("行政复议综合纠错率", "%", "", "review.correction_rate"),
-    ("行政复议综合纠错", "件", "", "review.corrected"),
-    ("人民调解成功率", "%", "", "mediation.success_rate"),
-    ("调解成功", "件", "", "mediation.successes"),
-    ("涉企检查次数同比变化", "%", "", "business.enterprise_inspections_change"),
-    ("审核文件并出具法律意见", "件次", "", "decisions.legality_reviews"),
-    ("检查行政执法案卷", "卷", "", "enforcement.case_files_reviewed"),
-    ("行政机关负责人出庭应诉率", "%", "", "litigation.head_appearance_rate"),
-    ("一审行政诉讼案件", "件", "", "litigation.received"),
-    ("行政诉讼败诉率", "%", "", "litigation.loss_rate"),
-    ("其中废止", "件", "梳理涉企行政规范性文件20件", "normative.repealed"),
-    ("办理法律援助案件", "件", "", "services.legal_aid_cases"),
-    # The unit rules a code out: 调解案件 are counted in 件, not 人.
-    ("调解案件", "人", "", None),
-    # Nothing in the catalogue.
-    ("栽种树木", "棵", "", None),
-    ("", "件", "", None),
-])
+@pytest.mark.parametrize(
+    ("label", "unit", "context", "code"),
+    [
+        ("新收行政复议申请", "件", "", "review.received"),
+        ("行政复议综合纠错率", "%", "", "review.correction_rate"),
+        ("行政复议综合纠错", "件", "", "review.corrected"),
+        ("人民调解成功率", "%", "", "mediation.success_rate"),
+        ("调解成功", "件", "", "mediation.successes"),
+        ("涉企检查次数同比变化", "%", "", "business.enterprise_inspections_change"),
+        ("审核文件并出具法律意见", "件次", "", "decisions.legality_reviews"),
+        ("检查行政执法案卷", "卷", "", "enforcement.case_files_reviewed"),
+        ("行政机关负责人出庭应诉率", "%", "", "litigation.head_appearance_rate"),
+        ("一审行政诉讼案件", "件", "", "litigation.received"),
+        ("行政诉讼败诉率", "%", "", "litigation.loss_rate"),
+        ("其中废止", "件", "梳理涉企行政规范性文件20件", "normative.repealed"),
+        ("办理法律援助案件", "件", "", "services.legal_aid_cases"),
+        # The unit rules a code out: 调解案件 are counted in 件, not 人.
+        ("调解案件", "人", "", None),
+        # Nothing in the catalogue.
+        ("栽种树木", "棵", "", None),
+        ("", "件", "", None),
+    ],
+)
 def test_suggest_code(label, unit, context, code):
     assert suggest_code(label, unit, context) == code
 
@@ -137,8 +169,11 @@ def test_suggestions_on_liujiang_agree_with_its_codes():
     ds = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
     coded = [i for i in ds.indicators if i.code]
     agree = sum(suggest_code(i.label, i.unit) == i.code for i in coded)
-    wrong = [(i.label, suggest_code(i.label, i.unit), i.code) for i in coded
-             if suggest_code(i.label, i.unit) not in (None, i.code)]
+    wrong = [
+        (i.label, suggest_code(i.label, i.unit), i.code)
+        for i in coded
+        if suggest_code(i.label, i.unit) not in (None, i.code)
+    ]
     assert agree >= len(coded) * 0.8, wrong
     assert not wrong
 

@@ -98,9 +98,9 @@ def _story(numbers: PageNumbers, grow: bool) -> list:
     return [
         CJKParagraph("开头", body),
         Xref(forward, numbers),
-        ChapterBreak(),
+        ChapterBreak(recto=True),
         CJKParagraph("中间", body),
-        ChapterBreak(),
+        ChapterBreak(recto=True),
         PageRef("end"),
         CJKParagraph("结论", body),
     ]

@@ -1,9 +1,12 @@
 """Lay a list of report flowables out on mirrored GB/T 9704 pages and return the PDF bytes and where everything landed.
 
 This is the report's document machinery, independent of what the report says: same-page footnotes
-(a frame that gives up the space its page's footnotes need), chapters that open on odd pages with
-unnumbered blank versos, headings that feed the outline, the table of contents and the running
-header, named destinations and a log of the page each named thing landed on.
+(a frame that gives up the space its page's footnotes need), chapters that open on a new page (on
+a right-hand page with an unnumbered blank verso where a duplex binding needs it), numbered tables
+that keep three rows together and say 续表 when they continue, headings that feed the outline, the
+table of contents and the running header, named destinations and a log of the page each named
+thing landed on. Content that cannot fit a page is a `LayoutOverflowError` naming the dataset
+field it came from.
 
 One layout pass: the contents take their room from their entries (known before layout) and draw
 each page number into a form XObject that is filled in once the pages are known. A cross-reference
@@ -25,15 +28,24 @@ from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Table
-from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate, FrameBreak, PageTemplate
+from reportlab.platypus.doctemplate import (
+    ActionFlowable,
+    BaseDocTemplate,
+    FrameBreak,
+    LayoutError,
+    PageTemplate,
+)
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
+from ..errors import LayoutOverflowError
 from ._report_text import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    PRESET,
     CJKParagraph,
+    PagePreset,
     Span,
     TextStyle,
     draw_page_number,
@@ -41,7 +53,7 @@ from ._report_text import (
     last_line_width,
     type_area,
 )
-from .annotate import NotePart
+from .annotate import NotePart, formula_runs
 
 MAX_PASSES = 3  # one in practice; more only if a cross-reference outgrew its placeholder
 NOTE_GAP = 2.0  # points between two footnotes
@@ -68,6 +80,11 @@ class Footnote:
     @property
     def ref_key(self) -> str:
         return f"fnref-{self.number}"
+
+    @property
+    def marker(self) -> str:
+        """The reference as printed: bracketed, so copied text never glues the number to a figure."""
+        return f"[{self.number}]"
 
 
 @dataclass
@@ -256,7 +273,7 @@ class Noted(Flowable):
     ):
         super().__init__()
         self.inner = inner
-        self.note = note  # contents of an on-screen note (Text annotation) in the outer margin
+        self.note = note  # contents of an on-screen note (Text annotation) over the flowable
         self.footnotes = tuple(footnotes)
         self.keys = tuple(keys)  # logged only (the inner text makes their destinations)
         self.anchors = tuple(anchors)  # logged, with a destination at the top of this flowable
@@ -289,15 +306,12 @@ class Noted(Flowable):
         self.inner.drawOn(self.canv, 0, 0)
 
     def _margin_note(self, page: int) -> None:
-        # The note's icon sits in the outer margin level with the figure: on the figure itself
-        # it would hide the digits on screen.
-        x, _y, w, _h = type_area(page)
-        _ax, top = self.canv.absolutePosition(0, self.height)
-        # Viewers draw the icon about 20 pt wide from the rectangle's left edge, whatever its size.
-        size = 12.0
-        left = x + w + 6.0 if page % 2 == 1 else x - 30.0
+        # The on-screen note lies over the figure's cell: a viewer opens it on pointing at the
+        # figure, and it draws nothing of its own, so nothing of it prints (see docs/pdfa.md).
+        ax, top = self.canv.absolutePosition(0, self.height)
+        size = 10.0
         self.canv.textAnnotation(
-            self.note, Rect=(left, top - size, left + size, top), relative=0, Name="/Comment"
+            self.note, Rect=(ax, top - size, ax + size, top), relative=0, Name="/Comment"
         )
 
 
@@ -319,6 +333,8 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
             for row in f._cellvalues:
                 for cell in row:
                     walk(cell)
+        elif isinstance(f, NumberedTable):
+            walk(f.table)
         elif isinstance(f, Flowable) and isinstance(getattr(f, "_content", None), list):
             walk(f._content)
 
@@ -367,17 +383,22 @@ class Heading(Flowable):
 
 
 class ChapterBreak(ActionFlowable):
-    """Start the next chapter on an odd (right-hand) page, leaving an unnumbered blank verso if needed."""
+    """Start the next chapter on a new page; with `recto`, on a right-hand page when bound duplex.
 
-    def __init__(self) -> None:
+    Only a duplex binding has versos to leave blank: printed one-sided, `recto` is ignored.
+    """
+
+    def __init__(self, recto: bool = False) -> None:
         super().__init__()
+        self.recto = recto
 
     def apply(self, doc: Any) -> None:
+        recto = self.recto and doc.preset.mirrored
         if doc.frame is not None and not doc.frame._atTop:
             doc.handle_pageBreak()
-            if (doc.page + 1) % 2 == 0:
+            if recto and (doc.page + 1) % 2 == 0:
                 doc._hanging.append(_BlankPage())
-        elif doc.page % 2 == 0:
+        elif recto and doc.page % 2 == 0:
             doc.log.blank_pages.add(doc.page)
             doc.handle_pageBreak()
 
@@ -389,6 +410,63 @@ class _BlankPage(ActionFlowable):
     def apply(self, doc: Any) -> None:
         doc.log.blank_pages.add(doc.page)
         doc.handle_pageBreak()
+
+
+class NumberedTable(Flowable):
+    """A numbered table (表N above it) that splits only between rows, keeping at least
+    `MIN_ROWS` body rows on each side, and heads its continuation 续表N."""
+
+    MIN_ROWS = 3
+
+    def __init__(self, table: Table, number: int, title: str, style: TextStyle, continued: bool = False):
+        super().__init__()
+        self.table = table
+        self.number = number
+        self.title = title
+        self.style = style
+        self.continued = continued
+        label = f"续表{number}" if continued else f"表{number}"
+        self.caption = CJKParagraph([Span(label, keep=True), Span("\u3000" + title)], style)
+        self.spaceBefore = style.space_before_pt
+        self.spaceAfter = style.space_after_pt * 3  # air before the text or heading that follows
+        self._cap_h = 0.0
+
+    def _caption_height(self, availWidth: float, availHeight: float) -> float:
+        _, h = self.caption.wrap(availWidth, availHeight)
+        return h + self.style.space_after_pt
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._cap_h = self._caption_height(availWidth, availHeight)
+        _, th = self.table.wrap(availWidth, max(availHeight - self._cap_h, 0.0))
+        self.width, self.height = availWidth, self._cap_h + th
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        cap = self._caption_height(availWidth, availHeight)
+        t = self.table
+        t.wrap(availWidth, availHeight)
+        heights = list(t._rowHeights)
+        head = t.repeatRows if isinstance(t.repeatRows, int) else 0
+        body = len(heights) - head
+        room = availHeight - cap
+        fit = t._getFirstPossibleSplitRowPosition(room) - head
+        if fit >= body:
+            return [self]
+        fit = min(fit, body - self.MIN_ROWS)
+        if fit < self.MIN_ROWS:
+            return []
+        parts = t.split(availWidth, sum(heights[: head + fit]) + 0.01)
+        if len(parts) != 2:
+            return []
+        first = NumberedTable(parts[0], self.number, self.title, self.style, self.continued)
+        first.spaceAfter = 0.0
+        rest = NumberedTable(parts[1], self.number, self.title, self.style, True)
+        rest.spaceBefore = 0.0
+        return [first, rest]
+
+    def draw(self) -> None:
+        self.caption.drawOn(self.canv, 0, self.height - self.caption.height)
+        self.table.drawOn(self.canv, 0, 0)
 
 
 class Centered(Flowable):
@@ -546,15 +624,15 @@ class NoteFrame(Frame):
             hit = self._note_cache.get(key)
             if hit is None:
                 spans = [
-                    Span(f"{note.number}", bold=True, anchor=note.key, link=note.ref_key, role="sans"),
+                    Span(note.marker, anchor=note.key, link=note.ref_key, role="sans", keep=True),
                     Span("\u3000"),
                 ]
                 for part in note.parts:
                     if part.share in said and part.short:
                         first = said[part.share]
-                        spans.append(Span(part.short.format(n=first), color=part.color, link=f"fn-{first}"))
+                        spans.append(Span(part.short.format(n=f"[{first}]"), color=part.color, link=f"fn-{first}"))
                     else:
-                        spans.append(Span(part.text, color=part.color))
+                        spans += [Span(t, color=part.color, keep=k) for t, k in formula_runs(part.text)]
                 para = CJKParagraph(spans, self.note_style)
                 _, h = para.wrap(self._aW, 10_000)
                 hit = (para, h)
@@ -653,10 +731,17 @@ class ReportDoc(BaseDocTemplate):
         info: DocInfo,
         styles: dict[str, TextStyle] | Any,
         log: PageLog,
+        preset: PagePreset = PRESET,
+        *,
+        texts: Sequence[tuple[str, str, Any]] = (),
+        source: str = "",
     ):
-        x, y, w, h = frame_area(1)
+        x, y, w, h = frame_area(1, preset)
+        self.texts = texts
+        self.source = source
         note = styles["footnote"]
-        floor = (type_area(1)[1] - y) - (note.leading_pt - note.size_pt)
+        floor = (type_area(1, preset)[1] - y) - (note.leading_pt - note.size_pt)
+        self.preset = preset
         self.log = log
         self.later: list[_Later] = []
         self.info = info
@@ -690,7 +775,7 @@ class ReportDoc(BaseDocTemplate):
         self.log.blank_pages.discard(self.page)
 
     def _body_begin(self, canv: Any, doc: Any) -> None:
-        x, _y, _w, _h = frame_area(self.page)
+        x, _y, _w, _h = frame_area(self.page, self.preset)
         self.body_frame.move_to(x)
 
     def _body_end(self, canv: Any, doc: Any) -> None:
@@ -701,12 +786,14 @@ class ReportDoc(BaseDocTemplate):
         self.body_frame.draw_notes(canv)
         if page != self.opening_page:  # a chapter's first page shows its title in full anyway
             self._draw_header(canv, page)
-        draw_page_number(canv, page)
+        draw_page_number(canv, page, self.preset)
 
     def _draw_header(self, canv: Any, page: int) -> None:
-        x, y, w, h = type_area(page)
+        x, y, w, h = type_area(page, self.preset)
         style = self.styles["header"]
-        odd = page % 2 == 1
+        # Duplex: the document's title on the left of even pages, the chapter on the right of
+        # odd pages. One-sided, every page is a right-hand page and shows its chapter.
+        odd = page % 2 == 1 or not self.preset.mirrored
         text = self.chapter if odd else self.info.running_title
         para = CJKParagraph([Span(text)], _left(style, "right" if odd else "left"))
         para.wrap(w, 100)
@@ -743,12 +830,72 @@ class ReportDoc(BaseDocTemplate):
             del canv._doctemplate
         return fits
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        offending = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError as exc:
+            raise LayoutOverflowError(overflow_message(offending, self.texts, self.source)) from exc
+
+
+def _texts_of(flowable: Any) -> list[str]:
+    """The text a flowable (or a group, table or wrapper of them) would draw."""
+    found: list[str] = []
+
+    def walk(f: Any) -> None:
+        if f is None:
+            return
+        if isinstance(f, (list, tuple)):
+            for x in f:
+                walk(x)
+        elif isinstance(f, CJKParagraph):
+            found.append(f.text)
+        elif isinstance(f, Table):
+            for row in f._cellvalues:
+                for cell in row:
+                    walk(cell)
+        else:
+            for attr in ("inner", "para", "table", "caption", "_content", "content"):
+                walk(getattr(f, attr, None))
+
+    walk(flowable)
+    return found
+
+
+def overflow_message(flowable: Any, texts: Sequence[tuple[str, str, Any]], source: str) -> str:
+    """Say which field of the dataset made a flowable that cannot fit a page, and what to do.
+
+    The flowable's own text is matched against the dataset's text fields; the longest field it
+    contains is the one to shorten.
+    """
+    drawn = "".join(_texts_of(flowable)).replace(" ", "")
+    best: tuple[str, str, Any] | None = None
+    for field_path, text, location in texts:
+        t = text.replace(" ", "")
+        if t and t in drawn and (best is None or len(t) > len(best[1])):
+            best = (field_path, t, location)
+    if best is not None:
+        field_path, text, location = best
+        return (
+            f"{location}: {field_path}: this text ({len(text)} characters) cannot be set on one "
+            "page where the report prints it; shorten it or split it into shorter entries"
+        )
+    sample = drawn[:30] + ("…" if len(drawn) > 30 else "")
+    return (
+        f"{source}: the report cannot fit “{sample}” on one page; "
+        "shorten the entries it is made from or split them into several"
+    )
+
 
 def build_pdf(
     make_story: Callable[[PageNumbers], list[Flowable]],
     info: DocInfo,
     styles: dict[str, TextStyle] | Any,
     canvasmaker: Callable[..., Any],
+    preset: PagePreset = PRESET,
+    *,
+    texts: Sequence[tuple[str, str, Any]] = (),
+    source: str = "",
 ) -> tuple[bytes, PageLog]:
     """Lay the story out once and return the PDF and where everything landed.
 
@@ -764,7 +911,7 @@ def build_pdf(
     for _ in range(MAX_PASSES):
         log = PageLog()
         buffer = io.BytesIO()
-        doc = ReportDoc(buffer, info, styles, log)
+        doc = ReportDoc(buffer, info, styles, log, preset, texts=texts, source=source)
         doc._doSave = 0
         doc.build(make_story(PageNumbers(log, hints)), canvasmaker=canvasmaker)
         log.page_count = doc.page

@@ -318,17 +318,16 @@ def _check_action(action: Any, where: str) -> None:
 
 
 def _note_icon(pdf: Pdf, width: float, height: float) -> Stream:
-    """A small sticky-note drawing, so a note prints as what it is (PDF/A wants every note to have one)."""
+    """An appearance that draws nothing, so an on-screen note never prints.
+
+    PDF/A-2 (ISO 19005-2, 6.3.2) requires every note to carry the Print flag, and forbids the
+    optional-content switch (the /AS key, 6.9) that could hide it from print only. So the note
+    keeps its Print flag and an appearance, and the appearance is empty: on paper there is nothing,
+    on screen the viewer opens the note's text when the reader points at its rectangle (which the
+    documents lay over the figure it explains) and lists it among the document's comments.
+    """
     w, h = max(width, 1.0), max(height, 1.0)
-    lines = "".join(
-        f"{w * 0.22:.2f} {h * y:.2f} m {w * 0.78:.2f} {h * y:.2f} l " for y in (0.68, 0.5, 0.32)
-    )
-    content = (
-        f"q 1 0.93 0.55 rg 0.45 0.35 0.05 RG {min(w, h) * 0.06:.2f} w "
-        f"{w * 0.05:.2f} {h * 0.05:.2f} {w * 0.9:.2f} {h * 0.9:.2f} re B "
-        f"{lines}S Q"
-    ).encode("ascii")
-    stream = Stream(pdf, content)
+    stream = Stream(pdf, b"")
     stream.Type = Name.XObject
     stream.Subtype = Name.Form
     stream.BBox = Array([0, 0, w, h])
