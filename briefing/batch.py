@@ -175,9 +175,31 @@ def _pool_worker(parent: int) -> None:
     its queue forever; the orphan would keep the terminal's or CI's output pipes open.
     """
     prepare_worker()
+    # Under "fork" and "spawn" the parent is our parent process. Under "forkserver" (Python
+    # 3.14's default on Linux) it is the fork server, which outlives nothing but the parent:
+    # then also ask the kernel whether the parent's pid still exists.
+    first = os.getppid()
+
+    def parent_alive() -> bool:
+        if os.getppid() != first:  # reparented: whoever started us has exited
+            return False
+        if first == parent:
+            return True
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # exists, under another user: not ours, but not gone either
+            pass
+        # A parent killed while its own parent is busy stays a zombie; it is gone all the same.
+        try:
+            with open(f"/proc/{parent}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except (OSError, IndexError):  # no /proc (macOS): the signal check is all we have
+            return True
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while parent_alive():
             time.sleep(0.5)
         os._exit(1)
 
