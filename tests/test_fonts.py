@@ -276,7 +276,7 @@ def test_check_dataset_texts_checks_every_face() -> None:
 def test_build_face_is_deterministic(tmp_path: Path) -> None:
     spec = fontbuild.FACES[2]  # Noto Sans CJK SC Regular: CFF outlines, so conversion runs
     if not spec.source.is_file():
-        pytest.skip(f"{spec.source} not installed")
+        pytest.skip(f"{spec.source} not installed (Debian package fonts-noto-cjk; .ci/run installs it)")
     index = fontbuild.resolve_face_index(
         spec.source, spec.source_family, spec.source_style, spec.index
     )

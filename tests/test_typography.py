@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import pdf_text
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -38,10 +38,7 @@ PLAIN = TextStyle("t-plain", "serif", size_pt=10.0, leading_pt=15.0, align="left
 
 
 def pdftotext(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return out.stdout
+    return pdf_text(path)
 
 
 def build(path: Path, story: list, preset=COMPACT) -> None:
