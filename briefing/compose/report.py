@@ -69,6 +69,7 @@ from .reportdoc import (
     TocEntry,
     Xref,
     build_pdf,
+    table_of,
 )
 from .request import Request
 
@@ -244,11 +245,16 @@ class Composer:
                 ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#000000")),
             ]
-        t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
-                  splitInRow=1 if split_in_row else 0)
-        t.setStyle(TableStyle(commands))
+
+        def make(rows: list[list[Any]]) -> Table:
+            t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
+                      splitInRow=1 if split_in_row else 0)
+            t.setStyle(TableStyle(commands))
+            return t
+
         self.table_number += 1
-        return NumberedTable(t, self.table_number, title, self.styles["table_caption"])
+        inner = table_of(rows, make, 1 if header else 0)
+        return NumberedTable(inner, self.table_number, title, self.styles["table_caption"])
 
     def head_row(self, labels: Sequence[str], style: str = "table_head") -> list[Any]:
         return [self.p(label, style) for label in labels]

@@ -315,6 +315,129 @@ class Noted(Flowable):
         )
 
 
+class LongTable(Flowable):
+    """A table of more rows than a page holds, shown to ReportLab a window of rows at a time.
+
+    ReportLab rebuilds a table (cell styles, row heights) for what is left after each page
+    break, so a table of R rows over P pages cost R x P; here each page break looks only at the
+    next rows (a window), each row is measured once, and a table of any length costs the same per
+    page. `make(rows)` builds the ReportLab table for a list of rows (header rows first); the
+    header repeats on every page.
+    """
+
+    WINDOW = 48  # body rows shown at a time; more than a page holds (grown if ever not)
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        make: Callable[[list[list[Any]]], Table],
+        header: int,
+        start: int | None = None,
+        heights: list[float | None] | None = None,
+    ):
+        super().__init__()
+        self.rows = rows  # the whole table's rows, shared by the parts: never copied
+        self.make = make
+        self.header = header
+        self.start = header if start is None else start  # first body row not yet laid out
+        self.heights: list[float | None] = heights if heights is not None else [None] * len(rows)
+        self.size = self.WINDOW
+        self._window: Table | None = None
+        self._footnotes: list[Footnote] | None = None
+
+    def _indices(self, size: int) -> list[int]:
+        return list(range(self.header)) + list(range(self.start, min(self.start + size, len(self.rows))))
+
+    @property
+    def window(self) -> Table:
+        if self._window is None:
+            # Laid out from `start` on: the rows before it are on finished pages (a retried
+            # split never goes back past its own start), so let their cells go.
+            for i in range(self.start - 1, self.header - 1, -1):
+                if self.rows[i] is None:
+                    break
+                self.rows[i] = None  # type: ignore[call-overload]
+            rows = self._indices(self.size)
+            table = self.make([self.rows[i] for i in rows])
+            # Rows measured before keep their height: ReportLab measures only rows set to None,
+            # and the parts a split makes inherit these.
+            table._argH = [self.heights[i] for i in rows]
+            self._window = table
+        return self._window
+
+    def _measure(self, availWidth: float, availHeight: float) -> float:
+        table = self.window
+        _, height = table.wrap(availWidth, availHeight)
+        for i, h in zip(self._indices(self.size), table._rowHeights, strict=True):
+            self.heights[i] = h
+        table._argH = list(table._rowHeights)  # measured now: not again at the next wrap or split
+        return float(height)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        height = self._measure(availWidth, availHeight)
+        self.width = self.window._width
+        # Taller than any page by construction: the frame splits it.
+        self.height = max(height, availHeight + 1.0)
+        return self.width, self.height
+
+    @property
+    def repeatRows(self) -> int:  # noqa: N802 - ReportLab's name, read by NumberedTable
+        return self.header
+
+    @property
+    def body_rows(self) -> int:
+        """Body rows not yet laid out."""
+        return len(self.rows) - self.start
+
+    def window_for(self, availWidth: float, availHeight: float) -> Table:
+        """The window, measured, taller than `availHeight` unless it holds all remaining rows."""
+        while self._measure(availWidth, availHeight) <= availHeight and self.start + self.size < len(self.rows):
+            self.size *= 2  # the whole window fits this frame: look further
+            self._window = None
+            self._footnotes = None
+        return self.window
+
+    def after(self, done: int) -> Flowable:
+        """What remains once `done` body rows from `start` are laid out (header rows first)."""
+        start = self.start + done
+        if len(self.rows) - start > self.WINDOW:
+            return LongTable(self.rows, self.make, self.header, start, self.heights)
+        rest = list(range(self.header)) + list(range(start, len(self.rows)))
+        last = self.make([self.rows[i] for i in rest])
+        last._argH = [self.heights[i] for i in rest]
+        return last
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = self.window_for(availWidth, availHeight).split(availWidth, availHeight)
+        if len(parts) < 2:
+            return parts
+        return [parts[0], self.after(len(parts[0]._cellvalues) - self.header)]
+
+    def footnotes(self) -> list[Footnote]:
+        """The footnotes of the rows in the window (all a page can take), found once."""
+        if self._footnotes is None:
+            self._footnotes = footnotes_in(self.window)
+        return self._footnotes
+
+    def getSpaceBefore(self) -> float:
+        return float(self.window.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.window.getSpaceAfter())
+
+    def draw(self) -> None:  # pragma: no cover - always split first
+        raise AssertionError("a LongTable is split before it is drawn")
+
+
+def table_of(
+    rows: Sequence[Sequence[Any]], make: Callable[[list[list[Any]]], Table], header: int
+) -> Table | LongTable:
+    """`make(rows)`, or a `LongTable` when the rows are too many to lay out in one piece cheaply."""
+    if len(rows) - header > LongTable.WINDOW:
+        return LongTable([list(r) for r in rows], make, header)
+    return make([list(r) for r in rows])
+
+
 def footnotes_in(flowable: Any) -> list[Footnote]:
     """The footnotes whose markers a flowable (or a table part, or a group) will draw, in order."""
     found: dict[int, Footnote] = {}
@@ -333,6 +456,10 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
             for row in f._cellvalues:
                 for cell in row:
                     walk(cell)
+        elif isinstance(f, LongTable):
+            # It never fits whole: what matters is what the next page can take.
+            for n in f.footnotes():
+                found.setdefault(n.number, n)
         elif isinstance(f, NumberedTable):
             walk(f.table)
         elif isinstance(f, Flowable) and isinstance(getattr(f, "_content", None), list):
@@ -418,7 +545,9 @@ class NumberedTable(Flowable):
 
     MIN_ROWS = 3
 
-    def __init__(self, table: Table, number: int, title: str, style: TextStyle, continued: bool = False):
+    def __init__(
+        self, table: Table | LongTable, number: int, title: str, style: TextStyle, continued: bool = False
+    ):
         super().__init__()
         self.table = table
         self.number = number
@@ -443,11 +572,17 @@ class NumberedTable(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         cap = self._caption_height(availWidth, availHeight)
-        t = self.table
-        t.wrap(availWidth, availHeight)
+        long = self.table if isinstance(self.table, LongTable) else None
+        if long is not None:
+            # Only the next rows matter: the window stands for the table (see LongTable).
+            t = long.window_for(availWidth, availHeight)
+            body = long.body_rows
+        else:
+            t = self.table
+            t.wrap(availWidth, availHeight)
+            body = len(t._rowHeights) - (t.repeatRows if isinstance(t.repeatRows, int) else 0)
         heights = list(t._rowHeights)
         head = t.repeatRows if isinstance(t.repeatRows, int) else 0
-        body = len(heights) - head
         room = availHeight - cap
         fit = t._getFirstPossibleSplitRowPosition(room) - head
         if fit >= body:
@@ -460,7 +595,8 @@ class NumberedTable(Flowable):
             return []
         first = NumberedTable(parts[0], self.number, self.title, self.style, self.continued)
         first.spaceAfter = 0.0
-        rest = NumberedTable(parts[1], self.number, self.title, self.style, True)
+        remaining = parts[1] if long is None else long.after(len(parts[0]._cellvalues) - head)
+        rest = NumberedTable(remaining, self.number, self.title, self.style, True)
         rest.spaceBefore = 0.0
         return [first, rest]
 
