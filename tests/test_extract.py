@@ -266,6 +266,8 @@ def test_single_figures(sentence: str, value: float, unit: str, qualifier: str) 
         ("评分95.5，排名靠前。", "no unit"),
         ("申请量增长了1.5倍。", "multiple"),
         ("考核位列全市前3名。", "rank"),
+        ("建成15分钟法律服务圈。", "name"),
+        ("提供7×24小时服务。", "name"),
         ("历时3个多月完成。", "months"),
         ("版本号为2.1.3。", "dotted number"),
     ],
