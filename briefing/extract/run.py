@@ -42,9 +42,9 @@ def format_summary(ex: Extraction) -> str:
             + ", ".join(f"{n} {k}" for k, n in kinds.items())
             + "), commented out in the draft"
         )
-        for s in suggestions:
-            if "does not agree" in s.reason:
-                lines.append(f"  to check: {s.reason}")
+        for suggestion in suggestions:
+            if "does not agree" in suggestion.reason:
+                lines.append(f"  to check: {suggestion.reason}")
     review = [f for f in ex.figures if f.notes]
     if review:
         lines.append(f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)")
