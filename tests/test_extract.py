@@ -265,6 +265,11 @@ def test_single_figures(sentence: str, value: float, unit: str, qualifier: str) 
         ("实现近3年零事故。", "years"),
         ("评分95.5，排名靠前。", "no unit"),
         ("申请量增长了1.5倍。", "multiple"),
+        ("考核位列全市前3名。", "rank"),
+        ("建成15分钟法律服务圈。", "name"),
+        ("提供7×24小时服务。", "name"),
+        ("历时3个多月完成。", "months"),
+        ("版本号为2.1.3。", "dotted number"),
     ],
 )
 def test_non_figures_are_skipped_with_a_reason(sentence: str, reason: str) -> None:
@@ -448,7 +453,8 @@ def test_share_over_100_is_left_out_of_the_draft() -> None:
 
 def test_json_has_every_field() -> None:
     data = json.loads(draft_json(extract_figures(REPORT_A)))
-    assert set(data) == {"title", "year", "sections", "figures", "skipped"}
+    assert set(data) == {"title", "year", "sections", "figures", "skipped", "parts", "structure_notes", "relations"}
+    assert [p["role"] for p in data["parts"]] == ["achievements", "shortcomings", "plans"]
     first = data["figures"][0]
     for key in ("value", "unit", "kind", "qualifier", "printed", "offset", "label", "section", "period", "sentence"):
         assert key in first
@@ -809,6 +815,10 @@ def test_the_command_lists_parts_and_structure(tmp_path: Path, capsys: pytest.Ca
     assert main(["extract", str(report), "-o", str(tmp_path / "e.yaml")]) == 0
     out = capsys.readouterr().out
     assert "parts: 一 duties, 二 achievements, 三 shortcomings, 四 plans" in out
+    assert "relations suggested for review" in out
+    report.write_text(QINGHE.text, encoding="utf-8")
+    assert main(["extract", str(report), "-o", str(tmp_path / "q.json"), "--json"]) == 0
+    assert "to check: " in capsys.readouterr().out and "does not agree with 95.87%" in (tmp_path / "q.json").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
