@@ -9,7 +9,7 @@ Why each step:
   include place-name characters), the place-name characters outside both, and the marks we draw:
   the full faces are 65,535 glyphs, 16–27 MB; the subsets 9,300 glyphs, under 5 MB each.
 - Give the 楷体 printed Latin letters, digits and signs from Noto Serif CJK SC: LXGW WenKai's
-  are handwritten (its 9 reads as q), and notes are where the figures' working is shown.
+  are handwritten (its 9 reads as q), and figures must read as printed wherever 楷体 is used.
 - Drop the OpenType layout tables: neither ReportLab nor matplotlib reads them, and their closure
   nearly doubles the glyph count.
 - Convert CFF outlines to quadratic TrueType `glyf`: ReportLab's TTFont refuses CFF.
@@ -96,7 +96,7 @@ PLACE_NAME_EXTRAS = "礐氹"
 # What the 楷体 takes from Noto Serif CJK SC instead of LXGW WenKai: whatever carries a digit or
 # a Latin letter, or sits between numbers as ASCII does: printable ASCII but the space, the
 # full-width digits, letters and % + - . < = >, ①–⑳, ‰, ℃ and the minus sign (as wide as the
-# plus taken with it). WenKai keeps its space, so spacing in notes does not change, and its
+# plus taken with it). WenKai keeps its space, so spacing does not change, and its
 # proportional × ÷ ± (Noto's are a full em) and ≈ ≤ ≥ №, which have no handwritten look.
 PRINTED_IN_KAI = (
     *range(0x21, 0x7F),

@@ -7,11 +7,11 @@ on the fonts a machine happens to have.
 
 Three roles, as in Chinese official documents (GB/T 9704-2012):
     sans   黑体  headings, figures, charts     BriefingSans / BriefingSans-Bold
-    serif  宋体  reading text                  BriefingSerif / BriefingSerif-Bold
-    kai    楷体  notes, quotations             BriefingKai (no bold: bold asks get the regular)
+    serif  宋体  reading text, notes           BriefingSerif / BriefingSerif-Bold
+    kai    楷体  second-level headings         BriefingKai (no bold: bold asks get the regular)
 GB/T 9704 sets body text in 仿宋; no 仿宋 with full coverage can be shipped (fonts/README.md),
 so reading text is 宋体. BriefingKai draws digits, Latin letters and the signs between numbers
-with Noto Serif's printed glyphs (fontbuild.PRINTED_IN_KAI), so figures in notes read as
+with Noto Serif's printed glyphs (fontbuild.PRINTED_IN_KAI), so figures set in 楷体 read as
 printed; nothing needs to switch faces for them. Every face covers GB 2312, the 通用规范汉字表
 and the names of China's county-level divisions.
 
