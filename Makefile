@@ -7,6 +7,7 @@
 #   make handouts COPIES=30 [WHAT=both] [MARKING='内部资料 注意保存'] [WATERMARK=征求意见稿] [GRAY=1] [BOOKLET=1]
 #                     out/<stem>-handout.pdf per dataset
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
+#   make references  regenerate the chart reference images after a deliberate change
 #   make test / make lint / make check
 PYTHON ?= python3
 VENV   := .venv
@@ -34,7 +35,7 @@ BOOKLET   ?=
 HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
                 $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: all install test lint check fonts clean briefing report batch handouts bench FORCE
+.PHONY: all install test lint check fonts clean briefing report batch handouts bench references FORCE
 
 all: briefing report
 
@@ -74,6 +75,10 @@ bench: | $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Regenerate the stored chart reference images (tests/references/charts/) after a deliberate change.
+references: $(STAMP)
+	BRIEFING_UPDATE_REFERENCES=1 $(BIN)/python -m pytest tests/test_chart_references.py -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check briefing tests benchmarks

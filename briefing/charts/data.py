@@ -24,9 +24,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Chart, Dataset, Indicator, Period
+from ..model import Chart, Dataset, Indicator, Period, printed_figure
 
-RowRole = Literal["item", "whole", "part"]
+RowRole = Literal["item", "whole", "part", "before", "after"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,27 @@ def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tup
     return groups
 
 
+BEFORE = "原"
+AFTER = "现"
+
+
+def prior_text(ind: Indicator) -> str:
+    """The value an indicator had before (its stated prior), worded like the indicator itself."""
+    if ind.prior is None or not math.isfinite(ind.prior):
+        return NOT_STATED
+    return printed_figure(ind.prior, ind.decimals, ind.unit, ind.kind, "exact")
+
+
 def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
     """The rows of `chart`, in the order the dataset lists them."""
     inds = tuple(dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i))
+    if chart.kind == "before_after":
+        pairs: list[Row] = []
+        for g, ind in enumerate(inds):
+            before = ind.prior if ind.prior is not None else math.nan
+            pairs.append(Row(f"{ind.id}:before", row_label(ind), before, BEFORE + prior_text(ind), "before", g))
+            pairs.append(Row(ind.id, "", ind.value, AFTER + _printed(ind), "after", g))
+        return tuple(pairs)
     if chart.kind == "diverging":
         drop = "同比" in chart.title
         rows = []
@@ -131,3 +149,65 @@ def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
             out.extend(Row(p.id, row_label(p), p.value, _printed(p), "part", g) for p in parts)
         return tuple(out)
     return tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in inds)
+
+
+def trend_series(dataset: Dataset, chart: Chart) -> list[tuple[str, list[tuple[int, float]], list[str]]]:
+    """Per indicator of a trend chart: (label, [(year, value)], wording of each value).
+
+    The years come from a multi-year `series` when the indicator carries one (a mapping or pairs
+    of year → value), else from its stated prior (the year before) and its own value.
+    """
+    out = []
+    for ident in chart.indicators:
+        if not dataset.has_indicator(ident):
+            continue
+        ind = dataset.indicator(ident)
+        series = getattr(ind, "series", None)
+        points: dict[int, float] = {}
+        if series:
+            items = series.items() if hasattr(series, "items") else series
+            points.update((int(y), float(v)) for y, v in items)
+        elif ind.prior is not None:
+            points[ind.period.year - 1] = ind.prior
+        points[ind.period.year] = ind.value
+        years = sorted(points)
+        texts = [printed_figure(points[y], ind.decimals, ind.unit, ind.kind, ind.qualifier if y == ind.period.year
+                                else "exact") if math.isfinite(points[y]) else NOT_STATED for y in years]
+        out.append((row_label(ind), [(y, points[y]) for y in years], texts))
+    return out
+
+
+PANEL_RATIO = 4.0
+"""Figures more than this many times apart go in separate panels of a small-multiples chart."""
+
+
+def panel_rows(dataset: Dataset, chart: Chart) -> list[tuple[str, tuple[Row, ...]]]:
+    """A small-multiples chart's panels: its figures split by unit, then by order of magnitude.
+
+    Within a unit, figures are sorted by size and cut wherever one is more than `PANEL_RATIO`
+    times the next, so that no panel holds figures of very different size; each panel keeps the
+    dataset's order and is titled by its unit (and its work area, when all share one).
+    """
+    inds = [dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i)]
+    by_unit: dict[str, list[Indicator]] = {}
+    for ind in inds:
+        by_unit.setdefault(ind.unit, []).append(ind)
+    panels: list[tuple[str, tuple[Row, ...]]] = []
+    areas = {a.id: a.title for a in dataset.areas}
+    for unit, members in by_unit.items():
+        ranked = sorted(members, key=lambda i: -(abs(i.value) if math.isfinite(i.value) else 0.0))
+        clusters: list[list[Indicator]] = [[]]
+        for k, ind in enumerate(ranked):
+            if k and clusters[-1]:
+                prev = abs(ranked[k - 1].value) if math.isfinite(ranked[k - 1].value) else 0.0
+                cur = abs(ind.value) if math.isfinite(ind.value) else 0.0
+                if cur > 0 and prev > PANEL_RATIO * cur:
+                    clusters.append([])
+            clusters[-1].append(ind)
+        for cluster in clusters:
+            ordered = [i for i in members if i in cluster]
+            shared = {i.area for i in ordered}
+            where = areas.get(next(iter(shared)), "") if len(shared) == 1 else ""
+            title = f"{where}（{unit}）" if where else f"单位：{unit}"
+            panels.append((title, tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in ordered)))
+    return panels
