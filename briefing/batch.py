@@ -28,21 +28,22 @@ import threading
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from glob import escape as glob_escape
 from pathlib import Path
 from types import FrameType
-from typing import Literal, Protocol, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 from . import __version__
 from .build import DOCUMENTS
+from .documents import chosen_options
+from .documents import names as registry_names
 from .errors import BriefingError, DatasetError, OutputError, Problem
 from .load import parse_dataset
 from .model import Dataset
-from .render.write import atomic_write, output_path, safe_stem
+from .output import DEFAULT_WAIT_SECONDS, FolderLock, atomic_write, output_path, publish, safe_stem
 
 CACHE_DIR = ".briefing-cache"
 # Bump when the meaning of the cache key or the sidecar layout changes, so old sidecars miss.
@@ -51,8 +52,8 @@ CACHE_FORMAT = 1
 Status = Literal["built", "up to date", "invalid", "failed"]
 
 
-class RenderFn(Protocol):
-    def __call__(self, dataset: Dataset, document: str, *, pdfa: bool = ...) -> tuple[bytes, int]: ...
+# `build.render_document` or a stand-in: (dataset, document, *, pdfa, [draft, options]) -> (PDF, pages)
+RenderFn = Callable[..., tuple[bytes, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ class Task:
     document: str
     pdfa: bool
     render: RenderFn | None = None
+    draft: bool = False  # stamp 草稿 (the dataset may be a draft)
+    options: tuple[tuple[str, str], ...] = ()  # the registry's document options
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +161,10 @@ def prepare_worker() -> None:
 
 def warm_up() -> None:
     """Load what every document needs: the fonts into ReportLab, the composers (charts included)."""
-    from . import fonts
+    from . import documents, fonts
 
     fonts.register_reportlab()
-    for module in ("briefing.verify", "briefing.compose.briefing", "briefing.compose.report"):
+    for module in ("briefing.verify", *(d.compose.partition(":")[0] for d in documents.REGISTRY.values())):
         __import__(module)
 
 
@@ -172,9 +175,31 @@ def _pool_worker(parent: int) -> None:
     its queue forever; the orphan would keep the terminal's or CI's output pipes open.
     """
     prepare_worker()
+    # Under "fork" and "spawn" the parent is our parent process. Under "forkserver" (Python
+    # 3.14's default on Linux) it is the fork server, which outlives nothing but the parent:
+    # then also ask the kernel whether the parent's pid still exists.
+    first = os.getppid()
+
+    def parent_alive() -> bool:
+        if os.getppid() != first:  # reparented: whoever started us has exited
+            return False
+        if first == parent:
+            return True
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # exists, under another user: not ours, but not gone either
+            pass
+        # A parent killed while its own parent is busy stays a zombie; it is gone all the same.
+        try:
+            with open(f"/proc/{parent}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except (OSError, IndexError):  # no /proc (macOS): the signal check is all we have
+            return True
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while parent_alive():
             time.sleep(0.5)
         os._exit(1)
 
@@ -196,11 +221,17 @@ def _check_fonts(dataset: Dataset) -> None:
     check_dataset_texts(dataset.texts)
 
 
-def _validate(name: str, raw: bytes) -> Dataset:
-    """Parse and check one dataset in a worker; raises DatasetError or FontCoverageError."""
+def _validate(name: str, raw: bytes, draft: bool = False) -> Dataset:
+    """Parse and check one dataset in a worker; raises DatasetError, FontCoverageError or DraftError."""
+    from .drafts import refuse_draft
+
     prepare_worker()
-    dataset = parse_dataset(raw, name)
+    from .series import load_with_history
+
+    dataset = load_with_history(name, parse_dataset(raw, name))
     _check_fonts(dataset)
+    if not draft:
+        refuse_draft(dataset)
     return dataset
 
 
@@ -215,7 +246,12 @@ def _work(task: Task) -> Rendered:
         from . import build
 
         render = build.render_document
-    data, pages = render(task.dataset, task.document, pdfa=task.pdfa)
+    extra: dict[str, Any] = {}
+    if task.draft:
+        extra["draft"] = True
+    if task.options:
+        extra["options"] = dict(task.options)
+    data, pages = render(task.dataset, task.document, pdfa=task.pdfa, **extra)
     return Rendered(data, pages, time.perf_counter() - start, os.getpid(), _maxrss_kib())
 
 
@@ -267,12 +303,17 @@ class Environment:
         return cls(__version__, package_fingerprint(), fonts_fingerprint(), name)
 
 
-def cache_key(dataset_sha256: str, document: str, pdfa: bool, env: Environment) -> str:
+def cache_key(
+    dataset_sha256: str, document: str, pdfa: bool, env: Environment, *, draft: bool = False,
+    options: Sequence[tuple[str, str]] = (),
+) -> str:
     payload = {
         "format": CACHE_FORMAT,
         "dataset": dataset_sha256,
         "document": document,
         "pdfa": pdfa,
+        "draft": draft,
+        "options": sorted(options),
         "version": env.version,
         "package": env.package,
         "fonts": env.fonts,
@@ -329,16 +370,38 @@ def _read(path: str) -> bytes:
         raise fail(f"cannot read: {exc.strerror}") from None
 
 
-def _sweep_temporaries(target: Path) -> None:
-    """Remove temporary files a previous run left beside `target` when it was killed outright.
-
-    atomic_write removes its temporary file on any exception or signal it can see; only SIGKILL
-    (or a power cut) leaves one. Runs writing the same output folder at once are not supported.
-    """
-    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
-        if tmp.is_file() and not tmp.is_symlink():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+def _publish_set(entry: _Stale, dataset: Dataset, done: dict[str, Rendered | BaseException], outdir: Path,
+                 wait: float, report: Callable[[Outcome], None]) -> None:
+    """Write one dataset's rendered documents as a set, or none of them if one failed."""
+    failed = {doc: err for doc, err in done.items() if isinstance(err, BaseException)}
+    outputs = {o.document: o for o in entry.outputs}
+    if failed:
+        first = next(iter(failed))
+        for doc, value in done.items():
+            output = outputs[doc]
+            if isinstance(value, BaseException):
+                report(Outcome(entry.name, doc, "failed", output.target, error=_describe(value)))
+            else:
+                report(Outcome(entry.name, doc, "failed", output.target, error=(
+                    f"not written: the {first} of this dataset failed, and a dataset's documents are "
+                    "replaced together; the previous files (if any) are unchanged")))
+        return
+    good = {doc: value for doc, value in done.items() if isinstance(value, Rendered)}
+    try:
+        siblings = [output_path(outdir, entry.stem, name).name for name in registry_names(None)]
+        publish(outdir, entry.stem, {outputs[doc].target.name: r.data for doc, r in good.items()},
+                dataset=dataset.sha256, siblings=siblings, wait=wait)
+        for doc, r in good.items():
+            output = outputs[doc]
+            record = {"key": output.key, "dataset": entry.name, "document": doc,
+                      "sha256": hashlib.sha256(r.data).hexdigest(), "pages": r.pages, "size": len(r.data)}
+            atomic_write(output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+    except BriefingError as exc:
+        for doc in good:
+            report(Outcome(entry.name, doc, "failed", outputs[doc].target, error=_describe(exc)))
+        return
+    for doc, r in good.items():
+        report(Outcome(entry.name, doc, "built", outputs[doc].target, r.pages, len(r.data), r.seconds))
 
 
 def _describe(exc: BaseException) -> str:
@@ -359,6 +422,7 @@ class _Output:
 class _Stale:
     """A readable dataset with at least one output to (re)build."""
 
+    stem: str
     name: str
     raw: bytes
     outputs: list[_Output]
@@ -373,6 +437,8 @@ def _plan(
     force: bool,
     env: Environment,
     report: Callable[[Outcome], None],
+    draft: bool = False,
+    options: Sequence[tuple[str, str]] = (),
 ) -> list[_Stale]:
     """Decide, per dataset and document, whether to skip, refuse or render; report skips and refusals.
 
@@ -393,16 +459,18 @@ def _plan(
             for target in targets.values():
                 if target.is_symlink():
                     raise OutputError(f"{target} is a symlink; remove it or choose another output folder")
-                _sweep_temporaries(target)
             raw = _read(name)
         except BriefingError as exc:
             for document in documents:
                 report(Outcome(name, document, "invalid", error=_describe(exc)))
             continue
-        sha = hashlib.sha256(raw).hexdigest()
+        # Last year's files (meta.previous) are inputs too: the trend charts and 同比 checks read them.
+        from .series import linked_files
+
+        sha = hashlib.sha256(b"".join([raw, *(p.read_bytes() for p in linked_files(name, raw))])).hexdigest()
         todo: list[_Output] = []
         for document, target in targets.items():
-            key = cache_key(sha, document, pdfa, env)
+            key = cache_key(sha, document, pdfa, env, draft=draft, options=options)
             sidecar = _sidecar(cache, target)
             record = None if force else _up_to_date(target, sidecar, key)
             if record is None:
@@ -412,7 +480,7 @@ def _plan(
                 report(Outcome(name, document, "up to date", target,
                                pages if isinstance(pages, int) else 0, target.stat().st_size))
         if todo:
-            stale.append(_Stale(name, raw, todo))
+            stale.append(_Stale(stem, name, raw, todo))
     return stale
 
 
@@ -587,6 +655,9 @@ def run(
     executor: Executor | None = None,
     render: RenderFn | None = None,
     progress: Progress | None = None,
+    draft: bool = False,
+    options: Mapping[str, str] | None = None,
+    wait: float = DEFAULT_WAIT_SECONDS,
 ) -> BatchResult:
     """Build `documents` for every dataset in `paths` into `outdir`; never raises for one bad dataset.
 
@@ -594,7 +665,10 @@ def run(
     the caller owns it. Without one, a process pool of `jobs` workers (default: cores) is used.
     `render`: a picklable replacement for `build.render_document`, for tests and experiments.
     Raises `Interrupted` on SIGINT/SIGTERM after stopping the workers; written outputs stay valid.
+    A draft dataset is refused (reported invalid) unless `draft`, which stamps 草稿 on every page;
+    `options` are the registry's document options.
     """
+    chosen = tuple(sorted((options or {}).items()))
     start = time.perf_counter()
     if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1")
@@ -605,6 +679,8 @@ def run(
         raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     cache = _cache_folder(out)
     result = BatchResult()
+    with FolderLock(out, wait):
+        pass  # taking the lock completes or rolls back what a killed run left in the folder
 
     def report(outcome: Outcome) -> None:
         result.outcomes.append(outcome)
@@ -615,7 +691,7 @@ def run(
     if progress is not None:
         progress.planned(len(paths) * len(documents))
     with _signals_deferred():
-        stale = _plan(paths, out, cache, documents, pdfa, force, env, report)
+        stale = _plan(paths, out, cache, documents, pdfa, force, env, report, draft, chosen)
         if not stale:
             result.seconds = time.perf_counter() - start
             return result
@@ -635,32 +711,30 @@ def run(
                 for output in entry.outputs:
                     report(Outcome(entry.name, output.document, "invalid", error=_describe(error)))
 
-            runner.run([(_validate, (s.name, s.raw)) for s in stale], validated)
+            runner.run([(_validate, (s.name, s.raw, draft)) for s in stale], validated)
 
-            # Phase 2: render; the parent writes each PDF as it arrives.
-            work = [(stale[i], output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
+            # Phase 2: render. A dataset's documents are published together once all of them
+            # are rendered (output.publish: one locked, journaled replacement); if any fails,
+            # none is written and the old set stays.
+            work = [(i, output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
+            results: dict[int, dict[str, Rendered | BaseException]] = {}
 
             def rendered(index: int, value: object | BaseException) -> None:
-                entry, output, _ = work[index]
-                name, document = entry.name, output.document
-                if not isinstance(value, Rendered):
-                    error = value if isinstance(value, BaseException) else TypeError(f"not a PDF: {value!r}")
-                    report(Outcome(name, document, "failed", output.target, error=_describe(error)))
-                    return
-                peak = result.worker_peak_kib
-                peak[value.worker_pid] = max(peak.get(value.worker_pid, 0), value.worker_maxrss_kib)
-                try:
-                    atomic_write(output.target, value.data)
-                    record = {"key": output.key, "dataset": name, "document": document,
-                              "sha256": hashlib.sha256(value.data).hexdigest(),
-                              "pages": value.pages, "size": len(value.data)}
-                    atomic_write(output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
-                except BriefingError as exc:
-                    report(Outcome(name, document, "failed", output.target, error=_describe(exc)))
-                    return
-                report(Outcome(name, document, "built", output.target, value.pages, len(value.data), value.seconds))
+                i, output, dataset = work[index]
+                entry = stale[i]
+                if isinstance(value, Rendered):
+                    peak = result.worker_peak_kib
+                    peak[value.worker_pid] = max(peak.get(value.worker_pid, 0), value.worker_maxrss_kib)
+                    got: Rendered | BaseException = value
+                else:
+                    got = value if isinstance(value, BaseException) else TypeError(f"not a PDF: {value!r}")
+                done = results.setdefault(i, {})
+                done[output.document] = got
+                if len(done) == len(entry.outputs):
+                    _publish_set(entry, dataset, done, out, wait, report)
 
-            runner.run([(_work, (Task(dataset, output.document, pdfa, render),)) for _, output, dataset in work],
+            runner.run([(_work, (Task(dataset, output.document, pdfa, render, draft, chosen),))
+                        for _, output, dataset in work],
                        rendered)
         except BaseException:
             runner.close(now=True)
@@ -776,6 +850,8 @@ def run_batch(args: argparse.Namespace) -> int:
             args.files, args.outdir,
             documents=(args.only,) if args.only else DOCUMENTS,
             pdfa=not args.no_pdfa, force=args.force, jobs=args.jobs, progress=progress,
+            draft=bool(getattr(args, "draft", False)), options=chosen_options(vars(args)),
+            wait=float(getattr(args, "wait", DEFAULT_WAIT_SECONDS)),
         )
     except Interrupted as exc:
         progress.close()

@@ -21,6 +21,12 @@ from .errors import BriefingError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+DEFAULT_WAIT = 120.0  # output.DEFAULT_WAIT_SECONDS, without importing it for --help
+WAIT_HELP = (f"when another run is writing into the output folder, wait this long for it "
+             f"(default {DEFAULT_WAIT:g}; 0: refuse at once)")
+DRAFT_HELP = ("build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
+              "every page is stamped 草稿")
+
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
@@ -35,14 +41,14 @@ def _fail(exc: BriefingError) -> int:
 # check
 
 
-def _summary(dataset: object) -> str:
+def _summary(dataset: object, *, draft: bool = False) -> str:
     from .model import Dataset
 
     assert isinstance(dataset, Dataset)
     ds = dataset
     m = ds.meta
     lines = [
-        f"{ds.path}: valid — {m.title}",
+        f"{ds.path}: {'valid, but a draft' if draft else 'valid'} — {m.title}",
         f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; dated {m.date.isoformat()}",
         f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} headline), "
         f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} glossary terms, "
@@ -59,11 +65,62 @@ def _summary(dataset: object) -> str:
     lines.append("  periods:    " + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
     lines.append("  qualifiers: " + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
     lines.append("  kinds:      " + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    lines.extend(_coverage(ds))
     return "\n".join(lines)
+
+
+def _coverage(ds: object) -> list[str]:
+    """Which catalogue codes the dataset covers, group by group, and which figures carry none."""
+    from .catalogue import catalogue
+    from .model import Dataset
+
+    assert isinstance(ds, Dataset)
+    cat = catalogue()
+    coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
+    lines = [f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
+             f"{len(ds.indicators) - len(coded)} figures carry no code"]
+    groups: dict[str, list[str]] = {}
+    for ind in coded:
+        groups.setdefault(cat[ind.code or ""].group, []).append(f"{ind.code} ({ind.id})")
+    for group, items in groups.items():
+        lines.append(f"    {cat.groups[group]}: " + ", ".join(items))
+    return lines
+
+
+def _unfinished_lines(ds: object) -> list[str]:
+    from .drafts import PLACEHOLDERS, describe, unfinished
+    from .model import Dataset
+
+    assert isinstance(ds, Dataset)
+    items = unfinished(ds)
+    if not items:
+        return []
+    reviews = sum(u.what.startswith("# REVIEW") for u in items)
+    head = (f"  draft: {len(items)} unfinished field{'s' if len(items) != 1 else ''} "
+            f"({len(items) - reviews} placeholder{'s' if len(items) - reviews != 1 else ''} "
+            f"{'/'.join(PLACEHOLDERS)}, {reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}); "
+            "build refuses it unless --draft")
+    return [head] + ["    " + describe(u) for u in items]
+
+
+def _chosen(args: argparse.Namespace) -> dict[str, str]:
+    from .documents import chosen_options
+
+    return chosen_options(vars(args))
+
+
+def _add_document_options(p: argparse.ArgumentParser) -> None:
+    from . import documents
+
+    for name, values in documents.all_options().items():
+        users = [d.name for d in documents.REGISTRY.values() if name in d.options]
+        p.add_argument(f"--{name}", choices=values,
+                       help=f"{' and '.join(users)} option (default {values[0]})")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .build import prepare
+    from .drafts import refuse_draft
     from .verify import format_finding, strict_check
 
     status = EXIT_OK
@@ -73,7 +130,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         except BriefingError as exc:
             status = _fail(exc)
             continue
-        print(_summary(ds))
+        unfinished_lines = _unfinished_lines(ds)
+        print(_summary(ds, draft=bool(unfinished_lines)))
         notable = [f for f in findings if f.status != "consistent"]
         print(f"  verification: {len(findings)} checks, "
               f"{sum(f.status == 'inconsistent' for f in findings)} inconsistent, "
@@ -82,9 +140,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         shown = findings if args.verbose else notable
         for f in shown:
             print("    " + format_finding(f))
+        for line in unfinished_lines:
+            print(line)
         if args.strict:
             try:
                 strict_check(findings)
+                refuse_draft(ds)
             except BriefingError as exc:
                 status = _fail(exc)
     return status
@@ -95,18 +156,45 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import DOCUMENTS, build_file
+    from .build import DOCUMENTS, build_file, output_conflicts
+    from .errors import OutputError
 
     only = (args.only,) if args.only else DOCUMENTS
     status = EXIT_OK
+    conflicts = output_conflicts(args.files)
+    done: set[str] = set()
     for path in args.files:
+        if path in conflicts:
+            status = _fail(OutputError(conflicts[path]))
+            continue
+        if os.path.realpath(path) in done:
+            continue  # the same file named twice is built once
+        done.add(os.path.realpath(path))
         try:
-            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict):
+            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
+                                    draft=args.draft, options=_chosen(args), wait=args.wait):
+                if built.removed:
+                    print(f"{built.path}  removed: it was made from another version of the dataset; "
+                          "build it again to have it")
+                    continue
                 print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
                       f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
         except BriefingError as exc:
             status = _fail(exc)
     return status
+
+
+# ---------------------------------------------------------------------------------------------
+# compare
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .pack import build_pack
+
+    for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa):
+        print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
+              f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +204,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_fonts(args: argparse.Namespace) -> int:
     from . import fonts
 
-    folder = fonts.fonts_dir()
+    folder = args.dir or fonts.fonts_dir()
     if args.action == "build":
         import logging
 
@@ -165,9 +253,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_specimen(args: argparse.Namespace) -> int:
-    from .render.specimen import build_specimen
+    from .output import atomic_write
+    from .render.specimen import specimen_pdf
 
-    build_specimen(Path(args.output))
+    atomic_write(Path(args.output), specimen_pdf())
     print(f"wrote {args.output}")
     return EXIT_OK
 
@@ -198,6 +287,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import documents
+
+    single = documents.names()
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated report (PDF).",
@@ -208,22 +300,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate datasets and verify their figures",
                        description="Validate each dataset, print a summary and the verification findings.")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--strict", action="store_true", help="treat inconsistent figures as errors (exit 1)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat inconsistent figures and unfinished draft fields as errors (exit 1)")
     p.add_argument("-v", "--verbose", action="store_true", help="list consistent checks too")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="build the briefing and/or report PDFs",
-                       description="Write OUTDIR/<stem>-briefing.pdf and OUTDIR/<stem>-report.pdf for each dataset.")
+                       description="Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: "
+                       + ", ".join(f"{n} ({documents.get(n).help})" for n in single) + ".")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", default="out", help="output folder (default: out)")
-    p.add_argument("--only", choices=("briefing", "report"), help="build one document only")
+    p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
+    _add_document_options(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("compare", help="compare 2 to 30 districts: a one-page briefing and an annotated report",
+                       description="Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
+                                   "and OUTDIR/compare-report.pdf.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--outdir", required=True, help="output folder")
+    p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",
                        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
     p.add_argument("action", choices=("build", "check"))
+    p.add_argument("--dir", metavar="DIR", type=Path,
+                   help="the font folder to build into or check (default: the one documents use)")
     p.set_defaults(func=cmd_fonts)
 
     p = sub.add_parser("init", help="write a commented starter dataset",
@@ -243,8 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--outdir", required=True)
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--only", choices=("briefing", "report"))
+    p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
+    _add_document_options(p)
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("handout", help="numbered copies for a meeting, print-ready",
@@ -252,11 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--copies", type=int, required=True)
     p.add_argument("-o", "--output", metavar="OUT.pdf")
-    p.add_argument("--what", choices=("briefing", "report", "both"), default="briefing")
+    p.add_argument("--what", choices=(*single, "all", "both"), default=single[0],
+                   help=f"which documents each copy holds; all (or both): {' + '.join(single)}")
     p.add_argument("--marking", metavar="TEXT")
     p.add_argument("--watermark", metavar="TEXT")
     p.add_argument("--gray", action="store_true")
     p.add_argument("--booklet", action="store_true")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    _add_document_options(p)
     p.set_defaults(func=cmd_handout)
 
     p = sub.add_parser("extract", help="draft a dataset from a report's text (.txt or .docx)",

@@ -18,6 +18,7 @@ every missing character with its location and raises one `FontCoverageError`.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import os
 import unicodedata
 from collections.abc import Iterable
@@ -61,6 +62,7 @@ FILES: dict[str, str] = {
 }
 
 FONTS_DIR_ENV = "BRIEFING_FONTS_DIR"
+MANIFEST = "manifest.json"
 
 # Characters never drawn as glyphs: line breaks, tabs and other controls (category Cc), and the
 # Unicode line/paragraph separators. Everything else, including invisible format characters such
@@ -69,10 +71,25 @@ _NEVER_DRAWN_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 
 def fonts_dir() -> Path:
-    """The folder holding the TrueType files: `$BRIEFING_FONTS_DIR`, else `fonts/` beside `briefing/`."""
+    """The folder holding the TrueType files.
+
+    In order: `$BRIEFING_FONTS_DIR` (a user's folder of Briefing*.ttf files); the package data
+    `briefing/fontfiles/` an installed wheel carries; the checkout's `fonts/` beside `briefing/` (an
+    editable install or a run from the source tree).
+    """
     override = os.environ.get(FONTS_DIR_ENV)
     if override:
         return Path(override)
+    return _packaged_fonts_dir()
+
+
+@functools.cache
+def _packaged_fonts_dir() -> Path:
+    packaged = importlib.resources.files("briefing") / "fontfiles"
+    # A regular install gives a real folder; a zipped import would not, and ReportLab and
+    # matplotlib need files, so that case falls through to the checkout (and its clear error).
+    if isinstance(packaged, Path) and (packaged / MANIFEST).is_file():
+        return packaged
     return Path(__file__).resolve().parent.parent / "fonts"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import io
 import sys
 import zlib
@@ -28,32 +29,33 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, Pdf
 
 from . import __version__
 from .errors import BriefingError, OutputError
-from .render.write import atomic_write, output_path
+from .output import FolderLock, atomic_write, output_path
+from .render.pages import GBT9704
 
 MM = 72 / 25.4
 A3_LANDSCAPE = (420 * MM, 297 * MM)
 MAX_COPIES = 999_999  # 份号 has six digits
 
-# GB/T 9704-2012: 份号 six digits flush left on the first line of the type area (top margin
-# 37 mm, left margin 28 mm), 3号 (16 pt); the marking on the second line in 3号 黑体. Positions are
+# GB/T 9704-2012: 份号 six digits flush left on the first line of the type area (the `gbt9704`
+# preset's margins), 3号 (16 pt); the marking on the second line in 3号 黑体. Positions are
 # measured from the page's top-left corner.
 NUMBER_SIZE_PT = 16.0
-LINE_PITCH_PT = 28.9  # 22 lines in the 225 mm type area
-LEFT_MM = 28.0
-TOP_MM = 37.0
+LINE_PITCH_PT = GBT9704.body_leading_pt  # 22 lines in the 225 mm type area
+LEFT_MM = GBT9704.binding_mm
+TOP_MM = GBT9704.top_mm
 
 # Our own documents already print the dataset's classification and marking on the first lines of
 # their type area, top left (the briefing's masthead, the report's cover), and the handout passes
 # --marking to them that way. The copy number therefore goes one line above, in the top margin,
 # flush with the type area's left edge: GB/T 9704's order (份号, then 密级/marking) without
-# touching the masthead. (left edge, top of the type area) in mm, as the composers lay them out.
-TYPE_AREA_MM: dict[str, tuple[float, float]] = {"briefing": (25.0, 18.0), "report": (28.0, 37.0)}
+# touching the masthead. The type area is the document's page preset, named in the registry.
 ABOVE_TYPE_AREA_MM = 3.0  # from the number's baseline to the top of the type area
 
 WATERMARK_INK = 0.12  # 12% black: light enough to read the page through it
@@ -66,19 +68,28 @@ GRAY_COLLAPSE = 0.06
 COLOUR_DISTINCT = 0.2
 
 
+def _registered() -> tuple[str, ...]:
+    from . import documents
+
+    return documents.names()
+
+
 @dataclass(frozen=True, slots=True)
 class HandoutOptions:
     copies: int
-    documents: tuple[str, ...] = ("briefing",)
+    # Document names from the registry (default: its first); the first gets the copy number.
+    documents: tuple[str, ...] = field(default_factory=lambda: _registered()[:1])
     marking: str | None = None  # stamped under the number (for documents that do not print it)
     watermark: str | None = None
     gray: bool = False
     booklet: bool = False
     title: str = ""
-    date: str = ""  # PDF date string (D:YYYYMMDD…) from the dataset; never the clock
+    date: str = ""  # PDF date string from render.output.pdf_date, as the documents carry it
     # Where the copy number's baseline starts, in mm from the page's left and top edges; None puts
     # it where GB/T 9704 does (the first line of a 28 mm / 37 mm type area).
     number_at_mm: tuple[float, float] | None = None
+    draft: bool = False  # build a draft dataset; the output step stamps 草稿 on every page
+    document_options: tuple[tuple[str, str], ...] = ()  # the registry's document options
 
 
 @dataclass(slots=True)
@@ -313,15 +324,12 @@ def to_grayscale(pdf: Pdf, label: str = "") -> list[str]:
 # stamps
 
 
-def _stamp_pdf(pages: Sequence[Callable[[object], None]], size: tuple[float, float]) -> Pdf:
+def _stamp_pdf(pages: Sequence[Callable[[Any], None]], size: tuple[float, float]) -> Pdf:
     """A PDF with one page per drawing function, drawn by ReportLab with the project's fonts."""
-    from reportlab.pdfgen import canvas
+    from .render.output import PdfMeta, blank_canvas
 
-    from . import fonts
-
-    fonts.register_reportlab()
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=size, invariant=1, pageCompression=1)
+    # The output step's canvas: the same determinism flags and fonts as every document.
+    buf, pdf = blank_canvas(PdfMeta("", "", "", (), dt.date(2000, 1, 1)), size)
     for draw in pages:
         draw(pdf)
         pdf.showPage()
@@ -333,14 +341,23 @@ def copy_number(n: int) -> str:
     return f"{n:06d}"
 
 
+def type_area_mm(document: str) -> tuple[float, float]:
+    """(left edge, top) of the type area of `document`'s first page, in mm from the page's top left."""
+    from . import documents
+
+    preset = documents.get(document).page_preset()
+    area = preset.type_area(1)
+    return area.x / MM, (preset.page_height_pt - area.top) / MM
+
+
 def number_position(document: str) -> tuple[float, float]:
     """(left, baseline from top) in mm for the copy number on `document`'s first page."""
-    left, top = TYPE_AREA_MM.get(document, (LEFT_MM, TOP_MM))
+    left, top = type_area_mm(document)
     return left, top - ABOVE_TYPE_AREA_MM
 
 
 def _number_drawer(n: int, marking: str | None, size: tuple[float, float],
-                   at_mm: tuple[float, float] | None) -> Callable[[object], None]:
+                   at_mm: tuple[float, float] | None) -> Callable[[Any], None]:
     from . import fonts
 
     width, height = size
@@ -350,10 +367,7 @@ def _number_drawer(n: int, marking: str | None, size: tuple[float, float],
     else:
         x, first = at_mm[0] * MM, height - at_mm[1] * MM
 
-    def draw(c: object) -> None:
-        from reportlab.pdfgen.canvas import Canvas
-
-        assert isinstance(c, Canvas)
+    def draw(c: Any) -> None:  # a canvas from the output step (render.output)
         c.setFillGray(0)
         c.setFont(fonts.SANS, NUMBER_SIZE_PT)
         c.drawString(x, first, copy_number(n))
@@ -364,16 +378,14 @@ def _number_drawer(n: int, marking: str | None, size: tuple[float, float],
     return draw
 
 
-def _watermark_drawer(text: str, size: tuple[float, float]) -> Callable[[object], None]:
+def _watermark_drawer(text: str, size: tuple[float, float]) -> Callable[[Any], None]:
     from . import fonts
 
     width, height = size
 
-    def draw(c: object) -> None:
+    def draw(c: Any) -> None:  # a canvas from the output step (render.output)
         from reportlab.pdfbase.pdfmetrics import stringWidth
-        from reportlab.pdfgen.canvas import Canvas
 
-        assert isinstance(c, Canvas)
         # Black at 12% opacity darkens whatever lies below by 12%, exactly like multiplying by a
         # 12% gray: white paper shows a light tint and black text stays fully black and legible.
         c.setFillGray(0)
@@ -553,10 +565,14 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
     stamped on top.
     """
     from . import build, fonts
+    from .drafts import refuse_draft
     from .fonts import check_dataset_texts, check_text_coverage
-    from .load import load_dataset
+    from .render.output import pdf_date
+    from .series import load_with_history
 
-    dataset = load_dataset(path)
+    dataset = load_with_history(path)
+    if not options.draft:
+        refuse_draft(dataset)
     if options.marking:
         dataset = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, marking=options.marking))
     check_dataset_texts(dataset.texts)
@@ -564,31 +580,40 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
         # The documents may set it in any of their faces, like any dataset text.
         check_text_coverage([(options.marking, face, "--marking")
                              for face in (fonts.SANS, fonts.SANS_BOLD, fonts.SERIF, fonts.KAI)])
-    sources = [build.render_document(dataset, doc, pdfa=False)[0] for doc in options.documents]
+    extra: dict[str, Any] = {}
+    if options.draft:
+        extra["draft"] = True
+    if options.document_options:
+        extra["options"] = dict(options.document_options)
+    sources = [build.render_document(dataset, doc, pdfa=False, **extra)[0] for doc in options.documents]
     meta = dataset.meta
     return assemble(sources, dataclasses.replace(
         options,
         marking=None,
         title=options.title or f"{meta.title}（会议材料，{options.copies}份）",
-        date=f"D:{meta.date:%Y%m%d}000000Z",
+        date=pdf_date(meta.date),  # the documents' own date: one function for both
         number_at_mm=options.number_at_mm or number_position(options.documents[0]),
     ))
 
 
 def run_handout(args: argparse.Namespace) -> int:
     """`briefing handout`: write the pack atomically, print where and how many sheets."""
-    documents = ("briefing", "report") if args.what == "both" else (args.what,)
+    from . import documents as registry
+
+    documents = registry.names() if args.what in ("all", "both") else (args.what,)
     if not 1 <= args.copies <= MAX_COPIES:
         print(f"UsageError: --copies must be between 1 and {MAX_COPIES}", file=sys.stderr)
         return 2
     options = HandoutOptions(args.copies, documents, args.marking or None, args.watermark or None,
-                             args.gray, args.booklet)
+                             args.gray, args.booklet, draft=bool(getattr(args, "draft", False)),
+                             document_options=tuple(sorted(registry.chosen_options(vars(args)).items())))
     try:
         target = Path(args.output) if args.output else output_path(Path("out"), Path(args.file).name, "handout")
         if target.suffix.lower() != ".pdf":
             raise OutputError(f"{target}: the handout is a PDF; name it *.pdf")
         handout = make_handout(args.file, options)
-        atomic_write(target, handout.data)
+        with FolderLock(target.parent):  # not while a build is replacing documents there
+            atomic_write(target, handout.data)
     except BriefingError as exc:
         print(f"{exc.kind}: {exc}", file=sys.stderr)
         return 1

@@ -32,6 +32,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .catalogue import catalogue, unit_fits
+from .drafts import review_marks
 from .errors import DatasetError, Problem
 from .model import (
     BRIEFING_BLOCKS,
@@ -674,7 +676,7 @@ def _list_of(ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Call
 META_KEYS = {
     "district": True, "city": True, "province": True, "year": True, "title": True,
     "short_name": False, "issuers": True, "date": True, "source_document": False,
-    "copy_number": False, "classification": False, "marking": False,
+    "copy_number": False, "classification": False, "marking": False, "previous": False,
 }
 
 
@@ -712,7 +714,21 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
         copy_number=copy_number,
         classification=_opt(ctx, f, "classification", p, _text, "short"),
         marking=_opt(ctx, f, "marking", p, _text, "short"),
+        previous=_opt(ctx, f, "previous", p, _previous),
     )
+
+
+def _previous(ctx: _Ctx, node: Node, path: str) -> str:
+    """The previous year's dataset: a relative path to a .yaml file (resolved beside this file)."""
+    value = _text(ctx, node, path, "short")
+    if value.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", value):
+        ctx.err(node, path, f"'{_show(value)}' is an absolute path; give the file relative to this dataset, "
+                            "e.g. previous: district-2023.yaml")
+        raise _Invalid
+    if not value.endswith((".yaml", ".yml")):
+        ctx.err(node, path, f"'{_show(value)}' is not a .yaml file; name the previous year's dataset file")
+        raise _Invalid
+    return value
 
 
 AREA_KEYS = {"id": True, "source": True, "title": True, "summary": True, "achievement": True}
@@ -733,7 +749,7 @@ def _area(ctx: _Ctx, node: Node, path: str) -> Area:
 INDICATOR_KEYS = {
     "id": True, "label": True, "value": True, "unit": True, "kind": False, "qualifier": False,
     "period": False, "area": True, "source": True, "change": False, "prior": False,
-    "headline": False, "note": False,
+    "headline": False, "note": False, "code": False,
 }
 CHANGE_KEYS = {"direction": True, "value": True, "unit": False}
 
@@ -796,7 +812,29 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
         headline=_opt(ctx, f, "headline", path, _bool, default=False),
         note=_opt(ctx, f, "note", path, _text, "note"),
         location=ctx.loc(node),
+        code=_opt(ctx, f, "code", path, _code, kind, unit) if "code" in f else None,
     )
+
+
+def _code(ctx: _Ctx, node: Node, path: str, kind: str, unit: str) -> str:
+    """A catalogue code; the figure's kind and unit must be ones the catalogue entry allows."""
+    cat = catalogue()
+    s = _scalar(ctx, node, path, "a catalogue code such as review.received")
+    code = s.value.strip()
+    if code not in cat:
+        close = cat.close_to(code)
+        hint = f"; did you mean '{close}'?" if close else "; the codes are listed in docs/catalogue.md"
+        ctx.err(node, path, f"unknown indicator code '{_show(code)}'{hint}")
+        raise _Invalid
+    entry = cat[code]
+    if kind != entry.kind:
+        ctx.err(node, path, f"'{code}' ({entry.name}) is a {entry.kind}; this figure is a {kind}")
+        raise _Invalid
+    if unit and not unit_fits(entry, unit):
+        ctx.err(node, path, f"'{code}' ({entry.name}) is counted in {'、'.join(entry.units)}, not '{_show(unit)}'; "
+                            "check the unit or the code")
+        raise _Invalid
+    return code
 
 
 ITEM_KEYS = {"id": True, "source": True, "title": True, "summary": True}
@@ -952,8 +990,18 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             ctx.problems.append(Problem(ctx.file, *where(rec, path), path, f"unknown {what} '{ident}'{hint}"))
 
+    codes: dict[str, Any] = {}
     for i, ind in enumerate(ds["indicators"]):
         ref(ind, f"indicators[{i}].area", ind.area, areas, "area")
+        if ind.code is not None:
+            if ind.code in codes:
+                first = codes[ind.code].location
+                ctx.problems.append(Problem(
+                    ctx.file, *where(ind, f"indicators[{i}].code"), f"indicators[{i}].code",
+                    f"code '{ind.code}' is already given to '{codes[ind.code].id}' (line {first.line if first else '?'}); "
+                    "a code names one figure of the report: keep it on the one to compare"))
+            else:
+                codes[ind.code] = ind
     for i, rel in enumerate(ds["relations"]):
         base = f"relations[{i}]"
         for key in ("part", "whole", "rate", "total", "current", "prior"):
@@ -974,7 +1022,12 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                 members.append(indicators[ident])
         if not chart.indicators:
             ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators", "a chart needs at least one indicator"))
-        if chart.kind == "diverging":
+        if chart.kind == "trend":
+            if len(members) != 1 or members[0].code is None:
+                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
+                                            "a trend chart shows one indicator over the years: name one that "
+                                            "carries a code, so earlier years' datasets can be matched"))
+        elif chart.kind == "diverging":
             bad = [m.id for m in members if m.kind != "change" and m.change is None]
             if bad:
                 ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
@@ -1084,6 +1137,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         meta=meta,
         briefing=options,
         texts=tuple(ctx.texts),
+        review_marks=review_marks(text, root, name),
         **parts,
     )
 

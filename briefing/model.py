@@ -51,6 +51,15 @@ def chart_kinds() -> tuple[str, ...]:
 
 CHART_KINDS = BUILTIN_CHART_KINDS
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
+# The words every document and the CLI print for a verification status: one list, so that the
+# briefing, the report and `briefing check` call the same finding the same thing.
+STATUS_WORDS: Mapping[str, str] = MappingProxyType({
+    "consistent": "一致",
+    "inconsistent": "不一致",
+    "cannot_tell": "无法核对",
+    "derived": "推算",
+})
+
 BRIEFING_BLOCKS: tuple[str, ...] = (
     "masthead",
     "headlines",
@@ -73,6 +82,15 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A field a draft has yet to finish: a `# REVIEW` mark or a placeholder, and where it is."""
+
+    field: str
+    location: Location
+    what: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +163,7 @@ class Indicator:
     headline: bool = False
     note: str | None = None
     location: Location | None = None
+    code: str | None = None  # the catalogue code (`review.received`) this figure is an instance of
 
     @property
     def printed(self) -> str:
@@ -247,6 +266,12 @@ class Meta:
     copy_number: str | None = None
     classification: str | None = None
     marking: str | None = None
+    previous: str | None = None  # the previous year's dataset file, relative to this one
+
+    @property
+    def area_key(self) -> tuple[str, str, str]:
+        """Which county or district the report is about: datasets with one key form a series."""
+        return (self.province, self.city, self.district)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +298,11 @@ class Dataset:
     # Every text field of the file with where it is: (field path, text, location), for the font
     # coverage check and any later message that must point into the file.
     texts: tuple[tuple[str, str, Location], ...] = ()
+    # The file's `# REVIEW` comments (see briefing.drafts): while any remain, it is a draft.
+    review_marks: tuple[Unfinished, ...] = ()
+    # The same district's datasets of earlier years, oldest first (`series.load_series` attaches
+    # them from `meta.previous`): trend charts and year-on-year checks read them.
+    earlier: tuple[Dataset, ...] = ()
     _by_id: Mapping[str, Indicator] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def __post_init__(self) -> None:
@@ -301,6 +331,11 @@ class Dataset:
     @property
     def headlines(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.headline)
+
+    @property
+    def previous_year(self) -> Dataset | None:
+        """The earlier dataset of exactly the year before, if the series has one."""
+        return next((d for d in self.earlier if d.meta.year == self.meta.year - 1), None)
 
     @property
     def short_hash(self) -> str:

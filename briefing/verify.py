@@ -41,17 +41,12 @@ from briefing.derive import (
     stated_prior_interval,
 )
 from briefing.errors import VerificationError
-from briefing.model import Dataset, Indicator, Location, Relation
+from briefing.model import STATUS_WORDS, Dataset, Indicator, Location, Relation
 
 Status = Literal["consistent", "inconsistent", "cannot_tell", "derived"]
 Severity = Literal["info", "warning", "error"]
 
-STATUS_TEXT: dict[str, str] = {
-    "consistent": "一致",
-    "inconsistent": "不一致",
-    "cannot_tell": "无法核对",
-    "derived": "推算",
-}
+STATUS_TEXT = STATUS_WORDS  # the one word list (model.STATUS_WORDS), under its older name
 
 # Units that count the same things: 件次 counts handlings of 件, so the two are compared, with a
 # note, because a report may mean either by them.
@@ -94,35 +89,41 @@ class _BrokenRelation(Exception):
 # -- public API ----------------------------------------------------------------------------------
 
 
-def verify(dataset: Dataset) -> tuple[Finding, ...]:
+def verify(dataset: Dataset, previous: Dataset | None = None) -> tuple[Finding, ...]:
     """Check every relation of the dataset, then derive the base of every change left unchecked.
 
     Findings come in dataset order: relations first, then one per indicator whose stated change
-    no `change` relation covers.
+    no `change` relation covers. With `previous` (the same district's dataset of the year before),
+    a stated change on a coded indicator with no stated prior is checked against the figure that
+    dataset gives under the same code, instead of only deriving the base it implies.
     """
-    findings = [check_relation(dataset, relation) for relation in dataset.relations]
+    if previous is None:
+        previous = dataset.previous_year
+    findings = [check_relation(dataset, relation, previous) for relation in dataset.relations]
     covered = {r.current for r in dataset.relations if r.kind == "change"}
     for indicator in dataset.indicators:
         if indicator.change is None or indicator.id in covered or indicator.kind == "change":
             continue
-        findings.append(_check_stated_change(f"{indicator.id}.change", indicator, None))
+        findings.append(_change_finding(f"{indicator.id}.change", indicator, None, dataset, previous))
     return tuple(findings)
 
 
-def check_relation(dataset: Dataset, relation: Relation) -> Finding:
+def check_relation(dataset: Dataset, relation: Relation, previous: Dataset | None = None) -> Finding:
     """One relation's finding; a relation that cannot be checked gives an error finding."""
     checks = {
         "rate": _check_rate,
         "total": _check_total,
         "subset": _check_subset,
         "same": _check_same,
-        "change": _check_change,
     }
     check = checks.get(relation.kind)
     try:
-        if check is None:
+        if relation.kind == "change":
+            finding = _check_change(dataset, relation, previous)
+        elif check is None:
             raise _BrokenRelation(f"未知的关系类型“{relation.kind}”")
-        finding = check(dataset, relation)
+        else:
+            finding = check(dataset, relation)
     except _BrokenRelation as exc:
         return Finding(
             relation_id=relation.id,
@@ -379,7 +380,7 @@ def _check_same(ds: Dataset, rel: Relation) -> Finding:
         return _cannot_tell(rel, mismatch, "")
     intervals = [interval_of(i) for i in inds]
     unit_note = _unit_note(inds)
-    stated_list = "；".join(f"{_where(i)} {i.printed}" for i in inds)
+    stated_list = "；".join(f"{_where(i)}：{i.printed}" for i in inds)
     n = len(inds)
     clash = [
         (a, b) for a in range(n) for b in range(a + 1, n) if not intervals[a].overlaps(intervals[b])
@@ -420,13 +421,54 @@ def _check_same(ds: Dataset, rel: Relation) -> Finding:
 # -- change --------------------------------------------------------------------------------------
 
 
-def _check_change(ds: Dataset, rel: Relation) -> Finding:
+def _check_change(ds: Dataset, rel: Relation, previous: Dataset | None) -> Finding:
     current = _get(ds, rel.current)
     if current.change is None:
         raise _BrokenRelation(f"{current.label}（{current.id}）没有写明同比变化")
     prior = _get(ds, rel.prior) if rel.prior is not None else None
-    finding = _check_stated_change(rel.id, current, prior)
+    finding = _change_finding(rel.id, current, prior, ds, previous)
     return replace(finding, kind="change", ids=rel.indicator_ids, location=rel.location)
+
+
+def _change_finding(
+    ident: str, current: Indicator, prior: Indicator | None, ds: Dataset, previous: Dataset | None
+) -> Finding:
+    """A stated change checked against `prior`, else the stated prior value, else last year's
+    dataset (same code), else the base it implies is derived."""
+    if prior is not None or current.prior is not None or previous is None:
+        return _check_stated_change(ident, current, prior)
+    last = _last_year(current, ds, previous)
+    if last is None:
+        return _check_stated_change(ident, current, None)
+    if isinstance(last, str):
+        base = _Base.of(ident, "change", (current.id,), current.location)
+        return replace(base, computation=f"报告所列 {current.change.text if current.change else ''}").cannot(last)
+    finding = _check_stated_change(ident, current, last)
+    where = f"上年数字{_operand(last)}{last.unit}取自{previous.meta.title}（{last.source}，{last.period.text}）"
+    # The prior lives in another file: keep this dataset's ids only, and say where it came from.
+    return replace(finding, kind="change", ids=(current.id,), computation=f"{finding.computation}；{where}")
+
+
+def _last_year(current: Indicator, ds: Dataset, previous: Dataset) -> Indicator | str | None:
+    """Last year's figure under the current one's code; a reason (str) when it cannot serve as the
+    base of the stated change; None when there is nothing to compare with."""
+    if current.code is None:
+        return None
+    last = next((i for i in previous.indicators if i.code == current.code), None)
+    if last is None:
+        return None
+    label = f"上年报告（{previous.meta.title}）"
+    if previous.meta.year != ds.meta.year - 1:
+        return f"{label}是{previous.meta.year}年的，不是上一年，不能核对同比"
+    if last.unit != current.unit:
+        return f"{label}的{last.label}以{last.unit}计，本年以{current.unit}计，口径不同，不能核对同比"
+    span = (current.period.kind, current.period.start_month, current.period.end_month)
+    if (last.period.kind, last.period.start_month, last.period.end_month) != span:
+        return (f"{label}的{last.label}统计期为{last.period.text}，本年为{current.period.text}，"
+                "统计期不同，不能核对同比")
+    if last.qualifier != "exact" and not interval_of(last).is_bounded:
+        return f"{label}写作{last.printed}，只给出下限，不能核对同比"
+    return last
 
 
 def _check_stated_change(ident: str, current: Indicator, prior: Indicator | None) -> Finding:
@@ -465,17 +507,22 @@ def _check_stated_change(ident: str, current: Indicator, prior: Indicator | None
         amount = _span(computed if computed.hi > 0 else -computed, unit, 2)
         return finding.done(
             "inconsistent",
-            f"按上年{prior_text}{current.unit}计算，{current.label}同比应{word}{amount}，"
+            f"按上年{_with_unit(prior_text, current.unit)}计算，{current.label}同比应{word}{amount}，"
             f"报告写作{change.text}",
             difference=stated - computed,
         )
     if computed.is_bounded:
         return finding.done(
             "consistent",
-            f"{current.label}由上年{prior_text}{current.unit}到{_operand(current)}{current.unit}，"
+            f"{current.label}由上年{_with_unit(prior_text, current.unit)}到{_with_unit(_operand(current), current.unit)}，"
             f"与{change.text}相符",
         )
     return _undecided(finding, [current] + ([prior] if prior is not None else []))
+
+
+def _with_unit(operand: str, unit: str) -> str:
+    """An operand with its unit, once: a hedged operand (200余件) already carries it."""
+    return operand if operand.endswith(unit) else operand + unit
 
 
 def _derive_prior(ident: str, current: Indicator) -> Finding:

@@ -1,19 +1,19 @@
 """Set paragraphs at many widths into a PDF and audit the PDF: texts and widths in, violations out.
 
 Shared by the typography tests and `tests/bench_typography.py`. The audit reads the PDF back
-(pdfplumber character boxes for geometry, poppler's pdftotext for the text) and knows only the
+(pdfplumber character boxes for geometry, pypdfium2, as in conftest, for the text) and knows only the
 typographic rules, not the breaker's internals.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
+from conftest import pdf_page_texts
 from reportlab.pdfgen.canvas import Canvas
 
 from briefing.render.chars import INK_LEFT, INK_RIGHT, NO_END, NO_START, classify
@@ -101,9 +101,7 @@ def audit(path: Path, placed: list[Placed]) -> SweepResult:
     res.paragraphs = len({p.text for p in placed})
     res.widths = len({p.width for p in placed})
     v = res.violations
-    pages_text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout.split("\f")
+    pages_text = pdf_page_texts(path)
     with pdfplumber.open(str(path)) as pdf:
         by_page: dict[int, list[Placed]] = {}
         for p in placed:
@@ -113,7 +111,7 @@ def audit(path: Path, placed: list[Placed]) -> SweepResult:
             chars = [c for c in page.chars if c["text"].strip()]
             expected = "".join(_squash(p.text) for p in items)
             if _squash(pages_text[pno]) != expected:
-                v.append(f"page {pno}: pdftotext text differs from the input")
+                v.append(f"page {pno}: extracted text differs from the input")
             # Bucket characters by the top of their em box (all glyphs here share one size).
             rows: dict[int, list[dict]] = {}
             for c in chars:

@@ -8,11 +8,10 @@ fitted briefing or a LayoutOverflowError. Skipped until the compose modules have
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import pdf_text, render_pages
 from pdfa_check import check_pdfa2b
 
 from briefing.errors import LayoutOverflowError
@@ -22,11 +21,9 @@ from briefing.model import Dataset
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "liujiang-2024.yaml"
 MINIMAL = (Path(__file__).parent / "fixtures" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
-POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 
 
 def _render(dataset: Dataset, document: str, *, pdfa: bool) -> bytes:
-    pytest.importorskip(f"briefing.compose.{document}")
     from briefing.build import render_document
 
     data, pages = render_document(dataset, document, pdfa=pdfa)
@@ -35,17 +32,12 @@ def _render(dataset: Dataset, document: str, *, pdfa: bool) -> bytes:
 
 
 def _text(data: bytes, tmp_path: Path, name: str) -> str:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return pdf_text(data)
 
 
 def _renders(data: bytes, tmp_path: Path, name: str) -> None:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / name)], check=True, capture_output=True)
-    assert sorted(tmp_path.glob(f"{name}-*.png"))
+    pngs = render_pages(data, tmp_path, name, dpi=20)
+    assert pngs and all(p.stat().st_size > 100 for p in pngs)
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +54,9 @@ def test_liujiang_documents_are_pdfa(liujiang: Dataset, document: str, tmp_path:
     plain = _render(liujiang, document, pdfa=False)
     assert check_pdfa2b(plain) != []  # and the plain one does not pretend
     assert _render(liujiang, document, pdfa=True) == archival  # deterministic
-    if POPPLER:
-        _renders(archival, tmp_path, document)
-        assert _text(archival, tmp_path, "archival") == _text(plain, tmp_path, "plain")
-        assert liujiang.meta.district in _text(archival, tmp_path, "again")
+    _renders(archival, tmp_path, document)
+    assert _text(archival, tmp_path, "archival") == _text(plain, tmp_path, "plain")
+    assert liujiang.meta.district in _text(archival, tmp_path, "again")
 
 
 MARKUP_LABEL = "<b>受理</b>&amp;纠纷"
@@ -78,7 +69,6 @@ def _markup_dataset() -> Dataset:
     return parse_dataset(text.encode(), "markup.yaml")
 
 
-@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
 @pytest.mark.parametrize("document", ["briefing", "report"])
 def test_markup_in_data_is_printed_literally(document: str, tmp_path: Path) -> None:
     data = _render(_markup_dataset(), document, pdfa=True)
@@ -101,9 +91,8 @@ def test_hundreds_of_indicators_give_a_correct_report(tmp_path: Path) -> None:
     dataset = _many_indicators(300)
     data = _render(dataset, "report", pdfa=True)
     assert check_pdfa2b(data) == []
-    if POPPLER:
-        text = re.sub(r"\s+", "", _text(data, tmp_path, "many"))
-        assert "第299项工作量" in text and "第0项工作量" in text
+    text = re.sub(r"\s+", "", _text(data, tmp_path, "many"))
+    assert "第299项工作量" in text and "第0项工作量" in text
 
 
 def test_hundreds_of_indicators_fit_the_briefing_or_overflow_clearly() -> None:

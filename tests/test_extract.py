@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from extract_reports import BEIXI, HEFENG, LANXI, QINGHE, SHIWAN, YUNTANG, Case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.cli import main
 from briefing.errors import ReportError
 from briefing.extract import draft_json, draft_yaml, extract_figures, read_report
+from briefing.extract.relations import suggest_relations
 from briefing.extract.structure import cn_number
 from briefing.extract.types import Extraction, Figure
 from briefing.load import load_dataset, parse_dataset
@@ -66,6 +68,7 @@ EXPECTED_A = [
     (3, "场", "count", "exact", "一（一）", "2024-to-date", "count"),
     (2, "次", "count", "exact", "一（一）", "2024", "count"),
     (420, "人次", "count", "exact", "一（一）", "2024", "count"),
+    (4, "年", "count", "exact", "一（一）", "2024", "streak"),
     (56000, "件", "count", "more_than", "一（二）1", "2024", "multiplier"),
     (96.5, "%", "rate", "at_least", "一（二）1", "2024", "rate"),
     (3, "个工作日", "count", "exact", "一（二）1", "2024", "count"),
@@ -102,7 +105,6 @@ NOT_FIGURES_A = [
     ("第2期", "2", "ordinal"),
     ("《2023年度", "2023", "title"),
     ("四级", "四", "grade"),
-    ("连续四年", "四", "years"),
     ("三项制度", "三", "phrase"),
 ]
 
@@ -419,7 +421,7 @@ def test_draft_loads_as_it_stands_and_marks_guesses(tmp_path: Path) -> None:
         if line.strip().startswith(("label:", "period:", "area:")):
             assert "# REVIEW" in line, line
     assert "# REVIEW: area guessed from section 一（三）" in text
-    assert "outside the areas of part one" in text  # the figure in part 二
+    assert "outside the achievements part's areas" in text  # the figure in part 二
 
 
 def test_draft_after_review_markers_are_removed_still_loads() -> None:
@@ -462,11 +464,11 @@ def test_command_writes_draft_and_reports(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "drafts" / "a.yaml"
     assert main(["extract", str(report), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "23 figures" in printed and "一（二）2" in printed
+    assert "24 figures" in printed and "一（二）2" in printed
     assert "document number" in printed and "hotline" in printed and "it loads as it stands" in printed
     load_dataset(out)
     assert main(["extract", str(report), "-o", str(tmp_path / "a.json"), "--json"]) == 0
-    assert len(json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["figures"]) == 23
+    assert len(json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["figures"]) == 24
 
 
 def test_command_on_a_report_without_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -575,3 +577,346 @@ def test_extract_refuses_to_overwrite_a_draft(tmp_path, capsys):
     assert draft.read_text(encoding="utf-8") == "reviewed: true\n"
     assert main(["extract", str(report), "-o", str(draft), "--force"]) == 0
     assert "12" in draft.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Report texts in several styles, with every figure and relation written down (tests/extract_reports.py)
+
+
+def _cases() -> list[Case]:
+    return [YUNTANG, SHIWAN, BEIXI, QINGHE]
+
+
+def _figure_at(ex: Extraction, wording: str) -> int:
+    """The index of the figure printed at `wording` (`X#2`: its second occurrence in the text)."""
+    word, _, nth = wording.partition("#")
+    at = -1
+    for _ in range(int(nth or 1)):
+        at = ex.text.index(word, at + 1)
+    end = at + len(word)
+    # The figure whose printed span overlaps the wording: "败诉4件" names the figure 4件.
+    spans = [k for k, f in enumerate(ex.figures) if f.offset < end and at < f.offset + len(f.printed)]
+    assert spans, f"no figure printed at {wording}"
+    return spans[0]
+
+
+def _measure_case(ex: Extraction, expected: list[tuple]) -> tuple[int, list[tuple], list[Figure]]:
+    pool = list(ex.figures)
+    found, missed = 0, []
+    for value, unit, kind, qualifier, section in expected:
+        hit = next((f for f in pool if _key(f) == (round(value, 6), unit, kind, qualifier, section)), None)
+        if hit is None:
+            missed.append((value, unit, kind, qualifier, section))
+            continue
+        pool.remove(hit)
+        found += 1
+    return found, missed, pool
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.name)
+def test_case_figures(case: Case) -> None:
+    ex = extract_figures(case.text)
+    found, missed, extra = _measure_case(ex, case.figures)
+    print(f"\n{case.name}: recall {found}/{len(case.figures)}; entries that are not figures {len(extra)}/{len(ex.figures)}")
+    assert not missed, f"missed {missed}; got {[(f.printed, f.value, f.unit, f.kind, f.qualifier, f.section) for f in ex.figures]}"
+    assert not extra, f"not figures: {[(f.printed, f.section, f.unit) for f in extra]}"
+
+
+def test_held_out_reports() -> None:
+    """Reports written after the rules, in other styles: measured, not tuned to (docs/extract.md)."""
+    found = expected = extra = taken = 0
+    for case in (LANXI, HEFENG):
+        ex = extract_figures(case.text)
+        hits, missed, others = _measure_case(ex, case.figures)
+        print(f"\n{case.name}: recall {hits}/{len(case.figures)}; not figures {len(others)}/{len(ex.figures)}; missed {missed}")
+        found, expected = found + hits, expected + len(case.figures)
+        extra, taken = extra + len(others), taken + len(ex.figures)
+    assert found / expected >= 0.95
+    assert extra / taken <= 0.05
+
+
+@pytest.mark.parametrize("case", [c for c in _cases() + [LANXI, HEFENG] if c.relations], ids=lambda c: c.name)
+def test_case_relations_are_suggested(case: Case) -> None:
+    ex = extract_figures(case.text)
+    suggested = {
+        (s.kind, tuple(sorted((role, v if isinstance(v, tuple) else (v,)) for role, v in s.roles)))
+        for s in suggest_relations(ex)
+    }
+    for kind, roles in case.relations:
+        key = tuple(
+            sorted(
+                (role, tuple(_figure_at(ex, w) for w in (v if isinstance(v, list) else [v])))
+                for role, v in roles.items()
+            )
+        )
+        assert (kind, key) in suggested, f"{kind} {roles} not suggested"
+
+
+@pytest.mark.parametrize("case", _cases() + [LANXI, HEFENG], ids=lambda c: c.name)
+def test_case_structure_and_draft(case: Case) -> None:
+    ex = extract_figures(case.text)
+    text = draft_yaml(ex)
+    ds = parse_dataset(text.encode("utf-8"), "draft.yaml")
+    assert [a.source for a in ds.areas] == case.areas
+    assert [s.source for s in ds.shortcomings] == case.shortcomings
+    assert [p.source for p in ds.plans] == case.plans
+    assert ("structure was not fully recognised" in text) == case.unrecognised
+    # Every guess in the draft carries the review marker documented in docs/extract.md.
+    for line in text.splitlines():
+        if line.strip().startswith(("label:", "period:", "area:")):
+            assert "# REVIEW" in line
+
+
+def _uncovered_digits(ex: Extraction) -> list[tuple[int, str]]:
+    """Offsets of ASCII or full-width digits that no figure, change or skipped entry accounts for."""
+    covered = bytearray(len(ex.text))
+    spans = [(f.offset, len(f.printed)) for f in ex.figures]
+    spans += [(f.change_offset, len(f.change_printed)) for f in ex.figures if f.change_offset >= 0]
+    spans += [(s.offset, len(s.text)) for s in ex.skipped]
+    for start, length in spans:
+        covered[start : start + length] = b"\x01" * length
+    return [
+        (i, ex.text[max(0, i - 8) : i + 8])
+        for i, ch in enumerate(ex.text)
+        if ("0" <= ch <= "9" or "０" <= ch <= "９") and not covered[i]
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [REPORT_A, REPORT_B] + [c.text for c in _cases() + [LANXI, HEFENG]],
+    ids=["A", "B"] + [c.name for c in _cases() + [LANXI, HEFENG]],
+)
+def test_no_digit_is_dropped_silently(text: str) -> None:
+    assert _uncovered_digits(extract_figures(text)) == []
+
+
+def test_no_digit_is_dropped_silently_in_the_seed() -> None:
+    seed = _seed()
+    if seed is None:
+        pytest.skip("the seed report is not beside the project (set BRIEFING_SEED_REPORT)")
+    assert _uncovered_digits(extract_figures(read_report(seed))) == []
+
+
+_DIGITS = st.sampled_from(list("0123456789０１２３") + ["1,313", "12.5", "2024", "1-11"])
+_GLUE = st.sampled_from(list("件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提高合计其中占比连续课时\n\t ,.:;-+个"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_DIGITS, _GLUE), max_size=60))
+def test_no_digit_is_dropped_silently_in_any_text(pieces: list[str]) -> None:
+    assert _uncovered_digits(extract_figures("".join(pieces))) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, printed, value, unit, qualifier, notes",
+    [
+        ("新增经营主体138个,483个村民小组", "483个", 483, "个", "exact", ""),
+        ("办理援助案件，2474项。", "2474项", 2474, "项", "exact", ""),
+        ("完成培训40课时。", "40课时", 40, "课时", "exact", ""),
+        ("审批用时缩短至3个工作日以内。", "3个工作日以内", 3, "个工作日", "exact", "upper bound"),
+        ("连续8年保持零事故。", "连续8年", 8, "年", "exact", "streak"),
+        ("连续四年获评先进。", "连续四年", 4, "年", "exact", "streak"),
+        ("案卷评查实现“四个100%”。", "四个100%", 100, "%", "exact", "applies to 4 items"),
+        ("全区13镇全部建站。", "13镇", 13, "镇", "exact", "not a usual measure word"),
+        ("近九成企业表示满意。", "近九成", 90, "%", "nearly", "tenths"),
+        ("提高两个百分点。", "两个百分点", 2, "个百分点", "exact", ""),
+        ("接待来访群众5000余人次。", "5000余人次", 5000, "人次", "more_than", ""),
+        ("发放宣传资料3.2万份。", "3.2万份", 32000, "份", "exact", ""),
+    ],
+)
+def test_open_units_and_counted_phrases(sentence: str, printed: str, value: float, unit: str, qualifier: str, notes: str) -> None:
+    (f,) = [f for f in extract_figures(sentence).figures if f.printed == printed]
+    assert (f.printed, f.value, f.unit, f.qualifier) == (printed, value, unit, qualifier)
+    assert notes in " ".join(f.notes)
+
+
+@pytest.mark.parametrize(
+    "sentence, printed, value, prior, unit",
+    [
+        ("审批时限由20个工作日压缩至5个工作日。", "由20个工作日压缩至5个工作日", 5, 20, "个工作日"),
+        ("办理时间从45天缩短到12天。", "从45天缩短到12天", 12, 45, "天"),
+        ("审批时限由20压缩至5个工作日。", "由20压缩至5个工作日", 5, 20, "个工作日"),
+        ("纠错率由12.5%降至8.3%。", "由12.5%降至8.3%", 8.3, 12.5, "%"),
+        ("平均用时由原来的6小时减少到2小时。", "由原来的6小时减少到2小时", 2, 6, "小时"),
+    ],
+)
+def test_before_after_pairs_are_one_figure(sentence: str, printed: str, value: float, prior: float, unit: str) -> None:
+    (f,) = extract_figures(sentence).figures
+    assert (f.printed, f.value, f.prior, f.unit) == (printed, value, prior, unit)
+    ds = parse_dataset(draft_yaml(extract_figures(sentence)).encode("utf-8"), "draft.yaml")
+    assert ds.indicators[0].prior == prior
+
+
+def test_a_before_after_pair_with_its_change_is_checked() -> None:
+    text = "（一）审批\n审批时限由20个工作日压缩至5个工作日，压缩75%。\n"
+    ex = extract_figures(text)
+    (f,) = ex.figures
+    assert f.change is not None and (f.change.direction, f.change.value) == ("down", 75)
+    assert [s.kind for s in suggest_relations(ex)] == ["change"]
+
+
+def test_rate_suggestion_says_when_the_counts_disagree() -> None:
+    ex = extract_figures(QINGHE.text)
+    (rate,) = [s for s in suggest_relations(ex) if s.kind == "rate"]
+    assert "does not agree with 95.87%" in rate.reason and "95.74" in rate.reason
+    ok = extract_figures(YUNTANG.text)
+    assert all("does not agree" not in s.reason for s in suggest_relations(ok))
+
+
+def test_seed_relations_declared_by_hand_are_suggested() -> None:
+    seed = _seed()
+    if seed is None:
+        pytest.skip("the seed report is not beside the project (set BRIEFING_SEED_REPORT)")
+    dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
+    ex = extract_figures(read_report(seed))
+    pool = list(range(len(ex.figures)))
+    index: dict[str, int] = {}
+    for ind in dataset.indicators:
+        for k in pool:
+            f = ex.figures[k]
+            if (f.value, f.unit, f.section, f.qualifier, f.kind) == (ind.value, ind.unit, ind.source, ind.qualifier, ind.kind):
+                index[ind.id] = k
+                pool.remove(k)
+                break
+    suggested = {
+        (s.kind, tuple(sorted((role, v if isinstance(v, tuple) else (v,)) for role, v in s.roles)))
+        for s in suggest_relations(ex)
+    }
+    found = []
+    for rel in dataset.relations:
+        roles = []
+        for role in ("part", "whole", "rate", "total", "current", "prior"):
+            if getattr(rel, role):
+                roles.append((role, (index[getattr(rel, role)],)))
+        for role in ("parts", "ids"):
+            if getattr(rel, role):
+                roles.append((role, tuple(index[x] for x in getattr(rel, role))))
+        if (rel.kind, tuple(sorted(roles))) in suggested:
+            found.append(rel.id)
+    print(f"\nseed: {len(found)}/{len(dataset.relations)} declared relations suggested; {len(suggested)} suggestions")
+    assert len(found) >= 13, sorted(set(r.id for r in dataset.relations) - set(found))
+
+
+def test_the_command_lists_parts_and_structure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "beixi.txt"
+    report.write_text(BEIXI.text, encoding="utf-8")
+    assert main(["extract", str(report), "-o", str(tmp_path / "d.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "parts: 一 other, 二 other" in out
+    assert "no part headed as achievements" in out
+    report.write_text(YUNTANG.text, encoding="utf-8")
+    assert main(["extract", str(report), "-o", str(tmp_path / "e.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "parts: 一 duties, 二 achievements, 三 shortcomings, 四 plans" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile files: each is a clear ReportError, never a traceback, a hang or a huge allocation
+
+
+def _zip(entries: dict[str, bytes], method: int = 8) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=method) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+_DOC = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    b"<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"420\"/></w:tabs></w:pPr>"
+    b"<w:r><w:t>\xe5\x8f\x97\xe7\x90\x8612\xe4\xbb\xb6</w:t></w:r><w:r><w:br/><w:t>x</w:t></w:r></w:p>"
+    b"</w:body></w:document>"
+)
+
+
+def _patched(data: bytes, offset_local: int, offset_central: int, value: bytes) -> bytes:
+    """Overwrite a field of the (single) entry's local and central headers."""
+    out = bytearray(data)
+    local = out.index(b"PK\x03\x04")
+    central = out.index(b"PK\x01\x02")
+    out[local + offset_local : local + offset_local + len(value)] = value
+    out[central + offset_central : central + offset_central + len(value)] = value
+    return bytes(out)
+
+
+def _bomb() -> bytes:
+    import io
+    import zipfile
+
+    from briefing.extract.read import MAX_DOCX_XML_BYTES
+
+    buf = io.BytesIO()
+    block = b" " * (1 << 20)
+    with (
+        zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z,
+        z.open("word/document.xml", "w", force_zip64=True) as part,
+    ):
+        for _ in range(MAX_DOCX_XML_BYTES // len(block) + 2):
+            part.write(block)
+    return buf.getvalue()
+
+
+def test_docx_text_in_order_without_tab_stops(tmp_path: Path) -> None:
+    path = tmp_path / "r.docx"
+    path.write_bytes(_zip({"word/document.xml": _DOC}))
+    assert read_report(path) == "受理12件 x"
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("malformed", lambda: _zip({"word/document.xml": b"<w:document><w:body><w:p>"}), "XML is broken"),
+        (
+            "entity bomb",
+            lambda: _zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                          b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+                          b"<d>&c;&c;&c;&c;</d>"}),
+            "DTD or entities",
+        ),
+        (
+            "external entity",
+            lambda: _zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'}),
+            "DTD or entities",
+        ),
+        ("zip bomb", _bomb, "inflate"),
+        ("encrypted", lambda: _patched(_zip({"word/document.xml": _DOC}), 6, 8, b"\x01\x00"), "encrypted"),
+        ("unsupported method", lambda: _patched(_zip({"word/document.xml": _DOC}, 0), 8, 10, b"\x63\x00"), "compression method"),
+        ("no document part", lambda: _zip({"word/other.xml": _DOC}), "no word/document.xml"),
+        ("truncated", lambda: _zip({"word/document.xml": _DOC})[:60], "not a readable .docx"),
+        ("no body", lambda: _zip({"word/document.xml": b"<d/>"}), "no body"),
+    ],
+)
+def test_broken_docx_gives_a_report_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, make, message: str) -> None:
+    path = tmp_path / "report.docx"
+    path.write_bytes(make())
+    with pytest.raises(ReportError, match=message):
+        read_report(path)
+    assert main(["extract", str(path), "-o", str(tmp_path / "d.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ReportError:") and "Traceback" not in err
+
+
+def test_devices_fifos_and_oversized_files_are_refused(tmp_path: Path) -> None:
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ReportError, match="device, pipe or socket"):
+        read_report(link)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReportError, match="device, pipe or socket"):
+        read_report(fifo)  # must not hang waiting for a writer
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(21_000_000)
+    with pytest.raises(ReportError, match="too large"):
+        read_report(big)
+    folder = tmp_path / "dir.txt"
+    folder.mkdir()
+    with pytest.raises(ReportError, match="folder"):
+        read_report(folder)

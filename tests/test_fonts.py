@@ -276,7 +276,7 @@ def test_check_dataset_texts_checks_every_face() -> None:
 def test_build_face_is_deterministic(tmp_path: Path) -> None:
     spec = fontbuild.FACES[2]  # Noto Sans CJK SC Regular: CFF outlines, so conversion runs
     if not spec.source.is_file():
-        pytest.skip(f"{spec.source} not installed")
+        pytest.skip(f"{spec.source} not installed (Debian package fonts-noto-cjk; .ci/run installs it)")
     index = fontbuild.resolve_face_index(
         spec.source, spec.source_family, spec.source_style, spec.index
     )
@@ -298,3 +298,10 @@ def test_build_face_is_deterministic(tmp_path: Path) -> None:
     assert font["name"].getDebugName(6) == "TestSans-Regular"
     assert set(font.getBestCmap()) >= set(chars)
     assert first.glyphs == font["maxp"].numGlyphs < 400
+
+
+def test_checkout_reads_the_top_level_fonts_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The editable install of the test run has no package-data copy: it reads fonts/ in place,
+    # so `make fonts` takes effect at once (the installed-wheel case is in test_package.py).
+    monkeypatch.delenv(fonts.FONTS_DIR_ENV, raising=False)
+    assert fonts.fonts_dir() == Path(__file__).resolve().parent.parent / "fonts"

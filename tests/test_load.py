@@ -13,7 +13,6 @@ from briefing.load import load_dataset, normalize_text, parse_dataset
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "liujiang-2024.yaml"
 FIXTURES = Path(__file__).parent / "fixtures"
-DEFECTS = FIXTURES / "defects"
 
 
 @pytest.fixture(scope="module")
@@ -123,49 +122,6 @@ def test_minimal_fixture_loads():
 def test_starter_template_is_valid():
     ds = load_dataset(ROOT / "briefing" / "templates" / "starter.yaml")
     assert ds.meta.district == "某某区"
-
-
-# Each defect file and a fragment the message must contain. Every message names file:line.
-DEFECT_MESSAGES = {
-    "boolean-word": "expected true or false, found 'yes'",
-    "comments-only": "the file is empty",
-    "duplicate-id": "duplicate id 'inspections'",
-    "duplicate-key": "duplicate key 'district'",
-    "empty": "the file is empty",
-    "gbk-encoded": "looks like GBK",
-    "impossible-date": "'2025-02-30' is not a real date",
-    "list-not-mapping": "expected a mapping",
-    "missing-field": "required key 'unit' is missing",
-    "negative-count": "a count cannot be negative",
-    "number-as-string": "remove the quotes and the separators",
-    "octal-number": "a leading zero makes YAML read it as octal; write 211",
-    "percent-over-100": "must lie within 0–100",
-    "sexagesimal": "base-60",
-    "tab-indent": "a tab is used for indentation",
-    "unknown-key": "unknown key 'sumary'; did you mean 'summary'?",
-    "unknown-reference": "unknown area 'mian'; did you mean 'main'?",
-    "wrong-type-value": "expected a number, found a list",
-}
-
-NO_LINE = {"empty", "comments-only"}  # nothing to point at
-
-
-def test_every_defect_fixture_is_listed():
-    assert {p.stem for p in DEFECTS.glob("*.yaml")} == set(DEFECT_MESSAGES)
-
-
-@pytest.mark.parametrize("name", sorted(DEFECT_MESSAGES))
-def test_defect_fixture(name):
-    path = DEFECTS / f"{name}.yaml"
-    with pytest.raises(DatasetError) as info:
-        load_dataset(path)
-    problems = info.value.problems
-    assert len(problems) == 1, [str(p) for p in problems]
-    text = str(problems[0])
-    assert DEFECT_MESSAGES[name] in text
-    assert text.startswith(str(path))
-    if name not in NO_LINE:
-        assert re.match(rf"^{re.escape(str(path))}:\d+", text), text
 
 
 def test_all_problems_reported_at_once():

@@ -9,23 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import page_pixels, pdf_text, render_pages
 from pdfa_check import check_pdfa2b
 from reportlab.pdfgen import canvas
 
 from briefing import fonts
 from briefing.errors import OutputError
 from briefing.load import load_dataset
+from briefing.render.output import CHINA_TIME, PdfMeta, document_date, finish
 from briefing.render.pdfa import (
-    CHINA_TIME,
-    document_date,
-    finish_pdf,
     make_pdfa,
     pdf_date,
     srgb_profile,
@@ -76,10 +73,7 @@ def archival(plain: bytes) -> bytes:
 
 
 def pdftotext(data: bytes, tmp_path: Path, name: str) -> str:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return pdf_text(data)
 
 
 def edit(data: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
@@ -148,13 +142,11 @@ def test_srgb_profile_is_a_fixed_valid_file() -> None:
     assert data[24:36] == bytes.fromhex("07e8 0001 0001 0000 0000 0000")  # fixed creation date
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_text_and_rendering_survive(plain: bytes, archival: bytes, tmp_path: Path) -> None:
     before, after = pdftotext(plain, tmp_path, "plain"), pdftotext(archival, tmp_path, "archival")
     assert after == before
     assert TEXT in after  # markup drawn as literal text
-    path = tmp_path / "archival.pdf"
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True, capture_output=True)
+    render_pages(archival, tmp_path, "page", dpi=40)
     assert (tmp_path / "page-1.png").stat().st_size > 1000
 
 
@@ -165,28 +157,32 @@ def test_many_pages(tmp_path: Path) -> None:
 
 
 def test_the_typography_specimen_becomes_pdfa(tmp_path: Path) -> None:
-    specimen = pytest.importorskip("briefing.render.specimen")
+    from briefing.render.specimen import specimen_pdf
+
     path = tmp_path / "specimen.pdf"
-    specimen.build_specimen(path)
+    path.write_bytes(specimen_pdf())
     out = make_pdfa(path.read_bytes(), **META)  # type: ignore[arg-type]
     assert check_pdfa2b(out) == []
-    if shutil.which("pdftotext"):
-        assert pdftotext(out, tmp_path, "after") == pdftotext(path.read_bytes(), tmp_path, "before")
+    assert pdftotext(out, tmp_path, "after") == pdftotext(path.read_bytes(), tmp_path, "before")
+
+
+def _meta(title: str, subject: str) -> PdfMeta:
+    dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
+    return PdfMeta(title, "、".join(dataset.meta.issuers), subject, ("柳江区",), dataset.meta.date)
 
 
 def test_plain_finish_keeps_metadata_without_claiming_pdfa(plain: bytes) -> None:
-    dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
-    out = finish_pdf(plain, dataset, pdfa=False, title="简报", subject="一页简报")
+    out = finish(plain, _meta("简报", "一页简报"), archival=False)
     with pikepdf.open(io.BytesIO(out)) as pdf:
         assert str(pdf.trailer.Info.Author) == "柳州市柳江区人民政府"
         assert "/Metadata" not in pdf.Root and "/OutputIntents" not in pdf.Root
     assert any(v.startswith("6.6.2.1") for v in check_pdfa2b(out))
 
 
-def test_finish_pdf_takes_metadata_from_the_dataset(plain: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_finish_takes_metadata_and_the_document_date(plain: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
-    out = finish_pdf(plain, dataset, pdfa=True, title=dataset.meta.title, subject="年度报告")
+    out = finish(plain, _meta(dataset.meta.title, "年度报告"), archival=True)
     assert check_pdfa2b(out) == []
     with pikepdf.open(io.BytesIO(out)) as pdf:
         assert str(pdf.trailer.Info.Author) == "、".join(dataset.meta.issuers)
@@ -196,10 +192,10 @@ def test_finish_pdf_takes_metadata_from_the_dataset(plain: bytes, monkeypatch: p
 def test_source_date_epoch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert document_date(dataset) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+    assert document_date(dataset.meta.date) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(OutputError, match="SOURCE_DATE_EPOCH"):
-        document_date(dataset)
+        document_date(dataset.meta.date)
 
 
 @pytest.mark.parametrize(
@@ -225,14 +221,7 @@ def test_an_unused_unembedded_font_is_replaced_without_changing_the_page(tmp_pat
     assert any("Helvetica" in v for v in check_pdfa2b(raw))
     out = make_pdfa(raw, **META)  # type: ignore[arg-type]
     assert check_pdfa2b(out) == []
-    if shutil.which("pdftoppm"):
-        images = []
-        for name, data in (("raw", raw), ("out", out)):
-            (tmp_path / f"{name}.pdf").write_bytes(data)
-            subprocess.run(["pdftoppm", "-r", "30", "-gray", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
-                           check=True, capture_output=True)
-            images.append((tmp_path / f"{name}-1.pgm").read_bytes())
-        assert images[0] == images[1]
+    assert page_pixels(raw) == page_pixels(out)
 
 
 def test_text_drawn_in_an_unembedded_font_is_refused() -> None:

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import pdf_fonts, pdf_text
 from pypdf import PdfReader
 
 from briefing.render.chars import NO_END, NO_START, classify
-from briefing.render.specimen import build_specimen
+from briefing.render.specimen import specimen_pdf
 
 
 @pytest.fixture(scope="module")
 def specimen(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("specimen") / "specimen.pdf"
-    build_specimen(path)
+    path.write_bytes(specimen_pdf())
     return path
 
 
 def _text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return pdf_text(path)
 
 
 def test_builds_a_few_pages(specimen: Path) -> None:
@@ -33,7 +31,7 @@ def test_builds_a_few_pages(specimen: Path) -> None:
 
 def test_is_byte_identical_when_rebuilt(specimen: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.pdf"
-    build_specimen(again)
+    again.write_bytes(specimen_pdf())
     assert again.read_bytes() == specimen.read_bytes()
 
 
@@ -43,10 +41,9 @@ def test_metadata_language_and_fonts(specimen: Path) -> None:
     assert reader.metadata is not None
     assert reader.metadata.title == "briefing 排版样张"
     assert reader.metadata.author == "briefing"
-    fonts = subprocess.run(["pdffonts", str(specimen)], capture_output=True, text=True, check=True).stdout
-    rows = fonts.splitlines()[2:]
-    assert rows and all(" yes yes yes " in r for r in rows), fonts  # embedded, subset, ToUnicode
-    assert "Helvetica" not in fonts
+    fonts = pdf_fonts(specimen)
+    assert fonts and all(f.embedded and f.subset and f.to_unicode for f in fonts), fonts
+    assert not any("Helvetica" in f.name for f in fonts)
 
 
 def test_hard_cases_extract_exactly(specimen: Path) -> None:

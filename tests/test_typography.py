@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import pdf_text
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -29,7 +29,7 @@ from briefing.render.chars import (
     classify,
 )
 from briefing.render.linebreak import advance_em, break_lines, prepare
-from briefing.render.pages import COMPACT, GBT9704, doc_template, folio_text
+from briefing.render.pages import COMPACT, GBT9704, doc_template, folio_dash_top, folio_text
 from briefing.render.styles import STYLE_NAMES, Span, TextStyle, scale_style
 from briefing.render.typography import CJKParagraph, actual_text_hex, draw_lines
 
@@ -38,10 +38,7 @@ PLAIN = TextStyle("t-plain", "serif", size_pt=10.0, leading_pt=15.0, align="left
 
 
 def pdftotext(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return out.stdout
+    return pdf_text(path)
 
 
 def build(path: Path, story: list, preset=COMPACT) -> None:
@@ -450,7 +447,10 @@ def test_gbt9704_first_glyph_and_page_numbers(tmp_path: Path) -> None:
             assert "".join(c["text"] for c in sorted(folio, key=lambda c: c["x0"])).replace(" ", "") == folio_text(
                 GBT9704, pno
             ).replace(" ", "")
-            assert min(c["top"] for c in folio) == pytest.approx(page.height - area.y + 7 * mm, abs=tol)
+            # GB/T 9704 measures the 7 mm to the top edge of the dashes, not of the em box.
+            assert min(c["top"] for c in folio) + folio_dash_top(GBT9704) == pytest.approx(
+                page.height - area.y + 7 * mm, abs=tol
+            )
             if pno % 2:
                 assert max(c["x1"] for c in folio) == pytest.approx(area.right - 14.0, abs=tol)
             else:

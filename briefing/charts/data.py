@@ -125,8 +125,22 @@ def prior_text(ind: Indicator) -> str:
     return printed_figure(ind.prior, ind.decimals, ind.unit, ind.kind, "exact")
 
 
+def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator], ...]:
+    """(year, figure) of `ind`'s code in the earlier datasets and this one, where unit and period agree."""
+    span = (ind.period.kind, ind.period.start_month, ind.period.end_month)
+    points = []
+    for ds in (*dataset.earlier, dataset):
+        found = ind if ds is dataset else next((i for i in ds.indicators if ind.code and i.code == ind.code), None)
+        if found is None or found.unit != ind.unit:
+            continue
+        if (found.period.kind, found.period.start_month, found.period.end_month) != span:
+            continue
+        points.append((ds.meta.year, found))
+    return tuple(points)
+
+
 def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
-    """The rows of `chart`, in the order the dataset lists them."""
+    """The rows of `chart`, in the order the dataset lists them (a trend: one row per year)."""
     inds = tuple(dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i))
     if chart.kind == "before_after":
         pairs: list[Row] = []
@@ -135,6 +149,9 @@ def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
             pairs.append(Row(f"{ind.id}:before", row_label(ind), before, BEFORE + prior_text(ind), "before", g))
             pairs.append(Row(ind.id, "", ind.value, AFTER + _printed(ind), "after", g))
         return tuple(pairs)
+    if chart.kind == "trend":
+        return tuple(Row(f"{ind.id}-{year}", f"{year}年", ind.value, _printed(ind))
+                     for year, ind in (trend_points(dataset, inds[0]) if inds else ()))
     if chart.kind == "diverging":
         drop = "同比" in chart.title
         rows = []
@@ -154,26 +171,21 @@ def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
 def trend_series(dataset: Dataset, chart: Chart) -> list[tuple[str, list[tuple[int, float]], list[str]]]:
     """Per indicator of a trend chart: (label, [(year, value)], wording of each value).
 
-    The years come from a multi-year `series` when the indicator carries one (a mapping or pairs
-    of year → value), else from its stated prior (the year before) and its own value.
+    The years come from the same district's earlier datasets (the figure with the same code,
+    unit and period, see `trend_points`); failing those, from the indicator's stated prior value
+    (the year before) and its own.
     """
     out = []
     for ident in chart.indicators:
         if not dataset.has_indicator(ident):
             continue
         ind = dataset.indicator(ident)
-        series = getattr(ind, "series", None)
-        points: dict[int, float] = {}
-        if series:
-            items = series.items() if hasattr(series, "items") else series
-            points.update((int(y), float(v)) for y, v in items)
-        elif ind.prior is not None:
-            points[ind.period.year - 1] = ind.prior
-        points[ind.period.year] = ind.value
+        points: dict[int, tuple[float, str]] = {
+            year: (found.value, _printed(found)) for year, found in trend_points(dataset, ind)}
+        if len(points) < 2 and ind.prior is not None and ind.period.year - 1 not in points:
+            points[ind.period.year - 1] = (ind.prior, prior_text(ind))
         years = sorted(points)
-        texts = [printed_figure(points[y], ind.decimals, ind.unit, ind.kind, ind.qualifier if y == ind.period.year
-                                else "exact") if math.isfinite(points[y]) else NOT_STATED for y in years]
-        out.append((row_label(ind), [(y, points[y]) for y in years], texts))
+        out.append((row_label(ind), [(y, points[y][0]) for y in years], [points[y][1] for y in years]))
     return out
 
 

@@ -14,7 +14,6 @@ third-party kind is imported the first time it is measured or drawn.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -92,7 +91,8 @@ def _plugin(name: str) -> Any:
 def draw_function(name: str) -> DrawFunction:
     """The function drawing kind `name` (imports matplotlib through the kinds module)."""
     if name in BUILTIN_HEIGHTS:
-        kinds = importlib.import_module("briefing.charts.kinds")
+        from . import kinds  # imports matplotlib: only when a chart is drawn
+
         fn: DrawFunction = getattr(kinds, name)
         return fn
     plugin: DrawFunction = _plugin(name)

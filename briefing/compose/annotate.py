@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..model import Dataset, GlossaryEntry, Indicator, printed_figure
+from ..model import STATUS_WORDS, Dataset, GlossaryEntry, Indicator, printed_figure
 
 
 class FindingLike(Protocol):
@@ -34,18 +34,21 @@ class FindingLike(Protocol):
     def message(self) -> str: ...
 
 
-STATUS_LABEL = {
-    "inconsistent": "不符",
-    "cannot_tell": "无法判断",
-    "derived": "推算",
-    "consistent": "相符",
-}
+STATUS_LABEL = STATUS_WORDS  # the one word list every document prints
 STATUS_ORDER = ("inconsistent", "cannot_tell", "derived", "consistent")
+# Colours whose grays differ (luma 48, 120, 83, 100 of 255), and a shape per status, so a
+# grayscale print still tells them apart; the words carry the meaning in any case.
 STATUS_COLOR = {
-    "inconsistent": "#A4161A",
-    "cannot_tell": "#8A5300",
-    "derived": "#1F4E79",
-    "consistent": "#2D6A2E",
+    "inconsistent": "#A00000",
+    "cannot_tell": "#B86E00",
+    "derived": "#2A5C8F",
+    "consistent": "#3F7F3F",
+}
+STATUS_SHAPE = {
+    "inconsistent": "■",
+    "cannot_tell": "▲",
+    "derived": "◆",
+    "consistent": "○",
 }
 SEVERITY_LABEL = {"error": "错误", "warning": "提示", "info": "信息"}
 RELATION_LABEL = {
@@ -117,6 +120,30 @@ def change_note(ind: Indicator) -> str | None:
 
 
 
+# A formula or a range written in running text: figures joined by operators (57 ÷ 126 = 45.24%,
+# 16 + 4 = 20, 99.85%—99.95%). It is set unbroken, so no line ends on an operator.
+_FORMULA = re.compile(
+    r"[(（]?[0-9][0-9.,%％]*[)）]?(?:\s*[-+×÷=≈≠≤≥<>—]\s*[(（]?[0-9][0-9.,%％]*[)）]?)+"
+)
+
+
+def formula_runs(text: str) -> list[tuple[str, bool]]:
+    """Cut `text` into (run, unbreakable) pieces: formulas and ranges are unbreakable."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for m in _FORMULA.finditer(text):
+        if m.start() > at:
+            out.append((text[at : m.start()], False))
+        # A formula too long for a line breaks only before an equals sign, which then starts
+        # the next line (the way Chinese typesetting turns a long equation).
+        for k, piece in enumerate(re.split(r"\s(?==\s)", m.group())):
+            out.append(((" " if k else "") + piece, len(piece) <= 40))
+        at = m.end()
+    if at < len(text) or not out:
+        out.append((text[at:], False))
+    return out
+
+
 def sentence(text: str) -> str:
     """`text` closed with exactly one full stop, whatever punctuation it ended with."""
     return text.rstrip("。；，、 ") + "。"
@@ -164,12 +191,23 @@ def findings_by_indicator(findings: Sequence[FindingLike]) -> dict[str, list[Fin
     return out
 
 
-def annotate(ind: Indicator, findings: Sequence[FindingLike]) -> Annotation | None:
-    """The annotation of a figure, or None when it is an exact whole-year figure nothing concerns."""
+def annotate(
+    ind: Indicator, findings: Sequence[FindingLike], *, max_findings: int | None = None
+) -> Annotation | None:
+    """The annotation of a figure, or None when it is an exact whole-year figure nothing concerns
+    and the dataset adds no note. Past `max_findings` findings, the note counts them by status
+    and points to the verification chapter instead of quoting each (a footnote must fit a page)."""
     parts = [NotePart(t) for t in (qualifier_note(ind), period_note(ind), change_note(ind)) if t]
+    if ind.note:
+        parts.append(NotePart(f"说明：{sentence(ind.note)}"))
     if not parts and not findings:
         return None
     parts.append(NotePart(f"出处：报告{ind.source}。"))
+    if max_findings is not None and len(findings) > max_findings:
+        counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_ORDER}
+        tally = "，".join(f"{STATUS_LABEL[s]}{n}处" for s, n in counts.items() if n)
+        parts.append(NotePart(f"这一数字参与{len(findings)}处核对（{tally}），详见“数字核对”一章。"))
+        return Annotation(ind.id, tuple(parts), tuple(findings))
     for f in findings:
         color = STATUS_COLOR.get(f.status)
         short = f"核对{status_label(f.status)}：见注{{n}}。"

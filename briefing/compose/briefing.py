@@ -26,33 +26,34 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.flowables import Flowable
 
-from .. import __version__
 from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
 from ..errors import LayoutOverflowError
 from ..fonts import SANS, SANS_BOLD, register_reportlab
-from ..model import Chart, Dataset, Indicator
-from ..render import CJKParagraph, Span, TextStyle
-from ..render.pdfa import finish_pdf
-from ..verify import STATUS_TEXT
+from ..model import STATUS_WORDS, Chart, Dataset, Indicator
+from ..render import PRESETS, CJKParagraph, Span, TextStyle
+from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
+from ..render.output import render as render_output
 from .layout import Columns, Framed, Rule, Stack, VSpace
+from .request import Request
 
 # ---------------------------------------------------------------------------------------------
 # Page and palette
 
-PAGE_W, PAGE_H = A4
-MARGIN_TOP = 18 * mm
-MARGIN_BOTTOM = 14 * mm
-MARGIN_LEFT = 25 * mm  # the stapled edge of a meeting handout
-MARGIN_RIGHT = 20 * mm
-TYPE_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
-TYPE_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+# The page is the registry's "briefing" preset (render.pages): its type area, named here once.
+PRESET = PRESETS["briefing"]
+PAGE_W, PAGE_H = PRESET.page_width_pt, PRESET.page_height_pt
+_AREA = PRESET.type_area(1)
+MARGIN_TOP = PAGE_H - _AREA.top
+MARGIN_BOTTOM = _AREA.y
+MARGIN_LEFT = _AREA.x  # the stapled edge of a meeting handout
+MARGIN_RIGHT = PAGE_W - _AREA.right
+TYPE_W = _AREA.width
+TYPE_H = _AREA.height
 
 TEXT_FLOOR_PT = 8.0
 CHART_FLOOR_PT = 7.0
@@ -166,9 +167,7 @@ def generation_date(dataset: Dataset) -> dt.date:
 
     The same instant the PDF metadata carries, as a calendar day in China Standard Time.
     """
-    from ..render.pdfa import CHINA_TIME, document_date
-
-    return document_date(dataset).astimezone(CHINA_TIME).date()
+    return document_date(dataset.meta.date).astimezone(CHINA_TIME).date()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,7 +488,7 @@ def findings_block(c: Ctx) -> Flowable | None:
     line = _style("finding", "serif", size, lead, align="justify")
     lines: list[Flowable] = [_para(BLOCK_TITLES["findings"], _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35,
                                                                    bold=True, color=ACCENT))]
-    tags = [f"【{STATUS_TEXT.get(f.status, f.status)}】" for f in shown]
+    tags = [f"【{STATUS_WORDS.get(f.status, f.status)}】" for f in shown]
     tag_style = _style("finding-tag", "sans", size, lead, bold=True)
     # The tags hang in a column of their own so that wrapped messages align under each other.
     tag_w = max((stringWidth(t, SANS_BOLD, size) for t in tags), default=0.0) + 1.0
@@ -707,27 +706,21 @@ def _overflow_message(dataset: Dataset, layout: Layout) -> str:
 # Drawing
 
 
-def _pdf_meta(dataset: Dataset) -> dict[str, str]:
+def pdf_meta(dataset: Dataset) -> PdfMeta:
     m = dataset.meta
-    return {
-        "title": f"{m.title}（一页纸简报）",
-        "author": "、".join(m.issuers),
-        "subject": f"{m.province}{m.city}{m.district}{m.year}年度法治政府建设情况一页纸简报",
-        "keywords": ", ".join(["法治政府建设", "年度报告", "简报", m.district, f"{m.year}年"]),
-        "creator": f"briefing {__version__}",
-        "lang": "zh-CN",
-    }
+    return PdfMeta(
+        title=f"{m.title}（一页纸简报）",
+        author="、".join(m.issuers),
+        subject=f"{m.province}{m.city}{m.district}{m.year}年度法治政府建设情况一页纸简报",
+        keywords=("法治政府建设", "年度报告", "简报", m.district, f"{m.year}年"),
+        day=m.date,
+    )
 
 
-def draw_layout(layout: Layout, meta: dict[str, str]) -> bytes:
+def draw_layout(layout: Layout, make_canvas: CanvasMaker) -> bytes:
     buf = io.BytesIO()
-    canv = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1, lang=meta["lang"],
-                  initialFontName=SANS, initialFontSize=layout.attempt.fit.body_pt)
-    canv.setTitle(meta["title"])
-    canv.setAuthor(meta["author"])
-    canv.setSubject(meta["subject"])
-    canv.setKeywords(meta["keywords"])
-    canv.setCreator(meta["creator"])
+    canv = make_canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=SANS,
+                       initialFontSize=layout.attempt.fit.body_pt)
     for _, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)
     canv.showPage()
@@ -735,15 +728,16 @@ def draw_layout(layout: Layout, meta: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+def compose(request: Request) -> Composed:
+    """The registry's compose function: fit the page now, draw it when the output step asks."""
+    dataset = request.dataset
+    layout = fit_layout(dataset, request.dataset_findings)
+    return Composed(pdf_meta(dataset), lambda make_canvas: (draw_layout(layout, make_canvas), 1))
+
+
 def render_briefing(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
     """The one-page briefing of `dataset` as PDF bytes, and its page count (always 1)."""
-    layout = fit_layout(dataset, findings)
-    meta = _pdf_meta(dataset)
-    data = draw_layout(layout, meta)
-    data = finish_pdf(data, dataset, pdfa=pdfa, title=meta["title"], subject=meta["subject"],
-                      keywords=meta["keywords"])
-    return data, 1
+    return render_output(compose(Request.one(dataset, findings, PRESET)), archival=pdfa)
 
 
-__all__ = ["LEVELS", "Fit", "Layout", "fill_page", "fit_layout", "generation_date", "render_briefing"]
-
+__all__ = ["LEVELS", "Fit", "Layout", "compose", "fill_page", "fit_layout", "generation_date", "render_briefing"]

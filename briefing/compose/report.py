@@ -3,17 +3,20 @@
 The report is for reviewers and for the staff who drafted the original: every figure with the
 words it was printed in, its period and section, what its hedge words commit to, and whether it
 agrees with the figures it is related to. Chapters: cover, contents, a summary, one chapter per
-work area (summary, indicator table with same-page footnotes, charts), verification, shortcomings
-and plans, glossary, and two appendices (data dictionary, provenance). All text is set by the
-typesetting layer; this module decides what is said and in which order, `reportdoc` lays it out.
+work area that has figures (summary, numbered indicator table with same-page footnotes, charts),
+verification (when relations are declared), shortcomings and plans (when any are), glossary (when
+any), and two appendices (data dictionary, provenance). Headings follow GB/T 9704's levels under
+二号 chapter titles: 一、 (h1), （一） (h2), 1. (h3). All text is set by the typesetting layer in
+the styles of `render.styles`; this module decides what is said and in which order, `reportdoc`
+lays it out.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,27 +26,31 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, fonts
 from ..charts import chart_style, draw_chart
-from ..model import Dataset, Indicator
+from ..model import Area, Dataset, Indicator
+from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
+from ..render.output import render as render_output
 from ._report_text import (
     BODY_LEADING,
-    BODY_SIZE,
-    BODY_TRACKING,
+    PRESET,
     CJKParagraph,
+    PagePreset,
     Span,
     TextStyle,
-    make_stylesheet,
+    preset_for,
     type_area,
 )
 from .annotate import (
     QUALIFIER_WORD,
     STATUS_COLOR,
     STATUS_ORDER,
+    STATUS_SHAPE,
     Annotation,
     FindingLike,
     GlossaryMarker,
     annotate,
     dataset_keywords,
     findings_by_indicator,
+    formula_runs,
     relation_label,
     sentence,
     status_label,
@@ -52,14 +59,21 @@ from .reportdoc import (
     Centered,
     ChapterBreak,
     DocInfo,
+    Elastic,
     Footnote,
     Heading,
+    KeepStart,
     Noted,
+    NumberedTable,
     PageLog,
+    PageNumbers,
     PageRef,
     TocEntry,
+    Xref,
     build_pdf,
+    table_of,
 )
+from .request import Request
 
 TYPE_WIDTH = type_area(1)[2]
 CHART_WIDTH = 340.0  # points; charts are drawn at printed size, never scaled
@@ -69,9 +83,12 @@ GLOSS_MARK = "#1F4E79"
 RULE = HexColor("#7F7F7F")
 HEAD_BG = HexColor("#E8E8E8")
 
-# Indicator table columns (points): 序号, 指标, 数字, 统计期, 出处, 说明. They add up to the type
-# width; the figure column is wide enough for the longest printed figure with its change.
-INDICATOR_COLUMNS = (28.0, 120.0, 104.0, 66.0, 58.0, TYPE_WIDTH - 376.0)
+# Indicator table columns (points): 序号, 指标, 数字, 统计期, 出处. They add up to the type width;
+# the label column holds 12 characters a line, the figure column the longest printed figure with
+# its change, the period column 2024年1—11月 on one line. Notes go to the footnote.
+INDICATOR_COLUMNS = (28.0, TYPE_WIDTH - 312.0, 140.0, 84.0, 60.0)
+#: More findings than this on one figure: its footnote counts them and points to the chapter.
+MAX_FINDINGS_IN_NOTE = 3
 
 
 def chinese_number(n: int) -> str:
@@ -84,60 +101,43 @@ def chinese_number(n: int) -> str:
     return NUMERALS[tens - 1] + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
-def report_styles() -> dict[str, TextStyle]:
-    """The GB/T 9704 stylesheet plus the report's smaller sizes for tables, notes and apparatus."""
-    base = dict(make_stylesheet(BODY_SIZE, BODY_LEADING, BODY_TRACKING))
-    body = base["body"]
+#: The report's names for roles of the one style table (`render.styles`).
+STYLE_ALIASES = {
+    "section": "h1",
+    "subsection": "h2",
+    "item_head": "h3",
+    "prose": "body",
+    "item": "body",
+    "finding_head": "h3",
+    "finding": "body",
+}
 
-    def mk(name: str, role: str, size: float, leading: float, **kw: Any) -> TextStyle:
-        kw.setdefault("first_indent_em", 0.0)
-        return replace(body, name=name, role=role, size_pt=size, leading_pt=leading, **kw)  # type: ignore[arg-type]
 
-    extra = {
-        "chapter": mk("chapter", "sans", 22, 36, align="center", space_after_pt=BODY_LEADING * 0.5, bold=True),
-        "section": replace(base["h2"], space_before_pt=BODY_LEADING * 0.5, keep_with_next=False),
-        "prose": replace(body),
-        "item_head": mk("item_head", "sans", 14, 24, align="left", space_before_pt=8),
-        "item": mk("item", "serif", 14, 24, first_indent_em=2.0),
-        "table": mk("table", "serif", 10.5, 15, align="left"),
-        "table_head": mk("table_head", "sans", 10.5, 15, align="center"),
-        "table_fig": mk("table_fig", "sans", 10.5, 15, align="left"),
-        "small": mk("small", "serif", 9, 13, align="left"),
-        "small_head": mk("small_head", "sans", 9, 13, align="center"),
-        "footnote": mk("footnote", "kai", 9.5, 13.5),
-        "header": mk("header", "kai", 10.5, 14, align="left"),
-        "toc0": mk("toc0", "sans", 14, 22, align="left", space_before_pt=6),
-        "toc1": mk("toc1", "serif", 12, 19, align="left"),
-        "caption": mk("caption", "sans", 10.5, 15, align="center", space_before_pt=6, space_after_pt=4),
-        "chart_note": mk("chart_note", "kai", 10.5, 15, align="center", space_after_pt=8),
-        "cover_mark": mk("cover_mark", "sans", 16, 24, align="left"),
-        "cover_title": mk("cover_title", "sans", 26, 40, align="center", bold=True),
-        "cover_sub": mk("cover_sub", "kai", 18, 30, align="center"),
-        "cover_meta": mk("cover_meta", "serif", 13, 22, align="left"),
-        "cover_foot": mk("cover_foot", "kai", 10.5, 16, align="left"),
-        "finding_head": mk("finding_head", "sans", 12, 19, align="left", space_before_pt=10),
-        "finding": mk("finding", "serif", 12, 19, align="justify"),
-        "finding_calc": mk("finding_calc", "kai", 12, 19, align="left"),
-    }
-    base.update(extra)
+def report_styles(preset: PagePreset = PRESET) -> dict[str, TextStyle]:
+    """The GB/T 9704 style table, with the report's names for some of its roles."""
+    base = dict(preset.styles)
+    for alias, role in STYLE_ALIASES.items():
+        base[alias] = replace(base[role], name=alias)
+    # A formula is set ragged: justifying a line of unbreakable formulas would open its spaces.
+    base["finding_calc"] = replace(base["body"], name="finding_calc", align="left")
     return base
 
 
 class Composer:
-    """Compose one layout pass of the report; page numbers it quotes come from the previous pass."""
+    """Compose the report's story; the page numbers it quotes come from the layout (`xref`)."""
 
     def __init__(
         self,
         ds: Dataset,
         findings: Sequence[FindingLike],
         styles: dict[str, TextStyle],
-        previous: PageLog,
-        charts: dict[str, Flowable],
+        numbers: PageNumbers,
+        charts: dict[str, list[Flowable]],
     ):
         self.ds = ds
         self.findings = tuple(findings)
         self.styles = styles
-        self.previous = previous
+        self.numbers = numbers
         self.charts = charts
         self.marker = GlossaryMarker(ds.glossary)
         self.by_indicator = findings_by_indicator(self.findings)
@@ -145,13 +145,22 @@ class Composer:
         self.chapter_number = 0
         self.appendix_number = 0
         self.annotations: dict[str, Annotation] = {}
-        self.probing = False
         self.figure_number = 0
+        self.table_number = 0
         self.section_number = 0
+        self.notes_by_text: dict[tuple[str, ...], Footnote] = {}
         for ind in ds.indicators:
-            note = annotate(ind, self.by_indicator.get(ind.id, ()))
+            note = annotate(ind, self.by_indicator.get(ind.id, ()), max_findings=MAX_FINDINGS_IN_NOTE)
             if note is not None:
                 self.annotations[ind.id] = note
+
+    # -- what the report has ---------------------------------------------------------------
+
+    def areas_with_figures(self) -> list[str]:
+        return [a.id for a in self.ds.areas if self.ds.indicators_in(a.id)]
+
+    def checked_ids(self) -> set[str]:
+        return {i for f in self.findings for i in f.ids}
 
     # -- small builders ------------------------------------------------------------------
 
@@ -159,8 +168,22 @@ class Composer:
         return CJKParagraph(content, self.styles[style])
 
     def page(self, key: str) -> str:
-        page = self.previous.page_of(key)
+        """The page `key` lands on, for text made inside `xref`."""
+        page = self.numbers.page(key)
         return str(page) if page is not None else "00"
+
+    def page_or_none(self, key: str) -> str | None:
+        """Like `page`, None when `key` is nowhere in the document."""
+        page = self.numbers.page(key)
+        return None if page is None else str(page)
+
+    def page_link(self, key: str, style: str) -> Flowable:
+        """第N页, linked to `key` (inside `xref`)."""
+        return self.p([Span(f"第{self.page(key)}页", link=key)], style)
+
+    def xref(self, build: Callable[[], Flowable]) -> Flowable:
+        """A flowable that quotes page numbers: `build` makes it when it is laid out."""
+        return Xref(build, self.numbers)
 
     def marked(self, text: str, style: str, *, prefix: Sequence[Span] = (), **span: Any) -> Flowable:
         """A paragraph whose glossary terms are marked (and linked) where they first occur."""
@@ -178,30 +201,36 @@ class Composer:
         para = self.p(spans, style)
         return Noted(para, keys=keys) if keys else para
 
-    def chapter(self, title: str, key: str, *, appendix: bool = False) -> list[Flowable]:
+    def chapter(self, title: str, key: str, *, appendix: bool = False, recto: bool = False) -> list[Flowable]:
         if appendix:
             self.appendix_number += 1
             full = f"附录{chinese_number(self.appendix_number)}　{title}"
         else:
             self.chapter_number += 1
-            full = f"{chinese_number(self.chapter_number)}、{title}"
+            full = f"第{chinese_number(self.chapter_number)}章　{title}"
         self.section_number = 0
-        return [ChapterBreak(), Heading(self.p(full, "chapter"), level=0, title=full, key=key)]
+        return [ChapterBreak(recto), Heading(self.p(full, "chapter"), level=0, title=full, key=key)]
 
-    def section(self, title: str, key: str) -> list[Flowable]:
+    def section(self, title: str, key: str, *, in_toc: bool = True, lines: int = 5) -> list[Flowable]:
+        """A first-level heading (一、 in 黑体), kept with `lines` body lines of what follows."""
         self.section_number += 1
-        full = f"（{chinese_number(self.section_number)}）{title}"
-        head = Heading(self.p(full, "section"), level=1, title=full, key=key)
-        return [CondPageBreak(BODY_LEADING * 5), head]
+        full = f"{chinese_number(self.section_number)}、{title}"
+        head = Heading(self.p(full, "section"), level=1, title=full, key=key, in_toc=in_toc)
+        return [CondPageBreak(BODY_LEADING * lines), head]
+
+    def subsection(self, number: int, title: str) -> list[Flowable]:
+        """A second-level heading (（一） in 楷体), kept with three lines of what follows."""
+        return [CondPageBreak(BODY_LEADING * 3), self.p(f"（{chinese_number(number)}）{title}", "subsection")]
 
     def table(
         self,
         rows: list[list[Any]],
         widths: Sequence[float],
+        title: str,
         *,
         header: bool = True,
-        zebra: bool = False,
-    ) -> Table:
+        split_in_row: bool = False,
+    ) -> NumberedTable:
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), fonts.face_for("serif"), 10.5),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -218,16 +247,38 @@ class Composer:
                 ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#000000")),
             ]
-        t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
-        t.setStyle(TableStyle(commands))
-        return t
+
+        def make(rows: list[list[Any]]) -> Table:
+            t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
+                      splitInRow=1 if split_in_row else 0)
+            t.setStyle(TableStyle(commands))
+            return t
+
+        self.table_number += 1
+        inner = table_of(rows, make, 1 if header else 0)
+        return NumberedTable(inner, self.table_number, title, self.styles["table_caption"])
 
     def head_row(self, labels: Sequence[str], style: str = "table_head") -> list[Any]:
         return [self.p(label, style) for label in labels]
 
-    def footnote(self, note: Annotation) -> Footnote:
+    def footnote(self, note: Annotation) -> tuple[Footnote, bool]:
+        """The footnote of an annotation, and whether it is new: an identical note already given
+        in this chapter is referred to again rather than repeated."""
+        key = tuple(p.text for p in note.parts)
+        known = self.notes_by_text.get(key)
+        if known is not None:
+            return known, False
         self.footnote_number += 1
-        return Footnote(self.footnote_number, note.parts)
+        fn = Footnote(self.footnote_number, note.parts)
+        self.notes_by_text[key] = fn
+        return fn, True
+
+    def figure_spans(self, ind: Indicator, **span: Any) -> list[Span]:
+        """A figure as printed, never broken across lines, with its change."""
+        out = [Span(ind.printed, keep=True, **span)]
+        if ind.change is not None:
+            out.append(Span(f"（{ind.change.text}）", keep=True, **span))
+        return out
 
     # -- the story -----------------------------------------------------------------------
 
@@ -235,34 +286,40 @@ class Composer:
         out: list[Flowable] = []
         out += self.cover()
         out += self.contents()
+        contents_end = len(out)
         out += self.summary()
-        for area in self.ds.areas:
-            out += self.area_chapter(area.id)
-        out += self.verification()
-        out += self.shortcomings_and_plans()
-        out += self.glossary()
+        for area_id in self.areas_with_figures():
+            out += self.area_chapter(area_id)
+        if self.findings:
+            out += self.verification()
+        if self.ds.shortcomings or self.ds.plans:
+            out += self.shortcomings_and_plans()
+        if self.ds.glossary:
+            out += self.glossary()
         out += self.dictionary()
         out += self.provenance()
+        # The contents list the headings the story has made; their page numbers come later.
+        out[contents_end:contents_end] = self.contents_entries(out[contents_end:])
         return out
 
     # cover -------------------------------------------------------------------------------
 
     def cover(self) -> list[Flowable]:
         m = self.ds.meta
-        out: list[Flowable] = []
+        items: list[Flowable | float] = []
         top = [m.copy_number, m.classification, m.marking]
-        for line in (t for t in top if t):
-            out.append(self.p(line, "cover_mark"))
         # 份号, 密级 and markings in 3号 黑体 on the first lines (GB/T 9704).
-        out.append(Spacer(1, 150 - 24 * sum(1 for t in top if t)))
+        for line in (t for t in top if t):
+            items.append(self.p(line, "cover_mark"))
+        items.append(150.0 - 24 * sum(1 for t in top if t))
         # Break a long title after 年度 rather than wherever the line runs out.
         head, sep, tail = m.title.partition("年度")
         title_lines = [head + sep, tail] if sep and tail else [m.title]
         for line in title_lines:
-            out.append(self.p(line, "cover_title"))
-        out.append(Spacer(1, 10))
-        out.append(self.p("（注释版）", "cover_sub"))
-        out.append(Spacer(1, 70))
+            items.append(self.p(line, "cover_title"))
+        items.append(10.0)
+        items.append(self.p("（注释版）", "cover_sub"))
+        items.append(70.0)
         rows = [
             ("发布机关", "、".join(m.issuers)),
             ("所属地区", f"{m.province}{m.city}{m.district}"),
@@ -285,58 +342,49 @@ class Composer:
                 ]
             )
         )
-        out.append(t)
-        out.append(Spacer(1, 60))
-        out.append(
+        items.append(t)
+        items.append(60.0)
+        items.append(
             self.p(
                 f"本注释版由 briefing {__version__} 依据上列数据文件生成。数字照录报告原文；"
                 "注释、核对意见和图表为生成工具所加，不代表发布机关的表述。",
                 "cover_foot",
             )
         )
-        return out
+        # Long titles and issuers take the room of the gaps, never more than the page.
+        return [Elastic(items)]
 
     # contents ----------------------------------------------------------------------------
 
     def contents(self) -> list[Flowable]:
-        out: list[Flowable] = [
-            ChapterBreak(),
+        """The contents' heading; `story` adds an entry for each heading that follows."""
+        return [
+            ChapterBreak(recto=True),
             Heading(self.p("目　录", "chapter"), level=0, title="目录", key="toc", in_toc=False),
         ]
-        if self.probing:
-            return out
-        entries = self.previous.headings
-        if not entries:
-            # First pass: the same entries with unknown pages, so the contents take their final room.
-            entries = [(lvl, title, key, 0) for lvl, title, key in self.heading_plan()]
-        for level, title, key, page in entries:
-            style = self.styles["toc0" if level == 0 else "toc1"]
-            out.append(TocEntry(level, title, key, page or None, style))
-        return out
 
-    def heading_plan(self) -> list[tuple[int, str, str]]:
-        """The headings the story will make, in order (used to size the contents on pass one)."""
-        probe = Composer(self.ds, self.findings, self.styles, PageLog(), self.charts)
-        probe.probing = True
-        plan: list[tuple[int, str, str]] = []
-        for f in probe.story():
-            if isinstance(f, Heading) and f.in_toc:
-                plan.append((f.level, f.title, f.key))
-        return plan
+    def contents_entries(self, story: Sequence[Flowable]) -> list[Flowable]:
+        """One contents line per heading of `story`, in order (page numbers are drawn after layout)."""
+        out: list[Flowable] = []
+        for f in headings_in(story):
+            if f.in_toc:
+                style = self.styles["toc0" if f.level == 0 else "toc1"]
+                out.append(TocEntry(f.level, f.title, f.key, style))
+        return out
 
     # summary -----------------------------------------------------------------------------
 
     def summary(self) -> list[Flowable]:
         ds = self.ds
-        out = self.chapter("概要", "ch-summary")
-        counts = {s: sum(1 for f in self.findings if f.status == s) for s in STATUS_ORDER}
+        out = self.chapter("概要", "ch-summary", recto=True)
         hedged = sum(1 for i in ds.indicators if i.qualifier != "exact")
         partial = sum(1 for i in ds.indicators if i.period.kind != "year")
+        with_figures = self.areas_with_figures()
         out += self.section("关于本注释版", "sum-about")
         out.append(
             self.p(
-                f"本文件以《{ds.meta.source_document}》为底本，把报告第一部分所载的"
-                f"{len(ds.indicators)}项数字逐项列出，分属{len(ds.areas)}个工作领域。"
+                f"本文件以《{ds.meta.source_document}》为底本，把报告所载的"
+                f"{len(ds.indicators)}项数字逐项列出，分属{len(with_figures)}个工作领域。"
                 "每项数字都照报告原有的写法印出，并注明统计期和所在段落。",
                 "prose",
             )
@@ -344,63 +392,67 @@ class Composer:
         out.append(
             self.p(
                 f"报告中有{hedged}项数字带有“余”“以上”等限定词，{partial}项数字的统计期不是完整年度；"
-                f"数字之间的{len(self.findings)}处关联已逐一核算，结果是{self.tally()}。",
+                + self.checked_sentence(),
                 "prose",
             )
         )
-        glossary = (
-            f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
-        )
-        out.append(
-            self.p(
-                "阅读方法：各领域数字表中，右上角带序号的数字附有脚注，说明限定词的含义、统计期和核对结果，"
-                "在电子版中点击页边的注释图标可看到同样的内容；"
+        def reading() -> Flowable:
+            glossary = (
+                f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
+            )
+            return self.p(
+                "阅读方法：各领域数字表中，带方括号序号（如[1]）的数字附有脚注，说明限定词的含义、统计期和核对结果，"
+                "在电子版中指向该数字即可看到同样的内容；"
                 f"{glossary}目录、脚注序号和页码引用均可点击跳转。",
                 "prose",
             )
-        )
-        out += self.section("重点数字", "sum-headlines")
-        rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
-        for ind in ds.headlines:
-            rows.append(
-                [
-                    self.marked(ind.label, "table"),
-                    self.p([Span(ind.printed_with_change, link=f"ind-{ind.id}")], "table_fig"),
-                    self.p(ind.period.text, "table"),
-                    self.p(ind.source, "table"),
-                    self.p([Span(f"第{self.page(f'ind-{ind.id}')}页", link=f"ind-{ind.id}")], "table"),
-                ]
-            )
-        out.append(self.table(rows, (148.0, 118.0, 74.0, 58.0, TYPE_WIDTH - 398.0)))
-        out += self.section("各领域主要成效", "sum-achievements")
-        for n, area in enumerate(ds.areas, 1):
-            key = f"ch-area-{area.id}"
-            out.append(
-                self.marked(
-                    sentence(area.achievement),
-                    "item",
-                    prefix=[
-                        Span(f"{n}．{area.title}", role="sans", link=key),
-                        Span(f"（{area.source}，第{self.page(key)}页）：", link=key),
-                    ],
+
+        out.append(self.xref(reading))
+        if ds.headlines:
+            head = self.section("重点数字", "sum-headlines")
+            rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
+            for ind in ds.headlines:
+                rows.append(
+                    [
+                        self.marked(ind.label, "table"),
+                        self.p(self.figure_spans(ind, link=f"ind-{ind.id}"), "table_fig"),
+                        self.p([Span(ind.period.text, keep=True)], "table"),
+                        self.p(ind.source, "table"),
+                        self.xref(functools.partial(self.page_link, f"ind-{ind.id}", "table")),
+                    ]
                 )
-            )
+            # 详见 is wide enough for 第999页 on one line: its page is drawn after layout, in the
+            # room the widest number takes.
+            table = self.table(rows, (TYPE_WIDTH - 310.0, 110.0, 84.0, 58.0, 58.0), "重点数字")
+            out += [head[0], KeepStart(head[1:], table), *head[1:], table]
+        if ds.areas:
+            out += self.section("各领域主要成效", "sum-achievements")
+            for n, area in enumerate(ds.areas, 1):
+
+                def achievement(n: int = n, area: Area = area) -> Flowable:
+                    key = f"ch-area-{area.id}" if area.id in with_figures else None
+                    where = f"（报告{area.source}，第{self.page(key)}页）" if key else f"（报告{area.source}）"
+                    return self.marked(
+                        sentence(area.achievement),
+                        "item",
+                        prefix=[
+                            Span(f"（{chinese_number(n)}）{area.title}", role="kai", link=key),
+                            Span(where, link=key),
+                        ],
+                    )
+
+                out.append(self.xref(achievement))
         out += self.section("核对要点", "sum-findings")
+        out.append(self.xref(lambda: self.p(self.findings_summary(), "prose")))
         notable = [f for f in self.findings if f.status in ("inconsistent", "cannot_tell")]
-        out.append(
-            self.p(
-                f"共核算{len(self.findings)}处关联，{counts['consistent']}处相符。"
-                + (f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页：" if notable else "没有发现需要留意的问题。"),
-                "prose",
-            )
-        )
         for n, f in enumerate(self._ordered(notable), 1):
             out.append(
                 self.p(
                     [
-                        Span(f"{n}．", role="sans"),
-                        Span(f"【{status_label(f.status)}】", role="sans", color=STATUS_COLOR.get(f.status)),
-                        Span(f"{f.message}（"),
+                        Span(f"{n}．", bold=True),
+                        Span(f"【{status_tag(f.status)}】", bold=True, color=STATUS_COLOR.get(f.status)),
+                        *[Span(t, keep=k) for t, k in formula_runs(f.message)],
+                        Span("（"),
                         Span(self._places(f), link=f"finding-{f.relation_id}"),
                         Span("）。"),
                     ],
@@ -409,14 +461,18 @@ class Composer:
             )
         out += self.section("不足与计划", "sum-plans")
         spans: list[Span] = []
-        for part, what, items in (("二", "不足", ds.shortcomings), ("三", "下一步计划", ds.plans)):
+        for what, items in (("存在的不足", ds.shortcomings), ("下一步计划", ds.plans)):
             if items:
-                spans.append(Span(f"报告第{part}部分的{what}有{len(items)}方面："))
+                spans.append(Span(f"报告所列{what}有{len(items)}方面："))
                 spans.append(Span("；".join(i.title for i in items) + "。"))
             else:
-                spans.append(Span(f"数据文件没有登记报告第{part}部分的{what}。"))
-        spans.append(Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans"))
-        out.append(self.p(spans, "prose"))
+                spans.append(Span(f"数据文件没有登记报告所列的{what}。"))
+        if ds.shortcomings or ds.plans:
+            out.append(
+                self.xref(lambda: self.p([*spans, Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans")], "prose"))
+            )
+        else:
+            out.append(self.p(spans, "prose"))
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
             out += self.section("概览图表", "sum-charts")
@@ -424,8 +480,35 @@ class Composer:
                 out += self.chart_block(chart.id, chart.title, chart.note)
         return out
 
+    def checked_sentence(self) -> str:
+        """What was checked and what was not, in one clause (no relation is not no problem)."""
+        if not self.findings:
+            return "数据文件没有登记数字之间的关联，因此本注释版没有核对任何数字——这不表示数字没有问题。"
+        unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
+        rest = f"其余{unchecked}项数字没有登记关联，未经核对" if unchecked else "每项数字都至少参与一处核对"
+        return f"数据文件登记的{len(self.findings)}处关联已逐一核算，结果是{self.tally()}；{rest}。"
+
+    def findings_summary(self) -> str:
+        if not self.findings:
+            return (
+                "数据文件没有登记数字之间的关联（比率、合计、前后一致等），所以没有做任何核对。"
+                "没有核对不等于没有问题：登记关联后重新生成，本节才会给出核对结果。"
+            )
+        notable = [f for f in self.findings if f.status in ("inconsistent", "cannot_tell")]
+        counts = sum(1 for f in self.findings if f.status == "consistent")
+        unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
+        head = f"共核算{len(self.findings)}处关联，{counts}处{status_label('consistent')}。"
+        tail = f"另有{unchecked}项数字没有登记关联，未经核对。" if unchecked else ""
+        if notable:
+            return head + tail + f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页："
+        return (
+            head
+            + f"已核对的关联中没有{status_label('inconsistent')}或{status_label('cannot_tell')}的情况。"
+            + tail
+        )
+
     def tally(self) -> str:
-        """The findings counted by status, 不符3处，推算1处，相符10处 (statuses with none left out)."""
+        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left out)."""
         parts = []
         for s in STATUS_ORDER:
             n = sum(1 for f in self.findings if f.status == s)
@@ -441,18 +524,25 @@ class Composer:
         return "报告" + "、".join(sources)
 
     def chart_block(self, chart_id: str, title: str, note: str | None) -> list[Flowable]:
-        """A chart with its numbered caption (图N, below the drawing, as Chinese reports place it)."""
+        """A chart with its numbered caption (图N, below the drawing, as Chinese reports place it);
+        a chart too tall for a page comes in panels, each captioned with its part."""
         self.figure_number += 1
         key = f"fig-{chart_id}"
-        parts: list[Flowable] = [
-            Spacer(1, 6),
-            PageRef(key),
-            self.charts[chart_id],
-            self.p([Span(f"图{self.figure_number}", role="sans"), Span("\u3000" + title)], "caption"),
-        ]
-        if note:
-            parts.append(self.p(note, "chart_note"))
-        return [KeepTogether(parts)]
+        panels = self.charts[chart_id]
+        out: list[Flowable] = []
+        for k, drawing in enumerate(panels, 1):
+            part = f"（{k}/{len(panels)}）" if len(panels) > 1 else ""
+            parts: list[Flowable] = [Spacer(1, 6)]
+            if k == 1:
+                parts.append(PageRef(key))
+            parts += [
+                drawing,
+                self.p([Span(f"图{self.figure_number}", role="sans", keep=True), Span("\u3000" + title + part)], "caption"),
+            ]
+            if note and k == len(panels):
+                parts.append(self.p(note, "chart_note"))
+            out.append(KeepTogether(parts))
+        return out
 
     # area chapters -----------------------------------------------------------------------
 
@@ -460,22 +550,23 @@ class Composer:
         ds = self.ds
         area = ds.area(area_id)
         indicators = ds.indicators_in(area_id)
+        self.notes_by_text = {}
         out = self.chapter(area.title, f"ch-area-{area_id}")
-        out += self.section("概述", f"area-{area_id}-summary")
+        out += self.section("概述", f"area-{area_id}-summary", in_toc=False)
         out.append(
             self.p(
-                f"本章对应报告第一部分{area.source}，收录该段所载数字{len(indicators)}项。",
+                f"本章对应报告{area.source}，收录该段所载数字{len(indicators)}项。",
                 "prose",
             )
         )
         out.append(self.marked(area.summary, "prose"))
         out.append(self.marked(sentence(f"主要成效：{area.achievement}"), "prose"))
-        out += self.section("数字一览", f"area-{area_id}-table")
-        out += self.reading_hint(indicators)
-        out.append(self.indicator_table(indicators))
+        head = self.section("数字一览", f"area-{area_id}-table", in_toc=False) + self.reading_hint(indicators)
+        table = self.indicator_table(indicators, f"{area.title}数字一览")
+        out += [head[0], KeepStart(head[1:], table), *head[1:], table]
         charts = [c for c in ds.charts if c.area == area_id and c.id in self.charts]
         if charts:
-            out += self.section("图表", f"area-{area_id}-charts")
+            out += self.section("图表", f"area-{area_id}-charts", in_toc=False)
             for chart in charts:
                 out += self.chart_block(chart.id, chart.title, chart.note)
         return out
@@ -489,6 +580,8 @@ class Composer:
             for f in self.by_indicator.get(i.id, ())
             if f.status in ("inconsistent", "cannot_tell")
         }
+        checked = self.checked_ids()
+        unchecked = [i for i in indicators if i.id not in checked]
         bits = []
         if hedged:
             words = "、".join(dict.fromkeys(f"“{QUALIFIER_WORD[i.qualifier]}”" for i in hedged))
@@ -496,38 +589,40 @@ class Composer:
         if partial:
             bits.append(f"{len(partial)}项数字的统计期不是完整年度")
         if flagged:
-            bits.append(f"{len(flagged)}处核对结果为不符或无法判断")
+            bits.append(
+                f"{len(flagged)}处核对结果为{status_label('inconsistent')}或{status_label('cannot_tell')}"
+            )
+        if unchecked:
+            bits.append(f"{len(unchecked)}项数字没有登记关联，未经核对")
         if not bits:
-            text = "本领域的数字均为全年确数，核对未发现问题；表中注明了每项数字的出处。"
+            text = "本领域的数字均为全年确数，每项都经过核对且未发现问题；表中注明了每项数字的出处。"
         else:
-            text = "表中" + "；".join(bits) + "。这些情况都在对应数字的脚注中逐项说明。"
+            text = "表中" + "；".join(bits) + "。限定词、统计期和核对结果都在对应数字的脚注中逐项说明。"
         return [self.p(text, "prose")]
 
-    def indicator_table(self, indicators: Sequence[Indicator]) -> Table:
-        rows: list[list[Any]] = [self.head_row(["序号", "指标", "数字（原文）", "统计期", "出处", "说明"])]
+    def indicator_table(self, indicators: Sequence[Indicator], title: str) -> NumberedTable:
+        rows: list[list[Any]] = [self.head_row(["序号", "指标", "数字（原文）", "统计期", "出处"])]
         for n, ind in enumerate(indicators, 1):
             label = Noted(self.marked(ind.label, "table"), anchors=[f"ind-{ind.id}"])
-            figure: list[Span] = [Span(ind.printed_with_change)]
+            figure = self.figure_spans(ind)
             notes: list[Footnote] = []
             ann = self.annotations.get(ind.id)
             if ann is not None:
-                fn = self.footnote(ann)
+                fn, new = self.footnote(ann)
                 notes.append(fn)
-                figure = [
-                    Span(ind.printed_with_change),
-                    Span(str(fn.number), superscript=True, link=fn.key, anchor=fn.ref_key),
-                ]
+                figure.append(
+                    Span(fn.marker, superscript=True, link=fn.key, anchor=fn.ref_key if new else None, keep=True)
+                )
             rows.append(
                 [
                     self.p(str(n), "table"),
                     label,
                     Noted(self.p(figure, "table_fig"), footnotes=notes, note=notes[0].text if notes else None),
-                    self.p(ind.period.text, "table"),
+                    self.p([Span(ind.period.text, keep=True)], "table"),
                     self.p(ind.source, "table"),
-                    self.p(ind.note or "", "table"),
                 ]
             )
-        return self.table(rows, INDICATOR_COLUMNS)
+        return self.table(rows, INDICATOR_COLUMNS, title)
 
     # verification ------------------------------------------------------------------------
 
@@ -537,14 +632,15 @@ class Composer:
         out.append(
             self.p(
                 "报告中的许多数字彼此相关：比率由分子和分母算出，分项之和应等于合计，"
-                "同一件事在不同段落出现时数字应当相同。本章把数据文件中登记的每一处这类关联都核算一遍。",
+                "同一件事在不同段落出现时数字应当相同。本章把数据文件中登记的每一处这类关联都核算一遍；"
+                "没有登记关联的数字不在核对之列。",
                 "prose",
             )
         )
         out.append(
             self.p(
                 "印出来的数字经过四舍五入，又常带“余”“以上”之类的限定词，所以核对时把每个数字看作"
-                "它可能代表的一段取值范围，只有在范围内怎么取值都对不上时才判为不符。",
+                f"它可能代表的一段取值范围，只有在范围内怎么取值都对不上时才判为{status_label('inconsistent')}。",
                 "prose",
             )
         )
@@ -558,104 +654,113 @@ class Composer:
         for s in STATUS_ORDER:
             rows.append(
                 [
-                    self.p([Span(status_label(s), color=STATUS_COLOR[s])], "table_fig"),
+                    self.p([Span(status_tag(s), color=STATUS_COLOR[s])], "table_fig"),
                     self.p(meanings[s], "table"),
                 ]
             )
-        out.append(self.table(rows, (80.0, TYPE_WIDTH - 80.0)))
+        out.append(self.table(rows, (80.0, TYPE_WIDTH - 80.0), "核对结论的含义"))
         out += self.section("核对结果", "verify-results")
-        out.append(self.p(f"共核算{len(self.findings)}处关联：{self.tally()}。按结论排列如下。", "prose"))
-        for n, f in enumerate(self._ordered(self.findings), 1):
-            out.append(self.finding_block(n, f))
+        unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
+        rest = f"另有{unchecked}项数字没有登记关联，未经核对。" if unchecked else ""
+        out.append(self.p(f"共核算{len(self.findings)}处关联：{self.tally()}。{rest}按结论分列如下。", "prose"))
+        n = 0
+        for k, status in enumerate((s for s in STATUS_ORDER if any(f.status == s for f in self.findings)), 1):
+            group = [f for f in self.findings if f.status == status]
+            head = self.subsection(k, f"{status_tag(status)}（{len(group)}处）")
+            for j, f in enumerate(group):
+                n += 1
+                block = self.finding_block(n, f)
+                if j == 0:  # the group's heading never stands alone at the foot of a page
+                    block = [*head[:-1], KeepTogether([head[-1], block[0]]), *block[1:]]
+                out += block
         return out
 
-    def finding_block(self, n: int, f: FindingLike) -> Flowable:
+    def finding_block(self, n: int, f: FindingLike) -> list[Flowable]:
         key = f"finding-{f.relation_id}"
         parts: list[Flowable] = [
             PageRef(key),
             self.p(
                 [
-                    Span(f"{n}．", role="sans"),
-                    Span(f"【{status_label(f.status)}】", role="sans", color=STATUS_COLOR.get(f.status)),
-                    Span(f"{relation_label(f.kind)}　{f.relation_id}", role="sans"),
+                    Span(f"{n}．", keep=True),
+                    Span(f"【{status_tag(f.status)}】", color=STATUS_COLOR.get(f.status), keep=True),
+                    Span(f"{relation_label(f.kind)}　"),
+                    Span(f.relation_id, keep=True),
                 ],
                 "finding_head",
             ),
-            self.p(sentence(f.message), "finding"),
-            self.p(f"算式：{f.computation or '（无）'}", "finding_calc"),
+            self.p([Span(t, keep=k) for t, k in formula_runs(sentence(f.message))], "finding"),
+            self.p(formula_spans("算式：", f.computation or "（无）"), "finding_calc"),
         ]
-        involved: list[Span] = [Span("涉及：")]
-        for k, ident in enumerate(dict.fromkeys(f.ids)):
-            if not self.ds.has_indicator(ident):
-                continue
-            ind = self.ds.indicator(ident)
-            if k:
-                involved.append(Span("；"))
-            target = f"ind-{ident}"
-            involved.append(
-                Span(f"{ind.label} {ind.printed_with_change}（{ind.source}，第{self.page(target)}页）", link=target)
-            )
-        involved.append(Span("。"))
-        parts.append(self.p(involved, "finding"))
+        def involved() -> Flowable:
+            spans: list[Span] = [Span("涉及：")]
+            for k, ident in enumerate(dict.fromkeys(f.ids)):
+                if not self.ds.has_indicator(ident):
+                    continue
+                ind = self.ds.indicator(ident)
+                if k:
+                    spans.append(Span("；"))
+                target = f"ind-{ident}"
+                spans.append(Span(f"{ind.label}", link=target))
+                spans += self.figure_spans(ind, link=target)
+                spans.append(Span(f"（{ind.source}，第{self.page(target)}页）", link=target))
+            spans.append(Span("。"))
+            return self.p(spans, "finding")
+
+        parts.append(self.xref(involved))
         relation = next((r for r in self.ds.relations if r.id == f.relation_id), None)
         if relation is not None and relation.note:
             parts.append(self.p(f"说明：{relation.note}", "finding"))
         location = getattr(f, "location", None)
         if location is not None:
             parts.append(self.p(f"登记位置：数据文件{os.path.basename(location.file)}第{location.line}行。", "finding"))
-        return KeepTogether(parts)
+        # The head stays with the explanation and the formula; what follows may run on.
+        return [KeepTogether(parts[:4]), *parts[4:]]
 
     # shortcomings, plans, glossary -------------------------------------------------------
 
     def shortcomings_and_plans(self) -> list[Flowable]:
         out = self.chapter("存在的不足和下一步计划", "ch-plans")
-        out += self.section("存在的不足", "plans-shortcomings")
-        out.append(self.p(self.items_intro("二", "不足", len(self.ds.shortcomings)), "prose"))
-        for n, item in enumerate(self.ds.shortcomings, 1):
-            out.append(self.item(n, item.title, item.source, item.summary))
-        out += self.section("下一步计划", "plans-plans")
-        out.append(self.p(self.items_intro("三", "下一步打算", len(self.ds.plans)), "prose"))
-        for n, item in enumerate(self.ds.plans, 1):
-            out.append(self.item(n, item.title, item.source, item.summary))
+        for what, key, items in (
+            ("存在的不足", "plans-shortcomings", self.ds.shortcomings),
+            ("下一步计划", "plans-plans", self.ds.plans),
+        ):
+            if not items:
+                continue
+            out += self.section(what, key)
+            out.append(self.p(f"报告列出{len(items)}方面的{what}，概括如下。", "prose"))
+            for n, item in enumerate(items, 1):
+                out.append(self.item(n, item.title, item.source, item.summary))
         return out
 
     def item(self, n: int, title: str, source: str, summary: str) -> Flowable:
-        head = self.p([Span(f"{n}．{title}", role="sans"), Span(f"（报告{source}）")], "item_head")
-        return KeepTogether([head, self.marked(summary, "item")])
-
-    @staticmethod
-    def items_intro(part: str, what: str, count: int) -> str:
-        if not count:
-            return f"数据文件没有登记报告第{part}部分的{what}。"
-        return f"报告第{part}部分列出{count}方面的{what}，概括如下。"
+        """A run-in item: （一）title in 楷体, where it is in the report, then its summary."""
+        return self.marked(
+            sentence(summary),
+            "item",
+            prefix=[Span(f"（{chinese_number(n)}）{title}。", role="kai"), Span(f"（报告{source}）")],
+        )
 
     def glossary(self) -> list[Flowable]:
         out = self.chapter("术语解释", "ch-glossary")
-        intro = (
-            "以下词语在正文第一次出现时标有“※”并可点击跳转到这里；每条释义后注明首次出现的页码。"
-            if self.ds.glossary
-            else "数据文件没有登记需要解释的术语。"
+        out.append(
+            self.p(
+                "以下词语在正文第一次出现时标有“※”并可点击跳转到这里；每条释义后注明首次出现的页码。",
+                "prose",
+            )
         )
-        out.append(self.p(intro, "prose"))
         for index, entry in enumerate(self.ds.glossary):
-            head = [Span(entry.term, role="sans", anchor=f"gloss-{index}")]
+            head = [Span(f"{index + 1}．{entry.term}", bold=True, anchor=f"gloss-{index}")]
             if entry.aliases:
                 head.append(Span(f"（又作{'、'.join(entry.aliases)}）"))
-            use = f"glossuse-{index}"
-            if use in self.previous.pages:
-                where = Span(f"首见第{self.page(use)}页", link=use)
-            elif not self.previous.pages:
-                where = Span("首见第00页")  # first pass: same width, no page known yet
-            else:
-                where = Span("正文未出现")
-            out.append(
-                KeepTogether(
-                    [
-                        self.p(head, "item_head"),
-                        self.p([Span(entry.definition + "（"), where, Span("）")], "item"),
-                    ]
-                )
-            )
+            head.append(Span("："))
+
+            def definition(use: str = f"glossuse-{index}", text: str = entry.definition,
+                           head: list[Span] = head) -> Flowable:
+                page = self.page_or_none(use)
+                where = Span(f"首见第{page}页", link=use) if page else Span("正文未出现")
+                return self.p([*head, Span(text.rstrip("。") + "（"), where, Span("）。")], "item")
+
+            out.append(self.xref(definition))
         return out
 
     # appendices --------------------------------------------------------------------------
@@ -701,7 +806,7 @@ class Composer:
                     self.kv(*other),
                 ]
             )
-        out.append(self.table(rows, widths))
+        out.append(self.table(rows, widths, "数字的全部字段", split_in_row=True))
         return out
 
     def kv(self, *pairs: tuple[str, str]) -> list[Flowable]:
@@ -728,14 +833,33 @@ class Composer:
         ]
         table: list[list[Any]] = [self.head_row(["项目", "内容"])]
         table += [[self.p(k, "table_fig"), self.p(v, "table")] for k, v in rows]
-        out.append(self.table(table, (80.0, TYPE_WIDTH - 80.0)))
-        out.append(Spacer(1, 12))
-        out.append(self.p("本文件使用的字体：", "prose"))
+        out.append(self.table(table, (80.0, TYPE_WIDTH - 80.0), "生成信息"))
         font_rows: list[list[Any]] = [self.head_row(["用途", "字体", "版本", "许可"])]
         for role, name, version, licence in font_inventory():
             font_rows.append([self.p(x, "table") for x in (role, name, version, licence)])
-        out.append(self.table(font_rows, (60.0, 100.0, 170.0, TYPE_WIDTH - 330.0)))
+        out.append(self.table(font_rows, (60.0, 100.0, 170.0, TYPE_WIDTH - 330.0), "本文件使用的字体"))
         return out
+
+
+def status_tag(status: str) -> str:
+    """A status in words with a shape, so it reads the same in grayscale: ✗不符, ?无法判断 …"""
+    return f"{STATUS_SHAPE.get(status, '')}{status_label(status)}"
+
+
+def formula_spans(head: str, computation: str) -> list[Span]:
+    """A computation set so that each formula in it never breaks across lines."""
+    return [Span(head), *(Span(t, keep=k) for t, k in formula_runs(computation))]
+
+
+def headings_in(story: Sequence[Flowable]) -> list[Heading]:
+    """The headings of a story in order, also those kept together with what follows them."""
+    found: list[Heading] = []
+    for f in story:
+        if isinstance(f, Heading):
+            found.append(f)
+        elif isinstance(f, KeepTogether):
+            found += headings_in(f._content)
+    return found
 
 
 def font_inventory() -> list[tuple[str, str, str, str]]:
@@ -775,41 +899,76 @@ def document_info(ds: Dataset) -> DocInfo:
     )
 
 
-def chart_flowables(ds: Dataset) -> dict[str, Flowable]:
-    """Chart drawings by id, made once per report (every layout pass reuses them)."""
+def chart_flowables(ds: Dataset, preset: PagePreset = PRESET) -> dict[str, list[Flowable]]:
+    """Chart drawings by id, made once per report (every layout pass reuses them).
+
+    A chart taller than half a page is drawn in panels of as many bars as fit half a page, each
+    a chart of its own with the same scale rules, so a long chart never overflows a page.
+    """
     style = chart_style("normal", label_pt=CHART_LABEL_PT)
-    return {c.id: Centered(draw_chart(ds, c, width_pt=CHART_WIDTH, style=style)) for c in ds.charts}
+    limit = preset.text_height_mm * 72 / 25.4 * 0.5
+    out: dict[str, list[Flowable]] = {}
+    for c in ds.charts:
+        drawing = draw_chart(ds, c, width_pt=CHART_WIDTH, style=style)
+        if drawing.height <= limit or len(c.indicators) < 2:
+            out[c.id] = [Centered(drawing)]
+            continue
+        per = max(1, int(len(c.indicators) * limit / drawing.height))
+        chunks = [c.indicators[k : k + per] for k in range(0, len(c.indicators), per)]
+        out[c.id] = [
+            Centered(draw_chart(ds, replace(c, indicators=chunk), width_pt=CHART_WIDTH, style=style))
+            for chunk in chunks
+        ]
+    return out
 
 
-def build_report(dataset: Dataset, findings: Sequence[FindingLike]) -> tuple[bytes, PageLog]:
-    """Compose and lay out the annotated report; return PDF bytes and where everything landed."""
+def pdf_meta(ds: Dataset) -> PdfMeta:
+    info = document_info(ds)
+    return PdfMeta(info.title, info.author, info.subject, info.keywords, ds.meta.date)
+
+
+def build_report(
+    dataset: Dataset,
+    findings: Sequence[FindingLike],
+    make_canvas: CanvasMaker | None = None,
+    *,
+    binding: str = "duplex",
+) -> tuple[bytes, PageLog]:
+    """Compose and lay out the annotated report; return PDF bytes and where everything landed.
+
+    `binding` is "duplex" (mirrored margins, chapters that need it open on a right-hand page) or
+    "single" (one-sided: same margins on every page, never a blank page).
+    """
     fonts.register_reportlab()
-    styles = report_styles()
+    preset = preset_for(binding)
+    styles = report_styles(preset)
     info = document_info(dataset)
-    charts = chart_flowables(dataset)
+    charts = chart_flowables(dataset, preset)
 
-    def make_story(previous: PageLog) -> list[Flowable]:
-        return Composer(dataset, findings, styles, previous, charts).story()
+    def make_story(numbers: PageNumbers) -> list[Flowable]:
+        return Composer(dataset, findings, styles, numbers, charts).story()
 
-    return build_pdf(make_story, info, styles)
-
-
-def render_report(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
-    """The annotated report as PDF bytes and its page count (the pipeline's entry point)."""
-    data, log = build_report(dataset, findings)
-    return finish(data, dataset, pdfa=pdfa), log.page_count
-
-
-def finish(data: bytes, dataset: Dataset, *, pdfa: bool) -> bytes:
-    """Hand the PDF to the render stage's finisher (metadata, PDF/A-2b) when that stage has one."""
-    # Imported by name so the report builds (as plain PDF) before the finisher exists, and
-    # type-checks the same before and after it lands.
-    try:
-        module = importlib.import_module("briefing.render.pdfa")
-    except ModuleNotFoundError:
-        return data
-    info = document_info(dataset)
-    result: bytes = module.finish_pdf(
-        data, dataset, pdfa=pdfa, title=info.title, subject=info.subject, keywords=info.keywords
+    return build_pdf(
+        make_story, info, styles, make_canvas or canvas_maker(pdf_meta(dataset)), preset,
+        texts=dataset.texts, source=dataset.path,
     )
-    return result
+
+
+def compose(request: Request) -> Composed:
+    """The registry's compose function: the report is laid out when the output step draws it."""
+    dataset, findings = request.dataset, request.dataset_findings
+    binding = request.options.get("binding", "duplex")
+
+    def draw(make_canvas: CanvasMaker) -> tuple[bytes, int]:
+        data, log = build_report(dataset, findings, make_canvas, binding=binding)
+        return data, log.page_count
+
+    return Composed(pdf_meta(dataset), draw)
+
+
+def render_report(
+    dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True, binding: str = "duplex"
+) -> tuple[bytes, int]:
+    """The annotated report as PDF bytes and its page count, through the one output step."""
+    request = Request.one(dataset, findings, PRESET, options={"binding": binding})
+    return render_output(compose(request), archival=pdfa)

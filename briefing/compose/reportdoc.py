@@ -1,32 +1,51 @@
 """Lay a list of report flowables out on mirrored GB/T 9704 pages and return the PDF bytes and where everything landed.
 
 This is the report's document machinery, independent of what the report says: same-page footnotes
-(a frame that gives up the space its page's footnotes need), chapters that open on odd pages with
-unnumbered blank versos, headings that feed the outline, the table of contents and the running
-header, named destinations and a log of the page each named thing landed on. Page numbers in the
-table of contents and in cross-references come from the previous pass, so `build_pdf` lays the
-document out until two passes agree.
+(a frame that gives up the space its page's footnotes need), chapters that open on a new page (on
+a right-hand page with an unnumbered blank verso where a duplex binding needs it), numbered tables
+that keep three rows together and say 续表 when they continue, headings that feed the outline, the
+table of contents and the running header, named destinations and a log of the page each named
+thing landed on. Content that cannot fit a page is a `LayoutOverflowError` naming the dataset
+field it came from.
+
+One layout pass: the contents take their room from their entries (known before layout) and draw
+each page number into a form XObject that is filled in once the pages are known. A cross-reference
+(`Xref`) is made when it is laid out: a page already laid out is quoted as is; a page further on
+gets a placeholder as wide as the widest number, and the text is set again with the real number
+into a form drawn where the placeholder stood, its links added to that page. Only when that real
+text would need more lines than the placeholder did (never seen in practice) is the document laid
+out again, with the numbers of the first pass as placeholders.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Table
-from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate, FrameBreak, PageTemplate
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.doctemplate import (
+    ActionFlowable,
+    BaseDocTemplate,
+    FrameBreak,
+    LayoutError,
+    PageTemplate,
+)
+from reportlab.platypus.flowables import CondPageBreak, Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
+from ..errors import LayoutOverflowError
 from ._report_text import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    PRESET,
     CJKParagraph,
+    PagePreset,
     Span,
     TextStyle,
     draw_page_number,
@@ -34,9 +53,9 @@ from ._report_text import (
     last_line_width,
     type_area,
 )
-from .annotate import NotePart
+from .annotate import NotePart, formula_runs
 
-MAX_PASSES = 4
+MAX_PASSES = 3  # one in practice; more only if a cross-reference outgrew its placeholder
 NOTE_GAP = 2.0  # points between two footnotes
 HEADER_RULE_GAP = 5 * 2.834645669  # the header rule sits 5 mm above the type area
 _FUZZ = 1e-3
@@ -62,10 +81,15 @@ class Footnote:
     def ref_key(self) -> str:
         return f"fnref-{self.number}"
 
+    @property
+    def marker(self) -> str:
+        """The reference as printed: bracketed, so copied text never glues the number to a figure."""
+        return f"[{self.number}]"
+
 
 @dataclass
 class PageLog:
-    """What one layout pass found: the page of every logged key, headings in order, blank pages."""
+    """What the layout found: the page of every logged key, headings in order, blank pages."""
 
     pages: dict[str, int] = field(default_factory=dict)
     headings: list[tuple[int, str, str, int]] = field(default_factory=list)
@@ -76,17 +100,156 @@ class PageLog:
     def page_of(self, key: str) -> int | None:
         return self.pages.get(key)
 
-    def settled(self, other: PageLog) -> bool:
-        return (self.pages, self.headings, self.blank_pages) == (
-            other.pages,
-            other.headings,
-            other.blank_pages,
-        )
-
 
 def _log_of(canv: Any) -> PageLog:
     log: PageLog = canv._doctemplate.log
     return log
+
+
+class PageNumbers:
+    """The page numbers a report quotes, answered from the layout that is running.
+
+    Ask only while an `Xref` is being made (`Composer.page` does): a page already laid out is
+    known; one that is not yet gets a placeholder (the previous pass's number, or the widest
+    three-digit number) and marks the cross-reference for drawing once the layout is done.
+    """
+
+    PLACEHOLDER = "999"  # 9 is the widest digit of the serif face; the others are monospaced
+
+    def __init__(self, log: PageLog, hints: dict[str, int] | None = None):
+        self.log = log
+        self.hints = hints or {}
+        self.final = False  # the layout is over: unknown keys are never laid out
+        self._unknown: set[str] | None = None
+
+    @contextlib.contextmanager
+    def collecting(self) -> Iterator[set[str]]:
+        """Make a cross-reference; the set receives the keys whose pages were not known yet."""
+        outer = self._unknown
+        self._unknown = unknown = set[str]()
+        try:
+            yield unknown
+        finally:
+            self._unknown = outer
+
+    def page(self, key: str) -> int | str | None:
+        """The page of `key`, a placeholder while it is not laid out yet, None if it never is."""
+        if self._unknown is None:
+            raise RuntimeError(f"page number of {key!r} asked outside a cross-reference (use Composer.xref)")
+        found = self.log.pages.get(key)
+        if found is not None or self.final:
+            return found
+        self._unknown.add(key)
+        hint = self.hints.get(key)
+        return str(hint) if hint is not None else self.PLACEHOLDER
+
+    def known(self) -> set[str]:
+        return set(self.log.pages)
+
+
+@dataclass
+class _Later:
+    """Something drawn once the layout is over, into the form `name` placed on `page`."""
+
+    name: str
+    page: int
+    matrix: tuple[float, ...]  # the canvas transform where the form is drawn
+    annots: list[Any]  # the page's annotation list (ReportLab writes it when the file is saved)
+    width: float
+    height: float
+    draw: Callable[[Any], bool]  # draws at the origin; False if it no longer fits its room
+
+
+def _defer(canv: Any, width: float, height: float, draw: Callable[[Any], bool]) -> None:
+    """Draw a form here whose content `draw` supplies after the layout."""
+    doc = canv._doctemplate
+    name = f"Later{len(doc.later)}"
+    doc.later.append(
+        _Later(name, canv.getPageNumber(), tuple(canv._currentMatrix), canv._annotationrefs, width, height, draw)
+    )
+    canv.doForm(name)
+
+
+class Xref(Flowable):
+    """A flowable that quotes page numbers, made by `build` when it is laid out (see the module doc).
+
+    `build` makes a fresh flowable each time and asks `numbers.page` for the pages; it must not
+    split (cross-references are short paragraphs and table cells).
+    """
+
+    def __init__(self, build: Callable[[], Flowable], numbers: PageNumbers):
+        super().__init__()
+        self.build = build
+        self.numbers = numbers
+        self.inner: Flowable | None = None
+        self.unknown: set[str] = set()
+
+    def _make(self) -> Flowable:
+        if self.inner is None or (self.unknown and self.unknown & self.numbers.known()):
+            with self.numbers.collecting() as unknown:
+                self.inner = self.build()
+            self.unknown = unknown
+        return self.inner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self._make().wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def minWidth(self) -> float:  # noqa: N802 - ReportLab's name (Table sizes columns with it)
+        return float(self._make().minWidth())
+
+    def getSpaceBefore(self) -> float:
+        return float(self._make().getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self._make().getSpaceAfter())
+
+    def getKeepWithNext(self) -> bool:
+        return bool(getattr(self._make(), "keepWithNext", False))
+
+    def draw(self) -> None:
+        inner = self._make()
+        if not self.unknown:
+            inner.drawOn(self.canv, 0, 0)
+            return
+        # Lay the placeholder version down for what belongs to this page now (the log, named
+        # destinations, notes in the margin) but keep none of its ink or links: the real text
+        # and its links come after the layout.
+        canv = self.canv
+        code = len(canv._code)
+        with _quiet(canv, "linkRect", "linkURL"):
+            inner.drawOn(canv, 0, 0)
+        del canv._code[code:]
+        width, height = self.width, self.height
+
+        def later(c: Any) -> bool:
+            self.numbers.final = True
+            with self.numbers.collecting():
+                real = self.build()
+            _, h = real.wrap(width, 1e6)
+            real.drawOn(c, 0, height - h)
+            return h <= height + _FUZZ
+
+        _defer(canv, width, height, later)
+
+
+@contextlib.contextmanager
+def _quiet(canv: Any, *methods: str) -> Iterator[None]:
+    """Make the canvas ignore calls of `methods` for a while."""
+    for name in methods:
+        setattr(canv, name, _ignore)
+    try:
+        yield
+    finally:
+        for name in methods:
+            delattr(canv, name)
+
+
+def _ignore(*args: Any, **kwargs: Any) -> None:
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,7 +273,7 @@ class Noted(Flowable):
     ):
         super().__init__()
         self.inner = inner
-        self.note = note  # contents of an on-screen note (Text annotation) in the outer margin
+        self.note = note  # contents of an on-screen note (Text annotation) over the flowable
         self.footnotes = tuple(footnotes)
         self.keys = tuple(keys)  # logged only (the inner text makes their destinations)
         self.anchors = tuple(anchors)  # logged, with a destination at the top of this flowable
@@ -143,16 +306,136 @@ class Noted(Flowable):
         self.inner.drawOn(self.canv, 0, 0)
 
     def _margin_note(self, page: int) -> None:
-        # The note's icon sits in the outer margin level with the figure: on the figure itself
-        # it would hide the digits on screen.
-        x, _y, w, _h = type_area(page)
-        _ax, top = self.canv.absolutePosition(0, self.height)
-        # Viewers draw the icon about 20 pt wide from the rectangle's left edge, whatever its size.
-        size = 12.0
-        left = x + w + 6.0 if page % 2 == 1 else x - 30.0
+        # The on-screen note lies over the figure's cell: a viewer opens it on pointing at the
+        # figure, and it draws nothing of its own, so nothing of it prints (see docs/pdfa.md).
+        ax, top = self.canv.absolutePosition(0, self.height)
+        size = 10.0
         self.canv.textAnnotation(
-            self.note, Rect=(left, top - size, left + size, top), relative=0, Name="/Comment"
+            self.note, Rect=(ax, top - size, ax + size, top), relative=0, Name="/Comment"
         )
+
+
+class LongTable(Flowable):
+    """A table of more rows than a page holds, shown to ReportLab a window of rows at a time.
+
+    ReportLab rebuilds a table (cell styles, row heights) for what is left after each page
+    break, so a table of R rows over P pages cost R x P; here each page break looks only at the
+    next rows (a window), each row is measured once, and a table of any length costs the same per
+    page. `make(rows)` builds the ReportLab table for a list of rows (header rows first); the
+    header repeats on every page.
+    """
+
+    WINDOW = 48  # body rows shown at a time; more than a page holds (grown if ever not)
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        make: Callable[[list[list[Any]]], Table],
+        header: int,
+        start: int | None = None,
+        heights: list[float | None] | None = None,
+    ):
+        super().__init__()
+        self.rows = rows  # the whole table's rows, shared by the parts: never copied
+        self.make = make
+        self.header = header
+        self.start = header if start is None else start  # first body row not yet laid out
+        self.heights: list[float | None] = heights if heights is not None else [None] * len(rows)
+        self.size = self.WINDOW
+        self._window: Table | None = None
+        self._footnotes: list[Footnote] | None = None
+
+    def _indices(self, size: int) -> list[int]:
+        return list(range(self.header)) + list(range(self.start, min(self.start + size, len(self.rows))))
+
+    @property
+    def window(self) -> Table:
+        if self._window is None:
+            # Laid out from `start` on: the rows before it are on finished pages (a retried
+            # split never goes back past its own start), so let their cells go.
+            for i in range(self.start - 1, self.header - 1, -1):
+                if self.rows[i] is None:
+                    break
+                self.rows[i] = None  # type: ignore[call-overload]
+            rows = self._indices(self.size)
+            table = self.make([self.rows[i] for i in rows])
+            # Rows measured before keep their height: ReportLab measures only rows set to None,
+            # and the parts a split makes inherit these.
+            table._argH = [self.heights[i] for i in rows]
+            self._window = table
+        return self._window
+
+    def _measure(self, availWidth: float, availHeight: float) -> float:
+        table = self.window
+        _, height = table.wrap(availWidth, availHeight)
+        for i, h in zip(self._indices(self.size), table._rowHeights, strict=True):
+            self.heights[i] = h
+        table._argH = list(table._rowHeights)  # measured now: not again at the next wrap or split
+        return float(height)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        height = self._measure(availWidth, availHeight)
+        self.width = self.window._width
+        # Taller than any page by construction: the frame splits it.
+        self.height = max(height, availHeight + 1.0)
+        return self.width, self.height
+
+    @property
+    def repeatRows(self) -> int:  # noqa: N802 - ReportLab's name, read by NumberedTable
+        return self.header
+
+    @property
+    def body_rows(self) -> int:
+        """Body rows not yet laid out."""
+        return len(self.rows) - self.start
+
+    def window_for(self, availWidth: float, availHeight: float) -> Table:
+        """The window, measured, taller than `availHeight` unless it holds all remaining rows."""
+        while self._measure(availWidth, availHeight) <= availHeight and self.start + self.size < len(self.rows):
+            self.size *= 2  # the whole window fits this frame: look further
+            self._window = None
+            self._footnotes = None
+        return self.window
+
+    def after(self, done: int) -> Flowable:
+        """What remains once `done` body rows from `start` are laid out (header rows first)."""
+        start = self.start + done
+        if len(self.rows) - start > self.WINDOW:
+            return LongTable(self.rows, self.make, self.header, start, self.heights)
+        rest = list(range(self.header)) + list(range(start, len(self.rows)))
+        last = self.make([self.rows[i] for i in rest])
+        last._argH = [self.heights[i] for i in rest]
+        return last
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = self.window_for(availWidth, availHeight).split(availWidth, availHeight)
+        if len(parts) < 2:
+            return parts
+        return [parts[0], self.after(len(parts[0]._cellvalues) - self.header)]
+
+    def footnotes(self) -> list[Footnote]:
+        """The footnotes of the rows in the window (all a page can take), found once."""
+        if self._footnotes is None:
+            self._footnotes = footnotes_in(self.window)
+        return self._footnotes
+
+    def getSpaceBefore(self) -> float:
+        return float(self.window.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.window.getSpaceAfter())
+
+    def draw(self) -> None:  # pragma: no cover - always split first
+        raise AssertionError("a LongTable is split before it is drawn")
+
+
+def table_of(
+    rows: Sequence[Sequence[Any]], make: Callable[[list[list[Any]]], Table], header: int
+) -> Table | LongTable:
+    """`make(rows)`, or a `LongTable` when the rows are too many to lay out in one piece cheaply."""
+    if len(rows) - header > LongTable.WINDOW:
+        return LongTable([list(r) for r in rows], make, header)
+    return make([list(r) for r in rows])
 
 
 def footnotes_in(flowable: Any) -> list[Footnote]:
@@ -173,6 +456,12 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
             for row in f._cellvalues:
                 for cell in row:
                     walk(cell)
+        elif isinstance(f, LongTable):
+            # It never fits whole: what matters is what the next page can take.
+            for n in f.footnotes():
+                found.setdefault(n.number, n)
+        elif isinstance(f, NumberedTable):
+            walk(f.table)
         elif isinstance(f, Flowable) and isinstance(getattr(f, "_content", None), list):
             walk(f._content)
 
@@ -221,17 +510,22 @@ class Heading(Flowable):
 
 
 class ChapterBreak(ActionFlowable):
-    """Start the next chapter on an odd (right-hand) page, leaving an unnumbered blank verso if needed."""
+    """Start the next chapter on a new page; with `recto`, on a right-hand page when bound duplex.
 
-    def __init__(self) -> None:
+    Only a duplex binding has versos to leave blank: printed one-sided, `recto` is ignored.
+    """
+
+    def __init__(self, recto: bool = False) -> None:
         super().__init__()
+        self.recto = recto
 
     def apply(self, doc: Any) -> None:
+        recto = self.recto and doc.preset.mirrored
         if doc.frame is not None and not doc.frame._atTop:
             doc.handle_pageBreak()
-            if (doc.page + 1) % 2 == 0:
+            if recto and (doc.page + 1) % 2 == 0:
                 doc._hanging.append(_BlankPage())
-        elif doc.page % 2 == 0:
+        elif recto and doc.page % 2 == 0:
             doc.log.blank_pages.add(doc.page)
             doc.handle_pageBreak()
 
@@ -243,6 +537,136 @@ class _BlankPage(ActionFlowable):
     def apply(self, doc: Any) -> None:
         doc.log.blank_pages.add(doc.page)
         doc.handle_pageBreak()
+
+
+class NumberedTable(Flowable):
+    """A numbered table (表N above it) that splits only between rows, keeping at least
+    `MIN_ROWS` body rows on each side, and heads its continuation 续表N."""
+
+    MIN_ROWS = 3
+
+    def __init__(
+        self, table: Table | LongTable, number: int, title: str, style: TextStyle, continued: bool = False
+    ):
+        super().__init__()
+        self.table = table
+        self.number = number
+        self.title = title
+        self.style = style
+        self.continued = continued
+        self.min_rows = self.MIN_ROWS
+        label = f"续表{number}" if continued else f"表{number}"
+        self.caption = CJKParagraph([Span(label, keep=True), Span("\u3000" + title)], style)
+        self.spaceBefore = style.space_before_pt
+        self.spaceAfter = style.space_after_pt * 3  # air before the text or heading that follows
+        self._cap_h = 0.0
+
+    def _caption_height(self, availWidth: float, availHeight: float) -> float:
+        _, h = self.caption.wrap(availWidth, availHeight)
+        return h + self.style.space_after_pt
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._cap_h = self._caption_height(availWidth, availHeight)
+        _, th = self.table.wrap(availWidth, max(availHeight - self._cap_h, 0.0))
+        self.width, self.height = availWidth, self._cap_h + th
+        return self.width, self.height
+
+    def start_height(self, availWidth: float, availHeight: float) -> float:
+        """The room the caption, the header and the first `min_rows` rows take."""
+        cap = self._caption_height(availWidth, availHeight)
+        if isinstance(self.table, LongTable):
+            t = self.table.window_for(availWidth, availHeight)
+        else:
+            t = self.table
+            t.wrap(availWidth, availHeight)
+        head = t.repeatRows if isinstance(t.repeatRows, int) else 0
+        return self.spaceBefore + cap + sum(t._rowHeights[: head + self.min_rows])
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        cap = self._caption_height(availWidth, availHeight)
+        long = self.table if isinstance(self.table, LongTable) else None
+        if long is not None:
+            # Only the next rows matter: the window stands for the table (see LongTable).
+            t = long.window_for(availWidth, availHeight)
+            body = long.body_rows
+        else:
+            t = self.table
+            t.wrap(availWidth, availHeight)
+            body = len(t._rowHeights) - (t.repeatRows if isinstance(t.repeatRows, int) else 0)
+        heights = list(t._rowHeights)
+        head = t.repeatRows if isinstance(t.repeatRows, int) else 0
+        room = availHeight - cap
+        fit = t._getFirstPossibleSplitRowPosition(room) - head
+        if fit >= body:
+            return [self]
+        fit = min(fit, body - self.min_rows)
+        if fit < self.min_rows:
+            return []
+        parts = t.split(availWidth, sum(heights[: head + fit]) + 0.01)
+        if len(parts) != 2:
+            return []
+        first = NumberedTable(parts[0], self.number, self.title, self.style, self.continued)
+        first.spaceAfter = 0.0
+        remaining = parts[1] if long is None else long.after(len(parts[0]._cellvalues) - head)
+        rest = NumberedTable(remaining, self.number, self.title, self.style, True)
+        rest.spaceBefore = 0.0
+        return [first, rest]
+
+    def draw(self) -> None:
+        self.caption.drawOn(self.canv, 0, self.height - self.caption.height)
+        self.table.drawOn(self.canv, 0, 0)
+
+
+class KeepStart(CondPageBreak):
+    """Break the page unless `before` (a heading, an introduction) and the first rows of `table`
+    fit below: a heading never stands at a page's foot with its table on the next page."""
+
+    def __init__(self, before: Sequence[Flowable], table: NumberedTable):
+        super().__init__(0)
+        self.before = list(before)
+        self.table = table
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        need = 0.0
+        for f in self.before:
+            need += f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        self.height = need + self.table.start_height(availWidth, availHeight)
+        return super().wrap(availWidth, availHeight)
+
+
+class Elastic(Flowable):
+    """Flowables one under another with gaps (the numbers among `items`) that shrink, all in the
+    same proportion, when the whole would not fit the frame: a cover whose texts are long."""
+
+    def __init__(self, items: Sequence[Flowable | float]):
+        super().__init__()
+        self.items = list(items)
+        self._heights: list[float] = []
+        self._widths: list[float] = []
+        self._scale = 1.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        sizes = [(0.0, 0.0) if isinstance(f, (int, float)) else f.wrap(availWidth, availHeight) for f in self.items]
+        self._widths = [w for w, _h in sizes]
+        self._heights = [h for _w, h in sizes]
+        fixed = sum(self._heights)
+        gaps = sum(f for f in self.items if isinstance(f, (int, float)))
+        self._scale = min(1.0, max(0.0, (availHeight - fixed) / gaps)) if gaps else 1.0
+        self.width, self.height = availWidth, fixed + gaps * self._scale
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for f, w, h in zip(self.items, self._widths, self._heights, strict=True):
+            if isinstance(f, (int, float)):
+                y -= f * self._scale
+                continue
+            y -= h
+            x = (self.width - w) / 2 if getattr(f, "hAlign", "") == "CENTER" else 0.0
+            f.drawOn(self.canv, x, y)
 
 
 class Centered(Flowable):
@@ -286,9 +710,13 @@ class PageRef(Flowable):
 
 
 class TocEntry(Flowable):
-    """One line of the table of contents: title, dotted leader, page number; all of it a link."""
+    """One line of the table of contents: title, dotted leader, page number; all of it a link.
 
-    def __init__(self, level: int, title: str, key: str, page: int | None, style: TextStyle):
+    The page number is drawn after the layout, into a form placed where it goes (`_defer`): the
+    number's box has a fixed width, so the entry's size does not depend on it.
+    """
+
+    def __init__(self, level: int, title: str, key: str, style: TextStyle):
         super().__init__()
         self.level = level
         self.key = key
@@ -297,19 +725,22 @@ class TocEntry(Flowable):
         self.num_width = 3 * style.size_pt
         self.title_spans = [Span(title, link=key)]
         self.title_para = CJKParagraph(self.title_spans, _left(style))
-        self.page_para = CJKParagraph(
-            [Span(str(page) if page else "", link=key)], _left(style, align="right")
-        )
         self.spaceBefore = style.space_before_pt
         self.spaceAfter = style.space_after_pt
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         text_w = availWidth - self.indent - self.num_width - self.style.size_pt
         _, h = self.title_para.wrap(text_w, availHeight)
-        self.page_para.wrap(self.num_width, availHeight)
         self.width, self.height = availWidth, h
         self._text_w = text_w
         return self.width, self.height
+
+    def _draw_number(self, canv: Any) -> bool:
+        page = _log_of(canv).pages.get(self.key)
+        para = CJKParagraph([Span(str(page) if page else "")], _left(self.style, align="right"))
+        para.wrap(self.num_width, 1e6)
+        para.drawOn(canv, 0, 0)
+        return True
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
@@ -318,7 +749,10 @@ class TocEntry(Flowable):
         canv = self.canv
         st = self.style
         self.title_para.drawOn(canv, self.indent, 0)
-        self.page_para.drawOn(canv, self.width - self.num_width, 0)  # on the title's last line
+        canv.saveState()
+        canv.translate(self.width - self.num_width, 0)  # on the title's last line
+        _defer(canv, self.num_width, self.style.leading_pt, self._draw_number)
+        canv.restoreState()
         # A dotted leader from the end of the title's last line to the number.
         used = last_line_width(self.title_spans, self._text_w, _left(st))
         x0 = self.indent + used + st.size_pt * 0.5
@@ -390,15 +824,15 @@ class NoteFrame(Frame):
             hit = self._note_cache.get(key)
             if hit is None:
                 spans = [
-                    Span(f"{note.number}", bold=True, anchor=note.key, link=note.ref_key, role="sans"),
+                    Span(note.marker, anchor=note.key, link=note.ref_key, role="sans", keep=True),
                     Span("\u3000"),
                 ]
                 for part in note.parts:
                     if part.share in said and part.short:
                         first = said[part.share]
-                        spans.append(Span(part.short.format(n=first), color=part.color, link=f"fn-{first}"))
+                        spans.append(Span(part.short.format(n=f"[{first}]"), color=part.color, link=f"fn-{first}"))
                     else:
-                        spans.append(Span(part.text, color=part.color))
+                        spans += [Span(t, color=part.color, keep=k) for t, k in formula_runs(part.text)]
                 para = CJKParagraph(spans, self.note_style)
                 _, h = para.wrap(self._aW, 10_000)
                 hit = (para, h)
@@ -432,6 +866,15 @@ class NoteFrame(Frame):
         return int(ok)
 
     def split(self, flowable: Flowable, canv: Any) -> list[Flowable]:
+        parts = self._split_noted(flowable, canv)
+        if not parts and self._atTop and getattr(flowable, "min_rows", 1) > 1:
+            # Not even the minimum rows fit an empty page (their footnotes are long): split
+            # wherever it fits rather than fail.
+            flowable.min_rows = 1
+            parts = self._split_noted(flowable, canv)
+        return parts
+
+    def _split_noted(self, flowable: Flowable, canv: Any) -> list[Flowable]:
         # The footnotes of the part that stays depend on where the split falls: offer less and
         # less room, one line or row at a time, until the first part and its notes fit together.
         saved: float = self._y1p
@@ -497,11 +940,19 @@ class ReportDoc(BaseDocTemplate):
         info: DocInfo,
         styles: dict[str, TextStyle] | Any,
         log: PageLog,
+        preset: PagePreset = PRESET,
+        *,
+        texts: Sequence[tuple[str, str, Any]] = (),
+        source: str = "",
     ):
-        x, y, w, h = frame_area(1)
+        x, y, w, h = frame_area(1, preset)
+        self.texts = texts
+        self.source = source
         note = styles["footnote"]
-        floor = (type_area(1)[1] - y) - (note.leading_pt - note.size_pt)
+        floor = (type_area(1, preset)[1] - y) - (note.leading_pt - note.size_pt)
+        self.preset = preset
         self.log = log
+        self.later: list[_Later] = []
         self.info = info
         self.styles = styles
         self.chapter = ""
@@ -521,9 +972,8 @@ class ReportDoc(BaseDocTemplate):
             keywords=list(info.keywords),
             creator=info.creator,
             producer=info.creator,
-            invariant=1,
-            pageCompression=1,
-            lang="zh-CN",
+            # Determinism flags and the language are the output step's (render.output), which
+            # makes the canvas.
             initialFontName=fonts.face_for("serif"),
             initialFontSize=10,
             initialLeading=12,
@@ -534,7 +984,7 @@ class ReportDoc(BaseDocTemplate):
         self.log.blank_pages.discard(self.page)
 
     def _body_begin(self, canv: Any, doc: Any) -> None:
-        x, _y, _w, _h = frame_area(self.page)
+        x, _y, _w, _h = frame_area(self.page, self.preset)
         self.body_frame.move_to(x)
 
     def _body_end(self, canv: Any, doc: Any) -> None:
@@ -545,12 +995,14 @@ class ReportDoc(BaseDocTemplate):
         self.body_frame.draw_notes(canv)
         if page != self.opening_page:  # a chapter's first page shows its title in full anyway
             self._draw_header(canv, page)
-        draw_page_number(canv, page)
+        draw_page_number(canv, page, self.preset)
 
     def _draw_header(self, canv: Any, page: int) -> None:
-        x, y, w, h = type_area(page)
+        x, y, w, h = type_area(page, self.preset)
         style = self.styles["header"]
-        odd = page % 2 == 1
+        # Duplex: the document's title on the left of even pages, the chapter on the right of
+        # odd pages. One-sided, every page is a right-hand page and shows its chapter.
+        odd = page % 2 == 1 or not self.preset.mirrored
         text = self.chapter if odd else self.info.running_title
         para = CJKParagraph([Span(text)], _left(style, "right" if odd else "left"))
         para.wrap(w, 100)
@@ -565,27 +1017,118 @@ class ReportDoc(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:
         pass
 
+    def draw_later(self) -> bool:
+        """Fill the forms placed during layout, now that every page is known; False if one
+        of them no longer fits the room it was given."""
+        canv = self.canv
+        canv._doctemplate = self
+        # What is drawn now belongs to pages already finished: its links go to their pages;
+        # destinations and notes were laid down in place during layout.
+        fits = True
+        try:
+            with _quiet(canv, "bookmarkPage", "bookmarkHorizontal", "addOutlineEntry", "textAnnotation"):
+                for later in self.later:
+                    w, h = later.width, later.height
+                    canv.beginForm(later.name, -w, -h, 2 * w, 2 * h)
+                    canv._currentMatrix = later.matrix
+                    canv._annotationrefs = later.annots
+                    fits = later.draw(canv) and fits
+                    canv._annotationrefs = []  # a form carries none; they went to the page
+                    canv.endForm()
+        finally:
+            del canv._doctemplate
+        return fits
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        offending = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError as exc:
+            raise LayoutOverflowError(overflow_message(offending, self.texts, self.source)) from exc
+
+
+def _texts_of(flowable: Any) -> list[str]:
+    """The text a flowable (or a group, table or wrapper of them) would draw."""
+    found: list[str] = []
+
+    def walk(f: Any) -> None:
+        if f is None:
+            return
+        if isinstance(f, (list, tuple)):
+            for x in f:
+                walk(x)
+        elif isinstance(f, CJKParagraph):
+            found.append(f.text)
+        elif isinstance(f, Table):
+            for row in f._cellvalues:
+                for cell in row:
+                    walk(cell)
+        else:
+            for attr in ("inner", "para", "table", "caption", "_content", "content"):
+                walk(getattr(f, attr, None))
+
+    walk(flowable)
+    return found
+
+
+def overflow_message(flowable: Any, texts: Sequence[tuple[str, str, Any]], source: str) -> str:
+    """Say which field of the dataset made a flowable that cannot fit a page, and what to do.
+
+    The flowable's own text is matched against the dataset's text fields; the longest field it
+    contains is the one to shorten.
+    """
+    pieces = [t.replace(" ", "") for t in _texts_of(flowable)]
+    drawn = "".join(pieces)
+    best: tuple[str, str, Any] | None = None
+    for field_path, text, location in texts:
+        t = text.replace(" ", "")
+        if t and any(t in piece for piece in pieces) and (best is None or len(t) > len(best[1])):
+            best = (field_path, t, location)
+    if best is not None:
+        field_path, text, location = best
+        return (
+            f"{location}: {field_path}: this text ({len(text)} characters) cannot be set on one "
+            "page where the report prints it; shorten it or split it into shorter entries"
+        )
+    sample = drawn[:30] + ("…" if len(drawn) > 30 else "")
+    return (
+        f"{source}: the report cannot fit “{sample}” on one page; "
+        "shorten the entries it is made from or split them into several"
+    )
+
 
 def build_pdf(
-    make_story: Callable[[PageLog], list[Flowable]],
+    make_story: Callable[[PageNumbers], list[Flowable]],
     info: DocInfo,
     styles: dict[str, TextStyle] | Any,
+    canvasmaker: Callable[..., Any],
+    preset: PagePreset = PRESET,
+    *,
+    texts: Sequence[tuple[str, str, Any]] = (),
+    source: str = "",
 ) -> tuple[bytes, PageLog]:
-    """Lay the story out until the page numbers it quotes (from the previous pass) are right.
+    """Lay the story out once and return the PDF and where everything landed.
 
-    `make_story` gets the previous pass's log (empty on the first pass) and must return fresh
-    flowables each time: ReportLab flowables keep layout state and must not be reused.
+    `make_story` gets the page numbers of the layout it is made for (see `PageNumbers`) and must
+    return fresh flowables each call. A second layout happens only if a cross-reference's real
+    text outgrew its placeholder; its placeholders are then the numbers of the first layout.
+    `canvasmaker` is the output step's canvas factory (`render.output.canvas_maker`), which fixes
+    the determinism flags and draws a draft's stamp.
     """
-    previous = PageLog()
+    hints: dict[str, int] = {}
     data = b""
+    log = PageLog()
     for _ in range(MAX_PASSES):
         log = PageLog()
         buffer = io.BytesIO()
-        doc = ReportDoc(buffer, info, styles, log)
-        doc.build(make_story(previous))
+        doc = ReportDoc(buffer, info, styles, log, preset, texts=texts, source=source)
+        doc._doSave = 0
+        doc.build(make_story(PageNumbers(log, hints)), canvasmaker=canvasmaker)
         log.page_count = doc.page
+        fits = doc.draw_later()
+        doc.canv.save()
         data = buffer.getvalue()
-        if log.settled(previous):
-            return data, log
-        previous = log
-    return data, previous
+        if fits or log.pages == hints:
+            break
+        hints = dict(log.pages)
+    return data, log

@@ -11,17 +11,37 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 
 from ..load import INVISIBLE, LIMITS
 from ..model import format_number
 from .figures import normalise
+from .relations import suggest_relations
+from .structure import ROLE_WORDS, Parts, find_parts
 from .types import Extraction, Figure, Section
 
 PLACEHOLDER = "待补充"
-_SHORTCOMING_RE = re.compile(r"不足|问题|差距|短板")
-_PLAN_RE = re.compile(r"安排|计划|打算|思路|下一步")
+# Every guess in a draft carries this marker in a YAML comment; a dataset that still holds it (or
+# the placeholder) is unfinished. docs/extract.md documents both for the tools that look for them.
+REVIEW_MARKER = "# REVIEW"
+
+
+def structure_notes(parts: Parts) -> list[str]:
+    """What the reviewer must be told about the report's structure: parts not found, guesses."""
+    notes = []
+    for role in parts.missing:
+        notes.append(f"no part headed as {role} ({ROLE_WORDS[role]}) was found")
+    if "achievements" in parts.missing:
+        if parts.achievements is not None:
+            paths = "、".join(a.path for a in parts.areas)
+            notes.append(f"areas are taken from part {paths}, a guess")
+        elif parts.areas:
+            notes.append("areas are taken from the top-level sections, a guess")
+        else:
+            notes.append("no headings were recognised: make the areas by hand")
+    return notes
 
 
 def _q(text: str, limit: str | None = None) -> str:
@@ -91,33 +111,13 @@ def _meta_guess(ex: Extraction, text_tail: str) -> dict[str, str]:
 # Areas, items and ids
 
 
-def _part_one(ex: Extraction) -> tuple[Section | None, list[Section]]:
-    """The first part (一、) and its direct subsections, which become the areas."""
-    parts = [s for s in ex.sections if s.level == 1]
-    if parts:
-        first = parts[0]
-        return first, [s for s in ex.sections if s.parent == first.path]
-    top = [s for s in ex.sections if s.parent is None]
-    if not top:
-        return None, []
-    level = min(s.level for s in top)
-    return None, [s for s in top if s.level == level]
-
-
-def _children_of_part(ex: Extraction, pattern: re.Pattern[str], skip: Section | None) -> list[Section]:
-    for part in (s for s in ex.sections if s.level == 1 and s is not skip):
-        if pattern.search(part.title):
-            return [s for s in ex.sections if s.parent == part.path]
-    return []
-
-
 def _area_for(path: str, areas: list[tuple[str, Section]]) -> tuple[str, str]:
     """(area id, review comment) for a figure's section path."""
     for ident, sec in areas:
         if path == sec.path or path.startswith(sec.path):
             return ident, f"area guessed from section {sec.path}"
     where = path or "the text before the first heading"
-    return areas[0][0], f"{where} is outside the areas of part one: choose an area or delete the figure"
+    return areas[0][0], f"{where} is outside the achievements part's areas: choose an area or delete the figure"
 
 
 def _figure_ids(ex: Extraction) -> list[str]:
@@ -142,56 +142,19 @@ def _valid_in_schema(f: Figure) -> str:
     return ""
 
 
-# ---------------------------------------------------------------------------------------------
-# Relations the text suggests
-
-
-def _candidate_relations(ex: Extraction, ids: list[str], text: str) -> list[str]:
-    figs = ex.figures
-    out: list[str] = []
-    for i, f in enumerate(figs):
-        if f.change is not None:
-            out.append(f"{{id: rel_{ids[i]}_change, kind: change, current: {ids[i]}}}")
-        same = [j for j in range(i) if figs[j].sentence_offset == f.sentence_offset]
-        if f.kind == "rate" and f.label.endswith("率") and len(same) >= 2 and same[-1] == i - 1:
-            whole, part = figs[same[-2]], figs[same[-1]]
-            # Only when the two counts before it roughly give the rate: a suggestion, not a check.
-            if (
-                whole.kind == part.kind == "count"
-                and whole.unit == part.unit
-                and 0 < part.value <= whole.value
-                and abs(part.value / whole.value * 100 - f.value) <= 10
-            ):
-                out.append(
-                    f"{{id: rel_{ids[i]}_rate, kind: rate, part: {ids[same[-1]]}, whole: {ids[same[-2]]}, rate: {ids[i]}}}"
-                )
-        # "共…20件，其中，A16件，B4件": a total and its parts.
-        if f.kind == "count" and i + 1 < len(figs):
-            nxt = figs[i + 1]
-            between = text[f.offset + len(f.printed) : nxt.offset]
-            if nxt.sentence_offset == f.sentence_offset and between.lstrip("，, ").startswith("其中"):
-                parts = [i + 1]
-                for j in range(i + 2, len(figs)):
-                    g = figs[j]
-                    gap = text[figs[parts[-1]].offset + len(figs[parts[-1]].printed) : g.offset]
-                    if g.sentence_offset != f.sentence_offset or g.unit != f.unit or "（" in gap or "(" in gap:
-                        break
-                    parts.append(j)
-                parts = [p for p in parts if figs[p].unit == f.unit and figs[p].kind == "count"]
-                # The parts that add up to the whole make a total; any others make it a subset.
-                running = 0.0
-                for k, p in enumerate(parts):
-                    running += figs[p].value
-                    if abs(running - f.value) < 1e-9 and k >= 1:
-                        parts = parts[: k + 1]
-                        break
-                if parts:
-                    total = sum(figs[p].value for p in parts)
-                    kind = "total" if abs(total - f.value) < 1e-9 else "subset"
-                    role = "total" if kind == "total" else "whole"
-                    names = ", ".join(ids[p] for p in parts)
-                    out.append(f"{{id: rel_{ids[i]}_{kind}, kind: {kind}, {role}: {ids[i]}, parts: [{names}]}}")
-    return out
+def relation_lines(ex: Extraction, ids: list[str]) -> list[str]:
+    """The suggested relations as flow mappings of the dataset's format, each with its reason."""
+    lines = []
+    used: dict[str, int] = {}
+    for s in suggest_relations(ex):
+        base = f"rel_{ids[s.figures[0]]}_{s.kind}"
+        used[base] = used.get(base, 0) + 1
+        ident = base if used[base] == 1 else f"{base}{used[base]}"
+        fields = [f"id: {ident}", f"kind: {s.kind}"]
+        for role, v in s.roles:
+            fields.append(f"{role}: [{', '.join(ids[j] for j in v)}]" if isinstance(v, tuple) else f"{role}: {ids[v]}")
+        lines.append("{" + ", ".join(fields) + "}  " + REVIEW_MARKER + ": " + _comment(s.reason))
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,7 +166,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     lines: list[str] = []
     add = lines.append
     meta = _meta_guess(ex, text[-400:])
-    part_one, area_sections = _part_one(ex)
+    parts = find_parts(ex.sections)
+    area_sections = list(parts.areas)
     year = ex.year
 
     add(f"# Draft dataset written by `briefing extract`{' from ' + _comment(source_name) if source_name else ''}.")
@@ -230,16 +194,17 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     add(f"  source_document: {_q(title, 'title')}")
     add("")
 
-    # Areas: one per subsection of part one.
-    add("# REVIEW: one area per section of part 一; rename the ids if you like (and their uses below),")
+    notes = structure_notes(parts)
+    if notes:
+        add("# REVIEW: the report's structure was not fully recognised: " + "; ".join(notes) + ".")
+    # Areas: one per second-level heading of the achievements part.
+    where = parts.achievements.path if parts.achievements is not None else "the report"
+    add(f"# REVIEW: one area per section of part {where} (achievements); rename the ids if you like (and their uses below),")
     add("# and write summary and achievement in your own words.")
     add("areas:")
     areas: list[tuple[str, Section]] = []
-    if area_sections:
-        for k, sec in enumerate(area_sections, start=1):
-            areas.append((f"area_{k}", sec))
-    elif part_one is not None:
-        areas.append(("area_1", part_one))
+    for k, sec in enumerate(area_sections, start=1):
+        areas.append((f"area_{k}", sec))
     for ident, sec in areas:
         add(f"  - id: {ident}")
         add(f"    source: {_q(sec.path, 'source')}")
@@ -261,10 +226,11 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     add("# and label against the bracketed wording; mark up to 8 with `headline: true`.")
     add("indicators:" if ex.figures else "indicators: []  # REVIEW: no figures were found; add them by hand")
     current = None
+    per_section = Counter(f.section for f in ex.figures)
     for f, ident in zip(ex.figures, ids, strict=True):
         if f.section != current:
             current = f.section
-            count = sum(1 for g in ex.figures if g.section == current)
+            count = per_section[current]
             add("")
             add(f"  # {current or '(before the first heading)'} {_comment(titles.get(current, ''))[:30]} — {count} figure{'s' if count != 1 else ''}")
         invalid = _valid_in_schema(f)
@@ -287,6 +253,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
             f"  area: {area}  # REVIEW: {why}",
             f"  source: {_q(f.section or '正文', 'source')}",
         ]
+        if f.prior is not None:
+            entry.append(f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed {_comment(f.prior_printed)} before the figure")
         if f.change is not None:
             c = f.change
             entry.append(
@@ -296,10 +264,11 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         for line in entry:
             add(prefix + line)
 
-    relations = _candidate_relations(ex, ids, text)
+    relations = relation_lines(ex, ids)
     add("")
     if relations:
-        add("# REVIEW: relations the wording suggests; uncomment `relations:` and the ones that hold.")
+        add("# REVIEW: relations the wording suggests, for a person to confirm; none is asserted. Uncomment")
+        add("# `relations:` and each one that holds (briefing check then verifies it); delete the others.")
         add("# relations:")
         for r in relations:
             add(f"#   - {r}")
@@ -307,12 +276,13 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         add("# REVIEW: add relations between figures (rate, total, subset, same, change); see docs/dataset.md")
         add("relations: []")
 
-    for key, pattern, what in (("shortcomings", _SHORTCOMING_RE, "shortcoming"), ("plans", _PLAN_RE, "plan")):
-        items = _children_of_part(ex, pattern, part_one)
+    for key, items, what in (("shortcomings", parts.shortcomings, "shortcoming"), ("plans", parts.plans, "plan")):
         if not items:
+            add("")
+            add(f"# REVIEW: no {what} part was found in the report; add {key} by hand if it has any.")
             continue
         add("")
-        add(f"# REVIEW: one {what} per item of part {items[0].parent or ''}; titles are the report's headings, shorten them.")
+        add(f"# REVIEW: one {what} per item of part {items[0].parent or items[0].path}; titles are the report's headings, shorten them.")
         add(f"{key}:")
         for k, sec in enumerate(items, start=1):
             add(f"  - id: {what}_{k}")

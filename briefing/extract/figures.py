@@ -25,18 +25,30 @@ _NORMALISE = str.maketrans(
     "0123456789%.():;!?----~[]",
 )
 
-# Measure words after a number, longest first so that 人次 wins over 人 and 个百分点 over 个.
-COUNT_UNITS = (
-    "个百分点", "个工作日", "平方米", "人次", "件次", "家次", "户次", "场次", "批次", "车次", "架次",
-    "万元", "亿元", "公里", "千米", "小时", "分钟", "个月",
-    "件", "次", "人", "名", "位", "家", "户", "条", "卷", "个", "份", "支", "票", "项", "场", "起",
-    "宗", "所", "篇", "期", "本", "册", "台", "辆", "处", "座", "套", "间", "类", "批", "张", "部",
-    "块", "元", "吨", "亩", "天", "分", "%", "大",
+# Units are an open grammar, not a closed list: a compound unit (longest first), or any measure
+# word (量词) or directly counted noun, optionally followed by 次 (人次, 件次, 户次, 课次 …).
+MULTI_UNITS = (
+    "个百分点", "百分点", "个工作日", "个自然日", "工作日", "自然日", "个小时", "小时", "分钟",
+    "课时", "学时", "平方公里", "平方千米", "平方米", "立方米", "公顷", "公里", "千米", "千瓦时",
+    "千瓦", "万元", "亿元", "周岁", "个月", "个季度", "余年",
 )
+MEASURE_CHARS = (
+    "件次人名位家户条卷个份支票项场起宗所篇期本册台辆处座套间类批张部块元吨亩天分种轮届组队"
+    "栋幢棵株头只艘架枚盏副对双片段节课堂门首页周岁床箱袋笔单例趟遍道封幅册轮期米斤"
+)
+_MEASURE = "".join(dict.fromkeys(MEASURE_CHARS))
+UNIT_PATTERN = (
+    "|".join(map(re.escape, MULTI_UNITS))
+    + "|[" + _MEASURE.replace("次", "") + "]次|[" + _MEASURE + "]|%"
+)
+# Nouns that reports count without a measure word (全区13镇, 建成6站): taken, with a note to check.
+# Anything else after a bare number is listed as "no unit" rather than guessed.
+COUNTED_NOUNS = set("镇乡村街站校园网馆院庭区县市局委厅库屏窗亭廊社企店岗园线栏")
 # Chinese numerals are counts only before these: 三项 yes, 三调联动 or 四级 no. 部 and 张 are left
 # out because 两部门 and 一张网 are names, not counts.
 CN_COUNT_UNITS = (
-    "个百分点", "人次", "件次", "家次", "万元", "亿元",
+    "个百分点", "个工作日", "工作日", "课时", "学时", "小时", "人次", "件次", "家次", "户次", "场次",
+    "批次", "万元", "亿元", "轮", "种", "天",
     "件", "次", "人", "名", "位", "家", "户", "条", "个", "份", "支", "项", "场", "起", "宗", "所",
     "篇", "期", "批", "类", "处", "座", "套",
 )
@@ -46,16 +58,25 @@ CN_NAMES = (
     "四个最严", "两个毫不动摇", "三个代表", "两个结合", "两个大局", "五个一", "三个区分开来",
 )
 UP = ("增长", "增加", "上升", "提高", "提升")
-DOWN = ("下降", "减少", "降低", "回落", "下滑")
+DOWN = ("下降", "减少", "降低", "回落", "下滑", "压缩", "缩短", "缩减")
 
-ARABIC_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+# A number may follow any punctuation (",483个" after an ASCII comma is a number); only a digit
+# right before it makes it part of another number. 1,313 groups thousands.
+ARABIC_RE = re.compile(r"(?<!\d)(\d{1,3}(?:,\d{3})+(?![\d])|\d+)(\.\d+)?")
+# 由20个工作日压缩至5个工作日, 从45天缩短到12天, 由原来的8%降至3%: the words between the two figures.
+BEFORE_AFTER_RE = re.compile(
+    r"(?:压缩|缩短|缩减|减少|降低|下降|回落|精简|降|减|提高|提升|增加|增长|上升|升|扩大|延长|增)?"
+    r"(?:了)?(?:到|至|为)(?:了)?$"
+)
+BEFORE_MARK_RE = re.compile(r"(?:由|从)(?:原来的|原先的|原来|原先|原|过去的|过去|平均|年均)?$")
 CN_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 TAIL_RE = re.compile(
-    r"(?P<mult>万|亿)?(?P<q1>余|多)?(?P<unit>" + "|".join(map(re.escape, COUNT_UNITS)) + r")?"
-    r"(?P<q2>以上|左右|之多)?"
+    r"(?P<mult>万|亿)?(?P<q1>余|多)?(?P<unit>" + UNIT_PATTERN + r"|大)?"
+    r"(?P<q2>以上|左右|之多|以下|以内|之内)?"
 )
 CN_TAIL_RE = re.compile(
-    r"(?P<q1>余|多)?(?P<unit>" + "|".join(map(re.escape, CN_COUNT_UNITS)) + r")?(?P<q2>以上|左右|之多)?"
+    r"(?P<q1>余|多)?(?P<unit>" + "|".join(map(re.escape, CN_COUNT_UNITS)) + r")?"
+    r"(?P<q2>以上|左右|之多|以下|以内|之内)?"
 )
 _CMP = r"同比|环比|较上年同期|较去年同期|较上年|较去年|比上年同期|比去年同期|比上年|比去年|与上年相比|与去年相比|较\d{4}年(?:同期)?"
 _VERB = "|".join(UP + DOWN)
@@ -101,7 +122,7 @@ class _Token:
     chinese: bool
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the scan removes and finds drafts it holds
 class _Draft:
     """A figure while the scan still edits it (list labels, an attached change)."""
 
@@ -119,6 +140,9 @@ class _Draft:
     change_printed: str = ""
     notes: list[str] = field(default_factory=list)
     printed_decimals: int | None = None
+    prior: Decimal | None = None  # 由X压缩至Y: the X of a before/after pair
+    prior_printed: str = ""
+    change_start: int = -1  # where the wording of an attached change starts
 
 
 def normalise(text: str) -> str:
@@ -139,6 +163,12 @@ class _Scanner:
         self.outline = outline
         self.year = year or _report_year(outline.title, self.norm)
         self.periods = [(m.start(), m) for m in PERIOD_RE.finditer(self.norm)]
+        self._period_i = 0  # figures come in text order: the period search only moves forward
+        self._pending_prior: tuple[_Token, int] | None = None
+        self._counted_items: tuple[int, int, int] | None = None
+        self._enclosure: dict[int, str] = {}
+        self._tables = _table_units(self.text)
+        self._table_i = 0
         self.figures: list[_Draft] = []
         self.skipped: list[Skipped] = []
         # The open 分别/均为 list: figures printed one after another for one subject.
@@ -164,6 +194,8 @@ class _Scanner:
 
     def _tokens(self) -> list[_Token]:
         tokens: list[_Token] = []
+        # One linear pass decides which positions lie inside quotes or 《》 (per line), so that a
+        # report written as one long line costs no more than one with many lines.
         for m in ARABIC_RE.finditer(self.norm):
             digits = m.group(0)
             tokens.append(_Token(m.start(), m.end(), digits, Decimal(digits.replace(",", "")), False))
@@ -173,7 +205,14 @@ class _Scanner:
                 continue
             tokens.append(_Token(m.start(), m.end(), m.group(0), Decimal(value), True))
         tokens.sort(key=lambda t: t.start)
-        return [t for t in tokens if not self.outline.in_marker(t.start)]
+        self._enclosure = _enclosure_states(self.norm, [t.start for t in tokens])
+        kept = []
+        for t in tokens:
+            if not self.outline.in_marker(t.start):
+                kept.append(t)
+            elif not t.chinese:
+                self._skip(t, "heading or item number")
+        return kept
 
     # -----------------------------------------------------------------------------------------
 
@@ -190,18 +229,9 @@ class _Scanner:
             )
         )
 
-    def _line_before(self, pos: int) -> str:
-        line_start = self.norm.rfind("\n", 0, pos) + 1
-        return self.text[line_start:pos]
-
     def _enclosed(self, pos: int) -> str:
         """'quote' or 'title' when `pos` lies inside “…” or 《…》 on its line."""
-        before = self._line_before(pos)
-        if before.count("《") > before.count("》"):
-            return "title"
-        if before.count("“") > before.count("”") or before.count('"') % 2 or before.count("「") > before.count("」"):
-            return "quote"
-        return ""
+        return self._enclosure.get(pos, "")
 
     def _take(self, t: _Token) -> None:
         n = self.norm
@@ -213,16 +243,23 @@ class _Scanner:
         enclosed = self._enclosed(t.start)
         if enclosed == "title":
             return self._skip(t, "inside a document title 《》")
+        if prev == "." and t.start >= 2 and n[t.start - 2].isdigit():
+            return self._skip(t, "part of a dotted number (a version or clause number)")
         if re.match(r"[A-Z]{0,2}[级星]", tail):
             return self._skip(t, "grade or rank (…级), a name", t.end + tail.index(tail.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[0]) + 1)
         if (prev.isascii() and prev.isalpha()) or prev == "+" or (tail[:1].isascii() and tail[:1].isalpha()) or tail[:1] == "+":
             return self._skip(t, "name or model (letters or + beside it)")
-        if enclosed == "quote":
+        counted = self._counted_items is not None and self._counted_items[2] == t.start
+        if enclosed == "quote" and not counted:  # “四个100%” is a figure even in quotes
             return self._skip(t, "inside quotes: a name")
         if prev == "第" or n[max(0, t.start - 2) : t.start] == "第 ":
             return self._skip(t, "ordinal (第…)")
         if (_one_of(prev, "〔[【") and _one_of(tail[:1], "〕]】")) or tail[:1] == "号":
             return self._skip(t, "document number")
+        streak = n[max(0, t.start - 2) : t.start] == "连续"
+        if streak and re.match(r"(?:个)?(?:年|月)", tail):
+            unit = "年" if tail[0] == "年" else "个月"
+            return self._figure(t, unit, t.end + len(unit), t.start - 2, notes=[f"a streak: {unit} in a row (连续…)"])
         if tail[:1] == "年" or (len(t.digits) == 4 and re.match(r"-\d{4}年", tail)):
             if len(t.digits) == 4 and 1900 <= t.value <= 2100:
                 return self._skip(t, "year", t.end + 1)
@@ -244,16 +281,49 @@ class _Scanner:
         unit = m.group("unit") or ""
         if tail[:1] == "倍":
             return self._skip(t, "a multiple (…倍): write it as a change in % by hand", t.end + 1)
-        if not unit or (unit == "大" and not _is_han(tail[m.end("unit") : m.end("unit") + 1])):
+        if unit == "余年":
+            return self._skip(t, "a span of years (…年)", t.end + m.end())
+        notes: list[str] = []
+        if unit == "大" and not _is_han(tail[m.end("unit") : m.end("unit") + 1]):
+            unit = ""
+        if not unit and not m.group("q2"):
+            after = tail[m.end() : m.end() + 1]
             if t.digits in EMERGENCY or len(t.digits) >= 5 or any(w in tail[:10] for w in HOTLINE_WORDS):
                 return self._skip(t, "hotline or phone number")
-            return self._skip(t, "no unit or measure word after it")
+            if after in COUNTED_NOUNS and not m.group("mult"):
+                # Units are open: a noun counted directly (13镇, 6站) is taken, with a note.
+                unit = after
+                notes.append(f"unit {after} is not a usual measure word: check it")
+                return self._figure(t, unit, t.end + m.end() + 1, notes=notes, match=m)
+            cell = self._table_cell(t, tail)
+            if cell is not None:
+                unit, label = cell
+                return self._figure(t, unit, t.end, notes=[f"a table cell; unit {unit} from the table's 单位 line"], label=label)
+            self._skip(t, "no unit or measure word after it")
+            # It may be the X of 由20压缩至5个工作日: the figure after it takes it back.
+            self._pending_prior = (t, len(self.skipped) - 1)
+            return
         if unit == "个月":
             return self._skip(t, "a span of months", t.end + m.end())
-        decimals = len(t.digits.split(".")[1]) if "." in t.digits else 0
-        self._figure(t, m, unit, decimals)
+        self._figure(t, unit, t.end + m.end(), notes=notes, match=m)
 
     def _take_chinese(self, t: _Token, prev: str, tail: str) -> None:
+        n = self.norm
+        if n[max(0, t.start - 2) : t.start] == "连续" and t.value >= 2 and re.match(r"(?:个)?(?:年|月)", tail):
+            unit = "年" if tail[0] == "年" else "个月"
+            return self._figure(t, unit, t.end + len(unit), t.start - 2, notes=[f"a streak: {unit} in a row (连续…)", "written in Chinese numerals"])
+        if tail[:1] == "成" and 2 <= t.value <= 9 and len(t.digits) == 1 and prev != "第":
+            # 近九成, 八成以上: tenths, a share in words.
+            tenths = _Token(t.start, t.end, t.digits, t.value * 10, True)
+            m_tail = re.match(r"成(以上|左右)?", tail)
+            assert m_tail is not None
+            q = m_tail.group(1) or ""
+            return self._figure(tenths, "%", t.end + m_tail.end(), notes=[f"printed as {word}成 (tenths): {word}成 = {tenths.value}%" for word in [t.digits]],
+                                match=re.match(r"(?P<q2>以上|左右)?", q))
+        if tail[:1] == "个" and tail[1:2].isdigit() and t.value >= 2:
+            # 四个100%: one figure that applies to four items; the number after 个 carries it.
+            self._counted_items = (t.start, int(t.value), t.end + 1)
+            return
         m = CN_TAIL_RE.match(tail)
         assert m is not None
         unit = m.group("unit") or ""
@@ -275,15 +345,28 @@ class _Scanner:
         enclosed = self._enclosed(t.start)
         if enclosed:
             return self._skip(t, "inside quotes: a name" if enclosed == "quote" else "inside a document title 《》", t.end + m.end())
-        self._figure(t, m, unit, 0)
+        self._figure(t, unit, t.end + m.end(), match=m)
 
     # -----------------------------------------------------------------------------------------
 
-    def _figure(self, t: _Token, m: re.Match[str], unit: str, decimals: int) -> None:
+    def _figure(
+        self,
+        t: _Token,
+        unit: str,
+        end: int,
+        start: int | None = None,
+        *,
+        notes: list[str] | None = None,
+        match: re.Match[str] | None = None,
+        label: str | None = None,
+    ) -> None:
+        """Record the figure printed from `start` (default: its digits) to `end` with `unit`."""
         n = self.norm
         value = t.value
-        mult = m.groupdict().get("mult")
-        notes: list[str] = []
+        groups = match.groupdict() if match is not None else {}
+        mult = groups.get("mult")
+        notes = list(notes or [])
+        decimals = len(t.digits.split(".")[1]) if "." in t.digits else 0
         printed_decimals: int | None = decimals
         if mult and unit == "元":
             unit = mult + "元"
@@ -293,10 +376,10 @@ class _Scanner:
         if unit == "大":
             unit = "个"
             notes.append(f"printed as {t.digits}大; recorded in 个")
-        end = t.end + m.end()
-        suffix = m.group("q1") or m.group("q2") or ""
-        line_start = n.rfind("\n", 0, t.start) + 1
-        window_start = max(line_start, t.start - 24)
+        if unit == "百分点":
+            unit = "个百分点"
+        suffix = groups.get("q1") or groups.get("q2") or ""
+        window_start = max(t.start - 24, n.rfind("\n", max(0, t.start - 24), t.start) + 1, 0)
         pm = PREFIX_RE.search(n, window_start, t.start)
         assert pm is not None
         q_word = pm.group("q") or ""
@@ -311,10 +394,26 @@ class _Scanner:
             qualifier = "approx"
         elif q_word in QUALIFIER_WORDS:
             qualifier = QUALIFIER_WORDS[q_word]
+        if suffix in ("以下", "以内", "之内"):
+            notes.append(f"an upper bound ({suffix}): the schema has no 'at most'; recorded as exact")
         if suffix in ("余", "多") and q_word in QUALIFIER_WORDS:
             notes.append(f"printed with both {q_word} and {suffix}; recorded as {qualifier}")
         printed_start = pm.start("q") if q_word in QUALIFIER_WORDS else t.start
+        if start is not None:
+            printed_start = start
+        counted = self._counted_items
+        if counted is not None and counted[2] == t.start:
+            printed_start = counted[0]
+            prefix_start_override = counted[0]
+            notes.append(f"one printed figure that applies to {counted[1]} items ({self.text[counted[0]:t.start]}…)")
+        else:
+            prefix_start_override = None
+        self._counted_items = None
         prefix_start = pm.start() if pm.group(0) else t.start
+        if prefix_start_override is not None:
+            prefix_start = prefix_start_override
+        if start is not None:
+            prefix_start = min(prefix_start, start)
         sentence = self.outline.sentence_at(t.start)
         clause_start = _clause_start(n, prefix_start, sentence[0])
 
@@ -349,7 +448,7 @@ class _Scanner:
 
         label_from = max(clause_start, prev.end) if same_clause and prev is not None else clause_start
         after_end = _label_end(n, end)
-        label = _label(self.text[label_from:prefix_start], self.text[end:after_end])
+        label = label if label is not None else _label(self.text[label_from:prefix_start], self.text[end:after_end])
         if not label and (verb or pm.group("cmp")):
             # "比上年增加200件": name it after what the clause before measured, and how it moved.
             moved = _clean(self.text[prefix_start : pm.end("verb") if verb else pm.end("cmp")])
@@ -376,6 +475,9 @@ class _Scanner:
             printed_decimals=printed_decimals,
         )
 
+        if self._before_after(draft, t, clause_start, prev):
+            return
+
         # A change right after a count or rate of the same sentence belongs to that figure:
         # "新收申请177件，同比增长133%" is one indicator with its change.
         if (
@@ -392,6 +494,7 @@ class _Scanner:
             prev.change = Change(direction="up" if direction == "up" else "down", value=float(value),
                                  decimals=decimals, unit="个百分点" if unit == "个百分点" else "%")
             prev.change_printed = self.text[prefix_start:end]
+            prev.change_start = prefix_start
             return
 
         if continues:
@@ -403,6 +506,63 @@ class _Scanner:
             elif pm.group("all"):
                 self.group, self.group_kind, self.group_subject = [draft], "all", subject
         self.figures.append(draft)
+
+    def _table_cell(self, t: _Token, tail: str) -> tuple[str, str] | None:
+        """(unit, label) when the number is a whole cell of a table whose 单位 line names the unit."""
+        while self._table_i < len(self._tables) and self._tables[self._table_i].end <= t.start:
+            self._table_i += 1
+        if self._table_i >= len(self._tables):
+            return None
+        table = self._tables[self._table_i]
+        if not table.start <= t.start < table.end:
+            return None
+        before = self.norm[t.start - 1] if t.start else "\n"
+        after = tail[:1] or "\n"
+        if before not in "\t\n" or after not in "\t\n":
+            return None  # a number inside a cell's words, not the cell
+        line_start = self.norm.rfind("\n", table.start, t.start) + 1
+        cells = self.text[line_start : t.start].split("\t")
+        column = len(cells) - 1
+        row = cells[0].strip() if column > 0 and not re.search(r"\d", cells[0]) else ""
+        header = table.header[column] if column < len(table.header) else ""
+        return table.unit, _fit(row + header)
+
+    def _before_after(self, draft: _Draft, t: _Token, clause_start: int, prev: _Draft | None) -> bool:
+        """Record 由X压缩至Y as one figure Y whose prior is X; True when `draft` was recorded so."""
+        n = self.norm
+        pending, self._pending_prior = self._pending_prior, None
+        candidates: list[tuple[int, int, Decimal, str]] = []  # (start, end, value, unit)
+        if prev is not None and prev.sentence == draft.sentence and prev.kind in ("count", "rate"):
+            candidates.append((prev.start, prev.end, prev.value, prev.unit))
+        if pending is not None and pending[0].end <= t.start and pending[0].start >= draft.sentence[0]:
+            candidates.append((pending[0].start, pending[0].end, pending[0].value, ""))
+        for x_start, x_end, x_value, x_unit in sorted(candidates, key=lambda c: -c[1]):
+            if x_unit and x_unit != draft.unit:
+                continue
+            mark = BEFORE_MARK_RE.search(n, max(clause_start, x_start - 6), x_start)
+            between = re.sub(r"(?:约|近|超过|达到|达)$", "", n[x_end:t.start])
+            if mark is None or BEFORE_AFTER_RE.fullmatch(between) is None:
+                continue
+            if x_unit:
+                assert prev is not None and self.figures[-1] is prev
+                self.figures.pop()
+                if prev in self.group:
+                    self.group.remove(prev)
+            else:
+                assert pending is not None
+                del self.skipped[pending[1]]
+            draft.prior = x_value
+            draft.prior_printed = self.text[x_start:x_end]
+            draft.start = mark.start()
+            label = _label(self.text[clause_start : mark.start()], "")
+            draft.label = label
+            draft.notes.append(f"before and after: {self.text[x_start:x_end]} → {self.text[t.start:draft.end]} (recorded as prior and value)")
+            if draft.kind == "change":
+                draft.kind = "rate" if draft.unit == "%" else "count"
+            self._close_group()
+            self.figures.append(draft)
+            return True
+        return False
 
     def _close_group(self) -> None:
         group, kind, subject = self.group, self.group_kind, self.group_subject
@@ -417,7 +577,7 @@ class _Scanner:
             first = group[0]
             first.label = _fit(items[0])
             first.notes.append(f"one printed number for {len(items)} figures (均…)")
-            at = self.figures.index(first)
+            at = next(k for k in range(len(self.figures) - 1, -1, -1) if self.figures[k] is first)
             for k, item in enumerate(items[1:], start=1):
                 twin = _Draft(**{**first.__dict__, "label": _fit(item), "notes": list(first.notes)})
                 self.figures.insert(at + k, twin)
@@ -432,12 +592,11 @@ class _Scanner:
 
     def _period(self, pos: int, sentence: tuple[int, int]) -> tuple[str, str]:
         """(period code, the words it came from) from the last period words before `pos` in its sentence."""
-        found = None
-        for start, m in self.periods:
-            if start >= pos:
-                break
-            if start >= sentence[0]:
-                found = m
+        i = self._period_i
+        while i < len(self.periods) and self.periods[i][0] < pos:
+            i += 1
+        self._period_i = i
+        found = self.periods[i - 1][1] if i and self.periods[i - 1][0] >= sentence[0] else None
         y = self.year
         if found is None:
             return str(y), ""
@@ -487,6 +646,9 @@ class _Scanner:
             sentence_offset=s,
             change=d.change,
             change_printed=d.change_printed,
+            change_offset=d.change_start,
+            prior=float(d.prior) if d.prior is not None else None,
+            prior_printed=d.prior_printed,
             notes=tuple(dict.fromkeys(d.notes)),
         )
 
@@ -520,7 +682,81 @@ def _report_year(title: str, norm: str) -> int:
     return years.most_common(1)[0][0] if years else 2000
 
 
+def _enclosure_states(norm: str, positions: list[int]) -> dict[int, str]:
+    """For each position (sorted): 'title' inside 《》, 'quote' inside quotes, on its own line; one pass."""
+    out: dict[int, str] = {}
+    titles = quotes = straight = corner = 0
+    k = 0
+    for i, ch in enumerate(norm):
+        while k < len(positions) and positions[k] == i:
+            if titles > 0:
+                out[i] = "title"
+            elif quotes > 0 or straight % 2 or corner > 0:
+                out[i] = "quote"
+            k += 1
+        if k >= len(positions):
+            break
+        if ch == "\n":
+            titles = quotes = straight = corner = 0
+        elif ch == "《":
+            titles += 1
+        elif ch == "》":
+            titles -= 1
+        elif ch == "“":
+            quotes += 1
+        elif ch == "”":
+            quotes -= 1
+        elif ch == '"':
+            straight += 1
+        elif ch == "「":
+            corner += 1
+        elif ch == "」":
+            corner -= 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Table:
+    start: int  # the rows after a 单位 line, up to the first line without a tab
+    end: int
+    unit: str
+    header: tuple[str, ...]  # the first row's cells, when they hold no digits
+
+
+UNIT_LINE_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,。;；]{1,4})")
+
+
+def _table_units(text: str) -> list[_Table]:
+    """Tables flattened to tab-separated lines under a 单位：件 line: the unit their bare cells carry."""
+    out: list[_Table] = []
+    for m in UNIT_LINE_RE.finditer(text):
+        unit = m.group("unit")
+        if re.fullmatch(UNIT_PATTERN, unit) is None and unit not in COUNTED_NOUNS:
+            continue
+        line_end = text.find("\n", m.end())
+        if line_end < 0:
+            continue
+        start = pos = line_end + 1
+        header: tuple[str, ...] = ()
+        while pos < len(text):
+            nxt = text.find("\n", pos)
+            nxt = len(text) if nxt < 0 else nxt
+            line = text[pos:nxt]
+            if "\t" not in line:
+                break
+            if not header and not re.search(r"\d", line):
+                header = tuple(c.strip() for c in line.split("\t"))
+            pos = nxt + 1
+        if pos > start:
+            out.append(_Table(start, pos, unit, header))
+    return out
+
+
+CLAUSE_REACH = 120  # how far back a clause is looked for: a label never needs more
+
+
 def _clause_start(norm: str, pos: int, floor: int) -> int:
+    floor = max(floor, pos - CLAUSE_REACH)
     i = pos - 1
     while i >= floor:
         if norm[i] == ")":

@@ -6,12 +6,57 @@ newlines normalised to `\\n`, a UTF-8 BOM dropped, one docx paragraph (or table 
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import ReportError
 
 MAX_REPORT_BYTES = 20_000_000
+# A report's document.xml is a few MB at most; 64 MB of XML is far beyond any real report and keeps
+# a zip bomb (a small part that inflates to gigabytes) from being inflated at all.
+MAX_DOCX_XML_BYTES = 64_000_000
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, refusing devices, FIFOs and anything over `limit` bytes.
+
+    The size is counted while reading, never taken from `st_size` (0 for /dev/zero, wrong for a
+    file still growing). Opened non-blocking and checked with fstat so that a FIFO cannot hang us.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ReportError(f"{path}: is a folder, not a report file") from None
+    except PermissionError:
+        raise ReportError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReportError(f"{path}: is a folder, not a report file")
+        if not stat.S_ISREG(mode):
+            raise ReportError(f"{path}: is a device, pipe or socket, not a report file")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise ReportError(f"{path}: more than {limit:,} bytes is too large for a report")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def read_report(path: str | Path) -> str:
@@ -25,20 +70,8 @@ def read_report(path: str | Path) -> str:
             ".pdf": "copy its text into a .txt file (UTF-8), or save the original as .docx",
         }.get(suffix, "give a .txt (UTF-8 or GBK) or .docx file")
         raise ReportError(f"{p}: unsupported report format '{suffix or 'no extension'}'; {hint}")
-    try:
-        if p.is_dir():
-            raise ReportError(f"{p}: is a folder, not a report file")
-        size = p.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise ReportError(f"{p}: {size:,} bytes is too large for a report (limit {MAX_REPORT_BYTES:,})")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ReportError(f"{p}: no such file") from None
-    except PermissionError:
-        raise ReportError(f"{p}: permission denied") from None
-    except OSError as exc:
-        raise ReportError(f"{p}: cannot read: {exc.strerror}") from None
-    text = _docx_text(raw, p) if suffix == ".docx" else decode_text(raw, str(p))
+    raw = read_bounded(p, MAX_REPORT_BYTES)
+    text = docx_text(raw, p) if suffix == ".docx" else decode_text(raw, str(p))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReportError(f"{p}: the report has no text")
@@ -70,43 +103,103 @@ def decode_text(raw: bytes, name: str) -> str:
         ) from None
 
 
-def _docx_text(raw: bytes, path: Path) -> str:
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(raw: bytes, path: Path) -> str:
+    """The text of a .docx: one line per paragraph, one per table row (cells joined by a tab).
+
+    document.xml is read straight from the zip: its declared size is checked before it is
+    inflated, the inflated bytes are counted again while reading, and the XML is parsed with
+    DTDs, entity expansion and network access off. A broken file gives a `ReportError`.
+    """
     import io
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
+    resave = "open it in Word or WPS and save it again as .docx"
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise ReportError(
-            f"{path}: not a readable .docx file; open it in Word or WPS and save it again as .docx"
-        ) from None
-    # Walk the body in order so that tables stay where they stand among the paragraphs.
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError:
+            raise ReportError(f"{path}: not a Word document (no word/document.xml); {resave}") from None
+        if info.flag_bits & 0x1:
+            raise ReportError(f"{path}: the document is encrypted; save an unprotected copy as .docx")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ReportError(
+                f"{path}: the document part uses an unsupported compression method "
+                f"({info.compress_type}); {resave}"
+            )
+        if info.file_size > MAX_DOCX_XML_BYTES:
+            raise ReportError(
+                f"{path}: the document part would inflate to {info.file_size:,} bytes "
+                f"(limit {MAX_DOCX_XML_BYTES:,}); not a real report"
+            )
+        with archive.open(info) as part:
+            # The header may lie about the size: count what actually comes out.
+            xml = part.read(MAX_DOCX_XML_BYTES + 1)
+        if len(xml) > MAX_DOCX_XML_BYTES:
+            raise ReportError(f"{path}: the document part inflates beyond {MAX_DOCX_XML_BYTES:,} bytes")
+    except ReportError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        raise ReportError(f"{path}: not a readable .docx file; {resave}") from None
+    except (RuntimeError, NotImplementedError) as exc:
+        # zipfile raises these for encrypted entries and compression methods it cannot inflate.
+        raise ReportError(f"{path}: cannot read the document part ({exc}); {resave}") from None
+    return _document_lines(xml, path)
+
+
+def _document_lines(xml: bytes, path: Path) -> str:
+    from lxml import etree
+
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        # Word never writes a DTD; one in a .docx is an entity bomb or an XXE attempt.
+        raise ReportError(f"{path}: the document declares a DTD or entities, which Word never writes; refused")
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False
+    )
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ReportError(f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and save it again") from None
+    body = root.find(f"{W}body")
+    if body is None:
+        raise ReportError(f"{path}: the document has no body; open it in Word or WPS and save it again")
     lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(_paragraph_text(child))
-        elif tag == "tbl":
-            for row in child.iter(_qn("w:tr")):
-                cells = [
-                    "".join(_paragraph_text(p) for p in cell.iter(_qn("w:p")))
-                    for cell in row.iter(_qn("w:tc"))
-                ]
-                lines.append("\t".join(cells))
+    _block_lines(body, lines)
     return "\n".join(lines)
 
 
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
+def _block_lines(container: object, lines: list[str]) -> None:
+    """Walk paragraphs and tables in document order; content controls (w:sdt) are walked into."""
+    for child in container:  # type: ignore[attr-defined]
+        tag = child.tag
+        if tag == f"{W}p":
+            lines.append(_paragraph_text(child))
+        elif tag == f"{W}tbl":
+            for row in child.iter(f"{W}tr"):
+                cells = []
+                for cell in row.iter(f"{W}tc"):
+                    cells.append("".join(_paragraph_text(p) for p in cell.iter(f"{W}p")))
+                lines.append("\t".join(cells))
+        elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+            _block_lines(child, lines)
 
-    return str(qn(tag))
 
-
-def _paragraph_text(element: object) -> str:
-    from docx.text.paragraph import Paragraph
-
-    # Soft line breaks inside a paragraph become spaces: a heading split by <w:br/> is one line.
-    return str(Paragraph(element, None).text).replace("\n", " ")  # type: ignore[arg-type]
+def _paragraph_text(paragraph: object) -> str:
+    # Runs' text in order; tabs stay tabs, and soft line breaks inside a paragraph become spaces so
+    # that a heading split by <w:br/> is one line. Deleted text (w:delText) is not text.
+    out: list[str] = []
+    # Only a run's children count: w:tab also names tab stops in the paragraph's properties.
+    for run in paragraph.iter(f"{W}r"):  # type: ignore[attr-defined]
+        for node in run:
+            tag = node.tag
+            if tag == f"{W}t":
+                out.append(node.text or "")
+            elif tag == f"{W}tab":
+                out.append("\t")
+            elif tag == f"{W}noBreakHyphen":
+                out.append("-")
+            elif tag in (f"{W}br", f"{W}cr"):
+                out.append(" ")
+    return "".join(out)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from ..errors import DatasetError, OutputError
 from ..load import parse_dataset
-from ..render.write import atomic_write
-from .draft import draft_json, draft_yaml
+from ..output import atomic_write
+from .draft import draft_json, draft_yaml, structure_notes
 from .figures import extract_figures
 from .read import read_report
+from .structure import find_parts
 from .types import Extraction
 
 
@@ -27,12 +28,22 @@ def format_summary(ex: Extraction) -> str:
     width = max((len(p) for p in per_section), default=4)
     for path, count in per_section.items():
         lines.append(f"  {path or '(preamble)':<{width}}  {count:>3}  {titles.get(path, '')[:24]}")
+    parts = find_parts(ex.sections)
+    if parts.roles:
+        lines.append("parts: " + ", ".join(f"{p.path} {role}" for p, role in parts.roles))
+    for note in structure_notes(parts):
+        lines.append(f"structure: {note}")
     review = [f for f in ex.figures if f.notes]
     if review:
         lines.append(f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)")
-    if ex.skipped:
-        lines.append(f"{len(ex.skipped)} numbers not taken as figures:")
-        for s in ex.skipped:
+    # Heading numbers (1. （2）) are listed in the JSON and the draft; here they are only counted.
+    headings = [s for s in ex.skipped if s.reason == "heading or item number"]
+    listed = [s for s in ex.skipped if s.reason != "heading or item number"]
+    if headings:
+        lines.append(f"{len(headings)} heading or item numbers (1. （2）) are not figures")
+    if listed:
+        lines.append(f"{len(listed)} numbers not taken as figures:")
+        for s in listed:
             sentence = s.sentence if len(s.sentence) <= 40 else s.sentence[:39] + "…"
             lines.append(f"  {s.section or '(title/preamble)':<{width}}  {s.text:<8} {s.reason}: {sentence}")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 
 # Reports mix full-width and ASCII punctuation in headings: （一） and (一), 1. and 1、 and 1．
-L1_RE = re.compile(r"([一二三四五六七八九十]{1,3})[、.．，,]\s*")
+L1_RE = re.compile(r"([一二三四五六七八九十]{1,3})[、.．，,]\s*|第([一二三四五六七八九十]{1,3})(?:部分|章)[、.．，,:：\s]*")
 L2_RE = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]\s*")
 L3_RE = re.compile(r"(\d{1,2})(?:[、．]|\.(?!\d))\s*")
 L4_RE = re.compile(r"[（(](\d{1,2})[）)]\s*")
@@ -194,10 +194,11 @@ def _match_heading(line: str) -> tuple[int, int, str, int] | None:
         if not rest.strip():
             continue
         if level in (1, 2):
-            number = cn_number(m.group(1))
+            marker = m.group(1) or m.group(2)
+            number = cn_number(marker)
             if number is None:
                 continue
-            return level, number, m.group(1), m.end()
+            return level, number, marker, m.end()
         if level == 3 and rest[0] in "0123456789%％万亿":
             continue
         return level, int(m.group(1)), m.group(1), m.end()
@@ -210,3 +211,85 @@ def _looks_like_title(line: str) -> bool:
     return 4 <= len(s) <= 80 and "。" not in s and _match_heading(s) is None and bool(
         re.search(r"报告|情况|总结|工作", s)
     )
+
+
+# What a part (一、 二、 …) is, from its heading's words, whichever number it carries. Checked in
+# this order: a heading naming 第一责任人 duties is never the achievements part, and one naming
+# 不足/问题 is never the plans part even when it also says 下一步.
+PART_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("duties", re.compile(r"第一责任人|述法|履行.{0,12}职责")),
+    ("shortcomings", re.compile(r"不足|问题|差距|短板|困难|薄弱")),
+    ("plans", re.compile(r"计划|打算|安排|思路|下一步|下一年|展望|重点工作|工作设想|努力方向")),
+    ("achievements", re.compile(r"成效|成绩|举措|主要工作|进展|做法|亮点|成果")),
+    # 基本情况 / 工作情况 name achievements only when no part says 成效 or 举措.
+    ("overview", re.compile(r"工作情况|开展情况|推进情况|基本情况|总体情况|落实情况|情况")),
+)
+ROLE_WORDS = {
+    "achievements": "主要举措和成效 / 工作成效",
+    "duties": "第一责任人职责",
+    "shortcomings": "存在的不足 / 问题",
+    "plans": "下一年度工作计划 / 打算",
+}
+
+
+def part_role(title: str) -> str:
+    """achievements, duties, shortcomings, plans, overview or other, from a part heading's words."""
+    for role, pattern in PART_ROLES:
+        if pattern.search(title):
+            return role
+    return "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """The report's parts by role, and what a reviewer must be told was not found."""
+
+    achievements: Section | None
+    areas: tuple[Section, ...]  # the achievements part's second-level headings
+    shortcomings: tuple[Section, ...]  # items of the shortcomings part (or the part itself)
+    plans: tuple[Section, ...]
+    roles: tuple[tuple[Section, str], ...]  # every part with its role
+    missing: tuple[str, ...]  # roles not found, e.g. ("achievements",)
+
+
+def _children(sections: tuple[Section, ...], parent: Section) -> tuple[Section, ...]:
+    """The direct subsections of `parent` at their highest level (（一） before 一是)."""
+    kids = [s for s in sections if s.parent == parent.path]
+    if not kids:
+        return ()
+    level = min(s.level for s in kids)
+    return tuple(s for s in kids if s.level == level)
+
+
+def find_parts(sections: tuple[Section, ...]) -> Parts:
+    """Recognise the parts of a report from its headings' words, wherever they stand."""
+    parts = [s for s in sections if s.level == 1]
+    roles = tuple((p, part_role(p.title)) for p in parts)
+    first = {role: p for p, role in reversed(roles)}
+    achievements = first.get("achievements") or first.get("overview")
+    if achievements is None and parts:
+        # Some reports head the achievements part with the year's theme only; it is then the first
+        # part that is neither duties, shortcomings nor plans, and it needs saying.
+        achievements = next((p for p, role in roles if role == "other"), None)
+    # A 工作开展情况 part with no 成效 part beside it is the achievements part.
+    found = set(first) | ({"achievements"} if "overview" in first else set())
+    missing = tuple(r for r in ("achievements", "shortcomings", "plans") if r not in found)
+    if achievements is not None and "achievements" not in first and "overview" not in first:
+        # Nothing reads as achievements: every part that is not duties, shortcomings or plans is
+        # an area, for the reviewer to sort out.
+        areas = tuple(p for p, role in roles if role == "other")
+    elif achievements is not None:
+        areas = _children(sections, achievements) or (achievements,)
+    else:
+        # No part headings at all: the top-level sections are the areas.
+        top = [s for s in sections if s.parent is None]
+        level = min((s.level for s in top), default=0)
+        areas = tuple(s for s in top if s.level == level)
+
+    def items(role: str) -> tuple[Section, ...]:
+        part = first.get(role)
+        if part is None:
+            return ()
+        return _children(sections, part) or (part,)
+
+    return Parts(achievements, areas, items("shortcomings"), items("plans"), roles, missing)

@@ -43,6 +43,9 @@ class Figure:
     sentence_offset: int
     change: Change | None = None  # a year-on-year change stated right after this count or rate
     change_printed: str = ""
+    change_offset: int = -1  # of `change_printed` in the text, -1 when there is none
+    prior: float | None = None  # 由X压缩至Y: X, printed in the text before the figure
+    prior_printed: str = ""
     notes: tuple[str, ...] = ()  # why a reviewer should look twice (shared value, over 100% …)
 
 

@@ -6,13 +6,15 @@ Everything that draws text in either document goes through this package:
 * `chars`       the line-breaking classes of characters (clreq / GB/T 15834);
 * `linebreak`   the pure line breaker `break_lines(content, width_pt, style) -> list[Line]`;
 * `typography`  the `CJKParagraph` flowable and the PDF text drawing (ActualText, Tc);
-* `pages`       page presets (`GBT9704`, `COMPACT`), frames, page numbers, doc templates;
-* `specimen`    `build_specimen(path)`, a few pages showing every style and the hard cases;
-* `write`       PDF metadata and safe (atomic) writing.
+* `pages`       page presets (`GBT9704`, `BRIEFING`, `COMPACT`), frames, page numbers, doc templates;
+* `specimen`    `specimen_pdf()`, a few pages showing every style and the hard cases;
+* `pdfa`        the PDF/A-2b finisher;
+* `output`      the one output step: canvas, determinism flags, document date, metadata, stamp.
 """
 
 from briefing.render.linebreak import Line, break_lines
 from briefing.render.pages import (
+    BRIEFING,
     COMPACT,
     GBT9704,
     PRESETS,
@@ -33,6 +35,7 @@ from briefing.render.styles import (
 from briefing.render.typography import CJKParagraph
 
 __all__ = [
+    "BRIEFING",
     "COMPACT",
     "GBT9704",
     "PRESETS",

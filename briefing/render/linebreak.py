@@ -204,7 +204,10 @@ def _break_allowed(prev: int, cur: int, cls: Sequence[CharClass], chars: str, su
     if sup[cur]:  # a footnote marker stays with the word it marks
         return False
     # 1313件, 2024年: a figure keeps its unit.
-    return not (is_digit(chars[prev]) and b in (CharClass.IDEO, CharClass.FULL))
+    if is_digit(chars[prev]) and b in (CharClass.IDEO, CharClass.FULL):
+        return False
+    # 1—11月: a range of figures stays on one line.
+    return not (a == CharClass.DASH and is_digit(chars[cur]) and prev and is_digit(chars[prev - 1]))
 
 
 def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
@@ -307,7 +310,10 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
 
     ends: list[int] = []
     nexts: list[int] = []
+    kept = [sp.keep for sp in spans]
     for i in range(1, n):
+        if kept[span_ix[i]] and span_ix[i - 1] == span_ix[i]:
+            continue  # inside a span that must not break
         if cls[i] == CharClass.SPACE:
             # A break at a space swallows it, unless a closing mark follows or an opening precedes.
             if i + 1 < n and cls[i + 1] not in NO_START and cls[i - 1] not in NO_END:

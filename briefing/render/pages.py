@@ -1,6 +1,8 @@
 """Turn a page preset (GB/T 9704 or compact) into frames, styles, page numbers and a doc template.
 
-Geometry is in points in ReportLab's bottom-up space. The GB/T 9704-2012 preset follows the
+Every page geometry of the project is a preset here, chosen by name (`PRESETS`): `gbt9704` for
+the report, `briefing` for the one-page briefing, `compact` for dense specimens. Geometry is in
+points in ReportLab's bottom-up space. The GB/T 9704-2012 preset follows the
 standard: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm holding 22 lines of 28 三号 characters,
 page numbers "— N —" in 四号 7 mm below the 版心, odd pages right and even pages left, one
 character in from the edge; margins are mirrored for duplex printing (订口 left on odd pages, right
@@ -14,7 +16,7 @@ touch its bottom. A frame is therefore the 版心 extended downwards by one pitc
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A4
@@ -26,7 +28,7 @@ from reportlab.platypus.frames import Frame
 from briefing import fonts
 from briefing.render.linebreak import break_prepared, prepare
 from briefing.render.styles import Span, TextStyle, make_stylesheet
-from briefing.render.typography import draw_lines
+from briefing.render.typography import draw_lines, em_box, glyph_bounds
 
 Folio = Literal["dash", "plain", "none"]
 
@@ -67,7 +69,7 @@ class PagePreset:
     mirrored: bool = False
     folio: Folio = "none"
     folio_size_pt: float = 14.0
-    folio_gap_mm: float = 7.0  # from the 版心's bottom edge to the top of the folio's em box
+    folio_gap_mm: float = 7.0  # from the 版心's bottom edge to the top of the folio's dashes
 
     @property
     def body_advance_pt(self) -> float:
@@ -151,7 +153,24 @@ COMPACT = PagePreset(
     folio="none",
 )
 
-PRESETS: Mapping[str, PagePreset] = {p.name: p for p in (GBT9704, COMPACT)}
+# The one-page leadership briefing: a wider type area than GB/T 9704 (it must hold a whole page of
+# figures, charts and findings), 25 mm on the stapled left edge of a meeting handout, no folio
+# (the briefing draws its own "— 1 —" in its footer).
+BRIEFING = PagePreset(
+    name="briefing",
+    page_width_pt=A4[0],
+    page_height_pt=A4[1],
+    top_mm=18.0,
+    binding_mm=25.0,
+    text_width_mm=A4[0] / mm - 25.0 - 20.0,
+    text_height_mm=A4[1] / mm - 18.0 - 14.0,
+    body_size_pt=10.0,
+    body_leading_free_pt=15.5,
+    mirrored=False,
+    folio="none",
+)
+
+PRESETS: Mapping[str, PagePreset] = {p.name: p for p in (GBT9704, COMPACT, BRIEFING)}
 
 
 def folio_text(preset: PagePreset, page_number: int) -> str:
@@ -165,7 +184,17 @@ def folio_text(preset: PagePreset, page_number: int) -> str:
 
 def folio_style(preset: PagePreset) -> TextStyle:
     size = preset.folio_size_pt
-    return TextStyle("folio", "serif", False, size, size, 0, "left", False)
+    return replace(preset.styles["folio"], size_pt=size, leading_pt=size)
+
+
+def folio_dash_top(preset: PagePreset) -> float:
+    """How far the top of the folio's dashes sits below its em box top, in points."""
+    style = folio_style(preset)
+    face = fonts.face_for(style.role, style.bold)
+    asc, _desc = em_box(face)
+    bounds = glyph_bounds(face, "—")
+    ink_top = bounds[3] if bounds else 0.5
+    return (asc - ink_top) * style.size_pt
 
 
 def draw_page_number(canv: Canvas, preset: PagePreset, page_number: int) -> None:
@@ -173,6 +202,8 @@ def draw_page_number(canv: Canvas, preset: PagePreset, page_number: int) -> None
 
     Odd pages: flush right, one folio character in from the 版心's right edge; even pages: flush
     left, one character in from its left edge (the binding side alternates with mirrored margins).
+    Printed one-sided (not mirrored), every page is numbered on the right. GB/T 9704 puts the
+    dashes' top edge 7 mm below the 版心, so the em box starts that much higher.
     """
     text = folio_text(preset, page_number)
     if not text:
@@ -183,8 +214,9 @@ def draw_page_number(canv: Canvas, preset: PagePreset, page_number: int) -> None
     width = lines[0].width_pt
     area = preset.type_area(page_number)
     em = style.size_pt
-    x = area.right - em - width if page_number % 2 == 1 else area.x + em
-    y_top = area.y - preset.folio_gap_mm * mm
+    right = page_number % 2 == 1 or not preset.mirrored
+    x = area.right - em - width if right else area.x + em
+    y_top = area.y - preset.folio_gap_mm * mm + folio_dash_top(preset)
     canv.saveState()
     draw_lines(canv, prep, lines, x, y_top, style.leading_pt)
     canv.restoreState()

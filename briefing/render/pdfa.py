@@ -17,8 +17,8 @@ post-processes its output with pikepdf:
   file actions, embedded files, forms asking for appearances) is an `OutputError`, never ignored.
 
 Output is deterministic: dates come from the caller, the file identifier is a hash of the content
-(`deterministic_id`), and the save options are fixed. `finish_pdf` is the hook the compose
-modules call at the end: it takes the metadata from the dataset.
+(`deterministic_id`), and the save options are fixed. `finish` is called by the one output step
+(`render.output`), which hands it plain metadata; this module knows no dataset.
 
 sRGB.icc is LittleCMS's built-in sRGB profile (description "sRGB built-in", copyright "No
 copyright, use freely"), written once with Pillow 13 (`ImageCms.createProfile("sRGB")`) and its
@@ -28,7 +28,6 @@ header date fixed to 2024-01-01 so that the file, and every PDF embedding it, is
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -42,12 +41,10 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from .. import __version__
 from ..errors import OutputError
-from ..model import Dataset
 
 PRODUCER = f"briefing {__version__} (ReportLab, pikepdf)"
 CREATOR = f"briefing {__version__}"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 # Annotation flags (PDF 32000-1, table 165).
 INVISIBLE, HIDDEN, PRINT, NO_ZOOM, NO_ROTATE, NO_VIEW, TOGGLE_NO_VIEW = 1, 2, 4, 8, 16, 32, 256
@@ -321,22 +318,31 @@ def _check_action(action: Any, where: str) -> None:
 
 
 def _note_icon(pdf: Pdf, width: float, height: float) -> Stream:
-    """A small sticky-note drawing, so a note prints as what it is (PDF/A wants every note to have one)."""
+    """An appearance that draws nothing, so an on-screen note never prints.
+
+    PDF/A-2 (ISO 19005-2, 6.3.2) requires every note to carry the Print flag, and forbids the
+    optional-content switch (the /AS key, 6.9) that could hide it from print only. So the note
+    keeps its Print flag and an appearance, and the appearance is empty: on paper there is nothing,
+    on screen the viewer opens the note's text when the reader points at its rectangle (which the
+    documents lay over the figure it explains) and lists it among the document's comments.
+    """
     w, h = max(width, 1.0), max(height, 1.0)
-    lines = "".join(
-        f"{w * 0.22:.2f} {h * y:.2f} m {w * 0.78:.2f} {h * y:.2f} l " for y in (0.68, 0.5, 0.32)
-    )
-    content = (
-        f"q 1 0.93 0.55 rg 0.45 0.35 0.05 RG {min(w, h) * 0.06:.2f} w "
-        f"{w * 0.05:.2f} {h * 0.05:.2f} {w * 0.9:.2f} {h * 0.9:.2f} re B "
-        f"{lines}S Q"
-    ).encode("ascii")
-    stream = Stream(pdf, content)
+    stream = Stream(pdf, b"")
     stream.Type = Name.XObject
     stream.Subtype = Name.Form
     stream.BBox = Array([0, 0, w, h])
     stream.Resources = Dictionary()
     return pdf.make_indirect(stream)
+
+
+def _quiet_notes(pdf: Pdf) -> None:
+    """Give notes without an appearance the empty one, so a plain PDF shows them as a PDF/A does:
+    no icon over the text on screen, nothing on paper."""
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots") or []:
+            if str(annot.get("/Subtype", "")) == "/Text" and annot.get("/AP") is None:
+                x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                annot.AP = Dictionary(N=_note_icon(pdf, abs(x2 - x1), abs(y2 - y1)))
 
 
 def _fix_annotations(pdf: Pdf) -> None:
@@ -420,10 +426,11 @@ def _keywords(keywords: str | Sequence[str]) -> str:
     return keywords if isinstance(keywords, str) else ", ".join(k for k in keywords if k)
 
 
-def _finish(
+def finish(
     pdf_bytes: bytes, *, archival: bool, title: str, author: str, subject: str, keywords: str | Sequence[str],
     lang: str, created: dt.datetime,
 ) -> bytes:
+    """Rebuild the Info dictionary from the arguments; with `archival`, make the file PDF/A-2b."""
     if not LANG_RE.match(lang):
         raise OutputError(f"{lang!r} is not a language tag such as zh-CN")
     words = _keywords(keywords)
@@ -467,8 +474,10 @@ def _finish(
             metadata.Type = Name.Metadata
             metadata.Subtype = Name.XML
             pdf.Root.Metadata = pdf.make_indirect(metadata)
-        elif "/Metadata" in pdf.Root:
-            del pdf.Root["/Metadata"]  # stale XMP would contradict the new Info
+        else:
+            _quiet_notes(pdf)
+            if "/Metadata" in pdf.Root:
+                del pdf.Root["/Metadata"]  # stale XMP would contradict the new Info
         out = BytesIO()
         pdf.save(
             out,
@@ -486,47 +495,5 @@ def make_pdfa(
     created: dt.datetime,
 ) -> bytes:
     """PDF/A-2b bytes from ReportLab's bytes; the same input always gives the same output."""
-    return _finish(pdf, archival=True, title=title, author=author, subject=subject, keywords=keywords,
+    return finish(pdf, archival=True, title=title, author=author, subject=subject, keywords=keywords,
                    lang=lang, created=created)
-
-
-def document_date(dataset: Dataset) -> dt.datetime:
-    """The documents' date: SOURCE_DATE_EPOCH when set (reproducible builds), else the dataset's date.
-
-    The dataset's date is read as midnight, China Standard Time, the zone the report is issued in.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise OutputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970") from None
-    day = dataset.meta.date
-    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TIME)
-
-
-def document_keywords(dataset: Dataset) -> list[str]:
-    meta = dataset.meta
-    return [meta.district, meta.city, f"{meta.year}年", "法治政府建设", "年度报告"]
-
-
-def finish_pdf(
-    pdf: bytes, dataset: Dataset, *, pdfa: bool, title: str, subject: str,
-    keywords: str | Sequence[str] | None = None,
-) -> bytes:
-    """The last step of every document: metadata from `dataset.meta`, and PDF/A-2b when `pdfa`.
-
-    Author is the issuing bodies joined by '、', the language zh-CN, the date `document_date`,
-    the keywords `document_keywords` unless the document passes its own. With pdfa=False the Info
-    dictionary and /Lang are still set, so plain PDFs are not anonymous either.
-    """
-    return _finish(
-        pdf,
-        archival=pdfa,
-        title=title,
-        author="、".join(dataset.meta.issuers),
-        subject=subject,
-        keywords=document_keywords(dataset) if keywords is None else keywords,
-        lang="zh-CN",
-        created=document_date(dataset),
-    )

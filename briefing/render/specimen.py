@@ -1,4 +1,4 @@
-"""Write the typography specimen: a path in, a few GB/T 9704 pages showing every style and hard case out.
+"""Make the typography specimen: style samples in, a few GB/T 9704 pages showing every style and hard case out.
 
 The specimen is how a person checks the typesetting layer by eye: each named style with its role
 and size, then the cases Chinese line breaking gets wrong elsewhere (punctuation runs, dashes and
@@ -12,14 +12,12 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from briefing.render.pages import COMPACT, GBT9704, doc_template
 from briefing.render.styles import STYLE_NAMES, Span, TextStyle
 from briefing.render.typography import CJKParagraph
-from briefing.render.write import atomic_write
 
 _ROLE_NAMES = {"sans": "黑体（Sans）", "serif": "宋体（Serif）", "kai": "楷体（Kai）"}
 
@@ -35,14 +33,31 @@ _SAMPLES: dict[str, str] = {
         "全年审查规范性文件46件、重大合同113份，提出修改意见287条。"
     ),
     "body_noindent": "不缩进的正文用于表格说明、列表续行等场合，其余排法与正文相同。",
-    "note": "注：本样张中的数字均为虚构，仅用于检查排版效果；楷体用于注释和引文。",
+    "note": "注：本样张中的数字均为虚构，仅用于检查排版效果；注释的数字须一眼认得出，如9和0。",
     "caption": "图1　2020—2024年行政复议案件数量（件）",
-    "footnote": "① 统计口径为区本级及各乡镇（街道），不含垂直管理部门。",
+    "footnote": "[1]　统计口径为区本级及各乡镇（街道），不含垂直管理部门；2024年1—11月共9项。",
     "table": "执法案卷评查：优秀412件，合格865件，不合格36件。",
     "table_head": "指标名称",
     "figure": "1,313件",
     "small": "小字用于图表来源、数据说明和页面标注。",
+    "chapter": "第二章　执法规范与执法监督",
+    "table_caption": "表3　执法规范与执法监督数字一览",
+    "chart_note": "执法案卷评查优秀率连续三年上升。",
+    "table_fig": "300余件（同比增长6.8%）",
+    "small_head": "原文与数值",
+    "header": "示例区2024年度法治政府建设工作报告（注释版）",
+    "folio": "— 7 —",
+    "toc0": "第三章　数字核对",
+    "toc1": "二、核对结果",
+    "cover_mark": "内部资料　注意保存",
+    "cover_title": "示例区2024年度",
+    "cover_sub": "（注释版）",
+    "cover_meta": "发布机关　示例区人民政府",
+    "cover_foot": "本注释版依据数据文件生成，数字照录报告原文。",
 }
+#: The styles shown first, on the GB/T 9704 grid pages; the report's apparatus follows at the end.
+_FIRST = ("h1", "h2", "h3", "body", "body_noindent", "note", "caption", "footnote", "table",
+          "table_head", "figure", "small")
 
 _HARD_CASES: tuple[tuple[str, str], ...] = (
     (
@@ -134,9 +149,7 @@ def specimen_story() -> list[Flowable]:
         CJKParagraph(_SAMPLES["subtitle"], styles["subtitle"]),
     ]
     # 1. Every named style, labelled with its role and size.
-    for name in STYLE_NAMES:
-        if name in ("title", "subtitle"):
-            continue
+    for name in _FIRST:
         story.append(_label(_describe(styles[name]), styles))
         story.append(CJKParagraph(_SAMPLES[name], styles[name]))
     story.append(_label(_describe(styles["title"]) + "；" + _describe(styles["subtitle"]), styles))
@@ -200,11 +213,20 @@ def specimen_story() -> list[Flowable]:
     for name in ("h1", "h2", "body", "note", "figure", "caption"):
         text = _SAMPLES[name] if name != "body" else _SAMPLES["body"] + _HARD_CASES[2][1]
         story.append(CJKParagraph(text, compact[name]))
+
+    # 4. The report's own roles of the one style table: chapter titles, captions, apparatus.
+    story.append(CondPageBreak(GBT9704.body_leading_pt * 8))
+    story.append(CJKParagraph("四、注释版报告的其他样式", styles["h1"]))
+    for name in STYLE_NAMES:
+        if name in _FIRST or name in ("title", "subtitle"):
+            continue
+        story.append(_label(_describe(styles[name]), styles))
+        story.append(CJKParagraph(_SAMPLES[name], styles[name]))
     return story
 
 
-def build_specimen(path: Path | str) -> None:
-    """Write the specimen PDF to `path` (atomically; byte-identical for the same code and fonts)."""
+def specimen_pdf() -> bytes:
+    """The specimen PDF's bytes (byte-identical for the same code and fonts); the caller writes them."""
     buf = io.BytesIO()
     doc = doc_template(
         buf,
@@ -214,4 +236,4 @@ def build_specimen(path: Path | str) -> None:
         subject="中文排版样式与疑难排版示例",
     )
     doc.build(specimen_story())
-    atomic_write(Path(path), buf.getvalue())
+    return buf.getvalue()

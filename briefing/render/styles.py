@@ -1,7 +1,7 @@
 """Turn a body-text grid (size, leading, tracking) into the named paragraph styles of both documents.
 
-Font roles follow Chinese official documents (GB/T 9704): a 黑体-style sans for titles, first-level
-headings and figures, 楷体 for second-level headings and notes, a 宋体-style serif for reading text.
+Font roles follow Chinese official documents (GB/T 9704): a 黑体-style sans for first-level headings
+and figures, 楷体 for second-level headings, a 宋体-style serif for reading text, notes and titles.
 Styles name a *role*, never a font file; `briefing.fonts.face_for` resolves the face.
 """
 
@@ -73,6 +73,7 @@ class Span:
     starts with "mailto:", a URL. `anchor` makes a named destination at the span's first glyph.
     `annotation` attaches a PDF Text annotation (a sticky note) at the span.
     `size_pt` overrides the paragraph size absolutely; `role`/`bold` override the face.
+    `keep` forbids line breaks inside the span (a figure with its qualifier, a formula).
     """
 
     text: str
@@ -84,11 +85,17 @@ class Span:
     link: str | None = None
     anchor: str | None = None
     annotation: str | None = None
+    keep: bool = False
 
 
+#: The one style table of the project: every document draws its text roles from here.
+#: Levels follow GB/T 9704: 一、 黑体 三号 (h1), （一） 楷体 三号 (h2), 1. bold body face 三号 (h3),
+#: body text 三号; the title 二号 in a heavy 宋体 (小标宋) stand-in. The report's apparatus
+#: (tables, notes, running heads) is set smaller; its running text never changes size.
 STYLE_NAMES = (
     "title",
     "subtitle",
+    "chapter",
     "h1",
     "h2",
     "h3",
@@ -96,12 +103,32 @@ STYLE_NAMES = (
     "body_noindent",
     "note",
     "caption",
+    "table_caption",
+    "chart_note",
     "footnote",
     "table",
     "table_head",
-    "figure",
+    "table_fig",
     "small",
+    "small_head",
+    "header",
+    "folio",
+    "toc0",
+    "toc1",
+    "cover_mark",
+    "cover_title",
+    "cover_sub",
+    "cover_meta",
+    "cover_foot",
+    "figure",
 )
+
+#: Font roles by what they set. The body face is the 宋体-style serif until a 仿宋 face can be
+#: shipped; notes and formulas use a face whose digits read as printed digits (never 楷体, whose
+#: 9 reads as q).
+BODY_ROLE: Role = "serif"
+NOTE_ROLE: Role = "serif"
+TITLE_ROLE: Role = "serif"  # bold: the heavy 宋体 stands in for 小标宋
 
 
 def make_stylesheet(
@@ -114,30 +141,51 @@ def make_stylesheet(
     """
     b = body_size_pt
     lead = body_leading_pt
+    tr = body_tracking_pt
     k = b / 16.0  # ratio to 三号, the size GB/T 9704 is written for
+    body = TextStyle("body", BODY_ROLE, False, b, lead, 2, "justify", True, tracking_pt=tr)
+
+    def small(name: str, role: Role, size: float, leading: float, **kw: object) -> TextStyle:
+        kw.setdefault("align", "left")
+        return replace(body, name=name, role=role, size_pt=size * k, leading_pt=leading * k,
+                       first_indent_em=0.0, tracking_pt=0.0, **kw)  # type: ignore[arg-type]
+
     styles = [
-        TextStyle("title", "sans", True, 22 * k, 22 * k * 1.5, 0, "center", True,
+        TextStyle("title", TITLE_ROLE, True, 22 * k, 22 * k * 1.5, 0, "center", True,
                   space_after_pt=lead * 0.5, keep_with_next=True),
         TextStyle("subtitle", "kai", False, b, lead, 0, "center", True,
                   space_after_pt=lead * 0.5, keep_with_next=True),
-        TextStyle("h1", "sans", False, b, lead, 2, "left", True, keep_with_next=True,
-                  tracking_pt=body_tracking_pt),
-        TextStyle("h2", "kai", False, b, lead, 2, "left", True, keep_with_next=True,
-                  tracking_pt=body_tracking_pt),
-        TextStyle("h3", "serif", True, b, lead, 2, "left", True, keep_with_next=True,
-                  tracking_pt=body_tracking_pt),
-        TextStyle("body", "serif", False, b, lead, 2, "justify", True,
-                  tracking_pt=body_tracking_pt),
-        TextStyle("body_noindent", "serif", False, b, lead, 0, "justify", True,
-                  tracking_pt=body_tracking_pt),
-        TextStyle("note", "kai", False, 14 * k, 14 * k * 1.6, 2, "justify", True,
-                  color="#333333"),
-        TextStyle("caption", "sans", False, 12 * k, 12 * k * 1.5, 0, "center", True,
-                  space_before_pt=4 * k, space_after_pt=8 * k),
-        TextStyle("footnote", "serif", False, 10.5 * k, 10.5 * k * 1.5, 0, "justify", True),
-        TextStyle("table", "serif", False, 12 * k, 12 * k * 1.4, 0, "justify", True),
-        TextStyle("table_head", "sans", True, 12 * k, 12 * k * 1.4, 0, "center", True),
+        # A chapter of the report opens a page like a document title: 二号, centred, one line after.
+        TextStyle("chapter", TITLE_ROLE, True, 22 * k, lead * 1.5, 0, "center", True,
+                  space_after_pt=lead * 0.5, keep_with_next=True),
+        TextStyle("h1", "sans", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr),
+        TextStyle("h2", "kai", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr),
+        TextStyle("h3", BODY_ROLE, True, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr),
+        body,
+        replace(body, name="body_noindent", first_indent_em=0.0),
+        TextStyle("note", NOTE_ROLE, False, 14 * k, 14 * k * 1.6, 2, "justify", True, color="#333333"),
+        TextStyle("caption", "sans", False, 10.5 * k, 10.5 * k * 1.5, 0, "center", True,
+                  space_before_pt=4 * k, space_after_pt=4 * k),
+        # Tables are numbered above them (表1), as Chinese documents place table captions.
+        TextStyle("table_caption", "sans", False, 10.5 * k, 10.5 * k * 1.5, 0, "center", True,
+                  space_before_pt=6 * k, space_after_pt=3 * k, keep_with_next=True),
+        TextStyle("chart_note", NOTE_ROLE, False, 10.5 * k, 15 * k, 0, "center", True,
+                  space_after_pt=8 * k),
+        small("footnote", NOTE_ROLE, 9, 13.5, align="justify"),
+        small("table", BODY_ROLE, 10.5, 15),
+        small("table_head", "sans", 10.5, 15, align="center"),
+        small("table_fig", "sans", 10.5, 15),
+        small("small", BODY_ROLE, 9, 13),
+        small("small_head", "sans", 9, 13, align="center"),
+        small("header", NOTE_ROLE, 10.5, 14),
+        small("folio", BODY_ROLE, 14, 14, han_latin_space=False),
+        small("toc0", "sans", 14, 24, space_before_pt=4 * k),
+        small("toc1", BODY_ROLE, 12, 20),
+        small("cover_mark", "sans", 16, 24),
+        small("cover_title", TITLE_ROLE, 26, 40, bold=True, align="center"),
+        small("cover_sub", "kai", 18, 30, align="center"),
+        small("cover_meta", BODY_ROLE, 14, 22),
+        small("cover_foot", NOTE_ROLE, 10.5, 16),
         TextStyle("figure", "sans", True, 28 * k, 28 * k * 1.2, 0, "left", True),
-        TextStyle("small", "serif", False, 9 * k, 9 * k * 1.45, 0, "left", True),
     ]
     return MappingProxyType({s.name: s for s in styles})

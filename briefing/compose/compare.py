@@ -1,0 +1,885 @@
+"""Turn a `Comparison` of several districts' datasets into the city comparison pack: a one-page comparison briefing and an annotated comparison report, as PDF bytes.
+
+The briefing: districts as rows and the coded indicators most of them report as columns, every
+figure in its printed wording (hedge included), a figure not comparable with its column marked △
+and explained under the table, a missing one printed 未载明; small-multiple charts of the
+indicators most districts report; each district's inconsistent figures. It is one A4 page, fitted
+by the briefing's rules (`compose.briefing.LEVELS`): spacing, then chart density, then type size
+down to 8 pt, then the findings shortened, then the charts dropped. The table and its notes are
+never dropped: a comparison without them would compare what must not be compared.
+
+The report (GB/T 9704 pages, the report's own machinery in `reportdoc`): how to read it, an
+overview matrix, one section per indicator with a ranked table, a chart, the districts that did
+not report it and notes where units or periods differ, each district's verification findings,
+and where the figures come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
+
+from .. import __version__, fonts
+from ..charts import Row, chart_style, draw_rows
+from ..comparison import Cell, Column, Comparison, compare
+from ..errors import LayoutOverflowError
+from ..fonts import SANS, SANS_BOLD, register_reportlab
+from ..render import CJKParagraph, Span, TextStyle
+from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
+from .briefing import (
+    ACCENT,
+    BOX_BORDER_PT,
+    BOX_FILL,
+    HAIRLINE,
+    INK,
+    LEVELS,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_TOP,
+    MUTED,
+    PAGE_H,
+    PAGE_W,
+    RED,
+    SEP,
+    TEXT_FLOOR_PT,
+    TYPE_H,
+    TYPE_W,
+    Fit,
+    _style,
+)
+from .layout import Columns, Framed, Rule, Stack, VSpace
+from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, PageNumbers, build_pdf
+from .request import Request
+
+MISSING = "未载明"
+MARK = "△"  # a figure on another basis than its column: shown, never ranked or charted with it
+MAX_SMALL_MULTIPLES = 4
+HEAD_FILL = "#e4e8ec"
+ZEBRA = "#f5f6f7"
+
+
+def _date_cn(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def pack_title(comp: Comparison) -> str:
+    """示例市2024年度各地法治政府建设主要指标对比 (the cities and years the datasets cover)."""
+    cities = list(dict.fromkeys(d.dataset.meta.city for d in comp.districts))
+    years = comp.years
+    year = f"{years[0]}年度" if len(years) == 1 else f"{years[0]}—{years[-1]}年度"
+    where = "、".join(cities) if len(cities) <= 2 else f"{cities[0]}等{len(cities)}市"
+    return f"{where}{year}各地法治政府建设主要指标对比"
+
+
+def pack_day(comp: Comparison) -> dt.date:
+    """The pack's date: the latest of its reports' dates (SOURCE_DATE_EPOCH still overrides it)."""
+    return max(d.dataset.meta.date for d in comp.districts)
+
+
+def pack_fingerprint(comp: Comparison) -> str:
+    """One hash over the datasets' hashes, in order: the same files give the same fingerprint."""
+    joined = "\n".join(d.dataset.sha256 for d in comp.districts)
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def cell_text(cell: Cell | None) -> str:
+    """What a table prints for a cell: the printed figure, △ when off-basis, 未载明 when missing."""
+    if cell is None:
+        return MISSING
+    return cell.printed + ("" if cell.comparable else MARK)
+
+
+def chart_columns(comp: Comparison) -> tuple[Column, ...]:
+    """The indicators most districts report on one basis: the small multiples, most reported first."""
+    need = max(2, math.ceil(len(comp.districts) / 2))
+    chosen = [
+        c for c in comp.columns if len(c.comparable) >= need and c.entry.kind in ("count", "rate")
+    ]
+    return tuple(chosen[:MAX_SMALL_MULTIPLES])
+
+
+def chart_rows(comp: Comparison, column: Column) -> tuple[Row, ...]:
+    """One bar per district in the pack's order; a missing figure is a 未载明 row, an off-basis one is left out."""
+    rows = []
+    for name, cell in zip(comp.names, column.cells, strict=True):
+        if cell is None:
+            rows.append(Row(name, name, math.nan, MISSING))
+        elif cell.comparable:
+            rows.append(Row(name, name, cell.indicator.value, cell.printed))
+    return tuple(rows)
+
+
+def chart_kind(column: Column) -> str:
+    return "rate" if column.entry.kind == "rate" else "hbar"
+
+
+# ---------------------------------------------------------------------------------------------
+# The one-page comparison briefing
+
+
+FindingsExtent = tuple[str, int]  # ("messages", most per district) or ("counts", 0)
+EXTENTS: tuple[FindingsExtent, ...] = (("messages", 2), ("messages", 1), ("counts", 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    fit: Fit
+    extent: FindingsExtent
+    dropped: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Ctx:
+    comp: Comparison
+    fit: Fit
+    extent: FindingsExtent
+
+    @property
+    def small_pt(self) -> float:
+        return max(TEXT_FLOOR_PT, self.fit.body_pt - 1.0)
+
+    def heading(self, text: str) -> Flowable:
+        size = self.fit.body_pt + 1.0
+        para = CJKParagraph(text, _style("h", "sans", size, size * 1.3, bold=True, color=ACCENT))
+        return Stack([para, Rule(0.5, HAIRLINE, height_pt=4.0)])
+
+
+def _masthead(c: _Ctx) -> Flowable:
+    comp = c.comp
+    f = c.fit
+    label = max(TEXT_FLOOR_PT, f.body_pt + 0.5)
+    kicker = CJKParagraph(
+        "对比简报", _style("kicker", "kai", label, label * 1.35, align="right", color=MUTED)
+    )
+    title = CJKParagraph(
+        pack_title(comp),
+        _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center"),
+    )
+    n = len(comp.districts)
+    sub = SEP.join(
+        [
+            f"{n}个地区",
+            f"编码指标{len(comp.columns)}项",
+            "据各地年度报告整理",
+            _date_cn(pack_day(comp)),
+        ]
+    )
+    sub_pt = max(TEXT_FLOOR_PT, f.body_pt)
+    subline = CJKParagraph(
+        sub, _style("sub", "kai", sub_pt, sub_pt * 1.4, align="center", color=MUTED)
+    )
+    return Stack(
+        [
+            kicker,
+            VSpace(1.0),
+            title,
+            VSpace(1.0),
+            subline,
+            VSpace(3.0),
+            Rule(1.4, RED, height_pt=3.0),
+        ]
+    )
+
+
+def _cell_para(text: str, style: TextStyle, *, muted: bool = False) -> CJKParagraph:
+    if text.endswith(MARK):
+        return CJKParagraph([Span(text[: -len(MARK)]), Span(MARK, color=RED)], style)
+    return CJKParagraph([Span(text, color=MUTED if muted else None)], style)
+
+
+def table_columns(
+    comp: Comparison, body_pt: float
+) -> tuple[tuple[Column, ...], float, list[float]]:
+    """The columns that fit the type width at `body_pt`, the district column's width and each column's width.
+
+    Columns are taken most reported first while they fit; each is as wide as its widest cell or
+    head line (heads may take two lines), and the spare width is shared out evenly.
+    """
+    pad = 4.0
+    name_w = max(stringWidth(n, SANS_BOLD, body_pt) for n in comp.names) + pad * 2
+    chosen: list[Column] = []
+    widths: list[float] = []
+    for column in comp.common():
+        texts = [cell_text(cell) for cell in column.cells]
+        need = max(stringWidth(t, SANS, body_pt) for t in texts)
+        # Heads stay on one line: a short name is at most six characters.
+        head = max(
+            stringWidth(column.entry.short, SANS_BOLD, body_pt),
+            stringWidth(f"{column.unit}·{column.period}", SANS, body_pt - 1),
+        )
+        w = max(need, head) + pad * 2
+        if name_w + sum(widths) + w > TYPE_W:
+            break
+        chosen.append(column)
+        widths.append(w)
+    if widths:
+        spare = (TYPE_W - name_w - sum(widths)) / (len(widths) + 1)
+        widths = [w + spare for w in widths]
+        name_w += spare
+    return tuple(chosen), name_w, widths
+
+
+def _table(c: _Ctx) -> Flowable:
+    comp = c.comp
+    size = c.fit.body_pt
+    cols, name_w, widths = table_columns(comp, size)
+    lead = size * 1.3
+    head_style = _style("th", "sans", size, lead, bold=True, align="center")
+    unit_style = _style("th-unit", "sans", size - 1, (size - 1) * 1.25, align="center", color=MUTED)
+    cell_style = _style("td", "sans", size, lead, align="center")
+    name_style = _style("td-name", "sans", size, lead, bold=True)
+    pad = (1.5, 2.0, 1.5, 2.0)
+    head_cells: list[Flowable] = [Framed(CJKParagraph("地区", head_style), pad)]
+    for column in cols:
+        head_cells.append(
+            Framed(
+                Stack(
+                    [
+                        CJKParagraph(column.entry.short, head_style),
+                        CJKParagraph(f"{column.unit}·{column.period}", unit_style),
+                    ]
+                ),
+                pad,
+            )
+        )
+    all_widths = [name_w, *widths]
+    rows: list[Flowable] = [
+        Framed(Columns(head_cells, all_widths), (0, 0, 0, 0), fill=HEAD_FILL),
+        Rule(0.6, INK, height_pt=0.6),
+    ]
+    for r, name in enumerate(comp.names):
+        cells: list[Flowable] = [Framed(CJKParagraph(name, name_style), pad)]
+        for column in cols:
+            cell = column.cells[r]
+            cells.append(Framed(_cell_para(cell_text(cell), cell_style, muted=cell is None), pad))
+        fill = ZEBRA if r % 2 else None
+        rows.append(Framed(Columns(cells, all_widths), (0, 0, 0, 0), fill=fill))
+    rows.append(Rule(0.6, INK, height_pt=0.6))
+    return Stack([Rule(0.6, INK, height_pt=0.6), *rows])
+
+
+def _notes(c: _Ctx) -> Flowable:
+    comp = c.comp
+    size = c.small_pt
+    style = _style("note", "kai", size, size * 1.4, align="justify", color=INK)
+    cols, _, _ = table_columns(comp, c.fit.body_pt)
+    lines: list[str] = []
+    for column in cols:
+        for note in column.notes():
+            if note:
+                lines.append(f"{column.entry.short}：{note}")
+    legend = f"表中数字照录各地报告原文（含“余”“以上”“约”等限定词）；{MISSING}表示该地报告未载此项"
+    if any(not column.all_comparable for column in cols):
+        legend += f"；{MARK}表示与同列多数地区单位或统计期不同，不可直接比较"
+    rest = len(comp.common()) - len(cols)
+    if rest > 0:
+        legend += f"；另有{rest}项两地以上报告的指标限于篇幅未列入，见对比报告"
+    paras: list[Flowable] = [CJKParagraph(legend + "。", style)]
+    paras += [CJKParagraph(line + "。", style) for line in lines]
+    return Stack(paras, gap_pt=0.5)
+
+
+CHART_GAP = 12.0
+
+
+def _charts(c: _Ctx) -> Flowable | None:
+    comp = c.comp
+    columns = chart_columns(comp)
+    if not columns:
+        return None
+    k = len(columns)
+    width = (TYPE_W - CHART_GAP * (k - 1)) / k
+    style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
+    size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
+    boxes: list[Flowable] = []
+    for column in columns:
+        title = CJKParagraph(
+            f"{column.entry.short}（{column.unit}，{column.period}）",
+            _style("chart-title", "sans", size, size * 1.35, bold=True),
+        )
+        parts: list[Flowable] = [
+            title,
+            VSpace(2.0),
+            draw_rows(chart_kind(column), chart_rows(comp, column), round(width, 2), style),
+        ]
+        left_out = [cell.district for cell in column.others]
+        if left_out:
+            parts += [
+                VSpace(1.5),
+                CJKParagraph(
+                    f"{'、'.join(left_out)}口径不同，未绘入",
+                    _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED),
+                ),
+            ]
+        boxes.append(Stack(parts))
+    return Stack(
+        [c.heading("主要指标对比图"), VSpace(2.0), Columns(boxes, [width] * k, gap_pt=CHART_GAP)]
+    )
+
+
+def _findings(c: _Ctx) -> Flowable | None:
+    comp = c.comp
+    flagged = [d for d in comp.districts if d.inconsistent]
+    size = max(TEXT_FLOOR_PT, c.fit.body_pt - 0.5)
+    lead = size * c.fit.leading
+    title = CJKParagraph(
+        "数据核验：各地报告中前后不一致的数字",
+        _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35, bold=True, color=ACCENT),
+    )
+    line = _style("finding", "serif", size, lead, align="justify")
+    parts: list[Flowable] = [title]
+    if not flagged:
+        parts.append(CJKParagraph("各地数据文件登记的关联均未发现不一致。", line))
+    else:
+        mode, most = c.extent
+        if mode == "counts":
+            text = "；".join(f"{d.name}（{len(d.inconsistent)}处）" for d in flagged)
+            parts.append(CJKParagraph(f"{text}。详见对比报告。", line))
+        else:
+            name_w = max(stringWidth(d.name, SANS_BOLD, size) for d in flagged) + size
+            inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
+            for d in flagged:
+                shown = [f.message for f in d.inconsistent[:most]]
+                rest = len(d.inconsistent) - len(shown)
+                text = "；".join(shown) + (f"；另有{rest}处，见对比报告" if rest else "")
+                parts.append(
+                    Columns(
+                        [
+                            CJKParagraph(d.name, _style("fname", "sans", size, lead, bold=True)),
+                            CJKParagraph(text + "。", line),
+                        ],
+                        [name_w, inner - name_w],
+                    )
+                )
+    clean = [d.name for d in comp.districts if not d.inconsistent]
+    if flagged and clean:
+        parts.append(
+            CJKParagraph(
+                f"{'、'.join(clean)}未发现不一致。",
+                _style("fclean", "kai", size, lead, color=MUTED),
+            )
+        )
+    return Framed(
+        Stack(parts, gap_pt=0.5),
+        (4.0, 6.0, 4.0, 6.0),
+        border=HAIRLINE,
+        border_pt=BOX_BORDER_PT,
+        fill=BOX_FILL,
+    )
+
+
+def _footer(c: _Ctx) -> Flowable:
+    comp = c.comp
+    text = SEP.join(
+        [
+            f"据{len(comp.districts)}份年度报告数据文件整理",
+            f"生成于{_date_cn(generation_day(comp))}",
+            f"数据指纹 {pack_fingerprint(comp)[:12]}",
+        ]
+    )
+    st = _style("footer", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.35, color=MUTED)
+    number = CJKParagraph(
+        "— 1 —",
+        _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"),
+    )
+    folio_w = stringWidth("— 1 —", SANS, TEXT_FLOOR_PT + 1) + 2.0
+    return Stack(
+        [
+            Rule(0.4, HAIRLINE, height_pt=4.0),
+            Columns(
+                [CJKParagraph(text, st), number], [TYPE_W - folio_w - 12.0, folio_w], gap_pt=12.0
+            ),
+        ]
+    )
+
+
+def generation_day(comp: Comparison) -> dt.date:
+    """The day printed as 'generated': the document date (the output step's) as a day in China Standard Time."""
+    return document_date(pack_day(comp)).astimezone(CHINA_TIME).date()
+
+
+BLOCKS: tuple[tuple[str, Callable[[_Ctx], Flowable | None]], ...] = (
+    ("masthead", _masthead),
+    ("table", _table),
+    ("notes", _notes),
+    ("charts", _charts),
+    ("findings", _findings),
+)
+DROP_ORDER = ("charts",)
+
+
+@dataclass(frozen=True, slots=True)
+class CompareLayout:
+    attempt: Attempt
+    blocks: tuple[tuple[str, Flowable, float], ...]
+    footer: Flowable
+    footer_h: float
+    gap: float
+
+    @property
+    def used(self) -> float:
+        return sum(h for _, _, h in self.blocks) + self.gap * len(self.blocks) + self.footer_h
+
+    def placements(self) -> list[tuple[str, Flowable, float]]:
+        out = []
+        y = PAGE_H - MARGIN_TOP
+        for name, box, h in self.blocks:
+            y -= h
+            out.append((name, box, y))
+            y -= self.gap
+        out.append(("footer", self.footer, MARGIN_BOTTOM))
+        return out
+
+
+def _measure(comp: Comparison, attempt: Attempt) -> CompareLayout:
+    c = _Ctx(comp, attempt.fit, attempt.extent)
+    blocks = []
+    for name, build in BLOCKS:
+        if name in attempt.dropped:
+            continue
+        box = build(c)
+        if box is not None:
+            blocks.append((name, box, box.wrap(TYPE_W, TYPE_H)[1]))
+    foot = _footer(c)
+    return CompareLayout(
+        attempt, tuple(blocks), foot, foot.wrap(TYPE_W, TYPE_H)[1], attempt.fit.block_gap_pt
+    )
+
+
+def fit_compare(comp: Comparison) -> CompareLayout:
+    """The most generous layout that fits one page, by the briefing's rules; LayoutOverflowError if none does.
+
+    Within each stage (nothing dropped, then the charts dropped) the findings are shortened step by
+    step, and for each the loosest level of `LEVELS` that fits is found by bisection.
+    """
+    register_reportlab()
+    last: CompareLayout | None = None
+    for k in range(len(DROP_ORDER) + 1):
+        dropped = DROP_ORDER[:k]
+        for extent in EXTENTS:
+            lo, hi = 0, len(LEVELS) - 1
+            best: CompareLayout | None = None
+            while lo < hi:
+                mid = (lo + hi) // 2
+                layout = _measure(comp, Attempt(LEVELS[mid], extent, dropped))
+                if layout.used <= TYPE_H + 1e-6:
+                    hi, best = mid, layout
+                else:
+                    lo = mid + 1
+            if best is None:
+                best = _measure(comp, Attempt(LEVELS[-1], extent, dropped))
+            if best.used <= TYPE_H + 1e-6:
+                return best
+            last = best
+    assert last is not None
+    over = (last.used - TYPE_H) / 2.834645669
+    raise LayoutOverflowError(
+        f"the comparison briefing of {len(comp.districts)} districts does not fit one A4 "
+        f"page: {over:.0f} mm too long at 8 pt with the charts dropped; compare fewer "
+        "districts at a time"
+    )
+
+
+def draw_compare(layout: CompareLayout, make_canvas: Callable[..., Any]) -> bytes:
+    buf = io.BytesIO()
+    canv = make_canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=SANS)
+    for _, box, y in layout.placements():
+        box.drawOn(canv, MARGIN_LEFT, y)
+    canv.showPage()
+    canv.save()
+    return buf.getvalue()
+
+
+def compare_meta(comp: Comparison, what: str) -> dict[str, Any]:
+    title = pack_title(comp)
+    cities = list(dict.fromkeys(d.dataset.meta.city for d in comp.districts))
+    return {
+        "title": f"{title}（{what}）",
+        "author": "、".join(cities) + "各地数据汇总",
+        "subject": f"{len(comp.districts)}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要指标对比",
+        "keywords": ("法治政府建设", "年度报告", "对比", *cities, *(f"{y}年" for y in comp.years)),
+        "day": pack_day(comp),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The annotated comparison report
+
+
+REPORT_CHART_WIDTH = 340.0
+RULE = HexColor("#7F7F7F")
+HEAD_BG = HexColor("#E8E8E8")
+
+
+class CompareComposer:
+    """Compose one layout pass of the comparison report (GB/T 9704 pages, `reportdoc` machinery)."""
+
+    def __init__(self, comp: Comparison, styles: dict[str, TextStyle]):
+        self.comp = comp
+        self.styles = styles
+        self.chapter_number = 0
+        self.section_number = 0
+        self.width = _type_width()
+
+    def p(self, content: str | Sequence[Span], style: str) -> CJKParagraph:
+        return CJKParagraph(content, self.styles[style])
+
+    def chapter(self, title: str, key: str) -> list[Flowable]:
+        from .report import chinese_number
+
+        self.chapter_number += 1
+        self.section_number = 0
+        full = f"{chinese_number(self.chapter_number)}、{title}"
+        return [ChapterBreak(), Heading(self.p(full, "chapter"), level=0, title=full, key=key)]
+
+    def section(self, title: str, key: str) -> list[Flowable]:
+        from .report import chinese_number
+
+        self.section_number += 1
+        full = f"（{chinese_number(self.section_number)}）{title}"
+        return [CondPageBreak(120), Heading(self.p(full, "section"), level=1, title=full, key=key)]
+
+    def table(self, rows: list[list[Any]], widths: Sequence[float]) -> Table:
+        commands: list[tuple[Any, ...]] = [
+            ("FONT", (0, 0), (-1, -1), fonts.face_for("serif"), 10.5),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+            ("LINEABOVE", (0, 0), (-1, 0), 1.0, HexColor("#000000")),
+            ("LINEBELOW", (0, -1), (-1, -1), 1.0, HexColor("#000000")),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#000000")),
+        ]
+        t = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+        t.setStyle(TableStyle(commands))
+        return t
+
+    def head(self, labels: Sequence[str]) -> list[Any]:
+        return [self.p(label, "table_head") for label in labels]
+
+    def cell(self, cell: Cell | None) -> CJKParagraph:
+        if cell is None:
+            return self.p([Span(MISSING, color=MUTED)], "table_fig")
+        if not cell.comparable:
+            return self.p([Span(cell.printed), Span(MARK, color=RED)], "table_fig")
+        return self.p(cell.printed, "table_fig")
+
+    # -- the story -------------------------------------------------------------------------
+
+    def story(self) -> list[Flowable]:
+        out = self.cover()
+        out += self.reading()
+        out += self.overview()
+        out += self.per_indicator()
+        out += self.verification()
+        out += self.sources()
+        return out
+
+    def cover(self) -> list[Flowable]:
+        comp = self.comp
+        out: list[Flowable] = [Spacer(1, 150)]
+        # Break the title after 年度, as the report's cover does, rather than wherever it runs out.
+        head, sep, tail = pack_title(comp).partition("年度")
+        for line in [head + sep, tail] if sep and tail else [pack_title(comp)]:
+            out.append(self.p(line, "cover_title"))
+        out.append(Spacer(1, 10))
+        out.append(self.p("（对比注释版）", "cover_sub"))
+        out.append(Spacer(1, 50))
+        rows = [
+            ("对比地区", "、".join(comp.names)),
+            ("报告年度", "、".join(f"{y}年" for y in comp.years)),
+            ("编码指标", f"{len(comp.columns)}项，其中两地以上报告的{len(comp.common())}项"),
+            ("报告日期", f"各地报告最晚的日期为{_date_cn(pack_day(comp))}"),
+            ("数据指纹", f"SHA-256 {pack_fingerprint(comp)[:16]}…"),
+        ]
+        data = [[self.p(k, "cover_meta"), self.p(v, "cover_meta")] for k, v in rows]
+        t = Table(data, colWidths=[90, 300], hAlign="CENTER")
+        t.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        out.append(t)
+        out.append(Spacer(1, 40))
+        out.append(
+            self.p(
+                f"本对比注释版由 briefing {__version__} 依据各地数据文件生成。数字照录各地报告原文；"
+                "排名、注释和图表为生成工具所加，不代表各地发布机关的表述。",
+                "cover_foot",
+            )
+        )
+        return out
+
+    def reading(self) -> list[Flowable]:
+        out = self.chapter("阅读说明", "cmp-reading")
+        texts = [
+            "本文件把各地年度报告中属于同一指标的数字放在一起比较。指标以统一的编码识别，"
+            "不按各地报告的措辞匹配；没有编码的数字不参与比较。",
+            "每个数字照录原文，连同“余”“以上”“约”等限定词。带“余”“以上”的数字只给出了下限，"
+            "排名时按所写数字计，实际位次可能更靠前；带“约”的数字是近似值。",
+            f"同一指标下，只有单位和统计期都相同的数字才排名、才画进同一幅图。以“件次”计的数字不与以“件”计的比较，"
+            f"1—11月的数字不与全年数字比较，截至报告时的数字也不与全年数字比较；这样的数字在表中标{MARK}，"
+            "单列在排名表之后，并说明原因。",
+            f"某地报告没有载明某项指标时，表中写“{MISSING}”，并在该指标一节列出这些地区；"
+            "没有载明不等于没有开展这项工作。",
+        ]
+        out += [self.p(t, "prose") for t in texts]
+        return out
+
+    def overview(self) -> list[Flowable]:
+        comp = self.comp
+        out = self.chapter("总览", "cmp-overview")
+        common = comp.common()
+        out.append(
+            self.p(
+                f"{len(comp.districts)}个地区共报告编码指标{len(comp.columns)}项，其中{len(common)}项"
+                f"有两个以上地区报告，列表如下（每表四项）。",
+                "prose",
+            )
+        )
+        per = 4
+        name_w = 70.0
+        for start in range(0, len(common), per):
+            chunk = common[start : start + per]
+            width = (self.width - name_w) / len(chunk)
+            rows: list[list[Any]] = [
+                [
+                    self.p("地区", "table_head"),
+                    *[
+                        self.p(f"{c.entry.name}（{c.unit}，{c.period}）", "table_head")
+                        for c in chunk
+                    ],
+                ]
+            ]
+            for r, name in enumerate(comp.names):
+                rows.append([self.p(name, "table_fig"), *[self.cell(c.cells[r]) for c in chunk]])
+            out += [Spacer(1, 6), self.table(rows, [name_w] + [width] * len(chunk))]
+        single = [c for c in comp.columns if len(c.reported) < 2]
+        if single:
+            listed = "；".join(
+                f"{c.entry.name}（{c.reported[0].district}，{c.reported[0].printed}）"
+                for c in single
+            )
+            out.append(self.p(f"只有一个地区报告、无从比较的指标：{listed}。", "prose"))
+        return out
+
+    def per_indicator(self) -> list[Flowable]:
+        comp = self.comp
+        out = self.chapter("逐项比较", "cmp-items")
+        common = sorted(comp.common(), key=lambda c: comp.columns.index(c))
+        out.append(
+            self.p(
+                f"以下{len(common)}节各比较一项指标：先列排名表，再画图，最后说明没有报告的地区"
+                "和口径不同的数字。",
+                "prose",
+            )
+        )
+        for column in common:
+            out += self.indicator_section(column)
+        return out
+
+    def indicator_section(self, column: Column) -> list[Flowable]:
+        comp = self.comp
+        out = self.section(column.entry.name, f"cmp-{column.code}")
+        out.append(
+            self.p(
+                [
+                    Span("比较口径：", role="sans"),
+                    Span(f"{column.basis_text}；指标编码 {column.code}。"),
+                ],
+                "prose",
+            )
+        )
+        widths = (40.0, 70.0, 110.0, 90.0, 60.0, self.width - 370.0)
+        rows: list[list[Any]] = [
+            self.head(["名次", "地区", "数字（原文）", "统计期", "出处", "说明"])
+        ]
+        for rank, cell in column.ranked():
+            ind = cell.indicator
+            note = "限定词：" + cell.hedge + "，按所写数字排名" if cell.hedge else ""
+            rows.append(
+                [
+                    self.p(str(rank), "table"),
+                    self.p(cell.district, "table"),
+                    self.cell(cell),
+                    self.p(ind.period.text, "table"),
+                    self.p(ind.source, "table"),
+                    self.p(note, "table"),
+                ]
+            )
+        for cell in column.others:
+            ind = cell.indicator
+            rows.append(
+                [
+                    self.p("—", "table"),
+                    self.p(cell.district, "table"),
+                    self.cell(cell),
+                    self.p(ind.period.text, "table"),
+                    self.p(ind.source, "table"),
+                    self.p(f"口径不同：{cell.why_not.removeprefix('为')}，不排名", "table"),
+                ]
+            )
+        out.append(self.table(rows, widths))
+        if len(column.comparable) >= 2:
+            style = chart_style("normal", label_pt=9.5)
+            drawing = draw_rows(
+                chart_kind(column), chart_rows(comp, column), REPORT_CHART_WIDTH, style
+            )
+            out.append(
+                KeepTogether(
+                    [
+                        Spacer(1, 6),
+                        Centered(drawing),
+                        self.p(f"{column.entry.name}（{column.unit}，{column.period}）", "caption"),
+                    ]
+                )
+            )
+        missing = column.missing(comp.names)
+        lines = []
+        if missing:
+            lines.append(f"未报告此项的地区（{len(missing)}个）：{'、'.join(missing)}。")
+        else:
+            lines.append("各地均报告了此项。")
+        lines += [n + "。" for n in column.notes()]
+        out += [self.p(line, "prose") for line in lines]
+        return out
+
+    def verification(self) -> list[Flowable]:
+        comp = self.comp
+        out = self.chapter("各地数据核验", "cmp-verify")
+        out.append(
+            self.p(
+                "每个地区的数据文件都按其登记的关联（比率、合计、分项、同一数字、同比）单独核算过，"
+                "判断标准与单个地区的注释版相同。下面列出每个地区前后不一致的数字。",
+                "prose",
+            )
+        )
+        for d in comp.districts:
+            bad = d.inconsistent
+            head = f"{d.name}：核算{len(d.findings)}处，不一致{len(bad)}处"
+            out.append(self.p([Span(head, role="sans")], "finding_head"))
+            if not bad:
+                out.append(self.p("未发现不一致。", "finding"))
+            for n, f in enumerate(bad, 1):
+                text = (
+                    f"{n}．{f.message}" + (f"（{f.computation}）" if f.computation else "") + "。"
+                )
+                out.append(self.p(text, "finding"))
+        return out
+
+    def sources(self) -> list[Flowable]:
+        import os
+
+        comp = self.comp
+        out = self.chapter("数据来源", "cmp-sources")
+        out.append(
+            self.p(
+                "下表列出参与比较的数据文件；同样的文件和同一版本的生成工具总是生成同样的对比文件。",
+                "prose",
+            )
+        )
+        widths = (60.0, 150.0, 70.0, 60.0, self.width - 340.0)
+        rows: list[list[Any]] = [
+            self.head(["地区", "报告", "数据文件", "编码指标", "SHA-256（前16位）"])
+        ]
+        for d in comp.districts:
+            coded = sum(1 for i in d.dataset.indicators if i.code)
+            rows.append(
+                [
+                    self.p(d.name, "table"),
+                    self.p(d.dataset.meta.title, "table"),
+                    self.p(os.path.basename(d.dataset.path), "table"),
+                    self.p(f"{coded}/{len(d.dataset.indicators)}", "table"),
+                    self.p(d.dataset.sha256[:16], "table"),
+                ]
+            )
+        out.append(self.table(rows, widths))
+        return out
+
+
+def _type_width() -> float:
+    from ._report_text import type_area
+
+    return type_area(1)[2]
+
+
+def build_compare_report(comp: Comparison, make_canvas: CanvasMaker) -> tuple[bytes, PageLog]:
+    """Compose and lay out the comparison report; PDF bytes and where everything landed."""
+    from .report import report_styles
+
+    fonts.register_reportlab()
+    styles = report_styles()
+    meta = compare_meta(comp, "对比注释版")
+    info = DocInfo(
+        title=meta["title"],
+        author=meta["author"],
+        subject=meta["subject"],
+        keywords=tuple(meta["keywords"]),
+        creator=f"briefing {__version__}",
+        running_title=meta["title"],
+    )
+
+    def make_story(pages: PageNumbers) -> list[Flowable]:
+        return CompareComposer(comp, styles).story()
+
+    return build_pdf(make_story, info, styles, make_canvas)
+
+
+def _comparison(request: Request) -> Comparison:
+    return compare(request.datasets, [tuple(f) for f in request.findings])
+
+
+def _pdf_meta(comp: Comparison, what: str) -> PdfMeta:
+    m = compare_meta(comp, what)
+    return PdfMeta(title=m["title"], author=m["author"], subject=m["subject"], keywords=m["keywords"],
+                   day=m["day"])
+
+
+def compose_briefing(request: Request) -> Composed:
+    """The registry's compose function of the one-page comparison briefing: fitted now, drawn on demand."""
+    comp = _comparison(request)
+    layout = fit_compare(comp)
+    return Composed(_pdf_meta(comp, "对比简报"), lambda make_canvas: (draw_compare(layout, make_canvas), 1))
+
+
+def compose_report(request: Request) -> Composed:
+    """The registry's compose function of the annotated comparison report."""
+    comp = _comparison(request)
+
+    def draw(make_canvas: CanvasMaker) -> tuple[bytes, int]:
+        data, log = build_compare_report(comp, make_canvas)
+        return data, log.page_count
+
+    return Composed(_pdf_meta(comp, "对比注释版"), draw)
+
+
+__all__ = [
+    "MARK",
+    "MISSING",
+    "CompareComposer",
+    "build_compare_report",
+    "compose_briefing",
+    "compose_report",
+    "cell_text",
+    "chart_columns",
+    "fit_compare",
+    "pack_title",
+]

@@ -1,0 +1,226 @@
+"""The comparison pack: the pure comparison (bases, notes, ranks) and both PDFs it makes, read back with pdfplumber."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import prepare
+from briefing.cli import main
+from briefing.comparison import compare
+from briefing.compose.briefing import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP, PAGE_H, PAGE_W
+from briefing.compose.compare import MARK, MISSING, chart_columns, fit_compare, table_columns
+from briefing.errors import BriefingError
+from briefing.pack import build_pack
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "compare"
+FIVE = [FIXTURES / f"{n}-2024.yaml" for n in ("jia", "yi", "bing", "ding", "wu")]
+NAMES = ("甲区", "乙区", "丙区", "丁区", "戊县")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def comp():
+    pairs = [prepare(p) for p in FIVE]
+    return compare([d for d, _ in pairs], [f for _, f in pairs])
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack")
+    built = build_pack(FIVE, out, pdfa=False)
+    docs = {}
+    for b in built:
+        data = b.path.read_bytes()
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [
+                (p.extract_text(), p.extract_words(keep_blank_chars=False), list(p.chars))
+                for p in pdf.pages
+            ]
+        docs[b.document] = (b, data, pages)
+    return docs
+
+
+# -- the comparison itself ---------------------------------------------------------------------
+
+
+def test_columns_and_missing(comp):
+    assert comp.names == NAMES
+    review = comp.column("review.received")
+    assert len(review.reported) == 5 and review.basis_text == "单位：件；统计期：2024年全年"
+    aid = comp.column("services.legal_aid_cases")
+    assert aid.missing(comp.names) == ("乙区",)
+    # Only 戊县 reports 重大行政决策: there is nothing to compare it with.
+    assert "decisions.major_decisions" not in {c.code for c in comp.common()}
+
+
+def test_other_bases_are_never_ranked(comp):
+    review = comp.column("review.received")
+    (off,) = review.others
+    assert off.district == "丙区" and off.why_not == "统计期为1—11月"
+    assert [c.district for _, c in review.ranked()] == ["丁区", "甲区", "乙区", "戊县"]
+    legality = comp.column("decisions.legality_reviews")
+    assert [c.district for c in legality.others] == ["乙区"] and legality.others[
+        0
+    ].why_not == "以件次计"
+    files = comp.column("enforcement.case_files_reviewed")
+    assert [c.district for c in files.others] == ["丙区"] and files.unit == "卷"
+    notes = " ".join(review.notes())
+    assert "丙区统计期为1—11月，与其他地区口径不同，单列不排名" in notes
+    assert "戊县约70件带限定词" in notes
+
+
+def test_equal_figures_share_a_rank(comp):
+    rate = comp.column("litigation.head_appearance_rate")
+    ranks = {c.district: r for r, c in rate.ranked()}
+    assert ranks["甲区"] == ranks["丙区"] == 1 and ranks["乙区"] == 3
+
+
+def test_two_to_thirty(comp):
+    ds, found = prepare(FIVE[0])
+    with pytest.raises(BriefingError, match="2 to 30 datasets; 1 given"):
+        compare([ds], [found])
+    with pytest.raises(BriefingError, match="already given"):
+        compare([ds, ds], [found, found])
+
+
+# -- the one-page comparison briefing --------------------------------------------------------------
+
+
+def test_briefing_is_one_a4_page_with_embedded_fonts(pack):
+    built, data, pages = pack["compare-briefing"]
+    reader = PdfReader(io.BytesIO(data))
+    assert built.pages == 1 and len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert float(box.width) == pytest.approx(595.2756, abs=0.01)
+    for ref in reader.pages[0]["/Resources"]["/Font"].values():
+        assert re.fullmatch(r"/[A-Z]{6}\+Briefing[A-Za-z-]+", str(ref.get_object()["/BaseFont"]))
+    for ch in pages[0][2]:
+        assert ch["x0"] >= MARGIN_LEFT - 0.5 and ch["x1"] <= PAGE_W - 20 * 2.8346 + 0.5
+        assert ch["top"] >= MARGIN_TOP - 0.5 and ch["bottom"] <= PAGE_H - MARGIN_BOTTOM + 0.5
+
+
+def _row_text(words: list[dict], name: str, top_limit: float) -> str:
+    """The words on the table row that starts with `name` (the first such line above `top_limit`)."""
+    starts = [w for w in words if w["text"].startswith(name) and w["top"] < top_limit]
+    assert starts, name
+    top = starts[0]["top"]
+    line = sorted((w for w in words if abs(w["top"] - top) < 2.5), key=lambda w: w["x0"])
+    return _squash("".join(w["text"] for w in line))
+
+
+def test_briefing_table_rows_carry_each_figure_as_printed(pack, comp):
+    _, _, pages = pack["compare-briefing"]
+    text, words, _ = pages[0]
+    shown, _, _ = table_columns(comp, fit_compare(comp).attempt.fit.body_pt)
+    heads = [w for w in words if w["text"] == "地区"]
+    assert heads
+    table_top = heads[0]["top"]
+    chart_top = next(w["top"] for w in words if "主要指标对比图" in w["text"])
+    assert len(shown) >= 6
+    assert all(c.entry.short in _squash(text) for c in shown)
+    for r, name in enumerate(comp.names):
+        row = _row_text([w for w in words if table_top < w["top"] < chart_top], name, chart_top)
+        cells = [c.cells[r] for c in shown]
+        expected = "".join(
+            (MISSING if cell is None else cell.printed + ("" if cell.comparable else MARK))
+            for cell in cells
+        )
+        assert row == name + expected, (row, name + expected)
+
+
+def test_briefing_marks_and_explains_what_is_not_comparable(pack):
+    _, _, pages = pack["compare-briefing"]
+    text = _squash(pages[0][0])
+    assert f"63件{MARK}" in text and f"60件{MARK}" in text
+    assert "复议收案：丙区统计期为1—11月，与其他地区口径不同，单列不排名" in text
+    assert "案卷评查：丙区以件计，与其他地区口径不同，单列不排名" in text
+    assert f"{MISSING}表示该地报告未载此项" in text
+    # The table shows every missing figure as missing: 乙区 reports neither 法律顾问 nor 法律援助.
+    assert text.count(MISSING) >= 5
+
+
+def test_briefing_lists_each_districts_inconsistent_figures(pack):
+    _, _, pages = pack["compare-briefing"]
+    text = _squash(pages[0][0])
+    assert "甲区规范性文件备案审查按分项合计应为11件" in text
+    assert "乙区行政诉讼败诉率应为12.50%" in text
+    assert "丁区行政复议纠错率应为20%" in text
+    assert "丙区、戊县未发现不一致" in text
+
+
+def test_briefing_small_multiples(pack, comp):
+    _, _, pages = pack["compare-briefing"]
+    text = _squash(pages[0][0])
+    charts = chart_columns(comp)
+    assert [c.code for c in charts][:2] == ["review.received", "litigation.received"]
+    assert "复议收案（件，全年）" in text
+    # The 1—11月 figure is left out of the chart and the chart says so.
+    assert "丙区口径不同，未绘入" in text
+
+
+# -- the annotated comparison report ---------------------------------------------------------------
+
+
+def test_report_sections_rank_and_say_who_did_not_report(pack, comp):
+    built, _, pages = pack["compare-report"]
+    assert built.pages >= 8
+    text = _squash("".join(p[0] for p in pages))
+    for column in comp.common():
+        assert column.entry.name in text
+    assert "未报告此项的地区（1个）：乙区" in text
+    assert "各地均报告了此项" in text
+    assert "口径不同：以件次计，不排名" in text
+    assert "口径不同：统计期为1—11月，不排名" in text
+    # 复议收案 ranked: 丁区150, 甲区120, 乙区95, 戊县约70, then 丙区 unranked.
+    assert re.search(
+        r"1丁区150件2024年.*2甲区120件2024年.*3乙区95件.*4戊县约70件.*—丙区63件△", text
+    )
+
+
+def test_report_verification_per_district(pack):
+    _, _, pages = pack["compare-report"]
+    text = _squash("".join(p[0] for p in pages))
+    assert "丁区：核算1处，不一致1处" in text
+    assert "丙区：核算2处，不一致0处" in text
+
+
+def test_cli_writes_nothing_on_failure(tmp_path, capsys):
+    assert main(["compare", str(FIVE[0]), "-o", str(tmp_path)]) == 1
+    assert "2 to 30 datasets; 1 given" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _variant(source: Path, k: int, folder: Path) -> Path:
+    """A copy of a fixture renamed to 示例市区N with figures scaled, for the thirty-district pack."""
+    text = source.read_text(encoding="utf-8")
+    district = re.search(r"district: (\S+)", text)[1]  # type: ignore[index]
+    text = text.replace(district, f"区{k:02d}").replace("  previous: jia-2023.yaml\n", "")
+    text = re.sub(r"value: (\d+), unit: 件", lambda m: f"value: {int(m[1]) + k}, unit: 件", text)
+    path = folder / f"d{k:02d}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_thirty_districts_fit_one_page(tmp_path):
+    paths = [_variant(FIVE[k % 5], k, tmp_path) for k in range(30)]
+    pairs = [prepare(p) for p in paths]
+    comp = compare([d for d, _ in pairs], [f for _, f in pairs])
+    layout = fit_compare(comp)
+    names = [n for n, _, _ in layout.blocks]
+    assert "table" in names and "notes" in names
+    built = build_pack(paths, tmp_path / "out", pdfa=False)
+    data = built[0].path.read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1
+        text = _squash(pdf.pages[0].extract_text())
+    for name in comp.names:
+        assert name in text
