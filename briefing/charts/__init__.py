@@ -125,3 +125,11 @@ def draw_chart(dataset: Dataset, chart: Chart, *, width_pt: float, style: ChartS
 
 
 chart_flowable = draw_chart
+
+
+def warm_up() -> None:
+    """Import matplotlib, the chart kinds and the theme now (a batch worker does, before its first task)."""
+    from . import kinds  # noqa: F401  (imports matplotlib)
+    from .figure import theme_rc
+
+    theme_rc()
