@@ -129,6 +129,11 @@ LEVELS: tuple[Fit, ...] = (
     Fit("8 pt text", TEXT_FLOOR_PT, 1.32, 4.0, "tight", CHART_FLOOR_PT, False, 14.0, 14.0),
 )
 
+ROOMY_LEVELS = 3
+"""The first levels give a sparse page room; the rest only give ground."""
+TIGHTENING: tuple[Fit, ...] = LEVELS[ROOMY_LEVELS:]
+"""From the normal level down: for pages that should never grow past the normal sizes."""
+
 FindingsExtent = tuple[tuple[str, ...], int]  # (statuses shown, most lines)
 EXTENTS: tuple[FindingsExtent, ...] = (
     (("inconsistent", "cannot_tell", "derived"), MAX_FINDING_LINES),
