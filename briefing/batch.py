@@ -226,7 +226,9 @@ def _validate(name: str, raw: bytes, draft: bool = False) -> Dataset:
     from .drafts import refuse_draft
 
     prepare_worker()
-    dataset = parse_dataset(raw, name)
+    from .series import load_with_history
+
+    dataset = load_with_history(name, parse_dataset(raw, name))
     _check_fonts(dataset)
     if not draft:
         refuse_draft(dataset)
@@ -462,7 +464,10 @@ def _plan(
             for document in documents:
                 report(Outcome(name, document, "invalid", error=_describe(exc)))
             continue
-        sha = hashlib.sha256(raw).hexdigest()
+        # Last year's files (meta.previous) are inputs too: the trend charts and 同比 checks read them.
+        from .series import linked_files
+
+        sha = hashlib.sha256(b"".join([raw, *(p.read_bytes() for p in linked_files(name, raw))])).hexdigest()
         todo: list[_Output] = []
         for document, target in targets.items():
             key = cache_key(sha, document, pdfa, env, draft=draft, options=options)

@@ -16,9 +16,9 @@ from pathlib import Path
 from . import documents
 from .drafts import refuse_draft
 from .fonts import check_dataset_texts
-from .load import load_dataset
 from .model import Dataset
 from .output import DEFAULT_WAIT_SECONDS, OutputError, output_path, publish, safe_stem
+from .series import load_with_history
 from .verify import Finding, strict_check, verify
 
 # The documents `build` makes by default: every registered one-dataset document.
@@ -38,7 +38,7 @@ class Built:
 
 def prepare(path: str | Path) -> tuple[Dataset, tuple[Finding, ...]]:
     """Load a dataset, make sure the fonts can draw every character of it, and verify its figures."""
-    dataset = load_dataset(path)
+    dataset = load_with_history(path)
     check_dataset_texts(dataset.texts)
     return dataset, verify(dataset)
 

@@ -567,10 +567,10 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
     from . import build, fonts
     from .drafts import refuse_draft
     from .fonts import check_dataset_texts, check_text_coverage
-    from .load import load_dataset
     from .render.output import pdf_date
+    from .series import load_with_history
 
-    dataset = load_dataset(path)
+    dataset = load_with_history(path)
     if not options.draft:
         refuse_draft(dataset)
     if options.marking:
