@@ -72,7 +72,9 @@ def scaled_yaml(count: int) -> str:
         for chart in sample.get("charts", []):
             if c and not chart.get("area"):
                 continue  # the briefing's charts stay as they are
-            new = dict(chart, id=chart["id"] + suffix, indicators=[x + suffix for x in chart["indicators"]])
+            new = dict(
+                chart, id=chart["id"] + suffix, indicators=[x + suffix for x in chart["indicators"]]
+            )
             if c:
                 new["title"] = f"{chart['title']}（第{c + 1}组）"
             if all(x in have for x in new["indicators"]):
