@@ -276,7 +276,7 @@ def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
     flat = max(p.ms_per_page for p in points) / min(p.ms_per_page for p in points)
     figures.add("report per page, 60–2,000 indicators", f"{worst.ms_per_page:.1f} ms",
                 f"worst size ({worst.indicators:,} indicators, {worst.pages} pages); largest/smallest "
-                f"per-page cost {flat:.2f}; whole process, minimum of {runs}")
+                f"per-page cost {flat:.2f}; CPU time of the whole process, fastest of {runs}")
     largest = points[-1]
     figures.add("report peak memory, 2,000 indicators", f"{largest.peak_mib:.0f} MiB",
                 f"{largest.pages} pages; peak RSS of the build process")
@@ -285,8 +285,10 @@ def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
         "## The report at growing sizes",
         "",
         "`briefing build --only report` on the sample dataset with its indicators copied up to each "
-        "size (`benchmarks/scaled.py`), each in a new process; minimum wall time over the runs and "
-        "that process's peak RSS.",
+        "size (`benchmarks/scaled.py`), each in a new process; of the fastest run (by CPU time): "
+        "wall time, CPU time (user + system), the build time `briefing build` reports (no process "
+        "start or imports) and peak RSS. CPU time is what other processes on a shared machine "
+        "disturb least.",
         "",
         *scaling.table(points),
         "",

@@ -62,6 +62,7 @@ def scaled_yaml(count: int) -> str:
             if c:
                 new["label"] = f"{ind['label'][:32]}（第{c + 1}组）"
                 new.pop("headline", None)
+                new.pop("code", None)  # a catalogue code names one figure of a report
             batch.append(new)
         indicators += batch
         have = {i["id"] for i in indicators}
