@@ -40,8 +40,8 @@ from typing import Any, Literal, Protocol, TextIO
 from . import __version__
 from .build import DOCUMENTS
 from .documents import chosen_options
-from .errors import BriefingError, DatasetError, OutputError, Problem
-from .load import parse_dataset
+from .errors import BriefingError, OutputError
+from .load import parse_dataset, read_dataset_bytes
 from .model import Dataset
 from .output import atomic_write, output_path, safe_stem
 
@@ -273,11 +273,12 @@ def package_fingerprint() -> str:
 
 
 def fonts_fingerprint() -> str:
-    """Hash of the font files the renderer embeds (names and contents)."""
+    """Hash of the font files the renderer embeds and of their manifest (the report's provenance
+    page prints its versions and licences): names and contents."""
     from . import fonts
 
     digest = hashlib.sha256()
-    for path in fonts.all_font_files():
+    for path in [*fonts.all_font_files(), fonts.fonts_dir() / "manifest.json"]:
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -294,11 +295,15 @@ class Environment:
     package: str
     fonts: str
     render: str
+    engines: str  # the versions of Python, ReportLab, pikepdf, matplotlib, fontTools
 
     @classmethod
     def current(cls, render: RenderFn | None = None) -> Environment:
         name = "default" if render is None else f"{render.__module__}.{getattr(render, '__qualname__', repr(render))}"
-        return cls(__version__, package_fingerprint(), fonts_fingerprint(), name)
+        from .engines import engine_versions
+
+        engines = json.dumps(engine_versions(), sort_keys=True)
+        return cls(__version__, package_fingerprint(), fonts_fingerprint(), name, engines)
 
 
 def cache_key(
@@ -316,6 +321,7 @@ def cache_key(
         "package": env.package,
         "fonts": env.fonts,
         "render": env.render,
+        "engines": env.engines,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -351,21 +357,9 @@ def _cache_folder(outdir: Path) -> Path:
 
 
 def _read(path: str) -> bytes:
-    p = Path(path)
-
-    def fail(message: str) -> DatasetError:
-        return DatasetError([Problem(path, None, None, "", message)])
-
-    try:
-        if p.is_dir():
-            raise fail("is a folder, not a dataset file")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except PermissionError:
-        raise fail("permission denied") from None
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
+    """A dataset's bytes, bounded like the loader's: a huge file, /dev/zero or a FIFO is refused
+    in the parent without being read whole (or at all)."""
+    return read_dataset_bytes(path, path)
 
 
 def _sweep_temporaries(target: Path) -> None:

@@ -398,3 +398,21 @@ def test_every_start_method_builds_every_dataset(method: str, datasets: list[Pat
     finally:
         multiprocessing.set_start_method(before, force=True)
     assert [o.status for o in result.outcomes] == ["built", "built"], [o.error for o in result.outcomes]
+
+
+def test_cache_key_covers_engine_versions_and_font_manifest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from briefing import engines, fonts
+
+    env = batch.Environment.current()
+    assert "ReportLab" in env.engines and "pikepdf" in env.engines and "matplotlib" in env.engines
+    key = batch.cache_key("0" * 64, "briefing", True, env)
+    newer = {**engines.engine_versions(), "ReportLab": "99.0"}
+    monkeypatch.setattr(engines, "engine_versions", lambda: newer)
+    assert batch.cache_key("0" * 64, "briefing", True, batch.Environment.current()) != key
+    # The manifest is hashed with the fonts: a changed manifest changes the key.
+    copy = tmp_path / "fonts"
+    shutil.copytree(fonts.fonts_dir(), copy)
+    monkeypatch.setattr(fonts, "fonts_dir", lambda: copy)
+    before = batch.fonts_fingerprint()
+    (copy / "manifest.json").write_text((copy / "manifest.json").read_text() + "\n")
+    assert batch.fonts_fingerprint() != before

@@ -24,7 +24,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
-from .. import __version__, fonts
+from .. import __version__, engines, fonts
 from ..charts import chart_style, draw_chart
 from ..model import Area, Dataset, Indicator
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
@@ -820,6 +820,7 @@ class Composer:
             ("文件日期", f"{ds.meta.date.year}年{ds.meta.date.month}月{ds.meta.date.day}日"),
             ("内容", f"数字{len(ds.indicators)}项，关联{len(ds.relations)}处，图表{len(ds.charts)}幅，术语{len(ds.glossary)}条"),
             ("生成工具", f"briefing {__version__}"),
+            ("排版引擎", engines.describe()),
         ]
         table: list[list[Any]] = [self.head_row(["项目", "内容"])]
         table += [[self.p(k, "table_fig"), self.p(v, "table")] for k, v in rows]
