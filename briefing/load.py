@@ -54,6 +54,7 @@ from .model import (
     Period,
     Relation,
 )
+from .readfile import InputFileError, read_bounded
 
 # libyaml's C parser when present (several times faster); same safe resolver, same marks.
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -1136,19 +1137,20 @@ def display_name(path: str | Path) -> str:
 
 def load_dataset(path: str | Path) -> Dataset:
     """Read and validate one dataset file."""
-    p = Path(path)
     name = display_name(path)
+    return parse_dataset(read_dataset_bytes(path, name), name)
+
+
+def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
+    """The bytes of a dataset file, read with the size limit (`briefing.readfile`): a path like
+    /dev/zero, a FIFO or a multi-gigabyte file picked by mistake is refused, not read whole."""
+    name = display_name(path) if name is None else name
     try:
-        if p.is_dir():
-            raise _file_problem(name, "is a folder, not a dataset file")
-        # Read one byte past the limit rather than the whole file: a path like /dev/zero, or a
-        # multi-gigabyte file picked by mistake, must not exhaust memory before being refused.
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise _file_problem(name, "no such file") from None
-    except PermissionError:
-        raise _file_problem(name, "permission denied: the file cannot be read") from None
-    except OSError as exc:
-        raise _file_problem(name, f"cannot read: {exc.strerror or exc}") from None
-    return parse_dataset(raw, name)
+        return read_bounded(path, MAX_FILE_BYTES, what="file")
+    except InputFileError as exc:
+        message = {
+            "folder": "is a folder, not a dataset file",
+            "size": f"the file is over {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}: "
+                    "is it really a dataset? Long texts belong in the report, not here",
+        }.get(exc.reason, exc.detail)
+        raise _file_problem(name, message) from None
