@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from glob import escape as glob_escape
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, Protocol, TextIO
@@ -40,10 +39,11 @@ from typing import Any, Literal, Protocol, TextIO
 from . import __version__
 from .build import DOCUMENTS
 from .documents import chosen_options
+from .documents import names as registry_names
 from .errors import BriefingError, OutputError
 from .load import parse_dataset, read_dataset_bytes
 from .model import Dataset
-from .output import atomic_write, output_path, safe_stem
+from .output import DEFAULT_WAIT_SECONDS, FolderLock, atomic_write, output_path, publish, safe_stem
 
 CACHE_DIR = ".briefing-cache"
 # Bump when the meaning of the cache key or the sidecar layout changes, so old sidecars miss.
@@ -226,7 +226,9 @@ def _validate(name: str, raw: bytes, draft: bool = False) -> Dataset:
     from .drafts import refuse_draft
 
     prepare_worker()
-    dataset = parse_dataset(raw, name)
+    from .series import load_with_history
+
+    dataset = load_with_history(name, parse_dataset(raw, name))
     _check_fonts(dataset)
     if not draft:
         refuse_draft(dataset)
@@ -362,16 +364,38 @@ def _read(path: str) -> bytes:
     return read_dataset_bytes(path, path)
 
 
-def _sweep_temporaries(target: Path) -> None:
-    """Remove temporary files a previous run left beside `target` when it was killed outright.
-
-    atomic_write removes its temporary file on any exception or signal it can see; only SIGKILL
-    (or a power cut) leaves one. Runs writing the same output folder at once are not supported.
-    """
-    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
-        if tmp.is_file() and not tmp.is_symlink():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+def _publish_set(entry: _Stale, dataset: Dataset, done: dict[str, Rendered | BaseException], outdir: Path,
+                 wait: float, report: Callable[[Outcome], None]) -> None:
+    """Write one dataset's rendered documents as a set, or none of them if one failed."""
+    failed = {doc: err for doc, err in done.items() if isinstance(err, BaseException)}
+    outputs = {o.document: o for o in entry.outputs}
+    if failed:
+        first = next(iter(failed))
+        for doc, value in done.items():
+            output = outputs[doc]
+            if isinstance(value, BaseException):
+                report(Outcome(entry.name, doc, "failed", output.target, error=_describe(value)))
+            else:
+                report(Outcome(entry.name, doc, "failed", output.target, error=(
+                    f"not written: the {first} of this dataset failed, and a dataset's documents are "
+                    "replaced together; the previous files (if any) are unchanged")))
+        return
+    good = {doc: value for doc, value in done.items() if isinstance(value, Rendered)}
+    try:
+        siblings = [output_path(outdir, entry.stem, name).name for name in registry_names(None)]
+        publish(outdir, entry.stem, {outputs[doc].target.name: r.data for doc, r in good.items()},
+                dataset=dataset.sha256, siblings=siblings, wait=wait)
+        for doc, r in good.items():
+            output = outputs[doc]
+            record = {"key": output.key, "dataset": entry.name, "document": doc,
+                      "sha256": hashlib.sha256(r.data).hexdigest(), "pages": r.pages, "size": len(r.data)}
+            atomic_write(output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+    except BriefingError as exc:
+        for doc in good:
+            report(Outcome(entry.name, doc, "failed", outputs[doc].target, error=_describe(exc)))
+        return
+    for doc, r in good.items():
+        report(Outcome(entry.name, doc, "built", outputs[doc].target, r.pages, len(r.data), r.seconds))
 
 
 def _describe(exc: BaseException) -> str:
@@ -392,6 +416,7 @@ class _Output:
 class _Stale:
     """A readable dataset with at least one output to (re)build."""
 
+    stem: str
     name: str
     raw: bytes
     outputs: list[_Output]
@@ -428,13 +453,15 @@ def _plan(
             for target in targets.values():
                 if target.is_symlink():
                     raise OutputError(f"{target} is a symlink; remove it or choose another output folder")
-                _sweep_temporaries(target)
             raw = _read(name)
         except BriefingError as exc:
             for document in documents:
                 report(Outcome(name, document, "invalid", error=_describe(exc)))
             continue
-        sha = hashlib.sha256(raw).hexdigest()
+        # Last year's files (meta.previous) are inputs too: the trend charts and 同比 checks read them.
+        from .series import linked_files
+
+        sha = hashlib.sha256(b"".join([raw, *(p.read_bytes() for p in linked_files(name, raw))])).hexdigest()
         todo: list[_Output] = []
         for document, target in targets.items():
             key = cache_key(sha, document, pdfa, env, draft=draft, options=options)
@@ -447,7 +474,7 @@ def _plan(
                 report(Outcome(name, document, "up to date", target,
                                pages if isinstance(pages, int) else 0, target.stat().st_size))
         if todo:
-            stale.append(_Stale(name, raw, todo))
+            stale.append(_Stale(stem, name, raw, todo))
     return stale
 
 
@@ -624,6 +651,7 @@ def run(
     progress: Progress | None = None,
     draft: bool = False,
     options: Mapping[str, str] | None = None,
+    wait: float = DEFAULT_WAIT_SECONDS,
 ) -> BatchResult:
     """Build `documents` for every dataset in `paths` into `outdir`; never raises for one bad dataset.
 
@@ -645,6 +673,8 @@ def run(
         raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
     cache = _cache_folder(out)
     result = BatchResult()
+    with FolderLock(out, wait):
+        pass  # taking the lock completes or rolls back what a killed run left in the folder
 
     def report(outcome: Outcome) -> None:
         result.outcomes.append(outcome)
@@ -677,28 +707,25 @@ def run(
 
             runner.run([(_validate, (s.name, s.raw, draft)) for s in stale], validated)
 
-            # Phase 2: render; the parent writes each PDF as it arrives.
-            work = [(stale[i], output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
+            # Phase 2: render. A dataset's documents are published together once all of them
+            # are rendered (output.publish: one locked, journaled replacement); if any fails,
+            # none is written and the old set stays.
+            work = [(i, output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
+            results: dict[int, dict[str, Rendered | BaseException]] = {}
 
             def rendered(index: int, value: object | BaseException) -> None:
-                entry, output, _ = work[index]
-                name, document = entry.name, output.document
-                if not isinstance(value, Rendered):
-                    error = value if isinstance(value, BaseException) else TypeError(f"not a PDF: {value!r}")
-                    report(Outcome(name, document, "failed", output.target, error=_describe(error)))
-                    return
-                peak = result.worker_peak_kib
-                peak[value.worker_pid] = max(peak.get(value.worker_pid, 0), value.worker_maxrss_kib)
-                try:
-                    atomic_write(output.target, value.data)
-                    record = {"key": output.key, "dataset": name, "document": document,
-                              "sha256": hashlib.sha256(value.data).hexdigest(),
-                              "pages": value.pages, "size": len(value.data)}
-                    atomic_write(output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
-                except BriefingError as exc:
-                    report(Outcome(name, document, "failed", output.target, error=_describe(exc)))
-                    return
-                report(Outcome(name, document, "built", output.target, value.pages, len(value.data), value.seconds))
+                i, output, dataset = work[index]
+                entry = stale[i]
+                if isinstance(value, Rendered):
+                    peak = result.worker_peak_kib
+                    peak[value.worker_pid] = max(peak.get(value.worker_pid, 0), value.worker_maxrss_kib)
+                    got: Rendered | BaseException = value
+                else:
+                    got = value if isinstance(value, BaseException) else TypeError(f"not a PDF: {value!r}")
+                done = results.setdefault(i, {})
+                done[output.document] = got
+                if len(done) == len(entry.outputs):
+                    _publish_set(entry, dataset, done, out, wait, report)
 
             runner.run([(_work, (Task(dataset, output.document, pdfa, render, draft, chosen),))
                         for _, output, dataset in work],
@@ -818,6 +845,7 @@ def run_batch(args: argparse.Namespace) -> int:
             documents=(args.only,) if args.only else DOCUMENTS,
             pdfa=not args.no_pdfa, force=args.force, jobs=args.jobs, progress=progress,
             draft=bool(getattr(args, "draft", False)), options=chosen_options(vars(args)),
+            wait=float(getattr(args, "wait", DEFAULT_WAIT_SECONDS)),
         )
     except Interrupted as exc:
         progress.close()

@@ -7,6 +7,7 @@ raises `BriefingError`s, and never prints. Document names come from the registry
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ from pathlib import Path
 from . import documents
 from .drafts import refuse_draft
 from .fonts import check_dataset_texts
-from .load import load_dataset
 from .model import Dataset
-from .output import atomic_write, output_path
+from .output import DEFAULT_WAIT_SECONDS, OutputError, output_path, publish, safe_stem
+from .series import load_with_history
 from .verify import Finding, strict_check, verify
 
 # The documents `build` makes by default: every registered one-dataset document.
@@ -33,11 +34,14 @@ class Built:
     pages: int
     size_bytes: int
     seconds: float
+    # True for a document of the same dataset that was not rebuilt and was removed, because it
+    # was made from another version of the dataset (pages, size and time are then 0).
+    removed: bool = False
 
 
 def prepare(path: str | Path) -> tuple[Dataset, tuple[Finding, ...]]:
     """Load a dataset, make sure the fonts can draw every character of it, and verify its figures."""
-    dataset = load_dataset(path)
+    dataset = load_with_history(path)
     check_dataset_texts(dataset.texts)
     return dataset, verify(dataset)
 
@@ -68,10 +72,15 @@ def build_file(
     strict: bool = False,
     draft: bool = False,
     options: Mapping[str, str] | None = None,
+    wait: float = DEFAULT_WAIT_SECONDS,
 ) -> list[Built]:
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
-    Every document is rendered before any is written. `strict` refuses to build when the
+    Every document is rendered before any is written; then they replace the old ones as one set
+    (`output.publish`, under the folder's lock, waiting up to `wait` seconds for another run).
+    A document of the same dataset not rebuilt here stays if it was made from the same dataset,
+    and is removed otherwise, so the folder never pairs documents of two versions. `strict`
+    refuses to build when the
     verification finds inconsistent figures. A draft (`briefing.drafts`) is refused unless
     `draft`, which stamps 草稿 on every page.
     """
@@ -83,16 +92,46 @@ def build_file(
     if strict:
         strict_check(findings)
     out = Path(outdir)
+    stem = safe_stem(Path(path).name)
     rendered = []
     for document in only:
         start = time.perf_counter()
-        target = output_path(out, Path(path).name, document)
+        target = output_path(out, stem, document)
         data, pages = render_document(
             dataset, document, pdfa=pdfa, findings=findings, draft=draft, options=options
         )
         rendered.append((document, target, data, pages, time.perf_counter() - start))
-    results = []
-    for document, target, data, pages, seconds in rendered:
-        atomic_write(target, data)
-        results.append(Built(document, target, pages, len(data), seconds))
-    return results
+    siblings = [output_path(out, stem, name).name for name in documents.names()]
+    removed = publish(out, stem, {target.name: data for _, target, data, _, _ in rendered},
+                      dataset=dataset.sha256, siblings=siblings, wait=wait)
+    built = [Built(document, target, pages, len(data), seconds)
+             for document, target, data, pages, seconds in rendered]
+    by_name = {output_path(out, stem, name).name: name for name in documents.names()}
+    return built + [Built(by_name.get(p.name, p.name), p, 0, 0, 0.0, removed=True) for p in removed]
+
+
+def output_conflicts(paths: Sequence[str | Path]) -> dict[str, str]:
+    """Dataset files whose outputs would collide with another's (a.yaml and a.yml): path → message.
+
+    The same file named twice is not a conflict (it is built once).
+    """
+    owners: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for given in paths:
+        real = os.path.realpath(given)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            stem = safe_stem(Path(given).name)
+        except OutputError:
+            continue  # reported when that file is built
+        owners.setdefault(stem, []).append(str(given))
+    conflicts = {}
+    for stem, group in owners.items():
+        if len(group) > 1:
+            for name in group:
+                others = ", ".join(g for g in group if g != name)
+                conflicts[name] = (f"{name} and {others} would both write {stem}-*.pdf in the output "
+                                   "folder; rename one of them (neither was built)")
+    return conflicts

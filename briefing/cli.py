@@ -21,6 +21,9 @@ from .errors import BriefingError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+DEFAULT_WAIT = 120.0  # output.DEFAULT_WAIT_SECONDS, without importing it for --help
+WAIT_HELP = (f"when another run is writing into the output folder, wait this long for it "
+             f"(default {DEFAULT_WAIT:g}; 0: refuse at once)")
 DRAFT_HELP = ("build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
               "every page is stamped 草稿")
 
@@ -153,14 +156,27 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import DOCUMENTS, build_file
+    from .build import DOCUMENTS, build_file, output_conflicts
+    from .errors import OutputError
 
     only = (args.only,) if args.only else DOCUMENTS
     status = EXIT_OK
+    conflicts = output_conflicts(args.files)
+    done: set[str] = set()
     for path in args.files:
+        if path in conflicts:
+            status = _fail(OutputError(conflicts[path]))
+            continue
+        if os.path.realpath(path) in done:
+            continue  # the same file named twice is built once
+        done.add(os.path.realpath(path))
         try:
             for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
-                                    draft=args.draft, options=_chosen(args)):
+                                    draft=args.draft, options=_chosen(args), wait=args.wait):
+                if built.removed:
+                    print(f"{built.path}  removed: it was made from another version of the dataset; "
+                          "build it again to have it")
+                    continue
                 print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
                       f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
         except BriefingError as exc:
@@ -298,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
     p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
     _add_document_options(p)
     p.set_defaults(func=cmd_build)
 
@@ -336,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")
     p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
     _add_document_options(p)
     p.set_defaults(func=cmd_batch)
 

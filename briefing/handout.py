@@ -36,7 +36,7 @@ from pikepdf import Array, Dictionary, Name, Operator, Pdf
 
 from . import __version__
 from .errors import BriefingError, OutputError
-from .output import atomic_write, output_path
+from .output import FolderLock, atomic_write, output_path
 from .render.pages import GBT9704
 
 MM = 72 / 25.4
@@ -567,10 +567,10 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
     from . import build, fonts
     from .drafts import refuse_draft
     from .fonts import check_dataset_texts, check_text_coverage
-    from .load import load_dataset
     from .render.output import pdf_date
+    from .series import load_with_history
 
-    dataset = load_dataset(path)
+    dataset = load_with_history(path)
     if not options.draft:
         refuse_draft(dataset)
     if options.marking:
@@ -612,7 +612,8 @@ def run_handout(args: argparse.Namespace) -> int:
         if target.suffix.lower() != ".pdf":
             raise OutputError(f"{target}: the handout is a PDF; name it *.pdf")
         handout = make_handout(args.file, options)
-        atomic_write(target, handout.data)
+        with FolderLock(target.parent):  # not while a build is replacing documents there
+            atomic_write(target, handout.data)
     except BriefingError as exc:
         print(f"{exc.kind}: {exc}", file=sys.stderr)
         return 1

@@ -721,7 +721,7 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
 
 def _previous(ctx: _Ctx, node: Node, path: str) -> str:
     """The previous year's dataset: a relative path to a .yaml file (resolved beside this file)."""
-    value = _text(ctx, node, path, "short", record=False)
+    value = _text(ctx, node, path, "short")
     if value.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", value):
         ctx.err(node, path, f"'{_show(value)}' is an absolute path; give the file relative to this dataset, "
                             "e.g. previous: district-2023.yaml")
@@ -1023,7 +1023,12 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                 members.append(indicators[ident])
         if not chart.indicators:
             ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators", "a chart needs at least one indicator"))
-        if chart.kind == "diverging":
+        if chart.kind == "trend":
+            if len(members) != 1 or members[0].code is None:
+                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
+                                            "a trend chart shows one indicator over the years: name one that "
+                                            "carries a code, so earlier years' datasets can be matched"))
+        elif chart.kind == "diverging":
             bad = [m.id for m in members if m.kind != "change" and m.change is None]
             if bad:
                 ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",

@@ -28,7 +28,7 @@ INDICATOR_KINDS: tuple[str, ...] = ("count", "rate", "change")
 
 PeriodKind = Literal["year", "months", "to_date"]
 
-CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate")
+CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate", "trend")
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
 # The words every document and the CLI print for a verification status: one list, so that the
 # briefing, the report and `briefing check` call the same finding the same thing.
@@ -279,6 +279,9 @@ class Dataset:
     texts: tuple[tuple[str, str, Location], ...] = ()
     # The file's `# REVIEW` comments (see briefing.drafts): while any remain, it is a draft.
     review_marks: tuple[Unfinished, ...] = ()
+    # The same district's datasets of earlier years, oldest first (`series.load_series` attaches
+    # them from `meta.previous`): trend charts and year-on-year checks read them.
+    earlier: tuple[Dataset, ...] = ()
     _by_id: Mapping[str, Indicator] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def __post_init__(self) -> None:
@@ -307,6 +310,11 @@ class Dataset:
     @property
     def headlines(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.headline)
+
+    @property
+    def previous_year(self) -> Dataset | None:
+        """The earlier dataset of exactly the year before, if the series has one."""
+        return next((d for d in self.earlier if d.meta.year == self.meta.year - 1), None)
 
     @property
     def short_hash(self) -> str:

@@ -1,12 +1,13 @@
 """Turn several dataset files into the city comparison pack on disk: OUTDIR/compare-briefing.pdf and OUTDIR/compare-report.pdf.
 
 Every dataset is loaded, checked against the fonts and verified first (all problems of all files
-reported together); both documents are rendered before either is written, so a failure leaves
-the previous pack as it was. Returns values, never prints.
+reported together); both documents are rendered before either is written, then published as one
+set (`output.publish`), so a failure leaves the previous pack as it was. Returns values, never prints.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from .build import Built, prepare
 from .comparison import compare
 from .errors import BriefingError, DatasetError, Problem
 from .model import Dataset
-from .output import atomic_write, output_path
+from .output import output_path, publish
 from .verify import Finding
 
 # The registry's documents made from many datasets: the comparison briefing and report.
@@ -51,8 +52,8 @@ def build_pack(
         data, pages = documents.render_document(name, datasets, findings, pdfa=pdfa)
         target = output_path(out, "compare", name.removeprefix("compare-"))
         rendered.append((name, target, data, pages, time.perf_counter() - start))
-    results = []
-    for name, target, data, pages, seconds in rendered:
-        atomic_write(target, data)
-        results.append(Built(name, target, pages, len(data), seconds))
+    # Both documents replace the previous pack as one set, under the output folder's lock.
+    pack_hash = hashlib.sha256("\n".join(d.sha256 for d in datasets).encode()).hexdigest()
+    publish(out, "compare", {target.name: data for _, target, data, _, _ in rendered}, dataset=pack_hash)
+    results = [Built(name, target, pages, len(data), seconds) for name, target, data, pages, seconds in rendered]
     return results

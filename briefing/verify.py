@@ -97,6 +97,8 @@ def verify(dataset: Dataset, previous: Dataset | None = None) -> tuple[Finding, 
     a stated change on a coded indicator with no stated prior is checked against the figure that
     dataset gives under the same code, instead of only deriving the base it implies.
     """
+    if previous is None:
+        previous = dataset.previous_year
     findings = [check_relation(dataset, relation, previous) for relation in dataset.relations]
     covered = {r.current for r in dataset.relations if r.kind == "change"}
     for indicator in dataset.indicators:
@@ -505,17 +507,22 @@ def _check_stated_change(ident: str, current: Indicator, prior: Indicator | None
         amount = _span(computed if computed.hi > 0 else -computed, unit, 2)
         return finding.done(
             "inconsistent",
-            f"按上年{prior_text}{current.unit}计算，{current.label}同比应{word}{amount}，"
+            f"按上年{_with_unit(prior_text, current.unit)}计算，{current.label}同比应{word}{amount}，"
             f"报告写作{change.text}",
             difference=stated - computed,
         )
     if computed.is_bounded:
         return finding.done(
             "consistent",
-            f"{current.label}由上年{prior_text}{current.unit}到{_operand(current)}{current.unit}，"
+            f"{current.label}由上年{_with_unit(prior_text, current.unit)}到{_with_unit(_operand(current), current.unit)}，"
             f"与{change.text}相符",
         )
     return _undecided(finding, [current] + ([prior] if prior is not None else []))
+
+
+def _with_unit(operand: str, unit: str) -> str:
+    """An operand with its unit, once: a hedged operand (200余件) already carries it."""
+    return operand if operand.endswith(unit) else operand + unit
 
 
 def _derive_prior(ident: str, current: Indicator) -> Finding:

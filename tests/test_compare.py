@@ -203,7 +203,7 @@ def _variant(source: Path, k: int, folder: Path) -> Path:
     """A copy of a fixture renamed to 示例市区N with figures scaled, for the thirty-district pack."""
     text = source.read_text(encoding="utf-8")
     district = re.search(r"district: (\S+)", text)[1]  # type: ignore[index]
-    text = text.replace(district, f"区{k:02d}")
+    text = text.replace(district, f"区{k:02d}").replace("  previous: jia-2023.yaml\n", "")
     text = re.sub(r"value: (\d+), unit: 件", lambda m: f"value: {int(m[1]) + k}, unit: 件", text)
     path = folder / f"d{k:02d}.yaml"
     path.write_text(text, encoding="utf-8")

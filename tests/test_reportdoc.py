@@ -132,3 +132,31 @@ def test_asking_for_a_page_outside_a_cross_reference_is_an_error() -> None:
     numbers = PageNumbers(reportdoc.PageLog())
     with pytest.raises(RuntimeError, match="outside a cross-reference"):
         numbers.page("ch-glossary")
+
+
+def test_a_long_table_is_laid_out_a_window_at_a_time_with_every_row_once() -> None:
+    from reportlab.platypus import Table, TableStyle
+
+    from briefing.compose.report import report_styles
+    from briefing.compose.reportdoc import LongTable, table_of
+
+    cell = report_styles()["table"]
+    rows = [[CJKParagraph("序号", cell), CJKParagraph("内容", cell)]]
+    rows += [[CJKParagraph(f"{i}", cell), CJKParagraph(f"第{i}行的内容" + "说明" * (i % 7), cell)] for i in range(300)]
+
+    def make(part: list) -> Table:
+        t = Table(part, colWidths=[60, 300], repeatRows=1)
+        t.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), 1.0, "#000000")]))
+        return t
+
+    table = table_of(rows, make, 1)
+    assert isinstance(table, LongTable)
+    data, log = build_pdf(lambda numbers: [table], INFO, report_styles(), Canvas)
+    assert log.page_count > 5
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [re.sub(r"\s+", "", p.extract_text() or "") for p in pdf.pages]
+    for text in pages:
+        assert "序号内容" in text  # the header repeats on every page
+    everything = "".join(pages)
+    found = [int(m) for m in re.findall(r"第(\d+)行", everything)]
+    assert found == list(range(300))

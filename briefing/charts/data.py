@@ -114,9 +114,26 @@ def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tup
     return groups
 
 
+def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator], ...]:
+    """(year, figure) of `ind`'s code in the earlier datasets and this one, where unit and period agree."""
+    span = (ind.period.kind, ind.period.start_month, ind.period.end_month)
+    points = []
+    for ds in (*dataset.earlier, dataset):
+        found = ind if ds is dataset else next((i for i in ds.indicators if ind.code and i.code == ind.code), None)
+        if found is None or found.unit != ind.unit:
+            continue
+        if (found.period.kind, found.period.start_month, found.period.end_month) != span:
+            continue
+        points.append((ds.meta.year, found))
+    return tuple(points)
+
+
 def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
-    """The rows of `chart`, in the order the dataset lists them."""
+    """The rows of `chart`, in the order the dataset lists them (a trend: one row per year)."""
     inds = tuple(dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i))
+    if chart.kind == "trend":
+        return tuple(Row(f"{ind.id}-{year}", f"{year}年", ind.value, _printed(ind))
+                     for year, ind in (trend_points(dataset, inds[0]) if inds else ()))
     if chart.kind == "diverging":
         drop = "同比" in chart.title
         rows = []

@@ -399,4 +399,6 @@ def bar(rows: Sequence[Row], width: float, st: ChartStyle) -> Drawing:
     return cv.drawing(height)
 
 
-KINDS = {"bar": bar, "hbar": hbar, "diverging": diverging, "part_of_whole": part_of_whole, "rate": rate}
+# A trend is a column per year: the bar chart, with the years as its labels.
+KINDS = {"bar": bar, "hbar": hbar, "diverging": diverging, "part_of_whole": part_of_whole, "rate": rate,
+         "trend": bar}

@@ -35,7 +35,7 @@ from reportlab.platypus.doctemplate import (
     LayoutError,
     PageTemplate,
 )
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.flowables import CondPageBreak, Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
@@ -315,6 +315,129 @@ class Noted(Flowable):
         )
 
 
+class LongTable(Flowable):
+    """A table of more rows than a page holds, shown to ReportLab a window of rows at a time.
+
+    ReportLab rebuilds a table (cell styles, row heights) for what is left after each page
+    break, so a table of R rows over P pages cost R x P; here each page break looks only at the
+    next rows (a window), each row is measured once, and a table of any length costs the same per
+    page. `make(rows)` builds the ReportLab table for a list of rows (header rows first); the
+    header repeats on every page.
+    """
+
+    WINDOW = 48  # body rows shown at a time; more than a page holds (grown if ever not)
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        make: Callable[[list[list[Any]]], Table],
+        header: int,
+        start: int | None = None,
+        heights: list[float | None] | None = None,
+    ):
+        super().__init__()
+        self.rows = rows  # the whole table's rows, shared by the parts: never copied
+        self.make = make
+        self.header = header
+        self.start = header if start is None else start  # first body row not yet laid out
+        self.heights: list[float | None] = heights if heights is not None else [None] * len(rows)
+        self.size = self.WINDOW
+        self._window: Table | None = None
+        self._footnotes: list[Footnote] | None = None
+
+    def _indices(self, size: int) -> list[int]:
+        return list(range(self.header)) + list(range(self.start, min(self.start + size, len(self.rows))))
+
+    @property
+    def window(self) -> Table:
+        if self._window is None:
+            # Laid out from `start` on: the rows before it are on finished pages (a retried
+            # split never goes back past its own start), so let their cells go.
+            for i in range(self.start - 1, self.header - 1, -1):
+                if self.rows[i] is None:
+                    break
+                self.rows[i] = None  # type: ignore[call-overload]
+            rows = self._indices(self.size)
+            table = self.make([self.rows[i] for i in rows])
+            # Rows measured before keep their height: ReportLab measures only rows set to None,
+            # and the parts a split makes inherit these.
+            table._argH = [self.heights[i] for i in rows]
+            self._window = table
+        return self._window
+
+    def _measure(self, availWidth: float, availHeight: float) -> float:
+        table = self.window
+        _, height = table.wrap(availWidth, availHeight)
+        for i, h in zip(self._indices(self.size), table._rowHeights, strict=True):
+            self.heights[i] = h
+        table._argH = list(table._rowHeights)  # measured now: not again at the next wrap or split
+        return float(height)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        height = self._measure(availWidth, availHeight)
+        self.width = self.window._width
+        # Taller than any page by construction: the frame splits it.
+        self.height = max(height, availHeight + 1.0)
+        return self.width, self.height
+
+    @property
+    def repeatRows(self) -> int:  # noqa: N802 - ReportLab's name, read by NumberedTable
+        return self.header
+
+    @property
+    def body_rows(self) -> int:
+        """Body rows not yet laid out."""
+        return len(self.rows) - self.start
+
+    def window_for(self, availWidth: float, availHeight: float) -> Table:
+        """The window, measured, taller than `availHeight` unless it holds all remaining rows."""
+        while self._measure(availWidth, availHeight) <= availHeight and self.start + self.size < len(self.rows):
+            self.size *= 2  # the whole window fits this frame: look further
+            self._window = None
+            self._footnotes = None
+        return self.window
+
+    def after(self, done: int) -> Flowable:
+        """What remains once `done` body rows from `start` are laid out (header rows first)."""
+        start = self.start + done
+        if len(self.rows) - start > self.WINDOW:
+            return LongTable(self.rows, self.make, self.header, start, self.heights)
+        rest = list(range(self.header)) + list(range(start, len(self.rows)))
+        last = self.make([self.rows[i] for i in rest])
+        last._argH = [self.heights[i] for i in rest]
+        return last
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = self.window_for(availWidth, availHeight).split(availWidth, availHeight)
+        if len(parts) < 2:
+            return parts
+        return [parts[0], self.after(len(parts[0]._cellvalues) - self.header)]
+
+    def footnotes(self) -> list[Footnote]:
+        """The footnotes of the rows in the window (all a page can take), found once."""
+        if self._footnotes is None:
+            self._footnotes = footnotes_in(self.window)
+        return self._footnotes
+
+    def getSpaceBefore(self) -> float:
+        return float(self.window.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.window.getSpaceAfter())
+
+    def draw(self) -> None:  # pragma: no cover - always split first
+        raise AssertionError("a LongTable is split before it is drawn")
+
+
+def table_of(
+    rows: Sequence[Sequence[Any]], make: Callable[[list[list[Any]]], Table], header: int
+) -> Table | LongTable:
+    """`make(rows)`, or a `LongTable` when the rows are too many to lay out in one piece cheaply."""
+    if len(rows) - header > LongTable.WINDOW:
+        return LongTable([list(r) for r in rows], make, header)
+    return make([list(r) for r in rows])
+
+
 def footnotes_in(flowable: Any) -> list[Footnote]:
     """The footnotes whose markers a flowable (or a table part, or a group) will draw, in order."""
     found: dict[int, Footnote] = {}
@@ -333,6 +456,10 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
             for row in f._cellvalues:
                 for cell in row:
                     walk(cell)
+        elif isinstance(f, LongTable):
+            # It never fits whole: what matters is what the next page can take.
+            for n in f.footnotes():
+                found.setdefault(n.number, n)
         elif isinstance(f, NumberedTable):
             walk(f.table)
         elif isinstance(f, Flowable) and isinstance(getattr(f, "_content", None), list):
@@ -418,13 +545,16 @@ class NumberedTable(Flowable):
 
     MIN_ROWS = 3
 
-    def __init__(self, table: Table, number: int, title: str, style: TextStyle, continued: bool = False):
+    def __init__(
+        self, table: Table | LongTable, number: int, title: str, style: TextStyle, continued: bool = False
+    ):
         super().__init__()
         self.table = table
         self.number = number
         self.title = title
         self.style = style
         self.continued = continued
+        self.min_rows = self.MIN_ROWS
         label = f"续表{number}" if continued else f"表{number}"
         self.caption = CJKParagraph([Span(label, keep=True), Span("\u3000" + title)], style)
         self.spaceBefore = style.space_before_pt
@@ -441,32 +571,102 @@ class NumberedTable(Flowable):
         self.width, self.height = availWidth, self._cap_h + th
         return self.width, self.height
 
+    def start_height(self, availWidth: float, availHeight: float) -> float:
+        """The room the caption, the header and the first `min_rows` rows take."""
+        cap = self._caption_height(availWidth, availHeight)
+        if isinstance(self.table, LongTable):
+            t = self.table.window_for(availWidth, availHeight)
+        else:
+            t = self.table
+            t.wrap(availWidth, availHeight)
+        head = t.repeatRows if isinstance(t.repeatRows, int) else 0
+        return self.spaceBefore + cap + sum(t._rowHeights[: head + self.min_rows])
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         cap = self._caption_height(availWidth, availHeight)
-        t = self.table
-        t.wrap(availWidth, availHeight)
+        long = self.table if isinstance(self.table, LongTable) else None
+        if long is not None:
+            # Only the next rows matter: the window stands for the table (see LongTable).
+            t = long.window_for(availWidth, availHeight)
+            body = long.body_rows
+        else:
+            t = self.table
+            t.wrap(availWidth, availHeight)
+            body = len(t._rowHeights) - (t.repeatRows if isinstance(t.repeatRows, int) else 0)
         heights = list(t._rowHeights)
         head = t.repeatRows if isinstance(t.repeatRows, int) else 0
-        body = len(heights) - head
         room = availHeight - cap
         fit = t._getFirstPossibleSplitRowPosition(room) - head
         if fit >= body:
             return [self]
-        fit = min(fit, body - self.MIN_ROWS)
-        if fit < self.MIN_ROWS:
+        fit = min(fit, body - self.min_rows)
+        if fit < self.min_rows:
             return []
         parts = t.split(availWidth, sum(heights[: head + fit]) + 0.01)
         if len(parts) != 2:
             return []
         first = NumberedTable(parts[0], self.number, self.title, self.style, self.continued)
         first.spaceAfter = 0.0
-        rest = NumberedTable(parts[1], self.number, self.title, self.style, True)
+        remaining = parts[1] if long is None else long.after(len(parts[0]._cellvalues) - head)
+        rest = NumberedTable(remaining, self.number, self.title, self.style, True)
         rest.spaceBefore = 0.0
         return [first, rest]
 
     def draw(self) -> None:
         self.caption.drawOn(self.canv, 0, self.height - self.caption.height)
         self.table.drawOn(self.canv, 0, 0)
+
+
+class KeepStart(CondPageBreak):
+    """Break the page unless `before` (a heading, an introduction) and the first rows of `table`
+    fit below: a heading never stands at a page's foot with its table on the next page."""
+
+    def __init__(self, before: Sequence[Flowable], table: NumberedTable):
+        super().__init__(0)
+        self.before = list(before)
+        self.table = table
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        need = 0.0
+        for f in self.before:
+            need += f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        self.height = need + self.table.start_height(availWidth, availHeight)
+        return super().wrap(availWidth, availHeight)
+
+
+class Elastic(Flowable):
+    """Flowables one under another with gaps (the numbers among `items`) that shrink, all in the
+    same proportion, when the whole would not fit the frame: a cover whose texts are long."""
+
+    def __init__(self, items: Sequence[Flowable | float]):
+        super().__init__()
+        self.items = list(items)
+        self._heights: list[float] = []
+        self._widths: list[float] = []
+        self._scale = 1.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        sizes = [(0.0, 0.0) if isinstance(f, (int, float)) else f.wrap(availWidth, availHeight) for f in self.items]
+        self._widths = [w for w, _h in sizes]
+        self._heights = [h for _w, h in sizes]
+        fixed = sum(self._heights)
+        gaps = sum(f for f in self.items if isinstance(f, (int, float)))
+        self._scale = min(1.0, max(0.0, (availHeight - fixed) / gaps)) if gaps else 1.0
+        self.width, self.height = availWidth, fixed + gaps * self._scale
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for f, w, h in zip(self.items, self._widths, self._heights, strict=True):
+            if isinstance(f, (int, float)):
+                y -= f * self._scale
+                continue
+            y -= h
+            x = (self.width - w) / 2 if getattr(f, "hAlign", "") == "CENTER" else 0.0
+            f.drawOn(self.canv, x, y)
 
 
 class Centered(Flowable):
@@ -666,6 +866,15 @@ class NoteFrame(Frame):
         return int(ok)
 
     def split(self, flowable: Flowable, canv: Any) -> list[Flowable]:
+        parts = self._split_noted(flowable, canv)
+        if not parts and self._atTop and getattr(flowable, "min_rows", 1) > 1:
+            # Not even the minimum rows fit an empty page (their footnotes are long): split
+            # wherever it fits rather than fail.
+            flowable.min_rows = 1
+            parts = self._split_noted(flowable, canv)
+        return parts
+
+    def _split_noted(self, flowable: Flowable, canv: Any) -> list[Flowable]:
         # The footnotes of the part that stays depend on where the split falls: offer less and
         # less room, one line or row at a time, until the first part and its notes fit together.
         saved: float = self._y1p
@@ -868,11 +1077,12 @@ def overflow_message(flowable: Any, texts: Sequence[tuple[str, str, Any]], sourc
     The flowable's own text is matched against the dataset's text fields; the longest field it
     contains is the one to shorten.
     """
-    drawn = "".join(_texts_of(flowable)).replace(" ", "")
+    pieces = [t.replace(" ", "") for t in _texts_of(flowable)]
+    drawn = "".join(pieces)
     best: tuple[str, str, Any] | None = None
     for field_path, text, location in texts:
         t = text.replace(" ", "")
-        if t and t in drawn and (best is None or len(t) > len(best[1])):
+        if t and any(t in piece for piece in pieces) and (best is None or len(t) > len(best[1])):
             best = (field_path, t, location)
     if best is not None:
         field_path, text, location = best

@@ -289,6 +289,12 @@ def _annotate(
             i = j
 
 
+@lru_cache(maxsize=2048)
+def _prepare(spans: tuple[Span, ...], style: TextStyle) -> Prepared:
+    """`prepare`, shared by paragraphs with the same spans and style (table cells repeat a lot)."""
+    return prepare(spans, style)
+
+
 class CJKParagraph(Flowable):
     """A paragraph of Chinese (and mixed) text set by `briefing.render.linebreak`.
 
@@ -299,7 +305,10 @@ class CJKParagraph(Flowable):
     def __init__(self, content: str | Span | Sequence[Span], style: TextStyle) -> None:
         super().__init__()
         self.style = style
-        self._prep = prepare(as_spans(content), style)
+        # Measured when first laid out, not when made: a long document's story holds thousands
+        # of paragraphs, and only those being laid out need their per-character tables.
+        self._spans = as_spans(content)
+        self._prepared: Prepared | None = None
         self._start = 0
         self._indent_first = True
         self._fixed: tuple[float, list[Line]] | None = None
@@ -312,6 +321,12 @@ class CJKParagraph(Flowable):
         self.height = 0.0
 
     # -- layout -----------------------------------------------------------------
+    @property
+    def _prep(self) -> Prepared:
+        if self._prepared is None:
+            self._prepared = _prepare(self._spans, self.style)
+        return self._prepared
+
     @property
     def text(self) -> str:
         """The normalised text this paragraph (or part) draws."""
@@ -343,7 +358,8 @@ class CJKParagraph(Flowable):
         part = CJKParagraph.__new__(CJKParagraph)
         Flowable.__init__(part)
         part.style = self.style
-        part._prep = self._prep
+        part._spans = self._spans
+        part._prepared = self._prep
         part._start = start
         part._indent_first = False if start > self._start else self._indent_first
         part._fixed = (self.width, lines) if fixed else None
