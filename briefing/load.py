@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -553,6 +554,12 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
         if decimals > MAX_DECIMALS:
             ctx.err(node, path, f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}")
             raise _Invalid
+        if Decimal(repr(value)) != Decimal(raw):
+            # Printing and checking work from the float's shortest repr; past 15 significant
+            # digits that is no longer the figure as written (…123456 would print as …123455).
+            ctx.err(node, path, f"{_show(raw)} has more significant digits than can be printed and checked "
+                                "exactly (at most 15); round it as the report does")
+            raise _Invalid
         return value, decimals
     ctx.err(node, path, f"expected a number, found '{_show(raw)}': {_number_hint(raw)}")
     raise _Invalid
@@ -921,6 +928,19 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
         ctx.err(node, f"{path}.ids", "a 'same' relation needs at least two ids")
     if kind in ("total", "subset") and "parts" in f and not rel.parts:
         ctx.err(f["parts"], f"{path}.parts", "list at least one part")
+    # A figure related to itself (total: a, parts: [a, b]) would be checked against itself and
+    # reported as 不一致 however right it is.
+    named = [(key, getattr(rel, key)) for key in ("rate", "part", "whole", "total", "current", "prior")]
+    named += [("ids", i) for i in rel.ids] + [("parts", i) for i in rel.parts]
+    seen: dict[str, str] = {}
+    for key, ident in named:
+        if not ident:
+            continue
+        if ident in seen:
+            ctx.err(f.get(key, node), f"{path}.{key}", f"'{ident}' appears twice in this relation (in "
+                    f"{seen[ident]} and in {key}); a figure cannot be checked against itself")
+            break
+        seen[ident] = key
     return rel
 
 

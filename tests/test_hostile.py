@@ -173,3 +173,44 @@ def test_a_damaged_or_swapped_font_is_refused_clearly(damage: str, font_copy: Pa
     wanted = "cannot be read as TrueType" if damage.endswith("no-manifest") else "does not match"
     assert "BriefingSerif-Regular.ttf" in run.err and wanted in run.err, run.err
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
+
+
+# ---------------------------------------------------------------------------------------------
+# large figures
+
+
+def _minimal_with_value(value: str) -> str:
+    text = MINIMAL.read_text(encoding="utf-8")
+    return text.replace("value: 520", f"value: {value}", 1)
+
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("12345678901.12345", "12345678901.12345件"),
+    ("999999999999.999", "999999999999.999件"),
+    ("12345678901.1234", "12345678901.1234件"),
+    ("123456789012345", None),  # over the plausibility limit of 10^12
+    ("123456789000", "12345678.9万件"),
+    ("0.000001", "0.000001件"),
+])
+def test_large_figures_print_exactly_as_written(written: str, printed: str | None) -> None:
+    from briefing.errors import DatasetError
+    from briefing.load import parse_dataset
+
+    raw = _minimal_with_value(written).encode()
+    if printed is None:
+        with pytest.raises(DatasetError):
+            parse_dataset(raw, "big.yaml")
+        return
+    dataset = parse_dataset(raw, "big.yaml")
+    assert dataset.indicators[0].printed == printed
+
+
+@pytest.mark.parametrize("written", ["12345678901.123456", "999999999999.999999", "0.1234567890123456"])
+def test_precision_that_cannot_be_printed_exactly_is_refused(written: str) -> None:
+    from briefing.errors import DatasetError
+    from briefing.load import parse_dataset
+
+    with pytest.raises(DatasetError) as info:
+        parse_dataset(_minimal_with_value(written).encode(), "big.yaml")
+    (problem,) = info.value.problems
+    assert problem.line and "exactly" in problem.message or "decimals" in problem.message, str(problem)

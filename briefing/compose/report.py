@@ -26,7 +26,7 @@ from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
 from .. import __version__, engines, fonts
 from ..charts import chart_style, draw_chart
-from ..model import Area, Dataset, Indicator
+from ..model import Area, Dataset, Indicator, format_number
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
 from ..render.output import render as render_output
 from ._report_text import (
@@ -795,7 +795,7 @@ class Composer:
                     ],
                     self.kv(
                         ("原文", ind.printed_with_change),
-                        ("数值", f"{ind.value:.{ind.decimals}f}（{ind.decimals}位小数）"),
+                        ("数值", f"{format_number(ind.value, ind.decimals)}（{ind.decimals}位小数）"),
                         ("单位", ind.unit),
                     ),
                     self.kv(
