@@ -930,3 +930,64 @@ def test_devices_fifos_and_oversized_files_are_refused(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(ReportError, match="folder"):
         read_report(folder)
+
+
+def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
+    ns = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def para(text: str, num: str = "", style: str = "") -> bytes:
+        pr = b""
+        if num:
+            level, num_id = num.split("/")
+            pr = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'.encode()
+        elif style:
+            pr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'.encode()
+        return pr.join([b"<w:p>", f"<w:r><w:t>{text}</w:t></w:r></w:p>".encode()])
+
+    body = b"".join(
+        [
+            para("某某区2024年法治政府建设年度报告"),
+            para("主要举措和成效", style="H1"),
+            para("依法决策", "1/5"),
+            para("审查合同12份。"),
+            para("严格执法", "1/5"),
+            para("开展检查30次。"),
+            para("存在的不足", style="H1"),
+            para("队伍力量不足。", "2/5"),
+            para("下一步计划", style="H1"),
+            para("一个要点", "0/7"),
+        ]
+    )
+    document = b'<w:document ' + ns + b"><w:body>" + body + b"</w:body></w:document>"
+    numbering = (
+        b"<w:numbering " + ns + b">"
+        b'<w:abstractNum w:abstractNumId="3">'
+        b'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1\xe3\x80\x81"/></w:lvl>'
+        b'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="\xef\xbc\x88%2\xef\xbc\x89"/></w:lvl>'
+        b'<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        b"</w:abstractNum>"
+        b'<w:abstractNum w:abstractNumId="4"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="-"/></w:lvl></w:abstractNum>'
+        b'<w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num>'
+        b'<w:num w:numId="7"><w:abstractNumId w:val="4"/></w:num>'
+        b"</w:numbering>"
+    )
+    styles = (
+        b"<w:styles " + ns + b'><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style></w:styles>'
+    )
+    path = tmp_path / "numbered.docx"
+    path.write_bytes(_zip({"word/document.xml": document, "word/numbering.xml": numbering, "word/styles.xml": styles}))
+    text = read_report(path)
+    assert text.split("\n") == [
+        "某某区2024年法治政府建设年度报告",
+        "一、主要举措和成效",
+        "（一）依法决策",
+        "审查合同12份。",
+        "（二）严格执法",
+        "开展检查30次。",
+        "二、存在的不足",
+        "1.队伍力量不足。",
+        "三、下一步计划",
+        "一个要点",
+    ]
+    ex = extract_figures(text)
+    assert [(f.printed, f.section) for f in ex.figures] == [("12份", "一（一）"), ("30次", "一（二）")]
