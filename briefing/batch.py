@@ -136,6 +136,7 @@ class Interrupted(BaseException):
 
 
 _worker_ready = False
+_set_up_error: BriefingError | None = None
 
 
 def prepare_worker() -> None:
@@ -144,8 +145,10 @@ def prepare_worker() -> None:
     Runs as the process pool's `initializer`; `_work` calls it too (it is idempotent) so that an
     executor without initializers (a cluster's) still pays the set-up once per worker, not per task.
     """
-    global _worker_ready
+    global _worker_ready, _set_up_error
     if _worker_ready:
+        if _set_up_error is not None:
+            raise _set_up_error
         return
     _worker_ready = True
     if threading.current_thread() is threading.main_thread():
@@ -156,7 +159,12 @@ def prepare_worker() -> None:
             # A forked worker inherits the parent's SIGTERM handler; the parent's terminate()
             # must simply end it.
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    warm_up()
+    try:
+        warm_up()
+    except BriefingError as exc:
+        # A damaged font (say) must reach the user as its own message on every task, not kill
+        # the pool's initializer, which the parent could only report as a dead worker.
+        _set_up_error = exc
 
 
 def warm_up() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
 import multiprocessing
 import os
 import shutil
@@ -82,6 +84,7 @@ def quick_warm_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
     monkeypatch.setattr(batch, "warm_up", record)  # forked workers inherit the patch
     monkeypatch.setattr(batch, "_worker_ready", False)  # an in-process executor sets it
+    monkeypatch.setattr(batch, "_set_up_error", None)
     return log
 
 
@@ -367,6 +370,12 @@ def test_code_and_font_changes_invalidate_the_cache(datasets: list[Path], tmp_pa
     assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 0
     kai = quick / fonts.FILES[fonts.KAI]
     kai.write_bytes(kai.read_bytes() + b"\0")
+    # A rebuilt face comes with its manifest (one that does not match is refused as damaged).
+    manifest = json.loads((quick / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["fonts"]:
+        if entry["file"] == kai.name:
+            entry["sha256"] = hashlib.sha256(kai.read_bytes()).hexdigest()
+    (quick / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert batch.fonts_fingerprint() != before
     assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
 

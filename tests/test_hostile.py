@@ -156,8 +156,10 @@ def font_copy(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("command", ["build", "batch"])
 @pytest.mark.parametrize("damage", ["truncated", "swapped", "truncated-no-manifest", "empty"])
-def test_a_damaged_or_swapped_font_is_refused_clearly(damage: str, font_copy: Path, tmp_path: Path) -> None:
+def test_a_damaged_or_swapped_font_is_refused_clearly(damage: str, command: str, font_copy: Path,
+                                                      tmp_path: Path) -> None:
     serif = font_copy / "BriefingSerif-Regular.ttf"
     if damage.startswith("truncated"):
         serif.write_bytes(serif.read_bytes()[:5000])
@@ -168,10 +170,12 @@ def test_a_damaged_or_swapped_font_is_refused_clearly(damage: str, font_copy: Pa
     if damage.endswith("no-manifest"):
         (font_copy / "manifest.json").unlink()  # a user's own folder: no hashes to check against
     env = {**os.environ, "BRIEFING_FONTS_DIR": str(font_copy)}
-    run = run_cli("build", MINIMAL, "-o", tmp_path / "out", env=env, case=f"font {damage}")
+    run = run_cli(command, MINIMAL, "-o", tmp_path / "out", env=env, case=f"{command}: font {damage}")
     assert run.status == 1
     wanted = "cannot be read as TrueType" if damage.endswith("no-manifest") else "does not match"
-    assert "BriefingSerif-Regular.ttf" in run.err and wanted in run.err, run.err
+    said = run.err + run.out  # batch tells its errors under its table
+    assert "BriefingSerif-Regular.ttf" in said and wanted in said, said
+    assert "WorkerDied" not in said
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 
 
