@@ -8,9 +8,11 @@ figure stated as 99.9% is only known to ±0.05 points and the verification stage
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
 
@@ -28,7 +30,27 @@ INDICATOR_KINDS: tuple[str, ...] = ("count", "rate", "change")
 
 PeriodKind = Literal["year", "months", "to_date"]
 
-CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate", "trend")
+BUILTIN_CHART_KINDS: tuple[str, ...] = (
+    "bar", "hbar", "diverging", "part_of_whole", "rate", "before_after", "trend", "small_multiples",
+)
+CHART_ENTRY_POINT_GROUP = "briefing.charts"
+"""Entry point group other packages register chart kinds under (see docs/charts.md)."""
+
+
+@functools.cache
+def plugin_chart_kinds() -> tuple[str, ...]:
+    """Names of chart kinds other installed packages register (read from package metadata, not imported)."""
+    from importlib.metadata import entry_points
+
+    return tuple(sorted({ep.name for ep in entry_points(group=CHART_ENTRY_POINT_GROUP)} - set(BUILTIN_CHART_KINDS)))
+
+
+def chart_kinds() -> tuple[str, ...]:
+    """Every chart kind a dataset may name."""
+    return BUILTIN_CHART_KINDS + plugin_chart_kinds()
+
+
+CHART_KINDS = BUILTIN_CHART_KINDS
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
 # The words every document and the CLI print for a verification status: one list, so that the
 # briefing, the report and `briefing check` call the same finding the same thing.
@@ -321,18 +343,28 @@ class Dataset:
         return self.sha256[:12]
 
 
+def decimal_text(value: float) -> Decimal:
+    """The figure as the dataset wrote it, as an exact Decimal.
+
+    The loader accepts only figures whose shortest float repr gives back their written digits (at
+    most 15 significant digits), so repr() is the decimal text, not the binary approximation that
+    formatting the float itself would print (12345678901.123455 for …123456).
+    """
+    return Decimal(repr(value))
+
+
 def format_number(value: float, decimals: int) -> str:
     """Digits as Chinese official documents print them: no thousands separator, fixed decimals."""
     if math.isnan(value) or math.isinf(value):
         raise ValueError("cannot format a non-finite number")
-    return f"{value:.{decimals}f}"
+    return f"{decimal_text(value):.{decimals}f}"
 
 
 def magnitude(value: float, decimals: int) -> str:
     """The number part of a printed figure: digits, or N万 for round multiples of 1 000 from 10 000."""
     # 20000 → 2万, 15000 → 1.5万; below 10 000, or not a round multiple of 1 000, print digits.
     if decimals == 0 and abs(value) >= 10000 and value % 1000 == 0:
-        return f"{value / 10000:g}万"
+        return f"{(decimal_text(value) / 10000).normalize():f}万"
     return format_number(value, decimals)
 
 
