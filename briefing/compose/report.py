@@ -461,7 +461,7 @@ class Composer:
             )
         out += self.section("不足与计划", "sum-plans")
         spans: list[Span] = []
-        for what, items in (("存在的不足", ds.shortcomings), ("下一步计划", ds.plans)):
+        for what, items in (("不足", ds.shortcomings), ("下一步计划", ds.plans)):
             if items:
                 spans.append(Span(f"报告所列{what}有{len(items)}方面："))
                 spans.append(Span("；".join(i.title for i in items) + "。"))
@@ -722,13 +722,13 @@ class Composer:
 
     def shortcomings_and_plans(self) -> list[Flowable]:
         out = self.chapter("存在的不足和下一步计划", "ch-plans")
-        for what, key, items in (
-            ("存在的不足", "plans-shortcomings", self.ds.shortcomings),
-            ("下一步计划", "plans-plans", self.ds.plans),
+        for title, what, key, items in (
+            ("存在的不足", "不足", "plans-shortcomings", self.ds.shortcomings),
+            ("下一步计划", "下一步计划", "plans-plans", self.ds.plans),
         ):
             if not items:
                 continue
-            out += self.section(what, key)
+            out += self.section(title, key)
             out.append(self.p(f"报告列出{len(items)}方面的{what}，概括如下。", "prose"))
             for n, item in enumerate(items, 1):
                 out.append(self.item(n, item.title, item.source, item.summary))
