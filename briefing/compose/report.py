@@ -59,8 +59,10 @@ from .reportdoc import (
     Centered,
     ChapterBreak,
     DocInfo,
+    Elastic,
     Footnote,
     Heading,
+    KeepStart,
     Noted,
     NumberedTable,
     PageLog,
@@ -304,20 +306,20 @@ class Composer:
 
     def cover(self) -> list[Flowable]:
         m = self.ds.meta
-        out: list[Flowable] = []
+        items: list[Flowable | float] = []
         top = [m.copy_number, m.classification, m.marking]
-        for line in (t for t in top if t):
-            out.append(self.p(line, "cover_mark"))
         # 份号, 密级 and markings in 3号 黑体 on the first lines (GB/T 9704).
-        out.append(Spacer(1, 150 - 24 * sum(1 for t in top if t)))
+        for line in (t for t in top if t):
+            items.append(self.p(line, "cover_mark"))
+        items.append(150.0 - 24 * sum(1 for t in top if t))
         # Break a long title after 年度 rather than wherever the line runs out.
         head, sep, tail = m.title.partition("年度")
         title_lines = [head + sep, tail] if sep and tail else [m.title]
         for line in title_lines:
-            out.append(self.p(line, "cover_title"))
-        out.append(Spacer(1, 10))
-        out.append(self.p("（注释版）", "cover_sub"))
-        out.append(Spacer(1, 70))
+            items.append(self.p(line, "cover_title"))
+        items.append(10.0)
+        items.append(self.p("（注释版）", "cover_sub"))
+        items.append(70.0)
         rows = [
             ("发布机关", "、".join(m.issuers)),
             ("所属地区", f"{m.province}{m.city}{m.district}"),
@@ -340,16 +342,17 @@ class Composer:
                 ]
             )
         )
-        out.append(t)
-        out.append(Spacer(1, 60))
-        out.append(
+        items.append(t)
+        items.append(60.0)
+        items.append(
             self.p(
                 f"本注释版由 briefing {__version__} 依据上列数据文件生成。数字照录报告原文；"
                 "注释、核对意见和图表为生成工具所加，不代表发布机关的表述。",
                 "cover_foot",
             )
         )
-        return out
+        # Long titles and issuers take the room of the gaps, never more than the page.
+        return [Elastic(items)]
 
     # contents ----------------------------------------------------------------------------
 
@@ -406,7 +409,7 @@ class Composer:
 
         out.append(self.xref(reading))
         if ds.headlines:
-            out += self.section("重点数字", "sum-headlines")
+            head = self.section("重点数字", "sum-headlines")
             rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
             for ind in ds.headlines:
                 rows.append(
@@ -420,7 +423,8 @@ class Composer:
                 )
             # 详见 is wide enough for 第999页 on one line: its page is drawn after layout, in the
             # room the widest number takes.
-            out.append(self.table(rows, (TYPE_WIDTH - 310.0, 110.0, 84.0, 58.0, 58.0), "重点数字"))
+            table = self.table(rows, (TYPE_WIDTH - 310.0, 110.0, 84.0, 58.0, 58.0), "重点数字")
+            out += [head[0], KeepStart(head[1:], table), *head[1:], table]
         if ds.areas:
             out += self.section("各领域主要成效", "sum-achievements")
             for n, area in enumerate(ds.areas, 1):
@@ -557,9 +561,9 @@ class Composer:
         )
         out.append(self.marked(area.summary, "prose"))
         out.append(self.marked(sentence(f"主要成效：{area.achievement}"), "prose"))
-        out += self.section("数字一览", f"area-{area_id}-table", in_toc=False)
-        out += self.reading_hint(indicators)
-        out.append(self.indicator_table(indicators, f"{area.title}数字一览"))
+        head = self.section("数字一览", f"area-{area_id}-table", in_toc=False) + self.reading_hint(indicators)
+        table = self.indicator_table(indicators, f"{area.title}数字一览")
+        out += [head[0], KeepStart(head[1:], table), *head[1:], table]
         charts = [c for c in ds.charts if c.area == area_id and c.id in self.charts]
         if charts:
             out += self.section("图表", f"area-{area_id}-charts", in_toc=False)

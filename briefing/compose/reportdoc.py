@@ -35,7 +35,7 @@ from reportlab.platypus.doctemplate import (
     LayoutError,
     PageTemplate,
 )
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.flowables import CondPageBreak, Flowable
 from reportlab.platypus.frames import Frame
 
 from .. import fonts
@@ -554,6 +554,7 @@ class NumberedTable(Flowable):
         self.title = title
         self.style = style
         self.continued = continued
+        self.min_rows = self.MIN_ROWS
         label = f"续表{number}" if continued else f"表{number}"
         self.caption = CJKParagraph([Span(label, keep=True), Span("\u3000" + title)], style)
         self.spaceBefore = style.space_before_pt
@@ -569,6 +570,14 @@ class NumberedTable(Flowable):
         _, th = self.table.wrap(availWidth, max(availHeight - self._cap_h, 0.0))
         self.width, self.height = availWidth, self._cap_h + th
         return self.width, self.height
+
+    def start_height(self, availWidth: float, availHeight: float) -> float:
+        """The room the caption, the header and the first `min_rows` rows take."""
+        cap = self._caption_height(availWidth, availHeight)
+        t = self.table
+        t.wrap(availWidth, availHeight)
+        head = t.repeatRows if isinstance(t.repeatRows, int) else 0
+        return self.spaceBefore + cap + sum(t._rowHeights[: head + self.min_rows])
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         cap = self._caption_height(availWidth, availHeight)
@@ -587,8 +596,8 @@ class NumberedTable(Flowable):
         fit = t._getFirstPossibleSplitRowPosition(room) - head
         if fit >= body:
             return [self]
-        fit = min(fit, body - self.MIN_ROWS)
-        if fit < self.MIN_ROWS:
+        fit = min(fit, body - self.min_rows)
+        if fit < self.min_rows:
             return []
         parts = t.split(availWidth, sum(heights[: head + fit]) + 0.01)
         if len(parts) != 2:
@@ -603,6 +612,58 @@ class NumberedTable(Flowable):
     def draw(self) -> None:
         self.caption.drawOn(self.canv, 0, self.height - self.caption.height)
         self.table.drawOn(self.canv, 0, 0)
+
+
+class KeepStart(CondPageBreak):
+    """Break the page unless `before` (a heading, an introduction) and the first rows of `table`
+    fit below: a heading never stands at a page's foot with its table on the next page."""
+
+    def __init__(self, before: Sequence[Flowable], table: NumberedTable):
+        super().__init__(0)
+        self.before = list(before)
+        self.table = table
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        need = 0.0
+        for f in self.before:
+            need += f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        self.height = need + self.table.start_height(availWidth, availHeight)
+        return super().wrap(availWidth, availHeight)
+
+
+class Elastic(Flowable):
+    """Flowables one under another with gaps (the numbers among `items`) that shrink, all in the
+    same proportion, when the whole would not fit the frame: a cover whose texts are long."""
+
+    def __init__(self, items: Sequence[Flowable | float]):
+        super().__init__()
+        self.items = list(items)
+        self._heights: list[float] = []
+        self._widths: list[float] = []
+        self._scale = 1.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        sizes = [(0.0, 0.0) if isinstance(f, (int, float)) else f.wrap(availWidth, availHeight) for f in self.items]
+        self._widths = [w for w, _h in sizes]
+        self._heights = [h for _w, h in sizes]
+        fixed = sum(self._heights)
+        gaps = sum(f for f in self.items if isinstance(f, (int, float)))
+        self._scale = min(1.0, max(0.0, (availHeight - fixed) / gaps)) if gaps else 1.0
+        self.width, self.height = availWidth, fixed + gaps * self._scale
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for f, w, h in zip(self.items, self._widths, self._heights, strict=True):
+            if isinstance(f, (int, float)):
+                y -= f * self._scale
+                continue
+            y -= h
+            x = (self.width - w) / 2 if getattr(f, "hAlign", "") == "CENTER" else 0.0
+            f.drawOn(self.canv, x, y)
 
 
 class Centered(Flowable):
@@ -802,6 +863,15 @@ class NoteFrame(Frame):
         return int(ok)
 
     def split(self, flowable: Flowable, canv: Any) -> list[Flowable]:
+        parts = self._split_noted(flowable, canv)
+        if not parts and self._atTop and getattr(flowable, "min_rows", 1) > 1:
+            # Not even the minimum rows fit an empty page (their footnotes are long): split
+            # wherever it fits rather than fail.
+            flowable.min_rows = 1
+            parts = self._split_noted(flowable, canv)
+        return parts
+
+    def _split_noted(self, flowable: Flowable, canv: Any) -> list[Flowable]:
         # The footnotes of the part that stays depend on where the split falls: offer less and
         # less room, one line or row at a time, until the first part and its notes fit together.
         saved: float = self._y1p
@@ -1004,11 +1074,12 @@ def overflow_message(flowable: Any, texts: Sequence[tuple[str, str, Any]], sourc
     The flowable's own text is matched against the dataset's text fields; the longest field it
     contains is the one to shorten.
     """
-    drawn = "".join(_texts_of(flowable)).replace(" ", "")
+    pieces = [t.replace(" ", "") for t in _texts_of(flowable)]
+    drawn = "".join(pieces)
     best: tuple[str, str, Any] | None = None
     for field_path, text, location in texts:
         t = text.replace(" ", "")
-        if t and t in drawn and (best is None or len(t) > len(best[1])):
+        if t and any(t in piece for piece in pieces) and (best is None or len(t) > len(best[1])):
             best = (field_path, t, location)
     if best is not None:
         field_path, text, location = best

@@ -167,6 +167,8 @@ class _Scanner:
         self._pending_prior: tuple[_Token, int] | None = None
         self._counted_items: tuple[int, int, int] | None = None
         self._enclosure: dict[int, str] = {}
+        self._tables = _table_units(self.text)
+        self._table_i = 0
         self.figures: list[_Draft] = []
         self.skipped: list[Skipped] = []
         # The open 分别/均为 list: figures printed one after another for one subject.
@@ -293,6 +295,10 @@ class _Scanner:
                 unit = after
                 notes.append(f"unit {after} is not a usual measure word: check it")
                 return self._figure(t, unit, t.end + m.end() + 1, notes=notes, match=m)
+            cell = self._table_cell(t, tail)
+            if cell is not None:
+                unit, label = cell
+                return self._figure(t, unit, t.end, notes=[f"a table cell; unit {unit} from the table's 单位 line"], label=label)
             self._skip(t, "no unit or measure word after it")
             # It may be the X of 由20压缩至5个工作日: the figure after it takes it back.
             self._pending_prior = (t, len(self.skipped) - 1)
@@ -352,6 +358,7 @@ class _Scanner:
         *,
         notes: list[str] | None = None,
         match: re.Match[str] | None = None,
+        label: str | None = None,
     ) -> None:
         """Record the figure printed from `start` (default: its digits) to `end` with `unit`."""
         n = self.norm
@@ -441,7 +448,7 @@ class _Scanner:
 
         label_from = max(clause_start, prev.end) if same_clause and prev is not None else clause_start
         after_end = _label_end(n, end)
-        label = _label(self.text[label_from:prefix_start], self.text[end:after_end])
+        label = label if label is not None else _label(self.text[label_from:prefix_start], self.text[end:after_end])
         if not label and (verb or pm.group("cmp")):
             # "比上年增加200件": name it after what the clause before measured, and how it moved.
             moved = _clean(self.text[prefix_start : pm.end("verb") if verb else pm.end("cmp")])
@@ -499,6 +506,26 @@ class _Scanner:
             elif pm.group("all"):
                 self.group, self.group_kind, self.group_subject = [draft], "all", subject
         self.figures.append(draft)
+
+    def _table_cell(self, t: _Token, tail: str) -> tuple[str, str] | None:
+        """(unit, label) when the number is a whole cell of a table whose 单位 line names the unit."""
+        while self._table_i < len(self._tables) and self._tables[self._table_i].end <= t.start:
+            self._table_i += 1
+        if self._table_i >= len(self._tables):
+            return None
+        table = self._tables[self._table_i]
+        if not table.start <= t.start < table.end:
+            return None
+        before = self.norm[t.start - 1] if t.start else "\n"
+        after = tail[:1] or "\n"
+        if before not in "\t\n" or after not in "\t\n":
+            return None  # a number inside a cell's words, not the cell
+        line_start = self.norm.rfind("\n", table.start, t.start) + 1
+        cells = self.text[line_start : t.start].split("\t")
+        column = len(cells) - 1
+        row = cells[0].strip() if column > 0 and not re.search(r"\d", cells[0]) else ""
+        header = table.header[column] if column < len(table.header) else ""
+        return table.unit, _fit(row + header)
 
     def _before_after(self, draft: _Draft, t: _Token, clause_start: int, prev: _Draft | None) -> bool:
         """Record 由X压缩至Y as one figure Y whose prior is X; True when `draft` was recorded so."""
@@ -685,6 +712,43 @@ def _enclosure_states(norm: str, positions: list[int]) -> dict[int, str]:
             corner += 1
         elif ch == "」":
             corner -= 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Table:
+    start: int  # the rows after a 单位 line, up to the first line without a tab
+    end: int
+    unit: str
+    header: tuple[str, ...]  # the first row's cells, when they hold no digits
+
+
+UNIT_LINE_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,。;；]{1,4})")
+
+
+def _table_units(text: str) -> list[_Table]:
+    """Tables flattened to tab-separated lines under a 单位：件 line: the unit their bare cells carry."""
+    out: list[_Table] = []
+    for m in UNIT_LINE_RE.finditer(text):
+        unit = m.group("unit")
+        if re.fullmatch(UNIT_PATTERN, unit) is None and unit not in COUNTED_NOUNS:
+            continue
+        line_end = text.find("\n", m.end())
+        if line_end < 0:
+            continue
+        start = pos = line_end + 1
+        header: tuple[str, ...] = ()
+        while pos < len(text):
+            nxt = text.find("\n", pos)
+            nxt = len(text) if nxt < 0 else nxt
+            line = text[pos:nxt]
+            if "\t" not in line:
+                break
+            if not header and not re.search(r"\d", line):
+                header = tuple(c.strip() for c in line.split("\t"))
+            pos = nxt + 1
+        if pos > start:
+            out.append(_Table(start, pos, unit, header))
     return out
 
 

@@ -110,8 +110,8 @@ def suggest_relations(ex: Extraction) -> list[Suggestion]:
                     f"the report states a change ({f.change_printed.strip()})",
                 )
             )
-        if f.kind == "count" and i not in totals_of:
-            for s in _parts_after(figs, text, i):
+        if f.kind == "count":
+            for s in _parts_after(figs, text, i, totals_of):
                 add(s)
                 for p in s.figures[1:]:
                     totals_of.setdefault(p, i)
@@ -134,7 +134,10 @@ def _same_sentence_run(figs: tuple[Figure, ...], text: str, i: int) -> list[int]
     last = f
     for j in range(i + 1, len(figs)):
         g = figs[j]
-        if g.sentence_offset != f.sentence_offset or g.kind != "count":
+        if g.sentence_offset == f.sentence_offset and g.kind == "rate" and not run and j == i + 1:
+            last = g  # 审结196件，审结率96.55%，其中维持138件…: the 其中 still counts 196
+            continue
+        if g.sentence_offset != f.sentence_offset or g.kind != "count" or _is_difference(g):
             break
         if _family(g.unit) != _family(f.unit):
             break
@@ -146,13 +149,20 @@ def _same_sentence_run(figs: tuple[Figure, ...], text: str, i: int) -> list[int]
     return run
 
 
-def _parts_after(figs: tuple[Figure, ...], text: str, i: int) -> list[Suggestion]:
+def _is_difference(f: Figure) -> bool:
+    """比上年增加41份: a difference between years, not a part of anything."""
+    return any(note.startswith("printed after ") for note in f.notes)
+
+
+def _parts_after(
+    figs: tuple[Figure, ...], text: str, i: int, totals_of: dict[int, int]
+) -> list[Suggestion]:
     """共…20件，其中A16件，B4件 → a total; parts left over, or a list under an intake count → a subset."""
     f = figs[i]
     run = _same_sentence_run(figs, text, i)
-    if not run:
-        return []
-    between = text[_end(f) : figs[run[0]].offset]
+    if not run or (i in totals_of and totals_of.get(run[0]) == totals_of[i]):
+        return []  # 79件，驳回26件，调解7件: 26 and 7 are siblings under 79, not whole and part
+    between = text[_end(figs[run[0] - 1]) : figs[run[0]].offset]
     listed = re.search(r"其中|分别|包括|含", between) is not None
     before = text[f.sentence_offset : f.offset]
     whole_like = (
@@ -208,7 +218,10 @@ def _parts_after(figs: tuple[Figure, ...], text: str, i: int) -> list[Suggestion
 def _total_after_parts(figs: tuple[Figure, ...], text: str, i: int) -> Suggestion | None:
     """A10件、B20件，合计30件 → a total whose parts come before it."""
     f = figs[i]
-    if TOTAL_AFTER.search(text[max(f.sentence_offset, f.offset - 4) : f.offset]) is None:
+    # 合计 before the figure, or a table column headed 合计 (its label).
+    if TOTAL_AFTER.search(
+        text[max(f.sentence_offset, f.offset - 4) : f.offset]
+    ) is None and not re.search(r"(?:合计|总计|小计|总数)$", f.label):
         return None
     parts: list[int] = []
     running = 0.0
@@ -250,7 +263,13 @@ def _rate(
     nearest = (
         section[-1] if section and figs[section[-1]].sentence_offset == r.sentence_offset else None
     )
-    if nearest is not None and SHARE_WORDS.search(clause) is not None:
+    share = SHARE_WORDS.search(clause)
+    if share is not None and nearest is not None:
+        # 其中刑事案件593件，占比23.97%: the part is the count before. 抽查案卷150卷，优秀案卷占比32%:
+        # the share has a subject of its own that is not printed as a count, so nothing is suggested.
+        subject = _clause_subject(text, figs[nearest], r)
+        if subject:
+            return None
         whole = totals_of.get(nearest)
         if whole is not None:
             return _rate_pair(
@@ -307,6 +326,15 @@ def _rate(
                 f"{r.label} follows {P.label}; the whole is not printed",
             )
     return None
+
+
+def _clause_subject(text: str, part: Figure, r: Figure) -> str:
+    """The words of the rate's clause before 占/比例 (empty when the clause opens with them)."""
+    between = text[_end(part) : r.offset]
+    clause = re.split(r"[，,；;。：:]", between)[-1]
+    m = SHARE_WORDS.search(clause)
+    words = clause[: m.start()] if m else clause
+    return re.sub(r"[^\u4e00-\u9fff]|其中|分别|共|约|达", "", words)
 
 
 def _rate_pair(figs: tuple[Figure, ...], i: int, p: int, w: int, why: str) -> Suggestion:

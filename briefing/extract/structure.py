@@ -271,7 +271,9 @@ def find_parts(sections: tuple[Section, ...]) -> Parts:
         # Some reports head the achievements part with the year's theme only; it is then the first
         # part that is neither duties, shortcomings nor plans, and it needs saying.
         achievements = next((p for p, role in roles if role == "other"), None)
-    missing = tuple(r for r in ("achievements", "shortcomings", "plans") if r not in first)
+    # A 工作开展情况 part with no 成效 part beside it is the achievements part.
+    found = set(first) | ({"achievements"} if "overview" in first else set())
+    missing = tuple(r for r in ("achievements", "shortcomings", "plans") if r not in found)
     if achievements is not None and "achievements" not in first and "overview" not in first:
         # Nothing reads as achievements: every part that is not duties, shortcomings or plans is
         # an area, for the reviewer to sort out.

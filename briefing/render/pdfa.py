@@ -335,6 +335,16 @@ def _note_icon(pdf: Pdf, width: float, height: float) -> Stream:
     return pdf.make_indirect(stream)
 
 
+def _quiet_notes(pdf: Pdf) -> None:
+    """Give notes without an appearance the empty one, so a plain PDF shows them as a PDF/A does:
+    no icon over the text on screen, nothing on paper."""
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots") or []:
+            if str(annot.get("/Subtype", "")) == "/Text" and annot.get("/AP") is None:
+                x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                annot.AP = Dictionary(N=_note_icon(pdf, abs(x2 - x1), abs(y2 - y1)))
+
+
 def _fix_annotations(pdf: Pdf) -> None:
     for number, page in enumerate(pdf.pages, start=1):
         for annot in page.obj.get("/Annots") or []:
@@ -464,8 +474,10 @@ def finish(
             metadata.Type = Name.Metadata
             metadata.Subtype = Name.XML
             pdf.Root.Metadata = pdf.make_indirect(metadata)
-        elif "/Metadata" in pdf.Root:
-            del pdf.Root["/Metadata"]  # stale XMP would contradict the new Info
+        else:
+            _quiet_notes(pdf)
+            if "/Metadata" in pdf.Root:
+                del pdf.Root["/Metadata"]  # stale XMP would contradict the new Info
         out = BytesIO()
         pdf.save(
             out,
