@@ -41,7 +41,8 @@ def test_module_docstring(path):
     assert doc, f"{_module(path)} has no module docstring"
 
 
-PURE = ("briefing.model", "briefing.load", "briefing.derive", "briefing.verify", "briefing.errors")
+PURE = ("briefing.model", "briefing.load", "briefing.derive", "briefing.verify", "briefing.errors",
+        "briefing.catalogue", "briefing.comparison", "briefing.series")
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if _module(p) in PURE], ids=_module)
