@@ -34,6 +34,9 @@ class Built:
     pages: int
     size_bytes: int
     seconds: float
+    # True for a document of the same dataset that was not rebuilt and was removed, because it
+    # was made from another version of the dataset (pages, size and time are then 0).
+    removed: bool = False
 
 
 def prepare(path: str | Path, peers: Sequence[Dataset] = ()) -> tuple[Dataset, tuple[Finding, ...]]:
@@ -101,10 +104,12 @@ def build_file(
         )
         rendered.append((document, target, data, pages, time.perf_counter() - start))
     siblings = [output_path(out, stem, name).name for name in documents.names()]
-    publish(out, stem, {target.name: data for _, target, data, _, _ in rendered},
-            dataset=dataset.sha256, siblings=siblings, wait=wait)
-    return [Built(document, target, pages, len(data), seconds)
-            for document, target, data, pages, seconds in rendered]
+    removed = publish(out, stem, {target.name: data for _, target, data, _, _ in rendered},
+                      dataset=dataset.sha256, siblings=siblings, wait=wait)
+    built = [Built(document, target, pages, len(data), seconds)
+             for document, target, data, pages, seconds in rendered]
+    by_name = {output_path(out, stem, name).name: name for name in documents.names()}
+    return built + [Built(by_name.get(p.name, p.name), p, 0, 0, 0.0, removed=True) for p in removed]
 
 
 def output_conflicts(paths: Sequence[str | Path]) -> dict[str, str]:

@@ -181,6 +181,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
                                     draft=args.draft, options=_chosen(args), wait=args.wait,
                                     peers=peers.get(str(path), ())):
+                if built.removed:
+                    print(f"{built.path}  removed: it was made from another version of the dataset; "
+                          "build it again to have it")
+                    continue
                 print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
                       f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
         except BriefingError as exc:

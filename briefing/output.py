@@ -437,8 +437,8 @@ def publish(
     dataset: str,
     siblings: Sequence[str] = (),
     wait: float = DEFAULT_WAIT_SECONDS,
-) -> None:
-    """Replace the outputs `files` (name → bytes) of `stem` in `folder` as one set.
+) -> list[Path]:
+    """Replace the outputs `files` (name → bytes) of `stem` in `folder` as one set; return what was removed.
 
     `dataset` identifies what they were made from (its hash). `siblings` are the names of the
     stem's other outputs: one made from another dataset (or of unknown origin) is removed in the
@@ -490,6 +490,7 @@ def publish(
                         f"cannot finish replacing the outputs of {stem} in {folder}: {_reason(exc)}; "
                         "the next run completes it"
                     ) from None
+            return [folder / name for name in record["remove"]]
         finally:
             for tmp in staged.values():
                 with contextlib.suppress(OSError):

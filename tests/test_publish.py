@@ -375,3 +375,21 @@ def failing_second_report(
     ):
         raise LayoutOverflowError("the report does not fit (a test failure)")
     return fake_render(dataset, document, pdfa=pdfa)
+
+
+def test_build_only_one_document_after_an_edit_removes_the_stale_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "e.yaml"
+    out = tmp_path / "out"
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert cli.main(["build", str(path), "-o", str(out)]) == 0
+    first, *others = documents.names()
+    path.write_text(MINIMAL.replace("示例区", "改写区"), encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["build", str(path), "-o", str(out), "--only", first]) == 0
+    printed = capsys.readouterr().out
+    for name in others:
+        assert not (out / f"e-{name}.pdf").exists()
+        assert f"e-{name}.pdf  removed: it was made from another version of the dataset" in printed
+    assert (out / f"e-{first}.pdf").exists()
