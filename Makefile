@@ -11,6 +11,7 @@
 #                     out/<name>.pdf): every data/*.yaml side by side (COMPARE='a.yaml b.yaml …' to
 #                     choose the datasets; 2 to 30 of them)
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
+#   make references   regenerate the reference images of tests/test_visual.py (on purpose only)
 #   make test / make lint / make check
 PYTHON ?= python3
 VENV   := .venv
@@ -40,7 +41,7 @@ BOOKLET   ?=
 HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
                 $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: all install test lint check fonts clean batch handouts bench compare FORCE $(DOCS)
+.PHONY: references all install test lint check fonts clean batch handouts bench compare FORCE $(DOCS)
 
 all: $(DOCS)
 
@@ -90,6 +91,11 @@ bench: | $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The visual tests compare pages with tests/references/*.png; after an intended change of how
+# pages look (a style, a chart), regenerate them here, look at them, and commit them.
+references: $(STAMP)
+	BRIEFING_UPDATE_REFERENCES=1 $(BIN)/python -m pytest -q tests/test_visual.py -k matches_its_reference
 
 lint: $(STAMP)
 	$(BIN)/ruff check briefing tests benchmarks

@@ -273,3 +273,45 @@ def test_a_dataset_without_relations_says_nothing_was_checked():
     assert "没有做任何核对" in text and "不等于没有问题" in text
     assert "没有发现需要留意的问题" not in text
     assert "数字核对" not in text  # no verification chapter without relations
+
+
+# -- GB/T 9704 ------------------------------------------------------------------------------------
+
+
+def first_chars(built: dict, text: str, key: str) -> list[dict]:
+    """The characters of `text` where it first occurs from the page of `key` on."""
+    for page in built["pages"][built["log"].page_of(key) - 1 :]:
+        chars = sorted(page["chars"], key=lambda c: (round(c["top"], 1), c["x0"]))
+        line = "".join(c["text"] for c in chars)
+        at = line.find(text)
+        if at >= 0:
+            return chars[at : at + len(text)]
+    raise AssertionError(f"{text!r} not found")
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "face", "size"),
+    [
+        ("ch-summary", "第一章", "BriefingSerif-Bold", 22.0),  # chapter: 二号, heavy 宋体 for 小标宋
+        ("ch-summary", "一、关于本注释版", "BriefingSans-Regular", 16.0),  # 一、 黑体 三号
+        ("verify-results", "（一）", "BriefingKai-Regular", 16.0),  # （一） 楷体 三号
+        ("verify-results", "1．【", "BriefingSerif-Bold", 16.0),  # 1. bold 三号
+        ("ch-summary", "本文件以", "BriefingSerif-Regular", 16.0),  # body 三号
+    ],
+)
+def test_heading_levels_follow_gbt9704(duplex, key, text, face, size):
+    for c in first_chars(duplex, text, key)[:2]:
+        assert c["fontname"].split("+")[-1] == face and c["size"] == pytest.approx(size), (text, c)
+
+
+def test_type_area_on_odd_and_even_pages(duplex):
+    # 天头 37 mm; 订口 28 mm on the left of odd pages and on the right of even ones (duplex).
+    first = duplex["log"].page_of("ch-verify") + 1  # pages of running text
+    for number in (first, first + 1):
+        page = duplex["pages"][number - 1]
+        body = [c for c in page["chars"] if c["size"] == pytest.approx(16.0) and c["text"] not in "（《“‘"]
+        top = min(c["top"] for c in body)
+        assert top == pytest.approx(37 * MM, abs=0.2 * MM)
+        expected = 28 if number % 2 else 210 - 28 - 156
+        left = min(c["x0"] for c in body if c["text"] not in "（《“‘")
+        assert left == pytest.approx(expected * MM, abs=0.2 * MM), (number, left / MM)

@@ -574,8 +574,11 @@ class NumberedTable(Flowable):
     def start_height(self, availWidth: float, availHeight: float) -> float:
         """The room the caption, the header and the first `min_rows` rows take."""
         cap = self._caption_height(availWidth, availHeight)
-        t = self.table
-        t.wrap(availWidth, availHeight)
+        if isinstance(self.table, LongTable):
+            t = self.table.window_for(availWidth, availHeight)
+        else:
+            t = self.table
+            t.wrap(availWidth, availHeight)
         head = t.repeatRows if isinstance(t.repeatRows, int) else 0
         return self.spaceBefore + cap + sum(t._rowHeights[: head + self.min_rows])
 
