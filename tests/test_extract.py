@@ -265,6 +265,11 @@ def test_single_figures(sentence: str, value: float, unit: str, qualifier: str) 
         ("实现近3年零事故。", "years"),
         ("评分95.5，排名靠前。", "no unit"),
         ("申请量增长了1.5倍。", "multiple"),
+        ("考核位列全市前3名。", "rank"),
+        ("建成15分钟法律服务圈。", "name"),
+        ("提供7×24小时服务。", "name"),
+        ("历时3个多月完成。", "months"),
+        ("版本号为2.1.3。", "dotted number"),
     ],
 )
 def test_non_figures_are_skipped_with_a_reason(sentence: str, reason: str) -> None:
@@ -448,7 +453,8 @@ def test_share_over_100_is_left_out_of_the_draft() -> None:
 
 def test_json_has_every_field() -> None:
     data = json.loads(draft_json(extract_figures(REPORT_A)))
-    assert set(data) == {"title", "year", "sections", "figures", "skipped"}
+    assert set(data) == {"title", "year", "sections", "figures", "skipped", "parts", "structure_notes", "relations"}
+    assert [p["role"] for p in data["parts"]] == ["achievements", "shortcomings", "plans"]
     first = data["figures"][0]
     for key in ("value", "unit", "kind", "qualifier", "printed", "offset", "label", "section", "period", "sentence"):
         assert key in first
@@ -809,6 +815,10 @@ def test_the_command_lists_parts_and_structure(tmp_path: Path, capsys: pytest.Ca
     assert main(["extract", str(report), "-o", str(tmp_path / "e.yaml")]) == 0
     out = capsys.readouterr().out
     assert "parts: 一 duties, 二 achievements, 三 shortcomings, 四 plans" in out
+    assert "relations suggested for review" in out
+    report.write_text(QINGHE.text, encoding="utf-8")
+    assert main(["extract", str(report), "-o", str(tmp_path / "q.json"), "--json"]) == 0
+    assert "to check: " in capsys.readouterr().out and "does not agree with 95.87%" in (tmp_path / "q.json").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -920,3 +930,64 @@ def test_devices_fifos_and_oversized_files_are_refused(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(ReportError, match="folder"):
         read_report(folder)
+
+
+def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
+    ns = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def para(text: str, num: str = "", style: str = "") -> bytes:
+        pr = b""
+        if num:
+            level, num_id = num.split("/")
+            pr = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'.encode()
+        elif style:
+            pr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'.encode()
+        return pr.join([b"<w:p>", f"<w:r><w:t>{text}</w:t></w:r></w:p>".encode()])
+
+    body = b"".join(
+        [
+            para("某某区2024年法治政府建设年度报告"),
+            para("主要举措和成效", style="H1"),
+            para("依法决策", "1/5"),
+            para("审查合同12份。"),
+            para("严格执法", "1/5"),
+            para("开展检查30次。"),
+            para("存在的不足", style="H1"),
+            para("队伍力量不足。", "2/5"),
+            para("下一步计划", style="H1"),
+            para("一个要点", "0/7"),
+        ]
+    )
+    document = b'<w:document ' + ns + b"><w:body>" + body + b"</w:body></w:document>"
+    numbering = (
+        b"<w:numbering " + ns + b">"
+        b'<w:abstractNum w:abstractNumId="3">'
+        b'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1\xe3\x80\x81"/></w:lvl>'
+        b'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="\xef\xbc\x88%2\xef\xbc\x89"/></w:lvl>'
+        b'<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        b"</w:abstractNum>"
+        b'<w:abstractNum w:abstractNumId="4"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="-"/></w:lvl></w:abstractNum>'
+        b'<w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num>'
+        b'<w:num w:numId="7"><w:abstractNumId w:val="4"/></w:num>'
+        b"</w:numbering>"
+    )
+    styles = (
+        b"<w:styles " + ns + b'><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style></w:styles>'
+    )
+    path = tmp_path / "numbered.docx"
+    path.write_bytes(_zip({"word/document.xml": document, "word/numbering.xml": numbering, "word/styles.xml": styles}))
+    text = read_report(path)
+    assert text.split("\n") == [
+        "某某区2024年法治政府建设年度报告",
+        "一、主要举措和成效",
+        "（一）依法决策",
+        "审查合同12份。",
+        "（二）严格执法",
+        "开展检查30次。",
+        "二、存在的不足",
+        "1.队伍力量不足。",
+        "三、下一步计划",
+        "一个要点",
+    ]
+    ex = extract_figures(text)
+    assert [(f.printed, f.section) for f in ex.figures] == [("12份", "一（一）"), ("30次", "一（二）")]

@@ -324,7 +324,15 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
 
 
 def draft_json(ex: Extraction) -> str:
-    """The raw extraction as JSON: sections, figures with all fields and offsets, skipped numbers."""
+    """The raw extraction as JSON: sections, figures, skipped numbers, parts and suggested relations."""
     data = asdict(ex)
     del data["text"]  # the report itself; offsets point into what `read_report` returns
+    parts = find_parts(ex.sections)
+    data["parts"] = [{"path": p.path, "title": p.title, "role": role} for p, role in parts.roles]
+    data["structure_notes"] = structure_notes(parts)
+    # Suggested relations name figures by their index in `figures`; none is asserted.
+    data["relations"] = [
+        {"kind": s.kind, "roles": {role: list(v) if isinstance(v, tuple) else v for role, v in s.roles}, "reason": s.reason}
+        for s in suggest_relations(ex)
+    ]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -303,8 +303,14 @@ class _Scanner:
             # It may be the X of 由20压缩至5个工作日: the figure after it takes it back.
             self._pending_prior = (t, len(self.skipped) - 1)
             return
-        if unit == "个月":
+        if unit == "个月" or re.match(r"个多月|多个月", tail):
             return self._skip(t, "a span of months", t.end + m.end())
+        if prev in "×*xX" or tail[:1] in ("×", "*"):
+            return self._skip(t, "a name (7×24小时 and the like)", t.end + m.end())
+        if unit in ("分钟", "小时", "公里") and "圈" in n[t.end + m.end() : t.end + m.end() + 10]:
+            return self._skip(t, "a name (15分钟…服务圈)", t.end + m.end())
+        if prev == "前" and unit in ("名", "位"):
+            return self._skip(t, "a rank (前…名)", t.end + m.end())
         self._figure(t, unit, t.end + m.end(), notes=notes, match=m)
 
     def _take_chinese(self, t: _Token, prev: str, tail: str) -> None:

@@ -7,10 +7,12 @@ newlines normalised to `\\n`, a UTF-8 BOM dropped, one docx paragraph (or table 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from ..errors import ReportError
 
@@ -112,33 +114,19 @@ def docx_text(raw: bytes, path: Path) -> str:
     document.xml is read straight from the zip: its declared size is checked before it is
     inflated, the inflated bytes are counted again while reading, and the XML is parsed with
     DTDs, entity expansion and network access off. A broken file gives a `ReportError`.
+    Headings numbered by Word's list numbering get their numbers back as text (一、 （一） 1.),
+    from numbering.xml and styles.xml read the same way.
     """
     import io
 
     resave = "open it in Word or WPS and save it again as .docx"
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        try:
-            info = archive.getinfo("word/document.xml")
-        except KeyError:
-            raise ReportError(f"{path}: not a Word document (no word/document.xml); {resave}") from None
-        if info.flag_bits & 0x1:
-            raise ReportError(f"{path}: the document is encrypted; save an unprotected copy as .docx")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ReportError(
-                f"{path}: the document part uses an unsupported compression method "
-                f"({info.compress_type}); {resave}"
-            )
-        if info.file_size > MAX_DOCX_XML_BYTES:
-            raise ReportError(
-                f"{path}: the document part would inflate to {info.file_size:,} bytes "
-                f"(limit {MAX_DOCX_XML_BYTES:,}); not a real report"
-            )
-        with archive.open(info) as part:
-            # The header may lie about the size: count what actually comes out.
-            xml = part.read(MAX_DOCX_XML_BYTES + 1)
-        if len(xml) > MAX_DOCX_XML_BYTES:
-            raise ReportError(f"{path}: the document part inflates beyond {MAX_DOCX_XML_BYTES:,} bytes")
+        xml = _part(archive, "word/document.xml", path)
+        if xml is None:
+            raise ReportError(f"{path}: not a Word document (no word/document.xml); {resave}")
+        numbering = _part(archive, "word/numbering.xml", path)
+        styles = _part(archive, "word/styles.xml", path)
     except ReportError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
@@ -146,10 +134,47 @@ def docx_text(raw: bytes, path: Path) -> str:
     except (RuntimeError, NotImplementedError) as exc:
         # zipfile raises these for encrypted entries and compression methods it cannot inflate.
         raise ReportError(f"{path}: cannot read the document part ({exc}); {resave}") from None
-    return _document_lines(xml, path)
+    lists = _Numbering(
+        _parse(numbering, path) if numbering is not None else None,
+        _parse(styles, path) if styles is not None else None,
+    )
+    root = _parse(xml, path)
+    body = root.find(f"{W}body")
+    if body is None:
+        raise ReportError(f"{path}: the document has no body; {resave}")
+    lines: list[str] = []
+    _block_lines(body, lines, lists)
+    return "\n".join(lines)
 
 
-def _document_lines(xml: bytes, path: Path) -> str:
+def _part(archive: zipfile.ZipFile, name: str, path: Path) -> bytes | None:
+    """A part's bytes, its size checked before and while inflating; None when it is absent."""
+    resave = "open it in Word or WPS and save it again as .docx"
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.flag_bits & 0x1:
+        raise ReportError(f"{path}: the document is encrypted; save an unprotected copy as .docx")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ReportError(
+            f"{path}: the document part uses an unsupported compression method "
+            f"({info.compress_type}); {resave}"
+        )
+    if info.file_size > MAX_DOCX_XML_BYTES:
+        raise ReportError(
+            f"{path}: the document part would inflate to {info.file_size:,} bytes "
+            f"(limit {MAX_DOCX_XML_BYTES:,}); not a real report"
+        )
+    with archive.open(info) as part:
+        # The header may lie about the size: count what actually comes out.
+        data = part.read(MAX_DOCX_XML_BYTES + 1)
+    if len(data) > MAX_DOCX_XML_BYTES:
+        raise ReportError(f"{path}: the document part inflates beyond {MAX_DOCX_XML_BYTES:,} bytes")
+    return data
+
+
+def _parse(xml: bytes, path: Path) -> Any:
     from lxml import etree
 
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
@@ -159,23 +184,108 @@ def _document_lines(xml: bytes, path: Path) -> str:
         resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False
     )
     try:
-        root = etree.fromstring(xml, parser)
+        return etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
-        raise ReportError(f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and save it again") from None
-    body = root.find(f"{W}body")
-    if body is None:
-        raise ReportError(f"{path}: the document has no body; open it in Word or WPS and save it again")
-    lines: list[str] = []
-    _block_lines(body, lines)
-    return "\n".join(lines)
+        raise ReportError(
+            f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and save it again"
+        ) from None
 
 
-def _block_lines(container: object, lines: list[str]) -> None:
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    """1..99 in Chinese numerals, as list numbering prints them (十一, 二十)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+class _Numbering:
+    """Word's list numbering: which paragraphs are numbered, and the number text each one gets."""
+
+    def __init__(self, numbering: Any, styles: Any) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) → fmt, text, start
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        if numbering is not None:
+            abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+            for a in numbering.iter(f"{W}abstractNum"):
+                lv: dict[int, tuple[str, str, int]] = {}
+                for lvl in a.iter(f"{W}lvl"):
+                    fmt = lvl.find(f"{W}numFmt")
+                    text = lvl.find(f"{W}lvlText")
+                    start = lvl.find(f"{W}start")
+                    lv[_int(lvl.get(f"{W}ilvl"))] = (
+                        fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
+                        text.get(f"{W}val", "") if text is not None else "",
+                        _int(start.get(f"{W}val")) if start is not None else 1,
+                    )
+                abstract[a.get(f"{W}abstractNumId", "")] = lv
+            for num in numbering.iter(f"{W}num"):
+                ref = num.find(f"{W}abstractNumId")
+                if ref is not None:
+                    for ilvl, spec in abstract.get(ref.get(f"{W}val", ""), {}).items():
+                        self.levels[(num.get(f"{W}numId", ""), ilvl)] = spec
+        if styles is not None:
+            for style in styles.iter(f"{W}style"):
+                pr = style.find(f"{W}pPr/{W}numPr")
+                if pr is not None:
+                    self.style_num[style.get(f"{W}styleId", "")] = _num_pr(pr)
+
+    def marker(self, paragraph: Any) -> str:
+        """The number text of a numbered paragraph (一、 （一） 1.), "" for others and bullets."""
+        if not self.levels:
+            return ""
+        pr = paragraph.find(f"{W}pPr/{W}numPr")
+        if pr is not None:
+            num_id, ilvl = _num_pr(pr)
+        else:
+            style = paragraph.find(f"{W}pPr/{W}pStyle")
+            found = self.style_num.get(style.get(f"{W}val", "")) if style is not None else None
+            if found is None:
+                return ""
+            num_id, ilvl = found
+        spec = self.levels.get((num_id, ilvl))
+        if spec is None or num_id == "0" or spec[0] in ("bullet", "none"):
+            return ""
+        counts = self.counters.setdefault(num_id, [0] * 9)
+        if not 0 <= ilvl < 9:
+            return ""
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else spec[2]
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = 0  # a new item restarts the levels below it
+
+        def number(level: int) -> str:
+            fmt, _, start = self.levels.get((num_id, level), ("decimal", "", 1))
+            n = counts[level] or start
+            if fmt.startswith(("chinese", "ideograph", "japanese", "taiwanese")):
+                return _cn(n) if n < 100 else str(n)
+            return str(n)
+
+        return re.sub(r"%([1-9])", lambda m: number(int(m.group(1)) - 1), spec[1])
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+def _num_pr(pr: Any) -> tuple[str, int]:
+    num = pr.find(f"{W}numId")
+    lvl = pr.find(f"{W}ilvl")
+    return (num.get(f"{W}val", "") if num is not None else "", _int(lvl.get(f"{W}val")) if lvl is not None else 0)
+
+
+def _block_lines(container: object, lines: list[str], lists: _Numbering) -> None:
     """Walk paragraphs and tables in document order; content controls (w:sdt) are walked into."""
     for child in container:  # type: ignore[attr-defined]
         tag = child.tag
         if tag == f"{W}p":
-            lines.append(_paragraph_text(child))
+            lines.append(lists.marker(child) + _paragraph_text(child))
         elif tag == f"{W}tbl":
             for row in child.iter(f"{W}tr"):
                 cells = []
@@ -183,7 +293,7 @@ def _block_lines(container: object, lines: list[str]) -> None:
                     cells.append("".join(_paragraph_text(p) for p in cell.iter(f"{W}p")))
                 lines.append("\t".join(cells))
         elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
-            _block_lines(child, lines)
+            _block_lines(child, lines, lists)
 
 
 def _paragraph_text(paragraph: object) -> str:

@@ -16,6 +16,7 @@ from ..output import atomic_write
 from .draft import draft_json, draft_yaml, structure_notes
 from .figures import extract_figures
 from .read import read_report
+from .relations import suggest_relations
 from .structure import find_parts
 from .types import Extraction
 
@@ -33,6 +34,17 @@ def format_summary(ex: Extraction) -> str:
         lines.append("parts: " + ", ".join(f"{p.path} {role}" for p, role in parts.roles))
     for note in structure_notes(parts):
         lines.append(f"structure: {note}")
+    suggestions = suggest_relations(ex)
+    if suggestions:
+        kinds = Counter(s.kind for s in suggestions)
+        lines.append(
+            f"{len(suggestions)} relations suggested for review ("
+            + ", ".join(f"{n} {k}" for k, n in kinds.items())
+            + "), commented out in the draft"
+        )
+        for suggestion in suggestions:
+            if "does not agree" in suggestion.reason:
+                lines.append(f"  to check: {suggestion.reason}")
     review = [f for f in ex.figures if f.notes]
     if review:
         lines.append(f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)")
