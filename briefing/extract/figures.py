@@ -57,8 +57,8 @@ CN_NAMES = (
     "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "三项制度", "两个责任", "三个务必",
     "四个最严", "两个毫不动摇", "三个代表", "两个结合", "两个大局", "五个一", "三个区分开来",
 )
-UP = ("增长", "增加", "上升", "提高", "提升")
-DOWN = ("下降", "减少", "降低", "回落", "下滑", "压缩", "缩短", "缩减")
+UP = ("增长", "增加", "上升", "提高", "提升", "增幅", "涨幅", "上涨")
+DOWN = ("下降", "减少", "降低", "回落", "下滑", "压缩", "缩短", "缩减", "降幅", "减幅")
 
 # A number may follow any punctuation (",483个" after an ASCII comma is a number); only a digit
 # right before it makes it part of another number. 1,313 groups thousands.
@@ -71,12 +71,12 @@ BEFORE_AFTER_RE = re.compile(
 BEFORE_MARK_RE = re.compile(r"(?:由|从)(?:原来的|原先的|原来|原先|原|过去的|过去|平均|年均)?$")
 CN_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 TAIL_RE = re.compile(
-    r"(?P<mult>万|亿)?(?P<q1>余|多)?(?P<unit>" + UNIT_PATTERN + r"|大)?"
-    r"(?P<q2>以上|左右|之多|以下|以内|之内)?"
+    r"(?P<q0>余|多)?(?P<mult>万|亿|千(?![米瓦克]))?(?P<q1>余|多)?(?P<unit>" + UNIT_PATTERN + r"|大)?"
+    r"(?P<q2>以上|左右|之多|上下|以下|以内|之内)?"
 )
 CN_TAIL_RE = re.compile(
     r"(?P<q1>余|多)?(?P<unit>" + "|".join(map(re.escape, CN_COUNT_UNITS)) + r")?"
-    r"(?P<q2>以上|左右|之多|以下|以内|之内)?"
+    r"(?P<q2>以上|左右|之多|上下|以下|以内|之内)?"
 )
 _CMP = r"同比|环比|较上年同期|较去年同期|较上年|较去年|比上年同期|比去年同期|比上年|比去年|与上年相比|与去年相比|较\d{4}年(?:同期)?"
 _VERB = "|".join(UP + DOWN)
@@ -85,11 +85,11 @@ PREFIX_RE = re.compile(
     rf"(?:(?P<cmp>{_CMP})?(?P<each1>分别)?(?P<verb>{_VERB})了?(?P<each2>分别)?"
     r"|(?P<each>分别)(?:为|是|达到|达|有)?"
     r"|(?P<all>均|都)(?:为|是|达到|达)?)?"
-    r"(?P<q>大约|约|将近|接近|近|超过|逾|超|多达|不少于|不低于|达到|达|为)?$"
+    r"(?P<q>大约|约|将近|接近|近|超过|逾|超|多达|不少于|不低于|至少|达到|达|为)?$"
 )
 QUALIFIER_WORDS = {
     "约": "approx", "大约": "approx", "近": "nearly", "将近": "nearly", "接近": "nearly",
-    "超过": "over", "超": "over", "逾": "over", "不少于": "at_least", "不低于": "at_least",
+    "超过": "over", "超": "over", "逾": "over", "不少于": "at_least", "不低于": "at_least", "至少": "at_least",
 }
 PERIOD_RE = re.compile(
     r"(?P<ym>(?P<y1>\d{4})年(?P<m1>\d{1,2})(?:月份?)?[-至到](?P<m2>\d{1,2})月)"
@@ -305,7 +305,7 @@ class _Scanner:
             return
         if unit == "个月" or re.match(r"个多月|多个月", tail):
             return self._skip(t, "a span of months", t.end + m.end())
-        if prev in "×*xX" or tail[:1] in ("×", "*"):
+        if _one_of(prev, "×*xX") or tail[:1] in ("×", "*"):
             return self._skip(t, "a name (7×24小时 and the like)", t.end + m.end())
         if unit in ("分钟", "小时", "公里") and "圈" in n[t.end + m.end() : t.end + m.end() + 10]:
             return self._skip(t, "a name (15分钟…服务圈)", t.end + m.end())
@@ -377,14 +377,18 @@ class _Scanner:
         if mult and unit == "元":
             unit = mult + "元"
         elif mult:
-            value = value * (10_000 if mult == "万" else 100_000_000)
+            value = value * {"万": 10_000, "亿": 100_000_000, "千": 1_000}[mult]
             printed_decimals = None
         if unit == "大":
-            unit = "个"
-            notes.append(f"printed as {t.digits}大; recorded in 个")
+            # 7大领域, 3大平台: the unit is 大 and the noun it counts, as the text prints it.
+            noun = re.match(r"[\u4e00-\u9fff]{1,2}", n[end : end + 2])
+            if noun is not None:
+                unit = "大" + noun.group(0)
+                end += noun.end()
+            notes.append(f"printed as {self.text[t.start:end]}: the unit {unit} keeps the noun; check it")
         if unit == "百分点":
             unit = "个百分点"
-        suffix = groups.get("q1") or groups.get("q2") or ""
+        suffix = groups.get("q0") or groups.get("q1") or groups.get("q2") or ""
         window_start = max(t.start - 24, n.rfind("\n", max(0, t.start - 24), t.start) + 1, 0)
         pm = PREFIX_RE.search(n, window_start, t.start)
         assert pm is not None
@@ -396,7 +400,7 @@ class _Scanner:
             qualifier = "more_than"
         elif suffix == "以上":
             qualifier = "at_least"
-        elif suffix == "左右":
+        elif suffix in ("左右", "上下"):
             qualifier = "approx"
         elif q_word in QUALIFIER_WORDS:
             qualifier = QUALIFIER_WORDS[q_word]
