@@ -199,7 +199,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from .pack import build_pack
 
-    for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa):
+    for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa, draft=args.draft):
         print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
               f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
     return EXIT_OK
@@ -332,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", required=True, help="output folder")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
+    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("fonts", help="build or check the embedded font subsets",

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import documents
 from .build import Built, prepare
 from .comparison import compare
+from .drafts import refuse_draft
 from .errors import BriefingError, DatasetError, Problem
 from .model import Dataset
 from .output import output_path, publish
@@ -25,9 +26,12 @@ PACK_DOCUMENTS: tuple[str, ...] = documents.names("many")
 
 
 def build_pack(
-    paths: Sequence[str | Path], outdir: str | Path, *, pdfa: bool = True
+    paths: Sequence[str | Path], outdir: str | Path, *, pdfa: bool = True, draft: bool = False
 ) -> list[Built]:
-    """Load, verify and compare `paths`; write both documents into `outdir`."""
+    """Load, verify and compare `paths`; write both documents into `outdir`.
+
+    A draft dataset (`briefing.drafts`) is refused unless `draft`, which stamps 草稿 on every page.
+    """
     datasets: list[Dataset] = []
     findings: list[tuple[Finding, ...]] = []
     problems: list[Problem] = []
@@ -40,6 +44,12 @@ def build_pack(
         except BriefingError as exc:
             problems.append(Problem(str(path), None, None, "", str(exc)))
             continue
+        if not draft:
+            try:
+                refuse_draft(ds)
+            except BriefingError as exc:
+                problems.append(Problem(str(path), None, None, "", str(exc)))
+                continue
         datasets.append(ds)
         findings.append(found)
     if problems:
@@ -49,7 +59,7 @@ def build_pack(
     rendered = []
     for name in PACK_DOCUMENTS:
         start = time.perf_counter()
-        data, pages = documents.render_document(name, datasets, findings, pdfa=pdfa)
+        data, pages = documents.render_document(name, datasets, findings, pdfa=pdfa, draft=draft)
         target = output_path(out, "compare", name.removeprefix("compare-"))
         rendered.append((name, target, data, pages, time.perf_counter() - start))
     # Both documents replace the previous pack as one set, under the output folder's lock.

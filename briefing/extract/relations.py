@@ -362,7 +362,8 @@ def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
             continue
         if len(f.label) >= 4 and f.label != "待补充":
             by_label.setdefault((f.label, f.kind), []).append(i)
-        if f.qualifier == "exact" and f.kind != "change" and f.value >= SAME_MIN_VALUE:
+        # Counts only: 100% in two sections are two rates that happen to be full, not one figure.
+        if f.qualifier == "exact" and f.kind == "count" and f.value >= SAME_MIN_VALUE:
             by_value.setdefault((f.value, f.unit, f.kind), []).append(i)
     grouped: set[tuple[int, ...]] = set()
     out.extend(_narrower(figs))
