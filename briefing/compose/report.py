@@ -671,7 +671,9 @@ class Composer:
                 n += 1
                 block = self.finding_block(n, f)
                 if j == 0:  # the group's heading never stands alone at the foot of a page
-                    block = [*head[:-1], KeepTogether([head[-1], block[0]]), *block[1:]]
+                    # (one KeepTogether, not nested: a nested one always reads as too tall)
+                    first = block[0]._content if isinstance(block[0], KeepTogether) else [block[0]]
+                    block = [*head[:-1], KeepTogether([head[-1], *first]), *block[1:]]
                 out += block
         return out
 
