@@ -504,7 +504,7 @@ def test_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 # Properties
 
 
-_ALPHABET = st.sampled_from(list("0123456789０１２件次人个%％余多约近万亿以上年月日号第“”《》、，。；（）()一二三两十是同比下降增长共\n 区镇村.-+"))
+_ALPHABET = st.sampled_from(list("0123456789０１２件次人个%％余多约近万亿千以上年月日号第“”《》、，。；（）()一二三两十是同比下降增长共由从压缩至到连续成大\t\n 区镇村.-+"))
 
 
 @settings(max_examples=150, deadline=None)
@@ -759,6 +759,13 @@ def test_before_after_pairs_are_one_figure(sentence: str, printed: str, value: f
     assert (f.printed, f.value, f.prior, f.unit) == (printed, value, prior, unit)
     ds = parse_dataset(draft_yaml(extract_figures(sentence)).encode("utf-8"), "draft.yaml")
     assert ds.indicators[0].prior == prior
+
+
+def test_an_implausible_before_value_is_left_out_of_the_draft() -> None:
+    text = draft_yaml(extract_figures("（一）审批\n时限由1000000000000000天压缩至5天，受理12件。\n"))
+    ds = parse_dataset(text.encode("utf-8"), "draft.yaml")
+    assert [i.value for i in ds.indicators] == [12]
+    assert "implausibly large" in text
 
 
 def test_a_before_after_pair_with_its_change_is_checked() -> None:

@@ -138,7 +138,7 @@ def _valid_in_schema(f: Figure) -> str:
         return f"a share must lie within 0–100%, this is {f.value:g}%"
     if f.kind == "change" and f.value < -100:
         return "a fall cannot exceed 100%"
-    if abs(f.value) > 1e12:
+    if abs(f.value) > 1e12 or (f.prior is not None and f.prior > 1e12):
         return "implausibly large"
     return ""
 
