@@ -11,7 +11,7 @@
 #                     out/<name>.pdf): every data/*.yaml side by side (COMPARE='a.yaml b.yaml …' to
 #                     choose the datasets; 2 to 30 of them)
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
-#   make references   regenerate the reference images of tests/test_visual.py (on purpose only)
+#   make references   regenerate the reference images (pages and charts; on purpose only)
 #   make test / make lint / make check
 PYTHON ?= python3
 VENV   := .venv
@@ -92,10 +92,12 @@ bench: | $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The visual tests compare pages with tests/references/*.png; after an intended change of how
-# pages look (a style, a chart), regenerate them here, look at them, and commit them.
+# The visual tests compare pages with tests/references/*.png and each chart kind with
+# tests/references/charts/*.png; after an intended change of how pages or charts look,
+# regenerate them here, look at them, and commit them.
 references: $(STAMP)
-	BRIEFING_UPDATE_REFERENCES=1 $(BIN)/python -m pytest -q tests/test_visual.py -k matches_its_reference
+	BRIEFING_UPDATE_REFERENCES=1 $(BIN)/python -m pytest -q tests/test_visual.py tests/test_chart_references.py \
+		-k matches_its_reference
 
 lint: $(STAMP)
 	$(BIN)/ruff check briefing tests benchmarks

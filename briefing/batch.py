@@ -160,10 +160,11 @@ def prepare_worker() -> None:
 
 
 def warm_up() -> None:
-    """Load what every document needs: the fonts into ReportLab, the composers (charts included)."""
-    from . import documents, fonts
+    """Load what every document needs: the fonts into ReportLab, the composers, matplotlib and the chart kinds."""
+    from . import charts, documents, fonts
 
     fonts.register_reportlab()
+    charts.warm_up()  # matplotlib once per worker, not in the first task
     for module in ("briefing.verify", *(d.compose.partition(":")[0] for d in documents.REGISTRY.values())):
         __import__(module)
 

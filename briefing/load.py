@@ -37,7 +37,6 @@ from .drafts import review_marks
 from .errors import DatasetError, Problem
 from .model import (
     BRIEFING_BLOCKS,
-    CHART_KINDS,
     INDICATOR_KINDS,
     QUALIFIERS,
     RELATION_KINDS,
@@ -53,6 +52,7 @@ from .model import (
     Meta,
     Period,
     Relation,
+    chart_kinds,
 )
 
 # libyaml's C parser when present (several times faster); same safe resolver, same marks.
@@ -871,7 +871,7 @@ def _chart(ctx: _Ctx, node: Node, path: str) -> Chart:
     f = _mapping(ctx, node, path, CHART_KEYS)
     return Chart(
         id=_req(ctx, f, "id", path, _ident),
-        kind=_req(ctx, f, "kind", path, _choice, CHART_KINDS),
+        kind=_req(ctx, f, "kind", path, _choice, chart_kinds()),
         title=_opt(ctx, f, "title", path, _text, "title", default=""),
         indicators=_list_of(ctx, f, "indicators", path, _ident),
         note=_opt(ctx, f, "note", path, _text, "note"),
@@ -1037,6 +1037,14 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
             if bad:
                 ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
                                             f"a rate chart shows percentages; {', '.join(bad)} are not rates"))
+        elif chart.kind == "before_after":
+            bad = [m.id for m in members if m.prior is None]
+            if bad:
+                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
+                                            f"a before_after chart shows a value before and after; {', '.join(bad)} "
+                                            "state no prior value: add `prior:`"))
+        elif chart.kind in ("small_multiples", "trend"):
+            pass  # one panel per unit or per figure: units may differ
         else:
             units = sorted({m.unit for m in members})
             if len(units) > 1:

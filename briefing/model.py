@@ -8,6 +8,7 @@ figure stated as 99.9% is only known to ±0.05 points and the verification stage
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -28,7 +29,27 @@ INDICATOR_KINDS: tuple[str, ...] = ("count", "rate", "change")
 
 PeriodKind = Literal["year", "months", "to_date"]
 
-CHART_KINDS: tuple[str, ...] = ("bar", "hbar", "diverging", "part_of_whole", "rate", "trend")
+BUILTIN_CHART_KINDS: tuple[str, ...] = (
+    "bar", "hbar", "diverging", "part_of_whole", "rate", "before_after", "trend", "small_multiples",
+)
+CHART_ENTRY_POINT_GROUP = "briefing.charts"
+"""Entry point group other packages register chart kinds under (see docs/charts.md)."""
+
+
+@functools.cache
+def plugin_chart_kinds() -> tuple[str, ...]:
+    """Names of chart kinds other installed packages register (read from package metadata, not imported)."""
+    from importlib.metadata import entry_points
+
+    return tuple(sorted({ep.name for ep in entry_points(group=CHART_ENTRY_POINT_GROUP)} - set(BUILTIN_CHART_KINDS)))
+
+
+def chart_kinds() -> tuple[str, ...]:
+    """Every chart kind a dataset may name."""
+    return BUILTIN_CHART_KINDS + plugin_chart_kinds()
+
+
+CHART_KINDS = BUILTIN_CHART_KINDS
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
 # The words every document and the CLI print for a verification status: one list, so that the
 # briefing, the report and `briefing check` call the same finding the same thing.

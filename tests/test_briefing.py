@@ -313,3 +313,63 @@ def test_many_findings_are_capped_with_a_pointer_to_the_report(liujiang):
         text = re.sub(r"\s+", "", pdf.pages[0].extract_text())
     assert "第0项核验" in text and "第5项核验" in text and "第6项核验" not in text
     assert "另有4项核验结果，详见完整报告。" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Any amount of data: a sparse district is given room, a large one is selected from
+
+
+def _blank_share(layout) -> float:
+    """Share of the type area left empty between the last block and the footer."""
+    bands = layout.block_bands()
+    last = max(bottom for name, (_, bottom) in bands.items() if name != "footer")
+    return (bands["footer"][0] - last) / (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM)
+
+
+@pytest.fixture(scope="module")
+def sparse_and_large():
+    from factories import large_dataset, sparse_dataset
+
+    out = {}
+    for name, ds in (("sparse", sparse_dataset()), ("large", large_dataset(200))):
+        data, pages = render_briefing(ds, (), pdfa=False)
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            page = pdf.pages[0]
+            chars, text, n = list(page.chars), page.extract_text(), len(pdf.pages)
+        out[name] = (ds, fit_layout(ds, ()), data, chars, re.sub(r"\s+", "", text), n)
+    return out
+
+
+def test_four_figures_get_the_page(sparse_and_large):
+    ds, layout, _, chars, text, pages = sparse_and_large["sparse"]
+    assert len(ds.indicators) == 4 and pages == 1
+    assert _blank_share(layout) <= 0.25
+    # Measured on the PDF too: the lowest text above the footer reaches three quarters of the type area.
+    footer_top = layout.block_bands()["footer"][0]
+    lowest = max(ch["bottom"] for ch in chars if ch["bottom"] < footer_top - 1)
+    assert (footer_top - lowest) / (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) <= 0.25
+    assert layout.attempt.fit == LEVELS[0]  # the roomiest level: larger type and figures
+    for ind in ds.indicators:
+        assert ind.printed in text
+
+
+def test_two_hundred_figures_fit_one_page_by_selecting(sparse_and_large):
+    ds, layout, data, chars, text, pages = sparse_and_large["large"]
+    assert len(ds.indicators) == 200 and pages == 1
+    shown = [i for i in ds.indicators if i.headline][: ds.briefing.max_headlines]
+    for ind in shown:
+        assert ind.printed in text
+    assert len([i for i in ds.indicators if i.headline]) > ds.briefing.max_headlines  # so it selected
+    assert "主要事项办理量（件）" in text  # charts shown are the briefing's, at most three
+    assert sum(t in text for t in ("主要事项办理量", "各项完成率", "同比变化前后", "其他事项")) <= 3
+    for ch in chars:
+        assert ch["size"] >= 7.0 - 1e-6
+        assert ch["bottom"] <= PAGE_H - MARGIN_BOTTOM + 0.5
+
+
+def test_charts_in_a_row_end_together(liujiang):
+    """No chart is left short with white space under it: columns of the charts block end together."""
+    layout = fit_layout(liujiang.dataset, liujiang.findings)
+    box = next(b for name, b, _ in layout.blocks if name == "charts")
+    heights = [col.wrap(w, PAGE_H)[1] for col, w in zip(box.children, box.widths, strict=True)]
+    assert max(heights) - min(heights) <= 1.0, heights

@@ -1,22 +1,23 @@
-"""Charts: rows taken from the dataset in its own wording, the part-of-whole grouping rule, each kind drawn
-legibly (no text below 7 pt, nothing outside the drawing, no colliding labels) for real and degenerate data."""
+"""Charts: rows taken from the dataset in its own wording, the part-of-whole grouping rule, and every kind drawn
+through matplotlib onto a PDF page, read back with pdfplumber: text in our embedded fonts, nothing below 7 pt,
+every label inside the chart and clear of the others, each value label at the end of its bar, bars on one
+scale from zero (proportional to their values within a panel), an axis break drawn as a break."""
 
 from __future__ import annotations
 
-import io
 import math
+import subprocess
+import sys
 from pathlib import Path
 
-import pdfplumber
 import pytest
+from chartpdf import fill_hex, lines_of, read_chart, text_of
 from factories import dataset, ind, rel
-from hypothesis import given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Group, Rect, String
-from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 
 from briefing.charts import (
+    ChartFlowable,
     ChartStyle,
     Row,
     chart_rows,
@@ -25,12 +26,12 @@ from briefing.charts import (
     draw_rows,
     group_parts,
 )
-from briefing.charts.draw import KINDS, display_magnitudes
-from briefing.charts.style import MIN_LABEL_PT, Palette, gray_level
-from briefing.charts.text import NO_END, NO_START, tokens, wrap
-from briefing.fonts import SANS, SANS_BOLD, register_reportlab
+from briefing.charts.layout import break_point, plan_rows, text_width, wrap
+from briefing.charts.style import MIN_LABEL_PT, Palette, gray_level, theme_values
+from briefing.fonts import register_reportlab
 from briefing.load import load_dataset
 from briefing.model import Chart
+from briefing.render.chars import NO_END, NO_START, classify
 
 ROOT = Path(__file__).resolve().parent.parent
 LIUJIANG = ROOT / "data" / "liujiang-2024.yaml"
@@ -120,6 +121,16 @@ def test_palette_stays_apart_in_grey():
         for j in range(i + 1, len(levels)):
             assert abs(levels[i] - levels[j]) >= 0.08, (marks[i], marks[j])
     assert gray_level(p.track) - gray_level(p.ink) > 0.6  # labels read on a track
+    assert p.hatch  # wholes and "before" values differ by hatching too, not by colour alone
+
+
+def test_style_file_sets_nothing_under_seven_points():
+    values = theme_values()
+    sizes = {k: float(v) for k, v in values.items() if k.endswith(("size", "labelsize", "titlesize", "fontsize"))
+             and k != "lines.markersize" and not k.endswith("major.size")}
+    assert sizes and all(v >= MIN_LABEL_PT for v in sizes.values()), sizes
+    assert values["text.parse_math"] == "False"  # data text is never mathtext
+    assert values["font.family"] == "Briefing Sans"
 
 
 def test_style_refuses_illegible_text():
@@ -129,62 +140,84 @@ def test_style_refuses_illegible_text():
 
 
 # ---------------------------------------------------------------------------------------------
-# Drawing invariants
+# Reading a drawn chart back
 
 
-def _strings(d: Drawing) -> list[String]:
-    out: list[String] = []
-
-    def walk(node):
-        for child in getattr(node, "contents", []):
-            if isinstance(child, String):
-                out.append(child)
-            elif isinstance(child, Group):
-                walk(child)
-
-    walk(d)
-    return out
-
-
-def _box(s: String) -> tuple[float, float, float, float]:
-    w = stringWidth(s.text, s.fontName, s.fontSize)
-    x0 = {"start": s.x, "middle": s.x - w / 2, "end": s.x - w}[s.textAnchor]
-    asc, desc = getAscentDescent(s.fontName, s.fontSize)
-    return x0, s.y + desc, x0 + w, s.y + asc
-
-
-def _check_drawing(d: Drawing, width: float) -> None:
-    assert d.width == pytest.approx(width)
-    assert d.height > 0
-    boxes = []
-    for s in _strings(d):
-        assert s.fontSize >= MIN_LABEL_PT, s.text
-        assert s.fontName in (SANS, SANS_BOLD), s.fontName
-        x0, y0, x1, y1 = _box(s)
-        assert x0 >= -0.01 and x1 <= d.width + 0.01, (s.text, x0, x1, d.width)
-        assert y0 >= -0.6 and y1 <= d.height + 0.6, (s.text, y0, y1, d.height)
-        boxes.append((s.text, x0, y0, x1, y1))
+def _check_text(r) -> None:
+    """Every glyph in our fonts, at 7 pt or more, inside the chart; no two labels collide."""
+    assert r.chars, "a chart with no text"
+    for ch in r.chars:
+        assert ch["size"] >= MIN_LABEL_PT - 1e-6, ch["text"]
+        assert "Briefing" in ch["fontname"], ch["fontname"]
+        assert ch["x0"] >= -0.5 and ch["x1"] <= r.width + 0.5, (ch["text"], ch["x0"], ch["x1"], r.width)
+        assert ch["top"] >= -0.6 and ch["bottom"] <= r.height + 0.6, (ch["text"], ch["top"], ch["bottom"], r.height)
+    segs = lines_of(r.chars)
+    boxes = [(text_of(s), min(c["x0"] for c in s), min(c["top"] for c in s), max(c["x1"] for c in s),
+              max(c["bottom"] for c in s)) for s in segs]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             overlap_x = min(a[3], b[3]) - max(a[1], b[1])
             overlap_y = min(a[4], b[4]) - max(a[2], b[2])
-            assert overlap_x <= 0.2 or overlap_y <= 0.6, f"{a[0]!r} collides with {b[0]!r}"
-    for r in d.contents:
-        if isinstance(r, Rect):
-            assert r.width >= 0 and r.height >= 0
-            assert r.x >= -0.01 and r.x + r.width <= d.width + 0.01
+            assert overlap_x <= 0.2 or overlap_y <= 0.2, f"{a[0]!r} collides with {b[0]!r}"
 
 
-@pytest.mark.parametrize("chart_id", ["yoy_changes", "outcomes", "rates", "review_corrections_mix",
-                                      "normative_docs_cleanup", "suggestions_handled"])
-@pytest.mark.parametrize("width", [140.0, 230.0, 468.0])
-@pytest.mark.parametrize("density", ["normal", "compact", "tight"])
-def test_liujiang_charts_are_legible(liujiang, chart_id, width, density):
-    d = draw_chart(liujiang, _chart(liujiang, chart_id), width_pt=width, style=chart_style(density, 7.0))
-    _check_drawing(d, width)
-    texts = {s.text for s in _strings(d)}
-    for row in chart_rows(liujiang, _chart(liujiang, chart_id)):
-        assert row.text in texts  # every value labelled on its mark
+def _bars(r) -> list[dict]:
+    """Bars top to bottom: each row's visible pieces (two across an axis break) joined."""
+    palette = Palette()
+    fills = {palette.bar, palette.whole}
+    rows: dict[float, dict] = {}
+    for rect in r.rects:
+        if fill_hex(rect) not in fills or rect["x1"] - rect["x0"] < 0.01:
+            continue
+        key = round((rect["top"] + rect["bottom"]) / 2, 1)
+        row = rows.setdefault(key, {"x0": rect["x0"], "x1": rect["x1"], "length": 0.0, "pieces": 0,
+                                    "center": key, "top": rect["top"], "bottom": rect["bottom"]})
+        row["x0"] = min(row["x0"], rect["x0"])
+        row["x1"] = max(row["x1"], rect["x1"])
+        row["length"] += rect["x1"] - rect["x0"]
+        row["pieces"] += 1
+    return [rows[k] for k in sorted(rows)]
+
+
+def _segments(r) -> list[tuple[str, float, float, float]]:
+    """(text, x0, x1, vertical centre) of each run of text."""
+    out = []
+    for s in lines_of(r.chars):
+        out.append((text_of(s), min(c["x0"] for c in s), max(c["x1"] for c in s),
+                    (min(c["top"] for c in s) + max(c["bottom"] for c in s)) / 2))
+    return out
+
+
+def _check_bars(r, rows: tuple[Row, ...], pad: float = 3.0) -> None:
+    """Each stated, non-zero value has a bar; its label sits at the bar's end; lengths follow values."""
+    drawn = [row for row in rows if row.stated and row.value != 0]
+    bars = _bars(r)
+    assert len(bars) == len(drawn), (len(bars), [row.text for row in drawn])
+    segs = _segments(r)
+    for row, b in zip(drawn, bars, strict=True):
+        text = row.text.replace(" ", "")
+        near = [s for s in segs if abs(s[3] - b["center"]) <= 4.0 and (s[0] == text or (row.value < 0 and
+                s[0].endswith(text)))]
+        assert near, f"no value label {row.text!r} beside its bar"
+        if row.value > 0:
+            assert any(abs(s[1] - (b["x1"] + pad)) <= 1.0 or abs(s[2] - r.width) <= 0.6 for s in near), (
+                row.text, b["x1"], [s[1] for s in near])
+        else:
+            assert any(abs(s[2] - (b["x0"] - pad)) <= 1.0 or abs(s[2] - r.width) <= 0.6 for s in near), row.text
+    whole = [(row, b) for row, b in zip(drawn, bars, strict=True) if b["pieces"] == 1]
+    broken = [(row, b) for row, b in zip(drawn, bars, strict=True) if b["pieces"] > 1]
+    # Within the unbroken bars, one scale: length = |value| × k for one k.
+    if whole:
+        k = max(b["length"] / abs(row.value) for row, b in whole)
+        for row, b in whole:
+            assert b["length"] == pytest.approx(abs(row.value) * k, abs=0.6), (row.text, b["length"])
+    # Different values, different lengths; a bar across a break outruns every unbroken one.
+    for i, (ra, ba) in enumerate(zip(drawn, bars, strict=True)):
+        for rb, bb in list(zip(drawn, bars, strict=True))[i + 1 :]:
+            if abs(ra.value) != abs(rb.value) and ba["pieces"] == bb["pieces"] == 1:
+                assert abs(ba["length"] - bb["length"]) > 0.05, (ra.text, rb.text)
+    for row, b in broken:
+        assert all(b["length"] > bw["length"] for _, bw in whole), row.text
 
 
 def _rows(values, texts=None, roles=None) -> tuple[Row, ...]:
@@ -196,6 +229,112 @@ def _rows(values, texts=None, roles=None) -> tuple[Row, ...]:
     return tuple(out)
 
 
+# ---------------------------------------------------------------------------------------------
+# The Liujiang charts
+
+
+LIUJIANG_CHARTS = ["yoy_changes", "outcomes", "rates", "review_corrections_mix", "normative_docs_cleanup",
+                   "suggestions_handled"]
+
+
+@pytest.mark.parametrize("chart_id", LIUJIANG_CHARTS)
+@pytest.mark.parametrize("width", [140.0, 230.0, 468.0])
+@pytest.mark.parametrize("density", ["normal", "tight"])
+def test_liujiang_charts_are_legible(liujiang, chart_id, width, density):
+    chart = _chart(liujiang, chart_id)
+    flow = draw_chart(liujiang, chart, width_pt=width, style=chart_style(density, 7.0))
+    assert isinstance(flow, ChartFlowable) and flow.width == pytest.approx(width)
+    r = read_chart(flow)
+    _check_text(r)
+    words = r.text.replace(" ", "").replace("\n", "")
+    for row in chart_rows(liujiang, chart):
+        assert row.text in words  # every value labelled, extracted exactly as worded
+    assert not r.data.count(b"/Subtype /Image")  # vector: no image
+
+
+@pytest.mark.parametrize("chart_id", ["yoy_changes", "outcomes", "rates", "review_corrections_mix",
+                                      "normative_docs_cleanup"])
+def test_liujiang_bars_follow_their_values(liujiang, chart_id):
+    chart = _chart(liujiang, chart_id)
+    r = read_chart(draw_chart(liujiang, chart, width_pt=230.0, style=chart_style()))
+    _check_bars(r, chart_rows(liujiang, chart))
+
+
+def test_outcomes_draw_1109_longer_than_177_longer_than_79(liujiang):
+    chart = _chart(liujiang, "outcomes")
+    rows = chart_rows(liujiang, chart)
+    for width in (150.0, 230.0, 340.0):
+        bars = _bars(read_chart(draw_chart(liujiang, chart, width_pt=width, style=chart_style())))
+        length = {row.value: b["length"] for row, b in zip(rows, bars, strict=True)}
+        assert length[1109] > length[177] > length[79] > length[26] > length[7]
+        assert length[1109] > length[1098]  # even across the break
+        assert length[177] > length[57]
+
+
+def test_an_outlier_is_drawn_on_a_broken_axis():
+    assert break_point([5.0, 8.0, 20000.0]) == 1
+    assert break_point([1109, 1098, 177, 79]) == 2
+    assert break_point([5.0, 8.0, 30.0]) == 0  # 30 < 4 × 8: one scale
+    assert break_point([68, 23, 4]) == 0  # a break for a single small value hides more than it shows
+    rows = _rows([5.0, 8.0, 20000.0])
+    plan = plan_rows(rows, 300.0, chart_style())
+    assert plan.scale.broken and len(plan.ticks) == 2 and all(vals for vals, _ in plan.ticks)
+    r = read_chart(draw_rows("hbar", rows, 300.0, chart_style()))
+    assert "20000件" in r.text  # the true value stays on the mark
+    _check_bars(r, rows)
+
+
+def test_negative_values_are_never_drawn_as_positive_bars():
+    register_reportlab()
+    rows = _rows([5.0, -3.0], texts=["5件", "-3件"])
+    r = read_chart(draw_rows("hbar", rows, 200.0, chart_style()))
+    segs = {s[0]: s for s in _segments(r)}
+    fall = next(s for t, s in segs.items() if t.endswith("-3件"))  # beside its row's label
+    assert fall[2] < segs["5件"][1]
+    bars = _bars(r)
+    assert bars[1]["x1"] == pytest.approx(bars[0]["x0"], abs=0.01)  # the fall ends where the rise starts: zero
+
+
+def test_diverging_puts_falls_left_and_rises_right(liujiang):
+    r = read_chart(draw_chart(liujiang, _chart(liujiang, "yoy_changes"), width_pt=300.0, style=chart_style()))
+    segs = _segments(r)
+    bars = _bars(r)
+    zero = bars[-1]["x0"]  # the rise starts at zero
+    fall = next(s for s in segs if s[0].endswith("下降51.21%"))  # may run on from its row's label
+    rise = next(s for s in segs if s[0] == "增长133%")
+    assert fall[2] < zero < rise[1]
+
+
+def test_rate_bars_are_proportional_on_a_0_to_100_axis():
+    rows = _rows([50.0, 100.0], texts=["50%", "100%"])
+    r = read_chart(draw_rows("rate", rows, 300.0, chart_style()))
+    bars = _bars(r)
+    assert bars[0]["length"] * 2 == pytest.approx(bars[1]["length"], abs=0.3)
+    assert {"0", "50", "100"} <= {s[0] for s in _segments(r)}  # a labelled axis
+
+
+def test_charts_are_cached(liujiang):
+    chart = _chart(liujiang, "rates")
+    a = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style("tight"))
+    b = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style("tight"))
+    assert a is b
+
+
+def test_a_chart_fills_a_taller_box(liujiang):
+    chart = _chart(liujiang, "yoy_changes")
+    natural = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style())
+    tall = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style(), height_pt=natural.height + 60)
+    assert tall.height == pytest.approx(natural.height + 60)
+    r = read_chart(tall)
+    _check_text(r)
+    bars = _bars(r)
+    assert bars[-1]["bottom"] > r.height - 40  # the rows spread down the box, not left at the top
+
+
+# ---------------------------------------------------------------------------------------------
+# Degenerate and arbitrary data
+
+
 DEGENERATE = {
     "all zeros": [0.0, 0.0, 0.0],
     "single": [42.0],
@@ -203,100 +342,46 @@ DEGENERATE = {
     "all missing": [math.nan, math.nan],
     "outlier": [5.0, 8.0, 20000.0],
     "equal": [3.0, 3.0, 3.0],
+    "tiny": [1e-300, 2e-300],
+    "huge": [1e12, 3e12],
 }
+ROW_KINDS = ["bar", "hbar", "diverging", "part_of_whole", "rate", "before_after"]
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", ROW_KINDS)
 @pytest.mark.parametrize("case", sorted(DEGENERATE))
-@pytest.mark.parametrize("width", [120.0, 300.0])
-def test_degenerate_data_draws_honestly(kind, case, width):
+def test_degenerate_data_draws_honestly(kind, case):
     register_reportlab()
     values = DEGENERATE[case]
     if kind == "rate":
         values = [min(v, 100.0) if math.isfinite(v) else v for v in values]
-    roles = ["whole"] + ["part"] * (len(values) - 1) if kind == "part_of_whole" else None
+    roles = None
+    if kind == "part_of_whole":
+        roles = ["whole"] + ["part"] * (len(values) - 1)
+    if kind == "before_after":
+        roles = ["before" if i % 2 == 0 else "after" for i in range(len(values))]
     rows = _rows(values, roles=roles)
-    d = draw_rows(kind, rows, width, chart_style())
-    _check_drawing(d, width)
-    texts = [s.text for s in _strings(d)]
-    for r in rows:
-        assert r.text in texts
-    if any(not math.isfinite(v) for v in values):
-        assert "未载明" in texts
+    for width in (120.0, 300.0):
+        r = read_chart(draw_rows(kind, rows, width, chart_style()))
+        _check_text(r)
+        words = r.text.replace(" ", "").replace("\n", "")
+        for row in rows:
+            assert row.text.replace(" ", "") in words
+        if any(not math.isfinite(v) for v in values):
+            assert "未载明" in words
 
 
 def test_all_zero_bars_have_no_length():
-    register_reportlab()
-    d = draw_rows("hbar", _rows([0.0, 0.0]), 200.0, chart_style())
-    palette = Palette()
-    bars = [r for r in d.contents if isinstance(r, Rect) and r.fillColor.hexval().lower() == "0x" + palette.bar[1:]]
-    assert all(b.width == 0 for b in bars)
-
-
-def test_an_outlier_is_broken_not_flattening_the_rest():
-    mags, broken = display_magnitudes([5.0, 8.0, 20000.0])
-    assert broken == 2
-    assert mags[2] < 20000 and mags[2] > mags[1]
-    assert display_magnitudes([5.0, 8.0, 30.0])[1] is None  # 30 < 4 × 8: no break
-    register_reportlab()
-    d = draw_rows("hbar", _rows([5.0, 8.0, 20000.0]), 300.0, chart_style())
-    assert "20000件" in {s.text for s in _strings(d)}  # the true value stays on the mark
-    white = [p for p in d.contents if getattr(p, "fillColor", None) is not None
-             and p.fillColor.hexval().lower() == "0xffffff"]
-    assert white, "the broken bar carries a break mark"
-
-
-def test_negative_values_are_never_drawn_as_positive_bars():
-    register_reportlab()
-    d = draw_rows("hbar", _rows([5.0, -3.0], texts=["5件", "-3件"]), 200.0, chart_style())
-    by_text = {s.text: s for s in _strings(d)}
-    assert by_text["-3件"].textAnchor == "end" and by_text["-3件"].x < by_text["5件"].x
-
-
-def test_diverging_puts_falls_left_and_rises_right(liujiang):
-    d = draw_chart(liujiang, _chart(liujiang, "yoy_changes"), width_pt=300.0, style=chart_style())
-    by_text = {s.text: s for s in _strings(d)}
-    fall, rise = by_text["下降51.21%"], by_text["增长133%"]
-    assert fall.textAnchor == "end" and rise.textAnchor == "start"
-    assert fall.x < rise.x
-
-
-def test_rate_bars_are_proportional():
-    register_reportlab()
-    d = draw_rows("rate", _rows([50.0, 100.0], texts=["50%", "100%"]), 300.0, chart_style())
-    dark = [r for r in d.contents if isinstance(r, Rect) and r.fillColor.hexval().lower() == "0x1f4e79"]
-    assert dark[0].width * 2 == pytest.approx(dark[1].width)
-
-
-def test_drawings_are_cached(liujiang):
-    chart = _chart(liujiang, "rates")
-    a = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style("compact"))
-    b = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style("compact"))
-    assert a is b
-
-
-def test_chart_pdf_is_vector_with_extractable_text(liujiang):
-    d = draw_chart(liujiang, _chart(liujiang, "outcomes"), width_pt=230.0, style=chart_style())
-    data = renderPDF.drawToString(d)
-    assert b"Helvetica" not in data
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        page = pdf.pages[0]
-        assert not page.images
-        text = page.extract_text()
-    for word in ("人民调解组织立案调解", "1109件", "1098件", "7件"):
-        assert word in text
-
-
-# ---------------------------------------------------------------------------------------------
-# Properties
+    r = read_chart(draw_rows("hbar", _rows([0.0, 0.0]), 200.0, chart_style()))
+    assert not _bars(r)
 
 
 LABEL_CHARS = "行政复议申请调解成功率（）、，。“”％1234567890ABC"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(
-    kind=st.sampled_from(sorted(KINDS)),
+    kind=st.sampled_from(ROW_KINDS),
     values=st.lists(
         st.one_of(st.floats(min_value=0, max_value=1e6), st.just(math.nan), st.just(0.0)),
         min_size=1, max_size=8,
@@ -306,32 +391,76 @@ LABEL_CHARS = "行政复议申请调解成功率（）、，。“”％12345678
     label_pt=st.sampled_from([7.0, 7.5, 8.0]),
     sign=st.booleans(),
 )
+# Found by this test: a label line the breaker fitted by compressing its punctuation was drawn at its
+# natural width and ran 2 pt out of the chart. Labels are now re-broken until every line fits uncompressed.
+@example(kind="bar", values=[math.nan, 799929.7334182627, math.nan],
+         labels=["0", "0", "），政议（。CAA”议7C8“率7成7解议，46", "0", "0", "0", "0", "0"], width=142.0,
+         label_pt=7.0, sign=False)
+# Subnormal values once looped for ever looking for round ticks, then overflowed printing them.
+@example(kind="bar", values=[2.2250738585e-313], labels=["9申"] * 8, width=295.6, label_pt=8.0, sign=True)
+@example(kind="hbar", values=[1.0], labels=["1234567890123456789012345678901234567890"] * 8, width=100.0,
+         label_pt=8.0, sign=False)
 def test_any_rows_draw_within_bounds(kind, values, labels, width, label_pt, sign):
     register_reportlab()
     if kind == "rate":
         values = [min(v, 100.0) if math.isfinite(v) else v for v in values]
     if kind == "diverging" and sign:
         values = [-v if i % 2 else v for i, v in enumerate(values)]
-    roles = ["whole"] + ["part"] * (len(values) - 1) if kind == "part_of_whole" else ["item"] * len(values)
+    roles = {"part_of_whole": ["whole"] + ["part"] * 7,
+             "before_after": ["before", "after"] * 4}.get(kind, ["item"] * 8)
     rows = tuple(
         Row(f"r{i}", labels[i], v, "未载明" if not math.isfinite(v) else f"{v:.2f}件", roles[i], 0)
         for i, v in enumerate(values)
     )
-    style = ChartStyle(label_pt=label_pt, value_pt=label_pt)
-    _check_drawing(draw_rows(kind, rows, round(width, 2), style), round(width, 2))
+    style = ChartStyle(label_pt=label_pt, value_pt=label_pt, tick_pt=7.0)
+    _check_text(read_chart(draw_rows(kind, rows, round(width, 2), style)))
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(alphabet=LABEL_CHARS, min_size=1, max_size=60), width=st.floats(min_value=20, max_value=200))
-def test_wrap_keeps_the_line_rules(text, width):
+def test_labels_wrap_by_the_typesetting_rules(text, width):
+    """Lines break where the typesetting layer allows and fit; a rule gives way only inside a cluster wider than the line."""
+    from bisect import bisect_left, bisect_right
+
+    from briefing.render.linebreak import prepare
+    from briefing.render.styles import Span, TextStyle
+
     register_reportlab()
-    lines = wrap(text, SANS, 8.0, width)
+    lines = wrap(text, 8.0, width)
     assert "".join(lines) == text
-    for line in lines[1:]:
-        assert line[0] not in NO_START
-    for line in lines[:-1]:
-        assert line[-1] not in NO_END
-    legal_breaks = sum(1 for a, b in zip(tokens(text), tokens(text)[1:], strict=False)
-                       if b[0] not in NO_START and a[-1] not in NO_END)
-    if legal_breaks == len(tokens(text)) - 1:  # no marks at all next to each other: every line fits
-        assert all(stringWidth(ln, SANS, 8.0) <= width + 1e-6 or len(tokens(ln)) == 1 for ln in lines)
+    prep = prepare((Span(text),), TextStyle(name="t", role="sans", size_pt=8.0, leading_pt=8.0))
+    legal = set(prep.ends)
+    at = 0
+    for line in lines:
+        assert text_width(line, False, 8.0) <= width + 0.01 or len(line) == 1, line
+        at += len(line)
+        if at < len(text) and at not in legal:
+            # A forced cut: the unbreakable cluster around it is wider than the line.
+            lo = prep.ends[bisect_left(prep.ends, at) - 1] if bisect_left(prep.ends, at) else 0
+            hi = prep.ends[bisect_right(prep.ends, at)] if bisect_right(prep.ends, at) < len(prep.ends) else len(text)
+            assert text_width(text[lo:hi], False, 8.0) > width, (text, lines)
+        elif at < len(text):
+            assert classify(text[at]) not in NO_START and classify(text[at - 1]) not in NO_END
+
+
+def test_the_separate_chart_rule_table_is_gone():
+    assert not (ROOT / "briefing" / "charts" / "text.py").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# matplotlib stays off paths that draw nothing
+
+
+def test_check_and_extract_do_not_import_matplotlib(tmp_path):
+    seed = ROOT / "tests" / "fixtures" / "minimal.yaml"
+    report = tmp_path / "r.txt"
+    report.write_text("一、主要工作\n（一）依法行政\n全年办理案件12件，结案率96.5%。\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from briefing.cli import main\n"
+        f"main(['check', {str(seed)!r}])\n"
+        f"main(['extract', {str(report)!r}, '-o', {str(tmp_path / 'd.yaml')!r}])\n"
+        "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr

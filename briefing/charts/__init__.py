@@ -1,29 +1,37 @@
-"""Turn the charts a dataset declares into vector drawings in the document's fonts.
+"""Turn the charts a dataset declares into fixed-size flowables that matplotlib draws onto the page in the document's fonts.
 
     rows = chart_rows(dataset, chart)             # pure: labels, values, wording, groups
-    drawing = draw_chart(dataset, chart, width_pt=150, style=chart_style("compact"))
+    flowable = draw_chart(dataset, chart, width_pt=150, style=chart_style("compact"))
 
-A drawing is a ReportLab `Drawing` (a Flowable) at printed size; its height follows from the rows
-and the style. Drawings are cached per process by (kind, rows, width, style): the report and the
-briefing, or two builds of one dataset, draw each chart once.
+A chart is a `ChartFlowable` at printed size: its height follows from the rows and the style and
+is measured without matplotlib; matplotlib builds and draws the figure only when the page is
+drawn, through our own backend (`charts.backend`), so the chart's paths and text go straight into
+the page. Flowables are cached per process by (kind, rows, width, style): the report and the
+briefing, or two builds of one dataset, measure each chart once. Importing this package does not
+import matplotlib.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-
-from reportlab.graphics.shapes import Drawing
+from typing import Any
 
 from ..fonts import register_reportlab
-from ..model import Chart, Dataset
+from ..model import BUILTIN_CHART_KINDS, Chart, Dataset
+from . import layout
 from .data import Row, chart_rows, group_parts, short_period
-from .draw import KINDS
+from .figure import ChartFlowable
+from .registry import available_kinds, draw_function, height_pt
 from .style import MIN_LABEL_PT, ChartStyle, chart_style
 
 __all__ = [
     "MIN_LABEL_PT",
+    "ChartFlowable",
     "ChartStyle",
     "Row",
+    "available_kinds",
+    "chart_flowable",
     "chart_rows",
     "chart_style",
     "draw_chart",
@@ -32,22 +40,96 @@ __all__ = [
     "short_period",
 ]
 
+ROW_KINDS = ("bar", "hbar", "diverging", "part_of_whole", "rate", "before_after")
+
+
+def _row_height(kind: str, rows: tuple[Row, ...], width: float, style: ChartStyle) -> float:
+    if kind == "rate":
+        return layout.row_chart_height(layout.rate_rows(rows), width, style, domain=(0.0, 100.0))
+    if kind == "bar" and layout.columns_fit(rows, width, style):
+        return layout.column_height(rows, width, style)
+    return layout.row_chart_height(rows, width, style)
+
+
+def _row_drawer(kind: str, rows: tuple[Row, ...]) -> Callable[[Any], None]:
+    def draw(ax: Any) -> None:
+        from . import kinds
+
+        width = ax.figure.get_size_inches()[0] * 72.0
+        if kind == "rate":
+            kinds.draw_row_chart(ax, layout.rate_rows(rows), domain=(0.0, 100.0), track=True)
+        elif kind == "bar" and layout.columns_fit(rows, width, kinds.style_of(ax)):
+            kinds.draw_columns(ax, rows)
+        else:
+            kinds.draw_row_chart(ax, rows)
+
+    return draw
+
 
 @lru_cache(maxsize=512)
-def draw_rows(kind: str, rows: tuple[Row, ...], width_pt: float, style: ChartStyle) -> Drawing:
-    """Draw rows as chart `kind`; cached, so callers must not mutate the returned drawing."""
+def draw_rows(kind: str, rows: tuple[Row, ...], width_pt: float, style: ChartStyle,
+              height_pt: float | None = None) -> ChartFlowable:
+    """Rows drawn as row chart `kind` (bar, hbar, diverging, part_of_whole, rate, before_after); cached."""
     if not rows:
         raise ValueError("a chart needs at least one row")
     if width_pt <= 0:
         raise ValueError("a chart needs a positive width")
+    if kind not in ROW_KINDS:
+        raise ValueError(f"{kind!r} is not drawn from rows; use draw_chart")
     register_reportlab()
-    if kind in ("bar", "hbar") and any(r.stated and r.value < 0 for r in rows):
+    if kind in ("bar", "hbar", "part_of_whole") and any(r.stated and r.value < 0 for r in rows):
         # Bars grow from zero by magnitude; a negative value would be drawn as a positive one.
         # The loader refuses negative counts, so this is only a safety net: draw it two-sided.
         kind = "diverging"
-    return KINDS[kind](rows, width_pt, style)
+    natural = _row_height(kind, rows, width_pt, style)
+    height = max(natural, height_pt or 0.0)
+    return ChartFlowable(width_pt, round(height, 3), style, _row_drawer(kind, rows), name=kind, pooled=True)
 
 
-def draw_chart(dataset: Dataset, chart: Chart, *, width_pt: float, style: ChartStyle | None = None) -> Drawing:
-    """The drawing of one declared chart at `width_pt`, its height set by its rows and `style`."""
-    return draw_rows(chart.kind, chart_rows(dataset, chart), round(width_pt, 2), style or chart_style())
+_FLOWABLES: dict[tuple[object, ...], ChartFlowable] = {}
+
+
+def _chart_flowable(dataset: Dataset, chart: Chart, width_pt: float, style: ChartStyle,
+                    height_pt: float | None) -> ChartFlowable:
+    register_reportlab()
+    if chart.kind in ROW_KINDS and chart.kind != "before_after":
+        return draw_rows(chart.kind, chart_rows(dataset, chart), width_pt, style, height_pt)
+    # A Dataset is not hashable; its content hash and path name it.
+    key = (dataset.sha256, dataset.path, chart, width_pt, style, height_pt)
+    cached = _FLOWABLES.get(key)
+    if cached is not None:
+        return cached
+    if len(_FLOWABLES) > 512:
+        _FLOWABLES.clear()
+    natural = height_pt_of(dataset, chart, width_pt, style)
+    height = max(natural, height_pt or 0.0)
+
+    def draw(ax: Any) -> None:
+        draw_function(chart.kind)(ax, chart, dataset)
+
+    flowable = _FLOWABLES[key] = ChartFlowable(width_pt, round(height, 3), style, draw, name=chart.id,
+                                                pooled=chart.kind in BUILTIN_CHART_KINDS)
+    return flowable
+
+
+def height_pt_of(dataset: Dataset, chart: Chart, width_pt: float, style: ChartStyle) -> float:
+    """The natural printed height of `chart` at `width_pt` (no matplotlib for built-in kinds)."""
+    return height_pt(chart, dataset, width_pt, style)
+
+
+def draw_chart(dataset: Dataset, chart: Chart, *, width_pt: float, style: ChartStyle | None = None,
+               height_pt: float | None = None) -> ChartFlowable:
+    """The flowable of one declared chart at `width_pt`; its height is its natural one, or `height_pt` if taller."""
+    return _chart_flowable(dataset, chart, round(width_pt, 2), style or chart_style(),
+                           None if height_pt is None else round(height_pt, 2))
+
+
+chart_flowable = draw_chart
+
+
+def warm_up() -> None:
+    """Import matplotlib, the chart kinds and the theme now (a batch worker does, before its first task)."""
+    from . import kinds  # noqa: F401  (imports matplotlib)
+    from .figure import theme_rc
+
+    theme_rc()

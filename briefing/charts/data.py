@@ -24,9 +24,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Chart, Dataset, Indicator, Period
+from ..model import Chart, Dataset, Indicator, Period, printed_figure
 
-RowRole = Literal["item", "whole", "part"]
+RowRole = Literal["item", "whole", "part", "before", "after"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +114,17 @@ def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tup
     return groups
 
 
+BEFORE = "原"
+AFTER = "现"
+
+
+def prior_text(ind: Indicator) -> str:
+    """The value an indicator had before (its stated prior), worded like the indicator itself."""
+    if ind.prior is None or not math.isfinite(ind.prior):
+        return NOT_STATED
+    return printed_figure(ind.prior, ind.decimals, ind.unit, ind.kind, "exact")
+
+
 def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator], ...]:
     """(year, figure) of `ind`'s code in the earlier datasets and this one, where unit and period agree."""
     span = (ind.period.kind, ind.period.start_month, ind.period.end_month)
@@ -131,6 +142,13 @@ def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator
 def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
     """The rows of `chart`, in the order the dataset lists them (a trend: one row per year)."""
     inds = tuple(dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i))
+    if chart.kind == "before_after":
+        pairs: list[Row] = []
+        for g, ind in enumerate(inds):
+            before = ind.prior if ind.prior is not None else math.nan
+            pairs.append(Row(f"{ind.id}:before", row_label(ind), before, BEFORE + prior_text(ind), "before", g))
+            pairs.append(Row(ind.id, "", ind.value, AFTER + _printed(ind), "after", g))
+        return tuple(pairs)
     if chart.kind == "trend":
         return tuple(Row(f"{ind.id}-{year}", f"{year}年", ind.value, _printed(ind))
                      for year, ind in (trend_points(dataset, inds[0]) if inds else ()))
@@ -148,3 +166,60 @@ def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
             out.extend(Row(p.id, row_label(p), p.value, _printed(p), "part", g) for p in parts)
         return tuple(out)
     return tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in inds)
+
+
+def trend_series(dataset: Dataset, chart: Chart) -> list[tuple[str, list[tuple[int, float]], list[str]]]:
+    """Per indicator of a trend chart: (label, [(year, value)], wording of each value).
+
+    The years come from the same district's earlier datasets (the figure with the same code,
+    unit and period, see `trend_points`); failing those, from the indicator's stated prior value
+    (the year before) and its own.
+    """
+    out = []
+    for ident in chart.indicators:
+        if not dataset.has_indicator(ident):
+            continue
+        ind = dataset.indicator(ident)
+        points: dict[int, tuple[float, str]] = {
+            year: (found.value, _printed(found)) for year, found in trend_points(dataset, ind)}
+        if len(points) < 2 and ind.prior is not None and ind.period.year - 1 not in points:
+            points[ind.period.year - 1] = (ind.prior, prior_text(ind))
+        years = sorted(points)
+        out.append((row_label(ind), [(y, points[y][0]) for y in years], [points[y][1] for y in years]))
+    return out
+
+
+PANEL_RATIO = 4.0
+"""Figures more than this many times apart go in separate panels of a small-multiples chart."""
+
+
+def panel_rows(dataset: Dataset, chart: Chart) -> list[tuple[str, tuple[Row, ...]]]:
+    """A small-multiples chart's panels: its figures split by unit, then by order of magnitude.
+
+    Within a unit, figures are sorted by size and cut wherever one is more than `PANEL_RATIO`
+    times the next, so that no panel holds figures of very different size; each panel keeps the
+    dataset's order and is titled by its unit (and its work area, when all share one).
+    """
+    inds = [dataset.indicator(i) for i in chart.indicators if dataset.has_indicator(i)]
+    by_unit: dict[str, list[Indicator]] = {}
+    for ind in inds:
+        by_unit.setdefault(ind.unit, []).append(ind)
+    panels: list[tuple[str, tuple[Row, ...]]] = []
+    areas = {a.id: a.title for a in dataset.areas}
+    for unit, members in by_unit.items():
+        ranked = sorted(members, key=lambda i: -(abs(i.value) if math.isfinite(i.value) else 0.0))
+        clusters: list[list[Indicator]] = [[]]
+        for k, ind in enumerate(ranked):
+            if k and clusters[-1]:
+                prev = abs(ranked[k - 1].value) if math.isfinite(ranked[k - 1].value) else 0.0
+                cur = abs(ind.value) if math.isfinite(ind.value) else 0.0
+                if cur > 0 and prev > PANEL_RATIO * cur:
+                    clusters.append([])
+            clusters[-1].append(ind)
+        for cluster in clusters:
+            ordered = [i for i in members if i in cluster]
+            shared = {i.area for i in ordered}
+            where = areas.get(next(iter(shared)), "") if len(shared) == 1 else ""
+            title = f"{where}（{unit}）" if where else f"单位：{unit}"
+            panels.append((title, tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in ordered)))
+    return panels

@@ -5,11 +5,16 @@ The page, in reading order: masthead (marking lines top left of the type area as
 per work area, the 数据核验 box, shortcomings, next year's plans, and a footer with source, date,
 dataset hash and page number.
 
-It is always exactly one A4 page. Blocks are measured before anything is drawn; when they do not
-fit, the layout gives ground in a fixed order (see `LEVELS` and `fit_layout`): first spacing, then
-chart height, then type size (never below 8 pt text / 7 pt chart labels), then the optional
-verification lines, then whole blocks in the dataset's `briefing.drop_order`. If even that fails
-it raises `LayoutOverflowError` saying what to cut. Nothing is clipped and nothing spills.
+It is always exactly one A4 page, and it adapts to how much the dataset holds. Blocks are measured
+before anything is drawn. A sparse dataset gets the roomiest level that fits (larger type, bigger
+figures and charts); when that still leaves the page short, the charts grow and the space between
+blocks opens up (`fill_page`), so a handful of figures does not float at the top of an empty page.
+When blocks do not fit, the layout gives ground in a fixed order (see `LEVELS` and `fit_layout`):
+first spacing, then chart height, then type size (never below 8 pt text / 7 pt chart labels), then
+the optional verification lines, then whole blocks in the dataset's `briefing.drop_order`. A large
+dataset is selected from, never crammed: at most `max_headlines` figures, `MAX_CHARTS` charts and
+`MAX_FINDING_LINES` findings are shown. If even that fails it raises `LayoutOverflowError` saying
+what to cut. Nothing is clipped and nothing spills.
 """
 
 from __future__ import annotations
@@ -111,6 +116,9 @@ class Fit:
 
 
 LEVELS: tuple[Fit, ...] = (
+    Fit("ample", 12.0, 1.7, 16.0, "roomy", 9.5, True, 30.0, 24.0),
+    Fit("roomy", 11.0, 1.62, 14.0, "roomy", 9.0, True, 26.0, 22.0),
+    Fit("spacious", 10.5, 1.58, 12.0, "roomy", 8.5, True, 23.0, 20.0),
     Fit("normal", 10.0, 1.55, 11.0, "normal", 8.0, True, 20.0, 18.0),
     Fit("tighter spacing", 10.0, 1.42, 7.0, "normal", 8.0, True, 20.0, 17.0),
     Fit("compact charts", 10.0, 1.42, 7.0, "compact", 8.0, True, 19.0, 17.0),
@@ -120,6 +128,11 @@ LEVELS: tuple[Fit, ...] = (
     Fit("8.5 pt text", 8.5, 1.34, 5.0, "tight", 7.0, False, 15.0, 14.0),
     Fit("8 pt text", TEXT_FLOOR_PT, 1.32, 4.0, "tight", CHART_FLOOR_PT, False, 14.0, 14.0),
 )
+
+ROOMY_LEVELS = 3
+"""The first levels give a sparse page room; the rest only give ground."""
+TIGHTENING: tuple[Fit, ...] = LEVELS[ROOMY_LEVELS:]
+"""From the normal level down: for pages that should never grow past the normal sizes."""
 
 FindingsExtent = tuple[tuple[str, ...], int]  # (statuses shown, most lines)
 EXTENTS: tuple[FindingsExtent, ...] = (
@@ -364,14 +377,28 @@ def briefing_charts(dataset: Dataset) -> tuple[Chart, ...]:
 CHART_GAP = 14.0
 
 
-def _chart_box(c: Ctx, chart: Chart, width: float) -> Flowable:
+def _chart_box(c: Ctx, chart: Chart, width: float, extra_pt: float = 0.0) -> Flowable:
+    """A chart with its title (and note); `extra_pt` more height than its natural one goes to the chart."""
     size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
     title = _para(chart.title, _style("chart-title", "sans", size, size * 1.35, bold=True))
     style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
-    parts: list[Flowable] = [title, VSpace(2.0), draw_chart(c.dataset, chart, width_pt=width, style=style)]
+    drawn = draw_chart(c.dataset, chart, width_pt=width, style=style)
+    if extra_pt > 0.5:
+        drawn = draw_chart(c.dataset, chart, width_pt=width, style=style, height_pt=drawn.height + extra_pt)
+    parts: list[Flowable] = [title, VSpace(2.0), drawn]
     if c.fit.chart_notes and chart.note:
         parts += [VSpace(2.0), _para(chart.note, _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED))]
     return Stack(parts)
+
+
+def _column_heights(c: Ctx, charts: Sequence[Chart], arrangement: tuple[tuple[int, ...], ...],
+                    width: float, boxes: dict[tuple[int, int], Flowable]) -> list[float]:
+    k = len(arrangement)
+    out = []
+    for col in arrangement:
+        h = sum(boxes[i, k].wrap(width, TYPE_H)[1] for i in col) + 10.0 * (len(col) - 1)
+        out.append(h)
+    return out
 
 
 def _arrangements(n: int) -> Iterator[tuple[tuple[int, ...], ...]]:
@@ -389,29 +416,44 @@ def _arrangements(n: int) -> Iterator[tuple[tuple[int, ...], ...]]:
                 yield key
 
 
-def charts_block(c: Ctx) -> Flowable | None:
+def charts_block(c: Ctx, extra_pt: float = 0.0) -> Flowable | None:
+    """The charts side by side in the arrangement that wastes least height; every column filled.
+
+    A column shorter than the tallest would leave white space under its last chart: that chart
+    is drawn taller instead (its rows spread, its bars thicken), so the columns end together.
+    `extra_pt` makes the whole block that much taller when the page has room to spare.
+    """
     charts = briefing_charts(c.dataset)
     if not charts:
         return None
-    best: tuple[float, Flowable] | None = None
+    best: tuple[float, float, tuple[tuple[int, ...], ...]] | None = None
     # A chart set at one column width is the same box in every arrangement with that many columns.
     boxes: dict[tuple[int, int], Flowable] = {}
     for arrangement in _arrangements(len(charts)):
         k = len(arrangement)
         width = (TYPE_W - CHART_GAP * (k - 1)) / k
-        columns: list[Flowable] = []
         for col in arrangement:
             for i in col:
                 if (i, k) not in boxes:
                     boxes[i, k] = _chart_box(c, charts[i], width)
-            columns.append(Stack([boxes[i, k] for i in col], gap_pt=10.0))
-        box = Columns(columns, [width] * k, gap_pt=CHART_GAP)
-        height = box.wrap(TYPE_W, TYPE_H)[1]
-        # Fewer columns must save real height (a tenth) to beat a wider arrangement.
-        if best is None or height < best[0] * 0.9:
-            best = (height, box)
+        heights = _column_heights(c, charts, arrangement, width, boxes)
+        height = max(heights)
+        waste = sum(height - h for h in heights) * width
+        # Fewer columns must save real height (a tenth) to beat a wider arrangement; between
+        # equally tall ones, the one leaving less white under its columns wins.
+        if best is None or height < best[0] * 0.9 or (height <= best[0] * 1.05 and waste < best[1] * 0.5):
+            best = (height, waste, arrangement)
     assert best is not None
-    return best[1]
+    height, _, arrangement = best
+    k = len(arrangement)
+    width = (TYPE_W - CHART_GAP * (k - 1)) / k
+    heights = _column_heights(c, charts, arrangement, width, boxes)
+    columns: list[Flowable] = []
+    for col, h in zip(arrangement, heights, strict=True):
+        grow = height + extra_pt - h
+        items = [boxes[i, k] if i != col[-1] or grow <= 0.5 else _chart_box(c, charts[i], width, grow) for i in col]
+        columns.append(Stack(items, gap_pt=10.0))
+    return Columns(columns, [width] * k, gap_pt=CHART_GAP)
 
 
 def _two_column_rows(c: Ctx, rows: Sequence[tuple[str, str]]) -> Flowable:
@@ -609,10 +651,43 @@ def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
             if best is None:
                 best = _measure(dataset, findings, Attempt(LEVELS[-1], extent, dropped), cache)
             if fits(best):
-                return best
+                return fill_page(dataset, findings, best)
             last = best
     assert last is not None
     raise LayoutOverflowError(_overflow_message(dataset, last))
+
+
+CHART_GROWTH = 0.6
+"""A page with room to spare draws its charts up to this share taller than their natural height."""
+GAP_GROWTH = 2.0
+"""... and opens the space between blocks by up to this many times the level's gap."""
+
+
+def fill_page(dataset: Dataset, findings: Sequence[FindingLike], layout: Layout) -> Layout:
+    """Give a page that does not fill its type area the room: taller charts, then wider gaps.
+
+    Half of the spare height (at most `CHART_GROWTH` of their own) goes to the charts, whose rows
+    spread and bars thicken; what is left opens the gaps between blocks (at most `GAP_GROWTH`
+    more each). Whatever remains stays below the last block, above the footer.
+    """
+    spare = TYPE_H - layout.used
+    if spare < 1.0:
+        return layout
+    blocks = list(layout.blocks)
+    names = [name for name, _, _ in blocks]
+    if "charts" in names:
+        c = Ctx(dataset, findings, layout.attempt.fit, layout.attempt.extent)
+        i = names.index("charts")
+        _, _, height = blocks[i]
+        extra = min(spare * 0.5, height * CHART_GROWTH)
+        grown = charts_block(c, extra)
+        if grown is not None:
+            new_h = grown.wrap(TYPE_W, TYPE_H)[1]
+            if 0 < new_h - height <= spare:
+                blocks[i] = ("charts", grown, new_h)
+                spare -= new_h - height
+    gap = layout.gap + min(spare / max(len(blocks), 1), layout.gap * GAP_GROWTH)
+    return replace(layout, blocks=tuple(blocks), gap=gap)
 
 
 def _overflow_message(dataset: Dataset, layout: Layout) -> str:
@@ -670,4 +745,4 @@ def render_briefing(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: 
     return render_output(compose(Request.one(dataset, findings, PRESET)), archival=pdfa)
 
 
-__all__ = ["LEVELS", "Fit", "Layout", "compose", "fit_layout", "generation_date", "render_briefing"]
+__all__ = ["LEVELS", "Fit", "Layout", "compose", "fill_page", "fit_layout", "generation_date", "render_briefing"]

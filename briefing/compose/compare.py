@@ -42,7 +42,6 @@ from .briefing import (
     BOX_FILL,
     HAIRLINE,
     INK,
-    LEVELS,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_TOP,
@@ -52,6 +51,7 @@ from .briefing import (
     RED,
     SEP,
     TEXT_FLOOR_PT,
+    TIGHTENING,
     TYPE_H,
     TYPE_W,
     Fit,
@@ -60,6 +60,9 @@ from .briefing import (
 from .layout import Columns, Framed, Rule, Stack, VSpace
 from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, PageNumbers, build_pdf
 from .request import Request
+
+# The comparison page keeps the briefing's sizes at most: only the levels that give ground.
+LEVELS = TIGHTENING
 
 MISSING = "未载明"
 MARK = "△"  # a figure on another basis than its column: shown, never ranked or charted with it

@@ -1,0 +1,140 @@
+"""Turn a chart (a drawing function and a printed size) into a fixed-size Flowable that matplotlib draws onto the page.
+
+`ChartFlowable` is what compose modules place: its size is known without matplotlib (the kinds
+measure themselves with the typesetting layer), and only when the page is drawn does it build a
+matplotlib Figure — no pyplot, no auto-layout pass, ticks and limits set by the kind — and render
+it through `RendererReportLab` straight into the page's content stream.
+
+Creating an Axes (and its ticks) is most of matplotlib's cost for a small chart, so the built-in
+kinds, which set every limit, tick and visibility they use, draw on pooled figures: after a chart
+is rendered its artists are removed and the figure waits for the next chart of the same theme.
+Third-party kinds always get a fresh figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from reportlab.platypus.flowables import Flowable
+
+from .style import STYLE_FILE, ChartStyle
+
+DrawOnAxes = Callable[[Any], None]
+
+
+@cache
+def theme_rc() -> dict[str, Any]:
+    """The style file as matplotlib settings (read once per process)."""
+    import matplotlib
+
+    params: Any = matplotlib.rc_params_from_file(str(STYLE_FILE), use_default_template=False)
+    return dict(params)
+
+
+def _rc(style: ChartStyle) -> Any:
+    return {**theme_rc(), **style.rc()}
+
+
+def build_figure(width: float, height: float, style: ChartStyle, draw: DrawOnAxes) -> Any:
+    """A matplotlib Figure of the printed size with one Axes, drawn on by `draw` under the theme."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from .backend import FigureCanvasReportLab
+
+    with matplotlib.rc_context(_rc(style)):
+        fig = Figure(figsize=(width / 72.0, height / 72.0), dpi=72)
+        FigureCanvasReportLab(fig)
+        fig.briefing_style = style  # type: ignore[attr-defined]
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        draw(ax)
+    return fig
+
+
+def render_figure(fig: Any, canv: Any, style: ChartStyle) -> None:
+    """Draw `fig` onto a ReportLab canvas whose origin is the figure's bottom-left corner."""
+    import matplotlib
+
+    with matplotlib.rc_context(_rc(style)):
+        fig.canvas.draw_onto(canv)
+
+
+_POOL: dict[ChartStyle, list[tuple[Any, Any]]] = {}
+
+
+def _reset(fig: Any, ax: Any) -> None:
+    """Return a pooled figure to the state `build_figure` leaves it in, keeping its Axes and ticks."""
+    for extra in fig.axes[1:]:
+        fig.delaxes(extra)
+    for artist in [*ax.patches, *ax.lines, *ax.texts, *ax.collections, *ax.images]:
+        artist.remove()
+    fig.texts.clear()
+    fig.artists.clear()
+    fig.lines.clear()
+    fig.patches.clear()
+    ax.set_position((0.0, 0.0, 1.0, 1.0))
+    ax.set_visible(True)
+    ax.xaxis.set_visible(True)
+    ax.yaxis.set_visible(True)
+    for side, spine in ax.spines.items():
+        spine.set_visible(side in ("bottom",))
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def pooled_draw(canv: Any, width: float, height: float, style: ChartStyle, draw: DrawOnAxes) -> None:
+    """Draw a built-in chart on a pooled figure, render it onto `canv`, and give the figure back."""
+    import matplotlib
+
+    pool = _POOL.setdefault(style, [])
+    with matplotlib.rc_context(_rc(style)):
+        if pool:
+            fig, ax = pool.pop()
+            fig.set_size_inches(width / 72.0, height / 72.0)
+        else:
+            fig = build_figure(width, height, style, lambda ax: None)
+            ax = fig.axes[0]
+        try:
+            draw(ax)
+            fig.canvas.draw_onto(canv)
+        finally:
+            _reset(fig, ax)
+            pool.append((fig, ax))
+
+
+class ChartFlowable(Flowable):
+    """A chart of fixed printed size; matplotlib draws it when the page is drawn."""
+
+    def __init__(self, width: float, height: float, style: ChartStyle, draw: DrawOnAxes, name: str = "",
+                 pooled: bool = False) -> None:
+        super().__init__()
+        self.width = width
+        self.height = height
+        self.style = style
+        self._draw_on_axes = draw
+        self._figure: Any = None
+        self.name = name
+        self.pooled = pooled
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+    def figure(self) -> Any:
+        """The matplotlib Figure, built on first use."""
+        if self._figure is None:
+            self._figure = build_figure(self.width, self.height, self.style, self._draw_on_axes)
+        return self._figure
+
+    def draw(self) -> None:
+        if self.pooled:
+            pooled_draw(self.canv, self.width, self.height, self.style, self._draw_on_axes)
+        else:
+            render_figure(self.figure(), self.canv, self.style)
+
+    def __repr__(self) -> str:
+        return f"ChartFlowable({self.name!r}, {self.width:.1f}×{self.height:.1f} pt)"
