@@ -64,24 +64,46 @@ def render_figure(fig: Any, canv: Any, style: ChartStyle) -> None:
 _POOL: dict[ChartStyle, list[tuple[Any, Any]]] = {}
 
 
-def _reset(fig: Any, ax: Any) -> None:
-    """Return a pooled figure to the state `build_figure` leaves it in, keeping its Axes and ticks."""
-    for extra in fig.axes[1:]:
-        fig.delaxes(extra)
+def _clear_axes(ax: Any) -> None:
     for artist in [*ax.patches, *ax.lines, *ax.texts, *ax.collections, *ax.images]:
         artist.remove()
-    fig.texts.clear()
-    fig.artists.clear()
-    fig.lines.clear()
-    fig.patches.clear()
     ax.set_position((0.0, 0.0, 1.0, 1.0))
-    ax.set_visible(True)
     ax.xaxis.set_visible(True)
     ax.yaxis.set_visible(True)
     for side, spine in ax.spines.items():
         spine.set_visible(side in ("bottom",))
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def _reset(fig: Any, ax: Any) -> None:
+    """Return a pooled figure to the state `build_figure` leaves it in, keeping its Axes and ticks.
+
+    Further Axes a chart added (the far side of a broken axis, small multiples' panels) stay too,
+    hidden and marked spare: the next chart that needs one takes it (`spare_axes`) instead of
+    building a new one.
+    """
+    _clear_axes(ax)
+    ax.set_visible(True)
+    for extra in fig.axes[1:]:
+        _clear_axes(extra)
+        extra.set_visible(False)
+        extra.briefing_spare = True
+    fig.texts.clear()
+    fig.artists.clear()
+    fig.lines.clear()
+    fig.patches.clear()
+
+
+def spare_axes(fig: Any, rect: tuple[float, float, float, float]) -> Any:
+    """An Axes at `rect` (figure fractions): a pooled figure's spare one if it has one, else a new one."""
+    for ax in fig.axes[1:]:
+        if getattr(ax, "briefing_spare", False):
+            ax.briefing_spare = False
+            ax.set_visible(True)
+            ax.set_position(rect)
+            return ax
+    return fig.add_axes(rect)
 
 
 def pooled_draw(canv: Any, width: float, height: float, style: ChartStyle, draw: DrawOnAxes) -> None:

@@ -22,6 +22,7 @@ from matplotlib.transforms import IdentityTransform
 
 from ..model import Chart, Dataset
 from .data import NOT_STATED, Row, chart_rows, panel_rows, trend_series
+from .figure import spare_axes
 from .layout import (
     PANEL_GAP,
     RowPlan,
@@ -82,7 +83,7 @@ class Frame:
         rect = ((self.x + x0) / fw, (fh - self.y - bottom) / fh, max(x1 - x0, 1e-3) / fw,
                 max(bottom - top, 1e-3) / fh)
         if ax is None:
-            return self.fig.add_axes(rect)
+            return spare_axes(self.fig, rect)
         ax.set_position(rect)
         return ax
 
@@ -342,7 +343,7 @@ def draw_small_multiples(ax: Axes, panels: Sequence[tuple[str, Any]]) -> None:
             fr = Frame(fig, x, y, pw, row_h + title_height(st))
             fr.text(0.0, asc, title, size=st.label_pt, color=st.palette.ink, bold=True)
             inner = Frame(fig, x, y + title_height(st), pw, row_h)
-            target = ax if first else fig.add_axes((0, 0, 1, 1))
+            target = ax if first else spare_axes(fig, (0.0, 0.0, 1.0, 1.0))
             first = False
             if isinstance(content, tuple) and content and content[0] == "trend":
                 draw_trend(target, content[1], content[2], frame=inner)
