@@ -12,14 +12,29 @@
 #                     choose the datasets; 2 to 30 of them)
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
 #   make references   regenerate the reference images (pages and charts; on purpose only)
-#   make test / make lint / make check
+#   make test / make lint / make check     [PYTEST_ARGS='-k batch --start-method=spawn']
+#   make test PYTHON=python3.12            the same with another Python, in its own .venv-3.12
+#   make test-min                          the suite against the oldest dependency versions allowed
 PYTHON ?= python3
-VENV   := .venv
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+$(if $(PYVER),,$(error cannot run $(PYTHON)))
+# The default Python gets .venv; one named on the command line gets a venv of its own.
+ifeq ($(origin PYTHON),file)
+VENV   ?= .venv
+else
+VENV   ?= .venv-$(PYVER)
+endif
 BIN    := $(VENV)/bin
 OUT    := out
 # The venv is an order-only prerequisite (after `|`): outputs need it to exist, but reinstalling
-# it must not make every PDF look out of date.
+# it must not make every PDF look out of date. It is remade when its interpreter changes.
 STAMP  := $(VENV)/.installed
+INTERPRETER := $(VENV)/.interpreter
+# The versions of what renders (Python, ReportLab, pikepdf, matplotlib, fontTools): rewritten only
+# when one changes, so that an upgrade rebuilds the outputs and a reinstall does not.
+ENGINES := $(VENV)/.engines
+PYTEST_ARGS ?=
+shq = '$(subst ','\'',$(1))'
 
 # Document names come from the registry; it imports nothing but the standard library, so a bare
 # Python reads it before the venv exists.
@@ -28,9 +43,10 @@ $(if $(DOCS),,$(error cannot read the document names from briefing/documents.py 
 DATASETS  := $(wildcard data/*.yaml)
 STEMS     := $(notdir $(basename $(DATASETS)))
 HANDOUTS  := $(STEMS:%=$(OUT)/%-handout.pdf)
-# What an output is made from besides its dataset: the package's sources and data, and the fonts.
-SOURCES   := $(shell find briefing -name '*.py' -o -name '*.yaml') pyproject.toml
-FONTFILES := $(wildcard fonts/*.ttf)
+# What an output is made from besides its dataset: every file of the package (sources, templates,
+# the ICC profile), the fonts and their manifest, and the engines' versions.
+SOURCES   := $(shell find briefing -type f -not -path '*/__pycache__/*' -not -name '*.pyc') pyproject.toml
+FONTFILES := $(wildcard fonts/*.ttf fonts/manifest.json)
 
 COPIES    ?= 30
 WHAT      ?= $(firstword $(DOCS))
@@ -38,18 +54,33 @@ MARKING   ?=
 WATERMARK ?=
 GRAY      ?=
 BOOKLET   ?=
-HANDOUT_ARGS := $(strip --copies $(COPIES) --what $(WHAT) $(if $(MARKING),--marking '$(MARKING)') \
-                $(if $(WATERMARK),--watermark '$(WATERMARK)') $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
+# Each value is quoted for the shell, whatever quotes it holds itself (WATERMARK="it's").
+HANDOUT_ARGS := $(strip --copies $(call shq,$(COPIES)) --what $(call shq,$(WHAT)) \
+                $(if $(MARKING),--marking $(call shq,$(MARKING))) \
+                $(if $(WATERMARK),--watermark $(call shq,$(WATERMARK))) $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: references all install test lint check fonts clean batch handouts bench compare FORCE $(DOCS)
+.PHONY: references all install test test-min lint check fonts clean batch handouts bench compare FORCE $(DOCS)
 
 all: $(DOCS)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# The interpreter a venv was made from; a venv from before this record existed is asked itself.
+PYID := import os, sys; print(os.path.realpath(sys._base_executable), sys.version.split()[0])
+$(INTERPRETER): FORCE
+	@mkdir -p $(VENV)
+	@test -e $@ || ! test -x $(BIN)/python || { $(BIN)/python -c '$(PYID)' > $@; \
+	  touch -r $(STAMP) $@ 2>/dev/null || true; }
+	@$(PYTHON) -c '$(PYID)' > $@.now && { cmp -s $@.now $@ && rm $@.now || mv $@.now $@; }
+
+$(STAMP): pyproject.toml $(INTERPRETER)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PYTHON) -c '$(PYID)' > $(INTERPRETER)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+$(ENGINES): FORCE | $(STAMP)
+	@$(BIN)/python -c 'import sys, briefing.engines as e; sys.stdout.write(e.as_text())' > $@.now \
+	  && { cmp -s $@.now $@ && rm $@.now || mv $@.now $@; }
 
 install: $(STAMP)
 
@@ -58,7 +89,7 @@ $(foreach d,$(DOCS),$(eval $(d): $(STEMS:%=$(OUT)/%-$(d).pdf)))
 
 # A pattern rule with several targets runs once for all of them: every document of a dataset is
 # built, and replaced, together.
-$(foreach d,$(DOCS),$(OUT)/%-$(d).pdf): data/%.yaml $(SOURCES) $(FONTFILES) | $(STAMP)
+$(foreach d,$(DOCS),$(OUT)/%-$(d).pdf): data/%.yaml $(SOURCES) $(FONTFILES) $(ENGINES) | $(STAMP)
 	$(BIN)/briefing build $< -o $(OUT)
 
 # One process for all datasets; it skips outputs whose content hashes say nothing changed.
@@ -73,7 +104,7 @@ PACK     := $(PACKDOCS:%=$(OUT)/%.pdf)
 
 compare: $(firstword $(PACK))
 
-$(firstword $(PACK)): $(COMPARE) $(SOURCES) $(FONTFILES) | $(STAMP)
+$(firstword $(PACK)): $(COMPARE) $(SOURCES) $(FONTFILES) $(ENGINES) | $(STAMP)
 	$(BIN)/briefing compare $(COMPARE) -o $(OUT)
 
 # Handouts also depend on their options: .handout-args is rewritten only when they change.
@@ -81,16 +112,32 @@ handouts: $(HANDOUTS)
 
 $(OUT)/.handout-args: FORCE
 	@mkdir -p $(OUT)
-	@echo "$(HANDOUT_ARGS)" | cmp -s - $@ || echo "$(HANDOUT_ARGS)" > $@
+	@printf '%s\n' $(call shq,$(HANDOUT_ARGS)) | cmp -s - $@ || printf '%s\n' $(call shq,$(HANDOUT_ARGS)) > $@
 
-$(OUT)/%-handout.pdf: data/%.yaml $(SOURCES) $(FONTFILES) $(OUT)/.handout-args | $(STAMP)
+$(OUT)/%-handout.pdf: data/%.yaml $(SOURCES) $(FONTFILES) $(ENGINES) $(OUT)/.handout-args | $(STAMP)
 	$(BIN)/briefing handout $< $(HANDOUT_ARGS) -o $@
 
 bench: | $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
+# pytest's exit status 5 ("no tests collected") is a failure: a selection that runs nothing
+# must not pass.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status != 5 ] || \
+	  echo "make test: pytest collected no tests (PYTEST_ARGS=$(PYTEST_ARGS))" >&2; exit $$status; }
+
+# The suite against the oldest versions the package allows: a venv of its own with every
+# `name>=floor` of [project] dependencies pinned to `name==floor` (later releases of what those
+# need are allowed). Wheels only, so it runs without compilers on the default Python (3.11).
+MINVENV := .venv-min
+test-min:
+	$(PYTHON) -m venv --clear $(MINVENV)
+	$(PYTHON) -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); \
+	  print(*(r.split(";")[0].replace(">=", "==") for r in d["project"]["dependencies"] if ">=" in r), sep="\n")' \
+	  > $(MINVENV)/floors.txt
+	$(MINVENV)/bin/python -m pip install --quiet --only-binary=:all: -c $(MINVENV)/floors.txt -e '.[test]'
+	$(MINVENV)/bin/python -m pip list 2>/dev/null | grep -iE "^(reportlab|matplotlib|pyyaml|fonttools|pikepdf|python-docx|lxml) "
+	$(MINVENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # The visual tests compare pages with tests/references/*.png and each chart kind with
 # tests/references/charts/*.png; after an intended change of how pages or charts look,

@@ -40,8 +40,8 @@ from . import __version__
 from .build import DOCUMENTS
 from .documents import chosen_options
 from .documents import names as registry_names
-from .errors import BriefingError, DatasetError, OutputError, Problem
-from .load import parse_dataset
+from .errors import BriefingError, OutputError
+from .load import parse_dataset, read_dataset_bytes
 from .model import Dataset
 from .output import DEFAULT_WAIT_SECONDS, FolderLock, atomic_write, output_path, publish, safe_stem
 
@@ -136,6 +136,7 @@ class Interrupted(BaseException):
 
 
 _worker_ready = False
+_set_up_error: BriefingError | None = None
 
 
 def prepare_worker() -> None:
@@ -144,8 +145,10 @@ def prepare_worker() -> None:
     Runs as the process pool's `initializer`; `_work` calls it too (it is idempotent) so that an
     executor without initializers (a cluster's) still pays the set-up once per worker, not per task.
     """
-    global _worker_ready
+    global _worker_ready, _set_up_error
     if _worker_ready:
+        if _set_up_error is not None:
+            raise _set_up_error
         return
     _worker_ready = True
     if threading.current_thread() is threading.main_thread():
@@ -156,7 +159,12 @@ def prepare_worker() -> None:
             # A forked worker inherits the parent's SIGTERM handler; the parent's terminate()
             # must simply end it.
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    warm_up()
+    try:
+        warm_up()
+    except BriefingError as exc:
+        # A damaged font (say) must reach the user as its own message on every task, not kill
+        # the pool's initializer, which the parent could only report as a dead worker.
+        _set_up_error = exc
 
 
 def warm_up() -> None:
@@ -276,11 +284,12 @@ def package_fingerprint() -> str:
 
 
 def fonts_fingerprint() -> str:
-    """Hash of the font files the renderer embeds (names and contents)."""
+    """Hash of the font files the renderer embeds and of their manifest (the report's provenance
+    page prints its versions and licences): names and contents."""
     from . import fonts
 
     digest = hashlib.sha256()
-    for path in fonts.all_font_files():
+    for path in [*fonts.all_font_files(), fonts.fonts_dir() / "manifest.json"]:
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -297,11 +306,15 @@ class Environment:
     package: str
     fonts: str
     render: str
+    engines: str  # the versions of Python, ReportLab, pikepdf, matplotlib, fontTools
 
     @classmethod
     def current(cls, render: RenderFn | None = None) -> Environment:
         name = "default" if render is None else f"{render.__module__}.{getattr(render, '__qualname__', repr(render))}"
-        return cls(__version__, package_fingerprint(), fonts_fingerprint(), name)
+        from .engines import engine_versions
+
+        engines = json.dumps(engine_versions(), sort_keys=True)
+        return cls(__version__, package_fingerprint(), fonts_fingerprint(), name, engines)
 
 
 def cache_key(
@@ -319,6 +332,7 @@ def cache_key(
         "package": env.package,
         "fonts": env.fonts,
         "render": env.render,
+        "engines": env.engines,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -354,21 +368,9 @@ def _cache_folder(outdir: Path) -> Path:
 
 
 def _read(path: str) -> bytes:
-    p = Path(path)
-
-    def fail(message: str) -> DatasetError:
-        return DatasetError([Problem(path, None, None, "", message)])
-
-    try:
-        if p.is_dir():
-            raise fail("is a folder, not a dataset file")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except PermissionError:
-        raise fail("permission denied") from None
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
+    """A dataset's bytes, bounded like the loader's: a huge file, /dev/zero or a FIFO is refused
+    in the parent without being read whole (or at all)."""
+    return read_dataset_bytes(path, path)
 
 
 def _publish_set(entry: _Stale, dataset: Dataset, done: dict[str, Rendered | BaseException], outdir: Path,

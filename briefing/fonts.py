@@ -18,7 +18,10 @@ every missing character with its location and raises one `FontCoverageError`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
+import io
+import json
 import os
 import unicodedata
 from collections.abc import Iterable
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.errors import BriefingError, FontCoverageError
+from briefing.readfile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
     from reportlab.pdfbase.ttfonts import TTFont
@@ -142,12 +146,58 @@ def _require(path: Path) -> Path:
 # ----------------------------------------------------------------------------- ReportLab
 
 
+# Far above our subsets (3-5 MB) and any full CJK face; what a font read may cost at most.
+MAX_FONT_BYTES = 64_000_000
+
+
+@functools.cache
+def _manifest_hashes(folder: Path) -> dict[str, str]:
+    """file name → SHA-256 from the folder's manifest.json; {} for a user's folder without one."""
+    try:
+        raw = read_bounded(folder / MANIFEST, MAX_FONT_BYTES, what="font manifest")
+    except InputFileError as exc:
+        if exc.reason == "missing":
+            return {}
+        raise
+    try:
+        entries = json.loads(raw.decode("utf-8")).get("fonts", [])
+        return {str(e["file"]): str(e["sha256"]) for e in entries if "file" in e and "sha256" in e}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise BriefingError(f"{folder / MANIFEST} is not a valid font manifest ({exc}); "
+                            "reinstall the package or run `make fonts`") from None
+
+
+@functools.cache
+def font_bytes(path: Path) -> bytes:
+    """The font file's bytes, read with a size limit and checked against the folder's manifest.
+
+    A truncated, damaged or swapped face is refused here with what to do, rather than failing
+    deep inside ReportLab (a traceback) or, worse, being embedded without a word.
+    """
+    data = read_bounded(_require(path), MAX_FONT_BYTES, what="font file")
+    expected = _manifest_hashes(path.parent).get(path.name)
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise BriefingError(
+            f"font file {path} does not match {path.parent / MANIFEST} (its SHA-256 differs: "
+            "truncated, damaged or replaced); reinstall the package or run `make fonts`"
+        )
+    return data
+
+
 @functools.cache
 def _reportlab_font(name: str, path: Path) -> TTFont:
     # One parse per file and process: registration and the coverage check share it.
     from reportlab.pdfbase.ttfonts import TTFont
 
-    return TTFont(name, str(_require(path)))
+    data = io.BytesIO(font_bytes(path))
+    data.name = str(path)  # what ReportLab calls the file
+    try:
+        return TTFont(name, data)
+    except Exception as exc:  # ReportLab raises TTFError, struct.error, IndexError… on bad data
+        raise BriefingError(
+            f"font file {path} cannot be read as TrueType ({exc}); it may be truncated or damaged: "
+            "reinstall the package or run `make fonts`"
+        ) from None
 
 
 # Registration is once per process: ReportLab ignores a second font under a registered name.
@@ -218,6 +268,7 @@ def register_matplotlib() -> None:
         folder = fonts_dir()
         known = {Path(f.fname).resolve() for f in font_manager.fontManager.ttflist}
         for path in all_font_files():
+            font_bytes(path)  # the same checks as for ReportLab; matplotlib reads the file itself
             if _require(path).resolve() not in known:
                 font_manager.fontManager.addfont(str(path))
         for role, family in MPL_FAMILIES.items():

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ from .model import (
     Relation,
     chart_kinds,
 )
+from .readfile import InputFileError, read_bounded
 
 # libyaml's C parser when present (several times faster); same safe resolver, same marks.
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -552,6 +554,12 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
         if decimals > MAX_DECIMALS:
             ctx.err(node, path, f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}")
             raise _Invalid
+        if Decimal(repr(value)) != Decimal(raw):
+            # Printing and checking work from the float's shortest repr; past 15 significant
+            # digits that is no longer the figure as written (…123456 would print as …123455).
+            ctx.err(node, path, f"{_show(raw)} has more significant digits than can be printed and checked "
+                                "exactly (at most 15); round it as the report does")
+            raise _Invalid
         return value, decimals
     ctx.err(node, path, f"expected a number, found '{_show(raw)}': {_number_hint(raw)}")
     raise _Invalid
@@ -920,6 +928,19 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
         ctx.err(node, f"{path}.ids", "a 'same' relation needs at least two ids")
     if kind in ("total", "subset") and "parts" in f and not rel.parts:
         ctx.err(f["parts"], f"{path}.parts", "list at least one part")
+    # A figure related to itself (total: a, parts: [a, b]) would be checked against itself and
+    # reported as 不一致 however right it is.
+    named = [(key, getattr(rel, key)) for key in ("rate", "part", "whole", "total", "current", "prior")]
+    named += [("ids", i) for i in rel.ids] + [("parts", i) for i in rel.parts]
+    seen: dict[str, str] = {}
+    for key, ident in named:
+        if not ident:
+            continue
+        if ident in seen:
+            ctx.err(f.get(key, node), f"{path}.{key}", f"'{ident}' appears twice in this relation (in "
+                    f"{seen[ident]} and in {key}); a figure cannot be checked against itself")
+            break
+        seen[ident] = key
     return rel
 
 
@@ -1149,19 +1170,20 @@ def display_name(path: str | Path) -> str:
 
 def load_dataset(path: str | Path) -> Dataset:
     """Read and validate one dataset file."""
-    p = Path(path)
     name = display_name(path)
+    return parse_dataset(read_dataset_bytes(path, name), name)
+
+
+def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
+    """The bytes of a dataset file, read with the size limit (`briefing.readfile`): a path like
+    /dev/zero, a FIFO or a multi-gigabyte file picked by mistake is refused, not read whole."""
+    name = display_name(path) if name is None else name
     try:
-        if p.is_dir():
-            raise _file_problem(name, "is a folder, not a dataset file")
-        # Read one byte past the limit rather than the whole file: a path like /dev/zero, or a
-        # multi-gigabyte file picked by mistake, must not exhaust memory before being refused.
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise _file_problem(name, "no such file") from None
-    except PermissionError:
-        raise _file_problem(name, "permission denied: the file cannot be read") from None
-    except OSError as exc:
-        raise _file_problem(name, f"cannot read: {exc.strerror or exc}") from None
-    return parse_dataset(raw, name)
+        return read_bounded(path, MAX_FILE_BYTES, what="file")
+    except InputFileError as exc:
+        message = {
+            "folder": "is a folder, not a dataset file",
+            "size": f"the file is over {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}: "
+                    "is it really a dataset? Long texts belong in the report, not here",
+        }.get(exc.reason, exc.detail)
+        raise _file_problem(name, message) from None

@@ -12,6 +12,7 @@ import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
 
@@ -342,18 +343,28 @@ class Dataset:
         return self.sha256[:12]
 
 
+def decimal_text(value: float) -> Decimal:
+    """The figure as the dataset wrote it, as an exact Decimal.
+
+    The loader accepts only figures whose shortest float repr gives back their written digits (at
+    most 15 significant digits), so repr() is the decimal text, not the binary approximation that
+    formatting the float itself would print (12345678901.123455 for …123456).
+    """
+    return Decimal(repr(value))
+
+
 def format_number(value: float, decimals: int) -> str:
     """Digits as Chinese official documents print them: no thousands separator, fixed decimals."""
     if math.isnan(value) or math.isinf(value):
         raise ValueError("cannot format a non-finite number")
-    return f"{value:.{decimals}f}"
+    return f"{decimal_text(value):.{decimals}f}"
 
 
 def magnitude(value: float, decimals: int) -> str:
     """The number part of a printed figure: digits, or N万 for round multiples of 1 000 from 10 000."""
     # 20000 → 2万, 15000 → 1.5万; below 10 000, or not a round multiple of 1 000, print digits.
     if decimals == 0 and abs(value) >= 10000 and value % 1000 == 0:
-        return f"{value / 10000:g}万"
+        return f"{(decimal_text(value) / 10000).normalize():f}万"
     return format_number(value, decimals)
 
 

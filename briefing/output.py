@@ -71,9 +71,13 @@ def output_path(outdir: Path, stem: str, suffix: str) -> Path:
     return target
 
 
-def _resolve(path: Path) -> Path:
+def _resolve(path: Path, *, strict: bool = False) -> Path:
+    # Python 3.13's non-strict resolve() returns a looping link unresolved instead of raising,
+    # so links are resolved strictly: a loop or a dangling link is then an error on every Python.
     try:
-        return path.resolve()
+        return path.resolve(strict=strict)
+    except FileNotFoundError:
+        raise OutputError(f"{path} is a symlink to a missing file; remove it or choose another output folder") from None
     except (OSError, RuntimeError) as exc:  # Python 3.11 raises RuntimeError on a symlink loop
         raise OutputError(f"cannot resolve {path}: {exc}; check for a symlink loop") from None
 
@@ -82,7 +86,7 @@ def check_target(outdir: Path, target: Path) -> None:
     """Refuse a target that is a symlink or that would land outside `outdir`."""
     root = _resolve(outdir)
     if target.is_symlink():
-        real = _resolve(target)
+        real = _resolve(target, strict=True)
         if root not in real.parents:
             raise OutputError(f"{target} is a symlink to {real}, outside {outdir}; refusing to write through it")
     real = _resolve(target)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
 import multiprocessing
 import os
 import shutil
@@ -82,6 +84,7 @@ def quick_warm_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
     monkeypatch.setattr(batch, "warm_up", record)  # forked workers inherit the patch
     monkeypatch.setattr(batch, "_worker_ready", False)  # an in-process executor sets it
+    monkeypatch.setattr(batch, "_set_up_error", None)
     return log
 
 
@@ -367,6 +370,12 @@ def test_code_and_font_changes_invalidate_the_cache(datasets: list[Path], tmp_pa
     assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 0
     kai = quick / fonts.FILES[fonts.KAI]
     kai.write_bytes(kai.read_bytes() + b"\0")
+    # A rebuilt face comes with its manifest (one that does not match is refused as damaged).
+    manifest = json.loads((quick / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["fonts"]:
+        if entry["file"] == kai.name:
+            entry["sha256"] = hashlib.sha256(kai.read_bytes()).hexdigest()
+    (quick / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert batch.fonts_fingerprint() != before
     assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
 
@@ -398,3 +407,21 @@ def test_every_start_method_builds_every_dataset(method: str, datasets: list[Pat
     finally:
         multiprocessing.set_start_method(before, force=True)
     assert [o.status for o in result.outcomes] == ["built", "built"], [o.error for o in result.outcomes]
+
+
+def test_cache_key_covers_engine_versions_and_font_manifest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from briefing import engines, fonts
+
+    env = batch.Environment.current()
+    assert "ReportLab" in env.engines and "pikepdf" in env.engines and "matplotlib" in env.engines
+    key = batch.cache_key("0" * 64, "briefing", True, env)
+    newer = {**engines.engine_versions(), "ReportLab": "99.0"}
+    monkeypatch.setattr(engines, "engine_versions", lambda: newer)
+    assert batch.cache_key("0" * 64, "briefing", True, batch.Environment.current()) != key
+    # The manifest is hashed with the fonts: a changed manifest changes the key.
+    copy = tmp_path / "fonts"
+    shutil.copytree(fonts.fonts_dir(), copy)
+    monkeypatch.setattr(fonts, "fonts_dir", lambda: copy)
+    before = batch.fonts_fingerprint()
+    (copy / "manifest.json").write_text((copy / "manifest.json").read_text() + "\n")
+    assert batch.fonts_fingerprint() != before

@@ -59,3 +59,16 @@ def test_build_checks_font_coverage_before_drawing(tmp_path, capsys):
     assert main(["build", str(bad), "-o", str(tmp_path / "out")]) == 1
     assert "U+20000" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "briefing", "check", str(DATASET)], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "柳江区" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "briefing", "frobnicate"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2 and "usage" in proc.stderr

@@ -377,3 +377,13 @@ def test_charts_sit_in_their_chapters(built):
             assert first <= page < min(later), chart.id
         else:
             assert starts["ch-summary"] <= page < starts[f"ch-area-{ds.areas[0].id}"], chart.id
+
+
+def test_provenance_names_the_engines_that_made_it(built):
+    from briefing.engines import engine_versions
+
+    flat = "".join(built["flat"])
+    versions = engine_versions()
+    assert "排版引擎" in flat
+    for name in ("ReportLab", "pikepdf", "matplotlib", "fontTools", "Python"):
+        assert squash(f"{name} {versions[name]}") in flat, name

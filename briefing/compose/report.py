@@ -24,9 +24,9 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
-from .. import __version__, fonts
+from .. import __version__, engines, fonts
 from ..charts import chart_style, draw_chart
-from ..model import Area, Dataset, Indicator
+from ..model import Area, Dataset, Indicator, format_number
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
 from ..render.output import render as render_output
 from ._report_text import (
@@ -797,7 +797,7 @@ class Composer:
                     ],
                     self.kv(
                         ("原文", ind.printed_with_change),
-                        ("数值", f"{ind.value:.{ind.decimals}f}（{ind.decimals}位小数）"),
+                        ("数值", f"{format_number(ind.value, ind.decimals)}（{ind.decimals}位小数）"),
                         ("单位", ind.unit),
                     ),
                     self.kv(
@@ -832,6 +832,7 @@ class Composer:
             ("文件日期", f"{ds.meta.date.year}年{ds.meta.date.month}月{ds.meta.date.day}日"),
             ("内容", f"数字{len(ds.indicators)}项，关联{len(ds.relations)}处，图表{len(ds.charts)}幅，术语{len(ds.glossary)}条"),
             ("生成工具", f"briefing {__version__}"),
+            ("排版引擎", engines.describe()),
         ]
         table: list[list[Any]] = [self.head_row(["项目", "内容"])]
         table += [[self.p(k, "table_fig"), self.p(v, "table")] for k, v in rows]

@@ -6,14 +6,13 @@ newlines normalised to `\\n`, a UTF-8 BOM dropped, one docx paragraph (or table 
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
 
+from .. import readfile
 from ..errors import ReportError
 
 MAX_REPORT_BYTES = 20_000_000
@@ -25,40 +24,18 @@ MAX_DOCX_XML_BYTES = 64_000_000
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of a regular file, refusing devices, FIFOs and anything over `limit` bytes.
 
-    The size is counted while reading, never taken from `st_size` (0 for /dev/zero, wrong for a
-    file still growing). Opened non-blocking and checked with fstat so that a FIFO cannot hang us.
+    The project's one bounded reader (`briefing.readfile`: counts bytes, never trusts `st_size`,
+    cannot hang on a FIFO), with its refusals said as a report's.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise ReportError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReportError(f"{path}: is a folder, not a report file") from None
-    except PermissionError:
-        raise ReportError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise ReportError(f"{path}: is a folder, not a report file")
-        if not stat.S_ISREG(mode):
-            raise ReportError(f"{path}: is a device, pipe or socket, not a report file")
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise ReportError(f"{path}: more than {limit:,} bytes is too large for a report")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read: {exc.strerror}") from None
-    finally:
-        os.close(fd)
+        return readfile.read_bounded(path, limit, what="report")
+    except readfile.InputFileError as exc:
+        message = {
+            "folder": "is a folder, not a report file",
+            "type": "is a device, pipe or socket, not a report file",
+            "size": f"more than {limit:,} bytes is too large for a report",
+        }.get(exc.reason, exc.detail)
+        raise ReportError(f"{path}: {message}") from None
 
 
 def read_report(path: str | Path) -> str:
