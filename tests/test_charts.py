@@ -464,3 +464,34 @@ def test_check_and_extract_do_not_import_matplotlib(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# The renderer beyond bars: what a third-party kind may ask of it
+
+
+def test_renderer_draws_markers_dashes_clip_paths_and_images():
+    import zlib
+
+    import numpy as np
+    from matplotlib.patches import Circle
+
+    def draw(ax):
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        ax.plot([1, 5, 9], [2, 8, 3], linestyle="--", marker="s", color="#1f4e79")  # dashes, markers
+        ax.scatter([2, 4, 6], [5, 5, 5], s=20, color="#5b7fa6")  # a path collection
+        image = ax.imshow(np.arange(16, dtype=float).reshape(4, 4), extent=(6, 9, 6, 9), cmap="Greys")
+        image.set_clip_path(Circle((7.5, 7.5), 1.5, transform=ax.transData))  # a clip path
+        ax.text(1, 9, "图例$1$", fontsize=8)  # a $ is text, not mathtext
+
+    flow = ChartFlowable(200.0, 150.0, chart_style(), draw, name="probe")
+    r = read_chart(flow)
+    content = b"".join(zlib.decompress(part.split(b"stream\n", 1)[1].rsplit(b"endstream", 1)[0])
+                       for part in r.data.split(b"endobj") if b"/FlateDecode" in part and b"stream\n" in part
+                       and b"/Subtype /Image" not in part)
+    assert b" d\n" in content  # a dash pattern
+    assert content.count(b"W n") >= 2  # the axes' clip rectangle and the image's clip path
+    assert b"/Subtype /Image" in r.data  # the image, as an image
+    assert "图例$1$" in r.text.replace(" ", "")
+    assert all("Briefing" in ch["fontname"] for ch in r.chars)

@@ -330,6 +330,9 @@ class FigureCanvasReportLab(FigureCanvasBase):
     filetypes: dict[str, str] = {}
 
     def draw_onto(self, canv: Canvas) -> None:
+        from ..fonts import register_reportlab
+
+        register_reportlab()  # the faces the labels are set in (idempotent)
         fig = self.figure
         width, height = fig.get_size_inches() * 72.0
         renderer = RendererReportLab(canv, float(width), float(height))
