@@ -75,7 +75,7 @@ $(STAMP): pyproject.toml $(INTERPRETER)
 	$(PYTHON) -m venv --clear $(VENV)
 	$(PYTHON) -c '$(PYID)' > $(INTERPRETER)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
 	touch $@
 
 $(ENGINES): FORCE | $(STAMP)

@@ -6,6 +6,8 @@ Measures, with medians over several runs:
     per document, and each worker's peak memory;
   - a rebuild where nothing changed, against the cold batch it follows;
   - the PDF sizes;
+  - the report at 60, 250, 1,000 and 2,000 indicators (`scaling.py`): time per page and peak
+    memory against pages, as a table and a plot (docs/images/bench-scaling.svg).
   - per chart, the time to build and draw each of the briefing's charts in-process (`bench_charts`).
 Run by `make bench`; tests never assert times.
 """
@@ -39,7 +41,9 @@ NAMES = """兴宁区 青秀区 江南区 良庆区 邕宁区 武鸣区 隆安县
 
 TARGETS = {
     "cold briefing": "≤ 1.0 s",
-    "cold report": "< 2 s",
+    "cold report": "< 0.8 s",
+    "report per page, 60–2,000 indicators": "< 15 ms per page",
+    "report peak memory, 2,000 indicators": "< 300 MiB",
     "briefing in a batch, 2 workers": "≤ 130 ms per document",
     "chart, briefing's charts": "≤ 10 ms on average",
     "no-change rebuild": "< 20% of a cold build",
@@ -108,6 +112,7 @@ def variants(folder: Path, count: int) -> list[Path]:
 class Figures:
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # what, figure, target, detail
     notes: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # Markdown lines after the table
 
     def add(self, what: str, figure: str, detail: str = "") -> None:
         self.rows.append((what, figure, TARGETS.get(what, ""), detail))
@@ -280,6 +285,8 @@ def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespa
     if sizes:
         lines += ["", "PDF sizes (data/liujiang-2024.yaml): "
                   + ", ".join(f"{doc} {size / 1024:.0f} KiB" for doc, size in sizes.items()) + "."]
+    if figures.sections:
+        lines += ["", *figures.sections]
     lines += ["", "Notes:", ""]
     lines += [f"- {note}" for note in figures.notes]
     lines += [
@@ -295,11 +302,45 @@ def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespa
     print(f"wrote {REPORT.relative_to(ROOT)}")
 
 
+def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
+    """The report at growing sizes: is the cost per page flat, and memory in bounds?"""
+    import scaling
+
+    try:
+        points = scaling.measure(work, run_process, briefing_cmd, runs=runs)
+    except RuntimeError as exc:
+        figures.add("report per page, 60–2,000 indicators", "failed", str(exc)[:200])
+        return
+    worst = max(points, key=lambda p: p.ms_per_page)
+    flat = max(p.ms_per_page for p in points) / min(p.ms_per_page for p in points)
+    figures.add("report per page, 60–2,000 indicators", f"{worst.ms_per_page:.1f} ms",
+                f"worst size ({worst.indicators:,} indicators, {worst.pages} pages); largest/smallest "
+                f"per-page cost {flat:.2f}; CPU time of the whole process, fastest of {runs}")
+    largest = points[-1]
+    figures.add("report peak memory, 2,000 indicators", f"{largest.peak_mib:.0f} MiB",
+                f"{largest.pages} pages; peak RSS of the build process")
+    image = scaling.plot(points)
+    figures.sections += [
+        "## The report at growing sizes",
+        "",
+        "`briefing build --only report` on the sample dataset with its indicators copied up to each "
+        "size (`benchmarks/scaled.py`), each in a new process; of the fastest run (by CPU time): "
+        "wall time, CPU time (user + system), the build time `briefing build` reports (no process "
+        "start or imports) and peak RSS. CPU time is what other processes on a shared machine "
+        "disturb least.",
+        "",
+        *scaling.table(points),
+        "",
+        f"![Time per page and peak memory against pages]({image.relative_to(REPORT.parent).as_posix()})",
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold measurement (median)")
     parser.add_argument("--batch-runs", type=int, default=3, help="runs per batch measurement (median)")
     parser.add_argument("--datasets", type=int, default=50)
+    parser.add_argument("--scaling-runs", type=int, default=3, help="runs per report size (minimum)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md")
     args = parser.parse_args(argv)
     args.load_before = os.getloadavg()[0]
@@ -310,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_charts(figures)
         bench_handout(figures, work, args.batch_runs)
         bench_batch(figures, work, args.datasets, args.batch_runs)
+        bench_scaling(figures, work, args.scaling_runs)
     if not args.no_write:
         write_report(figures, sizes, args)
     return 0

@@ -62,6 +62,7 @@ def scaled_yaml(count: int) -> str:
             if c:
                 new["label"] = f"{ind['label'][:32]}（第{c + 1}组）"
                 new.pop("headline", None)
+                new.pop("code", None)  # a catalogue code names one figure of a report
             batch.append(new)
         indicators += batch
         have = {i["id"] for i in indicators}
@@ -72,7 +73,9 @@ def scaled_yaml(count: int) -> str:
         for chart in sample.get("charts", []):
             if c and not chart.get("area"):
                 continue  # the briefing's charts stay as they are
-            new = dict(chart, id=chart["id"] + suffix, indicators=[x + suffix for x in chart["indicators"]])
+            new = dict(
+                chart, id=chart["id"] + suffix, indicators=[x + suffix for x in chart["indicators"]]
+            )
             if c:
                 new["title"] = f"{chart['title']}（第{c + 1}组）"
             if all(x in have for x in new["indicators"]):

@@ -841,21 +841,60 @@ def summary_table(result: BatchResult) -> str:
     return "\n".join(lines)
 
 
+class ClusterError(BriefingError):
+    kind = "ClusterError"
+
+
+@contextlib.contextmanager
+def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Executor, int]]:
+    """A Dask cluster's `concurrent.futures` executor and its number of worker threads.
+
+    Needs the optional package `distributed` (`pip install 'briefing[dask]'`). The workers need
+    the `briefing` package and its fonts, nothing else: tasks carry their dataset, and the PDFs
+    come back to this process, which writes them.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterError(
+            "--scheduler needs the optional package distributed: pip install 'briefing[dask]'"
+        ) from None
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        threads = sum(client.nthreads().values())
+        if not threads:
+            raise ClusterError(f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`")
+        yield client.get_executor(pure=False), threads
+    finally:
+        client.close()
+
+
 def run_batch(args: argparse.Namespace) -> int:
     """`briefing batch`: build, show progress on stderr, print the summary, exit 1 if anything failed."""
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         print("UsageError: -j/--jobs must be at least 1", file=sys.stderr)
         return 2
     progress: TerminalProgress | LineProgress
     progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else LineProgress(sys.stderr)
     try:
-        result = run(
-            args.files, args.outdir,
-            documents=(args.only,) if args.only else DOCUMENTS,
-            pdfa=not args.no_pdfa, force=args.force, jobs=args.jobs, progress=progress,
-            draft=bool(getattr(args, "draft", False)), options=chosen_options(vars(args)),
-            wait=float(getattr(args, "wait", DEFAULT_WAIT_SECONDS)),
-        )
+        with contextlib.ExitStack() as stack:
+            executor: Executor | None = None
+            jobs = args.jobs or os.cpu_count() or 1
+            scheduler = getattr(args, "scheduler", None)
+            if scheduler:
+                executor, threads = stack.enter_context(cluster_executor(scheduler))
+                # In flight: what the cluster's workers can run, unless -j says otherwise.
+                jobs = args.jobs or threads
+            result = run(
+                args.files, args.outdir,
+                documents=(args.only,) if args.only else DOCUMENTS,
+                pdfa=not args.no_pdfa, force=args.force, jobs=jobs, executor=executor, progress=progress,
+                draft=bool(getattr(args, "draft", False)), options=chosen_options(vars(args)),
+                wait=float(getattr(args, "wait", DEFAULT_WAIT_SECONDS)),
+            )
     except Interrupted as exc:
         progress.close()
         print("Interrupted: workers stopped; finished outputs are complete and nothing partial was left",

@@ -357,7 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Validate every dataset, then build the valid ones in worker processes.")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", required=True)
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("-j", "--jobs", type=int, help="workers (default: the cores, or the cluster's threads)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="render on a Dask cluster (needs briefing[dask]); see docs/batch.md")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")

@@ -409,6 +409,19 @@ def test_every_start_method_builds_every_dataset(method: str, datasets: list[Pat
     assert [o.status for o in result.outcomes] == ["built", "built"], [o.error for o in result.outcomes]
 
 
+def test_scheduler_without_the_dask_extra_says_how_to_install_it(
+    datasets: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing import cli
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed: import fails
+    code = cli.main(["batch", str(datasets[0]), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:8786"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("ClusterError: --scheduler needs the optional package distributed: pip install 'briefing[dask]'")
+    assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
+
+
 def test_cache_key_covers_engine_versions_and_font_manifest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from briefing import engines, fonts
 

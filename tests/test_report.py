@@ -331,7 +331,7 @@ def test_markup_in_data_prints_literally_and_empty_parts_are_said():
         assert len(pdf.pages) == pages
         text = squash("".join(page.extract_text() or "" for page in pdf.pages))
     assert "<b>尖括号</b>" in text and "&amp;" in text and '<imgsrc="x.png"/>' in text
-    assert "数据文件没有登记报告所列的存在的不足" in text
+    assert "数据文件没有登记报告所列的不足" in text
     # Empty chapters are left out: no glossary, no shortcomings and plans chapter.
     assert "术语解释" not in text and "存在的不足和下一步计划" not in text
     assert "。。" not in text

@@ -316,3 +316,15 @@ def test_type_area_on_odd_and_even_pages(duplex):
         expected = 28 if number % 2 else 210 - 28 - 156
         left = min(c["x0"] for c in body if c["text"] not in "（《“‘")
         assert left == pytest.approx(expected * MM, abs=0.2 * MM), (number, left / MM)
+
+
+def test_running_text_never_changes_size():
+    # Every role the report sets running text and headings in is 三号, on the body grid.
+    styles = report.report_styles()
+    body = styles["body"]
+    for name in ("prose", "item", "finding", "finding_calc", "section", "subsection", "item_head"):
+        assert styles[name].size_pt == body.size_pt == 16.0, name
+        assert styles[name].leading_pt == body.leading_pt, name
+    # Notes and formulas are set in a face whose digits read as printed digits, never 楷体.
+    for name in ("footnote", "finding_calc", "header", "chart_note"):
+        assert styles[name].role != "kai", name

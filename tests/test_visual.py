@@ -66,26 +66,19 @@ def contents_numbers(page: pdfplumber.page.Page) -> list[Box]:
 
 
 def briefing_charts(page: pdfplumber.page.Page) -> list[Box]:
-    """The band the briefing's charts take: from their titles (the dataset's chart titles) down
-    to below the lowest coloured shape under them."""
+    """Everything from the briefing's first chart title down: the charts, and the blocks under
+    them that move whenever a chart's height changes. The title and the figure tiles stay."""
     ds = load_dataset(LIUJIANG)
-    tops = [hit["top"] for c in ds.charts if c.briefing for hit in page.search(c.title)]
+    titles = {c.title.replace(" ", "") for c in ds.charts if c.briefing}
+    # A chart title starts its line (a tile's label may contain the same words further on).
+    tops = [
+        line["top"]
+        for line in page.extract_text_lines()
+        if any(line["text"].replace(" ", "").startswith(t) for t in titles)
+    ]
     if not tops:
         return []
-    top = min(tops) - 2.0
-
-    def coloured(obj: dict) -> bool:
-        color = obj.get("non_stroking_color")
-        if not isinstance(color, (tuple, list)) or len(color) != 3:
-            return False
-        r, g, b = (float(c) for c in color)
-        return max(r, g, b) - min(r, g, b) > 0.1  # not a gray
-
-    shapes = [
-        o for o in page.rects + page.curves if o.get("fill") and coloured(o) and o["top"] > top
-    ]
-    bottom = max((o["bottom"] for o in shapes), default=top) + 24.0  # axis labels, captions
-    return [(0.0, top, page.width, bottom)]
+    return [(0.0, min(tops) - 2.0, page.width, page.height)]
 
 
 SHOTS = (

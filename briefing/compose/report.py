@@ -258,6 +258,15 @@ class Composer:
         inner = table_of(rows, make, 1 if header else 0)
         return NumberedTable(inner, self.table_number, title, self.styles["table_caption"])
 
+    @staticmethod
+    def headed(head: list[Flowable], blocks: list[Flowable]) -> list[Flowable]:
+        """A heading kept on the page of the first block under it (one KeepTogether, not nested:
+        ReportLab always finds a nested one too tall)."""
+        if not blocks:
+            return head
+        first = blocks[0]._content if isinstance(blocks[0], KeepTogether) else [blocks[0]]
+        return [*head[:-1], KeepTogether([head[-1], *first]), *blocks[1:]]
+
     def head_row(self, labels: Sequence[str], style: str = "table_head") -> list[Any]:
         return [self.p(label, style) for label in labels]
 
@@ -461,7 +470,7 @@ class Composer:
             )
         out += self.section("不足与计划", "sum-plans")
         spans: list[Span] = []
-        for what, items in (("存在的不足", ds.shortcomings), ("下一步计划", ds.plans)):
+        for what, items in (("不足", ds.shortcomings), ("下一步计划", ds.plans)):
             if items:
                 spans.append(Span(f"报告所列{what}有{len(items)}方面："))
                 spans.append(Span("；".join(i.title for i in items) + "。"))
@@ -475,9 +484,8 @@ class Composer:
             out.append(self.p(spans, "prose"))
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
-            out += self.section("概览图表", "sum-charts")
-            for chart in briefing_charts:
-                out += self.chart_block(chart.id, chart.title, chart.note)
+            blocks = [b for chart in briefing_charts for b in self.chart_block(chart.id, chart.title, chart.note)]
+            out += self.headed(self.section("概览图表", "sum-charts"), blocks)
         return out
 
     def checked_sentence(self) -> str:
@@ -566,9 +574,8 @@ class Composer:
         out += [head[0], KeepStart(head[1:], table), *head[1:], table]
         charts = [c for c in ds.charts if c.area == area_id and c.id in self.charts]
         if charts:
-            out += self.section("图表", f"area-{area_id}-charts", in_toc=False)
-            for chart in charts:
-                out += self.chart_block(chart.id, chart.title, chart.note)
+            blocks = [b for chart in charts for b in self.chart_block(chart.id, chart.title, chart.note)]
+            out += self.headed(self.section("图表", f"area-{area_id}-charts", in_toc=False), blocks)
         return out
 
     def reading_hint(self, indicators: Sequence[Indicator]) -> list[Flowable]:
@@ -722,13 +729,13 @@ class Composer:
 
     def shortcomings_and_plans(self) -> list[Flowable]:
         out = self.chapter("存在的不足和下一步计划", "ch-plans")
-        for what, key, items in (
-            ("存在的不足", "plans-shortcomings", self.ds.shortcomings),
-            ("下一步计划", "plans-plans", self.ds.plans),
+        for title, what, key, items in (
+            ("存在的不足", "不足", "plans-shortcomings", self.ds.shortcomings),
+            ("下一步计划", "下一步计划", "plans-plans", self.ds.plans),
         ):
             if not items:
                 continue
-            out += self.section(what, key)
+            out += self.section(title, key)
             out.append(self.p(f"报告列出{len(items)}方面的{what}，概括如下。", "prose"))
             for n, item in enumerate(items, 1):
                 out.append(self.item(n, item.title, item.source, item.summary))

@@ -385,6 +385,10 @@ class LongTable(Flowable):
         return self.header
 
     @property
+    def _rowHeights(self) -> list[float]:  # noqa: N802 - ReportLab's name: the window's rows after wrap
+        return list(self.window._rowHeights)
+
+    @property
     def body_rows(self) -> int:
         """Body rows not yet laid out."""
         return len(self.rows) - self.start

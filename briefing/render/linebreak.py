@@ -174,12 +174,24 @@ class Line:
         return self.left_pt + self.width_pt
 
 
-def _normalise(spans: Sequence[Span]) -> list[tuple[int, str]]:
-    """Collapse whitespace runs to one space, drop invisible controls, trim the paragraph."""
-    out: list[tuple[int, str]] = []
+def _normalise(spans: Sequence[Span]) -> tuple[list[str], list[int]]:
+    """Collapse whitespace runs to one space, drop invisible controls, trim the paragraph.
+
+    Returns the characters and the index of the span each comes from.
+    """
+    chars: list[str] = []
+    owner: list[int] = []
     prev_space = True  # drop leading space
     for si, sp in enumerate(spans):
         text = _SPACE_RUN.sub(" ", sp.text)
+        if " " not in text and text.isprintable():
+            # The usual case: no space to collapse and no control character (printable text
+            # has no Cc or Cf) - take the span whole.
+            if text:
+                chars.extend(text)
+                owner.extend([si] * len(text))
+                prev_space = False
+            continue
         for ch in text:
             if ch == " ":
                 if prev_space:
@@ -189,10 +201,24 @@ def _normalise(spans: Sequence[Span]) -> list[tuple[int, str]]:
                 if unicodedata.category(ch) in ("Cc", "Cf"):
                     continue
                 prev_space = False
-            out.append((si, ch))
-    while out and out[-1][1] == " ":
-        out.pop()
-    return out
+            chars.append(ch)
+            owner.append(si)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        owner.pop()
+    return chars, owner
+
+
+# Per character, once per process: its class, whether it is a narrow letter or digit (the
+# Latin side of a Han-Latin gap) and whether it is an ASCII digit.
+_CHAR_INFO: dict[str, tuple[CharClass, bool, bool]] = {}
+
+
+def _info(ch: str) -> tuple[CharClass, bool, bool]:
+    found = _CHAR_INFO.get(ch)
+    if found is None:
+        found = _CHAR_INFO[ch] = (classify(ch), is_alnum_latin(ch), is_digit(ch))
+    return found
 
 
 def _break_allowed(prev: int, cur: int, cls: Sequence[CharClass], chars: str, sup: Sequence[bool]) -> bool:
@@ -213,10 +239,13 @@ def _break_allowed(prev: int, cur: int, cls: Sequence[CharClass], chars: str, su
 def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
     """Measure and classify the characters of `spans` set in `style` (independent of the measure)."""
     fonts.register_reportlab()
-    items = _normalise(spans)
-    n = len(items)
-    chars = "".join(ch for _, ch in items)
-    cls = [classify(ch) for ch in chars]
+    char_list, span_ix = _normalise(spans)
+    n = len(char_list)
+    chars = "".join(char_list)
+    infos = [_CHAR_INFO.get(ch) or _info(ch) for ch in char_list]
+    cls = [f[0] for f in infos]
+    alnum = [f[1] for f in infos]
+    digit = [f[2] for f in infos]
     font: list[str] = [""] * n
     size: list[float] = [0.0] * n
     font_adv: list[float] = [0.0] * n
@@ -224,7 +253,6 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
     full: list[bool] = [False] * n
     hscale: list[float] = [1.0] * n
     sup: list[bool] = [False] * n
-    span_ix: list[int] = [si for si, _ in items]
     i = 0
     while i < n:
         # One span at a time: its face, size and metrics table are looked up once.
@@ -240,20 +268,23 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
             sz *= SUPERSCRIPT_SCALE
         track = 0.0 if is_sup else style.tracking_pt
         table = _metrics(face, sz, track)
+        get = table.get
         for k in range(i, j):
-            m = table.get(chars[k])
+            m = get(char_list[k])
             if m is None:
-                m = table[chars[k]] = _measure(face, chars[k], sz, track)
+                m = table[char_list[k]] = _measure(face, char_list[k], sz, track)
             font_adv[k], adv[k], full[k], hscale[k] = m
-            font[k] = face
-            size[k] = sz
-            sup[k] = is_sup
+        font[i:j] = [face] * (j - i)
+        size[i:j] = [sz] * (j - i)
+        if is_sup:
+            sup[i:j] = [True] * (j - i)
         i = j
 
     lt = [0.0] * n
     rt = [0.0] * n
     gap = [0.0] * n
     autospace = style.han_latin_space
+    ideo = CharClass.IDEO
     for i in range(1, n):
         a, b = cls[i - 1], cls[i]
         if a in _MARKS and b in _MARKS and full[i - 1] and full[i]:
@@ -264,10 +295,7 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
                 lt[i] = 0.5 * size[i]
         elif (
             autospace
-            and (
-                (a == CharClass.IDEO and is_alnum_latin(chars[i]))
-                or (b == CharClass.IDEO and is_alnum_latin(chars[i - 1]))
-            )
+            and ((a == ideo and alnum[i]) or (b == ideo and alnum[i - 1]))
             and not sup[i - 1]
             and not sup[i]
         ):
@@ -311,17 +339,26 @@ def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
     ends: list[int] = []
     nexts: list[int] = []
     kept = [sp.keep for sp in spans]
+    space, latin, full_cls, dash = CharClass.SPACE, CharClass.LATIN, CharClass.FULL, CharClass.DASH
     for i in range(1, n):
         if kept[span_ix[i]] and span_ix[i - 1] == span_ix[i]:
             continue  # inside a span that must not break
-        if cls[i] == CharClass.SPACE:
+        a, b = cls[i - 1], cls[i]
+        if b == space:
             # A break at a space swallows it, unless a closing mark follows or an opening precedes.
-            if i + 1 < n and cls[i + 1] not in NO_START and cls[i - 1] not in NO_END:
+            if i + 1 < n and cls[i + 1] not in NO_START and a not in NO_END:
                 ends.append(i)
                 nexts.append(i + 1)
-        elif cls[i - 1] != CharClass.SPACE and _break_allowed(i - 1, i, cls, chars, sup):
-            ends.append(i)
-            nexts.append(i)
+            continue
+        # What _break_allowed decides, inlined: this loop runs once per character.
+        if a == space or b in NO_START or a in NO_END or (a == latin and b == latin) or sup[i]:
+            continue
+        if digit[i - 1] and b in (ideo, full_cls):
+            continue  # 1313件, 2024年: a figure keeps its unit
+        if a == dash and digit[i] and i > 1 and digit[i - 2]:
+            continue  # 1—11月: a range of figures stays on one line
+        ends.append(i)
+        nexts.append(i)
     ends.append(n)
     nexts.append(n)
 
