@@ -164,12 +164,15 @@ def _add_document_options(p: argparse.ArgumentParser) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .build import prepare
     from .drafts import refuse_draft
+    from .series import peers_of
     from .verify import format_finding, strict_check
 
     status = EXIT_OK
+    # Several files given together: a district's other years among them form its series.
+    peers = peers_of(args.files) if len(args.files) > 1 else {}
     for path in args.files:
         try:
-            ds, findings = prepare(path)
+            ds, findings = prepare(path, peers.get(str(path), ()))
         except BriefingError as exc:
             status = _fail(exc)
             continue
@@ -205,6 +208,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     only = (args.only,) if args.only else DOCUMENTS
     status = EXIT_OK
     conflicts = output_conflicts(args.files)
+    from .series import peers_of
+
+    # Several files given together: a district's other years among them form its series.
+    peers = peers_of(args.files) if len(args.files) > 1 else {}
     done: set[str] = set()
     for path in args.files:
         if path in conflicts:
@@ -215,7 +222,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         done.add(os.path.realpath(path))
         try:
             for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
-                                    draft=args.draft, options=_chosen(args), wait=args.wait):
+                                    draft=args.draft, options=_chosen(args), wait=args.wait,
+                                    peers=peers.get(str(path), ())):
                 if built.removed:
                     print(f"{built.path}  removed: it was made from another version of the dataset; "
                           "build it again to have it")
