@@ -39,9 +39,10 @@ class Built:
     removed: bool = False
 
 
-def prepare(path: str | Path) -> tuple[Dataset, tuple[Finding, ...]]:
-    """Load a dataset, make sure the fonts can draw every character of it, and verify its figures."""
-    dataset = load_with_history(path)
+def prepare(path: str | Path, peers: Sequence[Dataset] = ()) -> tuple[Dataset, tuple[Finding, ...]]:
+    """Load a dataset with its earlier years (`meta.previous`, and `peers` of the same district
+    given in the same run), make sure the fonts can draw every character of it, and verify it."""
+    dataset = load_with_history(path, peers=peers)
     check_dataset_texts(dataset.texts)
     return dataset, verify(dataset)
 
@@ -73,6 +74,7 @@ def build_file(
     draft: bool = False,
     options: Mapping[str, str] | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
+    peers: Sequence[Dataset] = (),
 ) -> list[Built]:
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
@@ -86,7 +88,7 @@ def build_file(
     """
     for name in only:
         documents.get(name)  # an unknown name fails before any work
-    dataset, findings = prepare(path)
+    dataset, findings = prepare(path, peers)
     if not draft:
         refuse_draft(dataset)
     if strict:

@@ -138,22 +138,16 @@ def unit_fits(entry: IndicatorType, unit: str) -> bool:
     return unit in entry.units
 
 
-def suggest_code(label: str, unit: str, context: str = "") -> str | None:
-    """The catalogue code a figure most likely is, from its label, unit and surrounding text; or None.
-
-    Pure and cheap, for `briefing extract` to pre-fill `code:` in a draft (a person confirms it).
-    An entry is a candidate when the unit fits it and the figure's kind matches (a % figure is a
-    change when its label or context speaks of 同比/增长/下降, else a rate). Among candidates the
-    longest keyword found in the label wins; keywords found only in `context` (the sentence or
-    heading around the figure) count for less, and break ties. Two candidates with the same
-    best score mean the label is ambiguous, and nothing is suggested.
-    """
+def code_scores(label: str, unit: str, context: str = "") -> list[tuple[int, str]]:
+    """Candidate codes for a figure with their scores, best first (see `suggest_code`)."""
     label = label.strip()
     if not label:
-        return None
+        return []
     if unit == "%":
-        change = any(w in label or w in context for w in CHANGE_WORDS)
-        kinds = ("change",) if change else ("rate",)
+        # A share names itself (…率); otherwise 同比/增长/下降 in the label, or in the sentence around
+        # a bare label such as 涉企检查, make it a change.
+        words = label if "率" in label else label + context
+        kinds = ("change",) if any(w in words for w in CHANGE_WORDS) else ("rate",)
     else:
         kinds = ("count",)
     scores: list[tuple[int, str]] = []
@@ -164,12 +158,27 @@ def suggest_code(label: str, unit: str, context: str = "") -> str | None:
         in_context = max((len(k) for k in entry.keywords if context and k in context), default=0)
         if not in_label and in_context < 3:
             continue
-        # Label matches dominate; context only breaks ties between equal label matches.
-        scores.append((in_label * 100 + in_context, entry.code))
-    if not scores:
-        return None
+        # Label matches dominate, and the more of the label a keyword covers the better (调解成功
+        # is 调解成功; 协助法院调解成功 less so); context only breaks ties.
+        score = in_label * 100 - (len(label) - in_label) * bool(in_label) + in_context
+        scores.append((score, entry.code))
     scores.sort(reverse=True)
-    if len(scores) > 1 and scores[0][0] == scores[1][0]:
+    return scores
+
+
+def suggest_code(label: str, unit: str, context: str = "") -> str | None:
+    """The catalogue code a figure most likely is, from its label, unit and surrounding text; or None.
+
+    Pure and cheap, for `briefing extract` to pre-fill `code:` in a draft (a person confirms it).
+    An entry is a candidate when the unit fits it and the figure's kind matches (a % figure is a
+    change when its label, or the sentence around a label that names no rate, speaks of
+    同比/增长/下降; else a rate). Among candidates the longest keyword found in the label wins, a
+    keyword covering more of the label beating one covering less; keywords found only in
+    `context` (the sentence or heading around the figure) count for less, and break ties. Two
+    candidates with the same best score mean the label is ambiguous, and nothing is suggested.
+    """
+    scores = code_scores(label, unit, context)
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
         return None
     return scores[0][1]
 

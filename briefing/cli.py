@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from . import __version__
 from .errors import BriefingError
@@ -26,6 +28,47 @@ WAIT_HELP = (f"when another run is writing into the output folder, wait this lon
              f"(default {DEFAULT_WAIT:g}; 0: refuse at once)")
 DRAFT_HELP = ("build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
               "every page is stamped 草稿")
+
+
+# Control characters in what we print (a file named with ESC [2J, a BEL) would act on the
+# user's terminal; they are spelled out instead. Our own progress line's "\r ESC [K" is kept.
+_UNPRINTABLE = re.compile(r"(\r\x1b\[K)|([\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069])")
+
+
+def printable(text: str) -> str:
+    """`text` with terminal control characters written as \\uXXXX (newlines and tabs kept)."""
+    return _UNPRINTABLE.sub(lambda m: m[1] or f"\\u{ord(m[2]):04x}", text)
+
+
+class _Printable:
+    """A text stream that passes everything written to it through `printable`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            self._stream.write(printable(text))
+        except BrokenPipeError:
+            self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        # `briefing check … | head -1`: the reader has gone. Finish the run and exit with its real
+        # status, as `make` and shells expect, rather than with whatever the race gives: what we
+        # still write (and the buffer's last flush at exit) goes to /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _err(message: str) -> None:
@@ -121,12 +164,15 @@ def _add_document_options(p: argparse.ArgumentParser) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .build import prepare
     from .drafts import refuse_draft
+    from .series import peers_of
     from .verify import format_finding, strict_check
 
     status = EXIT_OK
+    # Several files given together: a district's other years among them form its series.
+    peers = peers_of(args.files) if len(args.files) > 1 else {}
     for path in args.files:
         try:
-            ds, findings = prepare(path)
+            ds, findings = prepare(path, peers.get(str(path), ()))
         except BriefingError as exc:
             status = _fail(exc)
             continue
@@ -162,6 +208,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     only = (args.only,) if args.only else DOCUMENTS
     status = EXIT_OK
     conflicts = output_conflicts(args.files)
+    from .series import peers_of
+
+    # Several files given together: a district's other years among them form its series.
+    peers = peers_of(args.files) if len(args.files) > 1 else {}
     done: set[str] = set()
     for path in args.files:
         if path in conflicts:
@@ -172,7 +222,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         done.add(os.path.realpath(path))
         try:
             for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
-                                    draft=args.draft, options=_chosen(args), wait=args.wait):
+                                    draft=args.draft, options=_chosen(args), wait=args.wait,
+                                    peers=peers.get(str(path), ())):
                 if built.removed:
                     print(f"{built.path}  removed: it was made from another version of the dataset; "
                           "build it again to have it")
@@ -233,17 +284,18 @@ def cmd_fonts(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
+    from .output import atomic_write
+
     target = Path(args.path)
+    if target.is_symlink():  # also a dangling one, which exists() calls absent
+        _err(f"OutputError: {target} is a symlink; remove it or choose another path")
+        return EXIT_INPUT
     if target.exists() and not args.force:
         _err(f"OutputError: {target} exists; pass --force to overwrite it")
         return EXIT_INPUT
     text = files("briefing").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _err(f"OutputError: cannot write {target}: {exc.strerror}")
-        return EXIT_INPUT
+    # Temporary file and rename: a full disk leaves the old file (or none), never a 0-byte one.
+    atomic_write(target, text.encode("utf-8"))
     print(f"wrote {target}; fill it in, then run: briefing check {target}")
     return EXIT_OK
 
@@ -399,6 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminate)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)
     try:
         return int(args.func(args))
     except BriefingError as exc:
@@ -411,7 +465,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_INPUT
+    except OSError as exc:
+        # A file-system refusal no check above foresaw: say it, with the path, without a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"Error: {where}{exc.strerror or exc}")
+        return EXIT_INPUT
     finally:
+        sys.stdout, sys.stderr = streams
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 

@@ -180,12 +180,19 @@ class Comparison:
 
 
 def district_names(datasets: Sequence[Dataset]) -> tuple[str, ...]:
-    """Short names; where two districts of different cities share a name, the city is prefixed."""
+    """Short names; where two districts of different cities share a name, the city is prefixed;
+    where one district comes in several years, the year is added."""
     short = [d.meta.short_name or d.meta.district for d in datasets]
-    counts = Counter(short)
-    return tuple(
-        f"{d.meta.city}{s}" if counts[s] > 1 else s for d, s in zip(datasets, short, strict=True)
+    areas = Counter(d.meta.area_key for d in datasets)
+    # How many different districts go by each short name.
+    distinct = Counter(
+        s for s, _ in dict.fromkeys(zip(short, (d.meta.area_key for d in datasets), strict=True))
     )
+    names = []
+    for d, s in zip(datasets, short, strict=True):
+        name = f"{d.meta.city}{s}" if distinct[s] > 1 else s
+        names.append(f"{name}（{d.meta.year}年）" if areas[d.meta.area_key] > 1 else name)
+    return tuple(names)
 
 
 def _why_not(cell_basis: tuple[str, str, int], basis: tuple[str, str, int]) -> str:

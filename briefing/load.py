@@ -56,6 +56,7 @@ from .model import (
     chart_kinds,
 )
 from .readfile import InputFileError, read_bounded
+from .textwidth import text_width
 
 # libyaml's C parser when present (several times faster); same safe resolver, same marks.
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -88,6 +89,9 @@ LIMITS = {
     "summary": 600,
     "short": 100,
 }
+
+# Fields whose limit is a printed width in ems (see textwidth) rather than a count of characters.
+WIDTH_LIMITED = frozenset({"label"})
 
 # \Z, not $: `$` also matches before a final newline, which a block scalar (`id: |`) carries.
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
@@ -470,7 +474,14 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
     if not value:
         ctx.err(node, path, "expected text, found only spaces")
         raise _Invalid
-    if len(value) > max_len:
+    if limit in WIDTH_LIMITED:
+        # What has to fit is the printed width: 40 Han characters, or about 70 Latin letters.
+        width = text_width(value)
+        if width > max_len:
+            ctx.err(node, path, f"text is {len(value)} characters; at most {max_len} fit a {limit} (measured "
+                                f"in printed width: this is {width:.1f} ems, a Chinese character being one): shorten it")
+            raise _Invalid
+    elif len(value) > max_len:
         ctx.err(node, path, f"text is {len(value)} characters; at most {max_len} fit a {limit}: shorten it")
         raise _Invalid
     if record:

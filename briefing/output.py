@@ -84,8 +84,16 @@ def _resolve(path: Path, *, strict: bool = False) -> Path:
 
 def check_target(outdir: Path, target: Path) -> None:
     """Refuse a target that is a symlink or that would land outside `outdir`."""
+    for path in (outdir, target):
+        if any(len(os.fsencode(part)) > 255 for part in path.parts):
+            raise OutputError(f"cannot write {target}: a name in the path is longer than 255 bytes, the "
+                              "limit of most file systems; choose a shorter folder or file name")
     root = _resolve(outdir)
-    if target.is_symlink():
+    try:
+        linked = target.is_symlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {_reason(exc)}") from None
+    if linked:
         real = _resolve(target, strict=True)
         if root not in real.parents:
             raise OutputError(f"{target} is a symlink to {real}, outside {outdir}; refusing to write through it")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -117,12 +118,32 @@ def with_history(series: Series) -> Dataset:
 
 
 
-def load_with_history(path: str | Path, first: Dataset | None = None) -> Dataset:
-    """The dataset at `path` with its earlier years attached when it names a previous year's file."""
+def load_with_history(
+    path: str | Path, first: Dataset | None = None, peers: Sequence[Dataset] = ()
+) -> Dataset:
+    """The dataset at `path` with its earlier years attached: those its `meta.previous` chain links,
+    and those among `peers` (the other files of the same run) of the same district. Where both give
+    a year, the explicit link wins."""
     dataset = first if first is not None else load_dataset(path)
-    if not dataset.meta.previous:
+    years = {d.meta.year: d for d in peers
+             if d.meta.area_key == dataset.meta.area_key and d.meta.year < dataset.meta.year}
+    if dataset.meta.previous:
+        years.update({d.meta.year: d for d in load_series(path, dataset).datasets[:-1]})
+    if not years:
         return dataset
-    return with_history(load_series(path, dataset))
+    return with_history(Series((*(years[y] for y in sorted(years)), dataset)))
+
+
+def peers_of(paths: Sequence[str | Path]) -> dict[str, tuple[Dataset, ...]]:
+    """For each of several files given together, the others that load (their own problems are
+    reported when they are built): the same district's other years among them form its series."""
+    loaded: dict[str, Dataset] = {}
+    for path in dict.fromkeys(str(p) for p in paths):
+        try:
+            loaded[path] = load_dataset(path)
+        except DatasetError:
+            continue
+    return {path: tuple(d for other, d in loaded.items() if other != path) for path in map(str, paths)}
 
 
 _PREVIOUS_RE = re.compile(rb"^[ \t]+previous:[ \t]*['\"]?([^'\"\s#]+)", re.MULTILINE)
@@ -148,4 +169,4 @@ def linked_files(path: str | Path, raw: bytes) -> list[Path]:
     return out
 
 
-__all__ = ["MAX_YEARS", "Series", "linked_files", "load_series", "load_with_history", "with_history"]
+__all__ = ["MAX_YEARS", "Series", "linked_files", "load_series", "load_with_history", "peers_of", "with_history"]

@@ -42,7 +42,7 @@ def test_module_docstring(path):
 
 
 PURE = ("briefing.model", "briefing.load", "briefing.derive", "briefing.verify", "briefing.errors",
-        "briefing.drafts")
+        "briefing.drafts", "briefing.catalogue", "briefing.comparison", "briefing.series")
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if _module(p) in PURE], ids=_module)

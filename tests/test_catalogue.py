@@ -182,3 +182,22 @@ def test_docs_list_every_code():
     text = (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
     missing = [e.code for e in catalogue().entries if f"`{e.code}`" not in text]
     assert not missing, "docs/catalogue.md is missing codes: " + ", ".join(missing)
+
+
+def test_extract_drafts_carry_suggested_codes_once_each():
+    """The draft writer pre-fills `code:` from suggest_code, giving each code to its best figure."""
+    from briefing.extract import draft_yaml, extract_figures
+
+    text = (
+        "示例省示例市示例区2024年度法治政府建设工作报告\n一、成效\n（一）复议与调解\n"
+        "全年新收行政复议申请120件，综合纠错18件，行政复议纠错率15%。"
+        "协助法院诉前调解成功8件。人民调解组织立案调解860件，调解成功842件，调解成功率97.9%。\n"
+    )
+    ds = parse_dataset(draft_yaml(extract_figures(text)).encode("utf-8"), "draft.yaml")
+    codes = {i.code: (i.label, i.value) for i in ds.indicators if i.code}
+    assert codes["review.received"][1] == 120
+    assert codes["review.correction_rate"][1] == 15
+    assert codes["mediation.cases"][1] == 860
+    # 调解成功 goes to the figure whose label it names, not the court's 调解成功8件.
+    assert codes["mediation.successes"][1] == 842
+    assert codes["mediation.success_rate"][1] == 97.9

@@ -218,3 +218,107 @@ def test_precision_that_cannot_be_printed_exactly_is_refused(written: str) -> No
         parse_dataset(_minimal_with_value(written).encode(), "big.yaml")
     (problem,) = info.value.problems
     assert problem.line and "exactly" in problem.message or "decimals" in problem.message, str(problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# smaller defects
+
+
+def test_init_refuses_a_dangling_symlink_and_never_leaves_a_partial_file(tmp_path: Path) -> None:
+    link = tmp_path / "new.yaml"
+    link.symlink_to(tmp_path / "elsewhere.yaml")
+    run = run_cli("init", link, case="init through a dangling symlink")
+    assert run.status == 1 and "symlink" in run.err
+    assert not (tmp_path / "elsewhere.yaml").exists()
+    full = Path("/dev/full")
+    if full.exists():  # writes to /dev/full fail with ENOSPC; the file's folder is the test's
+        from briefing.cli import main
+
+        target = tmp_path / "starter.yaml"
+        real_write = os.write
+
+        def disk_full(fd: int, data: bytes | memoryview) -> int:
+            raise OSError(28, "No space left on device")
+
+        os.write = disk_full  # type: ignore[assignment]
+        try:
+            assert main(["init", str(target)]) == 1
+        finally:
+            os.write = real_write  # type: ignore[assignment]
+        assert not target.exists()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_terminal_escapes_in_file_names_are_spelled_out(tmp_path: Path) -> None:
+    name = tmp_path / "evil\x1b[2J\x07.yaml"
+    run = run_cli("check", name, case="escape sequences in a file name")
+    assert run.status == 1
+    assert "\x1b" not in run.err and "\x07" not in run.err
+    assert "\\u001b[2J\\u0007" in run.err
+
+
+def test_handout_copies_have_a_sane_limit(tmp_path: Path) -> None:
+    from briefing.handout import MAX_COPIES
+
+    run = run_cli("handout", MINIMAL, "--copies", str(MAX_COPIES + 1), "-o", tmp_path / "h.pdf",
+                  case="handout over the copy limit", allow=(2,))  # a usage error
+    assert f"between 1 and {MAX_COPIES}" in run.err
+    assert not (tmp_path / "h.pdf").exists()
+
+
+def test_output_paths_over_the_name_limit_are_clear(tmp_path: Path) -> None:
+    long_folder = tmp_path / ("长" * 100)  # 300 bytes: over the 255-byte limit of one name
+    run = run_cli("build", MINIMAL, "-o", long_folder, case="output folder name over 255 bytes")
+    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), run.err
+    run = run_cli("handout", MINIMAL, "--copies", "2", "-o", tmp_path / ("份" * 100 + ".pdf"),
+                  case="handout name over 255 bytes")
+    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), run.err
+
+
+# ---------------------------------------------------------------------------------------------
+# label width
+
+
+def test_label_limit_is_printed_width_not_characters() -> None:
+    from briefing.errors import DatasetError
+    from briefing.load import parse_dataset
+
+    text = MINIMAL.read_text(encoding="utf-8")
+    mixed = "行政复议 Administrative Reconsideration Cases"  # 43 characters, about 27 ems
+    assert len(mixed) > 40
+    dataset = parse_dataset(text.replace("label: 受理纠纷", f"label: {mixed}", 1).encode(), "mixed.yaml")
+    assert dataset.indicators[0].label == mixed
+    with pytest.raises(DatasetError, match="at most 40 fit a label"):
+        parse_dataset(text.replace("label: 受理纠纷", "label: " + "受" * 41, 1).encode(), "wide.yaml")
+    with pytest.raises(DatasetError, match="at most 40 fit a label"):
+        parse_dataset(text.replace("label: 受理纠纷", "label: " + "W" * 40, 1).encode(), "latin.yaml")
+
+
+def test_the_width_table_matches_the_fonts() -> None:
+    from fontTools.ttLib import TTFont
+
+    from briefing import fonts
+    from briefing.textwidth import ASCII_WIDTHS
+
+    widest = [0] * 95
+    for path in fonts.all_font_files():
+        font = TTFont(path, lazy=True)
+        scale = 1000 / font["head"].unitsPerEm
+        cmap, hmtx = font.getBestCmap(), font["hmtx"]
+        for i in range(95):
+            widest[i] = max(widest[i], round(hmtx[cmap[0x20 + i]][0] * scale))
+        font.close()
+    assert list(ASCII_WIDTHS) == widest
+
+
+def test_a_closed_pipe_gives_the_runs_real_status() -> None:
+    # `briefing check … | head -1` used to exit 0 or 1 at random.
+    for dataset, status in ((DATASET, 0), (ROOT / "tests" / "fixtures" / "invalid" / "empty.yaml", 1)):
+        for _ in range(3):
+            proc = subprocess.Popen([sys.executable, "-m", "briefing", "check", str(dataset)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            assert proc.stdout is not None
+            proc.stdout.close()  # the reader is gone before anything is written
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == status, err
+            assert b"Traceback" not in err and b"BrokenPipe" not in err

@@ -164,3 +164,30 @@ def test_report_shows_trends_and_the_checked_change(documents):
     assert "按上年50件计算，行政诉讼收案同比应增长28%" in text
     assert "上年数字80件取自示例市甲区2023年度法治政府建设情况报告" in text
     assert "行政复议收案由上年80件到120件，与同比增长50%相符" in text
+
+
+def test_files_given_together_form_a_series(tmp_path, capsys):
+    """Without meta.previous, the same district's earlier year given in the same run is its series."""
+    current = tmp_path / "jia-2024.yaml"
+    current.write_text(JIA_2024.read_text(encoding="utf-8").replace("  previous: jia-2023.yaml\n", ""),
+                       encoding="utf-8")
+    earlier = tmp_path / "old.yaml"
+    earlier.write_text(JIA_2023.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(current)]) == 0
+    assert "suits.change [推算]" in capsys.readouterr().out
+    assert main(["check", str(current), str(earlier)]) == 0
+    assert "suits.change [不一致] 按上年50件计算" in capsys.readouterr().out
+    assert main(["build", str(current), str(earlier), "-o", str(tmp_path / "out"), "--no-pdfa",
+                 "--only", "briefing"]) == 0
+    with pdfplumber.open(str(tmp_path / "out" / "jia-2024-briefing.pdf")) as pdf:
+        assert "行政复议收案历年（件）" in _squash(pdf.pages[0].extract_text())
+
+
+def test_one_district_in_two_years_is_named_by_year():
+    from briefing.comparison import compare
+
+    pairs = [prepare(p) for p in (JIA_2023, JIA_2024, FIXTURES / "yi-2024.yaml")]
+    comp = compare([d for d, _ in pairs], [f for _, f in pairs])
+    assert comp.names == ("甲区（2023年）", "甲区（2024年）", "乙区")
+    review = comp.column("review.received")
+    assert [(c.district, c.why_not) for c in review.others] == [("甲区（2023年）", "为2023年数字")]

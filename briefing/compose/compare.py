@@ -711,7 +711,7 @@ class CompareComposer:
                 "prose",
             )
         )
-        widths = (40.0, 70.0, 110.0, 90.0, 60.0, self.width - 370.0)
+        widths = (34.0, 62.0, 84.0, 84.0, 52.0, self.width - 316.0)
         rows: list[list[Any]] = [
             self.head(["名次", "地区", "数字（原文）", "统计期", "出处", "说明"])
         ]
@@ -743,9 +743,9 @@ class CompareComposer:
         out.append(self.table(rows, widths))
         if len(column.comparable) >= 2:
             style = chart_style("normal", label_pt=9.5)
-            drawing = draw_rows(
-                chart_kind(column), chart_rows(comp, column), REPORT_CHART_WIDTH, style
-            )
+            # In rank order here, under the ranked table; missing figures last.
+            bars = sorted(chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf)
+            drawing = draw_rows(chart_kind(column), tuple(bars), REPORT_CHART_WIDTH, style)
             out.append(
                 KeepTogether(
                     [

@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 
@@ -142,6 +143,26 @@ def _valid_in_schema(f: Figure) -> str:
     return ""
 
 
+def suggested_codes(figures: Sequence[Figure]) -> list[str | None]:
+    """The catalogue code each figure most likely is (`catalogue.code_scores`), given to one figure
+    only: a dataset gives each code once, so the best-scoring figure (the first, on a tie) takes it."""
+    from ..catalogue import catalogue, code_scores, suggest_code
+
+    cat = catalogue()
+    best: dict[str, tuple[int, int]] = {}
+    picks: list[tuple[str, int] | None] = []
+    for n, f in enumerate(figures):
+        code = suggest_code(f.label, f.unit, f.sentence)
+        if code is None or cat[code].kind != f.kind:
+            picks.append(None)
+            continue
+        score = max(s for s, c in code_scores(f.label, f.unit, f.sentence) if c == code)
+        picks.append((code, score))
+        if code not in best or score > best[code][0]:
+            best[code] = (score, n)
+    return [p[0] if p is not None and best[p[0]][1] == n else None for n, p in enumerate(picks)]
+
+
 def relation_lines(ex: Extraction, ids: list[str]) -> list[str]:
     """The suggested relations as flow mappings of the dataset's format, each with its reason."""
     lines = []
@@ -226,8 +247,9 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     add("# and label against the bracketed wording; mark up to 8 with `headline: true`.")
     add("indicators:" if ex.figures else "indicators: []  # REVIEW: no figures were found; add them by hand")
     current = None
+    codes = suggested_codes(ex.figures)
     per_section = Counter(f.section for f in ex.figures)
-    for f, ident in zip(ex.figures, ids, strict=True):
+    for n, (f, ident) in enumerate(zip(ex.figures, ids, strict=True)):
         if f.section != current:
             current = f.section
             count = per_section[current]
@@ -253,6 +275,9 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
             f"  area: {area}  # REVIEW: {why}",
             f"  source: {_q(f.section or '正文', 'source')}",
         ]
+        code = codes[n]
+        if code is not None:
+            entry.append(f"  code: {code}  # REVIEW: catalogue code suggested from the label; delete it if wrong")
         if f.prior is not None:
             entry.append(f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed {_comment(f.prior_printed)} before the figure")
         if f.change is not None:
