@@ -312,17 +312,20 @@ def test_real_builds_killed_at_random_moments_leave_a_matching_pair(tmp_path: Pa
     path.write_text(versions[0], encoding="utf-8")
     assert cli.main(["build", str(path), "-o", str(out)]) == 0
     assert len(set(fingerprints(out, "d").values())) == 1
+    command = [sys.executable, "-m", "briefing.cli", "build", str(path), "-o", str(out)]
+    # Kill moments are fractions of one whole run timed here, so runs are cut short on a fast
+    # machine and a loaded one alike (fixed seconds either outlast the run or never reach it).
+    start = time.monotonic()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    whole = time.monotonic() - start
     rng = random.Random(16)
     kills = 0
     for text in versions[1:]:
         path.write_text(text, encoding="utf-8")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "briefing.cli", "build", str(path), "-o", str(out)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.3, 3.0))
+        time.sleep(rng.uniform(0.2, 0.95) * whole)
         sig = rng.choice([signal.SIGKILL, signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
         proc.send_signal(sig)
         proc.wait(timeout=60)
