@@ -849,7 +849,7 @@ class ClusterError(BriefingError):
 def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Executor, int]]:
     """A Dask cluster's `concurrent.futures` executor and its number of worker threads.
 
-    Needs the optional package `distributed` (`pip install 'briefing[dask]'`). The workers need
+    Needs the optional package `distributed` (`pip install 'fazhi-briefing[dask]'`). The workers need
     the `briefing` package and its fonts, nothing else: tasks carry their dataset, and the PDFs
     come back to this process, which writes them.
     """
@@ -857,7 +857,7 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
         from distributed import Client
     except ImportError:
         raise ClusterError(
-            "--scheduler needs the optional package distributed: pip install 'briefing[dask]'"
+            "--scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'"
         ) from None
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
@@ -885,7 +885,9 @@ def run_batch(args: argparse.Namespace) -> int:
             jobs = args.jobs or os.cpu_count() or 1
             scheduler = getattr(args, "scheduler", None)
             if scheduler:
-                executor, threads = stack.enter_context(cluster_executor(scheduler))
+                executor, threads = stack.enter_context(
+                    cluster_executor(scheduler, getattr(args, "scheduler_timeout", 20.0))
+                )
                 # In flight: what the cluster's workers can run, unless -j says otherwise.
                 jobs = args.jobs or threads
             result = run(

@@ -403,7 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--outdir", required=True)
     p.add_argument("-j", "--jobs", type=int, help="workers (default: the cores, or the cluster's threads)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="render on a Dask cluster (needs briefing[dask]); see docs/batch.md")
+                   help="render on a Dask cluster (needs fazhi-briefing[dask]); see docs/batch.md")
+    p.add_argument("--scheduler-timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="how long to wait for the Dask scheduler to answer (default 20)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")

@@ -64,7 +64,8 @@ def test_a_batch_on_a_dask_cluster_gives_the_local_pools_bytes(cluster, tmp_path
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     (path,) = datasets(tmp_path / "data")[:1]
     # Port 9 (discard) on the loopback interface: nothing listens there.
-    code = cli.main(["batch", str(path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9"])
+    code = cli.main(["batch", str(path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
+                     "--scheduler-timeout", "2"])
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("ClusterError: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
