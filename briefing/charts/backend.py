@@ -17,6 +17,9 @@ the bottom-left corner of the chart on the page.
 
 from __future__ import annotations
 
+from . import _mpl  # noqa: F401  first: matplotlib without its import-time docstrings
+
+# isort: split
 import math
 from typing import Any
 

@@ -39,10 +39,10 @@ def _rc(style: ChartStyle) -> Any:
 
 def build_figure(width: float, height: float, style: ChartStyle, draw: DrawOnAxes) -> Any:
     """A matplotlib Figure of the printed size with one Axes, drawn on by `draw` under the theme."""
-    import matplotlib
-    from matplotlib.figure import Figure
+    from .backend import FigureCanvasReportLab  # first: it imports matplotlib the quick way
 
-    from .backend import FigureCanvasReportLab
+    import matplotlib  # isort: skip
+    from matplotlib.figure import Figure  # isort: skip
 
     with matplotlib.rc_context(_rc(style)):
         fig = Figure(figsize=(width / 72.0, height / 72.0), dpi=72)

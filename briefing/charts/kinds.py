@@ -13,6 +13,9 @@ series) can draw their own figures with the same look.
 
 from __future__ import annotations
 
+from . import _mpl  # noqa: F401  first: matplotlib without its import-time docstrings
+
+# isort: split
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
