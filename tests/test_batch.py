@@ -418,7 +418,7 @@ def test_scheduler_without_the_dask_extra_says_how_to_install_it(
     code = cli.main(["batch", str(datasets[0]), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:8786"])
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("ClusterError: --scheduler needs the optional package distributed: pip install 'briefing[dask]'")
+    assert err.startswith("ClusterError: --scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'")
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 
 

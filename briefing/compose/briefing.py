@@ -220,8 +220,19 @@ def masthead(c: Ctx) -> Flowable:
     return Stack([top, VSpace(2.0), title, VSpace(1.0), subline, VSpace(3.0), Rule(1.4, RED, height_pt=3.0)])
 
 
+# A sparse report's page would be mostly white with its one or two headline figures: below this
+# many tiles, the other figures join them in the dataset's order (never past max_headlines).
+MIN_TILES = 4
+
+
 def headline_indicators(dataset: Dataset) -> tuple[Indicator, ...]:
-    return dataset.headlines[: dataset.briefing.max_headlines]
+    """The figures shown as tiles: the headline ones, topped up from the rest when there are few."""
+    limit = dataset.briefing.max_headlines
+    chosen = dataset.headlines[:limit]
+    if len(chosen) < min(MIN_TILES, limit):
+        others = [i for i in dataset.indicators if not i.headline]
+        chosen = chosen + tuple(others[: min(MIN_TILES, limit) - len(chosen)])
+    return chosen
 
 
 def _tile_columns(n: int) -> int:
