@@ -72,7 +72,7 @@ def archival(plain: bytes) -> bytes:
     return make_pdfa(plain, **META)  # type: ignore[arg-type]
 
 
-def pdftotext(data: bytes, tmp_path: Path, name: str) -> str:
+def extracted_text(data: bytes, tmp_path: Path, name: str) -> str:
     return pdf_text(data)
 
 
@@ -143,7 +143,7 @@ def test_srgb_profile_is_a_fixed_valid_file() -> None:
 
 
 def test_text_and_rendering_survive(plain: bytes, archival: bytes, tmp_path: Path) -> None:
-    before, after = pdftotext(plain, tmp_path, "plain"), pdftotext(archival, tmp_path, "archival")
+    before, after = extracted_text(plain, tmp_path, "plain"), extracted_text(archival, tmp_path, "archival")
     assert after == before
     assert TEXT in after  # markup drawn as literal text
     render_pages(archival, tmp_path, "page", dpi=40)
@@ -153,7 +153,7 @@ def test_text_and_rendering_survive(plain: bytes, archival: bytes, tmp_path: Pat
 def test_many_pages(tmp_path: Path) -> None:
     data = make_pdfa(reportlab_pdf(pages=12), **META)  # type: ignore[arg-type]
     assert check_pdfa2b(data) == []
-    assert "第12页" in pdftotext(data, tmp_path, "many")
+    assert "第12页" in extracted_text(data, tmp_path, "many")
 
 
 def test_the_typography_specimen_becomes_pdfa(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_the_typography_specimen_becomes_pdfa(tmp_path: Path) -> None:
     path.write_bytes(specimen_pdf())
     out = make_pdfa(path.read_bytes(), **META)  # type: ignore[arg-type]
     assert check_pdfa2b(out) == []
-    assert pdftotext(out, tmp_path, "after") == pdftotext(path.read_bytes(), tmp_path, "before")
+    assert extracted_text(out, tmp_path, "after") == extracted_text(path.read_bytes(), tmp_path, "before")
 
 
 def _meta(title: str, subject: str) -> PdfMeta:

@@ -37,7 +37,7 @@ BODY = TextStyle("t-body", "serif", size_pt=10.5, leading_pt=16.0, first_indent_
 PLAIN = TextStyle("t-plain", "serif", size_pt=10.0, leading_pt=15.0, align="left")
 
 
-def pdftotext(path: Path) -> str:
+def extracted_text(path: Path) -> str:
     return pdf_text(path)
 
 
@@ -350,14 +350,14 @@ def test_markup_in_data_prints_literally(tmp_path: Path) -> None:
     data = '<b>x</b> &amp; <img src="/etc/passwd"> <font name=x 《未闭合'
     path = tmp_path / "markup.pdf"
     build(path, [CJKParagraph(data, COMPACT.styles["body"]), CJKParagraph([Span(data, bold=True)], PLAIN)])
-    text = pdftotext(path)
+    text = extracted_text(path)
     assert text.count('<b>x</b> &amp; <img src="/etc/passwd"> <font name=x 《未闭合') == 2
 
 
 def test_actual_text_gives_back_the_source(tmp_path: Path) -> None:
     path = tmp_path / "at.pdf"
     build(path, [CJKParagraph("截至2024年底，共有PDF/A-2b文件1,313件。", COMPACT.styles["body"])])
-    text = pdftotext(path)
+    text = extracted_text(path)
     assert "截至2024年底，共有PDF/A-2b文件1,313件。" in text
     assert "2024 年" not in text
     raw = PdfReader(str(path)).pages[0].get_contents().get_data()
@@ -383,7 +383,7 @@ def test_links_anchors_and_notes(tmp_path: Path) -> None:
     assert subtypes == ["/Link", "/Link", "/Text"]
     uri = [a.get_object() for a in page["/Annots"] if "/A" in a.get_object()]
     assert uri[0]["/A"]["/URI"] == "https://www.example.gov.cn"
-    assert "注释1" in pdftotext(path)
+    assert "注释1" in extracted_text(path)
 
 
 def test_paragraph_splits_across_frames_keeping_two_lines(tmp_path: Path) -> None:
@@ -415,7 +415,7 @@ def test_paragraph_splits_across_frames_keeping_two_lines(tmp_path: Path) -> Non
     f2.addFromList(story, canv)
     canv.save()
     assert not story
-    assert "".join(pdftotext(path).split()) == "".join((PARAGRAPHS[1] * 3).split())
+    assert "".join(extracted_text(path).split()) == "".join((PARAGRAPHS[1] * 3).split())
 
 
 def test_gbt9704_first_glyph_and_page_numbers(tmp_path: Path) -> None:
@@ -494,4 +494,4 @@ def test_a_dash_pair_is_two_full_ems_drawn_as_one_rule(tmp_path: Path) -> None:
         joints = [r for r in page.rects if dashes[0]["x0"] < r["x0"] < dashes[1]["x1"]]
         if ink[0] + (advance_em(fonts.face_for(style.role), "—") - ink[1]) > 0.01:
             assert len(joints) == 1
-    assert "整改就有了方向" in pdftotext(path) and "——" in pdftotext(path)
+    assert "整改就有了方向" in extracted_text(path) and "——" in extracted_text(path)
