@@ -224,3 +224,10 @@ def test_thirty_districts_fit_one_page(tmp_path):
         text = _squash(pdf.pages[0].extract_text())
     for name in comp.names:
         assert name in text
+
+
+def test_two_years_of_one_district_count_as_one_place(comp) -> None:
+    pairs = [prepare(p) for p in [FIXTURES / "jia-2023.yaml", *FIVE]]
+    both = compare([d for d, _ in pairs], [f for _, f in pairs])
+    assert len(both.districts) == 6 and both.places == 5
+    assert comp.places == len(comp.districts) == 5

@@ -168,7 +168,7 @@ def _masthead(c: _Ctx) -> Flowable:
         pack_title(comp),
         _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center"),
     )
-    n = len(comp.districts)
+    n = comp.places
     sub = SEP.join(
         [
             f"{n}个地区",
@@ -509,7 +509,7 @@ def compare_meta(comp: Comparison, what: str) -> dict[str, Any]:
     return {
         "title": f"{title}（{what}）",
         "author": "、".join(cities) + "各地数据汇总",
-        "subject": f"{len(comp.districts)}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要指标对比",
+        "subject": f"{comp.places}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要指标对比",
         "keywords": ("法治政府建设", "年度报告", "对比", *cities, *(f"{y}年" for y in comp.years)),
         "day": pack_day(comp),
     }
@@ -653,7 +653,7 @@ class CompareComposer:
         common = comp.common()
         out.append(
             self.p(
-                f"{len(comp.districts)}个地区共报告编码指标{len(comp.columns)}项，其中{len(common)}项"
+                f"{comp.places}个地区共报告编码指标{len(comp.columns)}项，其中{len(common)}项"
                 f"有两个以上地区报告，列表如下（每表四项）。",
                 "prose",
             )
