@@ -24,7 +24,7 @@ import io
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -142,10 +142,15 @@ EXTENTS: tuple[FindingsExtent, ...] = (
 )
 
 
+# How much of the findings a trial shows: this briefing's `FindingsExtent`, or another one-page
+# document's own (the comparison page), which fits by the same Attempt and Layout.
+E = TypeVar("E")
+
+
 @dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(Generic[E]):
     fit: Fit
-    extent: FindingsExtent
+    extent: E
     dropped: tuple[str, ...]
 
 
@@ -561,10 +566,10 @@ BLOCKS: tuple[tuple[str, Callable[[Ctx], Flowable | None]], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(Generic[E]):
     """A fitted page: the flowables top to bottom with their heights, and the footer."""
 
-    attempt: Attempt
+    attempt: Attempt[E]
     blocks: tuple[tuple[str, Flowable, float], ...]
     footer: Flowable
     footer_h: float

@@ -42,9 +42,7 @@ from .briefing import (
     BOX_FILL,
     HAIRLINE,
     INK,
-    MARGIN_BOTTOM,
     MARGIN_LEFT,
-    MARGIN_TOP,
     MUTED,
     PAGE_H,
     PAGE_W,
@@ -54,7 +52,9 @@ from .briefing import (
     TIGHTENING,
     TYPE_H,
     TYPE_W,
+    Attempt,
     Fit,
+    Layout,
     _style,
 )
 from .layout import Columns, Framed, Rule, Stack, VSpace
@@ -132,13 +132,6 @@ def chart_kind(column: Column) -> str:
 
 FindingsExtent = tuple[str, int]  # ("messages", most per district) or ("counts", 0)
 EXTENTS: tuple[FindingsExtent, ...] = (("messages", 2), ("messages", 1), ("counts", 0))
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    fit: Fit
-    extent: FindingsExtent
-    dropped: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -421,30 +414,7 @@ BLOCKS: tuple[tuple[str, Callable[[_Ctx], Flowable | None]], ...] = (
 DROP_ORDER = ("charts",)
 
 
-@dataclass(frozen=True, slots=True)
-class CompareLayout:
-    attempt: Attempt
-    blocks: tuple[tuple[str, Flowable, float], ...]
-    footer: Flowable
-    footer_h: float
-    gap: float
-
-    @property
-    def used(self) -> float:
-        return sum(h for _, _, h in self.blocks) + self.gap * len(self.blocks) + self.footer_h
-
-    def placements(self) -> list[tuple[str, Flowable, float]]:
-        out = []
-        y = PAGE_H - MARGIN_TOP
-        for name, box, h in self.blocks:
-            y -= h
-            out.append((name, box, y))
-            y -= self.gap
-        out.append(("footer", self.footer, MARGIN_BOTTOM))
-        return out
-
-
-def _measure(comp: Comparison, attempt: Attempt) -> CompareLayout:
+def _measure(comp: Comparison, attempt: Attempt[FindingsExtent]) -> Layout[FindingsExtent]:
     c = _Ctx(comp, attempt.fit, attempt.extent)
     blocks = []
     for name, build in BLOCKS:
@@ -454,24 +424,24 @@ def _measure(comp: Comparison, attempt: Attempt) -> CompareLayout:
         if box is not None:
             blocks.append((name, box, box.wrap(TYPE_W, TYPE_H)[1]))
     foot = _footer(c)
-    return CompareLayout(
+    return Layout(
         attempt, tuple(blocks), foot, foot.wrap(TYPE_W, TYPE_H)[1], attempt.fit.block_gap_pt
     )
 
 
-def fit_compare(comp: Comparison) -> CompareLayout:
+def fit_compare(comp: Comparison) -> Layout[FindingsExtent]:
     """The most generous layout that fits one page, by the briefing's rules; LayoutOverflowError if none does.
 
     Within each stage (nothing dropped, then the charts dropped) the findings are shortened step by
     step, and for each the loosest level of `LEVELS` that fits is found by bisection.
     """
     register_reportlab()
-    last: CompareLayout | None = None
+    last: Layout[FindingsExtent] | None = None
     for k in range(len(DROP_ORDER) + 1):
         dropped = DROP_ORDER[:k]
         for extent in EXTENTS:
             lo, hi = 0, len(LEVELS) - 1
-            best: CompareLayout | None = None
+            best: Layout[FindingsExtent] | None = None
             while lo < hi:
                 mid = (lo + hi) // 2
                 layout = _measure(comp, Attempt(LEVELS[mid], extent, dropped))
@@ -493,7 +463,7 @@ def fit_compare(comp: Comparison) -> CompareLayout:
     )
 
 
-def draw_compare(layout: CompareLayout, make_canvas: Callable[..., Any]) -> bytes:
+def draw_compare(layout: Layout[FindingsExtent], make_canvas: Callable[..., Any]) -> bytes:
     buf = io.BytesIO()
     canv = make_canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=SANS)
     for _, box, y in layout.placements():
