@@ -147,7 +147,8 @@ references: $(STAMP)
 		-k matches_its_reference
 
 lint: $(STAMP)
-	$(BIN)/ruff check briefing tests benchmarks
+	$(BIN)/ruff check briefing tests benchmarks hatch_build.py
+	$(BIN)/ruff format --check briefing tests benchmarks hatch_build.py
 	$(BIN)/mypy
 
 check: lint test

@@ -70,8 +70,13 @@ def run_process(cmd: Sequence[str], env: dict[str, str] | None = None) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss, proc.returncode,
-                   out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+        return Run(
+            seconds,
+            usage.ru_maxrss,
+            proc.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
 
 
 def briefing_cmd(*args: str) -> list[str]:
@@ -110,7 +115,9 @@ def variants(folder: Path, count: int) -> list[Path]:
 
 @dataclass
 class Figures:
-    rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # what, figure, target, detail
+    rows: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # what, figure, target, detail
     notes: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # Markdown lines after the table
 
@@ -130,17 +137,24 @@ def bench_cold(figures: Figures, work: Path, runs: int) -> dict[str, int]:
         for _ in range(runs):
             out = work / f"cold-{document}"
             shutil.rmtree(out, ignore_errors=True)
-            result = run_process(briefing_cmd("build", str(SAMPLE), "-o", str(out), "--only", document))
+            result = run_process(
+                briefing_cmd("build", str(SAMPLE), "-o", str(out), "--only", document)
+            )
             if result.returncode != 0:
-                figures.add(f"cold {document}", "failed", result.stderr.strip().splitlines()[-1][:120])
+                figures.add(
+                    f"cold {document}", "failed", result.stderr.strip().splitlines()[-1][:120]
+                )
                 break
             times.append(result.seconds)
             rss.append(result.maxrss_kib)
         else:
             pdf = next((work / f"cold-{document}").glob("*.pdf"))
             sizes[document] = pdf.stat().st_size
-            figures.add(f"cold {document}", f"{median(times):.2f} s",
-                        f"median of {runs}; min {min(times):.2f} s; process peak {median(rss) / 1024:.0f} MiB")
+            figures.add(
+                f"cold {document}",
+                f"{median(times):.2f} s",
+                f"median of {runs}; min {min(times):.2f} s; process peak {median(rss) / 1024:.0f} MiB",
+            )
     return sizes
 
 
@@ -156,9 +170,13 @@ print(json.dumps({"seconds": r.seconds, "built": r.count("built"), "fresh": r.co
 """
 
 
-def batch_process(paths: list[Path], out: Path, jobs: int, documents: tuple[str, ...], force: bool) -> tuple[Run, dict]:
+def batch_process(
+    paths: list[Path], out: Path, jobs: int, documents: tuple[str, ...], force: bool
+) -> tuple[Run, dict]:
     arg = json.dumps([[str(p) for p in paths], str(out), jobs, list(documents), force])
-    result = run_process([sys.executable, "-c", BATCH_CHILD, arg], env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = run_process(
+        [sys.executable, "-c", BATCH_CHILD, arg], env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     try:
         return result, json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -179,19 +197,26 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
             for _ in range(runs if label == "briefing" else 1):
                 result, info = batch_process(paths, work / "batch", jobs, documents, True)
                 if info.get("failed") or result.returncode != 0:
-                    detail = "; ".join(dict.fromkeys(info.get("failed") or [result.stderr[-200:]]))[:200]
+                    detail = "; ".join(dict.fromkeys(info.get("failed") or [result.stderr[-200:]]))[
+                        :200
+                    ]
                     break
                 per_doc.append(result.seconds / count)
                 peaks.extend(info["peaks"])
-                detail = (f"whole process, {count} datasets; in-worker render median "
-                          f"{median(info['render']) * 1000:.0f} ms")
+                detail = (
+                    f"whole process, {count} datasets; in-worker render median "
+                    f"{median(info['render']) * 1000:.0f} ms"
+                )
             what = f"{label} in a batch, {jobs} worker{'s' if jobs > 1 else ''}"
             figures.add(what, f"{median(per_doc) * 1000:.0f} ms" if per_doc else "failed", detail)
             if per_doc and label not in working:
                 working.append(label)
     if peaks:
-        figures.add("worker memory", f"{max(peaks) / 1024:.0f} MiB",
-                    f"peak RSS per worker (max over workers and runs; median {median(peaks) / 1024:.0f} MiB)")
+        figures.add(
+            "worker memory",
+            f"{max(peaks) / 1024:.0f} MiB",
+            f"peak RSS per worker (max over workers and runs; median {median(peaks) / 1024:.0f} MiB)",
+        )
 
     # Every document that builds, cold, then the same batch again with nothing changed.
     if not working:
@@ -201,7 +226,9 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
     shutil.rmtree(work / "batch", ignore_errors=True)
     cold, info = batch_process(paths, work / "batch", 2, docs, False)
     if info.get("failed") or cold.returncode != 0:
-        figures.add("no-change rebuild", "failed", "; ".join(dict.fromkeys(info.get("failed") or []))[:200])
+        figures.add(
+            "no-change rebuild", "failed", "; ".join(dict.fromkeys(info.get("failed") or []))[:200]
+        )
         return
     again = []
     for _ in range(runs):
@@ -209,27 +236,49 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
         assert info.get("fresh") == len(docs) * count, info
         again.append(result.seconds)
     share = median(again) / cold.seconds
-    figures.add("no-change rebuild", f"{median(again):.2f} s",
-                f"{share:.1%} of the cold build of {count} datasets × {' + '.join(docs)} "
-                f"({cold.seconds:.1f} s, 2 workers)")
+    figures.add(
+        "no-change rebuild",
+        f"{median(again):.2f} s",
+        f"{share:.1%} of the cold build of {count} datasets × {' + '.join(docs)} "
+        f"({cold.seconds:.1f} s, 2 workers)",
+    )
     make_noop = run_process(["make", "-q", "all"])
-    figures.notes.append(f"`make -q all` (is anything out of date?) takes {make_noop.seconds * 1000:.0f} ms; "
-                         f"exit {make_noop.returncode}.")
+    figures.notes.append(
+        f"`make -q all` (is anything out of date?) takes {make_noop.seconds * 1000:.0f} ms; "
+        f"exit {make_noop.returncode}."
+    )
 
 
 def bench_handout(figures: Figures, work: Path, runs: int) -> None:
     times, size = [], 0
     target = work / "handout.pdf"
     for _ in range(runs):
-        result = run_process(briefing_cmd("handout", str(SAMPLE), "--copies", "30", "--what", "briefing",
-                                          "--watermark", "征求意见稿", "-o", str(target)))
+        result = run_process(
+            briefing_cmd(
+                "handout",
+                str(SAMPLE),
+                "--copies",
+                "30",
+                "--what",
+                "briefing",
+                "--watermark",
+                "征求意见稿",
+                "-o",
+                str(target),
+            )
+        )
         if result.returncode != 0:
-            figures.add("handout, 30 copies", "failed", result.stderr.strip().splitlines()[-1][:120])
+            figures.add(
+                "handout, 30 copies", "failed", result.stderr.strip().splitlines()[-1][:120]
+            )
             return
         times.append(result.seconds)
         size = target.stat().st_size
-    figures.add("handout, 30 copies", f"{median(times):.2f} s",
-                f"briefing with watermark, whole process, median of {runs}; {size / 1024:.0f} KiB")
+    figures.add(
+        "handout, 30 copies",
+        f"{median(times):.2f} s",
+        f"briefing with watermark, whole process, median of {runs}; {size / 1024:.0f} KiB",
+    )
 
 
 CHARTS_CHILD = """
@@ -256,8 +305,10 @@ print(json.dumps({cid: statistics.median(v) for cid, v in times.items()}))
 
 def bench_charts(figures: Figures, rounds: int = 30) -> None:
     """Per chart: measure and draw each of the briefing's charts (matplotlib warm), median of `rounds`."""
-    result = run_process([sys.executable, "-c", CHARTS_CHILD, str(SAMPLE), str(rounds)],
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = run_process(
+        [sys.executable, "-c", CHARTS_CHILD, str(SAMPLE), str(rounds)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         per_chart = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -265,8 +316,11 @@ def bench_charts(figures: Figures, rounds: int = 30) -> None:
         return
     mean = sum(per_chart.values()) / len(per_chart)
     detail = ", ".join(f"{cid} {s * 1000:.1f} ms" for cid, s in per_chart.items())
-    figures.add("chart, briefing's charts", f"{mean * 1000:.1f} ms",
-                f"mean of per-chart medians ({rounds} rounds, in-process, matplotlib warm): {detail}")
+    figures.add(
+        "chart, briefing's charts",
+        f"{mean * 1000:.1f} ms",
+        f"mean of per-chart medians ({rounds} rounds, in-process, matplotlib warm): {detail}",
+    )
 
 
 def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespace) -> None:
@@ -281,10 +335,17 @@ def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespa
         "| measure | figure | target | how |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {what} | {figure} | {target} | {detail} |" for what, figure, target, detail in figures.rows]
+    lines += [
+        f"| {what} | {figure} | {target} | {detail} |"
+        for what, figure, target, detail in figures.rows
+    ]
     if sizes:
-        lines += ["", "PDF sizes (data/liujiang-2024.yaml): "
-                  + ", ".join(f"{doc} {size / 1024:.0f} KiB" for doc, size in sizes.items()) + "."]
+        lines += [
+            "",
+            "PDF sizes (data/liujiang-2024.yaml): "
+            + ", ".join(f"{doc} {size / 1024:.0f} KiB" for doc, size in sizes.items())
+            + ".",
+        ]
     if figures.sections:
         lines += ["", *figures.sections]
     lines += ["", "Notes:", ""]
@@ -313,12 +374,18 @@ def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
         return
     worst = max(points, key=lambda p: p.ms_per_page)
     flat = max(p.ms_per_page for p in points) / min(p.ms_per_page for p in points)
-    figures.add("report per page, 60–2,000 indicators", f"{worst.ms_per_page:.1f} ms",
-                f"worst size ({worst.indicators:,} indicators, {worst.pages} pages); largest/smallest "
-                f"per-page cost {flat:.2f}; CPU time of the whole process, fastest of {runs}")
+    figures.add(
+        "report per page, 60–2,000 indicators",
+        f"{worst.ms_per_page:.1f} ms",
+        f"worst size ({worst.indicators:,} indicators, {worst.pages} pages); largest/smallest "
+        f"per-page cost {flat:.2f}; CPU time of the whole process, fastest of {runs}",
+    )
     largest = points[-1]
-    figures.add("report peak memory, 2,000 indicators", f"{largest.peak_mib:.0f} MiB",
-                f"{largest.pages} pages; peak RSS of the build process")
+    figures.add(
+        "report peak memory, 2,000 indicators",
+        f"{largest.peak_mib:.0f} MiB",
+        f"{largest.pages} pages; peak RSS of the build process",
+    )
     image = scaling.plot(points)
     figures.sections += [
         "## The report at growing sizes",
@@ -338,10 +405,16 @@ def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold measurement (median)")
-    parser.add_argument("--batch-runs", type=int, default=3, help="runs per batch measurement (median)")
+    parser.add_argument(
+        "--batch-runs", type=int, default=3, help="runs per batch measurement (median)"
+    )
     parser.add_argument("--datasets", type=int, default=50)
-    parser.add_argument("--scaling-runs", type=int, default=3, help="runs per report size (minimum)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md")
+    parser.add_argument(
+        "--scaling-runs", type=int, default=3, help="runs per report size (minimum)"
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave docs/benchmarks.md"
+    )
     args = parser.parse_args(argv)
     args.load_before = os.getloadavg()[0]
     figures = Figures()

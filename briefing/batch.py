@@ -173,7 +173,10 @@ def warm_up() -> None:
 
     fonts.register_reportlab()
     charts.warm_up()  # matplotlib once per worker, not in the first task
-    for module in ("briefing.verify", *(d.compose.partition(":")[0] for d in documents.REGISTRY.values())):
+    for module in (
+        "briefing.verify",
+        *(d.compose.partition(":")[0] for d in documents.REGISTRY.values()),
+    ):
         __import__(module)
 
 
@@ -280,7 +283,9 @@ def _hash_tree(folder: Path, keep: Callable[[Path], bool]) -> str:
 def package_fingerprint() -> str:
     """Hash of every source and data file of the installed `briefing` package (not its caches)."""
     root = Path(__file__).resolve().parent
-    return _hash_tree(root, lambda p: "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"))
+    return _hash_tree(
+        root, lambda p: "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    )
 
 
 def fonts_fingerprint() -> str:
@@ -310,7 +315,11 @@ class Environment:
 
     @classmethod
     def current(cls, render: RenderFn | None = None) -> Environment:
-        name = "default" if render is None else f"{render.__module__}.{getattr(render, '__qualname__', repr(render))}"
+        name = (
+            "default"
+            if render is None
+            else f"{render.__module__}.{getattr(render, '__qualname__', repr(render))}"
+        )
         from .engines import engine_versions
 
         engines = json.dumps(engine_versions(), sort_keys=True)
@@ -318,7 +327,12 @@ class Environment:
 
 
 def cache_key(
-    dataset_sha256: str, document: str, pdfa: bool, env: Environment, *, draft: bool = False,
+    dataset_sha256: str,
+    document: str,
+    pdfa: bool,
+    env: Environment,
+    *,
+    draft: bool = False,
     options: Sequence[tuple[str, str]] = (),
 ) -> str:
     payload = {
@@ -359,7 +373,9 @@ def _up_to_date(target: Path, sidecar: Path, key: str) -> dict[str, object] | No
 def _cache_folder(outdir: Path) -> Path:
     cache = outdir / CACHE_DIR
     if cache.is_symlink():
-        raise OutputError(f"{cache} is a symlink; remove it so the build cache stays inside {outdir}")
+        raise OutputError(
+            f"{cache} is a symlink; remove it so the build cache stays inside {outdir}"
+        )
     return cache
 
 
@@ -373,8 +389,14 @@ def _read(path: str) -> bytes:
     return read_dataset_bytes(path, path)
 
 
-def _publish_set(entry: _Stale, dataset: Dataset, done: dict[str, Rendered | BaseException], outdir: Path,
-                 wait: float, report: Callable[[Outcome], None]) -> None:
+def _publish_set(
+    entry: _Stale,
+    dataset: Dataset,
+    done: dict[str, Rendered | BaseException],
+    outdir: Path,
+    wait: float,
+    report: Callable[[Outcome], None],
+) -> None:
     """Write one dataset's rendered documents as a set, or none of them if one failed."""
     failed = {doc: err for doc, err in done.items() if isinstance(err, BaseException)}
     outputs = {o.document: o for o in entry.outputs}
@@ -385,26 +407,51 @@ def _publish_set(entry: _Stale, dataset: Dataset, done: dict[str, Rendered | Bas
             if isinstance(value, BaseException):
                 report(Outcome(entry.name, doc, "failed", output.target, error=_describe(value)))
             else:
-                report(Outcome(entry.name, doc, "failed", output.target, error=(
-                    f"not written: the {first} of this dataset failed, and a dataset's documents are "
-                    "replaced together; the previous files (if any) are unchanged")))
+                report(
+                    Outcome(
+                        entry.name,
+                        doc,
+                        "failed",
+                        output.target,
+                        error=(
+                            f"not written: the {first} of this dataset failed, and a dataset's documents are "
+                            "replaced together; the previous files (if any) are unchanged"
+                        ),
+                    )
+                )
         return
     good = {doc: value for doc, value in done.items() if isinstance(value, Rendered)}
     try:
         siblings = [output_path(outdir, entry.stem, name).name for name in registry_names(None)]
-        publish(outdir, entry.stem, {outputs[doc].target.name: r.data for doc, r in good.items()},
-                dataset=dataset.sha256, siblings=siblings, wait=wait)
+        publish(
+            outdir,
+            entry.stem,
+            {outputs[doc].target.name: r.data for doc, r in good.items()},
+            dataset=dataset.sha256,
+            siblings=siblings,
+            wait=wait,
+        )
         for doc, r in good.items():
             output = outputs[doc]
-            record = {"key": output.key, "dataset": entry.name, "document": doc,
-                      "sha256": hashlib.sha256(r.data).hexdigest(), "pages": r.pages, "size": len(r.data)}
-            atomic_write(output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
+            record = {
+                "key": output.key,
+                "dataset": entry.name,
+                "document": doc,
+                "sha256": hashlib.sha256(r.data).hexdigest(),
+                "pages": r.pages,
+                "size": len(r.data),
+            }
+            atomic_write(
+                output.sidecar, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
+            )
     except BriefingError as exc:
         for doc in good:
             report(Outcome(entry.name, doc, "failed", outputs[doc].target, error=_describe(exc)))
         return
     for doc, r in good.items():
-        report(Outcome(entry.name, doc, "built", outputs[doc].target, r.pages, len(r.data), r.seconds))
+        report(
+            Outcome(entry.name, doc, "built", outputs[doc].target, r.pages, len(r.data), r.seconds)
+        )
 
 
 def _describe(exc: BaseException) -> str:
@@ -456,12 +503,16 @@ def _plan(
         try:
             stem = safe_stem(Path(name).name)
             if stem in owners:
-                raise OutputError(f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; rename one file")
+                raise OutputError(
+                    f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; rename one file"
+                )
             owners[stem] = name
             targets = {d: output_path(outdir, stem, d) for d in documents}
             for target in targets.values():
                 if target.is_symlink():
-                    raise OutputError(f"{target} is a symlink; remove it or choose another output folder")
+                    raise OutputError(
+                        f"{target} is a symlink; remove it or choose another output folder"
+                    )
             raw = _read(name)
         except BriefingError as exc:
             for document in documents:
@@ -470,7 +521,9 @@ def _plan(
         # Last year's files (meta.previous) are inputs too: the trend charts and 同比 checks read them.
         from .series import linked_files
 
-        sha = hashlib.sha256(b"".join([raw, *(p.read_bytes() for p in linked_files(name, raw))])).hexdigest()
+        sha = hashlib.sha256(
+            b"".join([raw, *(p.read_bytes() for p in linked_files(name, raw))])
+        ).hexdigest()
         todo: list[_Output] = []
         for document, target in targets.items():
             key = cache_key(sha, document, pdfa, env, draft=draft, options=options)
@@ -480,8 +533,16 @@ def _plan(
                 todo.append(_Output(document, target, sidecar, key))
             else:
                 pages = record.get("pages", 0)
-                report(Outcome(name, document, "up to date", target,
-                               pages if isinstance(pages, int) else 0, target.stat().st_size))
+                report(
+                    Outcome(
+                        name,
+                        document,
+                        "up to date",
+                        target,
+                        pages if isinstance(pages, int) else 0,
+                        target.stat().st_size,
+                    )
+                )
         if todo:
             stale.append(_Stale(stem, name, raw, todo))
     return stale
@@ -494,7 +555,9 @@ Call = tuple[Callable[..., object], tuple[object, ...]]
 Finish = Callable[[int, object | BaseException], None]
 
 
-def _drain(executor: Executor, queue: deque[tuple[int, Call]], limit: int, finish: Finish) -> list[tuple[int, Call]]:
+def _drain(
+    executor: Executor, queue: deque[tuple[int, Call]], limit: int, finish: Finish
+) -> list[tuple[int, Call]]:
     """Run calls from `queue` with at most `limit` in flight; return those lost to a broken pool.
 
     Keeping few calls in flight (rather than submitting everything) bounds how many a dying
@@ -555,8 +618,10 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             process.join(5)
 
 
-DIED = WorkerDied("the worker process died (killed, out of memory or crashed); "
-                  "the previous output, if any, is unchanged")
+DIED = WorkerDied(
+    "the worker process died (killed, out of memory or crashed); "
+    "the previous output, if any, is unchanged"
+)
 
 
 class _Runner:
@@ -572,7 +637,9 @@ class _Runner:
         self.pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=_pool_worker, initargs=(os.getpid(),))
+        return ProcessPoolExecutor(
+            max_workers=workers, initializer=_pool_worker, initargs=(os.getpid(),)
+        )
 
     def run(self, calls: list[Call], finish: Finish) -> None:
         queue = deque(enumerate(calls))
@@ -594,8 +661,9 @@ class _Runner:
                     finish(index, DIED)
                 single.shutdown(wait=True)
 
-    def _guarded(self, pool: ProcessPoolExecutor, queue: deque[tuple[int, Call]], limit: int,
-                 finish: Finish) -> list[tuple[int, Call]]:
+    def _guarded(
+        self, pool: ProcessPoolExecutor, queue: deque[tuple[int, Call]], limit: int, finish: Finish
+    ) -> list[tuple[int, Call]]:
         try:
             return _drain(pool, queue, limit, finish)
         except BaseException:
@@ -710,7 +778,11 @@ def run(
                     valid[index] = value
                     return
                 entry = stale[index]
-                error = value if isinstance(value, BaseException) else TypeError(f"not a dataset: {value!r}")
+                error = (
+                    value
+                    if isinstance(value, BaseException)
+                    else TypeError(f"not a dataset: {value!r}")
+                )
                 for output in entry.outputs:
                     report(Outcome(entry.name, output.document, "invalid", error=_describe(error)))
 
@@ -719,7 +791,11 @@ def run(
             # Phase 2: render. A dataset's documents are published together once all of them
             # are rendered (output.publish: one locked, journaled replacement); if any fails,
             # none is written and the old set stays.
-            work = [(i, output, dataset) for i, dataset in sorted(valid.items()) for output in stale[i].outputs]
+            work = [
+                (i, output, dataset)
+                for i, dataset in sorted(valid.items())
+                for output in stale[i].outputs
+            ]
             results: dict[int, dict[str, Rendered | BaseException]] = {}
 
             def rendered(index: int, value: object | BaseException) -> None:
@@ -727,18 +803,28 @@ def run(
                 entry = stale[i]
                 if isinstance(value, Rendered):
                     peak = result.worker_peak_kib
-                    peak[value.worker_pid] = max(peak.get(value.worker_pid, 0), value.worker_maxrss_kib)
+                    peak[value.worker_pid] = max(
+                        peak.get(value.worker_pid, 0), value.worker_maxrss_kib
+                    )
                     got: Rendered | BaseException = value
                 else:
-                    got = value if isinstance(value, BaseException) else TypeError(f"not a PDF: {value!r}")
+                    got = (
+                        value
+                        if isinstance(value, BaseException)
+                        else TypeError(f"not a PDF: {value!r}")
+                    )
                 done = results.setdefault(i, {})
                 done[output.document] = got
                 if len(done) == len(entry.outputs):
                     _publish_set(entry, dataset, done, out, wait, report)
 
-            runner.run([(_work, (Task(dataset, output.document, pdfa, render, draft, chosen),))
-                        for _, output, dataset in work],
-                       rendered)
+            runner.run(
+                [
+                    (_work, (Task(dataset, output.document, pdfa, render, draft, chosen),))
+                    for _, output, dataset in work
+                ],
+                rendered,
+            )
         except BaseException:
             runner.close(now=True)
             raise
@@ -773,7 +859,9 @@ class TerminalProgress:
     def done(self, outcome: Outcome) -> None:
         self.count += 1
         if outcome.status in ("failed", "invalid"):
-            self.stream.write("\r\x1b[K" + f"{outcome.status}: {outcome.dataset} {outcome.document}\n")
+            self.stream.write(
+                "\r\x1b[K" + f"{outcome.status}: {outcome.dataset} {outcome.document}\n"
+            )
         self._draw(f"{Path(outcome.dataset).name} {outcome.document}")
 
     def _draw(self, label: str) -> None:
@@ -781,7 +869,9 @@ class TerminalProgress:
         filled = width * self.count // self.total if self.total else width
         bar = "█" * filled + "·" * (width - filled)
         elapsed = time.perf_counter() - self.start
-        self.stream.write(f"\r\x1b[K[{bar}] {self.count}/{self.total} {elapsed:5.1f}s {label}"[:200])
+        self.stream.write(
+            f"\r\x1b[K[{bar}] {self.count}/{self.total} {elapsed:5.1f}s {label}"[:200]
+        )
         self.stream.flush()
 
     def close(self) -> None:
@@ -802,7 +892,9 @@ class LineProgress:
         self.count += 1
         where = str(outcome.path) if outcome.path else outcome.dataset
         extra = f" {outcome.seconds:.2f} s" if outcome.status == "built" else ""
-        self.stream.write(f"[{self.count}/{self.total}] {outcome.status}: {where} ({outcome.document}){extra}\n")
+        self.stream.write(
+            f"[{self.count}/{self.total}] {outcome.status}: {where} ({outcome.document}){extra}\n"
+        )
         self.stream.flush()
 
     def close(self) -> None:
@@ -817,17 +909,23 @@ def summary_table(result: BatchResult) -> str:
     table = [("dataset", "outputs", "pages", "time", "status")]
     for dataset, outcomes in rows.items():
         good = [o for o in outcomes if o.status in ("built", "up to date")]
-        statuses = sorted({o.status for o in outcomes}, key=("failed", "invalid", "built", "up to date").index)
-        table.append((
-            dataset,
-            ", ".join(o.document for o in good) or "—",
-            "+".join(str(o.pages) for o in good) or "—",
-            f"{sum(o.seconds for o in outcomes):.2f} s",
-            ", ".join(s.upper() if s in ("failed", "invalid") else s for s in statuses),
-        ))
+        statuses = sorted(
+            {o.status for o in outcomes}, key=("failed", "invalid", "built", "up to date").index
+        )
+        table.append(
+            (
+                dataset,
+                ", ".join(o.document for o in good) or "—",
+                "+".join(str(o.pages) for o in good) or "—",
+                f"{sum(o.seconds for o in outcomes):.2f} s",
+                ", ".join(s.upper() if s in ("failed", "invalid") else s for s in statuses),
+            )
+        )
     widths = [max(_width(row[i]) for row in table) for i in range(5)]
-    lines = ["  ".join(_pad(cell, widths[i], right=i in (2, 3)) for i, cell in enumerate(row)).rstrip()
-             for row in table]
+    lines = [
+        "  ".join(_pad(cell, widths[i], right=i in (2, 3)) for i, cell in enumerate(row)).rstrip()
+        for row in table
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     errors = {(o.dataset, o.error) for o in result.outcomes if o.error}
     seen: set[tuple[str, str]] = set()
@@ -837,7 +935,9 @@ def summary_table(result: BatchResult) -> str:
             lines.append(f"{o.dataset} ({o.document}): {o.error}")
     built, fresh = result.count("built"), result.count("up to date")
     bad = result.count("failed") + result.count("invalid")
-    lines.append(f"{built} built, {fresh} up to date, {bad} failed or invalid, in {result.seconds:.1f} s")
+    lines.append(
+        f"{built} built, {fresh} up to date, {bad} failed or invalid, in {result.seconds:.1f} s"
+    )
     return "\n".join(lines)
 
 
@@ -866,7 +966,9 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
     try:
         threads = sum(client.nthreads().values())
         if not threads:
-            raise ClusterError(f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`")
+            raise ClusterError(
+                f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`"
+            )
         yield client.get_executor(pure=False), threads
     finally:
         client.close()
@@ -891,16 +993,24 @@ def run_batch(args: argparse.Namespace) -> int:
                 # In flight: what the cluster's workers can run, unless -j says otherwise.
                 jobs = args.jobs or threads
             result = run(
-                args.files, args.outdir,
+                args.files,
+                args.outdir,
                 documents=(args.only,) if args.only else DOCUMENTS,
-                pdfa=not args.no_pdfa, force=args.force, jobs=jobs, executor=executor, progress=progress,
-                draft=bool(getattr(args, "draft", False)), options=chosen_options(vars(args)),
+                pdfa=not args.no_pdfa,
+                force=args.force,
+                jobs=jobs,
+                executor=executor,
+                progress=progress,
+                draft=bool(getattr(args, "draft", False)),
+                options=chosen_options(vars(args)),
                 wait=float(getattr(args, "wait", DEFAULT_WAIT_SECONDS)),
             )
     except Interrupted as exc:
         progress.close()
-        print("Interrupted: workers stopped; finished outputs are complete and nothing partial was left",
-              file=sys.stderr)
+        print(
+            "Interrupted: workers stopped; finished outputs are complete and nothing partial was left",
+            file=sys.stderr,
+        )
         return 128 + exc.signum
     except BriefingError as exc:
         progress.close()

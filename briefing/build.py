@@ -104,10 +104,18 @@ def build_file(
         )
         rendered.append((document, target, data, pages, time.perf_counter() - start))
     siblings = [output_path(out, stem, name).name for name in documents.names()]
-    removed = publish(out, stem, {target.name: data for _, target, data, _, _ in rendered},
-                      dataset=dataset.sha256, siblings=siblings, wait=wait)
-    built = [Built(document, target, pages, len(data), seconds)
-             for document, target, data, pages, seconds in rendered]
+    removed = publish(
+        out,
+        stem,
+        {target.name: data for _, target, data, _, _ in rendered},
+        dataset=dataset.sha256,
+        siblings=siblings,
+        wait=wait,
+    )
+    built = [
+        Built(document, target, pages, len(data), seconds)
+        for document, target, data, pages, seconds in rendered
+    ]
     by_name = {output_path(out, stem, name).name: name for name in documents.names()}
     return built + [Built(by_name.get(p.name, p.name), p, 0, 0, 0.0, removed=True) for p in removed]
 
@@ -134,6 +142,8 @@ def output_conflicts(paths: Sequence[str | Path]) -> dict[str, str]:
         if len(group) > 1:
             for name in group:
                 others = ", ".join(g for g in group if g != name)
-                conflicts[name] = (f"{name} and {others} would both write {stem}-*.pdf in the output "
-                                   "folder; rename one of them (neither was built)")
+                conflicts[name] = (
+                    f"{name} and {others} would both write {stem}-*.pdf in the output "
+                    "folder; rename one of them (neither was built)"
+                )
     return conflicts

@@ -24,10 +24,14 @@ from .errors import BriefingError
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 DEFAULT_WAIT = 120.0  # output.DEFAULT_WAIT_SECONDS, without importing it for --help
-WAIT_HELP = (f"when another run is writing into the output folder, wait this long for it "
-             f"(default {DEFAULT_WAIT:g}; 0: refuse at once)")
-DRAFT_HELP = ("build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
-              "every page is stamped 草稿")
+WAIT_HELP = (
+    f"when another run is writing into the output folder, wait this long for it "
+    f"(default {DEFAULT_WAIT:g}; 0: refuse at once)"
+)
+DRAFT_HELP = (
+    "build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
+    "every page is stamped 草稿"
+)
 
 
 # Control characters in what we print (a file named with ESC [2J, a BEL) would act on the
@@ -120,8 +124,10 @@ def _coverage(ds: object) -> list[str]:
     assert isinstance(ds, Dataset)
     cat = catalogue()
     coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
-    lines = [f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
-             f"{len(ds.indicators) - len(coded)} figures carry no code"]
+    lines = [
+        f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
+        f"{len(ds.indicators) - len(coded)} figures carry no code"
+    ]
     groups: dict[str, list[str]] = {}
     for ind in coded:
         groups.setdefault(cat[ind.code or ""].group, []).append(f"{ind.code} ({ind.id})")
@@ -139,10 +145,12 @@ def _unfinished_lines(ds: object) -> list[str]:
     if not items:
         return []
     reviews = sum(u.what.startswith("# REVIEW") for u in items)
-    head = (f"  draft: {len(items)} unfinished field{'s' if len(items) != 1 else ''} "
-            f"({len(items) - reviews} placeholder{'s' if len(items) - reviews != 1 else ''} "
-            f"{'/'.join(PLACEHOLDERS)}, {reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}); "
-            "build refuses it unless --draft")
+    head = (
+        f"  draft: {len(items)} unfinished field{'s' if len(items) != 1 else ''} "
+        f"({len(items) - reviews} placeholder{'s' if len(items) - reviews != 1 else ''} "
+        f"{'/'.join(PLACEHOLDERS)}, {reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}); "
+        "build refuses it unless --draft"
+    )
     return [head] + ["    " + describe(u) for u in items]
 
 
@@ -157,8 +165,9 @@ def _add_document_options(p: argparse.ArgumentParser) -> None:
 
     for name, values in documents.all_options().items():
         users = [d.name for d in documents.REGISTRY.values() if name in d.options]
-        p.add_argument(f"--{name}", choices=values,
-                       help=f"{' and '.join(users)} option (default {values[0]})")
+        p.add_argument(
+            f"--{name}", choices=values, help=f"{' and '.join(users)} option (default {values[0]})"
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -179,10 +188,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         unfinished_lines = _unfinished_lines(ds)
         print(_summary(ds, draft=bool(unfinished_lines)))
         notable = [f for f in findings if f.status != "consistent"]
-        print(f"  verification: {len(findings)} checks, "
-              f"{sum(f.status == 'inconsistent' for f in findings)} inconsistent, "
-              f"{sum(f.status == 'cannot_tell' for f in findings)} cannot tell, "
-              f"{sum(f.status == 'derived' for f in findings)} derived")
+        print(
+            f"  verification: {len(findings)} checks, "
+            f"{sum(f.status == 'inconsistent' for f in findings)} inconsistent, "
+            f"{sum(f.status == 'cannot_tell' for f in findings)} cannot tell, "
+            f"{sum(f.status == 'derived' for f in findings)} derived"
+        )
         shown = findings if args.verbose else notable
         for f in shown:
             print("    " + format_finding(f))
@@ -221,15 +232,27 @@ def cmd_build(args: argparse.Namespace) -> int:
             continue  # the same file named twice is built once
         done.add(os.path.realpath(path))
         try:
-            for built in build_file(path, args.outdir, only, pdfa=not args.no_pdfa, strict=args.strict,
-                                    draft=args.draft, options=_chosen(args), wait=args.wait,
-                                    peers=peers.get(str(path), ())):
+            for built in build_file(
+                path,
+                args.outdir,
+                only,
+                pdfa=not args.no_pdfa,
+                strict=args.strict,
+                draft=args.draft,
+                options=_chosen(args),
+                wait=args.wait,
+                peers=peers.get(str(path), ()),
+            ):
                 if built.removed:
-                    print(f"{built.path}  removed: it was made from another version of the dataset; "
-                          "build it again to have it")
+                    print(
+                        f"{built.path}  removed: it was made from another version of the dataset; "
+                        "build it again to have it"
+                    )
                     continue
-                print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
-                      f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
+                print(
+                    f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
+                    f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s"
+                )
         except BriefingError as exc:
             status = _fail(exc)
     return status
@@ -243,8 +266,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .pack import build_pack
 
     for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa, draft=args.draft):
-        print(f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
-              f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s")
+        print(
+            f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
+            f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s"
+        )
     return EXIT_OK
 
 
@@ -349,63 +374,104 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("check", help="validate datasets and verify their figures",
-                       description="Validate each dataset, print a summary and the verification findings.")
+    p = sub.add_parser(
+        "check",
+        help="validate datasets and verify their figures",
+        description="Validate each dataset, print a summary and the verification findings.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--strict", action="store_true",
-                   help="treat inconsistent figures and unfinished draft fields as errors (exit 1)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat inconsistent figures and unfinished draft fields as errors (exit 1)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="list consistent checks too")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("build", help="build the briefing and/or report PDFs",
-                       description="Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: "
-                       + ", ".join(f"{n} ({documents.get(n).help})" for n in single) + ".")
+    p = sub.add_parser(
+        "build",
+        help="build the briefing and/or report PDFs",
+        description="Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: "
+        + ", ".join(f"{n} ({documents.get(n).help})" for n in single)
+        + ".",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", default="out", help="output folder (default: out)")
     p.add_argument("--only", choices=single, help="build one document only")
-    p.add_argument("--strict", action="store_true", help="refuse to build when figures are inconsistent")
+    p.add_argument(
+        "--strict", action="store_true", help="refuse to build when figures are inconsistent"
+    )
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
     p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
     p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
     _add_document_options(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("compare", help="compare 2 to 30 districts: a one-page briefing and an annotated report",
-                       description="Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
-                                   "and OUTDIR/compare-report.pdf.")
+    p = sub.add_parser(
+        "compare",
+        help="compare 2 to 30 districts: a one-page briefing and an annotated report",
+        description="Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
+        "and OUTDIR/compare-report.pdf.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", required=True, help="output folder")
     p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
     p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("fonts", help="build or check the embedded font subsets",
-                       description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.")
+    p = sub.add_parser(
+        "fonts",
+        help="build or check the embedded font subsets",
+        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.",
+    )
     p.add_argument("action", choices=("build", "check"))
-    p.add_argument("--dir", metavar="DIR", type=Path,
-                   help="the font folder to build into or check (default: the one documents use)")
+    p.add_argument(
+        "--dir",
+        metavar="DIR",
+        type=Path,
+        help="the font folder to build into or check (default: the one documents use)",
+    )
     p.set_defaults(func=cmd_fonts)
 
-    p = sub.add_parser("init", help="write a commented starter dataset",
-                       description="Write a starter dataset any district can fill in.")
+    p = sub.add_parser(
+        "init",
+        help="write a commented starter dataset",
+        description="Write a starter dataset any district can fill in.",
+    )
     p.add_argument("path", metavar="PATH")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("specimen", help="write the typography specimen PDF",
-                       description="Write a few pages showing every text style and the hard typesetting cases.")
+    p = sub.add_parser(
+        "specimen",
+        help="write the typography specimen PDF",
+        description="Write a few pages showing every text style and the hard typesetting cases.",
+    )
     p.add_argument("-o", "--output", default="specimen.pdf", metavar="PATH")
     p.set_defaults(func=cmd_specimen)
 
-    p = sub.add_parser("batch", help="build many datasets in parallel, skipping unchanged outputs",
-                       description="Validate every dataset, then build the valid ones in worker processes.")
+    p = sub.add_parser(
+        "batch",
+        help="build many datasets in parallel, skipping unchanged outputs",
+        description="Validate every dataset, then build the valid ones in worker processes.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--outdir", required=True)
-    p.add_argument("-j", "--jobs", type=int, help="workers (default: the cores, or the cluster's threads)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="render on a Dask cluster (needs fazhi-briefing[dask]); see docs/batch.md")
-    p.add_argument("--scheduler-timeout", type=float, default=20.0, metavar="SECONDS",
-                   help="how long to wait for the Dask scheduler to answer (default 20)")
+    p.add_argument(
+        "-j", "--jobs", type=int, help="workers (default: the cores, or the cluster's threads)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="render on a Dask cluster (needs fazhi-briefing[dask]); see docs/batch.md",
+    )
+    p.add_argument(
+        "--scheduler-timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long to wait for the Dask scheduler to answer (default 20)",
+    )
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--only", choices=single, help="build one document only")
     p.add_argument("--no-pdfa", action="store_true")
@@ -414,13 +480,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_document_options(p)
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("handout", help="numbered copies for a meeting, print-ready",
-                       description="One PDF with N numbered copies, duplex-aware.")
+    p = sub.add_parser(
+        "handout",
+        help="numbered copies for a meeting, print-ready",
+        description="One PDF with N numbered copies, duplex-aware.",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--copies", type=int, required=True)
     p.add_argument("-o", "--output", metavar="OUT.pdf")
-    p.add_argument("--what", choices=(*single, "all", "both"), default=single[0],
-                   help=f"which documents each copy holds; all (or both): {' + '.join(single)}")
+    p.add_argument(
+        "--what",
+        choices=(*single, "all", "both"),
+        default=single[0],
+        help=f"which documents each copy holds; all (or both): {' + '.join(single)}",
+    )
     p.add_argument("--marking", metavar="TEXT")
     p.add_argument("--watermark", metavar="TEXT")
     p.add_argument("--gray", action="store_true")
@@ -429,8 +502,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_document_options(p)
     p.set_defaults(func=cmd_handout)
 
-    p = sub.add_parser("extract", help="draft a dataset from a report's text (.txt or .docx)",
-                       description="Find the figures in a report and write a draft dataset for review.")
+    p = sub.add_parser(
+        "extract",
+        help="draft a dataset from a report's text (.txt or .docx)",
+        description="Find the figures in a report and write a draft dataset for review.",
+    )
     p.add_argument("report", metavar="REPORT")
     p.add_argument("-o", "--output", required=True, metavar="DRAFT.yaml")
     p.add_argument("--json", action="store_true", help="write the raw extraction as JSON")

@@ -171,8 +171,12 @@ class Comparison:
     @property
     def places(self) -> int:
         """How many different districts the rows cover (two years of one district are one place)."""
-        return len({(d.dataset.meta.province, d.dataset.meta.city, d.dataset.meta.district)
-                    for d in self.districts})
+        return len(
+            {
+                (d.dataset.meta.province, d.dataset.meta.city, d.dataset.meta.district)
+                for d in self.districts
+            }
+        )
 
     def common(self, least: int = 2) -> tuple[Column, ...]:
         """Columns reported by at least `least` districts, most reported first, then catalogue order."""

@@ -168,8 +168,10 @@ def _manifest_hashes(folder: Path) -> dict[str, str]:
         entries = json.loads(raw.decode("utf-8")).get("fonts", [])
         return {str(e["file"]): str(e["sha256"]) for e in entries if "file" in e and "sha256" in e}
     except (ValueError, AttributeError, TypeError) as exc:
-        raise BriefingError(f"{folder / MANIFEST} is not a valid font manifest ({exc}); "
-                            "reinstall the package or run `make fonts`") from None
+        raise BriefingError(
+            f"{folder / MANIFEST} is not a valid font manifest ({exc}); "
+            "reinstall the package or run `make fonts`"
+        ) from None
 
 
 @functools.cache

@@ -155,8 +155,13 @@ class _Grayer:
     def _space_kind(self, name: pikepdf.Object, resources: pikepdf.Object) -> str:
         """'rgb', 'cmyk', 'gray' or 'other' for a colour space operand of cs/CS."""
         key = str(name)
-        direct = {"/DeviceRGB": "rgb", "/CalRGB": "rgb", "/DeviceCMYK": "cmyk", "/DeviceGray": "gray",
-                  "/CalGray": "gray"}
+        direct = {
+            "/DeviceRGB": "rgb",
+            "/CalRGB": "rgb",
+            "/DeviceCMYK": "cmyk",
+            "/DeviceGray": "gray",
+            "/CalGray": "gray",
+        }
         if key in direct:
             return direct[key]
         spaces = resources.get("/ColorSpace") if resources is not None else None
@@ -171,7 +176,9 @@ class _Grayer:
             return direct[str(space[0])]
         return "other"
 
-    def content(self, stream_owner: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object) -> bytes:
+    def content(
+        self, stream_owner: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object
+    ) -> bytes:
         out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
         state = _GrayState()
         stack: list[_GrayState] = []
@@ -188,7 +195,11 @@ class _Grayer:
                 continue
             operands, op = list(instruction.operands), str(instruction.operator)
             if op == "q":
-                stack.append(_GrayState(state.fill_space, state.stroke_space, state.fill_rgb, state.stroke_rgb))
+                stack.append(
+                    _GrayState(
+                        state.fill_space, state.stroke_space, state.fill_rgb, state.stroke_rgb
+                    )
+                )
             elif op == "Q" and stack:
                 state = stack.pop()
             elif op in ("rg", "RG", "k", "K") and len(operands) in (3, 4):
@@ -198,7 +209,9 @@ class _Grayer:
                     state.fill_space, state.fill_rgb = "DeviceGray", rgb
                 else:
                     state.stroke_space, state.stroke_rgb = "DeviceGray", rgb
-                out.append(pikepdf.ContentStreamInstruction([value], Operator("g" if fill else "G")))
+                out.append(
+                    pikepdf.ContentStreamInstruction([value], Operator("g" if fill else "G"))
+                )
                 continue
             elif op == "g":
                 state.fill_space, state.fill_rgb = "DeviceGray", None
@@ -291,7 +304,7 @@ def collapsed_fills(fills: Iterable[Colour]) -> list[tuple[Colour, Colour]]:
     colours = sorted(set(fills))
     pairs = []
     for i, a in enumerate(colours):
-        for b in colours[i + 1:]:
+        for b in colours[i + 1 :]:
             distance = max(abs(x - y) for x, y in zip(a, b, strict=True))
             if distance >= COLOUR_DISTINCT and abs(luminance(a) - luminance(b)) < GRAY_COLLAPSE:
                 pairs.append((a, b))
@@ -317,7 +330,8 @@ def to_grayscale(pdf: Pdf, label: str = "") -> list[str]:
         warnings.append(
             f"{label}page{plural} {', '.join(map(str, pages))}: {kind} {_hex(a)} and {_hex(b)} both print as "
             f"about {round(100 * (1 - luminance(a)))}% gray; if they tell things apart, give one a "
-            f"pattern, a label or a clearly lighter shade")
+            f"pattern, a label or a clearly lighter shade"
+        )
     for what in sorted(grayer.left_alone):
         warnings.append(f"{label}left in colour: {what}")
     return warnings
@@ -359,8 +373,9 @@ def number_position(document: str) -> tuple[float, float]:
     return left, top - ABOVE_TYPE_AREA_MM
 
 
-def _number_drawer(n: int, marking: str | None, size: tuple[float, float],
-                   at_mm: tuple[float, float] | None) -> Callable[[Any], None]:
+def _number_drawer(
+    n: int, marking: str | None, size: tuple[float, float], at_mm: tuple[float, float] | None
+) -> Callable[[Any], None]:
     from . import fonts
 
     width, height = size
@@ -421,7 +436,9 @@ def _page_size(page: pikepdf.Page) -> tuple[float, float]:
     return (box[2] - box[0], box[3] - box[1])
 
 
-def _draw_page(out: Pdf, size: tuple[float, float], placements: Sequence[tuple[pikepdf.Object, str]]) -> None:
+def _draw_page(
+    out: Pdf, size: tuple[float, float], placements: Sequence[tuple[pikepdf.Object, str]]
+) -> None:
     """Append a page of `size` that draws each form XObject with its `cm` matrix (as text)."""
     names = Dictionary()
     content = []
@@ -456,7 +473,10 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
     padded = -(-pages // 4) * 4
     sides: list[tuple[int | None, int | None]] = []
     for sheet in range(padded // 4):
-        for left, right in ((padded - 1 - 2 * sheet, 2 * sheet), (2 * sheet + 1, padded - 2 - 2 * sheet)):
+        for left, right in (
+            (padded - 1 - 2 * sheet, 2 * sheet),
+            (2 * sheet + 1, padded - 2 - 2 * sheet),
+        ):
             sides.append((left if left < pages else None, right if right < pages else None))
     return sides
 
@@ -485,15 +505,25 @@ def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
     from . import fonts
 
     fonts.register_reportlab()
-    fonts.check_text_coverage([(text, fonts.SANS_BOLD, flag) for text, flag in
-                               ((options.watermark, "--watermark"), (options.marking, "--marking")) if text])
+    fonts.check_text_coverage(
+        [
+            (text, fonts.SANS_BOLD, flag)
+            for text, flag in ((options.watermark, "--watermark"), (options.marking, "--marking"))
+            if text
+        ]
+    )
     first_size = docs[0][0][0]
     wm_form = None
     if options.watermark:
         wm = _stamp_pdf([_watermark_drawer(options.watermark, first_size)], first_size)
         wm_form = out.copy_foreign(wm.pages[0].as_form_xobject())
-    numbers = _stamp_pdf([_number_drawer(n, options.marking, first_size, options.number_at_mm)
-                          for n in range(1, options.copies + 1)], first_size)
+    numbers = _stamp_pdf(
+        [
+            _number_drawer(n, options.marking, first_size, options.number_at_mm)
+            for n in range(1, options.copies + 1)
+        ],
+        first_size,
+    )
     number_forms = [out.copy_foreign(p.as_form_xobject()) for p in numbers.pages]
 
     # The sides of one copy in reading order; documents start on fronts (odd sides).
@@ -550,8 +580,12 @@ def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
     out.trailer.Info = out.make_indirect(info)
     buf = io.BytesIO()
     out.remove_unreferenced_resources()
-    out.save(buf, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    out.save(
+        buf,
+        deterministic_id=True,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
     pages_per_copy = len(slots_per_copy[0])
     return Handout(buf.getvalue(), len(out.pages), pages_per_copy, copy_starts, warnings)
 
@@ -577,26 +611,37 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
     if not options.draft:
         refuse_draft(dataset)
     if options.marking:
-        dataset = dataclasses.replace(dataset, meta=dataclasses.replace(dataset.meta, marking=options.marking))
+        dataset = dataclasses.replace(
+            dataset, meta=dataclasses.replace(dataset.meta, marking=options.marking)
+        )
     check_dataset_texts(dataset.texts)
     if options.marking:
         # The documents may set it in any of their faces, like any dataset text.
-        check_text_coverage([(options.marking, face, "--marking")
-                             for face in (fonts.SANS, fonts.SANS_BOLD, fonts.SERIF, fonts.KAI)])
+        check_text_coverage(
+            [
+                (options.marking, face, "--marking")
+                for face in (fonts.SANS, fonts.SANS_BOLD, fonts.SERIF, fonts.KAI)
+            ]
+        )
     extra: dict[str, Any] = {}
     if options.draft:
         extra["draft"] = True
     if options.document_options:
         extra["options"] = dict(options.document_options)
-    sources = [build.render_document(dataset, doc, pdfa=False, **extra)[0] for doc in options.documents]
+    sources = [
+        build.render_document(dataset, doc, pdfa=False, **extra)[0] for doc in options.documents
+    ]
     meta = dataset.meta
-    return assemble(sources, dataclasses.replace(
-        options,
-        marking=None,
-        title=options.title or f"{meta.title}（会议材料，{options.copies}份）",
-        date=pdf_date(meta.date),  # the documents' own date: one function for both
-        number_at_mm=options.number_at_mm or number_position(options.documents[0]),
-    ))
+    return assemble(
+        sources,
+        dataclasses.replace(
+            options,
+            marking=None,
+            title=options.title or f"{meta.title}（会议材料，{options.copies}份）",
+            date=pdf_date(meta.date),  # the documents' own date: one function for both
+            number_at_mm=options.number_at_mm or number_position(options.documents[0]),
+        ),
+    )
 
 
 def run_handout(args: argparse.Namespace) -> int:
@@ -607,11 +652,22 @@ def run_handout(args: argparse.Namespace) -> int:
     if not 1 <= args.copies <= MAX_COPIES:
         print(f"UsageError: --copies must be between 1 and {MAX_COPIES}", file=sys.stderr)
         return 2
-    options = HandoutOptions(args.copies, documents, args.marking or None, args.watermark or None,
-                             args.gray, args.booklet, draft=bool(getattr(args, "draft", False)),
-                             document_options=tuple(sorted(registry.chosen_options(vars(args)).items())))
+    options = HandoutOptions(
+        args.copies,
+        documents,
+        args.marking or None,
+        args.watermark or None,
+        args.gray,
+        args.booklet,
+        draft=bool(getattr(args, "draft", False)),
+        document_options=tuple(sorted(registry.chosen_options(vars(args)).items())),
+    )
     try:
-        target = Path(args.output) if args.output else output_path(Path("out"), Path(args.file).name, "handout")
+        target = (
+            Path(args.output)
+            if args.output
+            else output_path(Path("out"), Path(args.file).name, "handout")
+        )
         if target.suffix.lower() != ".pdf":
             raise OutputError(f"{target}: the handout is a PDF; name it *.pdf")
         handout = make_handout(args.file, options)
@@ -624,10 +680,14 @@ def run_handout(args: argparse.Namespace) -> int:
         print(f"Warning: {warning}", file=sys.stderr)
     if args.booklet:
         per_copy = -(-handout.pages_per_copy // 4) * 4
-        print(f"{target}  {args.copies} copies × {per_copy}-page booklet = {handout.pages} A3 sides "
-              f"({handout.pages // 2} sheets: duplex, flip on the short edge, fold, staple), "
-              f"{len(handout.data) / 1024:.0f} KiB")
+        print(
+            f"{target}  {args.copies} copies × {per_copy}-page booklet = {handout.pages} A3 sides "
+            f"({handout.pages // 2} sheets: duplex, flip on the short edge, fold, staple), "
+            f"{len(handout.data) / 1024:.0f} KiB"
+        )
     else:
-        print(f"{target}  {args.copies} copies × {handout.pages_per_copy} pages = {handout.pages} pages "
-              f"({handout.pages // 2} A4 sheets, duplex), {len(handout.data) / 1024:.0f} KiB")
+        print(
+            f"{target}  {args.copies} copies × {handout.pages_per_copy} pages = {handout.pages} pages "
+            f"({handout.pages // 2} A4 sheets, duplex), {len(handout.data) / 1024:.0f} KiB"
+        )
     return 0

@@ -103,11 +103,16 @@ SEXAGESIMAL_RE = re.compile(r"^-?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?$")
 
 # Invisible characters that change how text is stored or shown without being seen: bidi controls,
 # zero-width characters, the BOM. They are refused, not silently dropped, so the author knows.
-INVISIBLE = set(range(0x200B, 0x2010)) | set(range(0x202A, 0x202F)) | set(range(0x2060, 0x2070)) | {
-    0xFEFF,
-    0x00AD,
-    0x061C,
-}
+INVISIBLE = (
+    set(range(0x200B, 0x2010))
+    | set(range(0x202A, 0x202F))
+    | set(range(0x2060, 0x2070))
+    | {
+        0xFEFF,
+        0x00AD,
+        0x061C,
+    }
+)
 
 CJK_CLASS = r"[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\u3000-\u303F“”‘’—…·]"
 FOLD_SPACE_RE = re.compile(rf"(?<={CJK_CLASS})[ \t\n]+|[ \t\n]+(?={CJK_CLASS})")
@@ -142,23 +147,33 @@ def _decode(raw: bytes, name: str) -> str:
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise _file_problem(name, "the file is UTF-32; save it as UTF-8 and try again")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _file_problem(name, "the file is UTF-16 (Windows 'Unicode'); save it as UTF-8 and try again")
+        raise _file_problem(
+            name, "the file is UTF-16 (Windows 'Unicode'); save it as UTF-8 and try again"
+        )
     for magic, what in MAGIC:
         if raw.startswith(magic):
-            raise _file_problem(name, f"this is {what}, not a dataset; give the .yaml file "
-                                      "(`briefing extract` drafts one from a report's text)")
+            raise _file_problem(
+                name,
+                f"this is {what}, not a dataset; give the .yaml file "
+                "(`briefing extract` drafts one from a report's text)",
+            )
     head = raw[:4096]
     # UTF-16 without a byte order mark puts a zero byte beside every ASCII character.
     if head.count(b"\x00") * 3 >= len(head) > 0:
-        raise _file_problem(name, "the file looks like UTF-16 without a byte order mark; save it as UTF-8")
+        raise _file_problem(
+            name, "the file looks like UTF-16 without a byte order mark; save it as UTF-8"
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         if b"\x00" in raw:
-            raise _file_problem(name, "the file contains zero bytes and is not UTF-8: it is a binary file, "
-                                      "not a YAML text file") from None
+            raise _file_problem(
+                name,
+                "the file contains zero bytes and is not UTF-8: it is a binary file, "
+                "not a YAML text file",
+            ) from None
         line = raw[: exc.start].count(b"\n") + 1
         try:
             plausible = _plausible_text(raw.decode("gb18030"))
@@ -175,7 +190,9 @@ def _decode(raw: bytes, name: str) -> str:
                 line,
             ) from None
         raise _file_problem(
-            name, f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); save it as UTF-8", line
+            name,
+            f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); save it as UTF-8",
+            line,
         ) from None
 
 
@@ -198,10 +215,17 @@ def _shield(text: str, name: str) -> str:
     """Replace characters YAML would refuse or misread by stand-ins; refuse stand-ins found as such."""
     found = [m.start() for m in STAND_IN_RE.finditer(text)][:20]
     if found:
-        raise DatasetError([
-            Problem(name, *_where(text, i), "", f"contains private-use character U+{ord(text[i]):04X}; delete it")
-            for i in found
-        ])
+        raise DatasetError(
+            [
+                Problem(
+                    name,
+                    *_where(text, i),
+                    "",
+                    f"contains private-use character U+{ord(text[i]):04X}; delete it",
+                )
+                for i in found
+            ]
+        )
     return FORBIDDEN_RAW_RE.sub(lambda m: chr(STAND_IN + ord(m.group())), text)
 
 
@@ -234,26 +258,66 @@ def _prescan(text: str, name: str) -> list[Problem]:
         for count, event in enumerate(yaml.parse(text, Loader=SafeLoader)):
             line, col = _mark_line(event.start_mark)
             if count > MAX_YAML_EVENTS:
-                problems.append(Problem(name, line, col, "", f"the file has more than {MAX_YAML_EVENTS:,} YAML elements; split it"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        col,
+                        "",
+                        f"the file has more than {MAX_YAML_EVENTS:,} YAML elements; split it",
+                    )
+                )
                 break
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    problems.append(Problem(name, line, col, "", f"lists and mappings nest more than {MAX_DEPTH} levels deep "
-                                                                 "here; a dataset needs at most four"))
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            col,
+                            "",
+                            f"lists and mappings nest more than {MAX_DEPTH} levels deep "
+                            "here; a dataset needs at most four",
+                        )
+                    )
                     break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             if isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(name, line, col, "", f"YAML alias *{_show(event.anchor or '')} is not allowed; write the value out"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        col,
+                        "",
+                        f"YAML alias *{_show(event.anchor or '')} is not allowed; write the value out",
+                    )
+                )
             anchor = getattr(event, "anchor", None)
             if anchor is not None and not isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(name, line, col, "", f"YAML anchor &{_show(anchor)} is not allowed; write values out"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        col,
+                        "",
+                        f"YAML anchor &{_show(anchor)} is not allowed; write values out",
+                    )
+                )
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = tag is not None and (implicit is False or implicit == (False, False))
             if explicit and tag not in ("!",):
-                problems.append(Problem(name, line, col, "", f"YAML tag {_show(str(tag), 60)} is not allowed; remove it"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        col,
+                        "",
+                        f"YAML tag {_show(str(tag), 60)} is not allowed; remove it",
+                    )
+                )
             if len(problems) >= 20:
                 break
     except yaml.MarkedYAMLError as exc:
@@ -266,14 +330,29 @@ def _prescan(text: str, name: str) -> list[Problem]:
 
 # PyYAML's wording for the commonest slips, and what to do about each.
 YAML_HINTS: tuple[tuple[str, str], ...] = (
-    ("mapping values are not allowed", "a value containing ': ' must be quoted, e.g. title: \"甲: 乙\""),
-    ("could not find expected ':'", "a line is missing the ':' after its key, or a quote is not closed"),
+    (
+        "mapping values are not allowed",
+        "a value containing ': ' must be quoted, e.g. title: \"甲: 乙\"",
+    ),
+    (
+        "could not find expected ':'",
+        "a line is missing the ':' after its key, or a quote is not closed",
+    ),
     ("found unexpected end of stream", "a quote or bracket is never closed"),
-    ("did not find expected key", "check the indentation: items of one list or mapping line up exactly"),
+    (
+        "did not find expected key",
+        "check the indentation: items of one list or mapping line up exactly",
+    ),
     ("expected <block end>", "check the indentation: items of one list or mapping line up exactly"),
     ("found undefined tag handle", "'!' starts a YAML tag: quote a value that begins with '!'"),
-    ("invalid Unicode character escape", "an escape such as \\ud800 is half a character: write the character itself"),
-    ("exceeded maximum nesting depth", "lists and mappings nest far too deep; a dataset needs at most four levels"),
+    (
+        "invalid Unicode character escape",
+        "an escape such as \\ud800 is half a character: write the character itself",
+    ),
+    (
+        "exceeded maximum nesting depth",
+        "lists and mappings nest far too deep; a dataset needs at most four levels",
+    ),
 )
 
 
@@ -356,8 +435,12 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
     """Check a mapping's keys (unknown, duplicate, missing required) and return key → value node."""
     if not isinstance(node, MappingNode):
         if not path:
-            ctx.err(node, path, f"expected a mapping of sections (meta:, areas:, indicators: …) at the top of "
-                                f"the file, found {_kind(node)}; start from `briefing init PATH`")
+            ctx.err(
+                node,
+                path,
+                f"expected a mapping of sections (meta:, areas:, indicators: …) at the top of "
+                f"the file, found {_kind(node)}; start from `briefing init PATH`",
+            )
         else:
             ctx.err(node, path, f"expected a mapping (key: value lines), found {_kind(node)}")
         raise _Invalid
@@ -371,12 +454,20 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
         sub = f"{path}.{_show(key)}" if path else _show(key)
         if key in out:
             first = out[key].start_mark.line + 1
-            ctx.err(key_node, sub, f"duplicate key '{_show(key)}' (first given on line {first}); keep one")
+            ctx.err(
+                key_node,
+                sub,
+                f"duplicate key '{_show(key)}' (first given on line {first}); keep one",
+            )
             continue
         if key not in allowed:
             close = difflib.get_close_matches(key[:100], allowed, n=1)
             misspelt.update(close)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed keys: {', '.join(allowed)}"
+            hint = (
+                f"; did you mean '{close[0]}'?"
+                if close
+                else f"; allowed keys: {', '.join(allowed)}"
+            )
             ctx.err(key_node, sub, f"unknown key '{_show(key)}'{hint}")
             continue
         out[key] = value_node
@@ -415,8 +506,14 @@ def normalize_text(value: str, *, folded: bool = True) -> str:
 
 # unicodedata has no names for control characters; these are the ones editors and old tools leave.
 CONTROL_NAMES = {
-    0x00: "NULL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED, a page break from Word",
-    0x1A: "SUBSTITUTE, the DOS end-of-file mark", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+    0x00: "NULL",
+    0x08: "BACKSPACE",
+    0x0B: "VERTICAL TAB",
+    0x0C: "FORM FEED, a page break from Word",
+    0x1A: "SUBSTITUTE, the DOS end-of-file mark",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
 }
 
 
@@ -463,7 +560,11 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
     max_len = LIMITS[limit]
     # Folding can only shrink text by the spaces it removes; far past the limit, skip the scan.
     if len(raw) > 4 * max_len + 200:
-        ctx.err(node, path, f"text is {len(raw):,} characters; at most {max_len} fit a {limit}: shorten it")
+        ctx.err(
+            node,
+            path,
+            f"text is {len(raw):,} characters; at most {max_len} fit a {limit}: shorten it",
+        )
         raise _Invalid
     for i, ch in enumerate(raw):
         why = _refused_char(ch)
@@ -478,11 +579,19 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
         # What has to fit is the printed width: 40 Han characters, or about 70 Latin letters.
         width = text_width(value)
         if width > max_len:
-            ctx.err(node, path, f"text is {len(value)} characters; at most {max_len} fit a {limit} (measured "
-                                f"in printed width: this is {width:.1f} ems, a Chinese character being one): shorten it")
+            ctx.err(
+                node,
+                path,
+                f"text is {len(value)} characters; at most {max_len} fit a {limit} (measured "
+                f"in printed width: this is {width:.1f} ems, a Chinese character being one): shorten it",
+            )
             raise _Invalid
     elif len(value) > max_len:
-        ctx.err(node, path, f"text is {len(value)} characters; at most {max_len} fit a {limit}: shorten it")
+        ctx.err(
+            node,
+            path,
+            f"text is {len(value)} characters; at most {max_len} fit a {limit}: shorten it",
+        )
         raise _Invalid
     if record:
         ctx.texts.append((path, value, ctx.loc(node)))
@@ -492,8 +601,12 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
 def _ident(ctx: _Ctx, node: Node, path: str) -> str:
     s = _scalar(ctx, node, path, "an id")
     if not ID_RE.match(s.value) or len(s.value) > LIMITS["id"]:
-        ctx.err(node, path, f"id '{_show(s.value)}' must be up to {LIMITS['id']} lowercase ascii letters, "
-                            "digits and _, starting with a letter")
+        ctx.err(
+            node,
+            path,
+            f"id '{_show(s.value)}' must be up to {LIMITS['id']} lowercase ascii letters, "
+            "digits and _, starting with a letter",
+        )
         raise _Invalid
     return s.value
 
@@ -523,7 +636,10 @@ def _number_hint(raw: str) -> str:
     if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?[eE][-+]?[0-9]{1,3}", raw):
         full = float(raw)
         if math.isfinite(full) and abs(full) <= 1e12:
-            return f"write it out in full ({full:f}".rstrip("0").rstrip(".") + ") without exponent notation"
+            return (
+                f"write it out in full ({full:f}".rstrip("0").rstrip(".")
+                + ") without exponent notation"
+            )
         return "exponent notation is not allowed, and this figure is implausibly large"
     if raw.endswith(("%", "％")):
         return "write the number without %; the unit goes in `unit`"
@@ -551,7 +667,9 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
     if s.style in ("'", '"'):
         fixed = re.sub(r"[,，]", "", raw)
         hint = " and the separators" if fixed != raw else ""
-        ctx.err(node, path, f"expected a number, found the text \"{_show(raw)}\"; remove the quotes{hint}")
+        ctx.err(
+            node, path, f'expected a number, found the text "{_show(raw)}"; remove the quotes{hint}'
+        )
         raise _Invalid
     if _is_null(s):
         ctx.err(node, path, "expected a number, found nothing")
@@ -560,16 +678,26 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
         value = float(raw)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         if abs(value) > 1e12:
-            ctx.err(node, path, f"{_show(raw)} is implausibly large (limit 10^12); check the figure")
+            ctx.err(
+                node, path, f"{_show(raw)} is implausibly large (limit 10^12); check the figure"
+            )
             raise _Invalid
         if decimals > MAX_DECIMALS:
-            ctx.err(node, path, f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}")
+            ctx.err(
+                node,
+                path,
+                f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}",
+            )
             raise _Invalid
         if Decimal(repr(value)) != Decimal(raw):
             # Printing and checking work from the float's shortest repr; past 15 significant
             # digits that is no longer the figure as written (…123456 would print as …123455).
-            ctx.err(node, path, f"{_show(raw)} has more significant digits than can be printed and checked "
-                                "exactly (at most 15); round it as the report does")
+            ctx.err(
+                node,
+                path,
+                f"{_show(raw)} has more significant digits than can be printed and checked "
+                "exactly (at most 15); round it as the report does",
+            )
             raise _Invalid
         return value, decimals
     ctx.err(node, path, f"expected a number, found '{_show(raw)}': {_number_hint(raw)}")
@@ -588,7 +716,11 @@ def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
     s = _scalar(ctx, node, path, "true or false")
     if not s.style and s.value in ("true", "false"):
         return s.value == "true"
-    ctx.err(node, path, f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, unquoted)")
+    ctx.err(
+        node,
+        path,
+        f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, unquoted)",
+    )
     raise _Invalid
 
 
@@ -654,7 +786,13 @@ def _period(ctx: _Ctx, node: Node, path: str) -> Period:
 
 
 def _opt(
-    ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Callable[..., Any], *args: Any, default: Any = None
+    ctx: _Ctx,
+    fields: dict[str, Node],
+    key: str,
+    path: str,
+    conv: Callable[..., Any],
+    *args: Any,
+    default: Any = None,
 ) -> Any:
     node = fields.get(key)
     if node is None:
@@ -665,14 +803,18 @@ def _opt(
         return default
 
 
-def _req(ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Callable[..., Any], *args: Any) -> Any:
+def _req(
+    ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Callable[..., Any], *args: Any
+) -> Any:
     node = fields.get(key)
     if node is None:
         raise _Invalid  # already reported as missing
     return conv(ctx, node, f"{path}.{key}", *args)
 
 
-def _list_of(ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
+def _list_of(
+    ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Callable[..., Any], *args: Any
+) -> tuple[Any, ...]:
     node = fields.get(key)
     if node is None:
         return ()
@@ -693,9 +835,19 @@ def _list_of(ctx: _Ctx, fields: dict[str, Node], key: str, path: str, conv: Call
 
 
 META_KEYS = {
-    "district": True, "city": True, "province": True, "year": True, "title": True,
-    "short_name": False, "issuers": True, "date": True, "source_document": False,
-    "copy_number": False, "classification": False, "marking": False, "previous": False,
+    "district": True,
+    "city": True,
+    "province": True,
+    "year": True,
+    "title": True,
+    "short_name": False,
+    "issuers": True,
+    "date": True,
+    "source_document": False,
+    "copy_number": False,
+    "classification": False,
+    "marking": False,
+    "previous": False,
 }
 
 
@@ -711,15 +863,27 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
             if re.fullmatch(r"[0-9]{1,6}", s.value):
                 copy_number = s.value.zfill(6)
             else:
-                ctx.err(s, "meta.copy_number", f"copy number '{_show(s.value)}' must be up to six digits (quote it: '000123')")
+                ctx.err(
+                    s,
+                    "meta.copy_number",
+                    f"copy number '{_show(s.value)}' must be up to six digits (quote it: '000123')",
+                )
     issuers = _list_of(ctx, f, "issuers", p, _text, "title")
-    if "issuers" in f and not issuers and not any(q.field.startswith("meta.issuers[") for q in ctx.problems):
+    if (
+        "issuers" in f
+        and not issuers
+        and not any(q.field.startswith("meta.issuers[") for q in ctx.problems)
+    ):
         ctx.err(f["issuers"], "meta.issuers", "name at least one issuing body")
     year = _opt(ctx, f, "year", p, _integer, *YEARS)
     date = _opt(ctx, f, "date", p, _date)
     if year is not None and date is not None and date.year < year:
-        ctx.err(f["date"], "meta.date", f"the report on {year} cannot be dated {date.isoformat()}, before the year "
-                                         "it reports on; check the year")
+        ctx.err(
+            f["date"],
+            "meta.date",
+            f"the report on {year} cannot be dated {date.isoformat()}, before the year "
+            "it reports on; check the year",
+        )
     return Meta(
         district=district,
         city=_opt(ctx, f, "city", p, _text, "short", default=""),
@@ -741,11 +905,19 @@ def _previous(ctx: _Ctx, node: Node, path: str) -> str:
     """The previous year's dataset: a relative path to a .yaml file (resolved beside this file)."""
     value = _text(ctx, node, path, "short")
     if value.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", value):
-        ctx.err(node, path, f"'{_show(value)}' is an absolute path; give the file relative to this dataset, "
-                            "e.g. previous: district-2023.yaml")
+        ctx.err(
+            node,
+            path,
+            f"'{_show(value)}' is an absolute path; give the file relative to this dataset, "
+            "e.g. previous: district-2023.yaml",
+        )
         raise _Invalid
     if not value.endswith((".yaml", ".yml")):
-        ctx.err(node, path, f"'{_show(value)}' is not a .yaml file; name the previous year's dataset file")
+        ctx.err(
+            node,
+            path,
+            f"'{_show(value)}' is not a .yaml file; name the previous year's dataset file",
+        )
         raise _Invalid
     return value
 
@@ -766,9 +938,20 @@ def _area(ctx: _Ctx, node: Node, path: str) -> Area:
 
 
 INDICATOR_KEYS = {
-    "id": True, "label": True, "value": True, "unit": True, "kind": False, "qualifier": False,
-    "period": False, "area": True, "source": True, "change": False, "prior": False,
-    "headline": False, "note": False, "code": False,
+    "id": True,
+    "label": True,
+    "value": True,
+    "unit": True,
+    "kind": False,
+    "qualifier": False,
+    "period": False,
+    "area": True,
+    "source": True,
+    "change": False,
+    "prior": False,
+    "headline": False,
+    "note": False,
+    "code": False,
 }
 CHANGE_KEYS = {"direction": True, "value": True, "unit": False}
 
@@ -778,11 +961,19 @@ def _change(ctx: _Ctx, node: Node, path: str) -> Change:
     direction = _req(ctx, f, "direction", path, _choice, ("up", "down"))
     value, decimals = _req(ctx, f, "value", path, _number)
     if value < 0:
-        ctx.err(f["value"], f"{path}.value", "give the size of the change (no sign); `direction` says up or down")
+        ctx.err(
+            f["value"],
+            f"{path}.value",
+            "give the size of the change (no sign); `direction` says up or down",
+        )
         raise _Invalid
     unit = _opt(ctx, f, "unit", path, _choice, ("%", "个百分点"), default="%")
     if direction == "down" and unit == "%" and value > 100:
-        ctx.err(f["value"], f"{path}.value", f"a fall of {value:g}% is impossible (at most 100%); check the figure")
+        ctx.err(
+            f["value"],
+            f"{path}.value",
+            f"a fall of {value:g}% is impossible (at most 100%); check the figure",
+        )
         raise _Invalid
     return Change(direction=direction, value=value, decimals=decimals, unit=unit)
 
@@ -793,14 +984,22 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
     label = _opt(ctx, f, "label", path, _text, "label", default="")
     unit = _opt(ctx, f, "unit", path, _text, "unit", default="")
     number = _opt(ctx, f, "value", path, _number)
-    kind = _opt(ctx, f, "kind", path, _choice, INDICATOR_KINDS, default="rate" if unit == "%" else "count")
+    kind = _opt(
+        ctx, f, "kind", path, _choice, INDICATOR_KINDS, default="rate" if unit == "%" else "count"
+    )
     if number is not None:
         value, decimals = number
         vnode = f["value"]
         if kind == "count" and value < 0:
-            ctx.err(vnode, f"{path}.value", f"a count cannot be negative ({value:g}); use kind: change for a fall")
+            ctx.err(
+                vnode,
+                f"{path}.value",
+                f"a count cannot be negative ({value:g}); use kind: change for a fall",
+            )
         elif kind == "rate" and not 0 <= value <= 100:
-            ctx.err(vnode, f"{path}.value", f"a percentage share must lie within 0–100, found {value:g}")
+            ctx.err(
+                vnode, f"{path}.value", f"a percentage share must lie within 0–100, found {value:g}"
+            )
         elif kind == "change" and value < -100:
             ctx.err(vnode, f"{path}.value", f"a fall cannot exceed 100%, found {value:g}")
     else:
@@ -842,7 +1041,9 @@ def _code(ctx: _Ctx, node: Node, path: str, kind: str, unit: str) -> str:
     code = s.value.strip()
     if code not in cat:
         close = cat.close_to(code)
-        hint = f"; did you mean '{close}'?" if close else "; the codes are listed in docs/catalogue.md"
+        hint = (
+            f"; did you mean '{close}'?" if close else "; the codes are listed in docs/catalogue.md"
+        )
         ctx.err(node, path, f"unknown indicator code '{_show(code)}'{hint}")
         raise _Invalid
     entry = cat[code]
@@ -850,8 +1051,12 @@ def _code(ctx: _Ctx, node: Node, path: str, kind: str, unit: str) -> str:
         ctx.err(node, path, f"'{code}' ({entry.name}) is a {entry.kind}; this figure is a {kind}")
         raise _Invalid
     if unit and not unit_fits(entry, unit):
-        ctx.err(node, path, f"'{code}' ({entry.name}) is counted in {'、'.join(entry.units)}, not '{_show(unit)}'; "
-                            "check the unit or the code")
+        ctx.err(
+            node,
+            path,
+            f"'{code}' ({entry.name}) is counted in {'、'.join(entry.units)}, not '{_show(unit)}'; "
+            "check the unit or the code",
+        )
         raise _Invalid
     return code
 
@@ -883,7 +1088,15 @@ def _glossary(ctx: _Ctx, node: Node, path: str) -> GlossaryEntry:
     )
 
 
-CHART_KEYS = {"id": True, "kind": True, "title": True, "indicators": True, "note": False, "briefing": False, "area": False}
+CHART_KEYS = {
+    "id": True,
+    "kind": True,
+    "title": True,
+    "indicators": True,
+    "note": False,
+    "briefing": False,
+    "area": False,
+}
 
 
 def _chart(ctx: _Ctx, node: Node, path: str) -> Chart:
@@ -908,8 +1121,19 @@ RELATION_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "same": (("ids",), ()),
     "change": (("current",), ("prior",)),
 }
-RELATION_KEYS = {"id": True, "kind": True, "note": False, "ids": False, "part": False, "whole": False,
-                 "rate": False, "total": False, "parts": False, "current": False, "prior": False}
+RELATION_KEYS = {
+    "id": True,
+    "kind": True,
+    "note": False,
+    "ids": False,
+    "part": False,
+    "whole": False,
+    "rate": False,
+    "total": False,
+    "parts": False,
+    "current": False,
+    "prior": False,
+}
 
 
 def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
@@ -918,7 +1142,11 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
     required, optional = RELATION_FIELDS[kind]
     for key in ("ids", "part", "whole", "rate", "total", "parts", "current", "prior"):
         if key in f and key not in required + optional:
-            ctx.err(f[key], f"{path}.{key}", f"a '{kind}' relation has no '{key}'; it takes {', '.join(required + optional)}")
+            ctx.err(
+                f[key],
+                f"{path}.{key}",
+                f"a '{kind}' relation has no '{key}'; it takes {', '.join(required + optional)}",
+            )
         if key in required and key not in f:
             ctx.err(node, f"{path}.{key}", f"a '{kind}' relation needs '{key}'")
     rel = Relation(
@@ -941,15 +1169,21 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
         ctx.err(f["parts"], f"{path}.parts", "list at least one part")
     # A figure related to itself (total: a, parts: [a, b]) would be checked against itself and
     # reported as 不一致 however right it is.
-    named = [(key, getattr(rel, key)) for key in ("rate", "part", "whole", "total", "current", "prior")]
+    named = [
+        (key, getattr(rel, key)) for key in ("rate", "part", "whole", "total", "current", "prior")
+    ]
     named += [("ids", i) for i in rel.ids] + [("parts", i) for i in rel.parts]
     seen: dict[str, str] = {}
     for key, ident in named:
         if not ident:
             continue
         if ident in seen:
-            ctx.err(f.get(key, node), f"{path}.{key}", f"'{ident}' appears twice in this relation (in "
-                    f"{seen[ident]} and in {key}); a figure cannot be checked against itself")
+            ctx.err(
+                f.get(key, node),
+                f"{path}.{key}",
+                f"'{ident}' appears twice in this relation (in "
+                f"{seen[ident]} and in {key}); a figure cannot be checked against itself",
+            )
             break
         seen[ident] = key
     return rel
@@ -965,17 +1199,29 @@ def _briefing(ctx: _Ctx, node: Node) -> BriefingOptions:
     defaults = BriefingOptions()
     return BriefingOptions(
         drop_order=order or defaults.drop_order,
-        max_headlines=_opt(ctx, f, "max_headlines", "briefing", _integer, 1, 12, default=defaults.max_headlines),
+        max_headlines=_opt(
+            ctx, f, "max_headlines", "briefing", _integer, 1, 12, default=defaults.max_headlines
+        ),
     )
 
 
 TOP_KEYS = {
-    "schema": False, "meta": True, "areas": True, "indicators": True, "relations": False,
-    "charts": False, "shortcomings": False, "plans": False, "glossary": False, "briefing": False,
+    "schema": False,
+    "meta": True,
+    "areas": True,
+    "indicators": True,
+    "relations": False,
+    "charts": False,
+    "shortcomings": False,
+    "plans": False,
+    "glossary": False,
+    "briefing": False,
 }
 
 
-def _records(ctx: _Ctx, top: dict[str, Node], key: str, conv: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
+def _records(
+    ctx: _Ctx, top: dict[str, Node], key: str, conv: Callable[..., Any], *args: Any
+) -> tuple[Any, ...]:
     node = top.get(key)
     if node is None:
         return ()
@@ -997,9 +1243,15 @@ def _check_ids(ctx: _Ctx, kind: str, records: tuple[Any, ...], attr: str = "id")
         if ident in seen:
             first = seen[ident].location
             loc = rec.location
-            ctx.problems.append(Problem(
-                ctx.file, loc.line if loc else None, loc.column if loc else None, f"{kind}[{i}].{attr}",
-                f"duplicate {attr} '{ident}' (first used on line {first.line if first else '?'}); ids must be unique"))
+            ctx.problems.append(
+                Problem(
+                    ctx.file,
+                    loc.line if loc else None,
+                    loc.column if loc else None,
+                    f"{kind}[{i}].{attr}",
+                    f"duplicate {attr} '{ident}' (first used on line {first.line if first else '?'}); ids must be unique",
+                )
+            )
         else:
             seen[ident] = rec
 
@@ -1018,9 +1270,15 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
     def ref(rec: Any, path: str, ident: str | None, known: Any, what: str) -> None:
         if ident is not None and ident not in known:
             # Suggestions cost a comparison with every known id; once the report is full, skip them.
-            close = difflib.get_close_matches(ident, list(known), n=1) if len(ctx.problems) < MAX_PROBLEMS else []
+            close = (
+                difflib.get_close_matches(ident, list(known), n=1)
+                if len(ctx.problems) < MAX_PROBLEMS
+                else []
+            )
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            ctx.problems.append(Problem(ctx.file, *where(rec, path), path, f"unknown {what} '{ident}'{hint}"))
+            ctx.problems.append(
+                Problem(ctx.file, *where(rec, path), path, f"unknown {what} '{ident}'{hint}")
+            )
 
     codes: dict[str, Any] = {}
     for i, ind in enumerate(ds["indicators"]):
@@ -1028,10 +1286,15 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
         if ind.code is not None:
             if ind.code in codes:
                 first = codes[ind.code].location
-                ctx.problems.append(Problem(
-                    ctx.file, *where(ind, f"indicators[{i}].code"), f"indicators[{i}].code",
-                    f"code '{ind.code}' is already given to '{codes[ind.code].id}' (line {first.line if first else '?'}); "
-                    "a code names one figure of the report: keep it on the one to compare"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(ind, f"indicators[{i}].code"),
+                        f"indicators[{i}].code",
+                        f"code '{ind.code}' is already given to '{codes[ind.code].id}' (line {first.line if first else '?'}); "
+                        "a code names one figure of the report: keep it on the one to compare",
+                    )
+                )
             else:
                 codes[ind.code] = ind
     for i, rel in enumerate(ds["relations"]):
@@ -1041,9 +1304,19 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
         for key in ("ids", "parts"):
             for j, ident in enumerate(getattr(rel, key)):
                 ref(rel, f"{base}.{key}[{j}]", ident, indicators, "indicator")
-        if rel.kind == "change" and rel.current in indicators and indicators[rel.current].change is None:
-            ctx.problems.append(Problem(ctx.file, *where(rel), f"relations[{i}].current",
-                                        f"indicator '{rel.current}' states no change; add `change:` to it"))
+        if (
+            rel.kind == "change"
+            and rel.current in indicators
+            and indicators[rel.current].change is None
+        ):
+            ctx.problems.append(
+                Problem(
+                    ctx.file,
+                    *where(rel),
+                    f"relations[{i}].current",
+                    f"indicator '{rel.current}' states no change; add `change:` to it",
+                )
+            )
     for i, chart in enumerate(ds["charts"]):
         path = f"charts[{i}]"
         ref(chart, f"{path}.area", chart.area, areas, "area")
@@ -1053,38 +1326,81 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
             if ident in indicators:
                 members.append(indicators[ident])
         if not chart.indicators:
-            ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators", "a chart needs at least one indicator"))
+            ctx.problems.append(
+                Problem(
+                    ctx.file,
+                    *where(chart),
+                    f"{path}.indicators",
+                    "a chart needs at least one indicator",
+                )
+            )
         if chart.kind == "trend":
             if len(members) != 1 or members[0].code is None:
-                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
-                                            "a trend chart shows one indicator over the years: name one that "
-                                            "carries a code, so earlier years' datasets can be matched"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(chart),
+                        f"{path}.indicators",
+                        "a trend chart shows one indicator over the years: name one that "
+                        "carries a code, so earlier years' datasets can be matched",
+                    )
+                )
         elif chart.kind == "diverging":
             bad = [m.id for m in members if m.kind != "change" and m.change is None]
             if bad:
-                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
-                                            f"a diverging chart shows changes; {', '.join(bad)} state no change"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(chart),
+                        f"{path}.indicators",
+                        f"a diverging chart shows changes; {', '.join(bad)} state no change",
+                    )
+                )
         elif chart.kind == "rate":
             bad = [m.id for m in members if m.kind != "rate"]
             if bad:
-                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
-                                            f"a rate chart shows percentages; {', '.join(bad)} are not rates"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(chart),
+                        f"{path}.indicators",
+                        f"a rate chart shows percentages; {', '.join(bad)} are not rates",
+                    )
+                )
         elif chart.kind == "before_after":
             bad = [m.id for m in members if m.prior is None]
             if bad:
-                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
-                                            f"a before_after chart shows a value before and after; {', '.join(bad)} "
-                                            "state no prior value: add `prior:`"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(chart),
+                        f"{path}.indicators",
+                        f"a before_after chart shows a value before and after; {', '.join(bad)} "
+                        "state no prior value: add `prior:`",
+                    )
+                )
         elif chart.kind in ("small_multiples", "trend"):
             pass  # one panel per unit or per figure: units may differ
         else:
             units = sorted({m.unit for m in members})
             if len(units) > 1:
-                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.indicators",
-                                            f"a chart must not mix units; found {' and '.join(units)}: split it"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(chart),
+                        f"{path}.indicators",
+                        f"a chart must not mix units; found {' and '.join(units)}: split it",
+                    )
+                )
             if any(m.kind == "change" for m in members):
-                ctx.problems.append(Problem(ctx.file, *where(chart), f"{path}.kind",
-                                            "changes belong in a diverging chart"))
+                ctx.problems.append(
+                    Problem(
+                        ctx.file,
+                        *where(chart),
+                        f"{path}.kind",
+                        "changes belong in a diverging chart",
+                    )
+                )
 
 
 def _failure(name: str, problems: list[Problem]) -> DatasetError:
@@ -1093,15 +1409,20 @@ def _failure(name: str, problems: list[Problem]) -> DatasetError:
     if len(ordered) > MAX_PROBLEMS:
         rest = len(ordered) - MAX_PROBLEMS
         ordered = ordered[:MAX_PROBLEMS]
-        ordered.append(Problem(name, None, None, "", f"… and {rest} more problems not shown; fix these first"))
+        ordered.append(
+            Problem(name, None, None, "", f"… and {rest} more problems not shown; fix these first")
+        )
     return DatasetError(ordered)
 
 
 def parse_dataset(raw: bytes, name: str) -> Dataset:
     """Parse and validate dataset bytes; `name` is how messages refer to the file."""
     if len(raw) > MAX_FILE_BYTES:
-        raise _file_problem(name, f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}: "
-                                  "is it really a dataset? Long texts belong in the report, not here")
+        raise _file_problem(
+            name,
+            f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}: "
+            "is it really a dataset? Long texts belong in the report, not here",
+        )
     text = _decode(raw, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.split("\n")):
@@ -1128,7 +1449,11 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         try:
             version = _integer(ctx, top["schema"], "schema", 1, 99)
             if version != SCHEMA_VERSION:
-                ctx.err(top["schema"], "schema", f"schema {version} is not supported; this version reads schema {SCHEMA_VERSION}")
+                ctx.err(
+                    top["schema"],
+                    "schema",
+                    f"schema {version} is not supported; this version reads schema {SCHEMA_VERSION}",
+                )
         except _Invalid:
             pass
     try:
@@ -1138,7 +1463,11 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     year = meta.year if meta else 2000
     ind_node = top.get("indicators")
     if isinstance(ind_node, SequenceNode) and len(ind_node.value) > MAX_INDICATORS:
-        ctx.err(ind_node, "indicators", f"{len(ind_node.value)} indicators; the limit is {MAX_INDICATORS}")
+        ctx.err(
+            ind_node,
+            "indicators",
+            f"{len(ind_node.value)} indicators; the limit is {MAX_INDICATORS}",
+        )
         raise _failure(name, ctx.problems)
     parts: dict[str, Any] = {
         "areas": _records(ctx, top, "areas", _area),
@@ -1195,6 +1524,6 @@ def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
         message = {
             "folder": "is a folder, not a dataset file",
             "size": f"the file is over {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}: "
-                    "is it really a dataset? Long texts belong in the report, not here",
+            "is it really a dataset? Long texts belong in the report, not here",
         }.get(exc.reason, exc.detail)
         raise _file_problem(name, message) from None

@@ -31,7 +31,14 @@ INDICATOR_KINDS: tuple[str, ...] = ("count", "rate", "change")
 PeriodKind = Literal["year", "months", "to_date"]
 
 BUILTIN_CHART_KINDS: tuple[str, ...] = (
-    "bar", "hbar", "diverging", "part_of_whole", "rate", "before_after", "trend", "small_multiples",
+    "bar",
+    "hbar",
+    "diverging",
+    "part_of_whole",
+    "rate",
+    "before_after",
+    "trend",
+    "small_multiples",
 )
 CHART_ENTRY_POINT_GROUP = "briefing.charts"
 """Entry point group other packages register chart kinds under (see docs/charts.md)."""
@@ -42,7 +49,12 @@ def plugin_chart_kinds() -> tuple[str, ...]:
     """Names of chart kinds other installed packages register (read from package metadata, not imported)."""
     from importlib.metadata import entry_points
 
-    return tuple(sorted({ep.name for ep in entry_points(group=CHART_ENTRY_POINT_GROUP)} - set(BUILTIN_CHART_KINDS)))
+    return tuple(
+        sorted(
+            {ep.name for ep in entry_points(group=CHART_ENTRY_POINT_GROUP)}
+            - set(BUILTIN_CHART_KINDS)
+        )
+    )
 
 
 def chart_kinds() -> tuple[str, ...]:
@@ -54,12 +66,14 @@ CHART_KINDS = BUILTIN_CHART_KINDS
 RELATION_KINDS: tuple[str, ...] = ("rate", "total", "subset", "same", "change")
 # The words every document and the CLI print for a verification status: one list, so that the
 # briefing, the report and `briefing check` call the same finding the same thing.
-STATUS_WORDS: Mapping[str, str] = MappingProxyType({
-    "consistent": "一致",
-    "inconsistent": "不一致",
-    "cannot_tell": "无法核对",
-    "derived": "推算",
-})
+STATUS_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "consistent": "一致",
+        "inconsistent": "不一致",
+        "cannot_tell": "无法核对",
+        "derived": "推算",
+    }
+)
 
 BRIEFING_BLOCKS: tuple[str, ...] = (
     "masthead",
@@ -304,7 +318,9 @@ class Dataset:
     # The same district's datasets of earlier years, oldest first (`series.load_series` attaches
     # them from `meta.previous`): trend charts and year-on-year checks read them.
     earlier: tuple[Dataset, ...] = ()
-    _by_id: Mapping[str, Indicator] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    _by_id: Mapping[str, Indicator] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", MappingProxyType({i.id: i for i in self.indicators}))
@@ -312,7 +328,10 @@ class Dataset:
     def __reduce__(self) -> tuple[type[Dataset], tuple[object, ...]]:
         # The index is a mappingproxy, which pickle refuses; it is rebuilt from the fields, so a
         # dataset validated in one process can be rendered in another.
-        return (Dataset, tuple(getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")))
+        return (
+            Dataset,
+            tuple(getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")),
+        )
 
     def indicator(self, ident: str) -> Indicator:
         return self._by_id[ident]

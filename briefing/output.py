@@ -77,7 +77,9 @@ def _resolve(path: Path, *, strict: bool = False) -> Path:
     try:
         return path.resolve(strict=strict)
     except FileNotFoundError:
-        raise OutputError(f"{path} is a symlink to a missing file; remove it or choose another output folder") from None
+        raise OutputError(
+            f"{path} is a symlink to a missing file; remove it or choose another output folder"
+        ) from None
     except (OSError, RuntimeError) as exc:  # Python 3.11 raises RuntimeError on a symlink loop
         raise OutputError(f"cannot resolve {path}: {exc}; check for a symlink loop") from None
 
@@ -86,8 +88,10 @@ def check_target(outdir: Path, target: Path) -> None:
     """Refuse a target that is a symlink or that would land outside `outdir`."""
     for path in (outdir, target):
         if any(len(os.fsencode(part)) > 255 for part in path.parts):
-            raise OutputError(f"cannot write {target}: a name in the path is longer than 255 bytes, the "
-                              "limit of most file systems; choose a shorter folder or file name")
+            raise OutputError(
+                f"cannot write {target}: a name in the path is longer than 255 bytes, the "
+                "limit of most file systems; choose a shorter folder or file name"
+            )
     root = _resolve(outdir)
     try:
         linked = target.is_symlink()
@@ -96,7 +100,9 @@ def check_target(outdir: Path, target: Path) -> None:
     if linked:
         real = _resolve(target, strict=True)
         if root not in real.parents:
-            raise OutputError(f"{target} is a symlink to {real}, outside {outdir}; refusing to write through it")
+            raise OutputError(
+                f"{target} is a symlink to {real}, outside {outdir}; refusing to write through it"
+            )
     real = _resolve(target)
     if root not in real.parents and real.parent != root:
         raise OutputError(f"{target} lies outside the output folder {outdir}")
@@ -108,7 +114,9 @@ def _reason(exc: OSError) -> str:
 
 def _prepare_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"cannot write into {folder}: it is a file, not a folder; choose another output folder")
+        raise OutputError(
+            f"cannot write into {folder}: it is a file, not a folder; choose another output folder"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -296,7 +304,9 @@ class FolderLock:
         try:
             self.fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
-            raise OutputError(f"cannot lock the output folder {self.folder}: {_reason(exc)}") from None
+            raise OutputError(
+                f"cannot lock the output folder {self.folder}: {_reason(exc)}"
+            ) from None
         deadline = time.monotonic() + max(self.wait, 0.0)
         while True:
             try:
@@ -316,7 +326,9 @@ class FolderLock:
             except OSError as exc:
                 os.close(self.fd)
                 self.fd = -1
-                raise OutputError(f"cannot lock the output folder {self.folder}: {_reason(exc)}") from None
+                raise OutputError(
+                    f"cannot lock the output folder {self.folder}: {_reason(exc)}"
+                ) from None
         with contextlib.suppress(OSError):
             os.ftruncate(self.fd, 0)
             os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
@@ -361,7 +373,9 @@ def _signals_held() -> Iterator[None]:
 
 
 def _write_json(target: Path, record: dict[str, Any]) -> None:
-    atomic_write(target, (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+    atomic_write(
+        target, (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    )
 
 
 def _apply(folder: Path, record: dict[str, Any]) -> None:
@@ -369,8 +383,12 @@ def _apply(folder: Path, record: dict[str, Any]) -> None:
     stem = str(record["stem"])
     new = {name: e for name, e in record["files"].items() if e.get("tmp")}
     present = {name for name, e in new.items() if (folder / e["tmp"]).is_file()}
-    if new and present != set(new) and not any(
-        _file_sha256(folder / name) == new[name]["sha256"] for name in set(new) - present
+    if (
+        new
+        and present != set(new)
+        and not any(
+            _file_sha256(folder / name) == new[name]["sha256"] for name in set(new) - present
+        )
     ):
         # Temporaries are missing and none of them was renamed yet: the set cannot be completed,
         # but nothing was touched either. Roll back: the old outputs stay as they were.
@@ -438,7 +456,9 @@ def recover(folder: Path | str) -> list[str]:
 
 
 # Temporaries of outputs this module writes: ".<stem>-<document>.pdf.<random>.tmp" and journals.
-OUTPUT_TMP_RE = re.compile(r"^\..+-[A-Za-z0-9_]+\.pdf\.[^.]+\.tmp$|^\..+\.pair(-journal)?\.json\.[^.]+\.tmp$")
+OUTPUT_TMP_RE = re.compile(
+    r"^\..+-[A-Za-z0-9_]+\.pdf\.[^.]+\.tmp$|^\..+\.pair(-journal)?\.json\.[^.]+\.tmp$"
+)
 
 
 def publish(
@@ -478,11 +498,17 @@ def publish(
                 if not path.exists() and not path.is_symlink():
                     continue
                 recorded = (previous.get("files", {}).get(name) or {}).get("sha256")
-                if previous.get("dataset") == dataset and recorded and _file_sha256(path) == recorded:
+                if (
+                    previous.get("dataset") == dataset
+                    and recorded
+                    and _file_sha256(path) == recorded
+                ):
                     kept[name] = recorded
                 elif not path.is_symlink() and path.is_file():
                     remove.append(name)
-            entries: dict[str, dict[str, str]] = {name: {"sha256": sha} for name, sha in kept.items()}
+            entries: dict[str, dict[str, str]] = {
+                name: {"sha256": sha} for name, sha in kept.items()
+            }
             for name, data in files.items():
                 entries[name] = {"sha256": _sha256(data), "tmp": Path(staged[name]).name}
             record: dict[str, Any] = {

@@ -54,7 +54,9 @@ def build_pack(
         findings.append(found)
     if problems:
         raise DatasetError(problems)
-    compare(datasets, findings)  # refuses too few or too many datasets, or one given twice, before any work
+    compare(
+        datasets, findings
+    )  # refuses too few or too many datasets, or one given twice, before any work
     out = Path(outdir)
     rendered = []
     for name in PACK_DOCUMENTS:
@@ -64,6 +66,11 @@ def build_pack(
         rendered.append((name, target, data, pages, time.perf_counter() - start))
     # Both documents replace the previous pack as one set, under the output folder's lock.
     pack_hash = hashlib.sha256("\n".join(d.sha256 for d in datasets).encode()).hexdigest()
-    publish(out, "compare", {target.name: data for _, target, data, _, _ in rendered}, dataset=pack_hash)
-    results = [Built(name, target, pages, len(data), seconds) for name, target, data, pages, seconds in rendered]
+    publish(
+        out, "compare", {target.name: data for _, target, data, _, _ in rendered}, dataset=pack_hash
+    )
+    results = [
+        Built(name, target, pages, len(data), seconds)
+        for name, target, data, pages, seconds in rendered
+    ]
     return results

@@ -32,7 +32,10 @@ class InputFileError(BriefingError):
         self.path, self.reason, self.detail = path, reason, message
 
     def __reduce__(self) -> tuple[type[InputFileError], tuple[str, str, str]]:
-        return (InputFileError, (self.path, self.detail, self.reason))  # crosses to the parent by pickle
+        return (
+            InputFileError,
+            (self.path, self.detail, self.reason),
+        )  # crosses to the parent by pickle
 
 
 def _kind_of(mode: int) -> str:
@@ -49,12 +52,16 @@ def _kind_of(mode: int) -> str:
 
 def _refuse_type(shown: str, mode: int) -> InputFileError:
     kind = _kind_of(mode)
-    return InputFileError(shown, f"is {kind}, not a regular file; name the file itself",
-                          reason="folder" if kind == "a folder" else "type")
+    return InputFileError(
+        shown,
+        f"is {kind}, not a regular file; name the file itself",
+        reason="folder" if kind == "a folder" else "type",
+    )
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int, *, what: str = "file",
-                 hint: str = "") -> bytes:
+def read_bounded(
+    path: str | os.PathLike[str], limit: int, *, what: str = "file", hint: str = ""
+) -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them, else InputFileError.
 
     `what` names the file in the size message ("dataset", "report", "font file"); `hint` is
@@ -65,10 +72,15 @@ def read_bounded(path: str | os.PathLike[str], limit: int, *, what: str = "file"
         info = os.stat(path)
     except FileNotFoundError:
         dangling = os.path.islink(path)
-        raise InputFileError(shown, "is a symlink to a missing file" if dangling else "no such file",
-                             reason="missing") from None
+        raise InputFileError(
+            shown,
+            "is a symlink to a missing file" if dangling else "no such file",
+            reason="missing",
+        ) from None
     except PermissionError:
-        raise InputFileError(shown, "permission denied: the file cannot be read", reason="denied") from None
+        raise InputFileError(
+            shown, "permission denied: the file cannot be read", reason="denied"
+        ) from None
     except OSError as exc:
         raise InputFileError(shown, f"cannot read: {_reason(exc)}", reason="os") from None
     if not stat.S_ISREG(info.st_mode):
@@ -77,7 +89,9 @@ def read_bounded(path: str | os.PathLike[str], limit: int, *, what: str = "file"
     try:
         fd = os.open(path, flags)
     except PermissionError:
-        raise InputFileError(shown, "permission denied: the file cannot be read", reason="denied") from None
+        raise InputFileError(
+            shown, "permission denied: the file cannot be read", reason="denied"
+        ) from None
     except OSError as exc:
         raise InputFileError(shown, f"cannot read: {_reason(exc)}", reason="os") from None
     try:
@@ -106,4 +120,3 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.EISDIR:
         return "it is a folder"
     return exc.strerror or str(exc)
-

@@ -56,8 +56,10 @@ class Series:
 
     def trend_codes(self) -> tuple[str, ...]:
         """Codes of the latest year with a comparable figure in at least one earlier year; headlines first."""
-        inds = sorted((i for i in self.latest.indicators if i.code and i.kind != "change"),
-                      key=lambda i: not i.headline)
+        inds = sorted(
+            (i for i in self.latest.indicators if i.code and i.kind != "change"),
+            key=lambda i: not i.headline,
+        )
         return tuple(i.code for i in inds if i.code and len(self.trend(i.code)) >= 2)
 
 
@@ -75,9 +77,13 @@ def load_series(path: str | Path, first: Dataset | None = None) -> Series:
     while current.meta.previous and len(chain) < MAX_YEARS:
         target = (Path(current.path).parent / current.meta.previous).resolve()
         if target in seen:
-            raise _problem(current, f"'{current.meta.previous}' leads back to a file already in the series")
+            raise _problem(
+                current, f"'{current.meta.previous}' leads back to a file already in the series"
+            )
         if not target.is_file():
-            raise _problem(current, f"no such file '{current.meta.previous}' beside {Path(current.path).name}")
+            raise _problem(
+                current, f"no such file '{current.meta.previous}' beside {Path(current.path).name}"
+            )
         seen.add(target)
         earlier = load_dataset(target)
         if earlier.meta.area_key != current.meta.area_key:
@@ -85,12 +91,14 @@ def load_series(path: str | Path, first: Dataset | None = None) -> Series:
             there = "".join(earlier.meta.area_key)
             raise _problem(current, f"'{current.meta.previous}' is about {there}, not {here}")
         if earlier.meta.year >= current.meta.year:
-            raise _problem(current, f"'{current.meta.previous}' reports on {earlier.meta.year}, "
-                                    f"not a year before {current.meta.year}")
+            raise _problem(
+                current,
+                f"'{current.meta.previous}' reports on {earlier.meta.year}, "
+                f"not a year before {current.meta.year}",
+            )
         chain.append(earlier)
         current = earlier
     return Series(tuple(reversed(chain)))
-
 
 
 MAX_TREND_CHARTS = 2
@@ -112,10 +120,10 @@ def with_history(series: Series) -> Dataset:
         if ident in taken:
             continue
         title = f"{ind.label}历年（{ind.unit}）"
-        added.append(Chart(id=ident, kind="trend", title=title, indicators=(ind.id,), area=ind.area))
+        added.append(
+            Chart(id=ident, kind="trend", title=title, indicators=(ind.id,), area=ind.area)
+        )
     return replace(ds, charts=(*added, *ds.charts))
-
-
 
 
 def load_with_history(
@@ -125,8 +133,11 @@ def load_with_history(
     and those among `peers` (the other files of the same run) of the same district. Where both give
     a year, the explicit link wins."""
     dataset = first if first is not None else load_dataset(path)
-    years = {d.meta.year: d for d in peers
-             if d.meta.area_key == dataset.meta.area_key and d.meta.year < dataset.meta.year}
+    years = {
+        d.meta.year: d
+        for d in peers
+        if d.meta.area_key == dataset.meta.area_key and d.meta.year < dataset.meta.year
+    }
     if dataset.meta.previous:
         years.update({d.meta.year: d for d in load_series(path, dataset).datasets[:-1]})
     if not years:
@@ -143,7 +154,9 @@ def peers_of(paths: Sequence[str | Path]) -> dict[str, tuple[Dataset, ...]]:
             loaded[path] = load_dataset(path)
         except DatasetError:
             continue
-    return {path: tuple(d for other, d in loaded.items() if other != path) for path in map(str, paths)}
+    return {
+        path: tuple(d for other, d in loaded.items() if other != path) for path in map(str, paths)
+    }
 
 
 _PREVIOUS_RE = re.compile(rb"^[ \t]+previous:[ \t]*['\"]?([^'\"\s#]+)", re.MULTILINE)
@@ -165,8 +178,16 @@ def linked_files(path: str | Path, raw: bytes) -> list[Path]:
         if target in out or not target.is_file():
             break
         out.append(target)
-        here, data = target, target.read_bytes()[: 2_000_000]
+        here, data = target, target.read_bytes()[:2_000_000]
     return out
 
 
-__all__ = ["MAX_YEARS", "Series", "linked_files", "load_series", "load_with_history", "peers_of", "with_history"]
+__all__ = [
+    "MAX_YEARS",
+    "Series",
+    "linked_files",
+    "load_series",
+    "load_with_history",
+    "peers_of",
+    "with_history",
+]

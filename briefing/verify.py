@@ -104,11 +104,15 @@ def verify(dataset: Dataset, previous: Dataset | None = None) -> tuple[Finding, 
     for indicator in dataset.indicators:
         if indicator.change is None or indicator.id in covered or indicator.kind == "change":
             continue
-        findings.append(_change_finding(f"{indicator.id}.change", indicator, None, dataset, previous))
+        findings.append(
+            _change_finding(f"{indicator.id}.change", indicator, None, dataset, previous)
+        )
     return tuple(findings)
 
 
-def check_relation(dataset: Dataset, relation: Relation, previous: Dataset | None = None) -> Finding:
+def check_relation(
+    dataset: Dataset, relation: Relation, previous: Dataset | None = None
+) -> Finding:
     """One relation's finding; a relation that cannot be checked gives an error finding."""
     checks = {
         "rate": _check_rate,
@@ -442,11 +446,15 @@ def _change_finding(
         return _check_stated_change(ident, current, None)
     if isinstance(last, str):
         base = _Base.of(ident, "change", (current.id,), current.location)
-        return replace(base, computation=f"报告所列 {current.change.text if current.change else ''}").cannot(last)
+        return replace(
+            base, computation=f"报告所列 {current.change.text if current.change else ''}"
+        ).cannot(last)
     finding = _check_stated_change(ident, current, last)
     where = f"上年数字{_operand(last)}{last.unit}取自{previous.meta.title}（{last.source}，{last.period.text}）"
     # The prior lives in another file: keep this dataset's ids only, and say where it came from.
-    return replace(finding, kind="change", ids=(current.id,), computation=f"{finding.computation}；{where}")
+    return replace(
+        finding, kind="change", ids=(current.id,), computation=f"{finding.computation}；{where}"
+    )
 
 
 def _last_year(current: Indicator, ds: Dataset, previous: Dataset) -> Indicator | str | None:
@@ -461,11 +469,15 @@ def _last_year(current: Indicator, ds: Dataset, previous: Dataset) -> Indicator 
     if previous.meta.year != ds.meta.year - 1:
         return f"{label}是{previous.meta.year}年的，不是上一年，不能核对同比"
     if last.unit != current.unit:
-        return f"{label}的{last.label}以{last.unit}计，本年以{current.unit}计，口径不同，不能核对同比"
+        return (
+            f"{label}的{last.label}以{last.unit}计，本年以{current.unit}计，口径不同，不能核对同比"
+        )
     span = (current.period.kind, current.period.start_month, current.period.end_month)
     if (last.period.kind, last.period.start_month, last.period.end_month) != span:
-        return (f"{label}的{last.label}统计期为{last.period.text}，本年为{current.period.text}，"
-                "统计期不同，不能核对同比")
+        return (
+            f"{label}的{last.label}统计期为{last.period.text}，本年为{current.period.text}，"
+            "统计期不同，不能核对同比"
+        )
     if last.qualifier != "exact" and not interval_of(last).is_bounded:
         return f"{label}写作{last.printed}，只给出下限，不能核对同比"
     return last

@@ -41,8 +41,20 @@ STYLE = TextStyle("bench", "serif", size_pt=SIZE, leading_pt=LEADING, first_inde
 def more_paragraphs(n: int, seed: int = 7) -> list[str]:
     """Deterministic extra paragraphs assembled from report-like phrases and figures."""
     rnd = random.Random(seed)
-    phrases = ["区政府", "依法行政", "行政复议", "执法监督", "合法性审查", "法律顾问", "政务公开",
-               "行政诉讼", "普法宣传", "乡镇（街道）", "“放管服”改革", "《行政处罚法》"]
+    phrases = [
+        "区政府",
+        "依法行政",
+        "行政复议",
+        "执法监督",
+        "合法性审查",
+        "法律顾问",
+        "政务公开",
+        "行政诉讼",
+        "普法宣传",
+        "乡镇（街道）",
+        "“放管服”改革",
+        "《行政处罚法》",
+    ]
     marks = ["，", "。", "、", "；", "：", "——", "……", "。”", "”，", "），"]
     out = []
     for _ in range(n):
@@ -62,8 +74,12 @@ def more_paragraphs(n: int, seed: int = 7) -> list[str]:
 Region = tuple[int, float, float, float]  # page, top y, bottom y, width
 
 
-def set_all(path: Path, texts: list[str], widths: list[float],
-            draw: Callable[[Canvas, str, float, float], float]) -> tuple[list[Region], float]:
+def set_all(
+    path: Path,
+    texts: list[str],
+    widths: list[float],
+    draw: Callable[[Canvas, str, float, float], float],
+) -> tuple[list[Region], float]:
     canv = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1)
     regions: list[Region] = []
     page, y = 0, PAGE_H - MARGIN
@@ -94,8 +110,15 @@ def draw_ours(canv: Canvas, text: str, width: float, y: float) -> float:
     return h
 
 
-RL_STYLE = ParagraphStyle("rl", fontName=fonts.SERIF, fontSize=SIZE, leading=LEADING,
-                          firstLineIndent=2 * SIZE, alignment=TA_JUSTIFY, wordWrap="CJK")
+RL_STYLE = ParagraphStyle(
+    "rl",
+    fontName=fonts.SERIF,
+    fontSize=SIZE,
+    leading=LEADING,
+    firstLineIndent=2 * SIZE,
+    alignment=TA_JUSTIFY,
+    wordWrap="CJK",
+)
 
 
 def draw_rl(canv: Canvas, text: str, width: float, y: float) -> float:
@@ -113,8 +136,11 @@ def judge(path: Path, regions: list[Region]) -> dict[str, int]:
         for page, top, bottom, w in regions:
             if page not in chars_by_page:
                 chars_by_page[page] = [c for c in pdf.pages[page].chars if c["text"].strip()]
-            inside = [c for c in chars_by_page[page]
-                      if bottom < PAGE_H - (c["top"] + c["bottom"]) / 2 < top]
+            inside = [
+                c
+                for c in chars_by_page[page]
+                if bottom < PAGE_H - (c["top"] + c["bottom"]) / 2 < top
+            ]
             rows: dict[int, list[dict]] = {}
             for c in inside:
                 rows.setdefault(round(c["bottom"]), []).append(c)
@@ -156,13 +182,18 @@ def main() -> None:
     widths = [SIZE * (10 + k * 0.4) for k in range(101)]  # 10 to 50 em
     print(f"{len(texts)} paragraphs x {len(widths)} widths, {sum(map(len, texts))} characters")
     with tempfile.TemporaryDirectory() as d:
-        for name, draw in (("briefing CJKParagraph", draw_ours), ("ReportLab Paragraph CJK", draw_rl)):
+        for name, draw in (
+            ("briefing CJKParagraph", draw_ours),
+            ("ReportLab Paragraph CJK", draw_rl),
+        ):
             path = Path(d) / "bench.pdf"
             regions, seconds = set_all(path, texts, widths, draw)
             c = judge(path, regions)
-            print(f"{name:24s} lines {c['lines']:5d}  closing mark first {c['bad_start']:4d}  "
-                  f"opening mark last {c['bad_end']:3d}  wider than measure {c['overflow']:4d}  "
-                  f"flush {c['flush']}/{c['nonfinal']}  set+draw+save {seconds:.2f} s")
+            print(
+                f"{name:24s} lines {c['lines']:5d}  closing mark first {c['bad_start']:4d}  "
+                f"opening mark last {c['bad_end']:3d}  wider than measure {c['overflow']:4d}  "
+                f"flush {c['flush']}/{c['nonfinal']}  set+draw+save {seconds:.2f} s"
+            )
     ours, theirs = wrap_times(texts, widths)
     print(f"median make+wrap per paragraph: briefing {ours:.2f} ms, ReportLab {theirs:.2f} ms")
 

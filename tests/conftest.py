@@ -80,8 +80,10 @@ def pdf_page_texts(source: PdfSource) -> list[str]:
 
 def pdf_text(source: PdfSource) -> str:
     """The whole document's text, each page followed by a form feed, like `pdftotext file -`."""
-    return "".join(f"{text}\n\f" if text and not text.endswith("\n") else f"{text}\f"
-                   for text in pdf_page_texts(source))
+    return "".join(
+        f"{text}\n\f" if text and not text.endswith("\n") else f"{text}\f"
+        for text in pdf_page_texts(source)
+    )
 
 
 def squash(text: str) -> str:
@@ -160,8 +162,9 @@ def pdf_fonts(source: PdfSource) -> list[PdfFont]:
     return list(seen.values())
 
 
-def render_pages(source: PdfSource, out_dir: Path, name: str = "page", *, dpi: float = 40,
-                 gray: bool = False) -> list[Path]:
+def render_pages(
+    source: PdfSource, out_dir: Path, name: str = "page", *, dpi: float = 40, gray: bool = False
+) -> list[Path]:
     """Render every page to `out_dir/name-N.png` (N from 1), like `pdftoppm -png`; the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -31,16 +31,75 @@ NS = {
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-STANDARD_FILTERS = {"/ASCIIHexDecode", "/ASCII85Decode", "/FlateDecode", "/RunLengthDecode", "/CCITTFaxDecode",
-                    "/JBIG2Decode", "/DCTDecode", "/JPXDecode", "/Crypt"}
-BLEND_MODES = {"/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken", "/Lighten", "/ColorDodge",
-               "/ColorBurn", "/HardLight", "/SoftLight", "/Difference", "/Exclusion", "/Hue", "/Saturation",
-               "/Color", "/Luminosity"}
-ANNOTATION_TYPES = {"/Text", "/Link", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine",
-                    "/Highlight", "/Underline", "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink", "/Popup",
-                    "/FileAttachment", "/Widget", "/PrinterMark", "/TrapNet", "/Watermark", "/Redact"}
-FORBIDDEN_ACTIONS = {"/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData", "/Hide", "/SetOCGState",
-                     "/Rendition", "/Trans", "/GoTo3DView", "/JavaScript", "/SetState", "/NOP"}
+STANDARD_FILTERS = {
+    "/ASCIIHexDecode",
+    "/ASCII85Decode",
+    "/FlateDecode",
+    "/RunLengthDecode",
+    "/CCITTFaxDecode",
+    "/JBIG2Decode",
+    "/DCTDecode",
+    "/JPXDecode",
+    "/Crypt",
+}
+BLEND_MODES = {
+    "/Normal",
+    "/Compatible",
+    "/Multiply",
+    "/Screen",
+    "/Overlay",
+    "/Darken",
+    "/Lighten",
+    "/ColorDodge",
+    "/ColorBurn",
+    "/HardLight",
+    "/SoftLight",
+    "/Difference",
+    "/Exclusion",
+    "/Hue",
+    "/Saturation",
+    "/Color",
+    "/Luminosity",
+}
+ANNOTATION_TYPES = {
+    "/Text",
+    "/Link",
+    "/FreeText",
+    "/Line",
+    "/Square",
+    "/Circle",
+    "/Polygon",
+    "/PolyLine",
+    "/Highlight",
+    "/Underline",
+    "/Squiggly",
+    "/StrikeOut",
+    "/Stamp",
+    "/Caret",
+    "/Ink",
+    "/Popup",
+    "/FileAttachment",
+    "/Widget",
+    "/PrinterMark",
+    "/TrapNet",
+    "/Watermark",
+    "/Redact",
+}
+FORBIDDEN_ACTIONS = {
+    "/Launch",
+    "/Sound",
+    "/Movie",
+    "/ResetForm",
+    "/ImportData",
+    "/Hide",
+    "/SetOCGState",
+    "/Rendition",
+    "/Trans",
+    "/GoTo3DView",
+    "/JavaScript",
+    "/SetState",
+    "/NOP",
+}
 EXTERNAL_ACTIONS = {"/GoToR", "/GoToE", "/SubmitForm"}
 NAMED_ACTIONS = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
 LANG_RE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
@@ -81,16 +140,20 @@ def _check_bytes(data: bytes) -> list[str]:
     found = []
     header = re.match(rb"%PDF-1\.([0-7])(\r\n|\r|\n)", data)
     if not header:
-        found.append(f"6.1.2: the header must be %PDF-1.0 to %PDF-1.7 at byte 0 followed by an end of line, found {data[:10]!r}")
+        found.append(
+            f"6.1.2: the header must be %PDF-1.0 to %PDF-1.7 at byte 0 followed by an end of line, found {data[:10]!r}"
+        )
     else:
-        rest = data[header.end():]
+        rest = data[header.end() :]
         comment = re.match(rb"%([^\r\n]*)", rest)
         if not comment or sum(b > 127 for b in comment.group(1)[:4]) < 4:
-            found.append("6.1.2: the header must be followed by a comment of at least four bytes above 127")
+            found.append(
+                "6.1.2: the header must be followed by a comment of at least four bytes above 127"
+            )
     eof = data.rfind(b"%%EOF")
     if eof < 0:
         found.append("6.1.3: no %%EOF marker")
-    elif data[eof + 5:] not in (b"", b"\n", b"\r\n", b"\r"):
+    elif data[eof + 5 :] not in (b"", b"\n", b"\r\n", b"\r"):
         found.append("6.1.3: data follows the last %%EOF")
     return found
 
@@ -100,7 +163,11 @@ def _check_trailer(pdf: pikepdf.Pdf) -> list[str]:
     if pdf.is_encrypted or "/Encrypt" in pdf.trailer:
         found.append("6.1.3: the trailer has /Encrypt: PDF/A forbids encryption")
     ident = pdf.trailer.get("/ID")
-    if not isinstance(ident, pikepdf.Array) or len(ident) != 2 or not all(len(bytes(i)) for i in ident):
+    if (
+        not isinstance(ident, pikepdf.Array)
+        or len(ident) != 2
+        or not all(len(bytes(i)) for i in ident)
+    ):
         found.append("6.1.3: the trailer has no file identifier (/ID with two strings)")
     return found
 
@@ -112,17 +179,23 @@ def _check_trailer(pdf: pikepdf.Pdf) -> list[str]:
 def _check_icc(data: bytes, n: Any) -> tuple[str | None, list[str]]:
     found = []
     if len(data) < 132 or data[36:40] != b"acsp":
-        return None, ["6.2.3: the output intent's ICC profile is not an ICC profile (no 'acsp' signature)"]
+        return None, [
+            "6.2.3: the output intent's ICC profile is not an ICC profile (no 'acsp' signature)"
+        ]
     size = struct.unpack(">I", data[:4])[0]
     if size != len(data):
         found.append(f"6.2.3: the ICC profile says it is {size} bytes but holds {len(data)}")
     device_class, space = data[12:16].decode("latin-1"), data[16:20].decode("latin-1")
     major = data[8]
     if device_class not in ("mntr", "prtr"):
-        found.append(f"6.2.3: the output profile's device class is {device_class!r}; it must be 'mntr' or 'prtr'")
+        found.append(
+            f"6.2.3: the output profile's device class is {device_class!r}; it must be 'mntr' or 'prtr'"
+        )
     channels = {"RGB ": 3, "GRAY": 1, "CMYK": 4}.get(space)
     if channels is None:
-        found.append(f"6.2.3: the output profile's colour space is {space!r}; it must be RGB, GRAY or CMYK")
+        found.append(
+            f"6.2.3: the output profile's colour space is {space!r}; it must be RGB, GRAY or CMYK"
+        )
     elif n is None or int(n) != channels:
         found.append(f"6.2.3: the ICC stream's /N is {n} but the profile has {channels} channels")
     if major >= 5:
@@ -149,7 +222,9 @@ def _check_output_intents(pdf: pikepdf.Pdf) -> tuple[str | None, list[str]]:
             found.append("6.2.3: an output intent uses /DestOutputProfileRef")
         profile = intent.get("/DestOutputProfile")
         if not isinstance(profile, pikepdf.Stream):
-            found.append("6.2.3: the PDF/A output intent has no embedded ICC profile (/DestOutputProfile)")
+            found.append(
+                "6.2.3: the PDF/A output intent has no embedded ICC profile (/DestOutputProfile)"
+            )
             continue
         space, problems = _check_icc(profile.read_bytes(), profile.get("/N"))
         found += problems
@@ -165,7 +240,9 @@ def _text(value: Any) -> str | None:
 
 
 def _pdf_instant(value: str) -> dt.datetime | None:
-    m = re.fullmatch(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?", value.strip())
+    m = re.fullmatch(
+        r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?", value.strip()
+    )
     if not m:
         return None
     parts = [int(p) if p else d for p, d in zip(m.groups()[:6], (0, 1, 1, 0, 0, 0), strict=True)]
@@ -322,7 +399,9 @@ def _check_action(action: Any, where: str) -> list[str]:
         if kind in FORBIDDEN_ACTIONS:
             found.append(f"6.5.1: {where} has a {kind.lstrip('/')} action")
         elif kind in EXTERNAL_ACTIONS:
-            found.append(f"6.5.1/6.1.7: {where} has a {kind.lstrip('/')} action, an external reference")
+            found.append(
+                f"6.5.1/6.1.7: {where} has a {kind.lstrip('/')} action, an external reference"
+            )
         elif kind == "/Named" and str(action.get("/N", "")) not in NAMED_ACTIONS:
             found.append(f"6.5.1: {where} has the named action {action.get('/N')}")
         elif kind == "/URI" and str(action.get("/URI", "")).lower().startswith("file:"):
@@ -335,7 +414,9 @@ def _check_annotation(annot: Any, where: str) -> list[str]:
     found = []
     subtype = str(annot.get("/Subtype", ""))
     if subtype not in ANNOTATION_TYPES or subtype in ("/FileAttachment",):
-        found.append(f"6.3.1: {where} is of type {subtype or 'none'}, which PDF/A-2 (for us) forbids")
+        found.append(
+            f"6.3.1: {where} is of type {subtype or 'none'}, which PDF/A-2 (for us) forbids"
+        )
     if "/AA" in annot:
         found.append(f"6.5.2: {where} has additional actions (/AA)")
     found += _check_action(annot.get("/A"), where)
@@ -346,7 +427,9 @@ def _check_annotation(annot: Any, where: str) -> list[str]:
         else:
             f = int(flags)
             if not f & 4 or f & (1 | 2 | 32 | 256):
-                found.append(f"6.3.2: {where} has flags {f}: Print must be set and Hidden, Invisible, NoView, ToggleNoView clear")
+                found.append(
+                    f"6.3.2: {where} has flags {f}: Print must be set and Hidden, Invisible, NoView, ToggleNoView clear"
+                )
             if subtype == "/Text" and (f & 24) != 24:
                 found.append(f"6.3.2: {where} is a note without the NoZoom and NoRotate flags")
     rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
@@ -358,7 +441,9 @@ def _check_annotation(annot: Any, where: str) -> list[str]:
     else:
         keys = set(ap.keys())
         if keys != {"/N"}:
-            found.append(f"6.3.3: {where} has appearance entries {sorted(keys)}; only /N is allowed")
+            found.append(
+                f"6.3.3: {where} has appearance entries {sorted(keys)}; only /N is allowed"
+            )
         normal = ap.get("/N")
         button = subtype == "/Widget" and annot.get("/FT") == "/Btn"
         if button and not isinstance(normal, pikepdf.Dictionary):
@@ -404,20 +489,31 @@ def _check_font(font: Any, where: str) -> list[str]:
         return found
     descriptor, program = _font_program(font)
     if program is None:
-        found.append(f"6.2.11.4: font {font.get('/BaseFont', '?')} in {where} is not embedded "
-                     "(no FontFile, FontFile2 or FontFile3)")
+        found.append(
+            f"6.2.11.4: font {font.get('/BaseFont', '?')} in {where} is not embedded "
+            "(no FontFile, FontFile2 or FontFile3)"
+        )
         return found
     if program == "/FontFile3":
         kind = descriptor.FontFile3.get("/Subtype")
         if kind not in ("/Type1C", "/CIDFontType0C", "/OpenType"):
-            found.append(f"6.2.11.2: font {font.get('/BaseFont')} embeds a FontFile3 of subtype {kind}")
+            found.append(
+                f"6.2.11.2: font {font.get('/BaseFont')} embeds a FontFile3 of subtype {kind}"
+            )
     flags = int(descriptor.get("/Flags", 0))
     if subtype == "/TrueType" and flags & 4 and "/Encoding" in font:
         found.append(f"6.2.11.6: symbolic TrueType font {font.get('/BaseFont')} has an /Encoding")
     if subtype in ("/TrueType", "/Type1", "/MMType1"):
         first, last, widths = font.get("/FirstChar"), font.get("/LastChar"), font.get("/Widths")
-        if first is None or last is None or widths is None or len(widths) != int(last) - int(first) + 1:
-            found.append(f"6.2.11.2: font {font.get('/BaseFont')} has FirstChar/LastChar/Widths that disagree")
+        if (
+            first is None
+            or last is None
+            or widths is None
+            or len(widths) != int(last) - int(first) + 1
+        ):
+            found.append(
+                f"6.2.11.2: font {font.get('/BaseFont')} has FirstChar/LastChar/Widths that disagree"
+            )
     return found
 
 
@@ -449,12 +545,22 @@ def _check_objects(pdf: pikepdf.Pdf) -> list[str]:
     for obj in _reachable(pdf):
         if isinstance(obj, pikepdf.Stream):
             found += _check_stream(obj)
-        if obj.get("/Type") == "/Font" or obj.get("/Subtype") in ("/TrueType", "/Type0", "/Type1", "/Type3", "/MMType1"):
+        if obj.get("/Type") == "/Font" or obj.get("/Subtype") in (
+            "/TrueType",
+            "/Type0",
+            "/Type1",
+            "/Type3",
+            "/MMType1",
+        ):
             found += _check_font(obj, _where(obj))
         if obj.get("/Type") == "/ExtGState":
             found += _check_gstate(obj, _where(obj))
         kind = obj.get("/S")
-        if isinstance(kind, pikepdf.Name) and obj.get("/Type", "/Action") == "/Action" and "/GTS" not in str(kind):
+        if (
+            isinstance(kind, pikepdf.Name)
+            and obj.get("/Type", "/Action") == "/Action"
+            and "/GTS" not in str(kind)
+        ):
             found += _check_action(obj, f"the action in {_where(obj)}")
         if obj.get("/Type") in ("/Catalog", "/Page") or obj.get("/Subtype") in ANNOTATION_TYPES:
             continue
@@ -506,7 +612,11 @@ def _check_gstate(gstate: Any, where: str) -> list[str]:
     if "/HTP" in gstate:
         found.append(f"6.2.5: the graphics state in {where} has /HTP")
     bm = gstate.get("/BM")
-    modes = [str(m) for m in bm] if isinstance(bm, pikepdf.Array) else ([str(bm)] if bm is not None else [])
+    modes = (
+        [str(m) for m in bm]
+        if isinstance(bm, pikepdf.Array)
+        else ([str(bm)] if bm is not None else [])
+    )
     for mode in modes:
         if mode not in BLEND_MODES:
             found.append(f"6.2.10: the graphics state in {where} uses the blend mode {mode}")
@@ -542,7 +652,11 @@ class _Glyphs:
         cmap = self._cmaps[key]
         if cmap is None:
             return []
-        return [c for c in codes if cmap.get(c, ".notdef") == ".notdef" and cmap.get(0xF000 + c, ".notdef") == ".notdef"]
+        return [
+            c
+            for c in codes
+            if cmap.get(c, ".notdef") == ".notdef" and cmap.get(0xF000 + c, ".notdef") == ".notdef"
+        ]
 
     @staticmethod
     def _load(font: Any) -> dict[int, str] | None:
@@ -568,18 +682,32 @@ def _strings(operands: Any) -> Iterator[bytes]:
             yield from (bytes(item) for item in operand if isinstance(item, pikepdf.String))
 
 
-def _check_content(owner: Any, resources: Any, where: str, intent_space: str | None, glyphs: _Glyphs,
-                   seen: set[Any]) -> list[str]:
+def _check_content(
+    owner: Any,
+    resources: Any,
+    where: str,
+    intent_space: str | None,
+    glyphs: _Glyphs,
+    seen: set[Any],
+) -> list[str]:
     if owner.is_indirect:
         if owner.objgen in seen:
             return []
         seen.add(owner.objgen)
     found = []
     fonts = (resources.get("/Font") if resources is not None else None) or pikepdf.Dictionary()
-    xobjects = (resources.get("/XObject") if resources is not None else None) or pikepdf.Dictionary()
-    gstates = (resources.get("/ExtGState") if resources is not None else None) or pikepdf.Dictionary()
+    xobjects = (
+        resources.get("/XObject") if resources is not None else None
+    ) or pikepdf.Dictionary()
+    gstates = (
+        resources.get("/ExtGState") if resources is not None else None
+    ) or pikepdf.Dictionary()
     for name, font in fonts.items():
-        found += [f"{m} (used in {where} as {name})" for m in _check_font(font, where) if m.startswith("6.2.11.4")]
+        found += [
+            f"{m} (used in {where} as {name})"
+            for m in _check_font(font, where)
+            if m.startswith("6.2.11.4")
+        ]
     for name, gstate in gstates.items():
         found += _check_gstate(gstate, f"{where} ({name})")
     depth = 0
@@ -603,42 +731,73 @@ def _check_content(owner: Any, resources: Any, where: str, intent_space: str | N
         elif op == "Q":
             depth -= 1
         elif op in ("k", "K") and intent_space not in ("CMYK",):
-            found.append(f"6.2.4.3: {where} paints in DeviceCMYK ({op}) but the output intent is {intent_space or 'missing'}")
+            found.append(
+                f"6.2.4.3: {where} paints in DeviceCMYK ({op}) but the output intent is {intent_space or 'missing'}"
+            )
         elif op in ("rg", "RG") and intent_space not in ("RGB ",):
-            found.append(f"6.2.4.3: {where} paints in DeviceRGB ({op}) but the output intent is {intent_space or 'missing'}")
+            found.append(
+                f"6.2.4.3: {where} paints in DeviceRGB ({op}) but the output intent is {intent_space or 'missing'}"
+            )
         elif op in ("cs", "CS") and operands:
             space = str(operands[0])
             if space == "/DeviceCMYK" and intent_space != "CMYK":
-                found.append(f"6.2.4.3: {where} selects DeviceCMYK but the output intent is {intent_space or 'missing'}")
+                found.append(
+                    f"6.2.4.3: {where} selects DeviceCMYK but the output intent is {intent_space or 'missing'}"
+                )
         elif op == "Tf" and operands:
             current = fonts.get(str(operands[0]))
             if current is None:
-                found.append(f"6.2.2: {where} selects font {operands[0]}, which its resources do not define")
+                found.append(
+                    f"6.2.2: {where} selects font {operands[0]}, which its resources do not define"
+                )
         elif op in TEXT_SHOWING and current is not None:
             codes = b"".join(_strings(operands))
             missing = glyphs.missing(current, codes)
             if missing:
-                found.append(f"6.2.11.8: {where} draws codes {sorted(set(missing))[:8]} in {current.get('/BaseFont')} "
-                             "that map to .notdef")
+                found.append(
+                    f"6.2.11.8: {where} draws codes {sorted(set(missing))[:8]} in {current.get('/BaseFont')} "
+                    "that map to .notdef"
+                )
         elif op == "Do" and operands:
             xobject = xobjects.get(str(operands[0]))
             if xobject is None:
-                found.append(f"6.2.2: {where} paints XObject {operands[0]}, which its resources do not define")
+                found.append(
+                    f"6.2.2: {where} paints XObject {operands[0]}, which its resources do not define"
+                )
             elif xobject.get("/Subtype") == "/Form":
-                found += _check_content(xobject, xobject.get("/Resources", resources), f"a form in {where}",
-                                        intent_space, glyphs, seen)
-            elif xobject.get("/Subtype") == "/Image" and xobject.get("/ColorSpace") == "/DeviceCMYK" and intent_space != "CMYK":
-                found.append(f"6.2.4.3: an image in {where} is DeviceCMYK but the output intent is {intent_space or 'missing'}")
+                found += _check_content(
+                    xobject,
+                    xobject.get("/Resources", resources),
+                    f"a form in {where}",
+                    intent_space,
+                    glyphs,
+                    seen,
+                )
+            elif (
+                xobject.get("/Subtype") == "/Image"
+                and xobject.get("/ColorSpace") == "/DeviceCMYK"
+                and intent_space != "CMYK"
+            ):
+                found.append(
+                    f"6.2.4.3: an image in {where} is DeviceCMYK but the output intent is {intent_space or 'missing'}"
+                )
     return found
 
 
 def _uses_transparency(resources: Any) -> bool:
     for gstate in ((resources.get("/ExtGState") if resources is not None else None) or {}).values():
-        if gstate.get("/SMask", "/None") != "/None" or float(gstate.get("/CA", 1)) < 1 or float(gstate.get("/ca", 1)) < 1:
+        if (
+            gstate.get("/SMask", "/None") != "/None"
+            or float(gstate.get("/CA", 1)) < 1
+            or float(gstate.get("/ca", 1)) < 1
+        ):
             return True
         if str(gstate.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
             return True
-    return any("/SMask" in x for x in ((resources.get("/XObject") if resources is not None else None) or {}).values())
+    return any(
+        "/SMask" in x
+        for x in ((resources.get("/XObject") if resources is not None else None) or {}).values()
+    )
 
 
 def _check_pages(pdf: pikepdf.Pdf, intent_space: str | None) -> list[str]:
@@ -664,15 +823,30 @@ def _check_pages(pdf: pikepdf.Pdf, intent_space: str | None) -> list[str]:
         if intent_space is None and _uses_transparency(resources):
             group = obj.get("/Group")
             if group is None or "/CS" not in group:
-                found.append(f"6.2.10: {where} uses transparency with neither an output intent nor a group colour space")
+                found.append(
+                    f"6.2.10: {where} uses transparency with neither an output intent nor a group colour space"
+                )
         for i, annot in enumerate(obj.get("/Annots") or [], start=1):
             label = f"annotation {i} ({str(annot.get('/Subtype', '?')).lstrip('/')}) on {where}"
             found += _check_annotation(annot, label)
             ap = annot.get("/AP") or pikepdf.Dictionary()
             for state in ap.values():
-                streams = [state] if isinstance(state, pikepdf.Stream) else [
-                    s for s in (state.values() if isinstance(state, pikepdf.Dictionary) else []) if isinstance(s, pikepdf.Stream)]
+                streams = (
+                    [state]
+                    if isinstance(state, pikepdf.Stream)
+                    else [
+                        s
+                        for s in (state.values() if isinstance(state, pikepdf.Dictionary) else [])
+                        if isinstance(s, pikepdf.Stream)
+                    ]
+                )
                 for stream in streams:
-                    found += _check_content(stream, stream.get("/Resources"), f"the appearance of {label}",
-                                            intent_space, glyphs, seen)
+                    found += _check_content(
+                        stream,
+                        stream.get("/Resources"),
+                        f"the appearance of {label}",
+                        intent_space,
+                        glyphs,
+                        seen,
+                    )
     return found

@@ -55,7 +55,9 @@ class SweepResult:
         )
 
 
-def set_pdf(path: Path, texts: Sequence[str], widths: Sequence[float], style: TextStyle) -> list[Placed]:
+def set_pdf(
+    path: Path, texts: Sequence[str], widths: Sequence[float], style: TextStyle
+) -> list[Placed]:
     """Draw every text at every width, stacked in columns; return where each went."""
     canv = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1)
     placed: list[Placed] = []
@@ -147,7 +149,11 @@ def audit(path: Path, placed: list[Placed]) -> SweepResult:
                         v.append(f"{where}: left edge {left - lo:+.3f} pt off")
                     if right > hi + TOL:
                         v.append(f"{where}: {right - hi:.3f} pt wider than the measure")
-                    if i < len(p.lines) - 1 and p.style.align == "justify" and abs(right - hi) > TOL:
+                    if (
+                        i < len(p.lines) - 1
+                        and p.style.align == "justify"
+                        and abs(right - hi) > TOL
+                    ):
                         v.append(f"{where}: right edge {right - hi:+.3f} pt off (not flush)")
                 # Line boundaries as offsets into the space-free text.
                 squashed = _squash(p.text)
@@ -158,7 +164,11 @@ def audit(path: Path, placed: list[Placed]) -> SweepResult:
                 for t in got[:-1]:
                     acc += len(_squash(t))
                     cuts.append(acc)
-                for rx, what in ((FIGURE_UNIT, "figure+unit"), (LATIN_WORD, "Latin word"), (DOUBLED, "dash/ellipsis")):
+                for rx, what in (
+                    (FIGURE_UNIT, "figure+unit"),
+                    (LATIN_WORD, "Latin word"),
+                    (DOUBLED, "dash/ellipsis"),
+                ):
                     spans = _spans(rx, p.text)
                     if rx is LATIN_WORD:  # a word wider than the measure must be cut
                         spans = [(a, b) for a, b in spans if (b - a) * 0.62 * size < p.width]

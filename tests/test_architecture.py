@@ -41,8 +41,17 @@ def test_module_docstring(path):
     assert doc, f"{_module(path)} has no module docstring"
 
 
-PURE = ("briefing.model", "briefing.load", "briefing.derive", "briefing.verify", "briefing.errors",
-        "briefing.drafts", "briefing.catalogue", "briefing.comparison", "briefing.series")
+PURE = (
+    "briefing.model",
+    "briefing.load",
+    "briefing.derive",
+    "briefing.verify",
+    "briefing.errors",
+    "briefing.drafts",
+    "briefing.catalogue",
+    "briefing.comparison",
+    "briefing.series",
+)
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if _module(p) in PURE], ids=_module)
@@ -51,24 +60,44 @@ def test_data_stages_do_not_draw(path):
     assert not bad, f"{_module(path)} imports drawing libraries: {bad}"
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if _module(p) not in ("briefing.cli", "briefing.__main__")],
-                         ids=_module)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if _module(p) not in ("briefing.cli", "briefing.__main__")],
+    ids=_module,
+)
 def test_only_cli_is_the_top(path):  # `python -m briefing` (__main__) only calls the CLI
     assert not any(i == "briefing.cli" or i.startswith("briefing.cli.") for i in _imports(path))
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if _module(p).startswith(("briefing.render", "briefing.charts"))], ids=_module)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if _module(p).startswith(("briefing.render", "briefing.charts"))],
+    ids=_module,
+)
 def test_render_and_charts_do_not_compose(path):
-    bad = [i for i in _imports(path) if i.startswith(("briefing.compose", "briefing.batch", "briefing.build"))]
+    bad = [
+        i
+        for i in _imports(path)
+        if i.startswith(("briefing.compose", "briefing.batch", "briefing.build"))
+    ]
     assert not bad, f"{_module(path)} reaches upstream: {bad}"
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_module)
 def test_only_cli_prints(path):
-    if _module(path) in ("briefing.cli", "briefing.batch", "briefing.handout", "briefing.extract") or "extract" in _module(path):
+    if _module(path) in (
+        "briefing.cli",
+        "briefing.batch",
+        "briefing.handout",
+        "briefing.extract",
+    ) or "extract" in _module(path):
         return  # command handlers
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print"]
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print"
+    ]
     assert not calls, f"{_module(path)} prints; return values and let the CLI print"
 
 
@@ -78,16 +107,26 @@ def test_only_cli_prints(path):
 SCHEMA = ("briefing.model", "briefing.load", "briefing.verify", "briefing.derive")
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if _module(p).startswith("briefing.render")], ids=_module)
+@pytest.mark.parametrize(
+    "path", [p for p in MODULES if _module(p).startswith("briefing.render")], ids=_module
+)
 def test_render_does_not_know_the_dataset_schema(path):
     bad = [i for i in _imports(path) if i.startswith(SCHEMA)]
     assert not bad, f"{_module(path)} reaches into the dataset schema: {bad}; pass plain values"
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if _module(p).startswith("briefing.compose")], ids=_module)
+@pytest.mark.parametrize(
+    "path", [p for p in MODULES if _module(p).startswith("briefing.compose")], ids=_module
+)
 def test_compose_is_handed_findings_and_does_not_verify(path):
-    bad = [i for i in _imports(path) if i.startswith(("briefing.verify", "briefing.derive", "briefing.load"))]
-    assert not bad, f"{_module(path)} runs a data stage itself: {bad}; the registry passes findings in"
+    bad = [
+        i
+        for i in _imports(path)
+        if i.startswith(("briefing.verify", "briefing.derive", "briefing.load"))
+    ]
+    assert not bad, (
+        f"{_module(path)} runs a data stage itself: {bad}; the registry passes findings in"
+    )
 
 
 WRITER = "briefing.output"
@@ -99,9 +138,15 @@ def test_files_are_written_by_the_output_module(path):
     if _module(path) in (WRITER, "briefing.fontbuild", "briefing.cli"):
         return  # the writer itself; the font build step writes its own build artefacts
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    writes = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-              and n.func.attr in ("replace", "rename", "mkstemp", "write_bytes", "write_text")
-              and isinstance(n.func.value, ast.Name) and n.func.value.id in ("os", "tempfile")]
+    writes = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in ("replace", "rename", "mkstemp", "write_bytes", "write_text")
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id in ("os", "tempfile")
+    ]
     assert not writes, f"{_module(path)} writes files itself; use {WRITER}"
     if _module(path).startswith("briefing.render"):
         assert WRITER not in _imports(path), f"{_module(path)} writes files; render returns bytes"
@@ -112,9 +157,15 @@ def test_modules_are_imported_by_name_only_in_the_registry(path):
     if _module(path) == "briefing.documents":
         return  # compose functions are named there as "module:function"
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    dynamic = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
-               and ((isinstance(n.func, ast.Attribute) and n.func.attr == "import_module")
-                    or getattr(n.func, "id", None) == "__import__")]
+    dynamic = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and (
+            (isinstance(n.func, ast.Attribute) and n.func.attr == "import_module")
+            or getattr(n.func, "id", None) == "__import__"
+        )
+    ]
     allowed = {"briefing.batch"}  # warm_up imports the registry's compose modules ahead of work
     assert not dynamic or _module(path) in allowed, f"{_module(path)} imports a module by name"
 
@@ -123,9 +174,21 @@ def _string_sets(tree: ast.AST) -> list[set[str]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-            found.append({e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)})
+            found.append(
+                {
+                    e.value
+                    for e in node.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                }
+            )
         elif isinstance(node, ast.Dict):
-            found.append({k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)})
+            found.append(
+                {
+                    k.value
+                    for k in node.keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                }
+            )
     return found
 
 
@@ -138,7 +201,9 @@ def test_document_names_are_listed_only_in_the_registry(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set(REGISTRY)
     for strings in _string_sets(tree):
-        assert len(strings & names) < 2, f"{_module(path)} spells out document names {sorted(strings & names)}"
+        assert len(strings & names) < 2, (
+            f"{_module(path)} spells out document names {sorted(strings & names)}"
+        )
 
 
 def test_the_makefile_takes_document_names_from_the_registry():
@@ -155,10 +220,12 @@ def test_canvases_and_page_sizes_come_from_render(path):
     if module.startswith("briefing.render") or module.startswith("briefing.charts"):
         return
     imports = _imports(path)
-    assert "reportlab.lib.pagesizes" not in imports and "reportlab.lib.pagesizes.A4" not in imports, (
-        f"{module} has its own page size; name a preset in render/pages.py")
+    assert (
+        "reportlab.lib.pagesizes" not in imports and "reportlab.lib.pagesizes.A4" not in imports
+    ), f"{module} has its own page size; name a preset in render/pages.py"
     assert not any(i.startswith("reportlab.pdfgen") for i in imports), (
-        f"{module} makes its own canvas; use render.output.canvas_maker")
+        f"{module} makes its own canvas; use render.output.canvas_maker"
+    )
     source = path.read_text(encoding="utf-8")
     assert "invariant=" not in source, f"{module} sets determinism flags; the output step owns them"
 
@@ -190,7 +257,8 @@ def test_one_word_list_for_verification_statuses():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for strings in _string_sets(tree):
             assert not strings & set(STATUS_WORDS.values()) - {"推算"} or len(strings) < 2, (
-                f"{_module(path)} has its own status words")
+                f"{_module(path)} has its own status words"
+            )
 
 
 TESTS = PACKAGE.parent / "tests"
@@ -201,7 +269,10 @@ def test_tests_do_not_skip_for_missing_project_modules(path):
     """Every module of the project is there: a test that skips when one is missing hides breakage."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("importorskip", "find_spec"):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in (
+            "importorskip",
+            "find_spec",
+        ):
             arg = node.args[0] if node.args else None
             text = ast.unparse(arg) if arg is not None else ""
             assert "briefing" not in text, f"{path.name} skips when {text} is missing"

@@ -99,14 +99,17 @@ def statuses(result: batch.BatchResult) -> dict[tuple[str, str], str]:
     return {(Path(o.dataset).stem, o.document): o.status for o in result.outcomes}
 
 
-def test_builds_all_then_skips_all_then_force_rebuilds(datasets: list[Path], tmp_path: Path) -> None:
+def test_builds_all_then_skips_all_then_force_rebuilds(
+    datasets: list[Path], tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     progress = Collect()
     first = batch.run(datasets, out, jobs=2, render=fake_render, progress=progress)
     assert first.ok and first.count("built") == 6
     assert progress.total == 6 and len(progress.events) == 6
     assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
-        f"d{i}-{d}.pdf" for i in range(3) for d in ("briefing", "report"))
+        f"d{i}-{d}.pdf" for i in range(3) for d in ("briefing", "report")
+    )
     assert len(list((out / batch.CACHE_DIR).glob("*.json"))) == 6
     mtimes = {p: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
 
@@ -119,12 +122,16 @@ def test_builds_all_then_skips_all_then_force_rebuilds(datasets: list[Path], tmp
     assert forced.count("built") == 6
 
 
-def test_set_up_runs_once_per_worker(datasets: list[Path], tmp_path: Path, quick_warm_up: Path) -> None:
+def test_set_up_runs_once_per_worker(
+    datasets: list[Path], tmp_path: Path, quick_warm_up: Path
+) -> None:
     more = [variant(datasets[0].parent, f"m{i}", f"新{i}区") for i in range(5)]
     result = batch.run([*datasets, *more], tmp_path / "out", jobs=2, render=fake_render)
     assert result.count("built") == 16
     assert len(result.worker_peak_kib) == 2
-    if multiprocessing.get_start_method() == "fork":  # the patched warm-up reaches forked workers only
+    if (
+        multiprocessing.get_start_method() == "fork"
+    ):  # the patched warm-up reaches forked workers only
         pids = quick_warm_up.read_text().split()
         assert len(pids) == len(set(pids)) == 2
         assert set(map(int, pids)) == set(result.worker_peak_kib)
@@ -139,7 +146,10 @@ def test_incremental_by_content_not_mtime(datasets: list[Path], tmp_path: Path) 
     variant(datasets[1].parent, "d1", "城中区")
     result = batch.run(datasets, out, jobs=1, render=fake_render)
     assert result.count("built") == 2
-    assert {k for k, v in statuses(result).items() if v == "built"} == {("d1", "briefing"), ("d1", "report")}
+    assert {k for k, v in statuses(result).items() if v == "built"} == {
+        ("d1", "briefing"),
+        ("d1", "report"),
+    }
     # A damaged output is noticed by its hash and rebuilt.
     (out / "d2-report.pdf").write_bytes(b"%PDF-1.4 truncated")
     result = batch.run(datasets, out, jobs=1, render=fake_render)
@@ -151,7 +161,9 @@ def test_incremental_by_content_not_mtime(datasets: list[Path], tmp_path: Path) 
     result = batch.run(datasets, out, jobs=1, render=other_render, documents=("briefing",))
     assert result.count("built") == 3
     # pdfa is an option in the key too.
-    result = batch.run(datasets, out, jobs=1, render=other_render, documents=("briefing",), pdfa=False)
+    result = batch.run(
+        datasets, out, jobs=1, render=other_render, documents=("briefing",), pdfa=False
+    )
     assert result.count("built") == 3
 
 
@@ -164,31 +176,66 @@ def test_invalid_and_failing_datasets_are_isolated(datasets: list[Path], tmp_pat
     overflow = variant(src, "overflow", "溢出区")
     missing = src / "missing.yaml"
     progress = Collect()
-    result = batch.run([*datasets, broken, empty, overflow, missing], tmp_path / "out", jobs=2,
-                       render=fake_render, progress=progress, documents=("briefing",))
+    result = batch.run(
+        [*datasets, broken, empty, overflow, missing],
+        tmp_path / "out",
+        jobs=2,
+        render=fake_render,
+        progress=progress,
+        documents=("briefing",),
+    )
     assert not result.ok
     got = statuses(result)
-    assert got == {("d0", "briefing"): "built", ("d1", "briefing"): "built", ("d2", "briefing"): "built",
-                   ("broken", "briefing"): "invalid", ("empty", "briefing"): "invalid",
-                   ("missing", "briefing"): "invalid", ("overflow", "briefing"): "failed"}
+    assert got == {
+        ("d0", "briefing"): "built",
+        ("d1", "briefing"): "built",
+        ("d2", "briefing"): "built",
+        ("broken", "briefing"): "invalid",
+        ("empty", "briefing"): "invalid",
+        ("missing", "briefing"): "invalid",
+        ("overflow", "briefing"): "failed",
+    }
     # Every invalid file is reported before anything is rendered.
     first_built = next(i for i, o in enumerate(progress.events) if o.status == "built")
-    assert {Path(o.dataset).stem for o in progress.events[:first_built]} == {"broken", "empty", "missing"}
+    assert {Path(o.dataset).stem for o in progress.events[:first_built]} == {
+        "broken",
+        "empty",
+        "missing",
+    }
     errors = {Path(o.dataset).stem: o.error for o in result.outcomes if o.error}
-    assert errors["broken"].startswith("DatasetError:") and "broken.yaml:2:1: YAML syntax error" in errors["broken"]
+    assert (
+        errors["broken"].startswith("DatasetError:")
+        and "broken.yaml:2:1: YAML syntax error" in errors["broken"]
+    )
     assert errors["missing"] == f"DatasetError: 1 problem found\n  {missing}: no such file"
     assert errors["overflow"].startswith("LayoutOverflowError:")
     table = batch.summary_table(result)
-    assert "FAILED" in table and "INVALID" in table and "3 built, 0 up to date, 4 failed or invalid" in table
+    assert (
+        "FAILED" in table
+        and "INVALID" in table
+        and "3 built, 0 up to date, 4 failed or invalid" in table
+    )
 
 
-def test_cli_exit_codes_and_summary(datasets: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_exit_codes_and_summary(
+    datasets: list[Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from briefing import build
 
-    monkeypatch.setattr(build, "render_document", fake_render)  # the workers are forked: they see it
-    args = argparse.Namespace(files=[str(p) for p in datasets], outdir=str(tmp_path / "out"), jobs=2,
-                              force=False, only="briefing", no_pdfa=False)
+    monkeypatch.setattr(
+        build, "render_document", fake_render
+    )  # the workers are forked: they see it
+    args = argparse.Namespace(
+        files=[str(p) for p in datasets],
+        outdir=str(tmp_path / "out"),
+        jobs=2,
+        force=False,
+        only="briefing",
+        no_pdfa=False,
+    )
     assert batch.run_batch(args) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
@@ -220,8 +267,9 @@ def test_worker_killed_mid_render_fails_alone(datasets: list[Path], tmp_path: Pa
     assert not list(out.glob(".*.tmp"))
 
 
-def test_write_failure_keeps_previous_file(datasets: list[Path], tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failure_keeps_previous_file(
+    datasets: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     batch.run(datasets[:1], out, jobs=1, render=fake_render, documents=("briefing",))
     target = out / "d0-briefing.pdf"
@@ -257,7 +305,9 @@ def _script(body: str) -> str:
     """) + textwrap.dedent(body)
 
 
-def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(datasets: list[Path], tmp_path: Path) -> None:
+def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(
+    datasets: list[Path], tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     batch.run(datasets[:1], out, jobs=1, render=fake_render, documents=("briefing",))
     target = out / "d0-briefing.pdf"
@@ -270,7 +320,9 @@ def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(dataset
         os.replace = die
         batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render, documents=("briefing",))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)  # kills on timeout
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=60
+    )  # kills on timeout
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert target.read_bytes() == before
     assert len(list(out.glob(".d0-briefing.pdf.*.tmp"))) == 1  # what SIGKILL leaves …
@@ -294,8 +346,9 @@ def test_sigterm_stops_workers_and_leaves_no_partial_file(tmp_path: Path) -> Non
         sys.exit(batch.run_batch(args))
     """)
     marker = {**os.environ, "BRIEFING_TEST_RUN": str(out)}  # inherited by every worker
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=marker)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=marker
+    )
     try:
         assert proc.stderr is not None
         first = proc.stderr.readline()  # the first finished output
@@ -330,7 +383,9 @@ def test_output_names_are_safe_and_symlinks_refused(tmp_path: Path) -> None:
     result = batch.run([a, b, dotty], out, jobs=1, render=fake_render, documents=("briefing",))
     by_name = {o.dataset: o for o in result.outcomes}
     assert by_name[str(a)].status == "built"
-    assert by_name[str(b)].status == "invalid" and "would overwrite those of" in by_name[str(b)].error
+    assert (
+        by_name[str(b)].status == "invalid" and "would overwrite those of" in by_name[str(b)].error
+    )
     assert by_name[str(dotty)].status == "invalid" and "symlink" in by_name[str(dotty)].error
     assert outside.read_bytes() == b"precious"
     assert all(p.parent == out for p in out.glob("**/*.pdf"))
@@ -351,23 +406,35 @@ def test_any_executor_can_run_the_workers(datasets: list[Path], tmp_path: Path) 
     assert result.ok and result.count("built") == 6
 
 
-def test_code_and_font_changes_invalidate_the_cache(datasets: list[Path], tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_code_and_font_changes_invalidate_the_cache(
+    datasets: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from briefing import fonts
 
     out = tmp_path / "out"
     batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",))
     real = batch.package_fingerprint()
-    monkeypatch.setattr(batch, "package_fingerprint", lambda: real[::-1])  # as if a source file changed
-    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
+    monkeypatch.setattr(
+        batch, "package_fingerprint", lambda: real[::-1]
+    )  # as if a source file changed
+    assert (
+        batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built")
+        == 3
+    )
     monkeypatch.undo()
     quick = tmp_path / "fonts"
     shutil.copytree(fonts.fonts_dir(), quick)
     monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(quick))
     before = batch.fonts_fingerprint()
     # Back to the real package hash: rebuilt again. Fonts moved but identical: nothing to do.
-    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
-    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 0
+    assert (
+        batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built")
+        == 3
+    )
+    assert (
+        batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built")
+        == 0
+    )
     kai = quick / fonts.FILES[fonts.KAI]
     kai.write_bytes(kai.read_bytes() + b"\0")
     # A rebuilt face comes with its manifest (one that does not match is refused as damaged).
@@ -377,7 +444,10 @@ def test_code_and_font_changes_invalidate_the_cache(datasets: list[Path], tmp_pa
             entry["sha256"] = hashlib.sha256(kai.read_bytes()).hexdigest()
     (quick / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert batch.fonts_fingerprint() != before
-    assert batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built") == 3
+    assert (
+        batch.run(datasets, out, jobs=1, render=fake_render, documents=("briefing",)).count("built")
+        == 3
+    )
 
 
 REAL_WARM_UP = batch.warm_up
@@ -395,7 +465,9 @@ def test_real_briefing_through_the_pool(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
-def test_every_start_method_builds_every_dataset(method: str, datasets: list[Path], tmp_path: Path) -> None:
+def test_every_start_method_builds_every_dataset(
+    method: str, datasets: list[Path], tmp_path: Path
+) -> None:
     # forkserver (3.14's default on Linux) makes the fork server, not us, each worker's parent:
     # the worker's parent watch must not take that for a dead parent.
     if method not in multiprocessing.get_all_start_methods():
@@ -403,26 +475,46 @@ def test_every_start_method_builds_every_dataset(method: str, datasets: list[Pat
     before = multiprocessing.get_start_method()
     multiprocessing.set_start_method(method, force=True)
     try:
-        result = batch.run(datasets[:2], tmp_path / "out", jobs=2, render=fake_render, documents=("briefing",))
+        result = batch.run(
+            datasets[:2], tmp_path / "out", jobs=2, render=fake_render, documents=("briefing",)
+        )
     finally:
         multiprocessing.set_start_method(before, force=True)
-    assert [o.status for o in result.outcomes] == ["built", "built"], [o.error for o in result.outcomes]
+    assert [o.status for o in result.outcomes] == ["built", "built"], [
+        o.error for o in result.outcomes
+    ]
 
 
 def test_scheduler_without_the_dask_extra_says_how_to_install_it(
-    datasets: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    datasets: list[Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from briefing import cli
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed: import fails
-    code = cli.main(["batch", str(datasets[0]), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:8786"])
+    code = cli.main(
+        [
+            "batch",
+            str(datasets[0]),
+            "-o",
+            str(tmp_path / "out"),
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("ClusterError: --scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'")
+    assert err.startswith(
+        "ClusterError: --scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'"
+    )
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 
 
-def test_cache_key_covers_engine_versions_and_font_manifest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cache_key_covers_engine_versions_and_font_manifest(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from briefing import engines, fonts
 
     env = batch.Environment.current()

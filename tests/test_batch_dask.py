@@ -34,7 +34,9 @@ def datasets(folder: Path) -> list[Path]:
     out = []
     for stem, district in (("d0", "柳江区"), ("d1", "柳北区"), ("d2", "鱼峰区")):
         path = folder / f"{stem}.yaml"
-        path.write_text(SAMPLE.read_text(encoding="utf-8").replace("柳江区", district), encoding="utf-8")
+        path.write_text(
+            SAMPLE.read_text(encoding="utf-8").replace("柳江区", district), encoding="utf-8"
+        )
         out.append(path)
     return out
 
@@ -43,12 +45,16 @@ def pdfs(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.pdf"))}
 
 
-def test_a_batch_on_a_dask_cluster_gives_the_local_pools_bytes(cluster, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_on_a_dask_cluster_gives_the_local_pools_bytes(
+    cluster, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     paths = [str(p) for p in datasets(tmp_path / "data")]
     local = batch.run(paths, tmp_path / "local", jobs=2)
     assert local.ok and local.count("built") == 6
 
-    code = cli.main(["batch", *paths, "-o", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address])
+    code = cli.main(
+        ["batch", *paths, "-o", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "6 built" in out
@@ -64,8 +70,18 @@ def test_a_batch_on_a_dask_cluster_gives_the_local_pools_bytes(cluster, tmp_path
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     (path,) = datasets(tmp_path / "data")[:1]
     # Port 9 (discard) on the loopback interface: nothing listens there.
-    code = cli.main(["batch", str(path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
-                     "--scheduler-timeout", "2"])
+    code = cli.main(
+        [
+            "batch",
+            str(path),
+            "-o",
+            str(tmp_path / "out"),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--scheduler-timeout",
+            "2",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("ClusterError: cannot reach the Dask scheduler at tcp://127.0.0.1:9")

@@ -136,7 +136,9 @@ def test_no_text_overlaps_another_line(any_briefing):
                 continue
             overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
             overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            assert overlap_x <= 0.2 or overlap_y <= 0.2, f"{a['text']!r} at {a['top']:.1f} hits {b['text']!r}"
+            assert overlap_x <= 0.2 or overlap_y <= 0.2, (
+                f"{a['text']!r} at {a['top']:.1f} hits {b['text']!r}"
+            )
 
 
 def test_no_glyph_below_the_floor(any_briefing):
@@ -144,8 +146,11 @@ def test_no_glyph_below_the_floor(any_briefing):
     for ch in any_briefing.chars:
         assert ch["size"] >= 7.0 - 1e-6, ch["text"]
         if ch["size"] < 8.0 - 1e-6:
-            assert charts is not None and charts[0] - 0.5 <= ch["top"] and ch["bottom"] <= charts[1] + 0.5, (
-                f"{ch['text']!r} at {ch['size']:.1f} pt outside the charts")
+            assert (
+                charts is not None
+                and charts[0] - 0.5 <= ch["top"]
+                and ch["bottom"] <= charts[1] + 0.5
+            ), f"{ch['text']!r} at {ch['size']:.1f} pt outside the charts"
 
 
 def _segments(chars: list[dict]) -> list[list[dict]]:
@@ -194,8 +199,17 @@ def test_metadata(liujiang):
 
 def test_reading_order_and_content(liujiang):
     text = liujiang.words
-    order = ["内部资料", "柳江区2024年度法治政府建设工作报告", "98.73%", "同比变化", "工作成效", "数据核验",
-             "存在不足", "下一步工作", "数据指纹"]
+    order = [
+        "内部资料",
+        "柳江区2024年度法治政府建设工作报告",
+        "98.73%",
+        "同比变化",
+        "工作成效",
+        "数据核验",
+        "存在不足",
+        "下一步工作",
+        "数据指纹",
+    ]
     positions = [text.index(word) for word in order]
     assert positions == sorted(positions)
     for area in liujiang.dataset.areas:
@@ -209,7 +223,9 @@ def test_reading_order_and_content(liujiang):
 def test_findings_box_lists_inconsistencies_first(liujiang):
     text = liujiang.words
     assert "【不一致】" in text
-    first_other = min((text.index(t) for t in ("【推算】", "【无法核对】") if t in text), default=len(text))
+    first_other = min(
+        (text.index(t) for t in ("【推算】", "【无法核对】") if t in text), default=len(text)
+    )
     assert text.rindex("【不一致】") < first_other
 
 
@@ -254,7 +270,9 @@ def test_fresh_process_gives_the_same_bytes(liujiang, tmp_path):
         f"ds = load_dataset({str(LIUJIANG)!r});"
         "sys.stdout.buffer.write(render_briefing(ds, verify(ds), pdfa=False)[0])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, env=env, check=True
+    ).stdout
     assert out == liujiang.data
 
 
@@ -306,8 +324,10 @@ def test_many_findings_are_capped_with_a_pointer_to_the_report(liujiang):
     import dataclasses
 
     first = next(f for f in liujiang.findings if f.status == "inconsistent")
-    many = tuple(dataclasses.replace(first, relation_id=f"r{i}", message=f"第{i}项核验：数字前后不一致")
-                 for i in range(10))
+    many = tuple(
+        dataclasses.replace(first, relation_id=f"r{i}", message=f"第{i}项核验：数字前后不一致")
+        for i in range(10)
+    )
     data, _ = render_briefing(liujiang.dataset, many, pdfa=False)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         text = re.sub(r"\s+", "", pdf.pages[0].extract_text())
@@ -359,7 +379,9 @@ def test_two_hundred_figures_fit_one_page_by_selecting(sparse_and_large):
     shown = [i for i in ds.indicators if i.headline][: ds.briefing.max_headlines]
     for ind in shown:
         assert ind.printed in text
-    assert len([i for i in ds.indicators if i.headline]) > ds.briefing.max_headlines  # so it selected
+    assert (
+        len([i for i in ds.indicators if i.headline]) > ds.briefing.max_headlines
+    )  # so it selected
     assert "主要事项办理量（件）" in text  # charts shown are the briefing's, at most three
     assert sum(t in text for t in ("主要事项办理量", "各项完成率", "同比变化前后", "其他事项")) <= 3
     for ch in chars:

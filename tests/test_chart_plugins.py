@@ -36,7 +36,7 @@ PLUGIN = textwrap.dedent('''
     lollipop.aspect = 0.5
 ''')
 
-DATASET = textwrap.dedent('''
+DATASET = textwrap.dedent("""
     schema: 1
     meta: {district: 插件区, city: 样例市, province: 样例省, year: 2024, title: 插件区2024年度法治政府建设工作报告,
            issuers: [插件区人民政府], date: 2025-03-28}
@@ -47,7 +47,7 @@ DATASET = textwrap.dedent('''
       - {id: advice, label: 解答法律咨询, value: 1260, unit: 件, area: main, source: 一（一）}
     charts:
       - {id: services, kind: lollipop, title: 公共法律服务（件）, indicators: [aid, advice]}
-''')
+""")
 
 
 @pytest.fixture
@@ -55,9 +55,12 @@ def plugin(tmp_path, monkeypatch):
     (tmp_path / "lollipop_charts.py").write_text(PLUGIN, encoding="utf-8")
     info = tmp_path / "lollipop_charts-1.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: lollipop-charts\nVersion: 1.0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text("[briefing.charts]\nlollipop = lollipop_charts:lollipop\n",
-                                           encoding="utf-8")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: lollipop-charts\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[briefing.charts]\nlollipop = lollipop_charts:lollipop\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     model.plugin_chart_kinds.cache_clear()
     registry._plugin.cache_clear()

@@ -52,8 +52,10 @@ CASES = {
     "rate": ("liujiang", "rates"),
     "before_after": ("sample", Chart("ba", "before_after", "前后对比", ("days", "visits"))),
     "trend": ("sample", Chart("tr", "trend", "受理案件", ("cases",))),
-    "small_multiples": ("sample", Chart("sm", "small_multiples", "队伍与培训", ("staff", "trained", "hours",
-                                                                           "cases"))),
+    "small_multiples": (
+        "sample",
+        Chart("sm", "small_multiples", "队伍与培训", ("staff", "trained", "hours", "cases")),
+    ),
 }
 
 
@@ -81,7 +83,9 @@ def test_chart_matches_its_reference(sources, kind):
     ref_path = REFERENCES / f"{kind}.png"
     if UPDATE or not ref_path.exists():
         if not UPDATE:
-            pytest.fail(f"no reference image {ref_path}; run `make references` to create it on purpose")
+            pytest.fail(
+                f"no reference image {ref_path}; run `make references` to create it on purpose"
+            )
         REFERENCES.mkdir(parents=True, exist_ok=True)
         image.save(ref_path, optimize=True)
         return
@@ -97,7 +101,14 @@ def test_chart_matches_its_reference(sources, kind):
         OUTPUT.mkdir(parents=True, exist_ok=True)
         image.save(OUTPUT / f"{kind}-actual.png")
         if same_size:
-            Image.fromarray((255 - np.clip(diff * 4, 0, 255)).astype(np.uint8)).save(OUTPUT / f"{kind}-diff.png")
-        detail = (f"size {image.size} vs {ref.size}" if not same_size
-                  else f"mean difference {mean:.2f}, {changed:.2%} of pixels changed")
-        pytest.fail(f"{kind} differs from {ref_path} ({detail}); actual and diff images are in {OUTPUT}")
+            Image.fromarray((255 - np.clip(diff * 4, 0, 255)).astype(np.uint8)).save(
+                OUTPUT / f"{kind}-diff.png"
+            )
+        detail = (
+            f"size {image.size} vs {ref.size}"
+            if not same_size
+            else f"mean difference {mean:.2f}, {changed:.2%} of pixels changed"
+        )
+        pytest.fail(
+            f"{kind} differs from {ref_path} ({detail}); actual and diff images are in {OUTPUT}"
+        )

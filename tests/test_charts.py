@@ -126,8 +126,13 @@ def test_palette_stays_apart_in_grey():
 
 def test_style_file_sets_nothing_under_seven_points():
     values = theme_values()
-    sizes = {k: float(v) for k, v in values.items() if k.endswith(("size", "labelsize", "titlesize", "fontsize"))
-             and k != "lines.markersize" and not k.endswith("major.size")}
+    sizes = {
+        k: float(v)
+        for k, v in values.items()
+        if k.endswith(("size", "labelsize", "titlesize", "fontsize"))
+        and k != "lines.markersize"
+        and not k.endswith("major.size")
+    }
     assert sizes and all(v >= MIN_LABEL_PT for v in sizes.values()), sizes
     assert values["text.parse_math"] == "False"  # data text is never mathtext
     assert values["font.family"] == "Briefing Sans"
@@ -149,11 +154,29 @@ def _check_text(r) -> None:
     for ch in r.chars:
         assert ch["size"] >= MIN_LABEL_PT - 1e-6, ch["text"]
         assert "Briefing" in ch["fontname"], ch["fontname"]
-        assert ch["x0"] >= -0.5 and ch["x1"] <= r.width + 0.5, (ch["text"], ch["x0"], ch["x1"], r.width)
-        assert ch["top"] >= -0.6 and ch["bottom"] <= r.height + 0.6, (ch["text"], ch["top"], ch["bottom"], r.height)
+        assert ch["x0"] >= -0.5 and ch["x1"] <= r.width + 0.5, (
+            ch["text"],
+            ch["x0"],
+            ch["x1"],
+            r.width,
+        )
+        assert ch["top"] >= -0.6 and ch["bottom"] <= r.height + 0.6, (
+            ch["text"],
+            ch["top"],
+            ch["bottom"],
+            r.height,
+        )
     segs = lines_of(r.chars)
-    boxes = [(text_of(s), min(c["x0"] for c in s), min(c["top"] for c in s), max(c["x1"] for c in s),
-              max(c["bottom"] for c in s)) for s in segs]
+    boxes = [
+        (
+            text_of(s),
+            min(c["x0"] for c in s),
+            min(c["top"] for c in s),
+            max(c["x1"] for c in s),
+            max(c["bottom"] for c in s),
+        )
+        for s in segs
+    ]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             overlap_x = min(a[3], b[3]) - max(a[1], b[1])
@@ -170,8 +193,18 @@ def _bars(r) -> list[dict]:
         if fill_hex(rect) not in fills or rect["x1"] - rect["x0"] < 0.01:
             continue
         key = round((rect["top"] + rect["bottom"]) / 2, 1)
-        row = rows.setdefault(key, {"x0": rect["x0"], "x1": rect["x1"], "length": 0.0, "pieces": 0,
-                                    "center": key, "top": rect["top"], "bottom": rect["bottom"]})
+        row = rows.setdefault(
+            key,
+            {
+                "x0": rect["x0"],
+                "x1": rect["x1"],
+                "length": 0.0,
+                "pieces": 0,
+                "center": key,
+                "top": rect["top"],
+                "bottom": rect["bottom"],
+            },
+        )
         row["x0"] = min(row["x0"], rect["x0"])
         row["x1"] = max(row["x1"], rect["x1"])
         row["length"] += rect["x1"] - rect["x0"]
@@ -183,8 +216,14 @@ def _segments(r) -> list[tuple[str, float, float, float]]:
     """(text, x0, x1, vertical centre) of each run of text."""
     out = []
     for s in lines_of(r.chars):
-        out.append((text_of(s), min(c["x0"] for c in s), max(c["x1"] for c in s),
-                    (min(c["top"] for c in s) + max(c["bottom"] for c in s)) / 2))
+        out.append(
+            (
+                text_of(s),
+                min(c["x0"] for c in s),
+                max(c["x1"] for c in s),
+                (min(c["top"] for c in s) + max(c["bottom"] for c in s)) / 2,
+            )
+        )
     return out
 
 
@@ -196,21 +235,31 @@ def _check_bars(r, rows: tuple[Row, ...], pad: float = 3.0) -> None:
     segs = _segments(r)
     for row, b in zip(drawn, bars, strict=True):
         text = row.text.replace(" ", "")
-        near = [s for s in segs if abs(s[3] - b["center"]) <= 4.0 and (s[0] == text or (row.value < 0 and
-                s[0].endswith(text)))]
+        near = [
+            s
+            for s in segs
+            if abs(s[3] - b["center"]) <= 4.0
+            and (s[0] == text or (row.value < 0 and s[0].endswith(text)))
+        ]
         assert near, f"no value label {row.text!r} beside its bar"
         if row.value > 0:
-            assert any(abs(s[1] - (b["x1"] + pad)) <= 1.0 or abs(s[2] - r.width) <= 0.6 for s in near), (
-                row.text, b["x1"], [s[1] for s in near])
+            assert any(
+                abs(s[1] - (b["x1"] + pad)) <= 1.0 or abs(s[2] - r.width) <= 0.6 for s in near
+            ), (row.text, b["x1"], [s[1] for s in near])
         else:
-            assert any(abs(s[2] - (b["x0"] - pad)) <= 1.0 or abs(s[2] - r.width) <= 0.6 for s in near), row.text
+            assert any(
+                abs(s[2] - (b["x0"] - pad)) <= 1.0 or abs(s[2] - r.width) <= 0.6 for s in near
+            ), row.text
     whole = [(row, b) for row, b in zip(drawn, bars, strict=True) if b["pieces"] == 1]
     broken = [(row, b) for row, b in zip(drawn, bars, strict=True) if b["pieces"] > 1]
     # Within the unbroken bars, one scale: length = |value| × k for one k.
     if whole:
         k = max(b["length"] / abs(row.value) for row, b in whole)
         for row, b in whole:
-            assert b["length"] == pytest.approx(abs(row.value) * k, abs=0.6), (row.text, b["length"])
+            assert b["length"] == pytest.approx(abs(row.value) * k, abs=0.6), (
+                row.text,
+                b["length"],
+            )
     # Different values, different lengths; a bar across a break outruns every unbroken one.
     for i, (ra, ba) in enumerate(zip(drawn, bars, strict=True)):
         for rb, bb in list(zip(drawn, bars, strict=True))[i + 1 :]:
@@ -233,8 +282,14 @@ def _rows(values, texts=None, roles=None) -> tuple[Row, ...]:
 # The Liujiang charts
 
 
-LIUJIANG_CHARTS = ["yoy_changes", "outcomes", "rates", "review_corrections_mix", "normative_docs_cleanup",
-                   "suggestions_handled"]
+LIUJIANG_CHARTS = [
+    "yoy_changes",
+    "outcomes",
+    "rates",
+    "review_corrections_mix",
+    "normative_docs_cleanup",
+    "suggestions_handled",
+]
 
 
 @pytest.mark.parametrize("chart_id", LIUJIANG_CHARTS)
@@ -252,8 +307,10 @@ def test_liujiang_charts_are_legible(liujiang, chart_id, width, density):
     assert not r.data.count(b"/Subtype /Image")  # vector: no image
 
 
-@pytest.mark.parametrize("chart_id", ["yoy_changes", "outcomes", "rates", "review_corrections_mix",
-                                      "normative_docs_cleanup"])
+@pytest.mark.parametrize(
+    "chart_id",
+    ["yoy_changes", "outcomes", "rates", "review_corrections_mix", "normative_docs_cleanup"],
+)
 def test_liujiang_bars_follow_their_values(liujiang, chart_id):
     chart = _chart(liujiang, chart_id)
     r = read_chart(draw_chart(liujiang, chart, width_pt=230.0, style=chart_style()))
@@ -275,7 +332,9 @@ def test_an_outlier_is_drawn_on_a_broken_axis():
     assert break_point([5.0, 8.0, 20000.0]) == 1
     assert break_point([1109, 1098, 177, 79]) == 2
     assert break_point([5.0, 8.0, 30.0]) == 0  # 30 < 4 × 8: one scale
-    assert break_point([68, 23, 4]) == 0  # a break for a single small value hides more than it shows
+    assert (
+        break_point([68, 23, 4]) == 0
+    )  # a break for a single small value hides more than it shows
     rows = _rows([5.0, 8.0, 20000.0])
     plan = plan_rows(rows, 300.0, chart_style())
     assert plan.scale.broken and len(plan.ticks) == 2 and all(vals for vals, _ in plan.ticks)
@@ -292,11 +351,15 @@ def test_negative_values_are_never_drawn_as_positive_bars():
     fall = next(s for t, s in segs.items() if t.endswith("-3件"))  # beside its row's label
     assert fall[2] < segs["5件"][1]
     bars = _bars(r)
-    assert bars[1]["x1"] == pytest.approx(bars[0]["x0"], abs=0.01)  # the fall ends where the rise starts: zero
+    assert bars[1]["x1"] == pytest.approx(
+        bars[0]["x0"], abs=0.01
+    )  # the fall ends where the rise starts: zero
 
 
 def test_diverging_puts_falls_left_and_rises_right(liujiang):
-    r = read_chart(draw_chart(liujiang, _chart(liujiang, "yoy_changes"), width_pt=300.0, style=chart_style()))
+    r = read_chart(
+        draw_chart(liujiang, _chart(liujiang, "yoy_changes"), width_pt=300.0, style=chart_style())
+    )
     segs = _segments(r)
     bars = _bars(r)
     zero = bars[-1]["x0"]  # the rise starts at zero
@@ -323,7 +386,9 @@ def test_charts_are_cached(liujiang):
 def test_a_chart_fills_a_taller_box(liujiang):
     chart = _chart(liujiang, "yoy_changes")
     natural = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style())
-    tall = draw_chart(liujiang, chart, width_pt=150.0, style=chart_style(), height_pt=natural.height + 60)
+    tall = draw_chart(
+        liujiang, chart, width_pt=150.0, style=chart_style(), height_pt=natural.height + 60
+    )
     assert tall.height == pytest.approx(natural.height + 60)
     r = read_chart(tall)
     _check_text(r)
@@ -384,7 +449,8 @@ LABEL_CHARS = "行政复议申请调解成功率（）、，。“”％12345678
     kind=st.sampled_from(ROW_KINDS),
     values=st.lists(
         st.one_of(st.floats(min_value=0, max_value=1e6), st.just(math.nan), st.just(0.0)),
-        min_size=1, max_size=8,
+        min_size=1,
+        max_size=8,
     ),
     labels=st.lists(st.text(alphabet=LABEL_CHARS, min_size=1, max_size=40), min_size=8, max_size=8),
     width=st.floats(min_value=100, max_value=480),
@@ -393,21 +459,36 @@ LABEL_CHARS = "行政复议申请调解成功率（）、，。“”％12345678
 )
 # Found by this test: a label line the breaker fitted by compressing its punctuation was drawn at its
 # natural width and ran 2 pt out of the chart. Labels are now re-broken until every line fits uncompressed.
-@example(kind="bar", values=[math.nan, 799929.7334182627, math.nan],
-         labels=["0", "0", "），政议（。CAA”议7C8“率7成7解议，46", "0", "0", "0", "0", "0"], width=142.0,
-         label_pt=7.0, sign=False)
+@example(
+    kind="bar",
+    values=[math.nan, 799929.7334182627, math.nan],
+    labels=["0", "0", "），政议（。CAA”议7C8“率7成7解议，46", "0", "0", "0", "0", "0"],
+    width=142.0,
+    label_pt=7.0,
+    sign=False,
+)
 # Subnormal values once looped for ever looking for round ticks, then overflowed printing them.
-@example(kind="bar", values=[2.2250738585e-313], labels=["9申"] * 8, width=295.6, label_pt=8.0, sign=True)
-@example(kind="hbar", values=[1.0], labels=["1234567890123456789012345678901234567890"] * 8, width=100.0,
-         label_pt=8.0, sign=False)
+@example(
+    kind="bar", values=[2.2250738585e-313], labels=["9申"] * 8, width=295.6, label_pt=8.0, sign=True
+)
+@example(
+    kind="hbar",
+    values=[1.0],
+    labels=["1234567890123456789012345678901234567890"] * 8,
+    width=100.0,
+    label_pt=8.0,
+    sign=False,
+)
 def test_any_rows_draw_within_bounds(kind, values, labels, width, label_pt, sign):
     register_reportlab()
     if kind == "rate":
         values = [min(v, 100.0) if math.isfinite(v) else v for v in values]
     if kind == "diverging" and sign:
         values = [-v if i % 2 else v for i, v in enumerate(values)]
-    roles = {"part_of_whole": ["whole"] + ["part"] * 7,
-             "before_after": ["before", "after"] * 4}.get(kind, ["item"] * 8)
+    roles = {
+        "part_of_whole": ["whole"] + ["part"] * 7,
+        "before_after": ["before", "after"] * 4,
+    }.get(kind, ["item"] * 8)
     rows = tuple(
         Row(f"r{i}", labels[i], v, "未载明" if not math.isfinite(v) else f"{v:.2f}件", roles[i], 0)
         for i, v in enumerate(values)
@@ -417,7 +498,10 @@ def test_any_rows_draw_within_bounds(kind, values, labels, width, label_pt, sign
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet=LABEL_CHARS, min_size=1, max_size=60), width=st.floats(min_value=20, max_value=200))
+@given(
+    text=st.text(alphabet=LABEL_CHARS, min_size=1, max_size=60),
+    width=st.floats(min_value=20, max_value=200),
+)
 def test_labels_wrap_by_the_typesetting_rules(text, width):
     """Lines break where the typesetting layer allows and fit; a rule gives way only inside a cluster wider than the line."""
     from bisect import bisect_left, bisect_right
@@ -437,7 +521,11 @@ def test_labels_wrap_by_the_typesetting_rules(text, width):
         if at < len(text) and at not in legal:
             # A forced cut: the unbreakable cluster around it is wider than the line.
             lo = prep.ends[bisect_left(prep.ends, at) - 1] if bisect_left(prep.ends, at) else 0
-            hi = prep.ends[bisect_right(prep.ends, at)] if bisect_right(prep.ends, at) < len(prep.ends) else len(text)
+            hi = (
+                prep.ends[bisect_right(prep.ends, at)]
+                if bisect_right(prep.ends, at) < len(prep.ends)
+                else len(text)
+            )
             assert text_width(text[lo:hi], False, 8.0) > width, (text, lines)
         elif at < len(text):
             assert classify(text[at]) not in NO_START and classify(text[at - 1]) not in NO_END
@@ -454,7 +542,9 @@ def test_the_separate_chart_rule_table_is_gone():
 def test_check_and_extract_do_not_import_matplotlib(tmp_path):
     seed = ROOT / "tests" / "fixtures" / "minimal.yaml"
     report = tmp_path / "r.txt"
-    report.write_text("一、主要工作\n（一）依法行政\n全年办理案件12件，结案率96.5%。\n", encoding="utf-8")
+    report.write_text(
+        "一、主要工作\n（一）依法行政\n全年办理案件12件，结案率96.5%。\n", encoding="utf-8"
+    )
     code = (
         "import sys\n"
         "from briefing.cli import main\n"
@@ -479,17 +569,23 @@ def test_renderer_draws_markers_dashes_clip_paths_and_images():
     def draw(ax):
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 10)
-        ax.plot([1, 5, 9], [2, 8, 3], linestyle="--", marker="s", color="#1f4e79")  # dashes, markers
+        ax.plot(
+            [1, 5, 9], [2, 8, 3], linestyle="--", marker="s", color="#1f4e79"
+        )  # dashes, markers
         ax.scatter([2, 4, 6], [5, 5, 5], s=20, color="#5b7fa6")  # a path collection
-        image = ax.imshow(np.arange(16, dtype=float).reshape(4, 4), extent=(6, 9, 6, 9), cmap="Greys")
+        image = ax.imshow(
+            np.arange(16, dtype=float).reshape(4, 4), extent=(6, 9, 6, 9), cmap="Greys"
+        )
         image.set_clip_path(Circle((7.5, 7.5), 1.5, transform=ax.transData))  # a clip path
         ax.text(1, 9, "图例$1$", fontsize=8)  # a $ is text, not mathtext
 
     flow = ChartFlowable(200.0, 150.0, chart_style(), draw, name="probe")
     r = read_chart(flow)
-    content = b"".join(zlib.decompress(part.split(b"stream\n", 1)[1].rsplit(b"endstream", 1)[0])
-                       for part in r.data.split(b"endobj") if b"/FlateDecode" in part and b"stream\n" in part
-                       and b"/Subtype /Image" not in part)
+    content = b"".join(
+        zlib.decompress(part.split(b"stream\n", 1)[1].rsplit(b"endstream", 1)[0])
+        for part in r.data.split(b"endobj")
+        if b"/FlateDecode" in part and b"stream\n" in part and b"/Subtype /Image" not in part
+    )
     assert b" d\n" in content  # a dash pattern
     assert content.count(b"W n") >= 2  # the axes' clip rectangle and the image's clip path
     assert b"/Subtype /Image" in r.data  # the image, as an image

@@ -33,7 +33,17 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_help_exits_0(capsys):
-    for cmd in ([], ["check"], ["build"], ["fonts"], ["init"], ["specimen"], ["batch"], ["handout"], ["extract"]):
+    for cmd in (
+        [],
+        ["check"],
+        ["build"],
+        ["fonts"],
+        ["init"],
+        ["specimen"],
+        ["batch"],
+        ["handout"],
+        ["extract"],
+    ):
         assert main([*cmd, "--help"]) == 0
     assert "briefing" in capsys.readouterr().out
 
@@ -65,10 +75,20 @@ def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "briefing", "check", str(DATASET)], capture_output=True,
-                          text=True, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "check", str(DATASET)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "柳江区" in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "briefing", "frobnicate"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "frobnicate"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "usage" in proc.stderr

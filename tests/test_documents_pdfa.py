@@ -20,7 +20,9 @@ from briefing.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "liujiang-2024.yaml"
-MINIMAL = (Path(__file__).parent / "fixtures" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+MINIMAL = (Path(__file__).parent / "fixtures" / "valid" / "minimal.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 def _render(dataset: Dataset, document: str, *, pdfa: bool) -> bytes:
@@ -46,8 +48,9 @@ def liujiang() -> Dataset:
 
 
 @pytest.mark.parametrize("document", ["briefing", "report"])
-def test_liujiang_documents_are_pdfa(liujiang: Dataset, document: str, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_liujiang_documents_are_pdfa(
+    liujiang: Dataset, document: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     archival = _render(liujiang, document, pdfa=True)
     assert check_pdfa2b(archival) == []
@@ -64,8 +67,10 @@ MARKUP_LABEL = "<b>受理</b>&amp;纠纷"
 
 def _markup_dataset() -> Dataset:
     text = MINIMAL.replace("    label: 受理纠纷", f"    label: '{MARKUP_LABEL}'")
-    text = text.replace("    achievement: 受理纠纷520件，调解成功率96.5%",
-                        "    achievement: 受理<i>纠纷</i>520件 & <img src=x>")
+    text = text.replace(
+        "    achievement: 受理纠纷520件，调解成功率96.5%",
+        "    achievement: 受理<i>纠纷</i>520件 & <img src=x>",
+    )
     return parse_dataset(text.encode(), "markup.yaml")
 
 

@@ -105,7 +105,9 @@ def test_check_lists_and_strict_fails(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "DraftError" not in capsys.readouterr().err
 
 
-def test_build_refuses_a_draft_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_refuses_a_draft_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write(tmp_path, DRAFT)
     out = tmp_path / "out"
     assert cli.main(["build", str(path), "-o", str(out)]) == 1
@@ -168,8 +170,12 @@ def test_the_comparison_pack_refuses_drafts_unless_asked(tmp_path: Path) -> None
 
     fixtures = Path(__file__).parent / "fixtures" / "compare"
     finished = fixtures / "jia-2024.yaml"
-    marked = _write(tmp_path, (fixtures / "yi-2024.yaml").read_text(encoding="utf-8")
-                    + "# REVIEW: figures not yet checked against the report\n", "yi-2024.yaml")
+    marked = _write(
+        tmp_path,
+        (fixtures / "yi-2024.yaml").read_text(encoding="utf-8")
+        + "# REVIEW: figures not yet checked against the report\n",
+        "yi-2024.yaml",
+    )
     out = tmp_path / "out"
     with pytest.raises(DatasetError, match="is a draft"):
         build_pack([finished, marked], out, pdfa=False)

@@ -136,12 +136,16 @@ def _key(f: Figure) -> tuple[float, str, str, str, str]:
     return (round(f.value, 6), f.unit, f.kind, f.qualifier, f.section)
 
 
-def _measure(ex: Extraction, expected: list[tuple]) -> tuple[dict[str, tuple[int, int]], list[Figure]]:
+def _measure(
+    ex: Extraction, expected: list[tuple]
+) -> tuple[dict[str, tuple[int, int]], list[Figure]]:
     """Per figure type (found, expected), and the extracted figures no expectation accounts for."""
     pool = list(ex.figures)
     per_type: dict[str, list[int]] = {}
     for value, unit, kind, qualifier, section, _period, ftype in expected:
-        found = next((f for f in pool if _key(f) == (round(value, 6), unit, kind, qualifier, section)), None)
+        found = next(
+            (f for f in pool if _key(f) == (round(value, 6), unit, kind, qualifier, section)), None
+        )
         counts = per_type.setdefault(ftype, [0, 0])
         counts[1] += 1
         if found is not None:
@@ -154,7 +158,9 @@ def _measure(ex: Extraction, expected: list[tuple]) -> tuple[dict[str, tuple[int
 # Figures, by type
 
 
-@pytest.mark.parametrize("report, expected", [(REPORT_A, EXPECTED_A), (REPORT_B, EXPECTED_B)], ids=["A", "B"])
+@pytest.mark.parametrize(
+    "report, expected", [(REPORT_A, EXPECTED_A), (REPORT_B, EXPECTED_B)], ids=["A", "B"]
+)
 def test_recall_and_precision_per_figure_type(report: str, expected: list[tuple]) -> None:
     ex = extract_figures(report)
     per_type, extra = _measure(ex, expected)
@@ -162,8 +168,12 @@ def test_recall_and_precision_per_figure_type(report: str, expected: list[tuple]
         print(f"  {ftype:<10} recall {found}/{total}")
     print(f"  non-figures taken: {len(extra)} of {len(ex.figures)}")
     missing = {t: c for t, c in per_type.items() if c[0] != c[1]}
-    assert not missing, f"figures missed: {missing}; extracted {[ (f.printed, f.section, f.kind, f.qualifier) for f in ex.figures]}"
-    assert not extra, f"taken but not figures: {[(f.printed, f.section, f.kind, f.qualifier) for f in extra]}"
+    assert not missing, (
+        f"figures missed: {missing}; extracted {[(f.printed, f.section, f.kind, f.qualifier) for f in ex.figures]}"
+    )
+    assert not extra, (
+        f"taken but not figures: {[(f.printed, f.section, f.kind, f.qualifier) for f in extra]}"
+    )
 
 
 def test_periods() -> None:
@@ -173,7 +183,14 @@ def test_periods() -> None:
         f = next(f for f in pool if _key(f) == (round(value, 6), unit, kind, qualifier, section))
         pool.remove(f)
         assert f.period == period, (f.printed, f.period, period)
-    assert {f.period_words for f in ex.figures} >= {"今年以来", "全年", "目前", "2024年1-10月", "上半年", "截至10月底"}
+    assert {f.period_words for f in ex.figures} >= {
+        "今年以来",
+        "全年",
+        "目前",
+        "2024年1-10月",
+        "上半年",
+        "截至10月底",
+    }
 
 
 def test_change_attached_to_the_count_it_follows() -> None:
@@ -293,10 +310,22 @@ def test_non_figures_of_report_a_are_reported() -> None:
 
 
 def test_chinese_numerals() -> None:
-    assert [cn_number(s) for s in ("十二", "二十", "两百", "一百零五", "三万", "八五", "十四五", "二〇二四")] == [
-        12, 20, 200, 105, 30000, None, None, None,
+    assert [
+        cn_number(s)
+        for s in ("十二", "二十", "两百", "一百零五", "三万", "八五", "十四五", "二〇二四")
+    ] == [
+        12,
+        20,
+        200,
+        105,
+        30000,
+        None,
+        None,
+        None,
     ]
-    ex = extract_figures("进一步提高效率，推行一次性告知，落实“两个维护”，建设三调联动机制，新建三个调解室。")
+    ex = extract_figures(
+        "进一步提高效率，推行一次性告知，落实“两个维护”，建设三调联动机制，新建三个调解室。"
+    )
     assert [(f.value, f.unit) for f in ex.figures] == [(3, "个")]
 
 
@@ -310,7 +339,16 @@ def test_section_paths_with_full_width_and_ascii_markers() -> None:
     assert "二（一是）" in paths and "二（二是）" in paths and "三（一）" in paths
     b = extract_figures(REPORT_B)
     assert [s.path for s in b.sections] == [
-        "一", "一（一）", "一（一）1", "一（一）1（1）", "一（二）", "一（二）1", "二", "二（一是）", "二（二是）", "二（三是）",
+        "一",
+        "一（一）",
+        "一（一）1",
+        "一（一）1（1）",
+        "一（二）",
+        "一（二）1",
+        "二",
+        "二（一是）",
+        "二（二是）",
+        "二（三是）",
     ]
     assert [s.ident for s in b.sections][3] == "s1_1_1_1"
     assert b.sections[2].title == "合法性审查"
@@ -327,13 +365,21 @@ def test_enumerations_inside_a_section_and_meta_guesses() -> None:
     ex = extract_figures(text)
     assert ex.title.startswith("关于某某县")
     assert [(s.path, s.title) for s in ex.sections][2:] == [
-        ("一（一）（一是）", "加强培训，举办培训班6期"), ("一（一）（二是）", "强化监督，开展检查40次"),
+        ("一（一）（一是）", "加强培训，举办培训班6期"),
+        ("一（一）（二是）", "强化监督，开展检查40次"),
     ]
-    assert [(f.section, f.label) for f in ex.figures] == [("一（一）（一是）", "举办培训班"), ("一（一）（二是）", "开展检查")]
+    assert [(f.section, f.label) for f in ex.figures] == [
+        ("一（一）（一是）", "举办培训班"),
+        ("一（一）（二是）", "开展检查"),
+    ]
     ds = parse_dataset(draft_yaml(ex).encode("utf-8"), "draft.yaml")
     assert (ds.meta.district, ds.meta.year) == ("某某县", 2024)
     assert {i.area for i in ds.indicators} == {"area_1"}
-    full = draft_yaml(extract_figures("广西壮族自治区柳州市某某区2024年度法治政府建设工作报告\n一、成效\n（一）学法\n学法3次。\n"))
+    full = draft_yaml(
+        extract_figures(
+            "广西壮族自治区柳州市某某区2024年度法治政府建设工作报告\n一、成效\n（一）学法\n学法3次。\n"
+        )
+    )
     meta = parse_dataset(full.encode("utf-8"), "draft.yaml").meta
     assert (meta.province, meta.city, meta.district) == ("广西壮族自治区", "柳州市", "某某区")
 
@@ -391,7 +437,9 @@ def test_read_docx(tmp_path: Path) -> None:
         ("report.txt", b"   \n\n", "no text"),
     ],
 )
-def test_unreadable_reports_raise_report_error(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+def test_unreadable_reports_raise_report_error(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(ReportError, match=message) as info:
@@ -433,13 +481,21 @@ def test_draft_loads_as_it_stands_and_marks_guesses(tmp_path: Path) -> None:
 
 def test_draft_after_review_markers_are_removed_still_loads() -> None:
     text = draft_yaml(extract_figures(REPORT_B))
-    cleaned = "\n".join(line.split("  # REVIEW")[0] for line in text.splitlines() if not line.lstrip().startswith("#"))
+    cleaned = "\n".join(
+        line.split("  # REVIEW")[0]
+        for line in text.splitlines()
+        if not line.lstrip().startswith("#")
+    )
     ds = parse_dataset(cleaned.encode("utf-8"), "cleaned.yaml")
     assert len(ds.indicators) == len(EXPECTED_B)
 
 
 def test_relations_are_suggested_as_comments() -> None:
-    text = draft_yaml(extract_figures("（一）复议\n全年受理复议案件40件，其中，维持30件，撤销10件。\n受理调解100件，调解成功90件，成功率90%。\n"))
+    text = draft_yaml(
+        extract_figures(
+            "（一）复议\n全年受理复议案件40件，其中，维持30件，撤销10件。\n受理调解100件，调解成功90件，成功率90%。\n"
+        )
+    )
     assert "# relations:" in text
     assert "kind: total, total: s1_f01, parts: [s1_f02, s1_f03]" in text
     assert "kind: rate, part: s1_f05, whole: s1_f04, rate: s1_f06" in text
@@ -455,10 +511,30 @@ def test_share_over_100_is_left_out_of_the_draft() -> None:
 
 def test_json_has_every_field() -> None:
     data = json.loads(draft_json(extract_figures(REPORT_A)))
-    assert set(data) == {"title", "year", "sections", "figures", "skipped", "parts", "structure_notes", "relations"}
+    assert set(data) == {
+        "title",
+        "year",
+        "sections",
+        "figures",
+        "skipped",
+        "parts",
+        "structure_notes",
+        "relations",
+    }
     assert [p["role"] for p in data["parts"]] == ["achievements", "shortcomings", "plans"]
     first = data["figures"][0]
-    for key in ("value", "unit", "kind", "qualifier", "printed", "offset", "label", "section", "period", "sentence"):
+    for key in (
+        "value",
+        "unit",
+        "kind",
+        "qualifier",
+        "printed",
+        "offset",
+        "label",
+        "section",
+        "period",
+        "sentence",
+    ):
         assert key in first
 
 
@@ -466,22 +542,30 @@ def test_json_has_every_field() -> None:
 # The command
 
 
-def test_command_writes_draft_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_writes_draft_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "a.txt"
     report.write_text(REPORT_A, encoding="utf-8")
     out = tmp_path / "drafts" / "a.yaml"
     assert main(["extract", str(report), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "24 figures" in printed and "一（二）2" in printed
-    assert "document number" in printed and "hotline" in printed and "it loads as it stands" in printed
+    assert (
+        "document number" in printed and "hotline" in printed and "it loads as it stands" in printed
+    )
     load_dataset(out)
     assert main(["extract", str(report), "-o", str(tmp_path / "a.json"), "--json"]) == 0
     assert len(json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["figures"]) == 24
 
 
-def test_command_on_a_report_without_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_on_a_report_without_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "odd\nname.txt"
-    report.write_text("某某区2024年法治工作总结\n\n一、成效\n（一）学法\n坚持学法用法。\n", encoding="utf-8")
+    report.write_text(
+        "某某区2024年法治工作总结\n\n一、成效\n（一）学法\n坚持学法用法。\n", encoding="utf-8"
+    )
     out = tmp_path / "draft.yaml"
     assert main(["extract", str(report), "-o", str(out)]) == 0
     assert "0 figures" in capsys.readouterr().out
@@ -504,7 +588,11 @@ def test_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 # Properties
 
 
-_ALPHABET = st.sampled_from(list("0123456789０１２件次人个%％余多约近万亿千以上年月日号第“”《》、，。；（）()一二三两十是同比下降增长共由从压缩至到连续成大\t\n 区镇村.-+"))
+_ALPHABET = st.sampled_from(
+    list(
+        "0123456789０１２件次人个%％余多约近万亿千以上年月日号第“”《》、，。；（）()一二三两十是同比下降增长共由从压缩至到连续成大\t\n 区镇村.-+"
+    )
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -547,7 +635,12 @@ def test_seed_report_recall_and_precision(tmp_path: Path) -> None:
     missed = []
     for ind in dataset.indicators:
         match = next(
-            (d for d in pool if (d.value, d.unit, d.source, d.qualifier, d.kind) == (ind.value, ind.unit, ind.source, ind.qualifier, ind.kind)),
+            (
+                d
+                for d in pool
+                if (d.value, d.unit, d.source, d.qualifier, d.kind)
+                == (ind.value, ind.unit, ind.source, ind.qualifier, ind.kind)
+            ),
             None,
         )
         if match is None:
@@ -578,7 +671,10 @@ def test_extract_refuses_to_overwrite_a_draft(tmp_path, capsys):
     from briefing.cli import main
 
     report = tmp_path / "r.txt"
-    report.write_text("某某区2024年度法治政府建设工作报告\n\n一、主要举措\n\n（一）执法监督\n\n全年开展执法检查12次。\n", encoding="utf-8")
+    report.write_text(
+        "某某区2024年度法治政府建设工作报告\n\n一、主要举措\n\n（一）执法监督\n\n全年开展执法检查12次。\n",
+        encoding="utf-8",
+    )
     draft = tmp_path / "d.yaml"
     draft.write_text("reviewed: true\n", encoding="utf-8")
     assert main(["extract", str(report), "-o", str(draft)]) == 1
@@ -604,7 +700,9 @@ def _figure_at(ex: Extraction, wording: str) -> int:
         at = ex.text.index(word, at + 1)
     end = at + len(word)
     # The figure whose printed span overlaps the wording: "败诉4件" names the figure 4件.
-    spans = [k for k, f in enumerate(ex.figures) if f.offset < end and at < f.offset + len(f.printed)]
+    spans = [
+        k for k, f in enumerate(ex.figures) if f.offset < end and at < f.offset + len(f.printed)
+    ]
     assert spans, f"no figure printed at {wording}"
     return spans[0]
 
@@ -613,7 +711,9 @@ def _measure_case(ex: Extraction, expected: list[tuple]) -> tuple[int, list[tupl
     pool = list(ex.figures)
     found, missed = 0, []
     for value, unit, kind, qualifier, section in expected:
-        hit = next((f for f in pool if _key(f) == (round(value, 6), unit, kind, qualifier, section)), None)
+        hit = next(
+            (f for f in pool if _key(f) == (round(value, 6), unit, kind, qualifier, section)), None
+        )
         if hit is None:
             missed.append((value, unit, kind, qualifier, section))
             continue
@@ -626,8 +726,12 @@ def _measure_case(ex: Extraction, expected: list[tuple]) -> tuple[int, list[tupl
 def test_case_figures(case: Case) -> None:
     ex = extract_figures(case.text)
     found, missed, extra = _measure_case(ex, case.figures)
-    print(f"\n{case.name}: recall {found}/{len(case.figures)}; entries that are not figures {len(extra)}/{len(ex.figures)}")
-    assert not missed, f"missed {missed}; got {[(f.printed, f.value, f.unit, f.kind, f.qualifier, f.section) for f in ex.figures]}"
+    print(
+        f"\n{case.name}: recall {found}/{len(case.figures)}; entries that are not figures {len(extra)}/{len(ex.figures)}"
+    )
+    assert not missed, (
+        f"missed {missed}; got {[(f.printed, f.value, f.unit, f.kind, f.qualifier, f.section) for f in ex.figures]}"
+    )
     assert not extra, f"not figures: {[(f.printed, f.section, f.unit) for f in extra]}"
 
 
@@ -637,14 +741,18 @@ def test_held_out_reports() -> None:
     for case in (LANXI, HEFENG):
         ex = extract_figures(case.text)
         hits, missed, others = _measure_case(ex, case.figures)
-        print(f"\n{case.name}: recall {hits}/{len(case.figures)}; not figures {len(others)}/{len(ex.figures)}; missed {missed}")
+        print(
+            f"\n{case.name}: recall {hits}/{len(case.figures)}; not figures {len(others)}/{len(ex.figures)}; missed {missed}"
+        )
         found, expected = found + hits, expected + len(case.figures)
         extra, taken = extra + len(others), taken + len(ex.figures)
     assert found / expected >= 0.95
     assert extra / taken <= 0.05
 
 
-@pytest.mark.parametrize("case", [c for c in _cases() + [LANXI, HEFENG] if c.relations], ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in _cases() + [LANXI, HEFENG] if c.relations], ids=lambda c: c.name
+)
 def test_case_relations_are_suggested(case: Case) -> None:
     ex = extract_figures(case.text)
     suggested = {
@@ -708,7 +816,11 @@ def test_no_digit_is_dropped_silently_in_the_seed() -> None:
 
 
 _DIGITS = st.sampled_from(list("0123456789０１２３") + ["1,313", "12.5", "2024", "1-11"])
-_GLUE = st.sampled_from(list("件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提高合计其中占比连续课时\n\t ,.:;-+个"))
+_GLUE = st.sampled_from(
+    list(
+        "件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提高合计其中占比连续课时\n\t ,.:;-+个"
+    )
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -738,7 +850,9 @@ def test_no_digit_is_dropped_silently_in_any_text(pieces: list[str]) -> None:
         ("修建绿道5千米。", "5千米", 5, "千米", "exact", ""),
     ],
 )
-def test_open_units_and_counted_phrases(sentence: str, printed: str, value: float, unit: str, qualifier: str, notes: str) -> None:
+def test_open_units_and_counted_phrases(
+    sentence: str, printed: str, value: float, unit: str, qualifier: str, notes: str
+) -> None:
     (f,) = [f for f in extract_figures(sentence).figures if f.printed == printed]
     assert (f.printed, f.value, f.unit, f.qualifier) == (printed, value, unit, qualifier)
     assert notes in " ".join(f.notes)
@@ -754,7 +868,9 @@ def test_open_units_and_counted_phrases(sentence: str, printed: str, value: floa
         ("平均用时由原来的6小时减少到2小时。", "由原来的6小时减少到2小时", 2, 6, "小时"),
     ],
 )
-def test_before_after_pairs_are_one_figure(sentence: str, printed: str, value: float, prior: float, unit: str) -> None:
+def test_before_after_pairs_are_one_figure(
+    sentence: str, printed: str, value: float, prior: float, unit: str
+) -> None:
     (f,) = extract_figures(sentence).figures
     assert (f.printed, f.value, f.prior, f.unit) == (printed, value, prior, unit)
     ds = parse_dataset(draft_yaml(extract_figures(sentence)).encode("utf-8"), "draft.yaml")
@@ -762,7 +878,9 @@ def test_before_after_pairs_are_one_figure(sentence: str, printed: str, value: f
 
 
 def test_an_implausible_before_value_is_left_out_of_the_draft() -> None:
-    text = draft_yaml(extract_figures("（一）审批\n时限由1000000000000000天压缩至5天，受理12件。\n"))
+    text = draft_yaml(
+        extract_figures("（一）审批\n时限由1000000000000000天压缩至5天，受理12件。\n")
+    )
     ds = parse_dataset(text.encode("utf-8"), "draft.yaml")
     assert [i.value for i in ds.indicators] == [12]
     assert "implausibly large" in text
@@ -795,7 +913,13 @@ def test_seed_relations_declared_by_hand_are_suggested() -> None:
     for ind in dataset.indicators:
         for k in pool:
             f = ex.figures[k]
-            if (f.value, f.unit, f.section, f.qualifier, f.kind) == (ind.value, ind.unit, ind.source, ind.qualifier, ind.kind):
+            if (f.value, f.unit, f.section, f.qualifier, f.kind) == (
+                ind.value,
+                ind.unit,
+                ind.source,
+                ind.qualifier,
+                ind.kind,
+            ):
                 index[ind.id] = k
                 pool.remove(k)
                 break
@@ -814,11 +938,15 @@ def test_seed_relations_declared_by_hand_are_suggested() -> None:
                 roles.append((role, tuple(index[x] for x in getattr(rel, role))))
         if (rel.kind, tuple(sorted(roles))) in suggested:
             found.append(rel.id)
-    print(f"\nseed: {len(found)}/{len(dataset.relations)} declared relations suggested; {len(suggested)} suggestions")
+    print(
+        f"\nseed: {len(found)}/{len(dataset.relations)} declared relations suggested; {len(suggested)} suggestions"
+    )
     assert len(found) >= 13, sorted(set(r.id for r in dataset.relations) - set(found))
 
 
-def test_the_command_lists_parts_and_structure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_lists_parts_and_structure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "beixi.txt"
     report.write_text(BEIXI.text, encoding="utf-8")
     assert main(["extract", str(report), "-o", str(tmp_path / "d.yaml")]) == 0
@@ -832,7 +960,9 @@ def test_the_command_lists_parts_and_structure(tmp_path: Path, capsys: pytest.Ca
     assert "relations suggested for review" in out
     report.write_text(QINGHE.text, encoding="utf-8")
     assert main(["extract", str(report), "-o", str(tmp_path / "q.json"), "--json"]) == 0
-    assert "to check: " in capsys.readouterr().out and "does not agree with 95.87%" in (tmp_path / "q.json").read_text(encoding="utf-8")
+    assert "to check: " in capsys.readouterr().out and "does not agree with 95.87%" in (
+        tmp_path / "q.json"
+    ).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -853,7 +983,7 @@ def _zip(entries: dict[str, bytes], method: int = 8) -> bytes:
 _DOC = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-    b"<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"420\"/></w:tabs></w:pPr>"
+    b'<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>'
     b"<w:r><w:t>\xe5\x8f\x97\xe7\x90\x8612\xe4\xbb\xb6</w:t></w:r><w:r><w:br/><w:t>x</w:t></w:r></w:p>"
     b"</w:body></w:document>"
 )
@@ -895,28 +1025,50 @@ def test_docx_text_in_order_without_tab_stops(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "name, make, message",
     [
-        ("malformed", lambda: _zip({"word/document.xml": b"<w:document><w:body><w:p>"}), "XML is broken"),
+        (
+            "malformed",
+            lambda: _zip({"word/document.xml": b"<w:document><w:body><w:p>"}),
+            "XML is broken",
+        ),
         (
             "entity bomb",
-            lambda: _zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
-                          b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
-                          b"<d>&c;&c;&c;&c;</d>"}),
+            lambda: _zip(
+                {
+                    "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+                    b"<d>&c;&c;&c;&c;</d>"
+                }
+            ),
             "DTD or entities",
         ),
         (
             "external entity",
-            lambda: _zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'}),
+            lambda: _zip(
+                {
+                    "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
+                }
+            ),
             "DTD or entities",
         ),
         ("zip bomb", _bomb, "inflate"),
-        ("encrypted", lambda: _patched(_zip({"word/document.xml": _DOC}), 6, 8, b"\x01\x00"), "encrypted"),
-        ("unsupported method", lambda: _patched(_zip({"word/document.xml": _DOC}, 0), 8, 10, b"\x63\x00"), "compression method"),
+        (
+            "encrypted",
+            lambda: _patched(_zip({"word/document.xml": _DOC}), 6, 8, b"\x01\x00"),
+            "encrypted",
+        ),
+        (
+            "unsupported method",
+            lambda: _patched(_zip({"word/document.xml": _DOC}, 0), 8, 10, b"\x63\x00"),
+            "compression method",
+        ),
         ("no document part", lambda: _zip({"word/other.xml": _DOC}), "no word/document.xml"),
         ("truncated", lambda: _zip({"word/document.xml": _DOC})[:60], "not a readable .docx"),
         ("no body", lambda: _zip({"word/document.xml": b"<d/>"}), "no body"),
     ],
 )
-def test_broken_docx_gives_a_report_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, make, message: str) -> None:
+def test_broken_docx_gives_a_report_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, make, message: str
+) -> None:
     path = tmp_path / "report.docx"
     path.write_bytes(make())
     with pytest.raises(ReportError, match=message):
@@ -972,7 +1124,7 @@ def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
             para("一个要点", "0/7"),
         ]
     )
-    document = b'<w:document ' + ns + b"><w:body>" + body + b"</w:body></w:document>"
+    document = b"<w:document " + ns + b"><w:body>" + body + b"</w:body></w:document>"
     numbering = (
         b"<w:numbering " + ns + b">"
         b'<w:abstractNum w:abstractNumId="3">'
@@ -986,10 +1138,20 @@ def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
         b"</w:numbering>"
     )
     styles = (
-        b"<w:styles " + ns + b'><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style></w:styles>'
+        b"<w:styles "
+        + ns
+        + b'><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style></w:styles>'
     )
     path = tmp_path / "numbered.docx"
-    path.write_bytes(_zip({"word/document.xml": document, "word/numbering.xml": numbering, "word/styles.xml": styles}))
+    path.write_bytes(
+        _zip(
+            {
+                "word/document.xml": document,
+                "word/numbering.xml": numbering,
+                "word/styles.xml": styles,
+            }
+        )
+    )
     text = read_report(path)
     assert text.split("\n") == [
         "某某区2024年法治政府建设年度报告",
@@ -1004,4 +1166,7 @@ def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
         "一个要点",
     ]
     ex = extract_figures(text)
-    assert [(f.printed, f.section) for f in ex.figures] == [("12份", "一（一）"), ("30次", "一（二）")]
+    assert [(f.printed, f.section) for f in ex.figures] == [
+        ("12份", "一（一）"),
+        ("30次", "一（二）"),
+    ]

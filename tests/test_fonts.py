@@ -88,7 +88,9 @@ def test_tongyong_list_is_the_whole_table() -> None:
 
 def test_tongyong_list_is_what_unihan_says(tmp_path: Path) -> None:
     if not fontbuild.UNIHAN_OTHER_MAPPINGS.is_file():
-        pytest.skip(f"{fontbuild.UNIHAN_OTHER_MAPPINGS} not installed (Debian package unicode-data)")
+        pytest.skip(
+            f"{fontbuild.UNIHAN_OTHER_MAPPINGS} not installed (Debian package unicode-data)"
+        )
     derived = fontbuild.derive_tongyong_list(tmp_path / fontbuild.TONGYONG_LIST)
     committed = ROOT / "briefing" / "charsets" / fontbuild.TONGYONG_LIST
     assert derived.read_bytes() == committed.read_bytes()
@@ -381,7 +383,9 @@ def _build_in_child(*args: object) -> fontbuild.BuiltFace:
 def test_build_face_is_deterministic(tmp_path: Path) -> None:
     spec = fontbuild.FACES[2]  # Noto Sans CJK SC Regular: CFF outlines, so conversion runs
     if not spec.source.is_file():
-        pytest.skip(f"{spec.source} not installed (Debian package fonts-noto-cjk; .ci/run installs it)")
+        pytest.skip(
+            f"{spec.source} not installed (Debian package fonts-noto-cjk; .ci/run installs it)"
+        )
     index = fontbuild.resolve_face_index(
         spec.source, spec.source_family, spec.source_style, spec.index
     )

@@ -25,8 +25,12 @@ DATASET = ROOT / "data" / "liujiang-2024.yaml"
 BLUE, RED, ORANGE = (0.30, 0.45, 0.69), (0.77, 0.31, 0.32), (0.99, 0.75, 0.45)
 
 
-def document(pages: int, label: str, fills: tuple[tuple[float, float, float], ...] = (BLUE, ORANGE),
-             image: bool = False) -> bytes:
+def document(
+    pages: int,
+    label: str,
+    fills: tuple[tuple[float, float, float], ...] = (BLUE, ORANGE),
+    image: bool = False,
+) -> bytes:
     """A small A4 document: a label per page, coloured bars, optionally a colour photo."""
     fonts.register_reportlab()
     buf = io.BytesIO()
@@ -54,8 +58,10 @@ def texts(data: bytes) -> list[str]:
 
 
 def test_copies_are_numbered_and_start_on_fronts() -> None:
-    result = assemble([document(3, "report")], HandoutOptions(copies=4, marking="内部资料 注意保存",
-                                                              watermark="征求意见稿"))
+    result = assemble(
+        [document(3, "report")],
+        HandoutOptions(copies=4, marking="内部资料 注意保存", watermark="征求意见稿"),
+    )
     assert result.pages_per_copy == 4  # 3 pages and a blank back
     assert result.pages == 16
     assert result.copy_starts == [0, 4, 8, 12]
@@ -71,8 +77,10 @@ def test_copies_are_numbered_and_start_on_fronts() -> None:
 
 
 def test_each_document_starts_on_a_front() -> None:
-    result = assemble([document(1, "brief"), document(3, "report")],
-                      HandoutOptions(copies=2, documents=("briefing", "report")))
+    result = assemble(
+        [document(1, "brief"), document(3, "report")],
+        HandoutOptions(copies=2, documents=("briefing", "report")),
+    )
     assert result.pages == 2 * (2 + 4)
     pages = texts(result.data)
     assert "brief-p1" in pages[0] and "000001" in pages[0]
@@ -99,9 +107,16 @@ def test_number_sits_top_left_where_gb_t_9704_puts_it() -> None:
 def test_watermark_is_light_and_on_top() -> None:
     result = assemble([document(1, "x")], HandoutOptions(copies=1, watermark="样稿"))
     pdf = pikepdf.open(io.BytesIO(result.data))
-    forms = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"]
-    alphas = [float(gs.ca) for form in forms if "/Resources" in form
-              for gs in (form.Resources.get("/ExtGState") or {}).values() if "/ca" in gs]
+    forms = [
+        o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"
+    ]
+    alphas = [
+        float(gs.ca)
+        for form in forms
+        if "/Resources" in form
+        for gs in (form.Resources.get("/ExtGState") or {}).values()
+        if "/ca" in gs
+    ]
     assert alphas and all(0.1 <= a <= 0.15 for a in alphas)
     # Drawn after the page (on top), so a white box on the page cannot hide it.
     content = pdf.pages[0].Contents.read_bytes().decode()
@@ -121,8 +136,10 @@ def test_booklet_order() -> None:
 
 
 def test_booklet_imposes_two_up_on_a3() -> None:
-    result = assemble([document(1, "brief"), document(3, "rep")],
-                      HandoutOptions(copies=2, documents=("briefing", "report"), booklet=True))
+    result = assemble(
+        [document(1, "brief"), document(3, "rep")],
+        HandoutOptions(copies=2, documents=("briefing", "report"), booklet=True),
+    )
     # 6 sides per copy, padded to 8: 2 sheets, 4 A3 sides per copy.
     assert result.pages == 8
     with pdfplumber.open(io.BytesIO(result.data)) as pdf:
@@ -144,7 +161,9 @@ def test_booklet_imposes_two_up_on_a3() -> None:
 def content_operators(pdf: pikepdf.Pdf) -> set[str]:
     found: set[str] = set()
     streams = [page.obj for page in pdf.pages]
-    streams += [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"]
+    streams += [
+        o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"
+    ]
     for owner in streams:
         for instruction in pikepdf.parse_content_stream(owner):
             if isinstance(instruction, pikepdf.ContentStreamInstruction):
@@ -157,8 +176,13 @@ def test_gray_rewrites_colour_and_images() -> None:
     pdf = pikepdf.open(io.BytesIO(result.data))
     ops = content_operators(pdf)
     assert not ops & {"rg", "RG", "k", "K"} and {"g", "G"} <= ops
-    images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
-              and "/SMask" not in str(o.get("/Type", ""))]
+    images = [
+        o
+        for o in pdf.objects
+        if isinstance(o, pikepdf.Stream)
+        and o.get("/Subtype") == "/Image"
+        and "/SMask" not in str(o.get("/Type", ""))
+    ]
     assert images and all(o.ColorSpace == "/DeviceGray" for o in images)
     assert result.warnings == []  # blue and light orange stay apart in gray
     rendered = pikepdf.open(io.BytesIO(document(1, "c", image=True)))
@@ -166,17 +190,29 @@ def test_gray_rewrites_colour_and_images() -> None:
 
 
 def test_gray_warns_when_colours_collapse() -> None:
-    result = assemble([document(3, "g", fills=(BLUE, RED))], HandoutOptions(copies=1, gray=True,
-                                                                            documents=("briefing",)))
+    result = assemble(
+        [document(3, "g", fills=(BLUE, RED))],
+        HandoutOptions(copies=1, gray=True, documents=("briefing",)),
+    )
     assert len(result.warnings) == 1
     warning = result.warnings[0]
-    assert warning.startswith("briefing pages 1, 2, 3: fills") and "#4c73b0" in warning and "#c44f52" in warning
+    assert (
+        warning.startswith("briefing pages 1, 2, 3: fills")
+        and "#4c73b0" in warning
+        and "#c44f52" in warning
+    )
     assert handout.collapsed_fills([BLUE, ORANGE]) == []
 
 
 def test_output_is_deterministic() -> None:
-    options = HandoutOptions(copies=3, marking="内部资料", watermark="样稿", gray=True, title="t",
-                             date="D:20250331000000+08'00'")
+    options = HandoutOptions(
+        copies=3,
+        marking="内部资料",
+        watermark="样稿",
+        gray=True,
+        title="t",
+        date="D:20250331000000+08'00'",
+    )
     a = assemble([document(2, "d")], options).data
     b = assemble([document(2, "d")], options).data
     assert a == b
@@ -201,14 +237,23 @@ def fake_render(dataset: object, document_name: str, *, pdfa: bool = True) -> tu
 
 
 def handout_args(**overrides: object) -> argparse.Namespace:
-    values: dict[str, object] = dict(file=str(DATASET), copies=2, output=None, what="briefing",
-                                     marking=None, watermark=None, gray=False, booklet=False)
+    values: dict[str, object] = dict(
+        file=str(DATASET),
+        copies=2,
+        output=None,
+        what="briefing",
+        marking=None,
+        watermark=None,
+        gray=False,
+        booklet=False,
+    )
     values.update(overrides)
     return argparse.Namespace(**values)
 
 
-def test_cli_writes_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from briefing import build
 
     monkeypatch.setattr(build, "render_document", fake_render)
@@ -236,11 +281,15 @@ def test_cli_writes_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     odd.write_bytes(DATASET.read_bytes())
     assert handout.run_handout(handout_args(file=str(odd))) == 0
     assert (tmp_path / "out" / "evil_name-handout.pdf").exists()
-    written = sorted(set(os.listdir(tmp_path / "out")) - {".briefing.lock"})  # the folder's lock file
+    written = sorted(
+        set(os.listdir(tmp_path / "out")) - {".briefing.lock"}
+    )  # the folder's lock file
     assert written == ["evil_name-handout.pdf", "liujiang-2024-handout.pdf"]
 
 
-def render_with_marking(dataset: object, document_name: str, *, pdfa: bool = True) -> tuple[bytes, int]:
+def render_with_marking(
+    dataset: object, document_name: str, *, pdfa: bool = True
+) -> tuple[bytes, int]:
     from briefing.model import Dataset
 
     assert isinstance(dataset, Dataset)
@@ -248,7 +297,8 @@ def render_with_marking(dataset: object, document_name: str, *, pdfa: bool = Tru
 
 
 def test_marking_reaches_the_document_and_number_sits_above_the_masthead(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from briefing import build
 
     monkeypatch.setattr(build, "render_document", render_with_marking)
@@ -258,12 +308,16 @@ def test_marking_reaches_the_document_and_number_sits_above_the_masthead(
         page = pdf.pages[0]
         text = page.extract_text()
         words = {w["text"]: w for w in page.extract_words()}
-    assert "marking=秘密" in text and text.count("秘密") == 1  # printed by the document, not stamped
+    assert (
+        "marking=秘密" in text and text.count("秘密") == 1
+    )  # printed by the document, not stamped
     left, baseline = handout.number_position("briefing")
     mm = 72 / 25.4
     assert abs(words["000001"]["x0"] - left * mm) < 1
     assert abs(words["000001"]["bottom"] - baseline * mm) < 2
-    assert words["000001"]["bottom"] < handout.type_area_mm("briefing")[1] * mm  # above the type area
+    assert (
+        words["000001"]["bottom"] < handout.type_area_mm("briefing")[1] * mm
+    )  # above the type area
 
     assert handout.run_handout(handout_args(output=str(out), watermark="样稿𠀀")) == 1
     assert "FontCoverageError" in capsys.readouterr().err
@@ -271,7 +325,9 @@ def test_marking_reaches_the_document_and_number_sits_above_the_masthead(
 
 @pytest.mark.parametrize("what", names())
 def test_number_collides_with_nothing_on_the_real_documents(what: str) -> None:
-    pack = handout.make_handout(DATASET, HandoutOptions(copies=2, documents=(what,), marking="内部资料 注意保存"))
+    pack = handout.make_handout(
+        DATASET, HandoutOptions(copies=2, documents=(what,), marking="内部资料 注意保存")
+    )
     with pdfplumber.open(io.BytesIO(pack.data)) as pdf:
         page = pdf.pages[0]
         chars = [c for c in page.chars if c["text"].strip()]
@@ -279,14 +335,25 @@ def test_number_collides_with_nothing_on_the_real_documents(what: str) -> None:
     assert "内部资料 注意保存" in text
     left, baseline = handout.number_position(what)
     mm = 72 / 25.4
-    number = [c for c in chars if c["text"].isdigit() and abs(c["bottom"] - baseline * mm) < 5
-              and abs(c["size"] - handout.NUMBER_SIZE_PT) < 0.01]
+    number = [
+        c
+        for c in chars
+        if c["text"].isdigit()
+        and abs(c["bottom"] - baseline * mm) < 5
+        and abs(c["size"] - handout.NUMBER_SIZE_PT) < 0.01
+    ]
     assert "".join(c["text"] for c in number) == "000001"
     others = [c for c in chars if c not in number]
-    box = (min(c["x0"] for c in number), min(c["top"] for c in number),
-           max(c["x1"] for c in number), max(c["bottom"] for c in number))
+    box = (
+        min(c["x0"] for c in number),
+        min(c["top"] for c in number),
+        max(c["x1"] for c in number),
+        max(c["bottom"] for c in number),
+    )
     for c in others:
-        apart = c["x0"] >= box[2] or c["x1"] <= box[0] or c["top"] >= box[3] or c["bottom"] <= box[1]
+        apart = (
+            c["x0"] >= box[2] or c["x1"] <= box[0] or c["top"] >= box[3] or c["bottom"] <= box[1]
+        )
         assert apart, f"the copy number overlaps {c['text']!r} at ({c['x0']:.0f}, {c['top']:.0f})"
 
 
@@ -299,4 +366,6 @@ def test_gray_warns_about_lines_told_apart_by_colour_only() -> None:
     c.showPage()
     c.save()
     result = assemble([buf.getvalue()], HandoutOptions(copies=1, gray=True))
-    assert len(result.warnings) == 1 and result.warnings[0].startswith("briefing page 1: lines #4c73b0 and #c44f52")
+    assert len(result.warnings) == 1 and result.warnings[0].startswith(
+        "briefing page 1: lines #4c73b0 and #c44f52"
+    )

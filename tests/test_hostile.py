@@ -37,8 +37,14 @@ class Run:
     seconds: float
 
 
-def run_cli(*args: str | Path, timeout: float = 60, cwd: Path | None = None, case: str = "",
-            env: dict[str, str] | None = None, allow: tuple[int, ...] = (0, 1)) -> Run:
+def run_cli(
+    *args: str | Path,
+    timeout: float = 60,
+    cwd: Path | None = None,
+    case: str = "",
+    env: dict[str, str] | None = None,
+    allow: tuple[int, ...] = (0, 1),
+) -> Run:
     """Run the command line in a child of its own session; kill it (and fail) past `timeout` s.
 
     The peak is wait4()'s ru_maxrss for this child, which includes its reaped workers: the same
@@ -48,8 +54,15 @@ def run_cli(*args: str | Path, timeout: float = 60, cwd: Path | None = None, cas
 
     start = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "briefing", *map(str, args)], stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, cwd=cwd, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefing", *map(str, args)],
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -63,8 +76,13 @@ def run_cli(*args: str | Path, timeout: float = 60, cwd: Path | None = None, cas
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        run = Run(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                  usage.ru_maxrss, time.monotonic() - start)
+        run = Run(
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss,
+            time.monotonic() - start,
+        )
     PEAKS[case or " ".join(map(str, args))] = run.peak_kib
     assert "Traceback" not in run.err, run.err
     assert run.status in allow, (run.status, run.err)
@@ -120,7 +138,8 @@ def specials(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize("command", ["check", "batch", "build", "handout"])
 @pytest.mark.parametrize("kind", ["fifo", "zero", "big"])
 def test_special_and_huge_files_are_refused_quickly_and_in_little_memory(
-        command: str, kind: str, specials: dict[str, Path], tmp_path: Path) -> None:
+    command: str, kind: str, specials: dict[str, Path], tmp_path: Path
+) -> None:
     path = specials[kind]
     args: list[str | Path] = [command, path]
     if command in ("batch", "build"):
@@ -158,8 +177,9 @@ def font_copy(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("command", ["build", "batch"])
 @pytest.mark.parametrize("damage", ["truncated", "swapped", "truncated-no-manifest", "empty"])
-def test_a_damaged_or_swapped_font_is_refused_clearly(damage: str, command: str, font_copy: Path,
-                                                      tmp_path: Path) -> None:
+def test_a_damaged_or_swapped_font_is_refused_clearly(
+    damage: str, command: str, font_copy: Path, tmp_path: Path
+) -> None:
     serif = font_copy / "BriefingSerif-Regular.ttf"
     if damage.startswith("truncated"):
         serif.write_bytes(serif.read_bytes()[:5000])
@@ -170,7 +190,9 @@ def test_a_damaged_or_swapped_font_is_refused_clearly(damage: str, command: str,
     if damage.endswith("no-manifest"):
         (font_copy / "manifest.json").unlink()  # a user's own folder: no hashes to check against
     env = {**os.environ, "BRIEFING_FONTS_DIR": str(font_copy)}
-    run = run_cli(command, MINIMAL, "-o", tmp_path / "out", env=env, case=f"{command}: font {damage}")
+    run = run_cli(
+        command, MINIMAL, "-o", tmp_path / "out", env=env, case=f"{command}: font {damage}"
+    )
     assert run.status == 1
     wanted = "cannot be read as TrueType" if damage.endswith("no-manifest") else "does not match"
     said = run.err + run.out  # batch tells its errors under its table
@@ -188,14 +210,17 @@ def _minimal_with_value(value: str) -> str:
     return text.replace("value: 520", f"value: {value}", 1)
 
 
-@pytest.mark.parametrize(("written", "printed"), [
-    ("12345678901.12345", "12345678901.12345件"),
-    ("999999999999.999", "999999999999.999件"),
-    ("12345678901.1234", "12345678901.1234件"),
-    ("123456789012345", None),  # over the plausibility limit of 10^12
-    ("123456789000", "12345678.9万件"),
-    ("0.000001", "0.000001件"),
-])
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("12345678901.12345", "12345678901.12345件"),
+        ("999999999999.999", "999999999999.999件"),
+        ("12345678901.1234", "12345678901.1234件"),
+        ("123456789012345", None),  # over the plausibility limit of 10^12
+        ("123456789000", "12345678.9万件"),
+        ("0.000001", "0.000001件"),
+    ],
+)
 def test_large_figures_print_exactly_as_written(written: str, printed: str | None) -> None:
     from briefing.errors import DatasetError
     from briefing.load import parse_dataset
@@ -209,7 +234,9 @@ def test_large_figures_print_exactly_as_written(written: str, printed: str | Non
     assert dataset.indicators[0].printed == printed
 
 
-@pytest.mark.parametrize("written", ["12345678901.123456", "999999999999.999999", "0.1234567890123456"])
+@pytest.mark.parametrize(
+    "written", ["12345678901.123456", "999999999999.999999", "0.1234567890123456"]
+)
 def test_precision_that_cannot_be_printed_exactly_is_refused(written: str) -> None:
     from briefing.errors import DatasetError
     from briefing.load import parse_dataset
@@ -217,7 +244,9 @@ def test_precision_that_cannot_be_printed_exactly_is_refused(written: str) -> No
     with pytest.raises(DatasetError) as info:
         parse_dataset(_minimal_with_value(written).encode(), "big.yaml")
     (problem,) = info.value.problems
-    assert problem.line and "exactly" in problem.message or "decimals" in problem.message, str(problem)
+    assert problem.line and "exactly" in problem.message or "decimals" in problem.message, str(
+        problem
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,8 +289,16 @@ def test_terminal_escapes_in_file_names_are_spelled_out(tmp_path: Path) -> None:
 def test_handout_copies_have_a_sane_limit(tmp_path: Path) -> None:
     from briefing.handout import MAX_COPIES
 
-    run = run_cli("handout", MINIMAL, "--copies", str(MAX_COPIES + 1), "-o", tmp_path / "h.pdf",
-                  case="handout over the copy limit", allow=(2,))  # a usage error
+    run = run_cli(
+        "handout",
+        MINIMAL,
+        "--copies",
+        str(MAX_COPIES + 1),
+        "-o",
+        tmp_path / "h.pdf",
+        case="handout over the copy limit",
+        allow=(2,),
+    )  # a usage error
     assert f"between 1 and {MAX_COPIES}" in run.err
     assert not (tmp_path / "h.pdf").exists()
 
@@ -269,10 +306,21 @@ def test_handout_copies_have_a_sane_limit(tmp_path: Path) -> None:
 def test_output_paths_over_the_name_limit_are_clear(tmp_path: Path) -> None:
     long_folder = tmp_path / ("长" * 100)  # 300 bytes: over the 255-byte limit of one name
     run = run_cli("build", MINIMAL, "-o", long_folder, case="output folder name over 255 bytes")
-    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), run.err
-    run = run_cli("handout", MINIMAL, "--copies", "2", "-o", tmp_path / ("份" * 100 + ".pdf"),
-                  case="handout name over 255 bytes")
-    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), run.err
+    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), (
+        run.err
+    )
+    run = run_cli(
+        "handout",
+        MINIMAL,
+        "--copies",
+        "2",
+        "-o",
+        tmp_path / ("份" * 100 + ".pdf"),
+        case="handout name over 255 bytes",
+    )
+    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), (
+        run.err
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,12 +334,18 @@ def test_label_limit_is_printed_width_not_characters() -> None:
     text = MINIMAL.read_text(encoding="utf-8")
     mixed = "行政复议 Administrative Reconsideration Cases"  # 43 characters, about 27 ems
     assert len(mixed) > 40
-    dataset = parse_dataset(text.replace("label: 受理纠纷", f"label: {mixed}", 1).encode(), "mixed.yaml")
+    dataset = parse_dataset(
+        text.replace("label: 受理纠纷", f"label: {mixed}", 1).encode(), "mixed.yaml"
+    )
     assert dataset.indicators[0].label == mixed
     with pytest.raises(DatasetError, match="at most 40 fit a label"):
-        parse_dataset(text.replace("label: 受理纠纷", "label: " + "受" * 41, 1).encode(), "wide.yaml")
+        parse_dataset(
+            text.replace("label: 受理纠纷", "label: " + "受" * 41, 1).encode(), "wide.yaml"
+        )
     with pytest.raises(DatasetError, match="at most 40 fit a label"):
-        parse_dataset(text.replace("label: 受理纠纷", "label: " + "W" * 40, 1).encode(), "latin.yaml")
+        parse_dataset(
+            text.replace("label: 受理纠纷", "label: " + "W" * 40, 1).encode(), "latin.yaml"
+        )
 
 
 def test_the_width_table_matches_the_fonts() -> None:
@@ -313,10 +367,16 @@ def test_the_width_table_matches_the_fonts() -> None:
 
 def test_a_closed_pipe_gives_the_runs_real_status() -> None:
     # `briefing check … | head -1` used to exit 0 or 1 at random.
-    for dataset, status in ((DATASET, 0), (ROOT / "tests" / "fixtures" / "invalid" / "empty.yaml", 1)):
+    for dataset, status in (
+        (DATASET, 0),
+        (ROOT / "tests" / "fixtures" / "invalid" / "empty.yaml", 1),
+    ):
         for _ in range(3):
-            proc = subprocess.Popen([sys.executable, "-m", "briefing", "check", str(dataset)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "briefing", "check", str(dataset)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
             assert proc.stdout is not None
             proc.stdout.close()  # the reader is gone before anything is written
             _, err = proc.communicate(timeout=60)

@@ -28,7 +28,9 @@ def test_real_dataset_loads(liujiang):
     assert len(ds.indicators) >= 60
     assert len(ds.shortcomings) == 5
     assert len(ds.plans) == 5
-    assert {"双随机一公开", "枫桥经验", "三项制度", "放管服", "首违不罚", "府院联动"} <= {g.term for g in ds.glossary}
+    assert {"双随机一公开", "枫桥经验", "三项制度", "放管服", "首违不罚", "府院联动"} <= {
+        g.term for g in ds.glossary
+    }
     assert 6 <= len(ds.headlines) <= 8
     assert len(ds.sha256) == 64
 
@@ -75,7 +77,8 @@ REPORT_FIGURES = [
 @pytest.mark.parametrize(("printed", "period", "source"), REPORT_FIGURES)
 def test_report_figure_in_dataset(liujiang, printed, period, source):
     matches = [
-        i for i in liujiang.indicators
+        i
+        for i in liujiang.indicators
         if i.printed == printed and i.period.code == period and i.source == source
     ]
     assert matches, f"{printed} ({period}, {source}) is not in the dataset"
@@ -126,8 +129,11 @@ def test_starter_template_is_valid():
 
 def test_all_problems_reported_at_once():
     raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
-    raw = raw.replace("value: 12,", "value: 0211,").replace("value: 96.5", "value: 140").replace(
-        "date: 2025-03-28", "date: 2025-13-01")
+    raw = (
+        raw.replace("value: 12,", "value: 0211,")
+        .replace("value: 96.5", "value: 140")
+        .replace("date: 2025-03-28", "date: 2025-13-01")
+    )
     with pytest.raises(DatasetError) as info:
         parse_dataset(raw.encode(), "x.yaml")
     assert len(info.value.problems) == 3
@@ -138,22 +144,29 @@ def test_all_problems_reported_at_once():
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
-        ("0211", "0211"),      # text stays text: no octal
-        ("12:30", "12:30"),    # no base-60
-        ("no", "no"),          # no boolean
+        ("0211", "0211"),  # text stays text: no octal
+        ("12:30", "12:30"),  # no base-60
+        ("no", "no"),  # no boolean
         ("1e3", "1e3"),
     ],
 )
 def test_yaml_reinterpretations_stay_text(label, expected):
-    raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
-        "label: 执法监督检查", f"label: {label}")
+    raw = (
+        (FIXTURES / "minimal.yaml")
+        .read_text(encoding="utf-8")
+        .replace("label: 执法监督检查", f"label: {label}")
+    )
     ds = parse_dataset(raw.encode(), "x.yaml")
     assert ds.indicator("inspections").label == expected
 
 
 @pytest.mark.parametrize("value", ["1e3", ".nan", ".inf", "'12'", "1_000", "12%"])
 def test_values_that_are_not_plain_numbers(value):
-    raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("value: 12,", f"value: {value},")
+    raw = (
+        (FIXTURES / "minimal.yaml")
+        .read_text(encoding="utf-8")
+        .replace("value: 12,", f"value: {value},")
+    )
     with pytest.raises(DatasetError) as info:
         parse_dataset(raw.encode(), "x.yaml")
     assert "indicators[0].value" in str(info.value)
@@ -162,9 +175,14 @@ def test_values_that_are_not_plain_numbers(value):
 def test_anchors_and_tags_refused():
     raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
     with pytest.raises(DatasetError, match="alias"):
-        parse_dataset(raw.replace("city: 示例市", "city: &c 示例市\n  short_name: *c").encode(), "x.yaml")
+        parse_dataset(
+            raw.replace("city: 示例市", "city: &c 示例市\n  short_name: *c").encode(), "x.yaml"
+        )
     with pytest.raises(DatasetError, match="tag"):
-        parse_dataset(raw.replace("city: 示例市", "city: !!python/object/apply:os.system [ls]").encode(), "x.yaml")
+        parse_dataset(
+            raw.replace("city: 示例市", "city: !!python/object/apply:os.system [ls]").encode(),
+            "x.yaml",
+        )
 
 
 def test_bom_and_crlf_accepted():
@@ -174,20 +192,29 @@ def test_bom_and_crlf_accepted():
 
 
 def test_invisible_characters_refused():
-    raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("执法监督检查", "执法\u200b监督检查")
+    raw = (
+        (FIXTURES / "minimal.yaml")
+        .read_text(encoding="utf-8")
+        .replace("执法监督检查", "执法\u200b监督检查")
+    )
     with pytest.raises(DatasetError, match="U[+]200B"):
         parse_dataset(raw.encode(), "x.yaml")
 
 
 def test_markup_is_plain_text():
-    raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
-        "label: 执法监督检查", 'label: "<b>执法</b> &amp; <img src=x>"')
+    raw = (
+        (FIXTURES / "minimal.yaml")
+        .read_text(encoding="utf-8")
+        .replace("label: 执法监督检查", 'label: "<b>执法</b> &amp; <img src=x>"')
+    )
     ds = parse_dataset(raw.encode(), "x.yaml")
     assert ds.indicator("inspections").label == "<b>执法</b> &amp; <img src=x>"
 
 
 def test_label_length_limit():
-    raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("执法监督检查", "长" * 200)
+    raw = (
+        (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("执法监督检查", "长" * 200)
+    )
     with pytest.raises(DatasetError, match="200 characters; at most 40"):
         parse_dataset(raw.encode(), "x.yaml")
 
@@ -199,24 +226,32 @@ def test_folded_chinese_lines_join_without_spaces():
 
 def test_chart_mixing_units_refused():
     raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8") + (
-        "charts:\n  - {id: c, kind: bar, title: 混合, indicators: [inspections, pass_rate]}\n")
+        "charts:\n  - {id: c, kind: bar, title: 混合, indicators: [inspections, pass_rate]}\n"
+    )
     with pytest.raises(DatasetError, match="must not mix units"):
         parse_dataset(raw.encode(), "x.yaml")
 
 
 def test_relation_to_unknown_indicator():
     raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8") + (
-        "relations:\n  - {id: r, kind: same, ids: [inspections, inspection]}\n")
-    with pytest.raises(DatasetError, match="unknown indicator 'inspection'; did you mean 'inspections'"):
+        "relations:\n  - {id: r, kind: same, ids: [inspections, inspection]}\n"
+    )
+    with pytest.raises(
+        DatasetError, match="unknown indicator 'inspection'; did you mean 'inspections'"
+    ):
         parse_dataset(raw.encode(), "x.yaml")
 
 
 def test_reference_errors_point_at_the_field():
     raw = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8") + (
-        "relations:\n  - {id: r, kind: same, ids: [inspections, inspection]}\n")
+        "relations:\n  - {id: r, kind: same, ids: [inspections, inspection]}\n"
+    )
     with pytest.raises(DatasetError) as info:
         parse_dataset(raw.encode(), "x.yaml")
     (problem,) = info.value.problems
     last = raw.rstrip("\n").splitlines()[-1]
     assert problem.field == "relations[0].ids[1]"
-    assert (problem.line, problem.column) == (len(raw.rstrip("\n").splitlines()), last.index("inspection]") + 1)
+    assert (problem.line, problem.column) == (
+        len(raw.rstrip("\n").splitlines()),
+        last.index("inspection]") + 1,
+    )

@@ -76,7 +76,9 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return str(request.param)
 
 
-@pytest.mark.parametrize("path", [p for p in INVALID if not expectation(p).startswith("FONTS:")], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in INVALID if not expectation(p).startswith("FONTS:")], ids=lambda p: p.stem
+)
 def test_invalid_fixture_is_refused_with_its_message(path: Path, parser: str) -> None:
     with pytest.raises(DatasetError) as info:
         load_dataset(path)
@@ -94,7 +96,9 @@ def test_invalid_fixture_is_refused_with_its_message(path: Path, parser: str) ->
         assert all(p.line for p in problems if wanted in p.message)
 
 
-@pytest.mark.parametrize("path", [p for p in INVALID if expectation(p).startswith("FONTS:")], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in INVALID if expectation(p).startswith("FONTS:")], ids=lambda p: p.stem
+)
 def test_characters_outside_the_fonts_load_and_are_left_to_the_coverage_check(path: Path) -> None:
     code_point = expectation(path).removeprefix("FONTS:")
     dataset = load_dataset(path)
@@ -198,7 +202,9 @@ def test_nesting_bomb_is_refused_before_the_parser_slows_down(parser: str) -> No
         elapsed = time.perf_counter() - start
     finally:
         tracemalloc.stop()
-    assert any("nest more than" in p or "nest far too deep" in p for p in problems)  # ours or libyaml's limit
+    assert any(
+        "nest more than" in p or "nest far too deep" in p for p in problems
+    )  # ours or libyaml's limit
     assert elapsed < 10  # unguarded, PyYAML takes minutes and then overflows the stack
 
 
@@ -210,7 +216,9 @@ def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("tag", ["!!str", "!!int", "!!float", "!!binary", "!!set", "!!omap", "!!timestamp", "!custom"])
+@pytest.mark.parametrize(
+    "tag", ["!!str", "!!int", "!!float", "!!binary", "!!set", "!!omap", "!!timestamp", "!custom"]
+)
 def test_every_explicit_tag_is_refused(tag: str) -> None:
     problems = problems_of(MINIMAL.replace("value: 520", f"value: {tag} 520"))
     assert any("is not allowed; remove it" in p for p in problems)
@@ -227,9 +235,22 @@ def test_yaml_11_lookalikes_stay_text_where_text_is_meant() -> None:
 
 @pytest.mark.parametrize(
     ("literal", "hint"),
-    [("0211", "octal"), ("12:30", "base-60"), ("no", "true/false"), ("yes", "true/false"), ("on", "true/false"),
-     ("1e3", "exponent"), ("1_000", "separators"), ("0x1F", "decimal digits"), ("0o17", "decimal digits"),
-     ("+5", "+ sign"), (".5", "0.5"), ("~", "found nothing"), ("null", "found nothing"), ("2024-01-01", "a date")],
+    [
+        ("0211", "octal"),
+        ("12:30", "base-60"),
+        ("no", "true/false"),
+        ("yes", "true/false"),
+        ("on", "true/false"),
+        ("1e3", "exponent"),
+        ("1_000", "separators"),
+        ("0x1F", "decimal digits"),
+        ("0o17", "decimal digits"),
+        ("+5", "+ sign"),
+        (".5", "0.5"),
+        ("~", "found nothing"),
+        ("null", "found nothing"),
+        ("2024-01-01", "a date"),
+    ],
 )
 def test_yaml_11_lookalikes_are_refused_where_a_number_is_meant(literal: str, hint: str) -> None:
     (message,) = problems_of(MINIMAL.replace("value: 520", f"value: {literal}"))
@@ -243,10 +264,23 @@ def test_yaml_11_lookalikes_are_refused_where_a_number_is_meant(literal: str, hi
 
 @pytest.mark.parametrize(
     ("literal", "hint"),
-    [(".nan", "not-a-number"), (".NaN", "not-a-number"), ("-.inf", "infinity"), ("-3", "cannot be negative"),
-     ("1e15", "implausibly large"), ("9" * 5000, "far too long"), ("0" + "1" * 5000, "far too long"),
-     ('"1,313"', "remove the quotes"), ("1,313", "1313"), ("1 313", "1313"), ("1，313", "1313"),
-     ("１３１３", "half-width"), ("1313件", "unit"), ("98.73%", "without %"), ("约300", "qualifier")],
+    [
+        (".nan", "not-a-number"),
+        (".NaN", "not-a-number"),
+        ("-.inf", "infinity"),
+        ("-3", "cannot be negative"),
+        ("1e15", "implausibly large"),
+        ("9" * 5000, "far too long"),
+        ("0" + "1" * 5000, "far too long"),
+        ('"1,313"', "remove the quotes"),
+        ("1,313", "1313"),
+        ("1 313", "1313"),
+        ("1，313", "1313"),
+        ("１３１３", "half-width"),
+        ("1313件", "unit"),
+        ("98.73%", "without %"),
+        ("约300", "qualifier"),
+    ],
 )
 def test_bad_counts_are_refused_with_a_hint(literal: str, hint: str) -> None:
     (message,) = problems_of(MINIMAL.replace("value: 520", f"value: {literal}"))
@@ -254,7 +288,10 @@ def test_bad_counts_are_refused_with_a_hint(literal: str, hint: str) -> None:
     assert len(message) < 300  # a 5000-digit value is cut, not echoed
 
 
-@pytest.mark.parametrize(("value", "ok"), [("100", True), ("0", True), ("100.01", False), ("-0.5", False), ("250", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("100", True), ("0", True), ("100.01", False), ("-0.5", False), ("250", False)],
+)
 def test_percent_shares_stay_within_0_and_100(value: str, ok: bool) -> None:
     text = MINIMAL.replace("value: 96.5", f"value: {value}")
     if ok:
@@ -272,7 +309,16 @@ def test_decimals_are_kept_as_written() -> None:
 # ---------------------------------------------------------------------------------------------
 # Text
 
-MARKUP = ["<b>粗体</b>", "&amp;", "<img src=\"/etc/passwd\">", "<font color=red", "a < b && c > d", "<br/>", "&#x4e00;", "<![CDATA[x]]>"]
+MARKUP = [
+    "<b>粗体</b>",
+    "&amp;",
+    '<img src="/etc/passwd">',
+    "<font color=red",
+    "a < b && c > d",
+    "<br/>",
+    "&#x4e00;",
+    "<![CDATA[x]]>",
+]
 
 
 @pytest.mark.parametrize("markup", MARKUP)
@@ -283,7 +329,16 @@ def test_markup_loads_as_literal_text(markup: str) -> None:
     assert ("indicators[0].label", markup) in [(f, t) for f, t, _ in ds.texts]
 
 
-RAW_REFUSED = [*(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)), "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\ufffe", "\uffff"]
+RAW_REFUSED = [
+    *(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)),
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\ufffe",
+    "\uffff",
+]
 
 
 @pytest.mark.parametrize("char", RAW_REFUSED, ids=lambda c: f"U+{ord(c):04X}")
@@ -296,8 +351,29 @@ def test_raw_control_characters_are_named_with_field_and_code_point(char: str, p
 
 @pytest.mark.parametrize(
     "char",
-    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-     "\u2060", "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u00ad", "\u061c", "\U000e0041", "\ue000", "\ufdd0"],
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2060",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\ufeff",
+        "\u00ad",
+        "\u061c",
+        "\U000e0041",
+        "\ue000",
+        "\ufdd0",
+    ],
     ids=lambda c: f"U+{ord(c):04X}",
 )
 def test_invisible_and_private_characters_are_refused(char: str) -> None:
@@ -306,7 +382,9 @@ def test_invisible_and_private_characters_are_refused(char: str) -> None:
     assert f"U+{ord(char):04X}" in message
 
 
-@pytest.mark.parametrize("escape", ["\\0", "\\a", "\\e", "\\x01", "\\u202e", "\\ud800", "\\N", "\\L"])
+@pytest.mark.parametrize(
+    "escape", ["\\0", "\\a", "\\e", "\\x01", "\\u202e", "\\ud800", "\\N", "\\L"]
+)
 def test_escaped_control_characters_are_refused(escape: str, parser: str) -> None:
     (message,) = problems_of(with_label(f'"受理{escape}纠纷"'))
     assert message.startswith("test.yaml:20:")
@@ -334,7 +412,9 @@ def test_label_of_200_characters_is_refused() -> None:
 
 def test_multi_megabyte_text_field_is_refused_with_the_size_limit() -> None:
     summary = "调解组织覆盖全部村居" * 60_000  # 600,000 characters, 1.8 MB in UTF-8
-    text = MINIMAL.replace("    summary: 调解组织覆盖全部村居，多数纠纷在基层化解。", f"    summary: {summary}")
+    text = MINIMAL.replace(
+        "    summary: 调解组织覆盖全部村居，多数纠纷在基层化解。", f"    summary: {summary}"
+    )
     assert len(text.encode()) < MAX_FILE_BYTES
     start = time.perf_counter()
     (message,) = problems_of(text)

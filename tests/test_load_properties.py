@@ -25,7 +25,9 @@ MINIMAL: dict[str, Any] = yaml.safe_load(MINIMAL_BYTES)
 
 # BRIEFING_FUZZ_EXAMPLES=5000 runs a deeper search by hand; the default keeps `make test` quick.
 EXAMPLES = int(os.environ.get("BRIEFING_FUZZ_EXAMPLES", "200"))
-BOUNDED = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BOUNDED = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def outcome(raw: bytes) -> Dataset | DatasetError:
@@ -43,8 +45,33 @@ def outcome(raw: bytes) -> Dataset | DatasetError:
 
 # Scalars of every type YAML can express, including the ones that trap YAML 1.1 readers.
 TRICKY = st.sampled_from(
-    ["0211", "12:30", "no", "yes", "on", "1e3", ".nan", ".inf", "-.inf", "~", "null", "", " ", "1,313",
-     "<b>x</b>", "&amp;", "\u202e", "\u200b", "\x00", "\x1b[2J", "\ud800", "📈", "𠀀", "0x1F", "2025-02-30"]
+    [
+        "0211",
+        "12:30",
+        "no",
+        "yes",
+        "on",
+        "1e3",
+        ".nan",
+        ".inf",
+        "-.inf",
+        "~",
+        "null",
+        "",
+        " ",
+        "1,313",
+        "<b>x</b>",
+        "&amp;",
+        "\u202e",
+        "\u200b",
+        "\x00",
+        "\x1b[2J",
+        "\ud800",
+        "📈",
+        "𠀀",
+        "0x1F",
+        "2025-02-30",
+    ]
 )
 SCALARS = st.one_of(
     st.none(),
@@ -58,7 +85,9 @@ SCALARS = st.one_of(
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -127,10 +156,59 @@ def test_random_datasets_in_other_yaml_styles(data: dict[str, Any], style: str) 
     outcome(text.encode("utf-8"))
 
 
-TOKENS = ["-", "- ", ":", ": ", "? ", "&a ", "*a", "!!str ", "!x ", "!!python/object:os.system ", "[", "]", "{", "}",
-          ",", '"', "'", "|", ">", "#", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "---\n", "...\n", "\t", "  ", "\n",
-          "\r\n", "\ufeff", "\x85", "\u2028", "\x00", "meta", "indicators", "value", "label", "id", "0211", "12:30",
-          "no", "1e3", ".nan", "示例", "<b>", "&amp;", "\\", "\\u202e", "\\x00", "<<", "=", "~"]
+TOKENS = [
+    "-",
+    "- ",
+    ":",
+    ": ",
+    "? ",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!x ",
+    "!!python/object:os.system ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    '"',
+    "'",
+    "|",
+    ">",
+    "#",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "---\n",
+    "...\n",
+    "\t",
+    "  ",
+    "\n",
+    "\r\n",
+    "\ufeff",
+    "\x85",
+    "\u2028",
+    "\x00",
+    "meta",
+    "indicators",
+    "value",
+    "label",
+    "id",
+    "0211",
+    "12:30",
+    "no",
+    "1e3",
+    ".nan",
+    "示例",
+    "<b>",
+    "&amp;",
+    "\\",
+    "\\u202e",
+    "\\x00",
+    "<<",
+    "=",
+    "~",
+]
 
 
 @BOUNDED
@@ -154,8 +232,11 @@ def test_random_bytes(raw: bytes) -> None:
 @BOUNDED
 @given(
     st.lists(
-        st.tuples(st.integers(min_value=0, max_value=len(MINIMAL_BYTES)), st.integers(min_value=0, max_value=3),
-                  st.binary(max_size=4)),
+        st.tuples(
+            st.integers(min_value=0, max_value=len(MINIMAL_BYTES)),
+            st.integers(min_value=0, max_value=3),
+            st.binary(max_size=4),
+        ),
         min_size=1,
         max_size=5,
     )

@@ -140,7 +140,9 @@ def test_full_disk_keeps_the_previous_file(previous: Path, monkeypatch: pytest.M
     assert leftovers(previous.parent) == []
 
 
-def test_a_write_that_makes_no_progress_counts_as_a_full_disk(previous: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_makes_no_progress_counts_as_a_full_disk(
+    previous: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(write.os, "write", lambda fd, data: 0)
     with pytest.raises(OutputError, match="disk is full"):
         atomic_write(previous, NEW)
@@ -149,8 +151,12 @@ def test_a_write_that_makes_no_progress_counts_as_a_full_disk(previous: Path, mo
 
 @pytest.mark.parametrize(
     ("function", "err", "reason"),
-    [("fsync", errno.EIO, "Input/output error"), ("replace", errno.EACCES, "permission denied"),
-     ("chmod", errno.EPERM, "permission denied"), ("write", errno.EDQUOT, "quota")],
+    [
+        ("fsync", errno.EIO, "Input/output error"),
+        ("replace", errno.EACCES, "permission denied"),
+        ("chmod", errno.EPERM, "permission denied"),
+        ("write", errno.EDQUOT, "quota"),
+    ],
 )
 def test_failures_at_each_step_keep_the_previous_file(
     previous: Path, monkeypatch: pytest.MonkeyPatch, function: str, err: int, reason: str
@@ -176,7 +182,9 @@ def test_unwritable_folder(previous: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert previous.read_bytes() == OLD
 
 
-def test_interrupt_mid_write_leaves_nothing_behind(previous: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_mid_write_leaves_nothing_behind(
+    previous: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def interrupted(fd: int, data: bytes | memoryview) -> int:
         raise KeyboardInterrupt
 

@@ -41,7 +41,9 @@ META = {
 TEXT = "柳江区2024年度法治政府建设 <b>粗体</b> &amp; <img src=x>"
 
 
-def reportlab_pdf(draw: Callable[[canvas.Canvas], None] | None = None, *, notes: bool = True, pages: int = 1) -> bytes:
+def reportlab_pdf(
+    draw: Callable[[canvas.Canvas], None] | None = None, *, notes: bool = True, pages: int = 1
+) -> bytes:
     fonts.register_reportlab()
     serif = fonts.face_for("serif")
     buf = io.BytesIO()
@@ -53,7 +55,9 @@ def reportlab_pdf(draw: Callable[[canvas.Canvas], None] | None = None, *, notes:
         c.setFillColorRGB(0.2, 0.4, 0.6)
         c.rect(72, 600, 200, 100, fill=1)
         if notes:
-            c.textAnnotation("这个数字由报告第一（二）部分推算得出。", Rect=(300, 700, 318, 718), relative=0)
+            c.textAnnotation(
+                "这个数字由报告第一（二）部分推算得出。", Rect=(300, 700, 318, 718), relative=0
+            )
             c.linkURL("https://www.liujiang.gov.cn/", (72, 730, 300, 756), relative=0)
         if draw:
             draw(c)
@@ -80,8 +84,13 @@ def edit(data: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         change(pdf)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            compress_streams=False,
+        )
     return out.getvalue()
 
 
@@ -109,7 +118,10 @@ def test_metadata_says_what_it_was_given(archival: bytes) -> None:
         assert "/Trapped" not in info
         assert str(pdf.Root.Lang) == "zh-CN"
         xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
-        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        assert (
+            "<pdfaid:part>2</pdfaid:part>" in xmp
+            and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        )
         assert "&lt;b&gt;&amp;amp;" in xmp  # markup in a subject is escaped, not interpreted
         assert "2025-03-31T00:00:00+08:00" in xmp
         intent = pdf.Root.OutputIntents[0]
@@ -143,7 +155,10 @@ def test_srgb_profile_is_a_fixed_valid_file() -> None:
 
 
 def test_text_and_rendering_survive(plain: bytes, archival: bytes, tmp_path: Path) -> None:
-    before, after = extracted_text(plain, tmp_path, "plain"), extracted_text(archival, tmp_path, "archival")
+    before, after = (
+        extracted_text(plain, tmp_path, "plain"),
+        extracted_text(archival, tmp_path, "archival"),
+    )
     assert after == before
     assert TEXT in after  # markup drawn as literal text
     render_pages(archival, tmp_path, "page", dpi=40)
@@ -163,7 +178,9 @@ def test_the_typography_specimen_becomes_pdfa(tmp_path: Path) -> None:
     path.write_bytes(specimen_pdf())
     out = make_pdfa(path.read_bytes(), **META)  # type: ignore[arg-type]
     assert check_pdfa2b(out) == []
-    assert extracted_text(out, tmp_path, "after") == extracted_text(path.read_bytes(), tmp_path, "before")
+    assert extracted_text(out, tmp_path, "after") == extracted_text(
+        path.read_bytes(), tmp_path, "before"
+    )
 
 
 def _meta(title: str, subject: str) -> PdfMeta:
@@ -179,7 +196,9 @@ def test_plain_finish_keeps_metadata_without_claiming_pdfa(plain: bytes) -> None
     assert any(v.startswith("6.6.2.1") for v in check_pdfa2b(out))
 
 
-def test_finish_takes_metadata_and_the_document_date(plain: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_finish_takes_metadata_and_the_document_date(
+    plain: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
     out = finish(plain, _meta(dataset.meta.title, "年度报告"), archival=True)
@@ -201,10 +220,17 @@ def test_source_date_epoch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("when", "pdf", "xmp"),
     [
-        (dt.datetime(2025, 3, 31, 9, 5, 7, tzinfo=CHINA_TIME), "D:20250331090507+08'00'", "2025-03-31T09:05:07+08:00"),
+        (
+            dt.datetime(2025, 3, 31, 9, 5, 7, tzinfo=CHINA_TIME),
+            "D:20250331090507+08'00'",
+            "2025-03-31T09:05:07+08:00",
+        ),
         (dt.datetime(2025, 1, 1), "D:20250101000000+00'00'", "2025-01-01T00:00:00+00:00"),
-        (dt.datetime(2025, 1, 1, tzinfo=dt.timezone(-dt.timedelta(hours=3, minutes=30))), "D:20250101000000-03'30'",
-         "2025-01-01T00:00:00-03:30"),
+        (
+            dt.datetime(2025, 1, 1, tzinfo=dt.timezone(-dt.timedelta(hours=3, minutes=30))),
+            "D:20250101000000-03'30'",
+            "2025-01-01T00:00:00-03:30",
+        ),
     ],
 )
 def test_date_formats(when: dt.datetime, pdf: str, xmp: str) -> None:
@@ -248,9 +274,20 @@ def test_unembedded_font_inside_a_form_is_refused() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda pdf: setattr(pdf.Root, "OpenAction", pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)")),
-         "JavaScript action"),
-        (lambda pdf: pdf.attachments.__setitem__("data.yaml", pikepdf.AttachedFileSpec(pdf, b"x: 1")), "embedded files"),
+        (
+            lambda pdf: setattr(
+                pdf.Root,
+                "OpenAction",
+                pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"),
+            ),
+            "JavaScript action",
+        ),
+        (
+            lambda pdf: pdf.attachments.__setitem__(
+                "data.yaml", pikepdf.AttachedFileSpec(pdf, b"x: 1")
+            ),
+            "embedded files",
+        ),
         (lambda pdf: setattr(pdf.pages[0].Annots[1].A, "S", pikepdf.Name.Launch), "Launch action"),
         (lambda pdf: setattr(pdf.pages[0].Annots[1].A, "URI", "file:///etc/passwd"), "local file"),
         (lambda pdf: setattr(pdf.pages[0].Annots[1].A, "S", pikepdf.Name.GoToR), "another file"),
@@ -258,7 +295,9 @@ def test_unembedded_font_inside_a_form_is_refused() -> None:
     ],
     ids=["javascript", "embedded-file", "launch", "file-uri", "gotor", "catalog-aa"],
 )
-def test_make_pdfa_refuses_what_it_cannot_repair(plain: bytes, change: Callable[[pikepdf.Pdf], None], message: str) -> None:
+def test_make_pdfa_refuses_what_it_cannot_repair(
+    plain: bytes, change: Callable[[pikepdf.Pdf], None], message: str
+) -> None:
     with pytest.raises(OutputError, match=message):
         make_pdfa(edit(plain, change), **META)  # type: ignore[arg-type]
 
@@ -302,10 +341,17 @@ def _note(change: Callable[[pikepdf.Dictionary], None]) -> Callable[[pikepdf.Pdf
 
 def _add_unembedded_font_to_note_appearance(pdf: pikepdf.Pdf) -> None:
     note = pdf.pages[0].Annots[0]
-    helvetica = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                     BaseFont=pikepdf.Name.Helvetica))
+    helvetica = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
     stream = pikepdf.Stream(pdf, b"BT /H 8 Tf (N) Tj ET")
-    stream.Type, stream.Subtype, stream.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 18, 18]
+    stream.Type, stream.Subtype, stream.BBox = (
+        pikepdf.Name.XObject,
+        pikepdf.Name.Form,
+        [0, 0, 18, 18],
+    )
     stream.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(H=helvetica))
     note.AP = pikepdf.Dictionary(N=pdf.make_indirect(stream))
 
@@ -319,7 +365,9 @@ def _append_content(ops: bytes) -> Callable[[pikepdf.Pdf], None]:
 
 def _lzw_stream(pdf: pikepdf.Pdf) -> None:
     stream = pikepdf.Stream(pdf, b"")
-    stream.write(b"\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01", filter=pikepdf.Name.LZWDecode)  # "-----A---B"
+    stream.write(
+        b"\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01", filter=pikepdf.Name.LZWDecode
+    )  # "-----A---B"
     pdf.Root.Extra = pdf.make_indirect(stream)
 
 
@@ -329,21 +377,38 @@ def _add_xobject(pdf: pikepdf.Pdf, xobject: pikepdf.Stream) -> None:
 
 def _gstate(**entries: object) -> Callable[[pikepdf.Pdf], None]:
     def change(pdf: pikepdf.Pdf) -> None:
-        pdf.pages[0].Resources.ExtGState = pikepdf.Dictionary(G0=pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, **entries))
+        pdf.pages[0].Resources.ExtGState = pikepdf.Dictionary(
+            G0=pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, **entries)
+        )
 
     return change
 
 
 BROKEN: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
-    "no-output-intent": (lambda pdf: delattr(pdf.Root, "OutputIntents"), "6.2.3: no PDF/A output intent"),
-    "icc-wrong-n": (lambda pdf: setattr(pdf.Root.OutputIntents[0].DestOutputProfile, "N", 4), "/N is 4"),
-    "icc-garbage": (lambda pdf: pdf.Root.OutputIntents[0].DestOutputProfile.write(b"not a profile" * 20),
-                    "not an ICC profile"),
+    "no-output-intent": (
+        lambda pdf: delattr(pdf.Root, "OutputIntents"),
+        "6.2.3: no PDF/A output intent",
+    ),
+    "icc-wrong-n": (
+        lambda pdf: setattr(pdf.Root.OutputIntents[0].DestOutputProfile, "N", 4),
+        "/N is 4",
+    ),
+    "icc-garbage": (
+        lambda pdf: pdf.Root.OutputIntents[0].DestOutputProfile.write(b"not a profile" * 20),
+        "not an ICC profile",
+    ),
     "no-metadata": (lambda pdf: delattr(pdf.Root, "Metadata"), "no /Metadata stream"),
     "xmp-part-1": (_replace_xmp(b"<pdfaid:part>2<", b"<pdfaid:part>1<"), "pdfaid:part is '1'"),
-    "xmp-no-conformance": (_replace_xmp(b"<pdfaid:conformance>B</pdfaid:conformance>", b""), "pdfaid:conformance"),
-    "xmp-bytes-attribute": (_replace_xmp(b'id="W5M0MpCehiHzreSzNTczkc9d"', b'id="W5M0MpCehiHzreSzNTczkc9d" bytes="2000"'),
-                            "bytes or encoding attribute"),
+    "xmp-no-conformance": (
+        _replace_xmp(b"<pdfaid:conformance>B</pdfaid:conformance>", b""),
+        "pdfaid:conformance",
+    ),
+    "xmp-bytes-attribute": (
+        _replace_xmp(
+            b'id="W5M0MpCehiHzreSzNTczkc9d"', b'id="W5M0MpCehiHzreSzNTczkc9d" bytes="2000"'
+        ),
+        "bytes or encoding attribute",
+    ),
     "xmp-malformed": (_replace_xmp(b"</rdf:RDF>", b"</rdf:RDFX>"), "not well-formed"),
     "title-differs": (_set_info("/Title", "另一个标题"), "/Title is '另一个标题'"),
     "author-missing": (lambda pdf: delattr(pdf.trailer.Info, "Author"), "/Author and dc:creator"),
@@ -355,43 +420,120 @@ BROKEN: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     "trapped-only-in-info": (_set_info("/Trapped", pikepdf.Name.False_), "pdf:Trapped"),
     "no-lang": (lambda pdf: delattr(pdf.Root, "Lang"), "6.7.4"),
     "bad-lang": (lambda pdf: setattr(pdf.Root, "Lang", "中文"), "not a language tag"),
-    "javascript": (lambda pdf: setattr(pdf.Root, "OpenAction", pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="x")),
-                   "JavaScript action"),
-    "javascript-names": (lambda pdf: setattr(pdf.Root, "Names", pikepdf.Dictionary(JavaScript=pikepdf.Dictionary())),
-                         "JavaScript name tree"),
-    "launch": (lambda pdf: setattr(pdf.pages[0].Annots[1].A, "S", pikepdf.Name.Launch), "Launch action"),
-    "file-uri": (lambda pdf: setattr(pdf.pages[0].Annots[1].A, "URI", "file:///etc/passwd"), "local file"),
-    "gotor": (lambda pdf: setattr(pdf.pages[0].Annots[1].A, "S", pikepdf.Name.GoToR), "external reference"),
-    "named-print": (lambda pdf: pdf.pages[0].Annots[1].__setitem__("/A", pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.Print)),
-                    "named action"),
-    "embedded-file": (lambda pdf: pdf.attachments.__setitem__("a.txt", pikepdf.AttachedFileSpec(pdf, b"x")), "EmbeddedFiles"),
+    "javascript": (
+        lambda pdf: setattr(
+            pdf.Root, "OpenAction", pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="x")
+        ),
+        "JavaScript action",
+    ),
+    "javascript-names": (
+        lambda pdf: setattr(pdf.Root, "Names", pikepdf.Dictionary(JavaScript=pikepdf.Dictionary())),
+        "JavaScript name tree",
+    ),
+    "launch": (
+        lambda pdf: setattr(pdf.pages[0].Annots[1].A, "S", pikepdf.Name.Launch),
+        "Launch action",
+    ),
+    "file-uri": (
+        lambda pdf: setattr(pdf.pages[0].Annots[1].A, "URI", "file:///etc/passwd"),
+        "local file",
+    ),
+    "gotor": (
+        lambda pdf: setattr(pdf.pages[0].Annots[1].A, "S", pikepdf.Name.GoToR),
+        "external reference",
+    ),
+    "named-print": (
+        lambda pdf: (
+            pdf.pages[0]
+            .Annots[1]
+            .__setitem__("/A", pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.Print))
+        ),
+        "named action",
+    ),
+    "embedded-file": (
+        lambda pdf: pdf.attachments.__setitem__("a.txt", pikepdf.AttachedFileSpec(pdf, b"x")),
+        "EmbeddedFiles",
+    ),
     "note-no-flags": (_note(lambda a: delattr(a, "F")), "no /F flags"),
     "note-hidden": (_note(lambda a: setattr(a, "F", 4 | 8 | 16 | 2)), "Hidden"),
     "note-not-printed": (_note(lambda a: setattr(a, "F", 8 | 16)), "Print must be set"),
     "note-zooms": (_note(lambda a: setattr(a, "F", 4)), "NoZoom and NoRotate"),
     "note-no-appearance": (_note(lambda a: delattr(a, "AP")), "no appearance stream"),
-    "note-rollover-appearance": (_note(lambda a: setattr(a, "AP", pikepdf.Dictionary(N=a.AP.N, R=a.AP.N))), "only /N"),
-    "link-no-flags": (lambda pdf: delattr(pdf.pages[0].Annots[1], "F"), "annotation 2 (Link) on page 1 has no /F"),
+    "note-rollover-appearance": (
+        _note(lambda a: setattr(a, "AP", pikepdf.Dictionary(N=a.AP.N, R=a.AP.N))),
+        "only /N",
+    ),
+    "link-no-flags": (
+        lambda pdf: delattr(pdf.pages[0].Annots[1], "F"),
+        "annotation 2 (Link) on page 1 has no /F",
+    ),
     "sound-annotation": (_note(lambda a: setattr(a, "Subtype", pikepdf.Name.Sound)), "6.3.1"),
     "font-in-appearance": (_add_unembedded_font_to_note_appearance, "Helvetica"),
     "lzw": (_lzw_stream, "LZWDecode"),
-    "external-stream": (lambda pdf: setattr(pdf.Root, "Extra", pikepdf.Stream(pdf, b"", F=pikepdf.String("data.bin"))),
-                        "external content"),
+    "external-stream": (
+        lambda pdf: setattr(
+            pdf.Root, "Extra", pikepdf.Stream(pdf, b"", F=pikepdf.String("data.bin"))
+        ),
+        "external content",
+    ),
     "cmyk-paint": (_append_content(b"0 0 0 1 k 10 10 50 50 re f"), "DeviceCMYK"),
     "blend-mode": (_gstate(BM=pikepdf.Name("/Dodgy")), "blend mode /Dodgy"),
     "transfer-function": (_gstate(TR=pikepdf.Name.Identity), "/TR"),
     "q-nesting": (_append_content(b"q " * 30 + b"Q " * 30), "28 levels"),
-    "interpolate": (lambda pdf: _add_xobject(pdf, pikepdf.Stream(pdf, b"\x00\x00\x00", Type=pikepdf.Name.XObject,
-                    Subtype=pikepdf.Name.Image, Width=1, Height=1, BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceRGB,
-                    Interpolate=True)), "/Interpolate"),
-    "reference-xobject": (lambda pdf: _add_xobject(pdf, pikepdf.Stream(pdf, b"", Type=pikepdf.Name.XObject,
-                          Subtype=pikepdf.Name.Form, BBox=[0, 0, 1, 1], Ref=pikepdf.Dictionary())), "/Ref"),
-    "outline-javascript": (lambda pdf: setattr(pdf.Root, "Outlines", pikepdf.Dictionary(First=pikepdf.Dictionary(
-                           Title="x", A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="x")))), "JavaScript action"),
+    "interpolate": (
+        lambda pdf: _add_xobject(
+            pdf,
+            pikepdf.Stream(
+                pdf,
+                b"\x00\x00\x00",
+                Type=pikepdf.Name.XObject,
+                Subtype=pikepdf.Name.Image,
+                Width=1,
+                Height=1,
+                BitsPerComponent=8,
+                ColorSpace=pikepdf.Name.DeviceRGB,
+                Interpolate=True,
+            ),
+        ),
+        "/Interpolate",
+    ),
+    "reference-xobject": (
+        lambda pdf: _add_xobject(
+            pdf,
+            pikepdf.Stream(
+                pdf,
+                b"",
+                Type=pikepdf.Name.XObject,
+                Subtype=pikepdf.Name.Form,
+                BBox=[0, 0, 1, 1],
+                Ref=pikepdf.Dictionary(),
+            ),
+        ),
+        "/Ref",
+    ),
+    "outline-javascript": (
+        lambda pdf: setattr(
+            pdf.Root,
+            "Outlines",
+            pikepdf.Dictionary(
+                First=pikepdf.Dictionary(
+                    Title="x", A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="x")
+                )
+            ),
+        ),
+        "JavaScript action",
+    ),
     "needs-rendering": (lambda pdf: setattr(pdf.Root, "NeedsRendering", True), "NeedsRendering"),
-    "need-appearances": (lambda pdf: setattr(pdf.Root, "AcroForm", pikepdf.Dictionary(Fields=[], NeedAppearances=True)),
-                         "NeedAppearances"),
-    "page-aa": (lambda pdf: setattr(pdf.pages[0].obj, "AA", pikepdf.Dictionary()), "page 1 has /AA"),
+    "need-appearances": (
+        lambda pdf: setattr(
+            pdf.Root, "AcroForm", pikepdf.Dictionary(Fields=[], NeedAppearances=True)
+        ),
+        "NeedAppearances",
+    ),
+    "page-aa": (
+        lambda pdf: setattr(pdf.pages[0].obj, "AA", pikepdf.Dictionary()),
+        "page 1 has /AA",
+    ),
     "tiny-page": (lambda pdf: setattr(pdf.pages[0].obj, "MediaBox", [0, 0, 2, 2]), "3–14400"),
 }
 
@@ -419,7 +561,9 @@ def _patch(data: bytes, old: bytes, new: bytes) -> bytes:
     ],
     ids=["version-2", "no-binary-comment", "after-eof", "no-id"],
 )
-def test_checker_reads_the_bytes(archival: bytes, corrupt: Callable[[bytes], bytes], message: str) -> None:
+def test_checker_reads_the_bytes(
+    archival: bytes, corrupt: Callable[[bytes], bytes], message: str
+) -> None:
     assert any(message in v for v in check_pdfa2b(corrupt(archival)))
 
 
@@ -433,7 +577,9 @@ def test_checker_spots_encryption(archival: bytes) -> None:
 def test_checker_spots_text_drawn_as_notdef(archival: bytes) -> None:
     def draw_unmapped_code(pdf: pikepdf.Pdf) -> None:
         name = next(iter(pdf.pages[0].Resources.Font.keys()))
-        pdf.pages[0].contents_add(pikepdf.Stream(pdf, f"BT {name} 12 Tf 72 72 Td <ff> Tj ET".encode()))
+        pdf.pages[0].contents_add(
+            pikepdf.Stream(pdf, f"BT {name} 12 Tf 72 72 Td <ff> Tj ET".encode())
+        )
 
     violations = check_pdfa2b(edit(archival, draw_unmapped_code))
     assert any(v.startswith("6.2.11.8") and "[255]" in v for v in violations), violations

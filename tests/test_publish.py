@@ -215,21 +215,42 @@ def test_a_busy_folder_makes_others_wait_or_refuse(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     path = tmp_path / "d.yaml"
     path.write_text(MINIMAL, encoding="utf-8")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         from briefing.output import FolderLock
         with FolderLock({str(folder)!r}):
             print("held", flush=True)
             sys.stdin.readline()  # hold the lock until the test says so
-    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    build = [sys.executable, "-m", "briefing.cli", "build", str(path), "-o", str(folder), "--only", "briefing"]
+    """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    build = [
+        sys.executable,
+        "-m",
+        "briefing.cli",
+        "build",
+        str(path),
+        "-o",
+        str(folder),
+        "--only",
+        "briefing",
+    ]
     waiter = None
     try:
         assert holder.stdout is not None and holder.stdin is not None
         assert holder.stdout.readline() == "held\n"
         assert cli.main([*build[3:], "--wait", "0.2"]) == 1  # refuses: the folder stays busy
-        waiter = subprocess.Popen([*build, "--wait", "120"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        waiter = subprocess.Popen(
+            [*build, "--wait", "120"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
         time.sleep(1.0)
         assert waiter.poll() is None  # still waiting (or still rendering)
         holder.stdin.write("go\n")

@@ -41,8 +41,16 @@ def built():
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         chars = [list(page.chars) for page in pdf.pages]
         texts = [page.extract_text() or "" for page in pdf.pages]
-    return {"ds": ds, "findings": findings, "data": data, "log": log, "reader": reader,
-            "chars": chars, "texts": texts, "flat": [squash(t) for t in texts]}
+    return {
+        "ds": ds,
+        "findings": findings,
+        "data": data,
+        "log": log,
+        "reader": reader,
+        "chars": chars,
+        "texts": texts,
+        "flat": [squash(t) for t in texts],
+    }
 
 
 def outline_entries(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
@@ -76,7 +84,9 @@ def test_outline_mirrors_headings(built):
     in_outline = [e for e in entries if e[1] in listed]
     assert [(lvl, title, page) for lvl, title, _key, page in headings] == in_outline
     for _level, title, page in entries:
-        assert squash(title) in built["flat"][page - 1], f"outline entry {title!r} not on page {page}"
+        assert squash(title) in built["flat"][page - 1], (
+            f"outline entry {title!r} not on page {page}"
+        )
     # Duplex: the contents and the body's first chapter open on right-hand pages, and a blank
     # page is only ever the verso before such a start.
     log = built["log"]
@@ -86,7 +96,9 @@ def test_outline_mirrors_headings(built):
 
 def test_toc_page_numbers_are_where_the_headings_are(built):
     listed = {title for _lvl, title, _key, _page in built["log"].headings}
-    entries = [(title, page) for _lvl, title, page in outline_entries(built["reader"]) if title in listed]
+    entries = [
+        (title, page) for _lvl, title, page in outline_entries(built["reader"]) if title in listed
+    ]
     texts = built["texts"]
     first = next(i for i, t in enumerate(texts) if squash(t).startswith("目录"))
     last = entries[0][1] - 1  # the contents end before the first chapter
@@ -108,7 +120,9 @@ def test_every_printed_figure_is_in_the_text(built):
         assert page is not None
         assert squash(ind.printed_with_change) in everything
         # and in its table row, in the figure column of the page the row is on
-        assert squash(figure_column(built, page)).count(squash(ind.printed_with_change)) >= 1, ind.id
+        assert squash(figure_column(built, page)).count(squash(ind.printed_with_change)) >= 1, (
+            ind.id
+        )
 
 
 def figure_column(built, page: int) -> str:
@@ -120,7 +134,9 @@ def figure_column(built, page: int) -> str:
     for c in built["chars"][page - 1]:
         if left <= c["x0"] and c["x1"] <= right + 0.5:
             rows[round(c["top"] / 3)].append(c)
-    return "".join("".join(c["text"] for c in sorted(rows[k], key=lambda c: c["x0"])) for k in sorted(rows))
+    return "".join(
+        "".join(c["text"] for c in sorted(rows[k], key=lambda c: c["x0"])) for k in sorted(rows)
+    )
 
 
 def verification_pages(built) -> range:
@@ -277,7 +293,7 @@ def test_no_overlapping_text(built):
                     grid[gx, gy].append(c)
         for cell in grid.values():
             for i, a in enumerate(cell):
-                for b in cell[i + 1:]:
+                for b in cell[i + 1 :]:
                     w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
                     h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                     if w <= 0 or h <= 0:
@@ -293,8 +309,10 @@ def test_no_overlapping_text(built):
                         allowed = 0.0
                     if w <= max(a["size"], b["size"]) * allowed + 0.5:
                         continue
-                    smaller = min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]),
-                                  (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
+                    smaller = min(
+                        (a["x1"] - a["x0"]) * (a["bottom"] - a["top"]),
+                        (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]),
+                    )
                     assert w * h <= 0.15 * smaller, (n, a["text"], b["text"], a["x0"], a["top"])
 
 
@@ -310,7 +328,11 @@ def test_no_line_starts_with_closing_punctuation(built):
             for c in row:
                 starts = previous is None or c["x0"] - previous["x1"] > c["size"]
                 if starts:
-                    assert c["text"] not in NO_START, (n, c["text"], "".join(x["text"] for x in row)[:40])
+                    assert c["text"] not in NO_START, (
+                        n,
+                        c["text"],
+                        "".join(x["text"] for x in row)[:40],
+                    )
                 previous = c
 
 

@@ -293,7 +293,12 @@ def first_chars(built: dict, text: str, key: str) -> list[dict]:
 @pytest.mark.parametrize(
     ("key", "text", "face", "size"),
     [
-        ("ch-summary", "第一章", "BriefingSerif-Bold", 22.0),  # chapter: 二号, heavy 宋体 for 小标宋
+        (
+            "ch-summary",
+            "第一章",
+            "BriefingSerif-Bold",
+            22.0,
+        ),  # chapter: 二号, heavy 宋体 for 小标宋
         ("ch-summary", "一、关于本注释版", "BriefingSans-Regular", 16.0),  # 一、 黑体 三号
         ("verify-results", "（一）", "BriefingKai-Regular", 16.0),  # （一） 楷体 三号
         ("verify-results", "1．【", "BriefingSerif-Bold", 16.0),  # 1. bold 三号
@@ -310,7 +315,11 @@ def test_type_area_on_odd_and_even_pages(duplex):
     first = duplex["log"].page_of("ch-verify") + 1  # pages of running text
     for number in (first, first + 1):
         page = duplex["pages"][number - 1]
-        body = [c for c in page["chars"] if c["size"] == pytest.approx(16.0) and c["text"] not in "（《“‘"]
+        body = [
+            c
+            for c in page["chars"]
+            if c["size"] == pytest.approx(16.0) and c["text"] not in "（《“‘"
+        ]
         top = min(c["top"] for c in body)
         assert top == pytest.approx(37 * MM, abs=0.2 * MM)
         expected = 28 if number % 2 else 210 - 28 - 156

@@ -57,7 +57,9 @@ def page_links(data: bytes) -> list[tuple[int, int, str]]:
                 if a["/Subtype"] != "/Link" or "/Dest" not in a:
                     continue
                 x0, y0, x1, y1 = (float(v) for v in a["/Rect"])
-                box = plumbed.within_bbox((x0 - 0.5, height - y1 - 0.5, x1 + 0.5, height - y0 + 0.5))
+                box = plumbed.within_bbox(
+                    (x0 - 0.5, height - y1 - 0.5, x1 + 0.5, height - y0 + 0.5)
+                )
                 text = re.sub(r"\s+", "", box.extract_text() or "")
                 out.append((number, index[a["/Dest"][0].idnum], text))
     return out
@@ -77,7 +79,9 @@ def test_the_contents_give_each_headings_page(laid_out: dict) -> None:
     log = laid_out["log"]
     with pdfplumber.open(io.BytesIO(laid_out["data"])) as pdf:
         first = log.page_of("toc")
-        text = "\n".join(pdf.pages[p - 1].extract_text() or "" for p in range(first, log.page_of("ch-summary")))
+        text = "\n".join(
+            pdf.pages[p - 1].extract_text() or "" for p in range(first, log.page_of("ch-summary"))
+        )
     lines = {re.sub(r"\s+", "", line) for line in text.splitlines()}
     for _level, title, _key, page in log.headings:
         assert re.sub(r"\s+", "", title) + str(page) in lines, title
@@ -142,7 +146,10 @@ def test_a_long_table_is_laid_out_a_window_at_a_time_with_every_row_once() -> No
 
     cell = report_styles()["table"]
     rows = [[CJKParagraph("序号", cell), CJKParagraph("内容", cell)]]
-    rows += [[CJKParagraph(f"{i}", cell), CJKParagraph(f"第{i}行的内容" + "说明" * (i % 7), cell)] for i in range(300)]
+    rows += [
+        [CJKParagraph(f"{i}", cell), CJKParagraph(f"第{i}行的内容" + "说明" * (i % 7), cell)]
+        for i in range(300)
+    ]
 
     def make(part: list) -> Table:
         t = Table(part, colWidths=[60, 300], repeatRows=1)

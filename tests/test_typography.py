@@ -63,7 +63,9 @@ _figure = st.builds(
 )
 _decimal = st.builds(lambda a, b: f"{a}.{b:02d}%", st.integers(0, 100), st.integers(0, 99))
 _latin = st.sampled_from(["PDF", "ReportLab", "GB/T", "PDF/A-2b", "OCR", "App", "1-11月", "2024年"])
-_punct = st.sampled_from(["，", "。", "、", "；", "：", "？", "！", "……", "——", "·", "。”", "”，", "？！"])
+_punct = st.sampled_from(
+    ["，", "。", "、", "；", "：", "？", "！", "……", "——", "·", "。”", "”，", "？！"]
+)
 _token = st.one_of(_han, _han, _han, _bracketed, _figure, _decimal, _latin, _punct)
 
 
@@ -116,7 +118,9 @@ def check_lines(text: str, width: float, style: TextStyle, total_fit: bool = Tru
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paragraphs, st.integers(12, 40), st.sampled_from([BODY, PLAIN]), st.booleans())
-def test_breaker_never_breaks_the_rules(text: str, width_em: int, style: TextStyle, total_fit: bool) -> None:
+def test_breaker_never_breaks_the_rules(
+    text: str, width_em: int, style: TextStyle, total_fit: bool
+) -> None:
     # Both the total-fit breaker and the first-fit one it falls back on.
     assert check_lines(text, width_em * style.size_pt, style, total_fit) == []
 
@@ -158,7 +162,9 @@ def test_figures_keep_their_unit() -> None:
     # 1313件 is narrower than one line but wider than what is left on the first.
     text = "甲乙丙丁戊己庚辛壬癸1313件"
     lines = break_lines(text, 12 * 10.0, PLAIN)
-    assert [ln.text for ln in lines] == ["甲乙丙丁戊己庚辛壬癸", "1313件"] or "1313件" in lines[0].text
+    assert [ln.text for ln in lines] == ["甲乙丙丁戊己庚辛壬癸", "1313件"] or "1313件" in lines[
+        0
+    ].text
 
 
 def test_a_token_longer_than_the_measure_is_cut_at_the_measure() -> None:
@@ -199,7 +205,12 @@ def test_line_end_punctuation_is_half_width() -> None:
 
 @pytest.mark.parametrize(
     ("pair", "trimmed"),
-    [("》，", "right of first"), ("、《", "right of first"), ("（《", "left of second"), ("。）", "right of first")],
+    [
+        ("》，", "right of first"),
+        ("、《", "right of first"),
+        ("（《", "left of second"),
+        ("。）", "right of first"),
+    ],
 )
 def test_adjacent_marks_take_one_and_a_half_em(pair: str, trimmed: str) -> None:
     em = PLAIN.size_pt
@@ -207,9 +218,13 @@ def test_adjacent_marks_take_one_and_a_half_em(pair: str, trimmed: str) -> None:
     # 甲 at 0, the pair spans 1.5 em, 乙 starts at 2.5 em.
     assert xs[3] == pytest.approx(2.5 * em)
     if trimmed == "right of first":
-        assert xs[2] == pytest.approx(1.5 * em)  # the first mark keeps its position, loses its right half
+        assert xs[2] == pytest.approx(
+            1.5 * em
+        )  # the first mark keeps its position, loses its right half
     else:
-        assert xs[2] == pytest.approx(1.5 * em)  # the second mark is pulled left over its empty half
+        assert xs[2] == pytest.approx(
+            1.5 * em
+        )  # the second mark is pulled left over its empty half
         assert xs[1] == pytest.approx(1.0 * em)
 
 
@@ -264,7 +279,9 @@ def test_han_latin_space_on_and_off() -> None:
     digit = advance_em(fonts.face_for("serif"), "4") * em
     assert xs[2] == pytest.approx(2 * em + 0.25 * em)
     assert xs[6] == pytest.approx(xs[5] + digit + 0.25 * em)
-    off = TextStyle("off", "serif", size_pt=10.0, leading_pt=15.0, align="left", han_latin_space=False)
+    off = TextStyle(
+        "off", "serif", size_pt=10.0, leading_pt=15.0, align="left", han_latin_space=False
+    )
     xs_off, _ = _glyph_x("截至2024年底", off)
     assert xs_off[2] == pytest.approx(2 * em)
     # No gap beside full-width punctuation or at a line edge.
@@ -274,8 +291,12 @@ def test_han_latin_space_on_and_off() -> None:
 
 def test_justification_is_never_inside_a_latin_word_or_a_dash() -> None:
     just = TextStyle("j", "serif", size_pt=10.0, leading_pt=15.0)
-    lines = break_lines("区政府采用ReportLab生成文书——严格依法行政。甲乙丙丁戊己庚辛壬癸子丑寅卯", 170.0, just)
-    prep = prepare([Span("区政府采用ReportLab生成文书——严格依法行政。甲乙丙丁戊己庚辛壬癸子丑寅卯")], just)
+    lines = break_lines(
+        "区政府采用ReportLab生成文书——严格依法行政。甲乙丙丁戊己庚辛壬癸子丑寅卯", 170.0, just
+    )
+    prep = prepare(
+        [Span("区政府采用ReportLab生成文书——严格依法行政。甲乙丙丁戊己庚辛壬癸子丑寅卯")], just
+    )
     for ln in lines[:-1]:
         for k in range(1, ln.end - ln.start):
             i = ln.start + k
@@ -349,7 +370,10 @@ def test_sweep_of_generated_paragraphs_in_a_pdf(texts: list[str]) -> None:
 def test_markup_in_data_prints_literally(tmp_path: Path) -> None:
     data = '<b>x</b> &amp; <img src="/etc/passwd"> <font name=x 《未闭合'
     path = tmp_path / "markup.pdf"
-    build(path, [CJKParagraph(data, COMPACT.styles["body"]), CJKParagraph([Span(data, bold=True)], PLAIN)])
+    build(
+        path,
+        [CJKParagraph(data, COMPACT.styles["body"]), CJKParagraph([Span(data, bold=True)], PLAIN)],
+    )
     text = extracted_text(path)
     assert text.count('<b>x</b> &amp; <img src="/etc/passwd"> <font name=x 《未闭合') == 2
 
@@ -368,12 +392,19 @@ def test_links_anchors_and_notes(tmp_path: Path) -> None:
     path = tmp_path / "links.pdf"
     story = [
         CJKParagraph(
-            [Span("见注释"), Span("1", superscript=True, link="fn-1"), Span("；网站"),
-             Span("https://www.example.gov.cn", link="https://www.example.gov.cn")],
+            [
+                Span("见注释"),
+                Span("1", superscript=True, link="fn-1"),
+                Span("；网站"),
+                Span("https://www.example.gov.cn", link="https://www.example.gov.cn"),
+            ],
             COMPACT.styles["body"],
         ),
         CJKParagraph(
-            [Span("1", superscript=True, anchor="fn-1"), Span("数据来自区司法局。", annotation="核对人：法制科")],
+            [
+                Span("1", superscript=True, anchor="fn-1"),
+                Span("数据来自区司法局。", annotation="核对人：法制科"),
+            ],
             COMPACT.styles["footnote"],
         ),
     ]
@@ -438,15 +469,17 @@ def test_gbt9704_first_glyph_and_page_numbers(tmp_path: Path) -> None:
             # 28 characters fill the 156 mm line; 22 lines fill the 225 mm type area.
             rows = sorted({round(c["top"], 2) for c in body_chars})
             assert len(rows) == 22
-            row0 = sorted((c for c in body_chars if round(c["top"], 2) == rows[0]), key=lambda c: c["x0"])
+            row0 = sorted(
+                (c for c in body_chars if round(c["top"], 2) == rows[0]), key=lambda c: c["x0"]
+            )
             assert len(row0) == 28
             assert row0[-1]["x1"] == pytest.approx(area.right, abs=tol)
             assert rows[-1] + 16.0 == pytest.approx(page.height - area.y, abs=tol)
             # Page number: 四号, 7 mm below the type area, one character in from the outer edge.
             folio = [c for c in page.chars if c["size"] == pytest.approx(14.0)]
-            assert "".join(c["text"] for c in sorted(folio, key=lambda c: c["x0"])).replace(" ", "") == folio_text(
-                GBT9704, pno
-            ).replace(" ", "")
+            assert "".join(c["text"] for c in sorted(folio, key=lambda c: c["x0"])).replace(
+                " ", ""
+            ) == folio_text(GBT9704, pno).replace(" ", "")
             # GB/T 9704 measures the 7 mm to the top edge of the dashes, not of the em box.
             assert min(c["top"] for c in folio) + folio_dash_top(GBT9704) == pytest.approx(
                 page.height - area.y + 7 * mm, abs=tol

@@ -67,8 +67,13 @@ def _row_drawer(kind: str, rows: tuple[Row, ...]) -> Callable[[Any], None]:
 
 
 @lru_cache(maxsize=512)
-def draw_rows(kind: str, rows: tuple[Row, ...], width_pt: float, style: ChartStyle,
-              height_pt: float | None = None) -> ChartFlowable:
+def draw_rows(
+    kind: str,
+    rows: tuple[Row, ...],
+    width_pt: float,
+    style: ChartStyle,
+    height_pt: float | None = None,
+) -> ChartFlowable:
     """Rows drawn as row chart `kind` (bar, hbar, diverging, part_of_whole, rate, before_after); cached."""
     if not rows:
         raise ValueError("a chart needs at least one row")
@@ -83,14 +88,17 @@ def draw_rows(kind: str, rows: tuple[Row, ...], width_pt: float, style: ChartSty
         kind = "diverging"
     natural = _row_height(kind, rows, width_pt, style)
     height = max(natural, height_pt or 0.0)
-    return ChartFlowable(width_pt, round(height, 3), style, _row_drawer(kind, rows), name=kind, pooled=True)
+    return ChartFlowable(
+        width_pt, round(height, 3), style, _row_drawer(kind, rows), name=kind, pooled=True
+    )
 
 
 _FLOWABLES: dict[tuple[object, ...], ChartFlowable] = {}
 
 
-def _chart_flowable(dataset: Dataset, chart: Chart, width_pt: float, style: ChartStyle,
-                    height_pt: float | None) -> ChartFlowable:
+def _chart_flowable(
+    dataset: Dataset, chart: Chart, width_pt: float, style: ChartStyle, height_pt: float | None
+) -> ChartFlowable:
     register_reportlab()
     if chart.kind in ROW_KINDS and chart.kind != "before_after":
         return draw_rows(chart.kind, chart_rows(dataset, chart), width_pt, style, height_pt)
@@ -107,8 +115,14 @@ def _chart_flowable(dataset: Dataset, chart: Chart, width_pt: float, style: Char
     def draw(ax: Any) -> None:
         draw_function(chart.kind)(ax, chart, dataset)
 
-    flowable = _FLOWABLES[key] = ChartFlowable(width_pt, round(height, 3), style, draw, name=chart.id,
-                                                pooled=chart.kind in BUILTIN_CHART_KINDS)
+    flowable = _FLOWABLES[key] = ChartFlowable(
+        width_pt,
+        round(height, 3),
+        style,
+        draw,
+        name=chart.id,
+        pooled=chart.kind in BUILTIN_CHART_KINDS,
+    )
     return flowable
 
 
@@ -117,11 +131,22 @@ def height_pt_of(dataset: Dataset, chart: Chart, width_pt: float, style: ChartSt
     return height_pt(chart, dataset, width_pt, style)
 
 
-def draw_chart(dataset: Dataset, chart: Chart, *, width_pt: float, style: ChartStyle | None = None,
-               height_pt: float | None = None) -> ChartFlowable:
+def draw_chart(
+    dataset: Dataset,
+    chart: Chart,
+    *,
+    width_pt: float,
+    style: ChartStyle | None = None,
+    height_pt: float | None = None,
+) -> ChartFlowable:
     """The flowable of one declared chart at `width_pt`; its height is its natural one, or `height_pt` if taller."""
-    return _chart_flowable(dataset, chart, round(width_pt, 2), style or chart_style(),
-                           None if height_pt is None else round(height_pt, 2))
+    return _chart_flowable(
+        dataset,
+        chart,
+        round(width_pt, 2),
+        style or chart_style(),
+        None if height_pt is None else round(height_pt, 2),
+    )
 
 
 chart_flowable = draw_chart

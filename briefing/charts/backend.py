@@ -79,11 +79,17 @@ def font_role(prop: Any) -> tuple[str, bool]:
             role = "serif"
             break
     weight = prop.get_weight()
-    bold = (weight >= 600) if isinstance(weight, int) else weight in ("semibold", "demibold", "demi", "bold", "heavy", "extra bold", "black")
+    bold = (
+        (weight >= 600)
+        if isinstance(weight, int)
+        else weight in ("semibold", "demibold", "demi", "bold", "heavy", "extra bold", "black")
+    )
     return role, bold
 
 
-def set_label(text: str, role: str, bold: bool, size: float, color: str = "#000000") -> tuple[Prepared, Line | None]:
+def set_label(
+    text: str, role: str, bold: bool, size: float, color: str = "#000000"
+) -> tuple[Prepared, Line | None]:
     """A one-line label set by the typesetting layer: the prepared glyphs and their line."""
     return set_line(text, role, bold, size, color)
 
@@ -125,7 +131,9 @@ class RendererReportLab(RendererBase):
     def option_scale_image(self) -> bool:
         return True
 
-    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+    def get_text_width_height_descent(
+        self, s: str, prop: Any, ismath: Any
+    ) -> tuple[float, float, float]:
         role, bold = font_role(prop)
         size = float(prop.get_size_in_points())
         asc, desc = em_box(_face(role, bold))
@@ -175,8 +183,12 @@ class RendererReportLab(RendererBase):
     @staticmethod
     def _stroke_ops(gc: GraphicsContextBase) -> list[str]:
         r, g, b = _color(gc.get_rgb())
-        ops = [f"{_n(r)} {_n(g)} {_n(b)} RG", f"{_n(gc.get_linewidth())} w",
-               f"{_CAPS.get(gc.get_capstyle(), 0)} J", f"{_JOINS.get(gc.get_joinstyle(), 0)} j"]
+        ops = [
+            f"{_n(r)} {_n(g)} {_n(b)} RG",
+            f"{_n(gc.get_linewidth())} w",
+            f"{_CAPS.get(gc.get_capstyle(), 0)} J",
+            f"{_JOINS.get(gc.get_joinstyle(), 0)} j",
+        ]
         offset, dashes = gc.get_dashes()
         pattern: Any = dashes
         if pattern is not None and len(pattern):
@@ -189,11 +201,20 @@ class RendererReportLab(RendererBase):
         return gc.get_linewidth() > 0 and (len(rgb) < 4 or rgb[3] > 0) and gc.get_alpha() > 0
 
     # -- paths ----------------------------------------------------------------------------------
-    def draw_path(self, gc: GraphicsContextBase, path: Path, transform: Any, rgbFace: Any = None) -> None:  # noqa: N803
+    def draw_path(
+        self, gc: GraphicsContextBase, path: Path, transform: Any, rgbFace: Any = None
+    ) -> None:  # noqa: N803
         self._draw(gc, path_ops(path, transform), rgbFace, path, transform)
 
-    def _draw(self, gc: GraphicsContextBase, ops_path: str, rgbFace: Any, path: Path, transform: Any,  # noqa: N803
-              offset: tuple[float, float] = (0.0, 0.0)) -> None:
+    def _draw(
+        self,
+        gc: GraphicsContextBase,
+        ops_path: str,
+        rgbFace: Any,
+        path: Path,
+        transform: Any,  # noqa: N803
+        offset: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
         """Paint `ops_path` (the path under `transform`, moved by `offset`) with gc's state."""
         fill = rgbFace is not None and (len(rgbFace) < 4 or rgbFace[3] > 0)
         stroke = self._strokes(gc)
@@ -216,18 +237,32 @@ class RendererReportLab(RendererBase):
         self.canv.addLiteral("\n".join(ops))
         self._end()
 
-    def _hatch_ops(self, gc: GraphicsContextBase, ops_path: str, path: Path, transform: Any) -> list[str]:
+    def _hatch_ops(
+        self, gc: GraphicsContextBase, ops_path: str, path: Path, transform: Any
+    ) -> list[str]:
         """Hatch lines tiled over the path's extent and clipped to the path: plain strokes, no pattern."""
         extents = path.get_extents(transform)
-        if not (math.isfinite(extents.width) and math.isfinite(extents.height)) or extents.width <= 0 or extents.height <= 0:
+        if (
+            not (math.isfinite(extents.width) and math.isfinite(extents.height))
+            or extents.width <= 0
+            or extents.height <= 0
+        ):
             return []
         hatch_path = gc.get_hatch_path()
         if hatch_path is None:
             return []
         r, g, b = _color(gc.get_hatch_color())
         lw = gc.get_hatch_linewidth()
-        out = ["q", ops_path, "W n", f"{_n(r)} {_n(g)} {_n(b)} RG", f"{_n(r)} {_n(g)} {_n(b)} rg",
-               f"{_n(lw)} w", "0 J", "[] 0 d"]
+        out = [
+            "q",
+            ops_path,
+            "W n",
+            f"{_n(r)} {_n(g)} {_n(b)} RG",
+            f"{_n(r)} {_n(g)} {_n(b)} rg",
+            f"{_n(lw)} w",
+            "0 J",
+            "[] 0 d",
+        ]
         tile = HATCH_TILE_PT
         # Tiles sit on a grid fixed to the figure, so neighbouring bars' hatching lines up.
         for ix in range(math.floor(extents.x0 / tile), math.ceil(extents.x1 / tile)):
@@ -238,30 +273,70 @@ class RendererReportLab(RendererBase):
         out.append("Q")
         return out
 
-    def draw_markers(self, gc: GraphicsContextBase, marker_path: Path, marker_trans: Any, path: Path,
-                     trans: Any, rgbFace: Any = None) -> None:  # noqa: N803
+    def draw_markers(
+        self,
+        gc: GraphicsContextBase,
+        marker_path: Path,
+        marker_trans: Any,
+        path: Path,
+        trans: Any,
+        rgbFace: Any = None,
+    ) -> None:  # noqa: N803
         ops_marker = path_ops(marker_path, marker_trans)
         for vertices, code in path.iter_segments(trans, simplify=False):
             if len(vertices) and code != Path.CLOSEPOLY:
                 x, y = vertices[-2:]
                 if math.isfinite(x) and math.isfinite(y):
-                    self._draw(gc, ops_marker, rgbFace, marker_path, marker_trans, (float(x), float(y)))
+                    self._draw(
+                        gc, ops_marker, rgbFace, marker_path, marker_trans, (float(x), float(y))
+                    )
 
-    def draw_path_collection(self, gc: GraphicsContextBase, master_transform: Any, paths: Any,
-                             all_transforms: Any, offsets: Any, offset_trans: Any, facecolors: Any,
-                             edgecolors: Any, linewidths: Any, linestyles: Any, antialiaseds: Any,
-                             urls: Any, offset_position: Any, *, hatchcolors: Any = None) -> None:
+    def draw_path_collection(
+        self,
+        gc: GraphicsContextBase,
+        master_transform: Any,
+        paths: Any,
+        all_transforms: Any,
+        offsets: Any,
+        offset_trans: Any,
+        facecolors: Any,
+        edgecolors: Any,
+        linewidths: Any,
+        linestyles: Any,
+        antialiaseds: Any,
+        urls: Any,
+        offset_position: Any,
+        *,
+        hatchcolors: Any = None,
+    ) -> None:
         # Each distinct path is converted once and placed at its offsets with a translation.
         base: Any = super()
-        raw = [(path, transform, path_ops(path, transform))
-               for path, transform in base._iter_collection_raw_paths(master_transform, paths, all_transforms)]
+        raw = [
+            (path, transform, path_ops(path, transform))
+            for path, transform in base._iter_collection_raw_paths(
+                master_transform, paths, all_transforms
+            )
+        ]
         for xo, yo, (path, transform, ops_path), gc0, rgb_face in base._iter_collection(
-                gc, raw, offsets, offset_trans, facecolors, edgecolors, linewidths, linestyles,
-                antialiaseds, urls, offset_position, hatchcolors=hatchcolors if hatchcolors is not None else []):
+            gc,
+            raw,
+            offsets,
+            offset_trans,
+            facecolors,
+            edgecolors,
+            linewidths,
+            linestyles,
+            antialiaseds,
+            urls,
+            offset_position,
+            hatchcolors=hatchcolors if hatchcolors is not None else [],
+        ):
             self._draw(gc0, ops_path, rgb_face, path, transform, (float(xo), float(yo)))
 
     # -- images ---------------------------------------------------------------------------------
-    def draw_image(self, gc: GraphicsContextBase, x: float, y: float, im: Any, transform: Any = None) -> None:
+    def draw_image(
+        self, gc: GraphicsContextBase, x: float, y: float, im: Any, transform: Any = None
+    ) -> None:
         from PIL import Image
         from reportlab.lib.utils import ImageReader
 
@@ -285,13 +360,24 @@ class RendererReportLab(RendererBase):
             canv.drawImage(reader, x, y, width=w, height=h, mask="auto")
         else:
             a, b, c, d, e, f = transform.frozen().to_values()
-            canv.addLiteral(f"1 0 0 1 {_n(x)} {_n(y)} cm {_n(a)} {_n(b)} {_n(c)} {_n(d)} {_n(e)} {_n(f)} cm")
+            canv.addLiteral(
+                f"1 0 0 1 {_n(x)} {_n(y)} cm {_n(a)} {_n(b)} {_n(c)} {_n(d)} {_n(e)} {_n(f)} cm"
+            )
             canv.drawImage(reader, 0, 0, width=1, height=1, mask="auto")
         self._end()
 
     # -- text -----------------------------------------------------------------------------------
-    def draw_text(self, gc: GraphicsContextBase, x: float, y: float, s: str, prop: Any, angle: float,
-                  ismath: Any = False, mtext: Any = None) -> None:
+    def draw_text(
+        self,
+        gc: GraphicsContextBase,
+        x: float,
+        y: float,
+        s: str,
+        prop: Any,
+        angle: float,
+        ismath: Any = False,
+        mtext: Any = None,
+    ) -> None:
         role, bold = font_role(prop)
         size = float(prop.get_size_in_points())
         color = _hex(_color(gc.get_rgb()))
@@ -342,4 +428,11 @@ class FigureCanvasReportLab(FigureCanvasBase):
         fig.draw(renderer)
 
 
-__all__ = ["FigureCanvasReportLab", "RendererReportLab", "font_role", "label_width", "path_ops", "set_label"]
+__all__ = [
+    "FigureCanvasReportLab",
+    "RendererReportLab",
+    "font_role",
+    "label_width",
+    "path_ops",
+    "set_label",
+]

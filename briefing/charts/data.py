@@ -94,7 +94,9 @@ def _wholes(dataset: Dataset) -> frozenset[str]:
     return frozenset(out)
 
 
-def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tuple[Indicator, list[Indicator]]]:
+def group_parts(
+    dataset: Dataset, indicators: tuple[Indicator, ...]
+) -> list[tuple[Indicator, list[Indicator]]]:
     """Split a part-of-whole chart's indicators into (whole, parts) groups by the rule in the module docstring."""
     wholes = _wholes(dataset)
     groups: list[tuple[Indicator, list[Indicator]]] = []
@@ -105,7 +107,11 @@ def group_parts(dataset: Dataset, indicators: tuple[Indicator, ...]) -> list[tup
                 ind.id in wholes
                 or ind.unit != whole.unit
                 or ind.period != whole.period
-                or (math.isfinite(ind.value) and math.isfinite(whole.value) and ind.value > whole.value)
+                or (
+                    math.isfinite(ind.value)
+                    and math.isfinite(whole.value)
+                    and ind.value > whole.value
+                )
             )
             if not starts:
                 parts.append(ind)
@@ -130,7 +136,11 @@ def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator
     span = (ind.period.kind, ind.period.start_month, ind.period.end_month)
     points = []
     for ds in (*dataset.earlier, dataset):
-        found = ind if ds is dataset else next((i for i in ds.indicators if ind.code and i.code == ind.code), None)
+        found = (
+            ind
+            if ds is dataset
+            else next((i for i in ds.indicators if ind.code and i.code == ind.code), None)
+        )
         if found is None or found.unit != ind.unit:
             continue
         if (found.period.kind, found.period.start_month, found.period.end_month) != span:
@@ -146,12 +156,23 @@ def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
         pairs: list[Row] = []
         for g, ind in enumerate(inds):
             before = ind.prior if ind.prior is not None else math.nan
-            pairs.append(Row(f"{ind.id}:before", row_label(ind), before, BEFORE + prior_text(ind), "before", g))
+            pairs.append(
+                Row(
+                    f"{ind.id}:before",
+                    row_label(ind),
+                    before,
+                    BEFORE + prior_text(ind),
+                    "before",
+                    g,
+                )
+            )
             pairs.append(Row(ind.id, "", ind.value, AFTER + _printed(ind), "after", g))
         return tuple(pairs)
     if chart.kind == "trend":
-        return tuple(Row(f"{ind.id}-{year}", f"{year}年", ind.value, _printed(ind))
-                     for year, ind in (trend_points(dataset, inds[0]) if inds else ()))
+        return tuple(
+            Row(f"{ind.id}-{year}", f"{year}年", ind.value, _printed(ind))
+            for year, ind in (trend_points(dataset, inds[0]) if inds else ())
+        )
     if chart.kind == "diverging":
         drop = "同比" in chart.title
         rows = []
@@ -168,7 +189,9 @@ def chart_rows(dataset: Dataset, chart: Chart) -> tuple[Row, ...]:
     return tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in inds)
 
 
-def trend_series(dataset: Dataset, chart: Chart) -> list[tuple[str, list[tuple[int, float]], list[str]]]:
+def trend_series(
+    dataset: Dataset, chart: Chart
+) -> list[tuple[str, list[tuple[int, float]], list[str]]]:
     """Per indicator of a trend chart: (label, [(year, value)], wording of each value).
 
     The years come from the same district's earlier datasets (the figure with the same code,
@@ -181,11 +204,14 @@ def trend_series(dataset: Dataset, chart: Chart) -> list[tuple[str, list[tuple[i
             continue
         ind = dataset.indicator(ident)
         points: dict[int, tuple[float, str]] = {
-            year: (found.value, _printed(found)) for year, found in trend_points(dataset, ind)}
+            year: (found.value, _printed(found)) for year, found in trend_points(dataset, ind)
+        }
         if len(points) < 2 and ind.prior is not None and ind.period.year - 1 not in points:
             points[ind.period.year - 1] = (ind.prior, prior_text(ind))
         years = sorted(points)
-        out.append((row_label(ind), [(y, points[y][0]) for y in years], [points[y][1] for y in years]))
+        out.append(
+            (row_label(ind), [(y, points[y][0]) for y in years], [points[y][1] for y in years])
+        )
     return out
 
 
@@ -221,5 +247,7 @@ def panel_rows(dataset: Dataset, chart: Chart) -> list[tuple[str, tuple[Row, ...
             shared = {i.area for i in ordered}
             where = areas.get(next(iter(shared)), "") if len(shared) == 1 else ""
             title = f"{where}（{unit}）" if where else f"单位：{unit}"
-            panels.append((title, tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in ordered)))
+            panels.append(
+                (title, tuple(Row(i.id, row_label(i), i.value, _printed(i)) for i in ordered))
+            )
     return panels

@@ -106,7 +106,9 @@ def spare_axes(fig: Any, rect: tuple[float, float, float, float]) -> Any:
     return fig.add_axes(rect)
 
 
-def pooled_draw(canv: Any, width: float, height: float, style: ChartStyle, draw: DrawOnAxes) -> None:
+def pooled_draw(
+    canv: Any, width: float, height: float, style: ChartStyle, draw: DrawOnAxes
+) -> None:
     """Draw a built-in chart on a pooled figure, render it onto `canv`, and give the figure back."""
     import matplotlib
 
@@ -129,8 +131,15 @@ def pooled_draw(canv: Any, width: float, height: float, style: ChartStyle, draw:
 class ChartFlowable(Flowable):
     """A chart of fixed printed size; matplotlib draws it when the page is drawn."""
 
-    def __init__(self, width: float, height: float, style: ChartStyle, draw: DrawOnAxes, name: str = "",
-                 pooled: bool = False) -> None:
+    def __init__(
+        self,
+        width: float,
+        height: float,
+        style: ChartStyle,
+        draw: DrawOnAxes,
+        name: str = "",
+        pooled: bool = False,
+    ) -> None:
         super().__init__()
         self.width = width
         self.height = height

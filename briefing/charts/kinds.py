@@ -62,29 +62,64 @@ def size_of(fig: Any) -> tuple[float, float]:
 class Frame:
     """A rectangle of a figure a chart is drawn in, in points; y runs down from the frame's top."""
 
-    def __init__(self, fig: Any, x: float = 0.0, y: float = 0.0, w: float | None = None,
-                 h: float | None = None) -> None:
+    def __init__(
+        self,
+        fig: Any,
+        x: float = 0.0,
+        y: float = 0.0,
+        w: float | None = None,
+        h: float | None = None,
+    ) -> None:
         fw, fh = size_of(fig)
         self.fig, self.x, self.y = fig, x, y
         self.w = fw - x if w is None else w
         self.h = fh - y if h is None else h
         self.fig_h = fh
 
-    def text(self, x: float, y: float, s: str, *, size: float, color: str, bold: bool = False,
-             ha: str = "left") -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        size: float,
+        color: str,
+        bold: bool = False,
+        ha: str = "left",
+    ) -> None:
         """Text with its baseline at (x, y) of the frame."""
-        self.fig.text(self.x + x, self.fig_h - self.y - y, s, transform=IdentityTransform(), fontsize=size,
-                      color=color, fontweight=BOLD if bold else "normal", ha=ha, va="baseline")
+        self.fig.text(
+            self.x + x,
+            self.fig_h - self.y - y,
+            s,
+            transform=IdentityTransform(),
+            fontsize=size,
+            color=color,
+            fontweight=BOLD if bold else "normal",
+            ha=ha,
+            va="baseline",
+        )
 
     def line(self, xs: Sequence[float], ys: Sequence[float], color: str, width: float) -> None:
-        self.fig.add_artist(Line2D([self.x + x for x in xs], [self.fig_h - self.y - y for y in ys],
-                                   transform=IdentityTransform(), color=color, linewidth=width))
+        self.fig.add_artist(
+            Line2D(
+                [self.x + x for x in xs],
+                [self.fig_h - self.y - y for y in ys],
+                transform=IdentityTransform(),
+                color=color,
+                linewidth=width,
+            )
+        )
 
     def axes(self, ax: Axes | None, x0: float, x1: float, top: float, bottom: float) -> Axes:
         """An Axes (reusing `ax` if given) covering x0..x1 and top..bottom of the frame."""
         fw, fh = size_of(self.fig)
-        rect = ((self.x + x0) / fw, (fh - self.y - bottom) / fh, max(x1 - x0, 1e-3) / fw,
-                max(bottom - top, 1e-3) / fh)
+        rect = (
+            (self.x + x0) / fw,
+            (fh - self.y - bottom) / fh,
+            max(x1 - x0, 1e-3) / fw,
+            max(bottom - top, 1e-3) / fh,
+        )
         if ax is None:
             return spare_axes(self.fig, rect)
         ax.set_position(rect)
@@ -109,8 +144,14 @@ def _row_look(st: ChartStyle, row: Row) -> dict[str, Any]:
     return {"color": p.bar}
 
 
-def draw_row_chart(ax: Axes, rows: Sequence[Row], *, domain: tuple[float, float] | None = None,
-                   track: bool = False, frame: Frame | None = None) -> RowPlan:
+def draw_row_chart(
+    ax: Axes,
+    rows: Sequence[Row],
+    *,
+    domain: tuple[float, float] | None = None,
+    track: bool = False,
+    frame: Frame | None = None,
+) -> RowPlan:
     """Horizontal bars from one zero, each labelled at its end; returns the plan drawn.
 
     The chart fills `frame` (the whole figure by default) and stretches to its height; `ax`
@@ -144,14 +185,25 @@ def draw_row_chart(ax: Axes, rows: Sequence[Row], *, domain: tuple[float, float]
     if len(plan.scale.segments) == 1 and plan.scale.segments[0].lo < 0 < plan.scale.segments[0].hi:
         # The zero line crosses each bar band only, never a label set above the bars.
         for box in plan.boxes:
-            axes[0].plot([0.0, 0.0], [box.bar_top - 1.5, box.bar_top + plan.bar_pt + 1.5], color=p.rule,
-                         linewidth=st.rule_pt, solid_capstyle="butt")
+            axes[0].plot(
+                [0.0, 0.0],
+                [box.bar_top - 1.5, box.bar_top + plan.bar_pt + 1.5],
+                color=p.rule,
+                linewidth=st.rule_pt,
+                solid_capstyle="butt",
+            )
     bars: list[list[tuple[float, float, float, Row]]] = [[] for _ in axes]
     for r, box in zip(rows, plan.boxes, strict=True):
         for line, base in zip(box.label_lines, box.label_baselines, strict=True):
             fr.text(box.label_x, base, line, size=st.label_pt, color=p.ink, ha=box.label_anchor)
         if not r.stated:
-            fr.text(plan.scale.zero + st.pad_pt, box.value_baseline, NOT_STATED, size=st.label_pt, color=p.muted)
+            fr.text(
+                plan.scale.zero + st.pad_pt,
+                box.value_baseline,
+                NOT_STATED,
+                size=st.label_pt,
+                color=p.muted,
+            )
             continue
         if plan.scale.broken:
             # Each side of the break draws only its own stretch of the bar.
@@ -163,24 +215,57 @@ def draw_row_chart(ax: Axes, rows: Sequence[Row], *, domain: tuple[float, float]
             bars[0].append((box.bar_center, r.value, 0.0, r))
         end = plan.scale.end(r.value)
         if not plan.value_at_end:
-            fr.text(fr.w, box.value_baseline, r.text, size=st.value_pt, color=p.ink, bold=True, ha="right")
+            fr.text(
+                fr.w,
+                box.value_baseline,
+                r.text,
+                size=st.value_pt,
+                color=p.ink,
+                bold=True,
+                ha="right",
+            )
         elif r.value < 0:
-            fr.text(end - st.pad_pt, box.value_baseline, r.text, size=st.value_pt, color=p.ink, bold=True, ha="right")
+            fr.text(
+                end - st.pad_pt,
+                box.value_baseline,
+                r.text,
+                size=st.value_pt,
+                color=p.ink,
+                bold=True,
+                ha="right",
+            )
         else:
-            fr.text(end + st.pad_pt, box.value_baseline, r.text, size=st.value_pt, color=p.ink, bold=True)
+            fr.text(
+                end + st.pad_pt,
+                box.value_baseline,
+                r.text,
+                size=st.value_pt,
+                color=p.ink,
+                bold=True,
+            )
         if plan.scale.broken and r.value > plan.scale.segments[0].hi:
             _break_marks(fr, plan, box.bar_top - 1.0, box.bar_top + plan.bar_pt + 1.0, st)
     if track:
         first = plan.scale.segments[0]
-        axes[0].barh([b.bar_center for b in plan.boxes], first.hi - first.lo, left=first.lo, height=plan.bar_pt,
-                     color=p.track)
+        axes[0].barh(
+            [b.bar_center for b in plan.boxes],
+            first.hi - first.lo,
+            left=first.lo,
+            height=plan.bar_pt,
+            color=p.track,
+        )
     # One barh call per axes and look: bars are many, calls are costly.
     for a, items in zip(axes, bars, strict=True):
         for role in ("item", "whole", "part", "before", "after"):
             mine = [it for it in items if it[3].role == role]
             if mine:
-                a.barh([y for y, _, _, _ in mine], [w for _, w, _, _ in mine], left=[x for _, _, x, _ in mine],
-                       height=plan.bar_pt, **_row_look(st, mine[0][3]))
+                a.barh(
+                    [y for y, _, _, _ in mine],
+                    [w for _, w, _, _ in mine],
+                    left=[x for _, _, x, _ in mine],
+                    height=plan.bar_pt,
+                    **_row_look(st, mine[0][3]),
+                )
     if plan.scale.broken:
         _break_marks(fr, plan, plan.axis_y - 2.5, plan.axis_y + 2.5, st)
     return plan
@@ -242,15 +327,35 @@ def draw_columns(ax: Axes, rows: Sequence[Row], frame: Frame | None = None) -> N
     for i, (r, lines) in enumerate(zip(rows, g["wrapped"], strict=True)):
         cx = g["axis_x"] + g["col"] * (i + 0.5)
         for k, line in enumerate(lines):
-            fr.text(cx, base + st.label_gap_pt + 2.0 + g["lasc"] + k * g["pitch"], line, size=st.label_pt,
-                    color=p.ink, ha="center")
+            fr.text(
+                cx,
+                base + st.label_gap_pt + 2.0 + g["lasc"] + k * g["pitch"],
+                line,
+                size=st.label_pt,
+                color=p.ink,
+                ha="center",
+            )
         if not r.stated:
-            fr.text(cx, base - st.pad_pt - g["vdesc"], NOT_STATED, size=st.label_pt, color=p.muted, ha="center")
+            fr.text(
+                cx,
+                base - st.pad_pt - g["vdesc"],
+                NOT_STATED,
+                size=st.label_pt,
+                color=p.muted,
+                ha="center",
+            )
             continue
         a.bar(i + 0.5, r.value, width=bar_w, color=p.bar)
         h = r.value / top_v * g["bar_h"]
-        fr.text(cx, base - h - st.pad_pt - g["vdesc"], r.text, size=st.value_pt, color=p.ink, bold=True,
-                ha="center")
+        fr.text(
+            cx,
+            base - h - st.pad_pt - g["vdesc"],
+            r.text,
+            size=st.value_pt,
+            color=p.ink,
+            bold=True,
+            ha="center",
+        )
 
 
 def bar(ax: Axes, chart: Chart, dataset: Dataset) -> None:
@@ -266,8 +371,13 @@ def bar(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 # ---------------------------------------------------------------------------------------------
 # Trends over years
 
-def draw_trend(ax: Axes, series: Sequence[tuple[int, float]], texts: Sequence[str] | None = None,
-               frame: Frame | None = None) -> None:
+
+def draw_trend(
+    ax: Axes,
+    series: Sequence[tuple[int, float]],
+    texts: Sequence[str] | None = None,
+    frame: Frame | None = None,
+) -> None:
     """A value over years: a line with a marker and a label at each year, on an axis from zero.
 
     `series` is (year, value) pairs in any order; `texts` are the labels in the report's wording
@@ -303,12 +413,29 @@ def draw_trend(ax: Axes, series: Sequence[tuple[int, float]], texts: Sequence[st
         prev = y
     for run in runs:
         if run:
-            a.plot([y for y, _ in run], [v for _, v in run], color=p.bar, marker="o", markersize=3.5, clip_on=False)
+            a.plot(
+                [y for y, _ in run],
+                [v for _, v in run],
+                color=p.bar,
+                marker="o",
+                markersize=3.5,
+                clip_on=False,
+            )
     _, vdesc = metrics(True, st.value_pt)
     for (y, v), t in zip(pts, labels, strict=True):
         if math.isfinite(v):
-            a.annotate(t, (y, v), xytext=(0, st.pad_pt + vdesc), textcoords="offset points", ha="center",
-                       va="baseline", fontsize=st.value_pt, fontweight=BOLD, color=p.ink, annotation_clip=False)
+            a.annotate(
+                t,
+                (y, v),
+                xytext=(0, st.pad_pt + vdesc),
+                textcoords="offset points",
+                ha="center",
+                va="baseline",
+                fontsize=st.value_pt,
+                fontweight=BOLD,
+                color=p.ink,
+                annotation_clip=False,
+            )
 
 
 def trend(ax: Axes, chart: Chart, dataset: Dataset) -> None:
@@ -323,6 +450,7 @@ def trend(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Small multiples
+
 
 def draw_small_multiples(ax: Axes, panels: Sequence[tuple[str, Any]]) -> None:
     """One small panel per (title, content), in a grid, each with its own labelled axis.

@@ -51,11 +51,22 @@ MAX_STRETCH = 1.7
 
 
 @lru_cache(maxsize=4096)
-def set_line(text: str, role: str, bold: bool, size: float, color: str = "#000000") -> tuple[Prepared, Line | None]:
+def set_line(
+    text: str, role: str, bold: bool, size: float, color: str = "#000000"
+) -> tuple[Prepared, Line | None]:
     """A one-line chart text set by the typesetting layer: its prepared glyphs and its line."""
     # An opening mark at a label's start keeps its full width: its box stays inside the chart.
-    style = TextStyle(name="chart-label", role=role, bold=bold, size_pt=size, leading_pt=size,  # type: ignore[arg-type]
-                      align="left", color=color, first_indent_em=0.0, compress_line_start_open=False)
+    style = TextStyle(
+        name="chart-label",
+        role=role,  # type: ignore[arg-type]
+        bold=bold,
+        size_pt=size,
+        leading_pt=size,
+        align="left",
+        color=color,
+        first_indent_em=0.0,
+        compress_line_start_open=False,
+    )
     prep = prepare((Span(text),), style)
     lines = break_prepared(prep, 1e9)
     return prep, (lines[0] if lines else None)
@@ -108,7 +119,11 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> tuple[str,
         e = s + 1
         while e < limit and text_width(chars[s : e + 1], bold, size) <= width + 1e-6:
             e += 1
-        while e > s + 1 and e < n and (classify(chars[e]) in NO_START or classify(chars[e - 1]) in NO_END):
+        while (
+            e > s + 1
+            and e < n
+            and (classify(chars[e]) in NO_START or classify(chars[e - 1]) in NO_END)
+        ):
             e -= 1
         out.append(chars[s:e])
         s = e
@@ -120,8 +135,16 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> tuple[str,
 @lru_cache(maxsize=64)
 def _style(bold: bool, size: float) -> TextStyle:
     # An opening mark at a label's start keeps its full width: its box stays inside the chart.
-    return TextStyle(name="chart-label", role="sans", bold=bold, size_pt=size, leading_pt=size, align="left",
-                     first_indent_em=0.0, compress_line_start_open=False)
+    return TextStyle(
+        name="chart-label",
+        role="sans",
+        bold=bold,
+        size_pt=size,
+        leading_pt=size,
+        align="left",
+        first_indent_em=0.0,
+        compress_line_start_open=False,
+    )
 
 
 def metrics(bold: bool, size: float) -> tuple[float, float]:
@@ -296,8 +319,16 @@ def _indent(st: ChartStyle, row: Row) -> float:
     return st.label_pt * 0.75 if row.role == "part" else 0.0
 
 
-def _stack(rows: Sequence[Row], width: float, st: ChartStyle, labels_left: bool, col: float,
-           bar_pt: float, row_gap: float, group_gap: float) -> tuple[list[RowBox], float]:
+def _stack(
+    rows: Sequence[Row],
+    width: float,
+    st: ChartStyle,
+    labels_left: bool,
+    col: float,
+    bar_pt: float,
+    row_gap: float,
+    group_gap: float,
+) -> tuple[list[RowBox], float]:
     lasc, ldesc = metrics(False, st.label_pt)
     vasc, vdesc = metrics(True, st.value_pt)
     pitch = st.label_pt * st.line_factor
@@ -312,29 +343,62 @@ def _stack(rows: Sequence[Row], width: float, st: ChartStyle, labels_left: bool,
             h = max(band, lasc + ldesc)
             center = y + h / 2
             lines: tuple[str, ...] = (r.label,) if r.label else ()
-            boxes.append(RowBox(lines, tuple(center + MID_HEIGHT * st.label_pt for _ in lines), col - st.pad_pt,
-                                "right", center - bar_pt / 2, center, center + MID_HEIGHT * st.value_pt))
+            boxes.append(
+                RowBox(
+                    lines,
+                    tuple(center + MID_HEIGHT * st.label_pt for _ in lines),
+                    col - st.pad_pt,
+                    "right",
+                    center - bar_pt / 2,
+                    center,
+                    center + MID_HEIGHT * st.value_pt,
+                )
+            )
             y += h + row_gap
             continue
         lines = wrap(r.label, st.label_pt, width - indent) if r.label else ()
         baselines = tuple(y + lasc + k * pitch for k in range(len(lines)))
         label_h = (lasc + (len(lines) - 1) * pitch + ldesc + st.label_gap_pt) if lines else 0.0
         center = y + label_h + band / 2
-        boxes.append(RowBox(lines, baselines, indent, "left", center - bar_pt / 2, center,
-                            center + MID_HEIGHT * st.value_pt))
+        boxes.append(
+            RowBox(
+                lines,
+                baselines,
+                indent,
+                "left",
+                center - bar_pt / 2,
+                center,
+                center + MID_HEIGHT * st.value_pt,
+            )
+        )
         y += label_h + band + (row_gap if r.role != "before" else row_gap * 0.4)
     return boxes, y - row_gap
 
 
-def _labels_left(rows: Sequence[Row], width: float, st: ChartStyle, reserve: float) -> tuple[bool, float]:
-    widest = max((text_width(r.label, False, st.label_pt) + _indent(st, r) for r in rows if r.label), default=0.0)
+def _labels_left(
+    rows: Sequence[Row], width: float, st: ChartStyle, reserve: float
+) -> tuple[bool, float]:
+    widest = max(
+        (text_width(r.label, False, st.label_pt) + _indent(st, r) for r in rows if r.label),
+        default=0.0,
+    )
     col = widest + st.pad_pt * 2 if widest else 0.0
-    ok = widest <= width * LABEL_COLUMN_SHARE and width - col - st.pad_pt - reserve >= MIN_BAR_SPAN * 2
+    ok = (
+        widest <= width * LABEL_COLUMN_SHARE
+        and width - col - st.pad_pt - reserve >= MIN_BAR_SPAN * 2
+    )
     return ok, col
 
 
-def plan_rows(rows: Sequence[Row], width: float, st: ChartStyle, *, domain: tuple[float, float] | None = None,
-              allow_break: bool = True, target_height: float | None = None) -> RowPlan:
+def plan_rows(
+    rows: Sequence[Row],
+    width: float,
+    st: ChartStyle,
+    *,
+    domain: tuple[float, float] | None = None,
+    allow_break: bool = True,
+    target_height: float | None = None,
+) -> RowPlan:
     """Lay out a row chart: bars from a shared zero (both sides if values are negative).
 
     `domain` fixes the axis (rates: 0–100); else it follows the values, with a break when a few
@@ -357,12 +421,16 @@ def plan_rows(rows: Sequence[Row], width: float, st: ChartStyle, *, domain: tupl
         scale = Scale((seg,), seg.pos(0.0))
         value_at_end = True
     elif negative:
-        extents = [(abs(v) if math.isfinite(v) else 0.0, w, -1 if (math.isfinite(v) and v < 0) else 1)
-                   for v, w in zip(values, texts, strict=True)]
+        extents = [
+            (abs(v) if math.isfinite(v) else 0.0, w, -1 if (math.isfinite(v) and v < 0) else 1)
+            for v, w in zip(values, texts, strict=True)
+        ]
         s = fit_per_unit(extents, avail)
         value_at_end = s > 0 and max(abs(v) for v in finite) * s >= MIN_BAR_SPAN / 2
         if not value_at_end:
-            reach = max((-v for v in finite if v < 0), default=0.0) + max((v for v in finite if v > 0), default=0.0)
+            reach = max((-v for v in finite if v < 0), default=0.0) + max(
+                (v for v in finite if v > 0), default=0.0
+            )
             s = max(avail - reserve, 0.0) / reach if reach > 0 else 0.0
             zero = x0 + max((-v for v in finite if v < 0), default=0.0) * s
         else:
@@ -379,26 +447,44 @@ def plan_rows(rows: Sequence[Row], width: float, st: ChartStyle, *, domain: tupl
         if k:
             big = top[:k]
             rest_max = top[k]
-            xr = width - max((w for r, w in zip(rows, texts, strict=True) if math.isfinite(r.value)
-                              and r.value in big), default=reserve)
+            xr = width - max(
+                (
+                    w
+                    for r, w in zip(rows, texts, strict=True)
+                    if math.isfinite(r.value) and r.value in big
+                ),
+                default=reserve,
+            )
             hi_len = max((xr - x0) * HI_SHARE, MIN_BAR_SPAN)
             hi_x0 = xr - hi_len
             lo_x1 = hi_x0 - BREAK_GAP
-            rest = [(v, w) for v, w in zip(values, texts, strict=True) if math.isfinite(v) and v not in big]
+            rest = [
+                (v, w)
+                for v, w in zip(values, texts, strict=True)
+                if math.isfinite(v) and v not in big
+            ]
             s = fit_per_unit([(v, w, 1) for v, w in rest], width - x0)
             # The largest bar before the break stops short of it, so no bar seems cut by it.
             s = min(s, (lo_x1 - x0) / (rest_max * 1.15)) if rest_max > 0 else s
             lo_seg = Segment(0.0, (lo_x1 - x0) / s if s > 0 else rest_max, x0, lo_x1)
             b_min, b_max = min(big), max(big)
             step = nice_step(max(b_max - b_min, b_max * 0.1), 2)
-            hi_lo = max(math.floor((b_min - max(0.15 * (b_max - b_min), 0.05 * b_max)) / step) * step, lo_seg.hi)
+            hi_lo = max(
+                math.floor((b_min - max(0.15 * (b_max - b_min), 0.05 * b_max)) / step) * step,
+                lo_seg.hi,
+            )
             hi_seg = Segment(hi_lo, b_max, hi_x0, xr)
             scale = Scale((lo_seg, hi_seg), x0)
             value_at_end = True
         else:
             top_v = max(finite, default=0.0)
-            s = fit_per_unit([(v if math.isfinite(v) else 0.0, w, 1) for v, w in zip(values, texts, strict=True)],
-                             avail)
+            s = fit_per_unit(
+                [
+                    (v if math.isfinite(v) else 0.0, w, 1)
+                    for v, w in zip(values, texts, strict=True)
+                ],
+                avail,
+            )
             value_at_end = top_v <= 0 or top_v * s >= MIN_BAR_SPAN
             if not value_at_end:
                 s = max(avail - reserve, 0.0) / top_v if top_v > 0 else 0.0
@@ -436,8 +522,19 @@ def plan_rows(rows: Sequence[Row], width: float, st: ChartStyle, *, domain: tupl
                 vals = vals[:-1]
         step = (vals[1] - vals[0]) if len(vals) > 1 else max(abs(seg.hi - seg.lo), 1.0)
         ticks.append((tuple(vals), tuple(tick_text(v, step) for v in vals)))
-    return RowPlan(width, height, bar, x0, max(s.x1 for s in scale.segments), tuple(boxes), scale, axis_y,
-                   tuple(ticks), left, value_at_end)
+    return RowPlan(
+        width,
+        height,
+        bar,
+        x0,
+        max(s.x1 for s in scale.segments),
+        tuple(boxes),
+        scale,
+        axis_y,
+        tuple(ticks),
+        left,
+        value_at_end,
+    )
 
 
 def _segment_ticks(seg: Segment, st: ChartStyle, broken: bool) -> list[float]:
@@ -463,15 +560,25 @@ def _segment_ticks(seg: Segment, st: ChartStyle, broken: bool) -> list[float]:
 # Heights and geometry of the other kinds
 
 
-def row_chart_height(rows: Sequence[Row], width: float, st: ChartStyle,
-                     domain: tuple[float, float] | None = None) -> float:
+def row_chart_height(
+    rows: Sequence[Row], width: float, st: ChartStyle, domain: tuple[float, float] | None = None
+) -> float:
     return plan_rows(rows, width, st, domain=domain).height
 
 
 def rate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
     # A rate outside 0–100 (the loader refuses it) would be drawn clamped, never off the track.
-    return tuple(Row(r.id, r.label, min(max(r.value, 0.0), 100.0) if r.stated else r.value, r.text, r.role, r.group)
-                 for r in rows)
+    return tuple(
+        Row(
+            r.id,
+            r.label,
+            min(max(r.value, 0.0), 100.0) if r.stated else r.value,
+            r.text,
+            r.role,
+            r.group,
+        )
+        for r in rows
+    )
 
 
 def columns_fit(rows: Sequence[Row], width: float, st: ChartStyle) -> bool:
@@ -495,7 +602,9 @@ def column_axis_width(rows: Sequence[Row], st: ChartStyle) -> float:
     return max(text_width(t, False, st.tick_pt) for t in labels) + TICK_PT + 2.5
 
 
-def column_geometry(rows: Sequence[Row], width: float, st: ChartStyle, target: float | None) -> dict[str, Any]:
+def column_geometry(
+    rows: Sequence[Row], width: float, st: ChartStyle, target: float | None
+) -> dict[str, Any]:
     vasc, vdesc = metrics(True, st.value_pt)
     lasc, ldesc = metrics(False, st.label_pt)
     top = max((r.value for r in rows if r.stated), default=0.0)
@@ -511,9 +620,20 @@ def column_geometry(rows: Sequence[Row], width: float, st: ChartStyle, target: f
     if target is not None and target > natural:
         bar_h += min(target - natural, bar_h)
     height = max(top_room + bar_h + st.label_gap_pt + 2.0 + label_h, target or 0.0)
-    return {"axis_x": axis_x, "col": col, "wrapped": wrapped, "pitch": pitch, "lasc": lasc, "top_room": top_room,
-            "bar_h": bar_h, "height": height, "ticks": ticks, "tick_labels": tick_labels, "vdesc": vdesc,
-            "top": top}
+    return {
+        "axis_x": axis_x,
+        "col": col,
+        "wrapped": wrapped,
+        "pitch": pitch,
+        "lasc": lasc,
+        "top_room": top_room,
+        "bar_h": bar_h,
+        "height": height,
+        "ticks": ticks,
+        "tick_labels": tick_labels,
+        "vdesc": vdesc,
+        "top": top,
+    }
 
 
 def column_height(rows: Sequence[Row], width: float, st: ChartStyle) -> float:
@@ -523,8 +643,9 @@ def column_height(rows: Sequence[Row], width: float, st: ChartStyle) -> float:
 TREND_ASPECT = 0.5
 
 
-def trend_geometry(series: Sequence[tuple[int, float]], w: float, h: float, st: ChartStyle,
-                    texts: Sequence[str]) -> dict[str, Any]:
+def trend_geometry(
+    series: Sequence[tuple[int, float]], w: float, h: float, st: ChartStyle, texts: Sequence[str]
+) -> dict[str, Any]:
     vals = [v for _, v in series if math.isfinite(v)]
     top = max(vals, default=0.0)
     top = top if top > 0 else 1.0
@@ -539,8 +660,15 @@ def trend_geometry(series: Sequence[tuple[int, float]], w: float, h: float, st: 
     edge = max(edge, max((text_width(f"{y}年", False, st.tick_pt) for y in years), default=0.0) / 2)
     top_room = vasc + vdesc + st.pad_pt + 2.0
     bottom_room = TICK_PT + 1.5 + tasc + tdesc + 1.0
-    return {"ticks": ticks, "labels": labels, "left": left + edge, "right": w - edge, "top": top_room,
-            "bottom": h - bottom_room, "ymax": top}
+    return {
+        "ticks": ticks,
+        "labels": labels,
+        "left": left + edge,
+        "right": w - edge,
+        "top": top_room,
+        "bottom": h - bottom_room,
+        "ymax": top,
+    }
 
 
 def trend_height(width: float, st: ChartStyle | None = None) -> float:
@@ -568,10 +696,10 @@ def title_height(st: ChartStyle) -> float:
     return asc + desc + 2.0
 
 
-def small_multiples_height(panels: Sequence[tuple[str, Any]], width: float, st: ChartStyle) -> float:
+def small_multiples_height(
+    panels: Sequence[tuple[str, Any]], width: float, st: ChartStyle
+) -> float:
     cols, pw = grid(width, len(panels))
     heights = [panel_height(c, pw, st) for _, c in panels]
     rows = [max(heights[i : i + cols]) for i in range(0, len(panels), cols)]
     return sum(rows) + len(rows) * title_height(st) + PANEL_GAP * (len(rows) - 1)
-
-

@@ -35,7 +35,9 @@ def _rows_height(chart: Chart, dataset: Dataset, width: float, st: ChartStyle) -
 
 
 def _rate_height(chart: Chart, dataset: Dataset, width: float, st: ChartStyle) -> float:
-    return layout.row_chart_height(layout.rate_rows(chart_rows(dataset, chart)), width, st, domain=(0.0, 100.0))
+    return layout.row_chart_height(
+        layout.rate_rows(chart_rows(dataset, chart)), width, st, domain=(0.0, 100.0)
+    )
 
 
 def _bar_height(chart: Chart, dataset: Dataset, width: float, st: ChartStyle) -> float:
@@ -49,7 +51,9 @@ def _trend_height(chart: Chart, dataset: Dataset, width: float, st: ChartStyle) 
     panels = trend_series(dataset, chart)
     if len(panels) <= 1:
         return layout.trend_height(width, st)
-    return layout.small_multiples_height([(label, ("trend", s, t)) for label, s, t in panels], width, st)
+    return layout.small_multiples_height(
+        [(label, ("trend", s, t)) for label, s, t in panels], width, st
+    )
 
 
 def _multiples_height(chart: Chart, dataset: Dataset, width: float, st: ChartStyle) -> float:

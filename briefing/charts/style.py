@@ -33,7 +33,11 @@ def theme_values() -> dict[str, str]:
     """The style file's settings as strings (comments and blank lines dropped)."""
     out: dict[str, str] = {}
     for raw in STYLE_FILE.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("axes.prop_cycle") else raw.strip()
+        line = (
+            raw.split("#", 1)[0].strip()
+            if not raw.lstrip().startswith("axes.prop_cycle")
+            else raw.strip()
+        )
         if not line or ":" not in line:
             continue
         key, value = line.split(":", 1)
@@ -48,7 +52,9 @@ def _hex(value: str) -> str:
 
 def cycle_colors() -> tuple[str, ...]:
     """The palette, in the order the style file's colour cycle lists it."""
-    return tuple("#" + c for c in re.findall(r"'([0-9a-fA-F]{6})'", theme_values()["axes.prop_cycle"]))
+    return tuple(
+        "#" + c for c in re.findall(r"'([0-9a-fA-F]{6})'", theme_values()["axes.prop_cycle"])
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +65,9 @@ class Palette:
     muted: str = field(default_factory=lambda: _hex(theme_values()["axes.labelcolor"]))
     rule: str = field(default_factory=lambda: _hex(theme_values()["axes.edgecolor"]))
     bar: str = field(default_factory=lambda: cycle_colors()[0])  # a quantity (grey ≈ 27%)
-    whole: str = field(default_factory=lambda: cycle_colors()[1])  # the whole a part belongs to (≈ 73%)
+    whole: str = field(
+        default_factory=lambda: cycle_colors()[1]
+    )  # the whole a part belongs to (≈ 73%)
     mid: str = field(default_factory=lambda: cycle_colors()[2])  # a second series (≈ 48%)
     track: str = field(default_factory=lambda: cycle_colors()[3])  # the 0–100% reference (≈ 91%)
     paper: str = "#ffffff"
@@ -102,8 +110,14 @@ class ChartStyle:
 
     def rc(self) -> dict[str, Any]:
         """matplotlib settings this style overrides on top of the style file."""
-        return {"font.size": self.label_pt, "xtick.labelsize": self.tick_pt, "ytick.labelsize": self.tick_pt,
-                "axes.titlesize": self.label_pt, "axes.labelsize": self.tick_pt, "legend.fontsize": self.tick_pt}
+        return {
+            "font.size": self.label_pt,
+            "xtick.labelsize": self.tick_pt,
+            "ytick.labelsize": self.tick_pt,
+            "axes.titlesize": self.label_pt,
+            "axes.labelsize": self.tick_pt,
+            "legend.fontsize": self.tick_pt,
+        }
 
 
 # density: (bar thickness, row gap, group gap, tallest column)
@@ -120,5 +134,12 @@ def chart_style(density: Density = "normal", label_pt: float | None = None) -> C
     bar_pt, row_gap, group_gap, column = _DENSITY[density]
     size = _pt("font.size") if label_pt is None else label_pt
     tick = min(size, max(MIN_LABEL_PT, _pt("xtick.labelsize")))
-    return ChartStyle(label_pt=size, value_pt=size, tick_pt=tick, bar_pt=bar_pt, row_gap_pt=row_gap,
-                      group_gap_pt=group_gap, column_bar_pt=column)
+    return ChartStyle(
+        label_pt=size,
+        value_pt=size,
+        tick_pt=tick,
+        bar_pt=bar_pt,
+        row_gap_pt=row_gap,
+        group_gap_pt=group_gap,
+        column_bar_pt=column,
+    )

@@ -100,10 +100,7 @@ def period_note(ind: Indicator) -> str | None:
     """Why the period of a figure matters when it is not the whole year."""
     p = ind.period
     if p.kind == "months":
-        return (
-            f"这一数字只统计到{p.text}，不是全年数，"
-            "与同一报告中的全年数字对照时须注意口径不同。"
-        )
+        return f"这一数字只统计到{p.text}，不是全年数，与同一报告中的全年数字对照时须注意口径不同。"
     if p.kind == "to_date":
         return "这一数字是报告成文时的累计数（截至报告时），不一定覆盖全年十二个月。"
     return None
@@ -116,8 +113,6 @@ def change_note(ind: Indicator) -> str | None:
     if ind.change is not None and ind.prior is None:
         return f"报告只说明{ind.change.text}，没有给出上年数字。"
     return None
-
-
 
 
 # A formula or a range written in running text: figures joined by operators (57 ÷ 126 = 45.24%,
@@ -206,7 +201,9 @@ def annotate(
     if max_findings is not None and len(findings) > max_findings:
         counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_ORDER}
         tally = "，".join(f"{STATUS_LABEL[s]}{n}处" for s, n in counts.items() if n)
-        parts.append(NotePart(f"这一数字参与{len(findings)}处核对（{tally}），详见“数字核对”一章。"))
+        parts.append(
+            NotePart(f"这一数字参与{len(findings)}处核对（{tally}），详见“数字核对”一章。")
+        )
         return Annotation(ind.id, tuple(parts), tuple(findings))
     for f in findings:
         color = STATUS_COLOR.get(f.status)
@@ -275,4 +272,11 @@ class GlossaryMarker:
 
 def dataset_keywords(ds: Dataset) -> tuple[str, ...]:
     """Keywords for the PDF: district, year, the kind of report, and the work areas."""
-    return (ds.meta.district, f"{ds.meta.year}年", "法治政府建设", "年度报告", "注释版", *(a.title for a in ds.areas))
+    return (
+        ds.meta.district,
+        f"{ds.meta.year}年",
+        "法治政府建设",
+        "年度报告",
+        "注释版",
+        *(a.title for a in ds.areas),
+    )

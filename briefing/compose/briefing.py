@@ -158,10 +158,25 @@ class Attempt(Generic[E]):
 # Text helpers: every string on the page goes through CJKParagraph
 
 
-def _style(name: str, role: str, size: float, leading: float, *, bold: bool = False,
-           align: str = "left", color: str = INK) -> TextStyle:
-    return TextStyle(name=name, role=role, bold=bold, size_pt=size, leading_pt=leading,  # type: ignore[arg-type]
-                     align=align, color=color)  # type: ignore[arg-type]
+def _style(
+    name: str,
+    role: str,
+    size: float,
+    leading: float,
+    *,
+    bold: bool = False,
+    align: str = "left",
+    color: str = INK,
+) -> TextStyle:
+    return TextStyle(
+        name=name,
+        role=role,  # type: ignore[arg-type]
+        bold=bold,
+        size_pt=size,
+        leading_pt=leading,
+        align=align,  # type: ignore[arg-type]
+        color=color,
+    )
 
 
 def _para(content: str | Sequence[Span], style: TextStyle) -> CJKParagraph:
@@ -215,14 +230,20 @@ def masthead(c: Ctx) -> Flowable:
     # handout marking (内部资料 注意保存) takes the next line in the same face.
     marks = [m for m in (meta.copy_number, meta.classification, meta.marking) if m]
     left: Flowable = Stack([_para(m, mark_style) for m in marks]) if marks else VSpace(label * 1.35)
-    kicker = _para("一页纸简报", _style("kicker", "kai", label, label * 1.35, align="right", color=MUTED))
+    kicker = _para(
+        "一页纸简报", _style("kicker", "kai", label, label * 1.35, align="right", color=MUTED)
+    )
     top = Columns([left, kicker], [TYPE_W * 0.6, TYPE_W * 0.4])
-    title = _para(meta.title, _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center"))
+    title = _para(
+        meta.title, _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center")
+    )
     who = "、".join(meta.issuers)
     sub = SEP.join([f"{meta.city}{meta.district}", f"{meta.year}年度", who, _date_cn(meta.date)])
     sub_pt = max(TEXT_FLOOR_PT, f.body_pt)
     subline = _para(sub, _style("sub", "kai", sub_pt, sub_pt * 1.4, align="center", color=MUTED))
-    return Stack([top, VSpace(2.0), title, VSpace(1.0), subline, VSpace(3.0), Rule(1.4, RED, height_pt=3.0)])
+    return Stack(
+        [top, VSpace(2.0), title, VSpace(1.0), subline, VSpace(3.0), Rule(1.4, RED, height_pt=3.0)]
+    )
 
 
 # A sparse report's page would be mostly white with its one or two headline figures: below this
@@ -295,8 +316,14 @@ def _line_texts(para: CJKParagraph) -> list[str]:
     return [str(line.text) for line in para.lines]
 
 
-def _tile_widths(rows: Sequence[Sequence[_Tile]], natural: Sequence[float], avail: float, chrome: float,
-                 label_widths: Sequence[Sequence[float]], label_pt: float) -> list[float]:
+def _tile_widths(
+    rows: Sequence[Sequence[_Tile]],
+    natural: Sequence[float],
+    avail: float,
+    chrome: float,
+    label_widths: Sequence[Sequence[float]],
+    label_pt: float,
+) -> list[float]:
     """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows shortest.
 
     Each column may take its natural width or a width at which one of its labels fits on one or
@@ -363,25 +390,36 @@ def headlines(c: Ctx) -> Flowable | None:
     else:  # figures wrap inside equal columns rather than shrink further
         natural = [avail / cols] * cols
     # No Han–Latin gap inside a figure: "1313件" must read (and extract) as one word.
-    fig_style = replace(_style("figure", "sans", size, size * 1.18, bold=True), han_latin_space=False)
+    fig_style = replace(
+        _style("figure", "sans", size, size * 1.18, bold=True), han_latin_space=False
+    )
     label_style = _style("tile-label", "sans", label_pt, label_pt * 1.3)
     meta_style = _style("tile-meta", "kai", c.small_pt, c.small_pt * 1.3, color=MUTED)
     tiles = []
     for ind in inds:
         meta = _tile_meta(ind)
-        tiles.append(_Tile(_para(ind.printed, fig_style), _para(ind.label, label_style),
-                           _para(SEP.join(meta), meta_style) if meta else None,
-                           [_para(m, meta_style) for m in meta]))
+        tiles.append(
+            _Tile(
+                _para(ind.printed, fig_style),
+                _para(ind.label, label_style),
+                _para(SEP.join(meta), meta_style) if meta else None,
+                [_para(m, meta_style) for m in meta],
+            )
+        )
     rows = [tiles[i : i + cols] for i in range(0, len(tiles), cols)]
-    label_widths = [[stringWidth(ind.label, SANS, label_pt) for ind in inds[i : i + cols]]
-                    for i in range(0, len(inds), cols)]
+    label_widths = [
+        [stringWidth(ind.label, SANS, label_pt) for ind in inds[i : i + cols]]
+        for i in range(0, len(inds), cols)
+    ]
     widths = _tile_widths(rows, natural, avail, chrome, label_widths, label_pt)
     row_boxes: list[Flowable] = []
     for row in rows:
         boxes: list[Flowable] = []
         for j, tile in enumerate(row):
             parts: list[Flowable] = [tile.figure, tile.label, *tile.meta(widths[j] - chrome)]
-            boxes.append(Framed(Stack(parts, gap_pt=0.5), TILE_PAD, accent=ACCENT, accent_pt=TILE_ACCENT_PT))
+            boxes.append(
+                Framed(Stack(parts, gap_pt=0.5), TILE_PAD, accent=ACCENT, accent_pt=TILE_ACCENT_PT)
+            )
         row_boxes.append(Columns(boxes, widths[: len(boxes)], gap_pt=TILE_GAP))
     return Stack(row_boxes, gap_pt=c.fit.block_gap_pt * 0.6)
 
@@ -400,15 +438,28 @@ def _chart_box(c: Ctx, chart: Chart, width: float, extra_pt: float = 0.0) -> Flo
     style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
     drawn = draw_chart(c.dataset, chart, width_pt=width, style=style)
     if extra_pt > 0.5:
-        drawn = draw_chart(c.dataset, chart, width_pt=width, style=style, height_pt=drawn.height + extra_pt)
+        drawn = draw_chart(
+            c.dataset, chart, width_pt=width, style=style, height_pt=drawn.height + extra_pt
+        )
     parts: list[Flowable] = [title, VSpace(2.0), drawn]
     if c.fit.chart_notes and chart.note:
-        parts += [VSpace(2.0), _para(chart.note, _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED))]
+        parts += [
+            VSpace(2.0),
+            _para(
+                chart.note,
+                _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED),
+            ),
+        ]
     return Stack(parts)
 
 
-def _column_heights(c: Ctx, charts: Sequence[Chart], arrangement: tuple[tuple[int, ...], ...],
-                    width: float, boxes: dict[tuple[int, int], Flowable]) -> list[float]:
+def _column_heights(
+    c: Ctx,
+    charts: Sequence[Chart],
+    arrangement: tuple[tuple[int, ...], ...],
+    width: float,
+    boxes: dict[tuple[int, int], Flowable],
+) -> list[float]:
     k = len(arrangement)
     out = []
     for col in arrangement:
@@ -457,7 +508,11 @@ def charts_block(c: Ctx, extra_pt: float = 0.0) -> Flowable | None:
         waste = sum(height - h for h in heights) * width
         # Fewer columns must save real height (a tenth) to beat a wider arrangement; between
         # equally tall ones, the one leaving less white under its columns wins.
-        if best is None or height < best[0] * 0.9 or (height <= best[0] * 1.05 and waste < best[1] * 0.5):
+        if (
+            best is None
+            or height < best[0] * 0.9
+            or (height <= best[0] * 1.05 and waste < best[1] * 0.5)
+        ):
             best = (height, waste, arrangement)
     assert best is not None
     height, _, arrangement = best
@@ -467,7 +522,10 @@ def charts_block(c: Ctx, extra_pt: float = 0.0) -> Flowable | None:
     columns: list[Flowable] = []
     for col, h in zip(arrangement, heights, strict=True):
         grow = height + extra_pt - h
-        items = [boxes[i, k] if i != col[-1] or grow <= 0.5 else _chart_box(c, charts[i], width, grow) for i in col]
+        items = [
+            boxes[i, k] if i != col[-1] or grow <= 0.5 else _chart_box(c, charts[i], width, grow)
+            for i in col
+        ]
         columns.append(Stack(items, gap_pt=10.0))
     return Columns(columns, [width] * k, gap_pt=CHART_GAP)
 
@@ -480,8 +538,12 @@ def _two_column_rows(c: Ctx, rows: Sequence[tuple[str, str]]) -> Flowable:
     widest = max(stringWidth(h, SANS_BOLD, size) for h, _ in rows)
     head_w = min(widest + size * 0.5, TYPE_W * 0.3)
     gap = size
-    return Stack([Columns([_para(h, head), _para(t, body)], [head_w, TYPE_W - head_w - gap], gap_pt=gap)
-                  for h, t in rows])
+    return Stack(
+        [
+            Columns([_para(h, head), _para(t, body)], [head_w, TYPE_W - head_w - gap], gap_pt=gap)
+            for h, t in rows
+        ]
+    )
 
 
 def achievements(c: Ctx) -> Flowable | None:
@@ -494,7 +556,9 @@ def achievements(c: Ctx) -> Flowable | None:
 def notable_findings(findings: Sequence[FindingLike], statuses: Sequence[str]) -> list[FindingLike]:
     """Findings worth a leader's attention, inconsistent first, most severe first, else in order."""
     chosen = [(i, f) for i, f in enumerate(findings) if f.status in statuses and f.message]
-    chosen.sort(key=lambda p: (STATUS_RANK.get(p[1].status, 9), SEVERITY_RANK.get(p[1].severity, 9), p[0]))
+    chosen.sort(
+        key=lambda p: (STATUS_RANK.get(p[1].status, 9), SEVERITY_RANK.get(p[1].severity, 9), p[0])
+    )
     return [f for _, f in chosen]
 
 
@@ -507,20 +571,36 @@ def findings_block(c: Ctx) -> Flowable | None:
     size = c.fit.body_pt - 0.5 if c.fit.body_pt - 0.5 >= TEXT_FLOOR_PT else TEXT_FLOOR_PT
     lead = size * c.fit.leading
     line = _style("finding", "serif", size, lead, align="justify")
-    lines: list[Flowable] = [_para(BLOCK_TITLES["findings"], _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35,
-                                                                   bold=True, color=ACCENT))]
+    lines: list[Flowable] = [
+        _para(
+            BLOCK_TITLES["findings"],
+            _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35, bold=True, color=ACCENT),
+        )
+    ]
     tags = [f"【{STATUS_WORDS.get(f.status, f.status)}】" for f in shown]
     tag_style = _style("finding-tag", "sans", size, lead, bold=True)
     # The tags hang in a column of their own so that wrapped messages align under each other.
     tag_w = max((stringWidth(t, SANS_BOLD, size) for t in tags), default=0.0) + 1.0
     inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
     for tag, f in zip(tags, shown, strict=True):
-        lines.append(Columns([_para(tag, tag_style), _para(f.message, line)], [tag_w, inner - tag_w]))
+        lines.append(
+            Columns([_para(tag, tag_style), _para(f.message, line)], [tag_w, inner - tag_w])
+        )
     rest = len(everything) - len(shown)
     if rest > 0:
-        lines.append(_para(f"另有{rest}项核验结果，详见完整报告。", _style("more", "kai", size, lead, color=MUTED)))
-    return Framed(Stack(lines, gap_pt=0.5), (4.0, 6.0, 4.0, 6.0), border=HAIRLINE, border_pt=BOX_BORDER_PT,
-                  fill=BOX_FILL)
+        lines.append(
+            _para(
+                f"另有{rest}项核验结果，详见完整报告。",
+                _style("more", "kai", size, lead, color=MUTED),
+            )
+        )
+    return Framed(
+        Stack(lines, gap_pt=0.5),
+        (4.0, 6.0, 4.0, 6.0),
+        border=HAIRLINE,
+        border_pt=BOX_BORDER_PT,
+        fill=BOX_FILL,
+    )
 
 
 def _items(c: Ctx, name: str, items: Sequence[Any]) -> Flowable | None:
@@ -528,7 +608,10 @@ def _items(c: Ctx, name: str, items: Sequence[Any]) -> Flowable | None:
         return None
     size = c.fit.body_pt
     style = _style(name, "serif", size, size * c.fit.leading, align="justify")
-    lines = [_para([Span(it.title, bold=True, role="sans"), Span("："), Span(it.summary)], style) for it in items]
+    lines = [
+        _para([Span(it.title, bold=True, role="sans"), Span("："), Span(it.summary)], style)
+        for it in items
+    ]
     return Stack([c.heading(BLOCK_TITLES[name]), VSpace(2.0), Stack(lines)])
 
 
@@ -542,13 +625,25 @@ def plans(c: Ctx) -> Flowable | None:
 
 def footer(c: Ctx) -> Flowable:
     ds = c.dataset
-    text = SEP.join([f"据《{ds.meta.source_document}》整理", f"生成于{_date_cn(generation_date(ds))}",
-                     f"数据指纹 {ds.short_hash}"])
+    text = SEP.join(
+        [
+            f"据《{ds.meta.source_document}》整理",
+            f"生成于{_date_cn(generation_date(ds))}",
+            f"数据指纹 {ds.short_hash}",
+        ]
+    )
     st = _style("footer", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.35, color=MUTED)
-    number = _para("— 1 —", _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"))
+    number = _para(
+        "— 1 —",
+        _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"),
+    )
     folio_w = stringWidth("— 1 —", SANS, TEXT_FLOOR_PT + 1) + 2.0
-    return Stack([Rule(0.4, HAIRLINE, height_pt=4.0),
-                  Columns([_para(text, st), number], [TYPE_W - folio_w - 12.0, folio_w], gap_pt=12.0)])
+    return Stack(
+        [
+            Rule(0.4, HAIRLINE, height_pt=4.0),
+            Columns([_para(text, st), number], [TYPE_W - folio_w - 12.0, folio_w], gap_pt=12.0),
+        ]
+    )
 
 
 BLOCKS: tuple[tuple[str, Callable[[Ctx], Flowable | None]], ...] = (
@@ -596,8 +691,12 @@ class Layout(Generic[E]):
         return {name: (PAGE_H - y - heights[name], PAGE_H - y) for name, _, y in self.placements()}
 
 
-def _measure(dataset: Dataset, findings: Sequence[FindingLike], attempt: Attempt,
-             cache: dict[tuple[Any, ...], tuple[Flowable | None, float]]) -> Layout:
+def _measure(
+    dataset: Dataset,
+    findings: Sequence[FindingLike],
+    attempt: Attempt,
+    cache: dict[tuple[Any, ...], tuple[Flowable | None, float]],
+) -> Layout:
     c = Ctx(dataset, findings, attempt.fit, attempt.extent)
 
     def block(name: str, build: Callable[[Ctx], Flowable | None]) -> tuple[Flowable | None, float]:
@@ -712,15 +811,19 @@ def _overflow_message(dataset: Dataset, layout: Layout) -> str:
     biggest = ", ".join(f"{n} {h / mm:.0f} mm" for h, n in sizes[:3])
     dropped = ", ".join(layout.attempt.dropped) or "nothing"
     keep = [n for n, _, _ in layout.blocks if n not in ("masthead", "headlines")]
-    advice = [f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
-              f"{len(dataset.headlines)} indicators have headline: true)"]
+    advice = [
+        f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
+        f"{len(dataset.headlines)} indicators have headline: true)"
+    ]
     undroppable = [n for n in keep if n not in layout.attempt.dropped]
     if undroppable:
         advice.append(f"add {', '.join(undroppable)} to briefing.drop_order")
     advice.append("shorten the longest texts (area achievements, shortcoming and plan summaries)")
-    return (f"{dataset.path}: the briefing does not fit one A4 page: {over_mm:.0f} mm too long at the "
-            f"tightest setting (8 pt text, 7 pt chart labels) after dropping {dropped}; "
-            f"largest blocks: {biggest}. Cut: " + "; or ".join(advice))
+    return (
+        f"{dataset.path}: the briefing does not fit one A4 page: {over_mm:.0f} mm too long at the "
+        f"tightest setting (8 pt text, 7 pt chart labels) after dropping {dropped}; "
+        f"largest blocks: {biggest}. Cut: " + "; or ".join(advice)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -740,8 +843,12 @@ def pdf_meta(dataset: Dataset) -> PdfMeta:
 
 def draw_layout(layout: Layout, make_canvas: CanvasMaker) -> bytes:
     buf = io.BytesIO()
-    canv = make_canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=SANS,
-                       initialFontSize=layout.attempt.fit.body_pt)
+    canv = make_canvas(
+        buf,
+        pagesize=(PAGE_W, PAGE_H),
+        initialFontName=SANS,
+        initialFontSize=layout.attempt.fit.body_pt,
+    )
     for _, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)
     canv.showPage()
@@ -756,9 +863,20 @@ def compose(request: Request) -> Composed:
     return Composed(pdf_meta(dataset), lambda make_canvas: (draw_layout(layout, make_canvas), 1))
 
 
-def render_briefing(dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True) -> tuple[bytes, int]:
+def render_briefing(
+    dataset: Dataset, findings: Sequence[FindingLike], *, pdfa: bool = True
+) -> tuple[bytes, int]:
     """The one-page briefing of `dataset` as PDF bytes, and its page count (always 1)."""
     return render_output(compose(Request.one(dataset, findings, PRESET)), archival=pdfa)
 
 
-__all__ = ["LEVELS", "Fit", "Layout", "compose", "fill_page", "fit_layout", "generation_date", "render_briefing"]
+__all__ = [
+    "LEVELS",
+    "Fit",
+    "Layout",
+    "compose",
+    "fill_page",
+    "fit_layout",
+    "generation_date",
+    "render_briefing",
+]

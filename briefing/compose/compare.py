@@ -714,7 +714,9 @@ class CompareComposer:
         if len(column.comparable) >= 2:
             style = chart_style("normal", label_pt=9.5)
             # In rank order here, under the ranked table; missing figures last.
-            bars = sorted(chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf)
+            bars = sorted(
+                chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf
+            )
             drawing = draw_rows(chart_kind(column), tuple(bars), REPORT_CHART_WIDTH, style)
             out.append(
                 KeepTogether(
@@ -822,15 +824,22 @@ def _comparison(request: Request) -> Comparison:
 
 def _pdf_meta(comp: Comparison, what: str) -> PdfMeta:
     m = compare_meta(comp, what)
-    return PdfMeta(title=m["title"], author=m["author"], subject=m["subject"], keywords=m["keywords"],
-                   day=m["day"])
+    return PdfMeta(
+        title=m["title"],
+        author=m["author"],
+        subject=m["subject"],
+        keywords=m["keywords"],
+        day=m["day"],
+    )
 
 
 def compose_briefing(request: Request) -> Composed:
     """The registry's compose function of the one-page comparison briefing: fitted now, drawn on demand."""
     comp = _comparison(request)
     layout = fit_compare(comp)
-    return Composed(_pdf_meta(comp, "对比简报"), lambda make_canvas: (draw_compare(layout, make_canvas), 1))
+    return Composed(
+        _pdf_meta(comp, "对比简报"), lambda make_canvas: (draw_compare(layout, make_canvas), 1)
+    )
 
 
 def compose_report(request: Request) -> Composed:

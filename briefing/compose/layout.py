@@ -39,7 +39,13 @@ class VSpace(Box):
 class Rule(Box):
     """A horizontal rule across the width (or `length_pt`), centred in `height_pt`."""
 
-    def __init__(self, thickness_pt: float, color: str, height_pt: float | None = None, length_pt: float | None = None) -> None:
+    def __init__(
+        self,
+        thickness_pt: float,
+        color: str,
+        height_pt: float | None = None,
+        length_pt: float | None = None,
+    ) -> None:
         super().__init__()
         self.thickness = thickness_pt
         self.color = color
@@ -87,8 +93,14 @@ class Columns(Box):
     `rules` draws a hairline in each gap, the height of the row.
     """
 
-    def __init__(self, children: Sequence[Flowable], widths: Sequence[float], gap_pt: float = 0.0,
-                 rule_color: str | None = None, rule_pt: float = 0.4) -> None:
+    def __init__(
+        self,
+        children: Sequence[Flowable],
+        widths: Sequence[float],
+        gap_pt: float = 0.0,
+        rule_color: str | None = None,
+        rule_pt: float = 0.4,
+    ) -> None:
         super().__init__()
         if len(children) != len(widths):
             raise ValueError("one width per column")
@@ -100,7 +112,9 @@ class Columns(Box):
         self._heights: list[float] = []
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self._heights = [c.wrap(w, availHeight)[1] for c, w in zip(self.children, self.widths, strict=True)]
+        self._heights = [
+            c.wrap(w, availHeight)[1] for c, w in zip(self.children, self.widths, strict=True)
+        ]
         self.width = sum(self.widths) + self.gap * max(len(self.widths) - 1, 0)
         self.height = max(self._heights, default=0.0)
         return self.width, self.height
@@ -108,7 +122,9 @@ class Columns(Box):
     def draw(self) -> None:
         canv: Any = self.canv
         x = 0.0
-        for i, (child, w, h) in enumerate(zip(self.children, self.widths, self._heights, strict=True)):
+        for i, (child, w, h) in enumerate(
+            zip(self.children, self.widths, self._heights, strict=True)
+        ):
             if i and self.rule_color:
                 canv.setStrokeColor(HexColor(self.rule_color))
                 canv.setLineWidth(self.rule_pt)
@@ -121,9 +137,17 @@ class Columns(Box):
 class Framed(Box):
     """A child inside padding, with an optional border and fill, and an optional left accent bar."""
 
-    def __init__(self, child: Flowable, padding_pt: tuple[float, float, float, float], *,
-                 border: str | None = None, border_pt: float = 0.6, fill: str | None = None,
-                 accent: str | None = None, accent_pt: float = 0.0) -> None:
+    def __init__(
+        self,
+        child: Flowable,
+        padding_pt: tuple[float, float, float, float],
+        *,
+        border: str | None = None,
+        border_pt: float = 0.6,
+        fill: str | None = None,
+        accent: str | None = None,
+        accent_pt: float = 0.0,
+    ) -> None:
         super().__init__()
         self.child = child
         self.pad = padding_pt  # top, right, bottom, left
@@ -152,8 +176,14 @@ class Framed(Box):
                 canv.setStrokeColor(HexColor(self.border))
                 canv.setLineWidth(self.border_pt)
             inset = self.border_pt / 2 if self.border else 0.0
-            canv.rect(inset, inset, self.width - 2 * inset, self.height - 2 * inset,
-                      stroke=1 if self.border else 0, fill=1 if self.fill else 0)
+            canv.rect(
+                inset,
+                inset,
+                self.width - 2 * inset,
+                self.height - 2 * inset,
+                stroke=1 if self.border else 0,
+                fill=1 if self.fill else 0,
+            )
         if self.accent and self.accent_pt:
             canv.setFillColor(HexColor(self.accent))
             canv.rect(0, bottom, self.accent_pt, self._child_h, stroke=0, fill=1)

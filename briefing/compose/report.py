@@ -150,7 +150,9 @@ class Composer:
         self.section_number = 0
         self.notes_by_text: dict[tuple[str, ...], Footnote] = {}
         for ind in ds.indicators:
-            note = annotate(ind, self.by_indicator.get(ind.id, ()), max_findings=MAX_FINDINGS_IN_NOTE)
+            note = annotate(
+                ind, self.by_indicator.get(ind.id, ()), max_findings=MAX_FINDINGS_IN_NOTE
+            )
             if note is not None:
                 self.annotations[ind.id] = note
 
@@ -185,7 +187,9 @@ class Composer:
         """A flowable that quotes page numbers: `build` makes it when it is laid out."""
         return Xref(build, self.numbers)
 
-    def marked(self, text: str, style: str, *, prefix: Sequence[Span] = (), **span: Any) -> Flowable:
+    def marked(
+        self, text: str, style: str, *, prefix: Sequence[Span] = (), **span: Any
+    ) -> Flowable:
         """A paragraph whose glossary terms are marked (and linked) where they first occur."""
         spans = list(prefix)
         keys: list[str] = []
@@ -196,12 +200,16 @@ class Composer:
                 key = f"glossuse-{piece.entry}"
                 keys.append(key)
                 target = f"gloss-{piece.entry}"
-                spans.append(Span(piece.text, **{**span, "color": GLOSS_MARK}, link=target, anchor=key))
+                spans.append(
+                    Span(piece.text, **{**span, "color": GLOSS_MARK}, link=target, anchor=key)
+                )
                 spans.append(Span("※", superscript=True, color=GLOSS_MARK, link=target))
         para = self.p(spans, style)
         return Noted(para, keys=keys) if keys else para
 
-    def chapter(self, title: str, key: str, *, appendix: bool = False, recto: bool = False) -> list[Flowable]:
+    def chapter(
+        self, title: str, key: str, *, appendix: bool = False, recto: bool = False
+    ) -> list[Flowable]:
         if appendix:
             self.appendix_number += 1
             full = f"附录{chinese_number(self.appendix_number)}　{title}"
@@ -211,7 +219,9 @@ class Composer:
         self.section_number = 0
         return [ChapterBreak(recto), Heading(self.p(full, "chapter"), level=0, title=full, key=key)]
 
-    def section(self, title: str, key: str, *, in_toc: bool = True, lines: int = 5) -> list[Flowable]:
+    def section(
+        self, title: str, key: str, *, in_toc: bool = True, lines: int = 5
+    ) -> list[Flowable]:
         """A first-level heading (一、 in 黑体), kept with `lines` body lines of what follows."""
         self.section_number += 1
         full = f"{chinese_number(self.section_number)}、{title}"
@@ -220,7 +230,10 @@ class Composer:
 
     def subsection(self, number: int, title: str) -> list[Flowable]:
         """A second-level heading (（一） in 楷体), kept with three lines of what follows."""
-        return [CondPageBreak(BODY_LEADING * 3), self.p(f"（{chinese_number(number)}）{title}", "subsection")]
+        return [
+            CondPageBreak(BODY_LEADING * 3),
+            self.p(f"（{chinese_number(number)}）{title}", "subsection"),
+        ]
 
     def table(
         self,
@@ -249,8 +262,13 @@ class Composer:
             ]
 
         def make(rows: list[list[Any]]) -> Table:
-            t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
-                      splitInRow=1 if split_in_row else 0)
+            t = Table(
+                rows,
+                colWidths=list(widths),
+                repeatRows=1 if header else 0,
+                hAlign="LEFT",
+                splitInRow=1 if split_in_row else 0,
+            )
             t.setStyle(TableStyle(commands))
             return t
 
@@ -405,9 +423,12 @@ class Composer:
                 "prose",
             )
         )
+
         def reading() -> Flowable:
             glossary = (
-                f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；" if ds.glossary else ""
+                f"带“※”的词语在第{self.page('ch-glossary')}页的术语解释中有释义；"
+                if ds.glossary
+                else ""
             )
             return self.p(
                 "阅读方法：各领域数字表中，带方括号序号（如[1]）的数字附有脚注，说明限定词的含义、统计期和核对结果，"
@@ -419,7 +440,9 @@ class Composer:
         out.append(self.xref(reading))
         if ds.headlines:
             head = self.section("重点数字", "sum-headlines")
-            rows: list[list[Any]] = [self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])]
+            rows: list[list[Any]] = [
+                self.head_row(["指标", "数字（原文）", "统计期", "出处", "详见"])
+            ]
             for ind in ds.headlines:
                 rows.append(
                     [
@@ -440,7 +463,11 @@ class Composer:
 
                 def achievement(n: int = n, area: Area = area) -> Flowable:
                     key = f"ch-area-{area.id}" if area.id in with_figures else None
-                    where = f"（报告{area.source}，第{self.page(key)}页）" if key else f"（报告{area.source}）"
+                    where = (
+                        f"（报告{area.source}，第{self.page(key)}页）"
+                        if key
+                        else f"（报告{area.source}）"
+                    )
                     return self.marked(
                         sentence(area.achievement),
                         "item",
@@ -459,7 +486,11 @@ class Composer:
                 self.p(
                     [
                         Span(f"{n}．", bold=True),
-                        Span(f"【{status_tag(f.status)}】", bold=True, color=STATUS_COLOR.get(f.status)),
+                        Span(
+                            f"【{status_tag(f.status)}】",
+                            bold=True,
+                            color=STATUS_COLOR.get(f.status),
+                        ),
                         *[Span(t, keep=k) for t, k in formula_runs(f.message)],
                         Span("（"),
                         Span(self._places(f), link=f"finding-{f.relation_id}"),
@@ -478,13 +509,22 @@ class Composer:
                 spans.append(Span(f"数据文件没有登记报告所列的{what}。"))
         if ds.shortcomings or ds.plans:
             out.append(
-                self.xref(lambda: self.p([*spans, Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans")], "prose"))
+                self.xref(
+                    lambda: self.p(
+                        [*spans, Span(f"详见第{self.page('ch-plans')}页。", link="ch-plans")],
+                        "prose",
+                    )
+                )
             )
         else:
             out.append(self.p(spans, "prose"))
         briefing_charts = [c for c in ds.charts if c.briefing and c.id in self.charts]
         if briefing_charts:
-            blocks = [b for chart in briefing_charts for b in self.chart_block(chart.id, chart.title, chart.note)]
+            blocks = [
+                b
+                for chart in briefing_charts
+                for b in self.chart_block(chart.id, chart.title, chart.note)
+            ]
             out += self.headed(self.section("概览图表", "sum-charts"), blocks)
         return out
 
@@ -493,7 +533,11 @@ class Composer:
         if not self.findings:
             return "数据文件没有登记数字之间的关联，因此本注释版没有核对任何数字——这不表示数字没有问题。"
         unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
-        rest = f"其余{unchecked}项数字没有登记关联，未经核对" if unchecked else "每项数字都至少参与一处核对"
+        rest = (
+            f"其余{unchecked}项数字没有登记关联，未经核对"
+            if unchecked
+            else "每项数字都至少参与一处核对"
+        )
         return f"数据文件登记的{len(self.findings)}处关联已逐一核算，结果是{self.tally()}；{rest}。"
 
     def findings_summary(self) -> str:
@@ -508,7 +552,11 @@ class Composer:
         head = f"共核算{len(self.findings)}处关联，{counts}处{status_label('consistent')}。"
         tail = f"另有{unchecked}项数字没有登记关联，未经核对。" if unchecked else ""
         if notable:
-            return head + tail + f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页："
+            return (
+                head
+                + tail
+                + f"需要留意的有以下{len(notable)}处，详细算式见第{self.page('ch-verify')}页："
+            )
         return (
             head
             + f"已核对的关联中没有{status_label('inconsistent')}或{status_label('cannot_tell')}的情况。"
@@ -525,10 +573,14 @@ class Composer:
         return "，".join(parts) or "没有可核对的关联"
 
     def _ordered(self, findings: Sequence[FindingLike]) -> list[FindingLike]:
-        return sorted(findings, key=lambda f: STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9)
+        return sorted(
+            findings, key=lambda f: STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9
+        )
 
     def _places(self, f: FindingLike) -> str:
-        sources = dict.fromkeys(self.ds.indicator(i).source for i in f.ids if self.ds.has_indicator(i))
+        sources = dict.fromkeys(
+            self.ds.indicator(i).source for i in f.ids if self.ds.has_indicator(i)
+        )
         return "报告" + "、".join(sources)
 
     def chart_block(self, chart_id: str, title: str, note: str | None) -> list[Flowable]:
@@ -545,7 +597,13 @@ class Composer:
                 parts.append(PageRef(key))
             parts += [
                 drawing,
-                self.p([Span(f"图{self.figure_number}", role="sans", keep=True), Span("\u3000" + title + part)], "caption"),
+                self.p(
+                    [
+                        Span(f"图{self.figure_number}", role="sans", keep=True),
+                        Span("\u3000" + title + part),
+                    ],
+                    "caption",
+                ),
             ]
             if note and k == len(panels):
                 parts.append(self.p(note, "chart_note"))
@@ -569,12 +627,16 @@ class Composer:
         )
         out.append(self.marked(area.summary, "prose"))
         out.append(self.marked(sentence(f"主要成效：{area.achievement}"), "prose"))
-        head = self.section("数字一览", f"area-{area_id}-table", in_toc=False) + self.reading_hint(indicators)
+        head = self.section("数字一览", f"area-{area_id}-table", in_toc=False) + self.reading_hint(
+            indicators
+        )
         table = self.indicator_table(indicators, f"{area.title}数字一览")
         out += [head[0], KeepStart(head[1:], table), *head[1:], table]
         charts = [c for c in ds.charts if c.area == area_id and c.id in self.charts]
         if charts:
-            blocks = [b for chart in charts for b in self.chart_block(chart.id, chart.title, chart.note)]
+            blocks = [
+                b for chart in charts for b in self.chart_block(chart.id, chart.title, chart.note)
+            ]
             out += self.headed(self.section("图表", f"area-{area_id}-charts", in_toc=False), blocks)
         return out
 
@@ -602,9 +664,15 @@ class Composer:
         if unchecked:
             bits.append(f"{len(unchecked)}项数字没有登记关联，未经核对")
         if not bits:
-            text = "本领域的数字均为全年确数，每项都经过核对且未发现问题；表中注明了每项数字的出处。"
+            text = (
+                "本领域的数字均为全年确数，每项都经过核对且未发现问题；表中注明了每项数字的出处。"
+            )
         else:
-            text = "表中" + "；".join(bits) + "。限定词、统计期和核对结果都在对应数字的脚注中逐项说明。"
+            text = (
+                "表中"
+                + "；".join(bits)
+                + "。限定词、统计期和核对结果都在对应数字的脚注中逐项说明。"
+            )
         return [self.p(text, "prose")]
 
     def indicator_table(self, indicators: Sequence[Indicator], title: str) -> NumberedTable:
@@ -618,13 +686,23 @@ class Composer:
                 fn, new = self.footnote(ann)
                 notes.append(fn)
                 figure.append(
-                    Span(fn.marker, superscript=True, link=fn.key, anchor=fn.ref_key if new else None, keep=True)
+                    Span(
+                        fn.marker,
+                        superscript=True,
+                        link=fn.key,
+                        anchor=fn.ref_key if new else None,
+                        keep=True,
+                    )
                 )
             rows.append(
                 [
                     self.p(str(n), "table"),
                     label,
-                    Noted(self.p(figure, "table_fig"), footnotes=notes, note=notes[0].text if notes else None),
+                    Noted(
+                        self.p(figure, "table_fig"),
+                        footnotes=notes,
+                        note=notes[0].text if notes else None,
+                    ),
                     self.p([Span(ind.period.text, keep=True)], "table"),
                     self.p(ind.source, "table"),
                 ]
@@ -669,9 +747,15 @@ class Composer:
         out += self.section("核对结果", "verify-results")
         unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
         rest = f"另有{unchecked}项数字没有登记关联，未经核对。" if unchecked else ""
-        out.append(self.p(f"共核算{len(self.findings)}处关联：{self.tally()}。{rest}按结论分列如下。", "prose"))
+        out.append(
+            self.p(
+                f"共核算{len(self.findings)}处关联：{self.tally()}。{rest}按结论分列如下。", "prose"
+            )
+        )
         n = 0
-        for k, status in enumerate((s for s in STATUS_ORDER if any(f.status == s for f in self.findings)), 1):
+        for k, status in enumerate(
+            (s for s in STATUS_ORDER if any(f.status == s for f in self.findings)), 1
+        ):
             group = [f for f in self.findings if f.status == status]
             head = self.subsection(k, f"{status_tag(status)}（{len(group)}处）")
             for j, f in enumerate(group):
@@ -691,7 +775,9 @@ class Composer:
             self.p(
                 [
                     Span(f"{n}．", keep=True),
-                    Span(f"【{status_tag(f.status)}】", color=STATUS_COLOR.get(f.status), keep=True),
+                    Span(
+                        f"【{status_tag(f.status)}】", color=STATUS_COLOR.get(f.status), keep=True
+                    ),
                     Span(f"{relation_label(f.kind)}　"),
                     Span(f.relation_id, keep=True),
                 ],
@@ -700,6 +786,7 @@ class Composer:
             self.p([Span(t, keep=k) for t, k in formula_runs(sentence(f.message))], "finding"),
             self.p(formula_spans("算式：", f.computation or "（无）"), "finding_calc"),
         ]
+
         def involved() -> Flowable:
             spans: list[Span] = [Span("涉及：")]
             for k, ident in enumerate(dict.fromkeys(f.ids)):
@@ -721,7 +808,12 @@ class Composer:
             parts.append(self.p(f"说明：{relation.note}", "finding"))
         location = getattr(f, "location", None)
         if location is not None:
-            parts.append(self.p(f"登记位置：数据文件{os.path.basename(location.file)}第{location.line}行。", "finding"))
+            parts.append(
+                self.p(
+                    f"登记位置：数据文件{os.path.basename(location.file)}第{location.line}行。",
+                    "finding",
+                )
+            )
         # The head stays with the explanation and the formula; what follows may run on.
         return [KeepTogether(parts[:4]), *parts[4:]]
 
@@ -746,7 +838,10 @@ class Composer:
         return self.marked(
             sentence(summary),
             "item",
-            prefix=[Span(f"（{chinese_number(n)}）{title}。", role="kai"), Span(f"（报告{source}）")],
+            prefix=[
+                Span(f"（{chinese_number(n)}）{title}。", role="kai"),
+                Span(f"（报告{source}）"),
+            ],
         )
 
     def glossary(self) -> list[Flowable]:
@@ -763,8 +858,11 @@ class Composer:
                 head.append(Span(f"（又作{'、'.join(entry.aliases)}）"))
             head.append(Span("："))
 
-            def definition(use: str = f"glossuse-{index}", text: str = entry.definition,
-                           head: list[Span] = head) -> Flowable:
+            def definition(
+                use: str = f"glossuse-{index}",
+                text: str = entry.definition,
+                head: list[Span] = head,
+            ) -> Flowable:
                 page = self.page_or_none(use)
                 where = Span(f"首见第{page}页", link=use) if page else Span("正文未出现")
                 return self.p([*head, Span(text.rstrip("。") + "（"), where, Span("）。")], "item")
@@ -785,7 +883,9 @@ class Composer:
             )
         )
         widths = (138.0, 112.0, 112.0, TYPE_WIDTH - 362.0)
-        rows: list[list[Any]] = [self.head_row(["编号与名称", "原文与数值", "类型、统计期与出处", "其他"], "small_head")]
+        rows: list[list[Any]] = [
+            self.head_row(["编号与名称", "原文与数值", "类型、统计期与出处", "其他"], "small_head")
+        ]
         for ind in self.ds.indicators:
             line = f"第{ind.location.line}行" if ind.location else "行号不详"
             other = [("重点", "是" if ind.headline else "否")]
@@ -804,7 +904,10 @@ class Composer:
                     ],
                     self.kv(
                         ("原文", ind.printed_with_change),
-                        ("数值", f"{format_number(ind.value, ind.decimals)}（{ind.decimals}位小数）"),
+                        (
+                            "数值",
+                            f"{format_number(ind.value, ind.decimals)}（{ind.decimals}位小数）",
+                        ),
                         ("单位", ind.unit),
                     ),
                     self.kv(
@@ -837,7 +940,10 @@ class Composer:
             ("底本", ds.meta.source_document),
             ("发布机关", "、".join(ds.meta.issuers)),
             ("文件日期", f"{ds.meta.date.year}年{ds.meta.date.month}月{ds.meta.date.day}日"),
-            ("内容", f"数字{len(ds.indicators)}项，关联{len(ds.relations)}处，图表{len(ds.charts)}幅，术语{len(ds.glossary)}条"),
+            (
+                "内容",
+                f"数字{len(ds.indicators)}项，关联{len(ds.relations)}处，图表{len(ds.charts)}幅，术语{len(ds.glossary)}条",
+            ),
             ("生成工具", f"briefing {__version__}"),
             ("排版引擎", engines.describe()),
         ]
@@ -847,7 +953,9 @@ class Composer:
         font_rows: list[list[Any]] = [self.head_row(["用途", "字体", "版本", "许可"])]
         for role, name, version, licence in font_inventory():
             font_rows.append([self.p(x, "table") for x in (role, name, version, licence)])
-        out.append(self.table(font_rows, (60.0, 100.0, 170.0, TYPE_WIDTH - 330.0), "本文件使用的字体"))
+        out.append(
+            self.table(font_rows, (60.0, 100.0, 170.0, TYPE_WIDTH - 330.0), "本文件使用的字体")
+        )
         return out
 
 
@@ -874,7 +982,12 @@ def headings_in(story: Sequence[Flowable]) -> list[Heading]:
 
 def font_inventory() -> list[tuple[str, str, str, str]]:
     """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
-    roles = [("标题、数字", "sans", False), ("加粗标题", "sans", True), ("正文", "serif", False), ("注释", "kai", False)]
+    roles = [
+        ("标题、数字", "sans", False),
+        ("加粗标题", "sans", True),
+        ("正文", "serif", False),
+        ("注释", "kai", False),
+    ]
     entries: dict[str, dict[str, Any]] = {}
     try:
         manifest = json.loads((fonts.fonts_dir() / "manifest.json").read_text(encoding="utf-8"))
@@ -891,7 +1004,9 @@ def font_inventory() -> list[tuple[str, str, str, str]]:
             if source
             else "清单中无记录"
         )
-        licence = str(entry.get("licence", "清单中无记录")).removeprefix("LICENSE-").removesuffix(".txt")
+        licence = (
+            str(entry.get("licence", "清单中无记录")).removeprefix("LICENSE-").removesuffix(".txt")
+        )
         if licence.endswith("-OFL"):
             licence = "SIL Open Font License 1.1（" + licence.removesuffix("-OFL") + "）"
         out.append((label, face, version, licence))
@@ -926,7 +1041,9 @@ def chart_flowables(ds: Dataset, preset: PagePreset = PRESET) -> dict[str, list[
         per = max(1, int(len(c.indicators) * limit / drawing.height))
         chunks = [c.indicators[k : k + per] for k in range(0, len(c.indicators), per)]
         out[c.id] = [
-            Centered(draw_chart(ds, replace(c, indicators=chunk), width_pt=CHART_WIDTH, style=style))
+            Centered(
+                draw_chart(ds, replace(c, indicators=chunk), width_pt=CHART_WIDTH, style=style)
+            )
             for chunk in chunks
         ]
     return out
@@ -959,8 +1076,13 @@ def build_report(
         return Composer(dataset, findings, styles, numbers, charts).story()
 
     return build_pdf(
-        make_story, info, styles, make_canvas or canvas_maker(pdf_meta(dataset)), preset,
-        texts=dataset.texts, source=dataset.path,
+        make_story,
+        info,
+        styles,
+        make_canvas or canvas_maker(pdf_meta(dataset)),
+        preset,
+        texts=dataset.texts,
+        source=dataset.path,
     )
 
 

@@ -135,7 +135,9 @@ class PageNumbers:
     def page(self, key: str) -> int | str | None:
         """The page of `key`, a placeholder while it is not laid out yet, None if it never is."""
         if self._unknown is None:
-            raise RuntimeError(f"page number of {key!r} asked outside a cross-reference (use Composer.xref)")
+            raise RuntimeError(
+                f"page number of {key!r} asked outside a cross-reference (use Composer.xref)"
+            )
         found = self.log.pages.get(key)
         if found is not None or self.final:
             return found
@@ -165,7 +167,15 @@ def _defer(canv: Any, width: float, height: float, draw: Callable[[Any], bool]) 
     doc = canv._doctemplate
     name = f"Later{len(doc.later)}"
     doc.later.append(
-        _Later(name, canv.getPageNumber(), tuple(canv._currentMatrix), canv._annotationrefs, width, height, draw)
+        _Later(
+            name,
+            canv.getPageNumber(),
+            tuple(canv._currentMatrix),
+            canv._annotationrefs,
+            width,
+            height,
+            draw,
+        )
     )
     canv.doForm(name)
 
@@ -346,7 +356,9 @@ class LongTable(Flowable):
         self._footnotes: list[Footnote] | None = None
 
     def _indices(self, size: int) -> list[int]:
-        return list(range(self.header)) + list(range(self.start, min(self.start + size, len(self.rows))))
+        return list(range(self.header)) + list(
+            range(self.start, min(self.start + size, len(self.rows)))
+        )
 
     @property
     def window(self) -> Table:
@@ -395,7 +407,9 @@ class LongTable(Flowable):
 
     def window_for(self, availWidth: float, availHeight: float) -> Table:
         """The window, measured, taller than `availHeight` unless it holds all remaining rows."""
-        while self._measure(availWidth, availHeight) <= availHeight and self.start + self.size < len(self.rows):
+        while self._measure(
+            availWidth, availHeight
+        ) <= availHeight and self.start + self.size < len(self.rows):
             self.size *= 2  # the whole window fits this frame: look further
             self._window = None
             self._footnotes = None
@@ -412,7 +426,9 @@ class LongTable(Flowable):
         return last
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts: list[Flowable] = self.window_for(availWidth, availHeight).split(availWidth, availHeight)
+        parts: list[Flowable] = self.window_for(availWidth, availHeight).split(
+            availWidth, availHeight
+        )
         if len(parts) < 2:
             return parts
         return [parts[0], self.after(len(parts[0]._cellvalues) - self.header)]
@@ -550,7 +566,12 @@ class NumberedTable(Flowable):
     MIN_ROWS = 3
 
     def __init__(
-        self, table: Table | LongTable, number: int, title: str, style: TextStyle, continued: bool = False
+        self,
+        table: Table | LongTable,
+        number: int,
+        title: str,
+        style: TextStyle,
+        continued: bool = False,
     ):
         super().__init__()
         self.table = table
@@ -650,7 +671,10 @@ class Elastic(Flowable):
         self._scale = 1.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        sizes = [(0.0, 0.0) if isinstance(f, (int, float)) else f.wrap(availWidth, availHeight) for f in self.items]
+        sizes = [
+            (0.0, 0.0) if isinstance(f, (int, float)) else f.wrap(availWidth, availHeight)
+            for f in self.items
+        ]
         self._widths = [w for w, _h in sizes]
         self._heights = [h for _w, h in sizes]
         fixed = sum(self._heights)
@@ -789,10 +813,24 @@ class NoteFrame(Frame):
     _y1p: float  # bottom of the usable area, set by Frame._geom
 
     def __init__(
-        self, x: float, y: float, width: float, height: float, note_style: TextStyle, floor: float = 0.0
+        self,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        note_style: TextStyle,
+        floor: float = 0.0,
     ):
         super().__init__(
-            x, y, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body"
+            x,
+            y,
+            width,
+            height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
         )
         self.note_style = note_style
         # The frame may reach below the 版心 by a body line's empty leading; footnotes sit on
@@ -834,9 +872,17 @@ class NoteFrame(Frame):
                 for part in note.parts:
                     if part.share in said and part.short:
                         first = said[part.share]
-                        spans.append(Span(part.short.format(n=f"[{first}]"), color=part.color, link=f"fn-{first}"))
+                        spans.append(
+                            Span(
+                                part.short.format(n=f"[{first}]"),
+                                color=part.color,
+                                link=f"fn-{first}",
+                            )
+                        )
                     else:
-                        spans += [Span(t, color=part.color, keep=k) for t, k in formula_runs(part.text)]
+                        spans += [
+                            Span(t, color=part.color, keep=k) for t, k in formula_runs(part.text)
+                        ]
                 para = CJKParagraph(spans, self.note_style)
                 _, h = para.wrap(self._aW, 10_000)
                 hit = (para, h)
@@ -962,13 +1008,19 @@ class ReportDoc(BaseDocTemplate):
         self.chapter = ""
         self.opening_page = 0
         self.body_frame = NoteFrame(x, y, w, h, note, floor)
-        cover_frame = Frame(x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cover")
+        cover_frame = Frame(
+            x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cover"
+        )
         super().__init__(
             buffer,
             pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
             pageTemplates=[
-                PageTemplate("cover", [cover_frame], onPageEnd=self._cover_end, autoNextPageTemplate="body"),
-                PageTemplate("body", [self.body_frame], onPage=self._body_begin, onPageEnd=self._body_end),
+                PageTemplate(
+                    "cover", [cover_frame], onPageEnd=self._cover_end, autoNextPageTemplate="body"
+                ),
+                PageTemplate(
+                    "body", [self.body_frame], onPage=self._body_begin, onPageEnd=self._body_end
+                ),
             ],
             title=info.title,
             author=info.author,
@@ -1030,7 +1082,9 @@ class ReportDoc(BaseDocTemplate):
         # destinations and notes were laid down in place during layout.
         fits = True
         try:
-            with _quiet(canv, "bookmarkPage", "bookmarkHorizontal", "addOutlineEntry", "textAnnotation"):
+            with _quiet(
+                canv, "bookmarkPage", "bookmarkHorizontal", "addOutlineEntry", "textAnnotation"
+            ):
                 for later in self.later:
                     w, h = later.width, later.height
                     canv.beginForm(later.name, -w, -h, 2 * w, 2 * h)

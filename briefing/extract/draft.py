@@ -48,7 +48,9 @@ def structure_notes(parts: Parts) -> list[str]:
 def _q(text: str, limit: str | None = None) -> str:
     """Text as a YAML double-quoted scalar (JSON strings are valid YAML), cleaned and within limits."""
     text = "".join(
-        ch for ch in text if ord(ch) not in INVISIBLE and (unicodedata.category(ch) != "Cc" or ch == " ")
+        ch
+        for ch in text
+        if ord(ch) not in INVISIBLE and (unicodedata.category(ch) != "Cc" or ch == " ")
     )
     text = re.sub(r"\s+", " ", text).strip() or PLACEHOLDER
     if limit is not None and len(text) > LIMITS[limit]:
@@ -118,7 +120,9 @@ def _area_for(path: str, areas: list[tuple[str, Section]]) -> tuple[str, str]:
         if path == sec.path or path.startswith(sec.path):
             return ident, f"area guessed from section {sec.path}"
     where = path or "the text before the first heading"
-    return areas[0][0], f"{where} is outside the achievements part's areas: choose an area or delete the figure"
+    return areas[0][
+        0
+    ], f"{where} is outside the achievements part's areas: choose an area or delete the figure"
 
 
 def _figure_ids(ex: Extraction) -> list[str]:
@@ -173,7 +177,11 @@ def relation_lines(ex: Extraction, ids: list[str]) -> list[str]:
         ident = base if used[base] == 1 else f"{base}{used[base]}"
         fields = [f"id: {ident}", f"kind: {s.kind}"]
         for role, v in s.roles:
-            fields.append(f"{role}: [{', '.join(ids[j] for j in v)}]" if isinstance(v, tuple) else f"{role}: {ids[v]}")
+            fields.append(
+                f"{role}: [{', '.join(ids[j] for j in v)}]"
+                if isinstance(v, tuple)
+                else f"{role}: {ids[v]}"
+            )
         lines.append("{" + ", ".join(fields) + "}  " + REVIEW_MARKER + ": " + _comment(s.reason))
     return lines
 
@@ -191,27 +199,60 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     area_sections = list(parts.areas)
     year = ex.year
 
-    add(f"# Draft dataset written by `briefing extract`{' from ' + _comment(source_name) if source_name else ''}.")
-    add("# Every `# REVIEW` comment marks a guess: check it against the report, correct it, delete the")
-    add("# comment. Replace every 待补充. Offsets count characters of the report's text (a line break is one).")
-    add(f"# Found {len(ex.figures)} figures; {len(ex.skipped)} numbers were not taken as figures (listed at the end).")
+    add(
+        f"# Draft dataset written by `briefing extract`{' from ' + _comment(source_name) if source_name else ''}."
+    )
+    add(
+        "# Every `# REVIEW` comment marks a guess: check it against the report, correct it, delete the"
+    )
+    add(
+        "# comment. Replace every 待补充. Offsets count characters of the report's text (a line break is one)."
+    )
+    add(
+        f"# Found {len(ex.figures)} figures; {len(ex.skipped)} numbers were not taken as figures (listed at the end)."
+    )
     add("# When done: briefing check THIS_FILE")
     add("schema: 1")
     add("")
     add("meta:")
     district = meta["district"] or PLACEHOLDER
-    add(f"  district: {_q(district, 'short')}  # REVIEW: " + ("from the title line" if meta["district"] else "not found in the title"))
-    add(f"  city: {_q(meta['city'] or PLACEHOLDER, 'short')}  # REVIEW: " + ("from the title line" if meta["city"] else "the city is not in the title"))
-    add(f"  province: {_q(meta['province'] or PLACEHOLDER, 'short')}  # REVIEW: " + ("from the title line" if meta["province"] else "the province is not in the title"))
-    add(f"  year: {year}  # REVIEW: " + ("from the title line" if re.search(str(year), normalise(ex.title)) else "the year most often named in the text"))
+    add(
+        f"  district: {_q(district, 'short')}  # REVIEW: "
+        + ("from the title line" if meta["district"] else "not found in the title")
+    )
+    add(
+        f"  city: {_q(meta['city'] or PLACEHOLDER, 'short')}  # REVIEW: "
+        + ("from the title line" if meta["city"] else "the city is not in the title")
+    )
+    add(
+        f"  province: {_q(meta['province'] or PLACEHOLDER, 'short')}  # REVIEW: "
+        + ("from the title line" if meta["province"] else "the province is not in the title")
+    )
+    add(
+        f"  year: {year}  # REVIEW: "
+        + (
+            "from the title line"
+            if re.search(str(year), normalise(ex.title))
+            else "the year most often named in the text"
+        )
+    )
     title = ex.title or PLACEHOLDER
     add(f"  title: {_q(title, 'title')}" + ("" if ex.title else "  # REVIEW: no title line found"))
     issuer = meta["issuer"] or (f"{district}人民政府" if meta["district"] else PLACEHOLDER)
-    add(f"  issuers: [{_q(issuer, 'title')}]  # REVIEW: " + ("from the signature line" if meta["issuer"] else "guessed: the district's people's government"))
+    add(
+        f"  issuers: [{_q(issuer, 'title')}]  # REVIEW: "
+        + (
+            "from the signature line"
+            if meta["issuer"]
+            else "guessed: the district's people's government"
+        )
+    )
     if meta["date"]:
         add(f"  date: {meta['date']}  # REVIEW: the last date printed in the report")
     else:
-        add(f"  date: {year + 1}-03-31  # REVIEW: no date in the text; annual reports are due by 31 March")
+        add(
+            f"  date: {year + 1}-03-31  # REVIEW: no date in the text; annual reports are due by 31 March"
+        )
     add(f"  source_document: {_q(title, 'title')}")
     add("")
 
@@ -220,7 +261,9 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         add("# REVIEW: the report's structure was not fully recognised: " + "; ".join(notes) + ".")
     # Areas: one per second-level heading of the achievements part.
     where = parts.achievements.path if parts.achievements is not None else "the report"
-    add(f"# REVIEW: one area per section of part {where} (achievements); rename the ids if you like (and their uses below),")
+    add(
+        f"# REVIEW: one area per section of part {where} (achievements); rename the ids if you like (and their uses below),"
+    )
     add("# and write summary and achievement in your own words.")
     add("areas:")
     areas: list[tuple[str, Section]] = []
@@ -229,7 +272,9 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     for ident, sec in areas:
         add(f"  - id: {ident}")
         add(f"    source: {_q(sec.path, 'source')}")
-        add(f"    title: {_q(sec.title, 'title')}  # REVIEW: heading of {sec.path}; shorten it to a few words")
+        add(
+            f"    title: {_q(sec.title, 'title')}  # REVIEW: heading of {sec.path}; shorten it to a few words"
+        )
         add(f"    summary: {_q(PLACEHOLDER)}  # REVIEW: two or three sentences on this area")
         add(f"    achievement: {_q(PLACEHOLDER)}  # REVIEW: one line for the briefing")
     if not areas:
@@ -243,9 +288,15 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
 
     ids = _figure_ids(ex)
     titles = {s.path: s.title for s in ex.sections}
-    add("# REVIEW: every figure below was drafted from the text. Check value, unit, qualifier, period")
+    add(
+        "# REVIEW: every figure below was drafted from the text. Check value, unit, qualifier, period"
+    )
     add("# and label against the bracketed wording; mark up to 8 with `headline: true`.")
-    add("indicators:" if ex.figures else "indicators: []  # REVIEW: no figures were found; add them by hand")
+    add(
+        "indicators:"
+        if ex.figures
+        else "indicators: []  # REVIEW: no figures were found; add them by hand"
+    )
     current = None
     codes = suggested_codes(ex.figures)
     per_section = Counter(f.section for f in ex.figures)
@@ -254,7 +305,9 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
             current = f.section
             count = per_section[current]
             add("")
-            add(f"  # {current or '(before the first heading)'} {_comment(titles.get(current, ''))[:30]} — {count} figure{'s' if count != 1 else ''}")
+            add(
+                f"  # {current or '(before the first heading)'} {_comment(titles.get(current, ''))[:30]} — {count} figure{'s' if count != 1 else ''}"
+            )
         invalid = _valid_in_schema(f)
         prefix = "  # " if invalid else "  "
         add(f"  # REVIEW: {f.printed} at offset {f.offset}: {_context(f)}")
@@ -271,15 +324,23 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
             f"  kind: {f.kind}",
             f"  qualifier: {f.qualifier}",
             f"  period: {f.period}  # REVIEW: "
-            + (f"period from {f.period_words}" if f.period_words else f"no period words in the sentence; the year {year} assumed"),
+            + (
+                f"period from {f.period_words}"
+                if f.period_words
+                else f"no period words in the sentence; the year {year} assumed"
+            ),
             f"  area: {area}  # REVIEW: {why}",
             f"  source: {_q(f.section or '正文', 'source')}",
         ]
         code = codes[n]
         if code is not None:
-            entry.append(f"  code: {code}  # REVIEW: catalogue code suggested from the label; delete it if wrong")
+            entry.append(
+                f"  code: {code}  # REVIEW: catalogue code suggested from the label; delete it if wrong"
+            )
         if f.prior is not None:
-            entry.append(f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed {_comment(f.prior_printed)} before the figure")
+            entry.append(
+                f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed {_comment(f.prior_printed)} before the figure"
+            )
         if f.change is not None:
             c = f.change
             entry.append(
@@ -292,22 +353,35 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     relations = relation_lines(ex, ids)
     add("")
     if relations:
-        add("# REVIEW: relations the wording suggests, for a person to confirm; none is asserted. Uncomment")
-        add("# `relations:` and each one that holds (briefing check then verifies it); delete the others.")
+        add(
+            "# REVIEW: relations the wording suggests, for a person to confirm; none is asserted. Uncomment"
+        )
+        add(
+            "# `relations:` and each one that holds (briefing check then verifies it); delete the others."
+        )
         add("# relations:")
         for r in relations:
             add(f"#   - {r}")
     else:
-        add("# REVIEW: add relations between figures (rate, total, subset, same, change); see docs/dataset.md")
+        add(
+            "# REVIEW: add relations between figures (rate, total, subset, same, change); see docs/dataset.md"
+        )
         add("relations: []")
 
-    for key, items, what in (("shortcomings", parts.shortcomings, "shortcoming"), ("plans", parts.plans, "plan")):
+    for key, items, what in (
+        ("shortcomings", parts.shortcomings, "shortcoming"),
+        ("plans", parts.plans, "plan"),
+    ):
         if not items:
             add("")
-            add(f"# REVIEW: no {what} part was found in the report; add {key} by hand if it has any.")
+            add(
+                f"# REVIEW: no {what} part was found in the report; add {key} by hand if it has any."
+            )
             continue
         add("")
-        add(f"# REVIEW: one {what} per item of part {items[0].parent or items[0].path}; titles are the report's headings, shorten them.")
+        add(
+            f"# REVIEW: one {what} per item of part {items[0].parent or items[0].path}; titles are the report's headings, shorten them."
+        )
         add(f"{key}:")
         for k, sec in enumerate(items, start=1):
             add(f"  - id: {what}_{k}")
@@ -317,9 +391,13 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
 
     if ex.skipped:
         add("")
-        add("# Numbers in the text not taken as figures (REVIEW: add any that are figures after all):")
+        add(
+            "# Numbers in the text not taken as figures (REVIEW: add any that are figures after all):"
+        )
         for s in ex.skipped:
-            add(f"#   offset {s.offset:>6}  {s.text:<8} {s.reason}  [{s.section or 'title/preamble'}]")
+            add(
+                f"#   offset {s.offset:>6}  {s.text:<8} {s.reason}  [{s.section or 'title/preamble'}]"
+            )
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -332,7 +410,11 @@ def draft_json(ex: Extraction) -> str:
     data["structure_notes"] = structure_notes(parts)
     # Suggested relations name figures by their index in `figures`; none is asserted.
     data["relations"] = [
-        {"kind": s.kind, "roles": {role: list(v) if isinstance(v, tuple) else v for role, v in s.roles}, "reason": s.reason}
+        {
+            "kind": s.kind,
+            "roles": {role: list(v) if isinstance(v, tuple) else v for role, v in s.roles},
+            "reason": s.reason,
+        }
         for s in suggest_relations(ex)
     ]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

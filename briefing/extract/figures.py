@@ -28,9 +28,32 @@ _NORMALISE = str.maketrans(
 # Units are an open grammar, not a closed list: a compound unit (longest first), or any measure
 # word (量词) or directly counted noun, optionally followed by 次 (人次, 件次, 户次, 课次 …).
 MULTI_UNITS = (
-    "个百分点", "百分点", "个工作日", "个自然日", "工作日", "自然日", "个小时", "小时", "分钟",
-    "课时", "学时", "平方公里", "平方千米", "平方米", "立方米", "公顷", "公里", "千米", "千瓦时",
-    "千瓦", "万元", "亿元", "周岁", "个月", "个季度", "余年",
+    "个百分点",
+    "百分点",
+    "个工作日",
+    "个自然日",
+    "工作日",
+    "自然日",
+    "个小时",
+    "小时",
+    "分钟",
+    "课时",
+    "学时",
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "立方米",
+    "公顷",
+    "公里",
+    "千米",
+    "千瓦时",
+    "千瓦",
+    "万元",
+    "亿元",
+    "周岁",
+    "个月",
+    "个季度",
+    "余年",
 )
 MEASURE_CHARS = (
     "件次人名位家户条卷个份支票项场起宗所篇期本册台辆处座套间类批张部块元吨亩天分种轮届组队"
@@ -39,7 +62,11 @@ MEASURE_CHARS = (
 _MEASURE = "".join(dict.fromkeys(MEASURE_CHARS))
 UNIT_PATTERN = (
     "|".join(map(re.escape, MULTI_UNITS))
-    + "|[" + _MEASURE.replace("次", "") + "]次|[" + _MEASURE + "]|%"
+    + "|["
+    + _MEASURE.replace("次", "")
+    + "]次|["
+    + _MEASURE
+    + "]|%"
 )
 # Nouns that reports count without a measure word (全区13镇, 建成6站): taken, with a note to check.
 # Anything else after a bare number is listed as "no unit" rather than guessed.
@@ -47,15 +74,64 @@ COUNTED_NOUNS = set("镇乡村街站校园网馆院庭区县市局委厅库屏�
 # Chinese numerals are counts only before these: 三项 yes, 三调联动 or 四级 no. 部 and 张 are left
 # out because 两部门 and 一张网 are names, not counts.
 CN_COUNT_UNITS = (
-    "个百分点", "个工作日", "工作日", "课时", "学时", "小时", "人次", "件次", "家次", "户次", "场次",
-    "批次", "万元", "亿元", "轮", "种", "天",
-    "件", "次", "人", "名", "位", "家", "户", "条", "个", "份", "支", "项", "场", "起", "宗", "所",
-    "篇", "期", "批", "类", "处", "座", "套",
+    "个百分点",
+    "个工作日",
+    "工作日",
+    "课时",
+    "学时",
+    "小时",
+    "人次",
+    "件次",
+    "家次",
+    "户次",
+    "场次",
+    "批次",
+    "万元",
+    "亿元",
+    "轮",
+    "种",
+    "天",
+    "件",
+    "次",
+    "人",
+    "名",
+    "位",
+    "家",
+    "户",
+    "条",
+    "个",
+    "份",
+    "支",
+    "项",
+    "场",
+    "起",
+    "宗",
+    "所",
+    "篇",
+    "期",
+    "批",
+    "类",
+    "处",
+    "座",
+    "套",
 )
 # Fixed phrases built from a numeral and a measure word that name a doctrine or a system.
 CN_NAMES = (
-    "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "三项制度", "两个责任", "三个务必",
-    "四个最严", "两个毫不动摇", "三个代表", "两个结合", "两个大局", "五个一", "三个区分开来",
+    "两个维护",
+    "两个确立",
+    "四个意识",
+    "四个自信",
+    "四个全面",
+    "三项制度",
+    "两个责任",
+    "三个务必",
+    "四个最严",
+    "两个毫不动摇",
+    "三个代表",
+    "两个结合",
+    "两个大局",
+    "五个一",
+    "三个区分开来",
 )
 UP = ("增长", "增加", "上升", "提高", "提升", "增幅", "涨幅", "上涨")
 DOWN = ("下降", "减少", "降低", "回落", "下滑", "压缩", "缩短", "缩减", "降幅", "减幅")
@@ -71,7 +147,9 @@ BEFORE_AFTER_RE = re.compile(
 BEFORE_MARK_RE = re.compile(r"(?:由|从)(?:原来的|原先的|原来|原先|原|过去的|过去|平均|年均)?$")
 CN_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 TAIL_RE = re.compile(
-    r"(?P<q0>余|多)?(?P<mult>万|亿|千(?![米瓦克]))?(?P<q1>余|多)?(?P<unit>" + UNIT_PATTERN + r"|大)?"
+    r"(?P<q0>余|多)?(?P<mult>万|亿|千(?![米瓦克]))?(?P<q1>余|多)?(?P<unit>"
+    + UNIT_PATTERN
+    + r"|大)?"
     r"(?P<q2>以上|左右|之多|上下|以下|以内|之内)?"
 )
 CN_TAIL_RE = re.compile(
@@ -88,8 +166,17 @@ PREFIX_RE = re.compile(
     r"(?P<q>大约|约|将近|接近|近|超过|逾|超|多达|不少于|不低于|至少|达到|达|为)?$"
 )
 QUALIFIER_WORDS = {
-    "约": "approx", "大约": "approx", "近": "nearly", "将近": "nearly", "接近": "nearly",
-    "超过": "over", "超": "over", "逾": "over", "不少于": "at_least", "不低于": "at_least", "至少": "at_least",
+    "约": "approx",
+    "大约": "approx",
+    "近": "nearly",
+    "将近": "nearly",
+    "接近": "nearly",
+    "超过": "over",
+    "超": "over",
+    "逾": "over",
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "至少": "at_least",
 }
 PERIOD_RE = re.compile(
     r"(?P<ym>(?P<y1>\d{4})年(?P<m1>\d{1,2})(?:月份?)?[-至到](?P<m2>\d{1,2})月)"
@@ -198,7 +285,9 @@ class _Scanner:
         # report written as one long line costs no more than one with many lines.
         for m in ARABIC_RE.finditer(self.norm):
             digits = m.group(0)
-            tokens.append(_Token(m.start(), m.end(), digits, Decimal(digits.replace(",", "")), False))
+            tokens.append(
+                _Token(m.start(), m.end(), digits, Decimal(digits.replace(",", "")), False)
+            )
         for m in CN_RE.finditer(self.norm):
             value = cn_number(m.group(0))
             if value is None or not re.search("[一二两三四五六七八九十]", m.group(0)):
@@ -246,8 +335,17 @@ class _Scanner:
         if prev == "." and t.start >= 2 and n[t.start - 2].isdigit():
             return self._skip(t, "part of a dotted number (a version or clause number)")
         if re.match(r"[A-Z]{0,2}[级星]", tail):
-            return self._skip(t, "grade or rank (…级), a name", t.end + tail.index(tail.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[0]) + 1)
-        if (prev.isascii() and prev.isalpha()) or prev == "+" or (tail[:1].isascii() and tail[:1].isalpha()) or tail[:1] == "+":
+            return self._skip(
+                t,
+                "grade or rank (…级), a name",
+                t.end + tail.index(tail.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[0]) + 1,
+            )
+        if (
+            (prev.isascii() and prev.isalpha())
+            or prev == "+"
+            or (tail[:1].isascii() and tail[:1].isalpha())
+            or tail[:1] == "+"
+        ):
             return self._skip(t, "name or model (letters or + beside it)")
         counted = self._counted_items is not None and self._counted_items[2] == t.start
         if enclosed == "quote" and not counted:  # “四个100%” is a figure even in quotes
@@ -259,7 +357,13 @@ class _Scanner:
         streak = n[max(0, t.start - 2) : t.start] == "连续"
         if streak and re.match(r"(?:个)?(?:年|月)", tail):
             unit = "年" if tail[0] == "年" else "个月"
-            return self._figure(t, unit, t.end + len(unit), t.start - 2, notes=[f"a streak: {unit} in a row (连续…)"])
+            return self._figure(
+                t,
+                unit,
+                t.end + len(unit),
+                t.start - 2,
+                notes=[f"a streak: {unit} in a row (连续…)"],
+            )
         if tail[:1] == "年" or (len(t.digits) == 4 and re.match(r"-\d{4}年", tail)):
             if len(t.digits) == 4 and 1900 <= t.value <= 2100:
                 return self._skip(t, "year", t.end + 1)
@@ -288,7 +392,11 @@ class _Scanner:
             unit = ""
         if not unit and not m.group("q2"):
             after = tail[m.end() : m.end() + 1]
-            if t.digits in EMERGENCY or len(t.digits) >= 5 or any(w in tail[:10] for w in HOTLINE_WORDS):
+            if (
+                t.digits in EMERGENCY
+                or len(t.digits) >= 5
+                or any(w in tail[:10] for w in HOTLINE_WORDS)
+            ):
                 return self._skip(t, "hotline or phone number")
             if after in COUNTED_NOUNS and not m.group("mult"):
                 # Units are open: a noun counted directly (13镇, 6站) is taken, with a note.
@@ -298,7 +406,13 @@ class _Scanner:
             cell = self._table_cell(t, tail)
             if cell is not None:
                 unit, label = cell
-                return self._figure(t, unit, t.end, notes=[f"a table cell; unit {unit} from the table's 单位 line"], label=label)
+                return self._figure(
+                    t,
+                    unit,
+                    t.end,
+                    notes=[f"a table cell; unit {unit} from the table's 单位 line"],
+                    label=label,
+                )
             self._skip(t, "no unit or measure word after it")
             # It may be the X of 由20压缩至5个工作日: the figure after it takes it back.
             self._pending_prior = (t, len(self.skipped) - 1)
@@ -315,17 +429,35 @@ class _Scanner:
 
     def _take_chinese(self, t: _Token, prev: str, tail: str) -> None:
         n = self.norm
-        if n[max(0, t.start - 2) : t.start] == "连续" and t.value >= 2 and re.match(r"(?:个)?(?:年|月)", tail):
+        if (
+            n[max(0, t.start - 2) : t.start] == "连续"
+            and t.value >= 2
+            and re.match(r"(?:个)?(?:年|月)", tail)
+        ):
             unit = "年" if tail[0] == "年" else "个月"
-            return self._figure(t, unit, t.end + len(unit), t.start - 2, notes=[f"a streak: {unit} in a row (连续…)", "written in Chinese numerals"])
+            return self._figure(
+                t,
+                unit,
+                t.end + len(unit),
+                t.start - 2,
+                notes=[f"a streak: {unit} in a row (连续…)", "written in Chinese numerals"],
+            )
         if tail[:1] == "成" and 2 <= t.value <= 9 and len(t.digits) == 1 and prev != "第":
             # 近九成, 八成以上: tenths, a share in words.
             tenths = _Token(t.start, t.end, t.digits, t.value * 10, True)
             m_tail = re.match(r"成(以上|左右)?", tail)
             assert m_tail is not None
             q = m_tail.group(1) or ""
-            return self._figure(tenths, "%", t.end + m_tail.end(), notes=[f"printed as {word}成 (tenths): {word}成 = {tenths.value}%" for word in [t.digits]],
-                                match=re.match(r"(?P<q2>以上|左右)?", q))
+            return self._figure(
+                tenths,
+                "%",
+                t.end + m_tail.end(),
+                notes=[
+                    f"printed as {word}成 (tenths): {word}成 = {tenths.value}%"
+                    for word in [t.digits]
+                ],
+                match=re.match(r"(?P<q2>以上|左右)?", q),
+            )
         if tail[:1] == "个" and tail[1:2].isdigit() and t.value >= 2:
             # 四个100%: one figure that applies to four items; the number after 个 carries it.
             self._counted_items = (t.start, int(t.value), t.end + 1)
@@ -337,7 +469,11 @@ class _Scanner:
         if not unit:
             # Only numerals that look like a count are worth a line in the report.
             if t.value >= 2 and _one_of(tail[:1], "级年大") and prev != "第":
-                reason = {"级": "grade or rank (…级), a name", "年": "a span of years (…年)", "大": "a name (…大)"}[tail[0]]
+                reason = {
+                    "级": "grade or rank (…级), a name",
+                    "年": "a span of years (…年)",
+                    "大": "a name (…大)",
+                }[tail[0]]
                 self._skip(t, reason, t.end + 1)
             return
         # 一 alone is almost never a reported count (一次性, 一件事, 一站式 are names), and 二
@@ -350,7 +486,11 @@ class _Scanner:
             return self._skip(t, "a fixed phrase naming a doctrine or system", t.end + m.end())
         enclosed = self._enclosed(t.start)
         if enclosed:
-            return self._skip(t, "inside quotes: a name" if enclosed == "quote" else "inside a document title 《》", t.end + m.end())
+            return self._skip(
+                t,
+                "inside quotes: a name" if enclosed == "quote" else "inside a document title 《》",
+                t.end + m.end(),
+            )
         self._figure(t, unit, t.end + m.end(), match=m)
 
     # -----------------------------------------------------------------------------------------
@@ -385,7 +525,9 @@ class _Scanner:
             if noun is not None:
                 unit = "大" + noun.group(0)
                 end += noun.end()
-            notes.append(f"printed as {self.text[t.start:end]}: the unit {unit} keeps the noun; check it")
+            notes.append(
+                f"printed as {self.text[t.start : end]}: the unit {unit} keeps the noun; check it"
+            )
         if unit == "百分点":
             unit = "个百分点"
         suffix = groups.get("q0") or groups.get("q1") or groups.get("q2") or ""
@@ -405,7 +547,9 @@ class _Scanner:
         elif q_word in QUALIFIER_WORDS:
             qualifier = QUALIFIER_WORDS[q_word]
         if suffix in ("以下", "以内", "之内"):
-            notes.append(f"an upper bound ({suffix}): the schema has no 'at most'; recorded as exact")
+            notes.append(
+                f"an upper bound ({suffix}): the schema has no 'at most'; recorded as exact"
+            )
         if suffix in ("余", "多") and q_word in QUALIFIER_WORDS:
             notes.append(f"printed with both {q_word} and {suffix}; recorded as {qualifier}")
         printed_start = pm.start("q") if q_word in QUALIFIER_WORDS else t.start
@@ -415,7 +559,9 @@ class _Scanner:
         if counted is not None and counted[2] == t.start:
             printed_start = counted[0]
             prefix_start_override = counted[0]
-            notes.append(f"one printed figure that applies to {counted[1]} items ({self.text[counted[0]:t.start]}…)")
+            notes.append(
+                f"one printed figure that applies to {counted[1]} items ({self.text[counted[0] : t.start]}…)"
+            )
         else:
             prefix_start_override = None
         self._counted_items = None
@@ -437,7 +583,8 @@ class _Scanner:
             and not verb
             and not each
             and not pm.group("all")
-            and re.fullmatch(r"\s*(?:[、,，]|和|及|与)\s*", self.text[prev.end : prefix_start]) is not None
+            and re.fullmatch(r"\s*(?:[、,，]|和|及|与)\s*", self.text[prev.end : prefix_start])
+            is not None
         )
         kind = "rate" if unit == "%" else "count"
         direction = self.group[0].direction if continues and self.group_kind == "change" else ""
@@ -451,14 +598,20 @@ class _Scanner:
                 notes.append(f"printed after {verb}: an increase or decrease, not a total")
         elif unit == "个百分点":
             kind = "change"
-            direction = "down" if any(w in n[clause_start:t.start] for w in DOWN) else "up"
+            direction = "down" if any(w in n[clause_start : t.start] for w in DOWN) else "up"
             notes.append("percentage points with no 提高/下降 beside them: check the direction")
         if kind == "rate" and value > 100:
             notes.append("over 100%: not a share of a whole; record it another way or drop it")
 
-        label_from = max(clause_start, prev.end) if same_clause and prev is not None else clause_start
+        label_from = (
+            max(clause_start, prev.end) if same_clause and prev is not None else clause_start
+        )
         after_end = _label_end(n, end)
-        label = label if label is not None else _label(self.text[label_from:prefix_start], self.text[end:after_end])
+        label = (
+            label
+            if label is not None
+            else _label(self.text[label_from:prefix_start], self.text[end:after_end])
+        )
         if not label and (verb or pm.group("cmp")):
             # "比上年增加200件": name it after what the clause before measured, and how it moved.
             moved = _clean(self.text[prefix_start : pm.end("verb") if verb else pm.end("cmp")])
@@ -501,8 +654,12 @@ class _Scanner:
             and re.fullmatch(r"[\s,，(（]*", self.text[prev.end : prefix_start]) is not None
         ):
             self._close_group()
-            prev.change = Change(direction="up" if direction == "up" else "down", value=float(value),
-                                 decimals=decimals, unit="个百分点" if unit == "个百分点" else "%")
+            prev.change = Change(
+                direction="up" if direction == "up" else "down",
+                value=float(value),
+                decimals=decimals,
+                unit="个百分点" if unit == "个百分点" else "%",
+            )
             prev.change_printed = self.text[prefix_start:end]
             prev.change_start = prefix_start
             return
@@ -512,7 +669,11 @@ class _Scanner:
         else:
             self._close_group()
             if each:
-                self.group, self.group_kind, self.group_subject = [draft], "change" if kind == "change" else "each", subject
+                self.group, self.group_kind, self.group_subject = (
+                    [draft],
+                    "change" if kind == "change" else "each",
+                    subject,
+                )
             elif pm.group("all"):
                 self.group, self.group_kind, self.group_subject = [draft], "all", subject
         self.figures.append(draft)
@@ -537,20 +698,26 @@ class _Scanner:
         header = table.header[column] if column < len(table.header) else ""
         return table.unit, _fit(row + header)
 
-    def _before_after(self, draft: _Draft, t: _Token, clause_start: int, prev: _Draft | None) -> bool:
+    def _before_after(
+        self, draft: _Draft, t: _Token, clause_start: int, prev: _Draft | None
+    ) -> bool:
         """Record 由X压缩至Y as one figure Y whose prior is X; True when `draft` was recorded so."""
         n = self.norm
         pending, self._pending_prior = self._pending_prior, None
         candidates: list[tuple[int, int, Decimal, str]] = []  # (start, end, value, unit)
         if prev is not None and prev.sentence == draft.sentence and prev.kind in ("count", "rate"):
             candidates.append((prev.start, prev.end, prev.value, prev.unit))
-        if pending is not None and pending[0].end <= t.start and pending[0].start >= draft.sentence[0]:
+        if (
+            pending is not None
+            and pending[0].end <= t.start
+            and pending[0].start >= draft.sentence[0]
+        ):
             candidates.append((pending[0].start, pending[0].end, pending[0].value, ""))
         for x_start, x_end, x_value, x_unit in sorted(candidates, key=lambda c: -c[1]):
             if x_unit and x_unit != draft.unit:
                 continue
             mark = BEFORE_MARK_RE.search(n, max(clause_start, x_start - 6), x_start)
-            between = re.sub(r"(?:约|近|超过|达到|达)$", "", n[x_end:t.start])
+            between = re.sub(r"(?:约|近|超过|达到|达)$", "", n[x_end : t.start])
             if mark is None or BEFORE_AFTER_RE.fullmatch(between) is None:
                 continue
             if x_unit:
@@ -566,7 +733,9 @@ class _Scanner:
             draft.start = mark.start()
             label = _label(self.text[clause_start : mark.start()], "")
             draft.label = label
-            draft.notes.append(f"before and after: {self.text[x_start:x_end]} → {self.text[t.start:draft.end]} (recorded as prior and value)")
+            draft.notes.append(
+                f"before and after: {self.text[x_start:x_end]} → {self.text[t.start : draft.end]} (recorded as prior and value)"
+            )
             if draft.kind == "change":
                 draft.kind = "rate" if draft.unit == "%" else "count"
             self._close_group()
@@ -785,7 +954,9 @@ def _label_end(norm: str, pos: int) -> int:
     """Where the words after a figure stop: punctuation, the next number, or 16 characters."""
     i = pos
     limit = min(len(norm), pos + 16)
-    while i < limit and norm[i] not in CLAUSE_BREAK and norm[i] not in "、" and not norm[i].isdigit():
+    while (
+        i < limit and norm[i] not in CLAUSE_BREAK and norm[i] not in "、" and not norm[i].isdigit()
+    ):
         i += 1
     return i
 

@@ -65,9 +65,13 @@ def decode_text(raw: bytes, name: str) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise ReportError(f"{name}: broken UTF-16 text; save it as UTF-8 and try again") from None
+            raise ReportError(
+                f"{name}: broken UTF-16 text; save it as UTF-8 and try again"
+            ) from None
     if b"\x00" in raw[:4096]:
-        raise ReportError(f"{name}: looks like a binary file, not text; give a .txt or .docx report")
+        raise ReportError(
+            f"{name}: looks like a binary file, not text; give a .txt or .docx report"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -156,9 +160,15 @@ def _parse(xml: bytes, path: Path) -> Any:
 
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         # Word never writes a DTD; one in a .docx is an entity bomb or an XXE attempt.
-        raise ReportError(f"{path}: the document declares a DTD or entities, which Word never writes; refused")
+        raise ReportError(
+            f"{path}: the document declares a DTD or entities, which Word never writes; refused"
+        )
     parser = etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        dtd_validation=False,
     )
     try:
         return etree.fromstring(xml, parser)
@@ -183,7 +193,9 @@ class _Numbering:
     """Word's list numbering: which paragraphs are numbered, and the number text each one gets."""
 
     def __init__(self, numbering: Any, styles: Any) -> None:
-        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) → fmt, text, start
+        self.levels: dict[
+            tuple[str, int], tuple[str, str, int]
+        ] = {}  # (numId, ilvl) → fmt, text, start
         self.style_num: dict[str, tuple[str, int]] = {}
         self.counters: dict[str, list[int]] = {}
         if numbering is not None:
@@ -254,7 +266,10 @@ def _int(text: str | None) -> int:
 def _num_pr(pr: Any) -> tuple[str, int]:
     num = pr.find(f"{W}numId")
     lvl = pr.find(f"{W}ilvl")
-    return (num.get(f"{W}val", "") if num is not None else "", _int(lvl.get(f"{W}val")) if lvl is not None else 0)
+    return (
+        num.get(f"{W}val", "") if num is not None else "",
+        _int(lvl.get(f"{W}val")) if lvl is not None else 0,
+    )
 
 
 def _block_lines(container: object, lines: list[str], lists: _Numbering) -> None:

@@ -25,7 +25,9 @@ def format_summary(ex: Extraction) -> str:
     """The terminal report: figures per section, then the numbers not taken and why."""
     titles = {s.path: s.title for s in ex.sections}
     per_section = Counter(f.section for f in ex.figures)
-    lines = [f"{len(ex.figures)} figures in {len(per_section)} sections ({ex.title or 'no title line'}, {ex.year})"]
+    lines = [
+        f"{len(ex.figures)} figures in {len(per_section)} sections ({ex.title or 'no title line'}, {ex.year})"
+    ]
     width = max((len(p) for p in per_section), default=4)
     for path, count in per_section.items():
         lines.append(f"  {path or '(preamble)':<{width}}  {count:>3}  {titles.get(path, '')[:24]}")
@@ -47,7 +49,9 @@ def format_summary(ex: Extraction) -> str:
                 lines.append(f"  to check: {suggestion.reason}")
     review = [f for f in ex.figures if f.notes]
     if review:
-        lines.append(f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)")
+        lines.append(
+            f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)"
+        )
     # Heading numbers (1. （2）) are listed in the JSON and the draft; here they are only counted.
     headings = [s for s in ex.skipped if s.reason == "heading or item number"]
     listed = [s for s in ex.skipped if s.reason != "heading or item number"]
@@ -57,7 +61,9 @@ def format_summary(ex: Extraction) -> str:
         lines.append(f"{len(listed)} numbers not taken as figures:")
         for s in listed:
             sentence = s.sentence if len(s.sentence) <= 40 else s.sentence[:39] + "…"
-            lines.append(f"  {s.section or '(title/preamble)':<{width}}  {s.text:<8} {s.reason}: {sentence}")
+            lines.append(
+                f"  {s.section or '(title/preamble)':<{width}}  {s.text:<8} {s.reason}: {sentence}"
+            )
     return "\n".join(lines)
 
 
@@ -84,5 +90,7 @@ def run_extract(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         # A draft that does not load is still worth having; say what a reviewer must fix first.
         status = f"it does not load yet ({len(exc.problems)} problems, first: {exc.problems[0]})"
-    print(f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; {status}")
+    print(
+        f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; {status}"
+    )
     return 0

@@ -13,17 +13,34 @@ from dataclasses import dataclass, field
 
 from .types import Section
 
-CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 
 # Reports mix full-width and ASCII punctuation in headings: （一） and (一), 1. and 1、 and 1．
-L1_RE = re.compile(r"([一二三四五六七八九十]{1,3})[、.．，,]\s*|第([一二三四五六七八九十]{1,3})(?:部分|章)[、.．，,:：\s]*")
+L1_RE = re.compile(
+    r"([一二三四五六七八九十]{1,3})[、.．，,]\s*|第([一二三四五六七八九十]{1,3})(?:部分|章)[、.．，,:：\s]*"
+)
 L2_RE = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]\s*")
 L3_RE = re.compile(r"(\d{1,2})(?:[、．]|\.(?!\d))\s*")
 L4_RE = re.compile(r"[（(](\d{1,2})[）)]\s*")
 # 一是 starts an enumerated item only at the start of a sentence: 统一是… is not one.
-ENUM_RE = re.compile(r"(?:^|(?<=[。；;：:！？!?\s]))([一二三四五六七八九十]{1,3})是(?![，,。；;、是])")
+ENUM_RE = re.compile(
+    r"(?:^|(?<=[。；;：:！？!?\s]))([一二三四五六七八九十]{1,3})是(?![，,。；;、是])"
+)
 SENTENCE_END = "。！？!?\n"
 LEADING_SPACE = " \t\u3000\xa0"
 
@@ -122,7 +139,9 @@ def parse_outline(text: str) -> Outline:
         while stack and stack[-1][0] >= level:
             stack.pop()
         parts = [(lv, n) for lv, n, _, _ in stack] + [(level, number)]
-        path = "".join(_path_piece(lv, mk, n) for lv, n, mk, _ in stack) + _path_piece(level, marker, number)
+        path = "".join(_path_piece(lv, mk, n) for lv, n, mk, _ in stack) + _path_piece(
+            level, marker, number
+        )
         section = Section(
             path=path,
             ident=_ident(parts),
@@ -208,8 +227,11 @@ def _match_heading(line: str) -> tuple[int, int, str, int] | None:
 def _looks_like_title(line: str) -> bool:
     """The first line is the title when it is short, has no full stop and is not a heading."""
     s = line.strip()
-    return 4 <= len(s) <= 80 and "。" not in s and _match_heading(s) is None and bool(
-        re.search(r"报告|情况|总结|工作", s)
+    return (
+        4 <= len(s) <= 80
+        and "。" not in s
+        and _match_heading(s) is None
+        and bool(re.search(r"报告|情况|总结|工作", s))
     )
 
 

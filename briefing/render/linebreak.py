@@ -81,7 +81,9 @@ _METRICS: dict[tuple[str, float, float], dict[str, tuple[float, float, bool, flo
 _MARKS = INK_LEFT | INK_RIGHT
 
 
-def _metrics(face: str, size: float, tracking: float) -> dict[str, tuple[float, float, bool, float]]:
+def _metrics(
+    face: str, size: float, tracking: float
+) -> dict[str, tuple[float, float, bool, float]]:
     key = (face, size, tracking)
     table = _METRICS.get(key)
     if table is None:
@@ -221,7 +223,9 @@ def _info(ch: str) -> tuple[CharClass, bool, bool]:
     return found
 
 
-def _break_allowed(prev: int, cur: int, cls: Sequence[CharClass], chars: str, sup: Sequence[bool]) -> bool:
+def _break_allowed(
+    prev: int, cur: int, cls: Sequence[CharClass], chars: str, sup: Sequence[bool]
+) -> bool:
     a, b = cls[prev], cls[cur]
     if b in NO_START or a in NO_END:
         return False
@@ -630,7 +634,9 @@ class _Breaker:
             slots = [i for i in range(s + 1, e) if sp[i + 1] > sp[i]]
             if not slots:  # a line that is one Latin word: letter-space it
                 slots = [
-                    i for i in range(s + 1, e) if not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
+                    i
+                    for i in range(s + 1, e)
+                    if not (p.cls[i - 1] == p.cls[i] and p.cls[i] in DOUBLED)
                 ]
             if slots:
                 each = (meas - natural) / len(slots)

@@ -116,8 +116,14 @@ class PagePreset:
         """A ReportLab Frame on `frame_rect`, without the 6 pt padding Frame adds by default."""
         r = self.frame_rect(page_number)
         return Frame(
-            r.x, r.y, r.width, r.height,
-            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+            r.x,
+            r.y,
+            r.width,
+            r.height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
             id=id or f"{self.name}-{'even' if page_number % 2 == 0 else 'odd'}",
         )
 
@@ -237,10 +243,20 @@ def page_templates(preset: PagePreset, on_page: PageHook | None = None) -> list[
             on_page(canv, doc)
 
     return [
-        PageTemplate(id="odd", frames=[preset.frame(1)], onPage=decorate, autoNextPageTemplate="even",
-                     pagesize=(preset.page_width_pt, preset.page_height_pt)),
-        PageTemplate(id="even", frames=[preset.frame(2)], onPage=decorate, autoNextPageTemplate="odd",
-                     pagesize=(preset.page_width_pt, preset.page_height_pt)),
+        PageTemplate(
+            id="odd",
+            frames=[preset.frame(1)],
+            onPage=decorate,
+            autoNextPageTemplate="even",
+            pagesize=(preset.page_width_pt, preset.page_height_pt),
+        ),
+        PageTemplate(
+            id="even",
+            frames=[preset.frame(2)],
+            onPage=decorate,
+            autoNextPageTemplate="odd",
+            pagesize=(preset.page_width_pt, preset.page_height_pt),
+        ),
     ]
 
 

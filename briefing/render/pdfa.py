@@ -64,7 +64,9 @@ def srgb_profile() -> bytes:
     try:
         return files("briefing.render").joinpath("sRGB.icc").read_bytes()
     except OSError as exc:
-        raise OutputError(f"the sRGB colour profile is missing from the installation ({exc}); reinstall briefing") from None
+        raise OutputError(
+            f"the sRGB colour profile is missing from the installation ({exc}); reinstall briefing"
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,7 +98,9 @@ def _aware(when: dt.datetime) -> dt.datetime:
 
 def _clean(value: str, what: str) -> str:
     if XML_FORBIDDEN_RE.search(value):
-        raise OutputError(f"the document {what} contains a control character; PDF/A metadata cannot hold it")
+        raise OutputError(
+            f"the document {what} contains a control character; PDF/A metadata cannot hold it"
+        )
     return value
 
 
@@ -105,10 +109,18 @@ def _clean(value: str, what: str) -> str:
 
 
 def xmp_packet(
-    *, title: str, author: str, subject: str, keywords: str, lang: str, created: dt.datetime,
-    producer: str, creator: str,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    lang: str,
+    created: dt.datetime,
+    producer: str,
+    creator: str,
 ) -> bytes:
     """An XMP packet declaring PDF/A-2b, saying what the Info dictionary says."""
+
     def alt(value: str) -> str:
         return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
 
@@ -120,7 +132,9 @@ def xmp_packet(
         f"<dc:title>{alt(title)}</dc:title>",
     ]
     if author:
-        props.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
+        props.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>"
+        )
     if subject:
         props.append(f"<dc:description>{alt(subject)}</dc:description>")
     props += [
@@ -275,7 +289,9 @@ def _fix_fonts(pdf: Pdf) -> None:
         fonts = resources.get("/Font")
         if fonts is None:
             continue
-        substitute = next((f for f in fonts.values() if _font_embedded(f) and f.get("/Subtype") != "/Type3"), None)
+        substitute = next(
+            (f for f in fonts.values() if _font_embedded(f) and f.get("/Subtype") != "/Type3"), None
+        )
         for name in list(fonts.keys()):
             font = fonts[name]
             if _font_embedded(font):
@@ -291,7 +307,8 @@ def _fix_fonts(pdf: Pdf) -> None:
                 del fonts[name]
     if problems:
         raise OutputError(
-            "cannot make PDF/A: " + "; ".join(sorted(set(problems)))
+            "cannot make PDF/A: "
+            + "; ".join(sorted(set(problems)))
             + ". PDF/A needs every font embedded: use the registered faces (briefing.fonts), "
             "including initialFontName, table styles and chart defaults"
         )
@@ -307,9 +324,13 @@ def _check_action(action: Any, where: str) -> None:
             return
         kind = str(action.get("/S", ""))
         if kind in EXTERNAL_ACTIONS:
-            raise OutputError(f"cannot make PDF/A: {where} refers to another file, which an archive cannot keep")
+            raise OutputError(
+                f"cannot make PDF/A: {where} refers to another file, which an archive cannot keep"
+            )
         if kind not in ALLOWED_ACTIONS:
-            raise OutputError(f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, which PDF/A forbids")
+            raise OutputError(
+                f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, which PDF/A forbids"
+            )
         if kind == "/Named" and str(action.get("/N", "")) not in ALLOWED_NAMED:
             raise OutputError(f"cannot make PDF/A: {where} has a named action PDF/A forbids")
         if kind == "/URI" and str(action.get("/URI", "")).lower().startswith("file:"):
@@ -377,7 +398,9 @@ def _fix_annotations(pdf: Pdf) -> None:
                 if x1 == x2 and y1 == y2:
                     continue  # a zero-size annotation needs no appearance
                 if subtype != "/Text":
-                    raise OutputError(f"cannot make PDF/A: {where} has no appearance and none can be drawn for it")
+                    raise OutputError(
+                        f"cannot make PDF/A: {where} has no appearance and none can be drawn for it"
+                    )
                 annot.AP = Dictionary(N=_note_icon(pdf, abs(x2 - x1), abs(y2 - y1)))
 
 
@@ -388,13 +411,18 @@ def _check_catalog(pdf: Pdf) -> None:
     _check_action(root.get("/OpenAction"), "the open action")
     names = root.get("/Names")
     if names is not None:
-        for key, what in (("/JavaScript", "JavaScript"), ("/EmbeddedFiles", "embedded files"),
-                          ("/AlternatePresentations", "alternate presentations")):
+        for key, what in (
+            ("/JavaScript", "JavaScript"),
+            ("/EmbeddedFiles", "embedded files"),
+            ("/AlternatePresentations", "alternate presentations"),
+        ):
             if key in names:
                 raise OutputError(f"cannot make PDF/A: the document contains {what}")
     form = root.get("/AcroForm")
     if form is not None and ("/XFA" in form or bool(form.get("/NeedAppearances", False))):
-        raise OutputError("cannot make PDF/A: the form is XFA or asks the viewer to draw its appearances")
+        raise OutputError(
+            "cannot make PDF/A: the form is XFA or asks the viewer to draw its appearances"
+        )
     for key in ("/NeedsRendering", "/Requirements"):
         if key in root:
             del root[key]
@@ -427,14 +455,26 @@ def _keywords(keywords: str | Sequence[str]) -> str:
 
 
 def finish(
-    pdf_bytes: bytes, *, archival: bool, title: str, author: str, subject: str, keywords: str | Sequence[str],
-    lang: str, created: dt.datetime,
+    pdf_bytes: bytes,
+    *,
+    archival: bool,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str | Sequence[str],
+    lang: str,
+    created: dt.datetime,
 ) -> bytes:
     """Rebuild the Info dictionary from the arguments; with `archival`, make the file PDF/A-2b."""
     if not LANG_RE.match(lang):
         raise OutputError(f"{lang!r} is not a language tag such as zh-CN")
     words = _keywords(keywords)
-    for value, what in ((title, "title"), (author, "author"), (subject, "subject"), (words, "keywords")):
+    for value, what in (
+        (title, "title"),
+        (author, "author"),
+        (subject, "subject"),
+        (words, "keywords"),
+    ):
         _clean(value, what)
     try:
         pdf = Pdf.open(BytesIO(pdf_bytes))
@@ -467,10 +507,19 @@ def finish(
             _fix_annotations(pdf)
             _fix_fonts(pdf)
             _output_intent(pdf)
-            metadata = Stream(pdf, xmp_packet(
-                title=title, author=author, subject=subject, keywords=words, lang=lang, created=created,
-                producer=PRODUCER, creator=CREATOR,
-            ))
+            metadata = Stream(
+                pdf,
+                xmp_packet(
+                    title=title,
+                    author=author,
+                    subject=subject,
+                    keywords=words,
+                    lang=lang,
+                    created=created,
+                    producer=PRODUCER,
+                    creator=CREATOR,
+                ),
+            )
             metadata.Type = Name.Metadata
             metadata.Subtype = Name.XML
             pdf.Root.Metadata = pdf.make_indirect(metadata)
@@ -491,9 +540,23 @@ def finish(
 
 
 def make_pdfa(
-    pdf: bytes, *, title: str, author: str, subject: str, keywords: str | Sequence[str], lang: str = "zh-CN",
+    pdf: bytes,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str | Sequence[str],
+    lang: str = "zh-CN",
     created: dt.datetime,
 ) -> bytes:
     """PDF/A-2b bytes from ReportLab's bytes; the same input always gives the same output."""
-    return finish(pdf, archival=True, title=title, author=author, subject=subject, keywords=keywords,
-                   lang=lang, created=created)
+    return finish(
+        pdf,
+        archival=True,
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=keywords,
+        lang=lang,
+        created=created,
+    )

@@ -56,8 +56,20 @@ _SAMPLES: dict[str, str] = {
     "cover_foot": "本注释版依据数据文件生成，数字照录报告原文。",
 }
 #: The styles shown first, on the GB/T 9704 grid pages; the report's apparatus follows at the end.
-_FIRST = ("h1", "h2", "h3", "body", "body_noindent", "note", "caption", "footnote", "table",
-          "table_head", "figure", "small")
+_FIRST = (
+    "h1",
+    "h2",
+    "h3",
+    "body",
+    "body_noindent",
+    "note",
+    "caption",
+    "footnote",
+    "table",
+    "table_head",
+    "figure",
+    "small",
+)
 
 _HARD_CASES: tuple[tuple[str, str], ...] = (
     (
@@ -102,14 +114,18 @@ _NARROW = (
 class _Columns(Flowable):
     """Paragraphs set side by side in columns of given widths (for the narrow-column demo)."""
 
-    def __init__(self, paragraphs: Sequence[CJKParagraph], widths: Sequence[float], gap: float) -> None:
+    def __init__(
+        self, paragraphs: Sequence[CJKParagraph], widths: Sequence[float], gap: float
+    ) -> None:
         super().__init__()
         self._paras = list(paragraphs)
         self._widths = list(widths)
         self._gap = gap
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        heights = [p.wrap(w, availHeight)[1] for p, w in zip(self._paras, self._widths, strict=True)]
+        heights = [
+            p.wrap(w, availHeight)[1] for p, w in zip(self._paras, self._widths, strict=True)
+        ]
         self.height = max(heights, default=0.0)
         self.width = availWidth
         return availWidth, self.height
@@ -180,15 +196,19 @@ def specimen_story() -> list[Flowable]:
     )
     story.append(
         CJKParagraph(
-            [Span("1", superscript=True, anchor="specimen-fn-1"),
-             Span(" 出庭应诉率按开庭审理的案件计算，不含书面审理案件。")],
+            [
+                Span("1", superscript=True, anchor="specimen-fn-1"),
+                Span(" 出庭应诉率按开庭审理的案件计算，不含书面审理案件。"),
+            ],
             styles["footnote"],
         )
     )
     story.append(
         CJKParagraph(
-            [Span("2", superscript=True, anchor="specimen-fn-2"),
-             Span(" 败诉率 = 败诉案件数 ÷ 审结案件数 × 100%。")],
+            [
+                Span("2", superscript=True, anchor="specimen-fn-2"),
+                Span(" 败诉率 = 败诉案件数 ÷ 审结案件数 × 100%。"),
+            ],
             styles["footnote"],
         )
     )

@@ -41,9 +41,13 @@ class TextStyle:
 
     def __post_init__(self) -> None:
         if self.role not in _ROLES:
-            raise ValueError(f"TextStyle {self.name!r}: role must be one of {_ROLES}, not {self.role!r}")
+            raise ValueError(
+                f"TextStyle {self.name!r}: role must be one of {_ROLES}, not {self.role!r}"
+            )
         if self.align not in _ALIGNS:
-            raise ValueError(f"TextStyle {self.name!r}: align must be one of {_ALIGNS}, not {self.align!r}")
+            raise ValueError(
+                f"TextStyle {self.name!r}: align must be one of {_ALIGNS}, not {self.align!r}"
+            )
         if self.size_pt <= 0 or self.leading_pt <= 0:
             raise ValueError(f"TextStyle {self.name!r}: size_pt and leading_pt must be positive")
 
@@ -147,30 +151,106 @@ def make_stylesheet(
 
     def small(name: str, role: Role, size: float, leading: float, **kw: object) -> TextStyle:
         kw.setdefault("align", "left")
-        return replace(body, name=name, role=role, size_pt=size * k, leading_pt=leading * k,
-                       first_indent_em=0.0, tracking_pt=0.0, **kw)  # type: ignore[arg-type]
+        return replace(
+            body,
+            name=name,
+            role=role,
+            size_pt=size * k,
+            leading_pt=leading * k,
+            first_indent_em=0.0,
+            tracking_pt=0.0,
+            **kw,  # type: ignore[arg-type]
+        )
 
     styles = [
-        TextStyle("title", TITLE_ROLE, True, 22 * k, 22 * k * 1.5, 0, "center", True,
-                  space_after_pt=lead * 0.5, keep_with_next=True),
-        TextStyle("subtitle", "kai", False, b, lead, 0, "center", True,
-                  space_after_pt=lead * 0.5, keep_with_next=True),
+        TextStyle(
+            "title",
+            TITLE_ROLE,
+            True,
+            22 * k,
+            22 * k * 1.5,
+            0,
+            "center",
+            True,
+            space_after_pt=lead * 0.5,
+            keep_with_next=True,
+        ),
+        TextStyle(
+            "subtitle",
+            "kai",
+            False,
+            b,
+            lead,
+            0,
+            "center",
+            True,
+            space_after_pt=lead * 0.5,
+            keep_with_next=True,
+        ),
         # A chapter of the report opens a page like a document title: 二号, centred, one line after.
-        TextStyle("chapter", TITLE_ROLE, True, 22 * k, lead * 1.5, 0, "center", True,
-                  space_after_pt=lead * 0.5, keep_with_next=True),
-        TextStyle("h1", "sans", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr),
-        TextStyle("h2", "kai", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr),
-        TextStyle("h3", BODY_ROLE, True, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr),
+        TextStyle(
+            "chapter",
+            TITLE_ROLE,
+            True,
+            22 * k,
+            lead * 1.5,
+            0,
+            "center",
+            True,
+            space_after_pt=lead * 0.5,
+            keep_with_next=True,
+        ),
+        TextStyle(
+            "h1", "sans", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr
+        ),
+        TextStyle(
+            "h2", "kai", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr
+        ),
+        TextStyle(
+            "h3", BODY_ROLE, True, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr
+        ),
         body,
         replace(body, name="body_noindent", first_indent_em=0.0),
-        TextStyle("note", NOTE_ROLE, False, 14 * k, 14 * k * 1.6, 2, "justify", True, color="#333333"),
-        TextStyle("caption", "sans", False, 10.5 * k, 10.5 * k * 1.5, 0, "center", True,
-                  space_before_pt=4 * k, space_after_pt=4 * k),
+        TextStyle(
+            "note", NOTE_ROLE, False, 14 * k, 14 * k * 1.6, 2, "justify", True, color="#333333"
+        ),
+        TextStyle(
+            "caption",
+            "sans",
+            False,
+            10.5 * k,
+            10.5 * k * 1.5,
+            0,
+            "center",
+            True,
+            space_before_pt=4 * k,
+            space_after_pt=4 * k,
+        ),
         # Tables are numbered above them (表1), as Chinese documents place table captions.
-        TextStyle("table_caption", "sans", False, 10.5 * k, 10.5 * k * 1.5, 0, "center", True,
-                  space_before_pt=6 * k, space_after_pt=3 * k, keep_with_next=True),
-        TextStyle("chart_note", NOTE_ROLE, False, 10.5 * k, 15 * k, 0, "center", True,
-                  space_after_pt=8 * k),
+        TextStyle(
+            "table_caption",
+            "sans",
+            False,
+            10.5 * k,
+            10.5 * k * 1.5,
+            0,
+            "center",
+            True,
+            space_before_pt=6 * k,
+            space_after_pt=3 * k,
+            keep_with_next=True,
+        ),
+        TextStyle(
+            "chart_note",
+            NOTE_ROLE,
+            False,
+            10.5 * k,
+            15 * k,
+            0,
+            "center",
+            True,
+            space_after_pt=8 * k,
+        ),
         small("footnote", NOTE_ROLE, 9, 13.5, align="justify"),
         small("table", BODY_ROLE, 10.5, 15),
         small("table_head", "sans", 10.5, 15, align="center"),

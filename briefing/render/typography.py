@@ -141,9 +141,7 @@ def _dash_joints(prep: Prepared, line: Line, x: float, baseline: float) -> list[
 
 
 def _spans_with_links(prep: Prepared) -> set[int]:
-    return {
-        i for i, sp in enumerate(prep.spans) if sp.link or sp.anchor or sp.annotation
-    }
+    return {i for i, sp in enumerate(prep.spans) if sp.link or sp.anchor or sp.annotation}
 
 
 def draw_lines(
