@@ -52,3 +52,60 @@ def test_check_imports_neither_matplotlib_nor_numpy_nor_pikepdf() -> None:
         "assert main(['check', 'tests/fixtures/minimal.yaml']) == 0\n"
     )
     assert not {m for m in loaded if m.split(".")[0] in ("matplotlib", "numpy", "pikepdf")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Pooled figures: nothing of an earlier chart stays, and matplotlib's settings are given back
+
+
+def _draw_briefing_charts(rounds: int) -> None:
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefing.charts import chart_style, draw_chart
+    from briefing.compose.briefing import briefing_charts
+    from briefing.load import load_dataset
+
+    dataset = load_dataset(ROOT / "data" / "liujiang-2024.yaml")
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    for k in range(rounds):
+        for chart in briefing_charts(dataset):
+            # A new width each round, so the flowable caches never answer.
+            flowable = draw_chart(dataset, chart, width_pt=151.0 + k * 0.01, style=chart_style())
+            flowable.drawOn(canvas, 0, 0)
+
+
+def _pooled_axes() -> list:
+    from briefing.charts import figure
+
+    return [ax for pool in figure._POOL.values() for fig, _ in pool for ax in fig.axes]
+
+
+def test_pooled_figures_keep_nothing_of_earlier_charts() -> None:
+    _draw_briefing_charts(2)
+    before = [len(ax.transData._parents) + len(ax.transAxes._parents) for ax in _pooled_axes()]
+    _draw_briefing_charts(6)
+    axes = _pooled_axes()
+    assert axes
+    for ax in axes:
+        assert not ax.containers and not ax.patches and not ax.texts and not ax.lines
+    after = [len(ax.transData._parents) + len(ax.transAxes._parents) for ax in axes]
+    assert after == before  # transforms of removed bars would make every change of limits slower
+
+
+def test_drawing_a_chart_gives_matplotlib_settings_back() -> None:
+    import matplotlib
+
+    from briefing.charts import figure
+    from briefing.charts.style import chart_style
+
+    _draw_briefing_charts(1)
+    before = dict(matplotlib.rcParams)
+    _draw_briefing_charts(1)
+    assert dict(matplotlib.rcParams) == before
+    theme = dict(figure._validated_theme(chart_style()))
+    assert theme and any(before[key] != value for key, value in theme.items())
+    with figure._themed(chart_style()):
+        assert all(matplotlib.rcParams[key] == value for key, value in theme.items())
+    assert dict(matplotlib.rcParams) == before
