@@ -1,4 +1,5 @@
-"""Turn one dataset file into its PDF documents on disk: load, verify, compose, render, write atomically.
+"""Turn one dataset file into its PDF documents on disk: load, verify, compose, render, write
+atomically.
 
 This is the one pipeline both `briefing build` and `briefing batch` run; it returns values and
 raises `BriefingError`s, and never prints. Document names come from the registry

@@ -1,4 +1,5 @@
-"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an exit code.
+"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an
+exit code.
 
 This is the only module that prints and picks exit codes: 0 success, 1 bad input or a failed
 document (an expected `BriefingError`, printed as `Kind: message`), 2 a usage error. A traceback
@@ -96,9 +97,13 @@ def _summary(dataset: object, *, draft: bool = False) -> str:
     m = ds.meta
     lines = [
         f"{ds.path}: {'valid, but a draft' if draft else 'valid'} — {m.title}",
-        f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; dated {m.date.isoformat()}",
+        (
+            f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; "
+            f"dated {m.date.isoformat()}"
+        ),
         f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} headline), "
-        f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} glossary terms, "
+        f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} "
+        "glossary terms, "
         f"{len(ds.shortcomings)} shortcomings, {len(ds.plans)} plans",
         "  per area:",
     ]
@@ -369,7 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     single = documents.names()
     parser = argparse.ArgumentParser(
         prog="briefing",
-        description="Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated report (PDF).",
+        description=(
+            "Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated "
+            "report (PDF)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -422,7 +430,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "fonts",
         help="build or check the embedded font subsets",
-        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.",
+        description=(
+            "build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against "
+            "its manifest."
+        ),
     )
     p.add_argument("action", choices=("build", "check"))
     p.add_argument(

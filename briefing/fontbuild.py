@@ -120,7 +120,8 @@ def gb2312_chars() -> list[int]:
 
 
 def read_unihan_tongyong(path: Path = UNIHAN_OTHER_MAPPINGS) -> dict[int, int]:
-    """Code point → number in the 通用规范汉字表, from the kTGH field of a Unihan file (.txt or .bz2)."""
+    """Code point → number in the 通用规范汉字表, from the kTGH field of a Unihan file (.txt or
+    .bz2)."""
     opener = bz2.open if path.suffix == ".bz2" else open
     found: dict[int, int] = {}
     with opener(path, "rt", encoding="utf-8") as fh:
@@ -307,7 +308,10 @@ def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> 
         font = TTFont(source, lazy=True)
         if (_name(font, 1), _name(font, 2)) != (family, style):
             raise BriefingError(
-                f"{source}: expected {family!r} {style!r}, found {_name(font, 1)!r} {_name(font, 2)!r}"
+                (
+                    f"{source}: expected {family!r} {style!r}, found {_name(font, 1)!r} "
+                    f"{_name(font, 2)!r}"
+                )
             )
         return 0
     faces = TTCollection(source, lazy=True).fonts
@@ -542,7 +546,8 @@ def _debian_ofl_text(package: str) -> str:
 _LICENCE_HEADERS = {
     LICENCE_NOTO: (
         "Briefing Sans (BriefingSans-Regular.ttf, BriefingSans-Bold.ttf) and Briefing Serif\n"
-        "(BriefingSerif-Regular.ttf, BriefingSerif-Bold.ttf) are Modified Versions of Noto Sans CJK SC\n"
+        "(BriefingSerif-Regular.ttf, BriefingSerif-Bold.ttf) are Modified Versions of Noto "
+        "Sans CJK SC\n"
         "and Noto Serif CJK SC: subset, converted to TrueType outlines and renamed. They are\n"
         "distributed under the SIL Open Font License 1.1 below, as the originals are.\n"
         "\n"
@@ -556,7 +561,8 @@ _LICENCE_HEADERS = {
     LICENCE_LXGW: (
         "Briefing Kai (BriefingKai-Regular.ttf) is a Modified Version of LXGW WenKai Regular:\n"
         "subset and renamed, with its Latin letters, digits and signs (the characters listed as\n"
-        "glyphs_from in manifest.json) replaced by those of Noto Serif CJK SC Regular, converted to\n"
+        "glyphs_from in manifest.json) replaced by those of Noto Serif CJK SC Regular, "
+        "converted to\n"
         "TrueType outlines. Both are under the SIL Open Font License 1.1, and so is Briefing Kai;\n"
         "the licence text is below.\n"
         "\n"

@@ -1,4 +1,5 @@
-"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts into coverage errors.
+"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts
+into coverage errors.
 
 This is the only runtime code that knows where the fonts are and what they are called; every
 other module asks for a face by role (`face_for("serif", bold=True)`, `mpl_family("sans")`).
@@ -124,7 +125,8 @@ def mpl_family(role: str) -> str:
 
 
 def font_path(name: str) -> Path:
-    """The file of the face ReportLab calls `name` (its PostScript name, e.g. 'BriefingSans-Regular', works too)."""
+    """The file of the face ReportLab calls `name` (its PostScript name, e.g.
+    'BriefingSans-Regular', works too)."""
     file_name = FILES.get(name)
     if file_name is None:
         by_stem = {Path(f).stem: f for f in FILES.values()}

@@ -1,4 +1,5 @@
-"""Check the figures of a Dataset against the relations between them, giving one Finding per relation and per stated change.
+"""Check the figures of a Dataset against the relations between them, giving one Finding per
+relation and per stated change.
 
 Every figure is read as the interval of values it can truthfully stand for (`derive.interval_of`),
 so a relation is only called inconsistent when no choice of values within those intervals
@@ -450,7 +451,10 @@ def _change_finding(
             base, computation=f"报告所列 {current.change.text if current.change else ''}"
         ).cannot(last)
     finding = _check_stated_change(ident, current, last)
-    where = f"上年数字{_operand(last)}{last.unit}取自{previous.meta.title}（{last.source}，{last.period.text}）"
+    where = (
+        f"上年数字{_operand(last)}{last.unit}取自{previous.meta.title}（{last.source}，"
+        f"{last.period.text}）"
+    )
     # The prior lives in another file: keep this dataset's ids only, and say where it came from.
     return replace(
         finding, kind="change", ids=(current.id,), computation=f"{finding.computation}；{where}"
@@ -519,14 +523,16 @@ def _check_stated_change(ident: str, current: Indicator, prior: Indicator | None
         amount = _span(computed if computed.hi > 0 else -computed, unit, 2)
         return finding.done(
             "inconsistent",
-            f"按上年{_with_unit(prior_text, current.unit)}计算，{current.label}同比应{word}{amount}，"
+            f"按上年{_with_unit(prior_text, current.unit)}计算，{current.label}同比应"
+            f"{word}{amount}，"
             f"报告写作{change.text}",
             difference=stated - computed,
         )
     if computed.is_bounded:
         return finding.done(
             "consistent",
-            f"{current.label}由上年{_with_unit(prior_text, current.unit)}到{_with_unit(_operand(current), current.unit)}，"
+            f"{current.label}由上年{_with_unit(prior_text, current.unit)}到"
+            f"{_with_unit(_operand(current), current.unit)}，"
             f"与{change.text}相符",
         )
     return _undecided(finding, [current] + ([prior] if prior is not None else []))
@@ -546,7 +552,10 @@ def _derive_prior(ident: str, current: Indicator) -> Finding:
     stated = change_interval(change)
     base = _Base.of(ident, "derived", (current.id,), current.location)
     if change.unit == "个百分点":
-        arithmetic = f"{_operand(current)} − {_span(stated, '', change.decimals + 1)} = {_span(prior, '', 2)}"
+        arithmetic = (
+            f"{_operand(current)} − {_span(stated, '', change.decimals + 1)} = "
+            f"{_span(prior, '', 2)}"
+        )
     else:
         factor = 1 + stated / 100
         arithmetic = (

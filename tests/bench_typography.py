@@ -1,4 +1,5 @@
-"""Compare our CJK paragraphs with ReportLab's Paragraph(wordWrap='CJK'): texts in, lines, rule breaks and times out.
+"""Compare our CJK paragraphs with ReportLab's Paragraph(wordWrap='CJK'): texts in, lines, rule
+breaks and times out.
 
 Run: `PYTHONPATH=. python tests/bench_typography.py` (not collected by pytest; tests never time).
 Both typesetters set the same 20 paragraphs at the same 101 widths into a PDF; the PDF is read

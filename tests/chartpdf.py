@@ -1,4 +1,5 @@
-"""Draw one chart flowable alone on a page and read back what pdfplumber sees: chars, words and bars."""
+"""Draw one chart flowable alone on a page and read back what pdfplumber sees: chars, words and
+bars."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def read_chart(flowable) -> Read:
 
 
 def lines_of(chars: list[dict]) -> list[list[dict]]:
-    """Characters grouped into runs on one baseline without a wide gap: labels as a reader sees them."""
+    """Characters grouped into runs on one baseline without a wide gap: labels as a reader sees
+    them."""
     rows: dict[float, list[dict]] = {}
     for ch in chars:
         rows.setdefault(round(ch["matrix"][5], 1), []).append(ch)

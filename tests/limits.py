@@ -1,4 +1,5 @@
-"""Write datasets whose every text field is as long as the loader allows: a filler kind and sizes in, YAML text out.
+"""Write datasets whose every text field is as long as the loader allows: a filler kind and sizes
+in, YAML text out.
 
 The report must draw whatever the validator accepts; these datasets sit at its limits (see
 `briefing.load.LIMITS`) with text that breaks easily (Han), not at all (one Latin word), or only

@@ -266,7 +266,8 @@ TESTS = PACKAGE.parent / "tests"
 
 @pytest.mark.parametrize("path", sorted(TESTS.glob("*.py")), ids=lambda p: p.name)
 def test_tests_do_not_skip_for_missing_project_modules(path):
-    """Every module of the project is there: a test that skips when one is missing hides breakage."""
+    """Every module of the project is there: a test that skips when one is missing hides
+    breakage."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in (

@@ -1,4 +1,5 @@
-"""Tests for briefing.batch: generated datasets in, PDFs and outcomes out (with a fast stand-in renderer)."""
+"""Tests for briefing.batch: generated datasets in, PDFs and outcomes out (with a fast stand-in
+renderer)."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ class Collect:
 
 @pytest.fixture(autouse=True)
 def quick_warm_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Record each worker's warm-up instead of loading fonts and matplotlib (a second per worker)."""
+    """Record each worker's warm-up instead of loading fonts and matplotlib (a second per
+    worker)."""
     log = tmp_path / "warm-ups.log"
 
     def record() -> None:
@@ -318,7 +320,8 @@ def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(
         def die(src, dst):  # the temporary file is complete; die before the rename
             os.kill(os.getpid(), signal.SIGKILL)
         os.replace = die
-        batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render, documents=("briefing",))
+        batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render,
+                  documents=("briefing",))
     """)
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, timeout=60
@@ -507,7 +510,10 @@ def test_scheduler_without_the_dask_extra_says_how_to_install_it(
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith(
-        "ClusterError: --scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'"
+        (
+            "ClusterError: --scheduler needs the optional package distributed: pip install "
+            "'fazhi-briefing[dask]'"
+        )
     )
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 

@@ -1,4 +1,5 @@
-"""Run `briefing batch --scheduler` on a local Dask cluster: datasets in, the same PDF bytes as the local pool out."""
+"""Run `briefing batch --scheduler` on a local Dask cluster: datasets in, the same PDF bytes as the
+local pool out."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The one-page briefing, checked on the PDF itself: one A4 page, embedded subset fonts, figures as printed,
-text inside the margins, no collisions, nothing below the size floor, the Chinese line-start rule,
-vector charts, metadata, determinism, and the auto-fit / overflow behaviour on stress datasets."""
+"""The one-page briefing, checked on the PDF itself: one A4 page, embedded subset fonts, figures as
+printed, text inside the margins, no collisions, nothing below the size floor, the Chinese
+line-start rule, vector charts, metadata, determinism, and the auto-fit / overflow behaviour on
+stress datasets."""
 
 from __future__ import annotations
 
@@ -364,7 +365,8 @@ def test_four_figures_get_the_page(sparse_and_large):
     ds, layout, _, chars, text, pages = sparse_and_large["sparse"]
     assert len(ds.indicators) == 4 and pages == 1
     assert _blank_share(layout) <= 0.25
-    # Measured on the PDF too: the lowest text above the footer reaches three quarters of the type area.
+    # Measured on the PDF too: the lowest text above the footer reaches three quarters of the type
+    # area.
     footer_top = layout.block_bands()["footer"][0]
     lowest = max(ch["bottom"] for ch in chars if ch["bottom"] < footer_top - 1)
     assert (footer_top - lowest) / (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) <= 0.25
@@ -390,7 +392,8 @@ def test_two_hundred_figures_fit_one_page_by_selecting(sparse_and_large):
 
 
 def test_charts_in_a_row_end_together(liujiang):
-    """No chart is left short with white space under it: columns of the charts block end together."""
+    """No chart is left short with white space under it: columns of the charts block end
+    together."""
     layout = fit_layout(liujiang.dataset, liujiang.findings)
     box = next(b for name, b, _ in layout.blocks if name == "charts")
     heights = [col.wrap(w, PAGE_H)[1] for col, w in zip(box.children, box.widths, strict=True)]

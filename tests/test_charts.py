@@ -1,7 +1,10 @@
-"""Charts: rows taken from the dataset in its own wording, the part-of-whole grouping rule, and every kind drawn
-through matplotlib onto a PDF page, read back with pdfplumber: text in our embedded fonts, nothing below 7 pt,
-every label inside the chart and clear of the others, each value label at the end of its bar, bars on one
-scale from zero (proportional to their values within a panel), an axis break drawn as a break."""
+"""Charts: rows taken from the dataset in its own wording, the part-of-whole grouping rule, and
+every kind drawn through matplotlib onto a PDF page, read back with pdfplumber: text in our embedded
+fonts, nothing below 7 pt, every label inside the chart and clear of the others, each value label at
+the end of its bar, bars on one scale from zero (proportional to their values within a panel), an
+axis break drawn
+as a
+break."""
 
 from __future__ import annotations
 
@@ -228,7 +231,8 @@ def _segments(r) -> list[tuple[str, float, float, float]]:
 
 
 def _check_bars(r, rows: tuple[Row, ...], pad: float = 3.0) -> None:
-    """Each stated, non-zero value has a bar; its label sits at the bar's end; lengths follow values."""
+    """Each stated, non-zero value has a bar; its label sits at the bar's end; lengths follow
+    values."""
     drawn = [row for row in rows if row.stated and row.value != 0]
     bars = _bars(r)
     assert len(bars) == len(drawn), (len(bars), [row.text for row in drawn])
@@ -457,8 +461,9 @@ LABEL_CHARS = "行政复议申请调解成功率（）、，。“”％12345678
     label_pt=st.sampled_from([7.0, 7.5, 8.0]),
     sign=st.booleans(),
 )
-# Found by this test: a label line the breaker fitted by compressing its punctuation was drawn at its
-# natural width and ran 2 pt out of the chart. Labels are now re-broken until every line fits uncompressed.
+# Found by this test: a label line the breaker fitted by compressing its punctuation was drawn at
+# its natural width and ran 2 pt out of the chart. Labels are now re-broken until every line fits
+# uncompressed.
 @example(
     kind="bar",
     values=[math.nan, 799929.7334182627, math.nan],
@@ -503,7 +508,8 @@ def test_any_rows_draw_within_bounds(kind, values, labels, width, label_pt, sign
     width=st.floats(min_value=20, max_value=200),
 )
 def test_labels_wrap_by_the_typesetting_rules(text, width):
-    """Lines break where the typesetting layer allows and fit; a rule gives way only inside a cluster wider than the line."""
+    """Lines break where the typesetting layer allows and fit; a rule gives way only inside a
+    cluster wider than the line."""
     from bisect import bisect_left, bisect_right
 
     from briefing.render.linebreak import prepare
@@ -550,7 +556,8 @@ def test_check_and_extract_do_not_import_matplotlib(tmp_path):
         "from briefing.cli import main\n"
         f"main(['check', {str(seed)!r}])\n"
         f"main(['extract', {str(report)!r}, '-o', {str(tmp_path / 'd.yaml')!r}])\n"
-        "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)\n"
+        "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if "
+        "'matplotlib' in m)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr

@@ -1,4 +1,5 @@
-"""`briefing check` on every hostile fixture → exit 1 and one line per problem naming the file and line, never a traceback."""
+"""`briefing check` on every hostile fixture → exit 1 and one line per problem naming the file and
+line, never a traceback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The comparison pack: the pure comparison (bases, notes, ranks) and both PDFs it makes, read back with pdfplumber."""
+"""The comparison pack: the pure comparison (bases, notes, ranks) and both PDFs it makes, read back
+with pdfplumber."""
 
 from __future__ import annotations
 
@@ -109,7 +110,8 @@ def test_briefing_is_one_a4_page_with_embedded_fonts(pack):
 
 
 def _row_text(words: list[dict], name: str, top_limit: float) -> str:
-    """The words on the table row that starts with `name` (the first such line above `top_limit`)."""
+    """The words on the table row that starts with `name` (the first such line above
+    `top_limit`)."""
     starts = [w for w in words if w["text"].startswith(name) and w["top"] < top_limit]
     assert starts, name
     top = starts[0]["top"]
@@ -200,7 +202,8 @@ def test_cli_writes_nothing_on_failure(tmp_path, capsys):
 
 
 def _variant(source: Path, k: int, folder: Path) -> Path:
-    """A copy of a fixture renamed to 示例市区N with figures scaled, for the thirty-district pack."""
+    """A copy of a fixture renamed to 示例市区N with figures scaled, for the thirty-district
+    pack."""
     text = source.read_text(encoding="utf-8")
     district = re.search(r"district: (\S+)", text)[1]  # type: ignore[index]
     text = text.replace(district, f"区{k:02d}").replace("  previous: jia-2023.yaml\n", "")

@@ -1,4 +1,5 @@
-"""Check the reading of printed figures as intervals, interval arithmetic and the derived figures."""
+"""Check the reading of printed figures as intervals, interval arithmetic and the derived
+figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The document registry and the one output step: names in, PDFs with one date, one set of flags and metadata out.
+"""The document registry and the one output step: names in, PDFs with one date, one set of flags and
+metadata out.
 
 Also: a new document type is one registry entry plus its compose function (here a small card
 composed in this file), and the handout carries exactly the documents' date.

@@ -1,4 +1,5 @@
-"""Datasets through the whole pipeline → PDF/A-2b briefing and report that pass the checker, render and extract their text exactly.
+"""Datasets through the whole pipeline → PDF/A-2b briefing and report that pass the checker, render
+and extract their text exactly.
 
 Also the hostile-input promises that can only be kept at PDF level: markup in the data comes out
 as literal text, and a dataset with hundreds of indicators gives a correct report and either a
@@ -85,7 +86,8 @@ def test_markup_in_data_is_printed_literally(document: str, tmp_path: Path) -> N
 def _many_indicators(n: int) -> Dataset:
     head = MINIMAL.split("indicators:\n")[0] + "indicators:\n"
     rows = "".join(
-        f"  - {{id: item_{i:03d}, label: 第{i}项工作量, value: {i + 1}, unit: 件, area: mediation, source: 一（一）"
+        f"  - {{id: item_{i:03d}, label: 第{i}项工作量, value: {i + 1}, unit: 件, "
+        "area: mediation, source: 一（一）"
         f"{', headline: true' if i < 3 else ''}}}\n"
         for i in range(n)
     )

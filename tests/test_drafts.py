@@ -1,4 +1,5 @@
-"""Drafts are drafts: a dataset with `# REVIEW` marks or placeholders in, listed fields and refusals (or 草稿 pages) out."""
+"""Drafts are drafts: a dataset with `# REVIEW` marks or placeholders in, listed fields and refusals
+(or 草稿 pages) out."""
 
 from __future__ import annotations
 

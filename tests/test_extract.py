@@ -1,4 +1,5 @@
-"""Tests for `briefing.extract`: hand-made report texts with known figures in, recall/precision and drafts checked out.
+"""Tests for `briefing.extract`: hand-made report texts with known figures in, recall/precision and
+drafts checked out.
 
 The reports below are written for these tests in the style of the annual rule-of-law reports; none
 of their sentences comes from a real report. The seed report, where present, is measured against its
@@ -41,7 +42,8 @@ REPORT_A = """某某区2024年度法治政府建设情况报告
 
 （二）深化简政放权，优化营商环境
 
-1. 审批服务提速增效。全区共办理政务服务事项5.6万余件，网上办理率达96.5%以上，承诺时限平均压缩至3个工作日。推行“1+3”帮办模式，开通12345企业服务专线。
+1. 审批服务提速增效。全区共办理政务服务事项5.6万余件，网上办理率达96.5%以上，\
+承诺时限平均压缩至3个工作日。推行“1+3”帮办模式，开通12345企业服务专线。
 2.监管执法更加精准。目前已公布行政检查事项清单1520条。入企检查、罚没金额同比分别下降23.5%、12.08%；对轻微违法行为不予处罚约150余件。
 
 （三）严格规范执法
@@ -169,7 +171,8 @@ def test_recall_and_precision_per_figure_type(report: str, expected: list[tuple]
     print(f"  non-figures taken: {len(extra)} of {len(ex.figures)}")
     missing = {t: c for t, c in per_type.items() if c[0] != c[1]}
     assert not missing, (
-        f"figures missed: {missing}; extracted {[(f.printed, f.section, f.kind, f.qualifier) for f in ex.figures]}"
+        f"figures missed: {missing}; extracted "
+        f"{[(f.printed, f.section, f.kind, f.qualifier) for f in ex.figures]}"
     )
     assert not extra, (
         f"taken but not figures: {[(f.printed, f.section, f.kind, f.qualifier) for f in extra]}"
@@ -361,7 +364,10 @@ def test_last_sentence_without_full_stop() -> None:
 
 
 def test_enumerations_inside_a_section_and_meta_guesses() -> None:
-    text = "关于某某县2024年法治政府建设情况的报告\n一、主要成效\n（一）严格执法。一是加强培训，举办培训班6期；二是强化监督，开展检查40次。\n"
+    text = (
+        "关于某某县2024年法治政府建设情况的报告\n一、主要成效\n（一）严格执法。一是加强培训，举"
+        "办培训班6期；二是强化监督，开展检查40次。\n"
+    )
     ex = extract_figures(text)
     assert ex.title.startswith("关于某某县")
     assert [(s.path, s.title) for s in ex.sections][2:] == [
@@ -590,7 +596,10 @@ def test_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 _ALPHABET = st.sampled_from(
     list(
-        "0123456789０１２件次人个%％余多约近万亿千以上年月日号第“”《》、，。；（）()一二三两十是同比下降增长共由从压缩至到连续成大\t\n 区镇村.-+"
+        (
+            "0123456789０１２件次人个%％余多约近万亿千以上年月日号第“”《》、，。；（）()一二三两"
+            "十是同比下降增长共由从压缩至到连续成大\t\n 区镇村.-+"
+        )
     )
 )
 
@@ -656,7 +665,8 @@ def test_seed_report_recall_and_precision(tmp_path: Path) -> None:
     non_figures = len(pool) / len(drafted.indicators)
     print(
         f"\nseed {seed.name}: recall {found}/{total} = {recall:.1%}; "
-        f"draft entries that are not dataset figures {len(pool)}/{len(drafted.indicators)} = {non_figures:.1%}; "
+        f"draft entries that are not dataset figures {len(pool)}/{len(drafted.indicators)} "
+        f"= {non_figures:.1%}; "
         f"labels identical {label_same}/{found}; periods identical {period_same}/{found}"
     )
     assert total == 60
@@ -685,7 +695,8 @@ def test_extract_refuses_to_overwrite_a_draft(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------------------------
-# Report texts in several styles, with every figure and relation written down (tests/extract_reports.py)
+# Report texts in several styles, with every figure and relation written down
+# (tests/extract_reports.py)
 
 
 def _cases() -> list[Case]:
@@ -727,22 +738,30 @@ def test_case_figures(case: Case) -> None:
     ex = extract_figures(case.text)
     found, missed, extra = _measure_case(ex, case.figures)
     print(
-        f"\n{case.name}: recall {found}/{len(case.figures)}; entries that are not figures {len(extra)}/{len(ex.figures)}"
+        (
+            f"\n{case.name}: recall {found}/{len(case.figures)}; entries that are not figures "
+            f"{len(extra)}/{len(ex.figures)}"
+        )
     )
     assert not missed, (
-        f"missed {missed}; got {[(f.printed, f.value, f.unit, f.kind, f.qualifier, f.section) for f in ex.figures]}"
+        f"missed {missed}; got "
+        f"{[(f.printed, f.value, f.unit, f.kind, f.qualifier, f.section) for f in ex.figures]}"
     )
     assert not extra, f"not figures: {[(f.printed, f.section, f.unit) for f in extra]}"
 
 
 def test_held_out_reports() -> None:
-    """Reports written after the rules, in other styles: measured, not tuned to (docs/extract.md)."""
+    """Reports written after the rules, in other styles: measured, not tuned to
+    (docs/extract.md)."""
     found = expected = extra = taken = 0
     for case in (LANXI, HEFENG):
         ex = extract_figures(case.text)
         hits, missed, others = _measure_case(ex, case.figures)
         print(
-            f"\n{case.name}: recall {hits}/{len(case.figures)}; not figures {len(others)}/{len(ex.figures)}; missed {missed}"
+            (
+                f"\n{case.name}: recall {hits}/{len(case.figures)}; not figures "
+                f"{len(others)}/{len(ex.figures)}; missed {missed}"
+            )
         )
         found, expected = found + hits, expected + len(case.figures)
         extra, taken = extra + len(others), taken + len(ex.figures)
@@ -785,7 +804,8 @@ def test_case_structure_and_draft(case: Case) -> None:
 
 
 def _uncovered_digits(ex: Extraction) -> list[tuple[int, str]]:
-    """Offsets of ASCII or full-width digits that no figure, change or skipped entry accounts for."""
+    """Offsets of ASCII or full-width digits that no figure, change or skipped entry accounts
+    for."""
     covered = bytearray(len(ex.text))
     spans = [(f.offset, len(f.printed)) for f in ex.figures]
     spans += [(f.change_offset, len(f.change_printed)) for f in ex.figures if f.change_offset >= 0]
@@ -818,7 +838,10 @@ def test_no_digit_is_dropped_silently_in_the_seed() -> None:
 _DIGITS = st.sampled_from(list("0123456789０１２３") + ["1,313", "12.5", "2024", "1-11"])
 _GLUE = st.sampled_from(
     list(
-        "件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提高合计其中占比连续课时\n\t ,.:;-+个"
+        (
+            "件次人个%％余多约近万以上年月日号第“”《》、，。；：（）()一二三四是由从压缩至到降提"
+            "高合计其中占比连续课时\n\t ,.:;-+个"
+        )
     )
 )
 
@@ -939,7 +962,10 @@ def test_seed_relations_declared_by_hand_are_suggested() -> None:
         if (rel.kind, tuple(sorted(roles))) in suggested:
             found.append(rel.id)
     print(
-        f"\nseed: {len(found)}/{len(dataset.relations)} declared relations suggested; {len(suggested)} suggestions"
+        (
+            f"\nseed: {len(found)}/{len(dataset.relations)} declared relations suggested; "
+            f"{len(suggested)} suggestions"
+        )
     )
     assert len(found) >= 13, sorted(set(r.id for r in dataset.relations) - set(found))
 
@@ -1034,8 +1060,10 @@ def test_docx_text_in_order_without_tab_stops(tmp_path: Path) -> None:
             "entity bomb",
             lambda: _zip(
                 {
-                    "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
-                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+                    "word/document.xml": b'<?xml version="1.0"?>'
+                    b'<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c '
+                    b'"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
                     b"<d>&c;&c;&c;&c;</d>"
                 }
             ),
@@ -1105,7 +1133,10 @@ def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
         pr = b""
         if num:
             level, num_id = num.split("/")
-            pr = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'.encode()
+            pr = (
+                f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId '
+                f'w:val="{num_id}"/></w:numPr></w:pPr>'
+            ).encode()
         elif style:
             pr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'.encode()
         return pr.join([b"<w:p>", f"<w:r><w:t>{text}</w:t></w:r></w:p>".encode()])
@@ -1128,11 +1159,15 @@ def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
     numbering = (
         b"<w:numbering " + ns + b">"
         b'<w:abstractNum w:abstractNumId="3">'
-        b'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1\xe3\x80\x81"/></w:lvl>'
-        b'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="\xef\xbc\x88%2\xef\xbc\x89"/></w:lvl>'
-        b'<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        b'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt '
+        b'w:val="chineseCounting"/><w:lvlText w:val="%1\xe3\x80\x81"/></w:lvl>'
+        b'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt '
+        b'w:val="chineseCounting"/><w:lvlText w:val="\xef\xbc\x88%2\xef\xbc\x89"/></w:lvl>'
+        b'<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText '
+        b'w:val="%3."/></w:lvl>'
         b"</w:abstractNum>"
-        b'<w:abstractNum w:abstractNumId="4"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="-"/></w:lvl></w:abstractNum>'
+        b'<w:abstractNum w:abstractNumId="4"><w:lvl w:ilvl="0"><w:numFmt '
+        b'w:val="bullet"/><w:lvlText w:val="-"/></w:lvl></w:abstractNum>'
         b'<w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num>'
         b'<w:num w:numId="7"><w:abstractNumId w:val="4"/></w:num>'
         b"</w:numbering>"
@@ -1140,7 +1175,10 @@ def test_word_list_numbering_becomes_heading_markers(tmp_path: Path) -> None:
     styles = (
         b"<w:styles "
         + ns
-        + b'><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style></w:styles>'
+        + (
+            b'><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId '
+            b'w:val="5"/></w:numPr></w:pPr></w:style></w:styles>'
+        )
     )
     path = tmp_path / "numbered.docx"
     path.write_bytes(

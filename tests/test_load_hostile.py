@@ -1,8 +1,10 @@
-"""Hostile and strange dataset files → a DatasetError naming file, line and field, or a correct Dataset.
+"""Hostile and strange dataset files → a DatasetError naming file, line and field, or a correct
+Dataset.
 
 Each file in fixtures/invalid/ carries one defect and says in its header what the message must
 contain (`# expect: …`); files marked `FONTS:` load and are refused later by the font coverage
-check. Cases that are awkward as files (other encodings, raw control bytes, megabytes) are built here.
+check. Cases that are awkward as files (other encodings, raw control bytes, megabytes) are built
+here.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def test_every_fixture_declares_one_defect() -> None:
 
 @pytest.fixture(params=["libyaml", "pure-python"])
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with libyaml's parser (when installed) and with PyYAML's own, which differ in messages."""
+    """Run a test with libyaml's parser (when installed) and with PyYAML's own, which differ in
+    messages."""
     if request.param == "pure-python":
         monkeypatch.setattr(load, "SafeLoader", yaml.SafeLoader)
     elif not hasattr(yaml, "CSafeLoader"):
@@ -400,7 +403,8 @@ def test_escaped_terminal_sequences_are_never_echoed() -> None:
 
 
 def test_a_stand_in_character_in_the_file_is_refused_as_itself() -> None:
-    # Plane-15 private use stands in for refused characters inside the loader; a real one is an error.
+    # Plane-15 private use stands in for refused characters inside the loader; a real one is an
+    # error.
     (message,) = problems_of(with_label("受理\U000f0001纠纷"))
     assert "U+F0001" in message and message.startswith("test.yaml:20:")
 
@@ -442,7 +446,8 @@ def test_reading_a_huge_or_endless_file_is_bounded() -> None:
 def many_indicators(n: int, value: str = "7") -> str:
     head = MINIMAL.split("indicators:\n")[0] + "indicators:\n"
     rows = "".join(
-        f"  - {{id: item_{i:04d}, label: 第{i}项指标, value: {value}, unit: 件, area: mediation, source: 一（一）}}\n"
+        f"  - {{id: item_{i:04d}, label: 第{i}项指标, value: {value}, unit: 件, "
+        "area: mediation, source: 一（一）}\n"
         for i in range(n)
     )
     return head + rows

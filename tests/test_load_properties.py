@@ -1,4 +1,5 @@
-"""Random datasets, YAML documents and bytes → parse_dataset returns a Dataset or raises DatasetError, nothing else.
+"""Random datasets, YAML documents and bytes → parse_dataset returns a Dataset or raises
+DatasetError, nothing else.
 
 Five generators, each bounded to keep the module well under 30 s: valid-shaped datasets with
 values swapped for random ones of random types, random YAML token soups, random Unicode text,
@@ -108,7 +109,8 @@ PATHS = [p for p in _paths(MINIMAL) if p]
 
 @st.composite
 def swapped_datasets(draw: st.DrawFn) -> dict[str, Any]:
-    """The minimal dataset with a few of its values (or whole sections) replaced, deleted or added."""
+    """The minimal dataset with a few of its values (or whole sections) replaced, deleted or
+    added."""
     data = copy.deepcopy(MINIMAL)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         path = draw(st.sampled_from(PATHS))

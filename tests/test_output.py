@@ -1,4 +1,5 @@
-"""Output names, paths and failures → a file inside the output folder, or an OutputError leaving the old file intact.
+"""Output names, paths and failures → a file inside the output folder, or an OutputError leaving the
+old file intact.
 
 Tests run as root, so unwritable folders and full disks are simulated by monkeypatching the os
 functions the writer calls, and by paths that run through a file.

@@ -1,4 +1,5 @@
-"""Build the wheel and sdist, install the wheel into a fresh venv outside the checkout, and compare its PDFs with the checkout's.
+"""Build the wheel and sdist, install the wheel into a fresh venv outside the checkout, and compare
+its PDFs with the checkout's.
 
 The fresh venv gets the wheel alone (`--no-deps`); its dependencies come from this test run's
 site-packages through a `.pth` line, so nothing is downloaded. A plain path line in a `.pth`

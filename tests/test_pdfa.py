@@ -1,4 +1,5 @@
-"""ReportLab PDF bytes through make_pdfa → PDF/A-2b bytes the checker passes; broken PDFs → the checker names each violation.
+"""ReportLab PDF bytes through make_pdfa → PDF/A-2b bytes the checker passes; broken PDFs → the
+checker names each violation.
 
 Also: the output is deterministic, still renders with poppler and extracts the same text, and
 make_pdfa refuses (OutputError) what it cannot repair.

@@ -1,4 +1,5 @@
-"""Outputs of one dataset change together: builds killed, interrupted, failing or racing in; always a matching pair out.
+"""Outputs of one dataset change together: builds killed, interrupted, failing or racing in; always
+a matching pair out.
 
 A *matching pair* is checked two ways: the manifest's hashes against the files, and, for real
 builds, the dataset fingerprint each PDF prints (the briefing's footer, the report's cover).
@@ -98,7 +99,8 @@ def test_a_kill_at_every_step_leaves_a_matching_pair(tmp_path: Path) -> None:
             [sys.executable, "-c", _publish_script(folder, "B", k)], capture_output=True, timeout=60
         )
         assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
-        # Whatever a reader sees before anyone repairs it: a mixed set only with a journal beside it.
+        # Whatever a reader sees before anyone repairs it: a mixed set only with a journal beside
+        # it.
         seen = {data.split()[1] for data in pdfs(folder).values()}
         if len(seen) > 1:
             assert list(folder.glob(".x.pair-journal.json")), (
@@ -278,7 +280,8 @@ def test_refusal_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
             import sys
             sys.path.insert(0, {str(ROOT)!r})
             from briefing import output
-            output.publish({str(folder)!r}, "x", {{"x-briefing.pdf": b"%PDF"}}, dataset="A", wait=0.1)
+            output.publish({str(folder)!r}, "x", {{"x-briefing.pdf": b"%PDF"}}, dataset="A",
+                           wait=0.1)
         """),
             ],
             capture_output=True,
@@ -314,7 +317,8 @@ FINGERPRINT = re.compile(r"数据指纹\s*(?:SHA-256\s*)?([0-9a-f]{12})")
 
 
 def fingerprints(folder: Path, stem: str) -> dict[str, str]:
-    """The dataset hash each document prints (first page: the briefing's footer, the report's cover)."""
+    """The dataset hash each document prints (first page: the briefing's footer, the report's
+    cover)."""
     found = {}
     for name in documents.names():
         text = PdfReader(str(folder / f"{stem}-{name}.pdf")).pages[0].extract_text() or ""

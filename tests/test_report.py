@@ -1,4 +1,5 @@
-"""Check the annotated report PDF itself: structure, cross-references, annotations, metadata and typesetting."""
+"""Check the annotated report PDF itself: structure, cross-references, annotations, metadata and
+typesetting."""
 
 from __future__ import annotations
 
@@ -298,11 +299,13 @@ def test_no_overlapping_text(built):
                     h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                     if w <= 0 or h <= 0:
                         continue
-                    # A compressed mark's empty half (GB/T 15834) lies under its neighbour: boxes, not
-                    # ink, overlap. Real collisions (a note over a table) overlap by whole glyphs.
+                    # A compressed mark's empty half (GB/T 15834) lies under its neighbour: boxes,
+                    # not ink, overlap. Real collisions (a note over a table) overlap by whole
+                    # glyphs.
                     left, right = (a, b) if a["x0"] <= b["x0"] else (b, a)
                     if left["text"] in HALF_AT_END and right["text"] in OPENING:
-                        allowed = 1.0  # ink in the left half, then ink in the right half: 。（ share an em
+                        # Ink in the left half, then ink in the right half: 。（ share an em.
+                        allowed = 1.0
                     elif {a["text"], b["text"]} & (HALF_AT_END | OPENING):
                         allowed = 0.5
                     else:

@@ -1,4 +1,5 @@
-"""Render the report from datasets at the validator's limits: whatever `load` accepts, the report draws.
+"""Render the report from datasets at the validator's limits: whatever `load` accepts, the report
+draws.
 
 Hypothesis picks the kind of text (easy to break, one unbreakable word, figures) and the sizes;
 every example must give a PDF, never a LayoutError. A few examples keep the suite fast.

@@ -1,4 +1,5 @@
-"""Check the report's page flow and clean copy on the PDFs themselves: duplex and one-sided Liujiang, a sparse dataset.
+"""Check the report's page flow and clean copy on the PDFs themselves: duplex and one-sided
+Liujiang, a sparse dataset.
 
 Text is read with pypdfium2 (which honours the /ActualText the typesetting layer writes, as
 pdftotext does) and positions with pdfplumber; nothing here calls a poppler binary.

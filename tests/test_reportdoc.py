@@ -1,4 +1,5 @@
-"""Check the report's layout machinery: one layout pass, and page numbers quoted before their pages are laid out."""
+"""Check the report's layout machinery: one layout pass, and page numbers quoted before their pages
+are laid out."""
 
 from __future__ import annotations
 

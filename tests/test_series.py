@@ -1,4 +1,5 @@
-"""Year series: meta.previous links, 同比 checked against last year's dataset, and trend charts in both documents."""
+"""Year series: meta.previous links, 同比 checked against last year's dataset, and trend charts in
+both documents."""
 
 from __future__ import annotations
 
@@ -219,7 +220,8 @@ def test_report_shows_trends_and_the_checked_change(documents):
 
 
 def test_files_given_together_form_a_series(tmp_path, capsys):
-    """Without meta.previous, the same district's earlier year given in the same run is its series."""
+    """Without meta.previous, the same district's earlier year given in the same run is its
+    series."""
     current = tmp_path / "jia-2024.yaml"
     current.write_text(
         JIA_2024.read_text(encoding="utf-8").replace("  previous: jia-2023.yaml\n", ""),

@@ -1,4 +1,5 @@
-"""Tests of the typesetting layer: line-breaking rules, widths, drawing, extraction and page geometry."""
+"""Tests of the typesetting layer: line-breaking rules, widths, drawing, extraction and page
+geometry."""
 
 from __future__ import annotations
 

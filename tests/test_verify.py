@@ -1,4 +1,5 @@
-"""Check the verification stage on hand-worked cases, on invariants, and on the Liujiang 2024 dataset."""
+"""Check the verification stage on hand-worked cases, on invariants, and on the Liujiang 2024
+dataset."""
 
 from __future__ import annotations
 

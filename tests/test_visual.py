@@ -1,4 +1,5 @@
-"""Compare selected pages of the briefing, the report and the specimen with reference images: PDFs in, pass or a diff image out.
+"""Compare selected pages of the briefing, the report and the specimen with reference images: PDFs
+in, pass or a diff image out.
 
 Pages are rasterised with pypdfium2 (installed with pdfplumber) at 72 dpi in gray and compared
 with the PNGs in `tests/references/`. A pixel counts as different when its gray level moves by

@@ -1,4 +1,5 @@
-"""Draw a matplotlib Figure onto a ReportLab canvas: artists in, PDF path, image and text operators out.
+"""Draw a matplotlib Figure onto a ReportLab canvas: artists in, PDF path, image and text operators
+out.
 
 `RendererReportLab` is a matplotlib `RendererBase` (the same contract as matplotlib's own PDF and
 SVG backends) whose target is the page being built, not a file of its own. Paths, markers and
@@ -63,7 +64,8 @@ _convert_to_string = _path.convert_to_string  # type: ignore[attr-defined]
 
 
 def path_ops(path: Any, transform: Any) -> str:
-    """The PDF path construction operators for `path` under `transform` (3 decimals, deterministic)."""
+    """The PDF path construction operators for `path` under `transform` (3 decimals,
+    deterministic)."""
     data = _convert_to_string(path, transform, None, False, None, 3, _PATH_OPS, True)
     return data.decode("ascii")
 
@@ -104,7 +106,8 @@ class GraphicsContextReportLab(GraphicsContextBase):
 
 
 class RendererReportLab(RendererBase):
-    """Draws a figure onto `canv`, whose user space has its origin at the chart's bottom-left corner."""
+    """Draws a figure onto `canv`, whose user space has its origin at the chart's bottom-left
+    corner."""
 
     def __init__(self, canv: Canvas, width: float, height: float) -> None:
         super().__init__()
@@ -240,7 +243,8 @@ class RendererReportLab(RendererBase):
     def _hatch_ops(
         self, gc: GraphicsContextBase, ops_path: str, path: Path, transform: Any
     ) -> list[str]:
-        """Hatch lines tiled over the path's extent and clipped to the path: plain strokes, no pattern."""
+        """Hatch lines tiled over the path's extent and clipped to the path: plain strokes, no
+        pattern."""
         extents = path.get_extents(transform)
         if (
             not (math.isfinite(extents.width) and math.isfinite(extents.height))

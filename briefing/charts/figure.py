@@ -1,4 +1,5 @@
-"""Turn a chart (a drawing function and a printed size) into a fixed-size Flowable that matplotlib draws onto the page.
+"""Turn a chart (a drawing function and a printed size) into a fixed-size Flowable that matplotlib
+draws onto the page.
 
 `ChartFlowable` is what compose modules place: its size is known without matplotlib (the kinds
 measure themselves with the typesetting layer), and only when the page is drawn does it build a
@@ -96,7 +97,8 @@ def _reset(fig: Any, ax: Any) -> None:
 
 
 def spare_axes(fig: Any, rect: tuple[float, float, float, float]) -> Any:
-    """An Axes at `rect` (figure fractions): a pooled figure's spare one if it has one, else a new one."""
+    """An Axes at `rect` (figure fractions): a pooled figure's spare one if it has one, else a new
+    one."""
     for ax in fig.axes[1:]:
         if getattr(ax, "briefing_spare", False):
             ax.briefing_spare = False

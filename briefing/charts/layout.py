@@ -1,4 +1,5 @@
-"""Turn chart rows, a width and the theme into a plan in points: label lines, bar bands, scales and ticks.
+"""Turn chart rows, a width and the theme into a plan in points: label lines, bar bands, scales and
+ticks.
 
 This is the measuring half of the built-in chart kinds. It imports no matplotlib, so the briefing
 can try many layouts (every fitting level, every column arrangement) at the cost of a few line
@@ -85,7 +86,8 @@ def box_width(prep: Prepared, line: Line | None) -> float:
 
 @lru_cache(maxsize=4096)
 def text_width(text: str, bold: bool, size: float, role: str = "sans") -> float:
-    """Printed width of a one-line chart text, as the renderer sets it (to its last glyph box's edge)."""
+    """Printed width of a one-line chart text, as the renderer sets it (to its last glyph box's
+    edge)."""
     return box_width(*set_line(text, role, bold, size))
 
 
@@ -203,7 +205,8 @@ def ticks_between(lo: float, hi: float, most: int = 4) -> list[float]:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """One stretch of an axis: values [lo, hi] drawn from x0 to x1 (points from the chart's left)."""
+    """One stretch of an axis: values [lo, hi] drawn from x0 to x1 (points from the chart's
+    left)."""
 
     lo: float
     hi: float

@@ -1,4 +1,5 @@
-"""Turn an Indicator and the Findings that concern it into the words of its annotation, and mark glossary terms at first use.
+"""Turn an Indicator and the Findings that concern it into the words of its annotation, and mark
+glossary terms at first use.
 
 Everything a reader of the annotated report is told about one figure comes from here, so the
 footnote printed under a table and the note that opens on screen say the same thing. The

@@ -1,4 +1,5 @@
-"""Turn a `Comparison` of several districts' datasets into the city comparison pack: a one-page comparison briefing and an annotated comparison report, as PDF bytes.
+"""Turn a `Comparison` of several districts' datasets into the city comparison pack: a one-page
+comparison briefing and an annotated comparison report, as PDF bytes.
 
 The briefing: districts as rows and the coded indicators most of them report as columns, every
 figure in its printed wording (hedge included), a figure not comparable with its column marked △
@@ -103,7 +104,8 @@ def cell_text(cell: Cell | None) -> str:
 
 
 def chart_columns(comp: Comparison) -> tuple[Column, ...]:
-    """The indicators most districts report on one basis: the small multiples, most reported first."""
+    """The indicators most districts report on one basis: the small multiples, most reported
+    first."""
     need = max(2, math.ceil(len(comp.districts) / 2))
     chosen = [
         c for c in comp.columns if len(c.comparable) >= need and c.entry.kind in ("count", "rate")
@@ -112,7 +114,8 @@ def chart_columns(comp: Comparison) -> tuple[Column, ...]:
 
 
 def chart_rows(comp: Comparison, column: Column) -> tuple[Row, ...]:
-    """One bar per district in the pack's order; a missing figure is a 未载明 row, an off-basis one is left out."""
+    """One bar per district in the pack's order; a missing figure is a 未载明 row, an off-basis one
+    is left out."""
     rows = []
     for name, cell in zip(comp.names, column.cells, strict=True):
         if cell is None:
@@ -196,7 +199,8 @@ def _cell_para(text: str, style: TextStyle, *, muted: bool = False) -> CJKParagr
 def table_columns(
     comp: Comparison, body_pt: float
 ) -> tuple[tuple[Column, ...], float, list[float]]:
-    """The columns that fit the type width at `body_pt`, the district column's width and each column's width.
+    """The columns that fit the type width at `body_pt`, the district column's width and each
+    column's width.
 
     Columns are taken most reported first while they fit; each is as wide as its widest cell or
     head line (heads may take two lines), and the spare width is shared out evenly.
@@ -400,7 +404,8 @@ def _footer(c: _Ctx) -> Flowable:
 
 
 def generation_day(comp: Comparison) -> dt.date:
-    """The day printed as 'generated': the document date (the output step's) as a day in China Standard Time."""
+    """The day printed as 'generated': the document date (the output step's) as a day in China
+    Standard Time."""
     return document_date(pack_day(comp)).astimezone(CHINA_TIME).date()
 
 
@@ -430,7 +435,8 @@ def _measure(comp: Comparison, attempt: Attempt[FindingsExtent]) -> Layout[Findi
 
 
 def fit_compare(comp: Comparison) -> Layout[FindingsExtent]:
-    """The most generous layout that fits one page, by the briefing's rules; LayoutOverflowError if none does.
+    """The most generous layout that fits one page, by the briefing's rules; LayoutOverflowError if
+    none does.
 
     Within each stage (nothing dropped, then the charts dropped) the findings are shortened step by
     step, and for each the loosest level of `LEVELS` that fits is found by bisection.
@@ -479,7 +485,10 @@ def compare_meta(comp: Comparison, what: str) -> dict[str, Any]:
     return {
         "title": f"{title}（{what}）",
         "author": "、".join(cities) + "各地数据汇总",
-        "subject": f"{comp.places}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要指标对比",
+        "subject": (
+            f"{comp.places}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要"
+            "指标对比"
+        ),
         "keywords": ("法治政府建设", "年度报告", "对比", *cities, *(f"{y}年" for y in comp.years)),
         "day": pack_day(comp),
     }
@@ -594,7 +603,8 @@ class CompareComposer:
         out.append(Spacer(1, 40))
         out.append(
             self.p(
-                f"本对比注释版由 briefing {__version__} 依据各地数据文件生成。数字照录各地报告原文；"
+                f"本对比注释版由 briefing {__version__} 依据各地数据文件生成。数字照录各地报"
+                "告原文；"
                 "排名、注释和图表为生成工具所加，不代表各地发布机关的表述。",
                 "cover_foot",
             )
@@ -834,7 +844,8 @@ def _pdf_meta(comp: Comparison, what: str) -> PdfMeta:
 
 
 def compose_briefing(request: Request) -> Composed:
-    """The registry's compose function of the one-page comparison briefing: fitted now, drawn on demand."""
+    """The registry's compose function of the one-page comparison briefing: fitted now, drawn on
+    demand."""
     comp = _comparison(request)
     layout = fit_compare(comp)
     return Composed(

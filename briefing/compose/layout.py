@@ -1,4 +1,5 @@
-"""Turn flowables into simple boxes (stacks, columns, framed boxes, rules, spacers) that measure before they draw.
+"""Turn flowables into simple boxes (stacks, columns, framed boxes, rules, spacers) that measure
+before they draw.
 
 The briefing is laid out by measuring, not by flowing: every box here reports its exact height
 for a width (`wrap`) and draws only where it is told. There is no page breaking — the composer

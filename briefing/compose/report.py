@@ -1,4 +1,5 @@
-"""Turn a validated Dataset and its verification Findings into the annotated report: PDF bytes and page count.
+"""Turn a validated Dataset and its verification Findings into the annotated report: PDF bytes and
+page count.
 
 The report is for reviewers and for the staff who drafted the original: every figure with the
 words it was printed in, its period and section, what its hedge words commit to, and whether it
@@ -391,7 +392,8 @@ class Composer:
         ]
 
     def contents_entries(self, story: Sequence[Flowable]) -> list[Flowable]:
-        """One contents line per heading of `story`, in order (page numbers are drawn after layout)."""
+        """One contents line per heading of `story`, in order (page numbers are drawn after
+        layout)."""
         out: list[Flowable] = []
         for f in headings_in(story):
             if f.in_toc:
@@ -531,7 +533,10 @@ class Composer:
     def checked_sentence(self) -> str:
         """What was checked and what was not, in one clause (no relation is not no problem)."""
         if not self.findings:
-            return "数据文件没有登记数字之间的关联，因此本注释版没有核对任何数字——这不表示数字没有问题。"
+            return (
+                "数据文件没有登记数字之间的关联，因此本注释版没有核对任何数字——这不表示数字没有"
+                "问题。"
+            )
         unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
         rest = (
             f"其余{unchecked}项数字没有登记关联，未经核对"
@@ -559,12 +564,16 @@ class Composer:
             )
         return (
             head
-            + f"已核对的关联中没有{status_label('inconsistent')}或{status_label('cannot_tell')}的情况。"
+            + (
+                f"已核对的关联中没有{status_label('inconsistent')}或"
+                f"{status_label('cannot_tell')}的情况。"
+            )
             + tail
         )
 
     def tally(self) -> str:
-        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left out)."""
+        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left
+        out)."""
         parts = []
         for s in STATUS_ORDER:
             n = sum(1 for f in self.findings if f.status == s)
@@ -981,7 +990,8 @@ def headings_in(story: Sequence[Flowable]) -> list[Heading]:
 
 
 def font_inventory() -> list[tuple[str, str, str, str]]:
-    """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
+    """(role, face, version, licence) of each face the report uses, read from
+    fonts/manifest.json."""
     roles = [
         ("标题、数字", "sans", False),
         ("加粗标题", "sans", True),
@@ -1000,7 +1010,10 @@ def font_inventory() -> list[tuple[str, str, str, str]]:
         entry = entries.get(fonts.FILES.get(face, ""), {})
         source = entry.get("source", {})
         version = (
-            f"{source.get('family', '')}（{source.get('package', '')} {source.get('package_version', '')}）"
+            (
+                f"{source.get('family', '')}（{source.get('package', '')} "
+                f"{source.get('package_version', '')}）"
+            )
             if source
             else "清单中无记录"
         )

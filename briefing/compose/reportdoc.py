@@ -1,4 +1,5 @@
-"""Lay a list of report flowables out on mirrored GB/T 9704 pages and return the PDF bytes and where everything landed.
+"""Lay a list of report flowables out on mirrored GB/T 9704 pages and return the PDF bytes and where
+everything landed.
 
 This is the report's document machinery, independent of what the report says: same-page footnotes
 (a frame that gives up the space its page's footnotes need), chapters that open on a new page (on
@@ -83,7 +84,8 @@ class Footnote:
 
     @property
     def marker(self) -> str:
-        """The reference as printed: bracketed, so copied text never glues the number to a figure."""
+        """The reference as printed: bracketed, so copied text never glues the number to a
+        figure."""
         return f"[{self.number}]"
 
 
@@ -181,7 +183,8 @@ def _defer(canv: Any, width: float, height: float, draw: Callable[[Any], bool]) 
 
 
 class Xref(Flowable):
-    """A flowable that quotes page numbers, made by `build` when it is laid out (see the module doc).
+    """A flowable that quotes page numbers, made by `build` when it is laid out (see the module
+    doc).
 
     `build` makes a fresh flowable each time and asks `numbers.page` for the pages; it must not
     split (cross-references are short paragraphs and table cells).

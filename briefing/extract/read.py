@@ -39,7 +39,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 
 def read_report(path: str | Path) -> str:
-    """Return the text of a .txt or .docx report; raise `ReportError` saying what to do otherwise."""
+    """Return the text of a .txt or .docx report; raise `ReportError` saying what to do
+    otherwise."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".txt", ".text", ".docx"):
@@ -58,7 +59,8 @@ def read_report(path: str | Path) -> str:
 
 
 def decode_text(raw: bytes, name: str) -> str:
-    """Decode a text report: UTF-8 (with or without BOM), else GB18030, the superset of GBK and GB2312."""
+    """Decode a text report: UTF-8 (with or without BOM), else GB18030, the superset of GBK and
+    GB2312."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -174,7 +176,10 @@ def _parse(xml: bytes, path: Path) -> Any:
         return etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise ReportError(
-            f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and save it again"
+            (
+                f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and "
+                "save it again"
+            )
         ) from None
 
 

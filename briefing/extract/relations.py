@@ -1,4 +1,5 @@
-"""Suggest relations between a report's figures: an `Extraction` in, relations for a person to confirm out.
+"""Suggest relations between a report's figures: an `Extraction` in, relations for a person to
+confirm out.
 
 Nothing here is asserted. Each suggestion names the figures it ties (by their index in
 `Extraction.figures`), the relation kind of the dataset's format (`rate`, `total`, `subset`, `same`,
@@ -157,7 +158,8 @@ def _is_difference(f: Figure) -> bool:
 def _parts_after(
     figs: tuple[Figure, ...], text: str, i: int, totals_of: dict[int, int]
 ) -> list[Suggestion]:
-    """共…20件，其中A16件，B4件 → a total; parts left over, or a list under an intake count → a subset."""
+    """共…20件，其中A16件，B4件 → a total; parts left over, or a list under an intake count → a
+    subset."""
     f = figs[i]
     run = _same_sentence_run(figs, text, i)
     if not run or (i in totals_of and totals_of.get(run[0]) == totals_of[i]):
@@ -265,8 +267,9 @@ def _rate(
     )
     share = SHARE_WORDS.search(clause)
     if share is not None and nearest is not None:
-        # 其中刑事案件593件，占比23.97%: the part is the count before. 抽查案卷150卷，优秀案卷占比32%:
-        # the share has a subject of its own that is not printed as a count, so nothing is suggested.
+        # 其中刑事案件593件，占比23.97%: the part is the count before. 抽查案卷150卷，优秀案卷占比
+        # 32%: the share has a subject of its own that is not printed as a count, so nothing is
+        # suggested.
         subject = _clause_subject(text, figs[nearest], r)
         if subject:
             return None
@@ -401,7 +404,10 @@ def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
                 Suggestion(
                     "same",
                     (("ids", tuple(sorted(picked))),),
-                    f"{printed} printed in sections {_sections(figs, sorted(picked))}: the same figure?",
+                    (
+                        f"{printed} printed in sections {_sections(figs, sorted(picked))}: the "
+                        "same figure?"
+                    ),
                 )
             )
     return out
@@ -413,7 +419,8 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _narrower(figs: tuple[Figure, ...]) -> list[Suggestion]:
-    """新收行政复议申请177件 … 新收涉企行政复议申请79件: the narrower count is a subset of the wider."""
+    """新收行政复议申请177件 … 新收涉企行政复议申请79件: the narrower count is a subset of the
+    wider."""
     buckets: dict[tuple[str, str, str], list[int]] = {}
     for i, f in enumerate(figs):
         if f.kind == "count" and len(f.label) >= 4 and f.label != "待补充":

@@ -1,4 +1,5 @@
-"""Define the values an extraction produces from a report's text: sections, figures and skipped numbers.
+"""Define the values an extraction produces from a report's text: sections, figures and skipped
+numbers.
 
 They are frozen so that `extract_figures` can hand them to `draft_yaml` (or to JSON) without either
 side changing what the other sees. Offsets are character offsets into the text `read_report`

@@ -269,7 +269,8 @@ def doc_template(
     subject: str = "",
     on_page: PageHook | None = None,
 ) -> BaseDocTemplate:
-    """A deterministic (`invariant=1`) BaseDocTemplate in zh-CN on `preset` with its page templates."""
+    """A deterministic (`invariant=1`) BaseDocTemplate in zh-CN on `preset` with its page
+    templates."""
     fonts.register_reportlab()
     doc = BaseDocTemplate(
         target,

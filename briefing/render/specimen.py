@@ -1,4 +1,5 @@
-"""Make the typography specimen: style samples in, a few GB/T 9704 pages showing every style and hard case out.
+"""Make the typography specimen: style samples in, a few GB/T 9704 pages showing every style and
+hard case out.
 
 The specimen is how a person checks the typesetting layer by eye: each named style with its role
 and size, then the cases Chinese line breaking gets wrong elsewhere (punctuation runs, dashes and
@@ -246,7 +247,8 @@ def specimen_story() -> list[Flowable]:
 
 
 def specimen_pdf() -> bytes:
-    """The specimen PDF's bytes (byte-identical for the same code and fonts); the caller writes them."""
+    """The specimen PDF's bytes (byte-identical for the same code and fonts); the caller writes
+    them."""
     buf = io.BytesIO()
     doc = doc_template(
         buf,

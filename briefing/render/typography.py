@@ -53,7 +53,8 @@ def em_box(font: str) -> tuple[float, float]:
     """Return (ascent, descent) of the ideographic em box of `font` as fractions of the size.
 
     ReportLab writes the OS/2 typographic ascender and descender (880/-120 in CJK fonts) into the
-    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same numbers.
+    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same
+    numbers.
     """
     face = getattr(pdfmetrics.getFont(font), "face", None)
     asc = float(getattr(face, "ascent", 880))
@@ -152,7 +153,8 @@ def draw_lines(
     y_top: float,
     leading_pt: float,
 ) -> None:
-    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per `leading_pt`.
+    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per
+    `leading_pt`.
 
     Coordinates are in the canvas's current user space; the graphics state is left as found.
     """
