@@ -55,6 +55,8 @@ TARGETS = {
 
 @dataclass
 class Run:
+    """One finished process: wall time, peak RSS, exit code and output."""
+
     seconds: float
     maxrss_kib: int
     returncode: int
@@ -117,6 +119,8 @@ def variants(folder: Path, count: int) -> list[Path]:
 
 @dataclass
 class Figures:
+    """The measured rows, notes and extra sections that become docs/benchmarks.md."""
+
     rows: list[tuple[str, str, str, str]] = field(
         default_factory=list
     )  # what, figure, target, detail
@@ -313,7 +317,8 @@ print(json.dumps({cid: statistics.median(v) for cid, v in times.items()}))
 
 def bench_charts(figures: Figures, rounds: int = 30) -> None:
     """Per chart: measure and draw each of the briefing's charts (matplotlib warm), median of
-    `rounds`."""
+    `rounds`.
+    """
     result = run_process(
         [sys.executable, "-c", CHARTS_CHILD, str(SAMPLE), str(rounds)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -340,10 +345,12 @@ def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespa
             "Written by `make bench` (`benchmarks/bench.py`); figures are medians of "
             "whole-process runs."
         ),
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, "
-        f"{platform.system()}; {time.strftime('%Y-%m-%d')}; load average before the run "
-        f"{args.load_before:.1f} (other processes share the cores; figures vary with them).",
+        (
+            f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+            f"{platform.python_version()}, "
+            f"{platform.system()}; {time.strftime('%Y-%m-%d')}; load average before the run "
+            f"{args.load_before:.1f} (other processes share the cores; figures vary with them)."
+        ),
         "",
         "| measure | figure | target | how |",
         "|---|---|---|---|",
@@ -403,12 +410,13 @@ def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
     figures.sections += [
         "## The report at growing sizes",
         "",
-        "`briefing build --only report` on the sample dataset with its indicators copied up "
-        "to each "
-        "size (`benchmarks/scaled.py`), each in a new process; of the fastest run (by CPU time): "
-        "wall time, CPU time (user + system), the build time `briefing build` reports (no process "
-        "start or imports) and peak RSS. CPU time is what other processes on a shared machine "
-        "disturb least.",
+        (
+            "`briefing build --only report` on the sample dataset with its indicators copied up "
+            "to each size (`benchmarks/scaled.py`), each in a new process; of the fastest run (by "
+            "CPU time): wall time, CPU time (user + system), the build time `briefing build` "
+            "reports (no process start or imports) and peak RSS. CPU time is what other processes "
+            "on a shared machine disturb least."
+        ),
         "",
         *scaling.table(points),
         "",

@@ -32,6 +32,8 @@ TARGET_PEAK_MIB = 300.0
 
 @dataclass(frozen=True)
 class Point:
+    """One report size: its indicators, pages, time and peak memory."""
+
     indicators: int
     pages: int
     seconds: float  # whole process, fastest run
@@ -55,7 +57,8 @@ class Point:
 
 def _run(cmd: list[str], cwd: Path) -> tuple[float, float, int, int, str, str]:
     """Wall time, CPU time (user + system), peak RSS (KiB), exit code, stdout and stderr of
-    `cmd`."""
+    `cmd`.
+    """
     import subprocess
     import time
 

@@ -61,7 +61,8 @@ RenderFn = Callable[..., tuple[bytes, int]]
 @dataclass(frozen=True, slots=True)
 class Task:
     """One document to render, carried by value so a worker needs no access to the parent's
-    files."""
+    files.
+    """
 
     dataset: Dataset
     document: str
@@ -98,6 +99,8 @@ class Outcome:
 
 @dataclass(slots=True)
 class BatchResult:
+    """What a batch did: one Outcome per output, its duration and each worker's peak memory."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     # pid → peak resident set size (KiB) reported by that worker
@@ -119,7 +122,9 @@ class Progress(Protocol):
     def done(self, outcome: Outcome) -> None: ...
 
 
-class WorkerDied(BriefingError):
+class WorkerDied(BriefingError):  # noqa: N818 - the kind users read: `WorkerDied: …`
+    """A worker process ended without reporting (killed, out of memory, crashed)."""
+
     kind = "WorkerDied"
 
 
@@ -172,7 +177,8 @@ def prepare_worker() -> None:
 
 def warm_up() -> None:
     """Load what every document needs: the fonts into ReportLab, the composers, matplotlib and the
-    chart kinds."""
+    chart kinds.
+    """
     from . import charts, documents, fonts
 
     fonts.register_reportlab()
@@ -209,7 +215,7 @@ def _pool_worker(parent: int) -> None:
             pass
         # A parent killed while its own parent is busy stays a zombie; it is gone all the same.
         try:
-            with open(f"/proc/{parent}/stat", "rb") as stat:
+            with Path(f"/proc/{parent}/stat").open("rb") as stat:
                 return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
         except (OSError, IndexError):  # no /proc (macOS): the signal check is all we have
             return True
@@ -239,7 +245,8 @@ def _check_fonts(dataset: Dataset) -> None:
 
 def _validate(name: str, raw: bytes, draft: bool = False) -> Dataset:
     """Parse and check one dataset in a worker; raises DatasetError, FontCoverageError or
-    DraftError."""
+    DraftError.
+    """
     from .drafts import refuse_draft
 
     prepare_worker()
@@ -295,7 +302,8 @@ def package_fingerprint() -> str:
 
 def fonts_fingerprint() -> str:
     """Hash of the font files the renderer embeds and of their manifest (the report's provenance
-    page prints its versions and licences): names and contents."""
+    page prints its versions and licences): names and contents.
+    """
     from . import fonts
 
     digest = hashlib.sha256()
@@ -340,6 +348,9 @@ def cache_key(
     draft: bool = False,
     options: Sequence[tuple[str, str]] = (),
 ) -> str:
+    """The content hash an output is cached under: dataset, document, options and everything that
+    renders it.
+    """
     payload = {
         "format": CACHE_FORMAT,
         "dataset": dataset_sha256,
@@ -362,7 +373,8 @@ def _sidecar(cache: Path, target: Path) -> Path:
 
 def _up_to_date(target: Path, sidecar: Path, key: str) -> dict[str, object] | None:
     """The recorded sidecar when `target` was built from `key` and still holds those bytes, else
-    None."""
+    None.
+    """
     try:
         record = json.loads(sidecar.read_text(encoding="utf-8"))
         if not isinstance(record, dict) or record.get("key") != key:
@@ -391,7 +403,8 @@ def _cache_folder(outdir: Path) -> Path:
 
 def _read(path: str) -> bytes:
     """A dataset's bytes, bounded like the loader's: a huge file, /dev/zero or a FIFO is refused
-    in the parent without being read whole (or at all)."""
+    in the parent without being read whole (or at all).
+    """
     return read_dataset_bytes(path, path)
 
 
@@ -512,10 +525,8 @@ def _plan(
             stem = safe_stem(Path(name).name)
             if stem in owners:
                 raise OutputError(
-                    (
-                        f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; "
-                        "rename one file"
-                    )
+                    f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; "
+                    "rename one file"
                 )
             owners[stem] = name
             targets = {d: output_path(outdir, stem, d) for d in documents}
@@ -599,7 +610,7 @@ def _drain(
                 except BrokenProcessPool:
                     lost.append(item)
                     broken = True
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a task's failure is its result
                     finish(item[0], exc)
                 else:
                     finish(item[0], value)
@@ -847,7 +858,7 @@ def run(
 
 
 # ---------------------------------------------------------------------------------------------
-# CLI: progress and summary
+# The command line's progress and summary
 
 
 def _width(text: str) -> int:
@@ -955,6 +966,8 @@ def summary_table(result: BatchResult) -> str:
 
 
 class ClusterError(BriefingError):
+    """The Dask cluster cannot be used: `distributed` missing, no scheduler or no workers."""
+
     kind = "ClusterError"
 
 
@@ -980,10 +993,8 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
         threads = sum(client.nthreads().values())
         if not threads:
             raise ClusterError(
-                (
-                    f"the Dask scheduler at {address} has no workers; start some with `dask "
-                    f"worker {address}`"
-                )
+                f"the Dask scheduler at {address} has no workers; start some with `dask "
+                f"worker {address}`"
             )
         yield client.get_executor(pure=False), threads
     finally:
@@ -992,7 +1003,8 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
 
 def run_batch(args: argparse.Namespace) -> int:
     """`briefing batch`: build, show progress on stderr, print the summary, exit 1 if anything
-    failed."""
+    failed.
+    """
     if args.jobs is not None and args.jobs < 1:
         print("UsageError: -j/--jobs must be at least 1", file=sys.stderr)
         return 2

@@ -42,7 +42,8 @@ class Built:
 
 def prepare(path: str | Path, peers: Sequence[Dataset] = ()) -> tuple[Dataset, tuple[Finding, ...]]:
     """Load a dataset with its earlier years (`meta.previous`, and `peers` of the same district
-    given in the same run), make sure the fonts can draw every character of it, and verify it."""
+    given in the same run), make sure the fonts can draw every character of it, and verify it.
+    """
     dataset = load_with_history(path, peers=peers)
     check_dataset_texts(dataset.texts)
     return dataset, verify(dataset)

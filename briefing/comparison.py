@@ -121,7 +121,8 @@ class Column:
 
     def ranked(self) -> tuple[tuple[int, Cell], ...]:
         """The comparable cells, largest first, with competition ranks (equal figures share a
-        rank)."""
+        rank).
+        """
         cells = sorted(self.comparable, key=lambda c: -c.indicator.value)
         out: list[tuple[int, Cell]] = []
         for i, cell in enumerate(cells):
@@ -138,7 +139,8 @@ class Column:
 
     def notes(self) -> tuple[str, ...]:
         """Why some figures are not ranked with the rest, and what hedged figures mean for the
-        ranking."""
+        ranking.
+        """
         out: list[str] = []
         for reason, names in _grouped((c.why_not, c.district) for c in self.others):
             out.append(f"{'、'.join(names)}{reason}，与其他地区口径不同，单列不排名")
@@ -183,7 +185,8 @@ class Comparison:
 
     def common(self, least: int = 2) -> tuple[Column, ...]:
         """Columns reported by at least `least` districts, most reported first, then catalogue
-        order."""
+        order.
+        """
         return tuple(c for c in self.columns if len(c.reported) >= least)
 
     def column(self, code: str) -> Column:
@@ -195,7 +198,8 @@ class Comparison:
 
 def district_names(datasets: Sequence[Dataset]) -> tuple[str, ...]:
     """Short names; where two districts of different cities share a name, the city is prefixed;
-    where one district comes in several years, the year is added."""
+    where one district comes in several years, the year is added.
+    """
     short = [d.meta.short_name or d.meta.district for d in datasets]
     areas = Counter(d.meta.area_key for d in datasets)
     # How many different districts go by each short name.
@@ -220,7 +224,8 @@ def _why_not(cell_basis: tuple[str, str, int], basis: tuple[str, str, int]) -> s
 
 def compare(datasets: Sequence[Dataset], findings: Sequence[Sequence[Finding]]) -> Comparison:
     """Line the datasets up by code. Raises DatasetError for fewer than 2 or more than 30 datasets,
-    or the same district's same year given twice."""
+    or the same district's same year given twice.
+    """
     if not MIN_DATASETS <= len(datasets) <= MAX_DATASETS:
         raise BriefingError(
             f"a comparison takes {MIN_DATASETS} to {MAX_DATASETS} datasets; {len(datasets)} given"

@@ -429,7 +429,7 @@ def stated_prior_interval(indicator: Indicator) -> Interval | None:
 
 
 def rate_of(part: Interval, whole: Interval) -> Interval:
-    """part ÷ whole × 100, in percent."""
+    """Part ÷ whole × 100, in percent."""
     return part / whole * 100
 
 
@@ -461,7 +461,8 @@ def implied_prior(current: Interval, change: Change) -> Interval:
 
 def implied_change(current: Interval, prior: Interval, unit: str = "%") -> Interval:
     """The change from `prior` to `current`: (current ÷ prior − 1) × 100, or the difference in
-    points."""
+    points.
+    """
     if unit == "个百分点":
         return current - prior
     return (current / prior - 1) * 100

@@ -123,11 +123,13 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
 
 def names(inputs: Inputs | None = "one") -> tuple[str, ...]:
     """Document names in registry order; by default those made from one dataset (what `build`
-    makes)."""
+    makes).
+    """
     return tuple(d.name for d in REGISTRY.values() if inputs is None or d.inputs == inputs)
 
 
 def get(name: str) -> DocumentType:
+    """The registered document type `name`; DocumentError naming the known ones otherwise."""
     try:
         return REGISTRY[name]
     except KeyError:
@@ -161,7 +163,8 @@ def render_document(
     options: Mapping[str, str] | None = None,
 ) -> tuple[bytes, int]:
     """Compose document `name` of `datasets` (with their findings) and run it through the output
-    step."""
+    step.
+    """
     from .compose.request import Request
     from .render import output
 

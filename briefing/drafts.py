@@ -128,10 +128,8 @@ def refuse_draft(dataset: Dataset) -> None:
     counts = []
     if placeholders:
         counts.append(
-            (
-                f"{placeholders} placeholder{'s' if placeholders != 1 else ''} "
-                f"({'/'.join(PLACEHOLDERS)})"
-            )
+            f"{placeholders} placeholder{'s' if placeholders != 1 else ''} "
+            f"({'/'.join(PLACEHOLDERS)})"
         )
     if reviews:
         counts.append(f"{reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}")

@@ -59,18 +59,26 @@ class DatasetError(BriefingError):
 
 
 class FontCoverageError(BriefingError):
+    """Text needs a character the embedded font subsets do not have."""
+
     kind = "FontCoverageError"
 
 
 class LayoutOverflowError(BriefingError):
+    """Content cannot be fitted (the briefing's one page) even after tightening."""
+
     kind = "LayoutOverflowError"
 
 
 class VerificationError(BriefingError):
+    """`--strict` found figures that do not agree with their relations."""
+
     kind = "VerificationError"
 
 
 class OutputError(BriefingError):
+    """An output cannot be written; the previous file, if any, is left as it was."""
+
     kind = "OutputError"
 
 

@@ -80,6 +80,8 @@ def _registered() -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class HandoutOptions:
+    """How a handout is made: copies, documents, marking, watermark, grey, booklet."""
+
     copies: int
     # Document names from the registry (default: its first); the first gets the copy number.
     documents: tuple[str, ...] = field(default_factory=lambda: _registered()[:1])
@@ -145,7 +147,8 @@ class _GrayState:
 
 class _Grayer:
     """Rewrites content streams, forms and images of one PDF to DeviceGray, noting fills by
-    colour."""
+    colour.
+    """
 
     def __init__(self, pdf: Pdf) -> None:
         self.pdf = pdf
@@ -280,7 +283,7 @@ class _Grayer:
             return
         try:
             picture = pikepdf.PdfImage(obj).as_pil_image()
-        except Exception:  # an image kind Pillow cannot decode: leave it, say so
+        except Exception:  # noqa: BLE001 - an image kind Pillow cannot decode: leave it, say so
             self.left_alone.add("image that could not be decoded")
             return
         data = picture.convert("L").tobytes()
@@ -358,12 +361,14 @@ def _stamp_pdf(pages: Sequence[Callable[[Any], None]], size: tuple[float, float]
 
 
 def copy_number(n: int) -> str:
+    """A copy number as printed: six digits, zero-padded (GB/T 9704 份号)."""
     return f"{n:06d}"
 
 
 def type_area_mm(document: str) -> tuple[float, float]:
     """(left edge, top) of the type area of `document`'s first page, in mm from the page's top
-    left."""
+    left.
+    """
     from . import documents
 
     preset = documents.get(document).page_preset()
@@ -382,7 +387,7 @@ def _number_drawer(
 ) -> Callable[[Any], None]:
     from . import fonts
 
-    width, height = size
+    _width, height = size
     if at_mm is None:
         # Baseline of the GB/T type area's first line: its top plus the ascent of a 3号 face.
         x, first = LEFT_MM * MM, height - TOP_MM * MM - NUMBER_SIZE_PT * 0.88
@@ -461,7 +466,8 @@ def _draw_page(
 
 def _fit(form_size: tuple[float, float], box: tuple[float, float, float, float]) -> str:
     """The `cm` operands placing a page of `form_size` centred and scaled to fit `box` (x, y, w,
-    h)."""
+    h).
+    """
     x, y, w, h = box
     scale = min(w / form_size[0], h / form_size[1])
     dx = x + (w - form_size[0] * scale) / 2

@@ -141,7 +141,8 @@ def _file_problem(name: str, message: str, line: int | None = None) -> DatasetEr
 
 def _plausible_text(text: str) -> bool:
     """Whether a decoding looks like a dataset rather than noise: no control characters, some
-    CJK."""
+    CJK.
+    """
     if any(unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\t\n\r" for ch in text):
         return False
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -222,7 +223,8 @@ def _where(text: str, index: int) -> tuple[int, int]:
 
 def _shield(text: str, name: str) -> str:
     """Replace characters YAML would refuse or misread by stand-ins; refuse stand-ins found as
-    such."""
+    such.
+    """
     found = [m.start() for m in STAND_IN_RE.finditer(text)][:20]
     if found:
         raise DatasetError(
@@ -241,7 +243,8 @@ def _shield(text: str, name: str) -> str:
 
 def _show(value: str, limit: int = 40) -> str:
     """A user's value fit to quote in a message: invisible characters spelled out, long values
-    cut."""
+    cut.
+    """
     parts: list[str] = []
     for ch in value[: limit + 1]:
         cp = ord(ch)
@@ -263,7 +266,8 @@ def _mark_line(mark: Any) -> tuple[int | None, int | None]:
 
 def _prescan(text: str, name: str) -> list[Problem]:
     """Refuse anchors, aliases, explicit tags and deep nesting from the event stream, in bounded
-    memory."""
+    memory.
+    """
     problems: list[Problem] = []
     depth = 0
     try:
@@ -323,7 +327,7 @@ def _prescan(text: str, name: str) -> list[Problem]:
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = tag is not None and (implicit is False or implicit == (False, False))
-            if explicit and tag not in ("!",):
+            if explicit and tag != "!":
                 problems.append(
                     Problem(
                         name,
@@ -426,7 +430,7 @@ class _Ctx:
             self.problems.append(Problem(self.file, m.line + 1, m.column + 1, path, message))
 
 
-class _Invalid(Exception):
+class _Invalid(Exception):  # noqa: N818 - a signal caught inside this module, not an error shown
     """Raised inside a converter after the problem was recorded, to skip the value."""
 
 
@@ -1535,7 +1539,8 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
 
 def display_name(path: str | Path) -> str:
     """The path as messages show it: bytes that are not UTF-8 (a GBK file name) spelled as
-    escapes."""
+    escapes.
+    """
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
@@ -1547,7 +1552,8 @@ def load_dataset(path: str | Path) -> Dataset:
 
 def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
     """The bytes of a dataset file, read with the size limit (`briefing.readfile`): a path like
-    /dev/zero, a FIFO or a multi-gigabyte file picked by mistake is refused, not read whole."""
+    /dev/zero, a FIFO or a multi-gigabyte file picked by mistake is refused, not read whole.
+    """
     name = display_name(path) if name is None else name
     try:
         return read_bounded(path, MAX_FILE_BYTES, what="file")

@@ -51,7 +51,8 @@ REASONS = {
 
 def safe_stem(name: str) -> str:
     """A file stem that stays inside the output folder: no separators, no leading dots, not too
-    long."""
+    long.
+    """
     stem = Path(unicodedata.normalize("NFC", name).replace("\\", "/")).name
     if stem.lower().endswith((".yaml", ".yml")):
         stem = stem.rsplit(".", 1)[0]
@@ -123,10 +124,8 @@ def _prepare_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise OutputError(
-            (
-                f"cannot create output folder {folder}: part of the path is a file, not a "
-                "folder; choose another"
-            )
+            f"cannot create output folder {folder}: part of the path is a file, not a "
+            "folder; choose another"
         ) from None
     except OSError as exc:
         raise OutputError(f"cannot create output folder {folder}: {_reason(exc)}") from None
@@ -265,10 +264,12 @@ def _file_sha256(path: Path) -> str | None:
 
 
 def manifest_path(folder: Path, stem: str) -> Path:
+    """Where the manifest of `stem`'s outputs lives in `folder` (a hidden file)."""
     return Path(folder) / f".{stem}{MANIFEST_SUFFIX}"
 
 
 def journal_path(folder: Path, stem: str) -> Path:
+    """Where a half-done publish of `stem` records its steps in `folder` (a hidden file)."""
     return Path(folder) / f".{stem}{JOURNAL_SUFFIX}"
 
 
@@ -442,7 +443,8 @@ def recover(folder: Path | str) -> list[str]:
             record = json.loads(journal.read_text(encoding="utf-8"))
             stem = str(record["stem"])
             files = record["files"]
-            assert isinstance(files, dict) and journal == journal_path(folder, stem)
+            assert isinstance(files, dict)
+            assert journal == journal_path(folder, stem)
         except (OSError, ValueError, KeyError, TypeError, AssertionError):
             with contextlib.suppress(OSError):
                 journal.unlink()  # written atomically, so a broken one was never a commit

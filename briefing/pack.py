@@ -71,8 +71,7 @@ def build_pack(
     publish(
         out, "compare", {target.name: data for _, target, data, _, _ in rendered}, dataset=pack_hash
     )
-    results = [
+    return [
         Built(name, target, pages, len(data), seconds)
         for name, target, data, pages, seconds in rendered
     ]
-    return results

@@ -1,5 +1,6 @@
 """The indicator catalogue: its shape, `code:` in datasets (validated with hints), and code
-suggestions."""
+suggestions.
+"""
 
 from __future__ import annotations
 
@@ -64,10 +65,8 @@ def _with_indicator(extra: str) -> bytes:
 def test_code_is_read():
     ds = parse_dataset(
         _with_indicator(
-            (
-                "  - {id: cases, code: mediation.cases, label: 调解案件, value: 40, unit: 件, "
-                "area: main, source: 一（一）}\n"
-            )
+            "  - {id: cases, code: mediation.cases, label: 调解案件, value: 40, unit: 件, "
+            "area: main, source: 一（一）}\n"
         ),
         "m.yaml",
     )
@@ -113,7 +112,8 @@ def test_bad_code_names_line_field_and_fix(line, message):
         parse_dataset(_with_indicator(f"  - {line}\n"), "m.yaml")
     (problem,) = info.value.problems
     assert problem.field == "indicators[2].code"
-    assert problem.line == 20 and problem.column == 19
+    assert problem.line == 20
+    assert problem.column == 19
     assert message in problem.message
 
 
@@ -127,13 +127,14 @@ def test_code_used_twice_is_refused():
     with pytest.raises(DatasetError) as info:
         parse_dataset(_with_indicator(extra), "m.yaml")
     (problem,) = info.value.problems
-    assert problem.field == "indicators[3].code" and problem.line == 21
+    assert problem.field == "indicators[3].code"
+    assert problem.line == 21
     assert "already given to 'a' (line 20)" in problem.message
 
 
 def test_previous_must_be_a_relative_yaml_path():
     text = MINIMAL.replace("date: 2025-03-28", "date: 2025-03-28\n  previous: /tmp/x.yaml")
-    with pytest.raises(DatasetError, match="meta.previous: '/tmp/x.yaml' is an absolute path"):
+    with pytest.raises(DatasetError, match=r"meta\.previous: '/tmp/x\.yaml' is an absolute path"):
         parse_dataset(text.encode(), "m.yaml")
     text = MINIMAL.replace("date: 2025-03-28", "date: 2025-03-28\n  previous: jia-2023.yaml")
     assert parse_dataset(text.encode(), "m.yaml").meta.previous == "jia-2023.yaml"

@@ -1,5 +1,6 @@
 """A chart kind from another package: registered under the `briefing.charts` entry point group,
-accepted by the loader, drawn by the renderer."""
+accepted by the loader, drawn by the renderer.
+"""
 
 from __future__ import annotations
 
@@ -86,7 +87,9 @@ def test_a_registered_kind_is_loaded_and_drawn(plugin):
     assert flow.height == pytest.approx(150.0)  # width × the kind's aspect
     r = read_chart(flow)
     words = r.text.replace(" ", "")
-    assert "412件" in words and "1260件" in words and "办理法律援助案件" in words
+    assert "412件" in words
+    assert "1260件" in words
+    assert "办理法律援助案件" in words
     assert all("Briefing" in ch["fontname"] for ch in r.chars)
 
 

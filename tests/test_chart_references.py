@@ -33,7 +33,8 @@ MAX_CHANGED = 0.004  # share of pixels differing by more than 64 in some channel
 
 def _sample():
     """Invented figures exercising each kind: a trend, a before/after pair, panels of different
-    size."""
+    size.
+    """
     inds = [
         ind("cases", 1840, unit="件", label="受理案件", prior=1510.0),
         ind("closed", 1795, unit="件", label="办结案件", prior=1466.0),

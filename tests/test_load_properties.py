@@ -36,12 +36,13 @@ def outcome(raw: bytes) -> Dataset | DatasetError:
     try:
         return parse_dataset(raw, "random.yaml")
     except DatasetError as exc:
-        assert exc.problems, "a DatasetError must carry at least one problem"
-        for problem in exc.problems:
-            assert isinstance(problem, Problem)
-            str(problem).encode("utf-8")  # printable: no lone surrogates
-            assert "\x1b" not in str(problem)
-        return exc
+        error = exc
+    assert error.problems, "a DatasetError must carry at least one problem"
+    for problem in error.problems:
+        assert isinstance(problem, Problem)
+        str(problem).encode("utf-8")  # printable: no lone surrogates
+        assert "\x1b" not in str(problem)
+    return error
 
 
 # Scalars of every type YAML can express, including the ones that trap YAML 1.1 readers.
@@ -110,7 +111,8 @@ PATHS = [p for p in _paths(MINIMAL) if p]
 @st.composite
 def swapped_datasets(draw: st.DrawFn) -> dict[str, Any]:
     """The minimal dataset with a few of its values (or whole sections) replaced, deleted or
-    added."""
+    added.
+    """
     data = copy.deepcopy(MINIMAL)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         path = draw(st.sampled_from(PATHS))

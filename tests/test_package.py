@@ -102,7 +102,8 @@ def test_installed_wheel_finds_its_own_fonts(venv: Path, tmp_path: Path) -> None
     out = _run([str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path, env=_clean_env())
     module, folder = out.splitlines()
     assert Path(module).is_relative_to(venv), module
-    assert Path(folder).is_relative_to(venv) and Path(folder).name == "fontfiles", folder
+    assert Path(folder).is_relative_to(venv), folder
+    assert Path(folder).name == "fontfiles", folder
     assert fontbuild.check_manifest(Path(folder)) == []
 
 

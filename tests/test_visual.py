@@ -68,7 +68,8 @@ def contents_numbers(page: pdfplumber.page.Page) -> list[Box]:
 
 def briefing_charts(page: pdfplumber.page.Page) -> list[Box]:
     """Everything from the briefing's first chart title down: the charts, and the blocks under
-    them that move whenever a chart's height changes. The title and the figure tiles stay."""
+    them that move whenever a chart's height changes. The title and the figure tiles stay.
+    """
     ds = load_dataset(LIUJIANG)
     titles = {c.title.replace(" ", "") for c in ds.charts if c.briefing}
     # A chart title starts its line (a tile's label may contain the same words further on).

@@ -76,7 +76,8 @@ def draw_rows(
     height_pt: float | None = None,
 ) -> ChartFlowable:
     """Rows drawn as row chart `kind` (bar, hbar, diverging, part_of_whole, rate, before_after);
-    cached."""
+    cached.
+    """
     if not rows:
         raise ValueError("a chart needs at least one row")
     if width_pt <= 0:
@@ -142,7 +143,8 @@ def draw_chart(
     height_pt: float | None = None,
 ) -> ChartFlowable:
     """The flowable of one declared chart at `width_pt`; its height is its natural one, or
-    `height_pt` if taller."""
+    `height_pt` if taller.
+    """
     return _chart_flowable(
         dataset,
         chart,
@@ -157,7 +159,8 @@ chart_flowable = draw_chart
 
 def warm_up() -> None:
     """Import matplotlib, the chart kinds and the theme now (a batch worker does, before its first
-    task)."""
+    task).
+    """
     from . import kinds  # noqa: F401  (imports matplotlib)
     from .figure import theme_rc
 

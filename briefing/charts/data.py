@@ -34,7 +34,8 @@ RowRole = Literal["item", "whole", "part", "before", "after"]
 @dataclass(frozen=True, slots=True)
 class Row:
     """One mark of a chart: what it is called, its value (NaN when not stated) and the value's
-    label."""
+    label.
+    """
 
     id: str
     label: str
@@ -63,6 +64,7 @@ def short_period(period: Period) -> str:
 
 
 def row_label(ind: Indicator) -> str:
+    """An indicator's label with its period in brackets when the period is not the whole year."""
     when = short_period(ind.period)
     return f"{ind.label}（{when}）" if when else ind.label
 
@@ -101,7 +103,8 @@ def group_parts(
     dataset: Dataset, indicators: tuple[Indicator, ...]
 ) -> list[tuple[Indicator, list[Indicator]]]:
     """Split a part-of-whole chart's indicators into (whole, parts) groups by the rule in the module
-    docstring."""
+    docstring.
+    """
     wholes = _wholes(dataset)
     groups: list[tuple[Indicator, list[Indicator]]] = []
     for ind in indicators:
@@ -137,7 +140,8 @@ def prior_text(ind: Indicator) -> str:
 
 def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator], ...]:
     """(year, figure) of `ind`'s code in the earlier datasets and this one, where unit and period
-    agree."""
+    agree.
+    """
     span = (ind.period.kind, ind.period.start_month, ind.period.end_month)
     points = []
     for ds in (*dataset.earlier, dataset):

@@ -51,7 +51,8 @@ BOLD = "bold"
 
 def style_of(ax: Axes) -> ChartStyle:
     """The ChartStyle the document asked this chart to be drawn with (the default theme
-    otherwise)."""
+    otherwise).
+    """
     return getattr(ax.figure, "briefing_style", None) or chart_style()
 
 
@@ -288,7 +289,8 @@ def hbar(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 
 def diverging(ax: Axes, chart: Chart, dataset: Dataset) -> None:
     """Signed changes left (falls) and right (rises) of a zero line, labelled in the report's
-    words."""
+    words.
+    """
     draw_row_chart(ax, chart_rows(dataset, chart))
 
 
@@ -313,7 +315,8 @@ def before_after(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 
 def draw_columns(ax: Axes, rows: Sequence[Row], frame: Frame | None = None) -> None:
     """Counts as columns on a zero baseline with a labelled value axis; values above, labels
-    below."""
+    below.
+    """
     fr = frame or Frame(ax.figure)
     st = style_of(ax)
     g = column_geometry(rows, fr.w, st, fr.h)
@@ -364,7 +367,8 @@ def draw_columns(ax: Axes, rows: Sequence[Row], frame: Frame | None = None) -> N
 
 def bar(ax: Axes, chart: Chart, dataset: Dataset) -> None:
     """Counts as columns; as horizontal bars when the columns would be too narrow or need a
-    break."""
+    break.
+    """
     rows = chart_rows(dataset, chart)
     width, _ = size_of(ax.figure)
     if columns_fit(rows, width, style_of(ax)):

@@ -61,7 +61,8 @@ def cycle_colors() -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class Palette:
     """Colours as hex sRGB, all from the style file; `gray_level` tells how far apart they print in
-    grey."""
+    grey.
+    """
 
     ink: str = field(default_factory=lambda: _hex(theme_values()["text.color"]))
     muted: str = field(default_factory=lambda: _hex(theme_values()["axes.labelcolor"]))
@@ -111,7 +112,7 @@ class ChartStyle:
             raise ValueError(f"chart text below {MIN_LABEL_PT} pt is not legible in print")
 
     def rc(self) -> dict[str, Any]:
-        """matplotlib settings this style overrides on top of the style file."""
+        """Matplotlib settings this style overrides on top of the style file."""
         return {
             "font.size": self.label_pt,
             "xtick.labelsize": self.tick_pt,

@@ -49,7 +49,8 @@ def type_area(page: int, preset: PagePreset = PRESET) -> tuple[float, float, flo
 
 def frame_area(page: int, preset: PagePreset = PRESET) -> tuple[float, float, float, float]:
     """(x, y, width, height) of the body frame: the 版心 plus the empty leading below its last
-    line."""
+    line.
+    """
     r = preset.frame_rect(page)
     return r.x, r.y, r.width, r.height
 
@@ -66,12 +67,12 @@ def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> 
 
 __all__ = [
     "BINDINGS",
-    "PRESET",
     "BODY_LEADING",
     "BODY_SIZE",
     "BODY_TRACKING",
     "PAGE_HEIGHT",
     "PAGE_WIDTH",
+    "PRESET",
     "CJKParagraph",
     "Span",
     "TextStyle",

@@ -295,7 +295,8 @@ class _Tile:
 
     def meta(self, inner: float) -> list[CJKParagraph]:
         """Period and change on one line if they fit, else one line each (never broken inside
-        同比增长)."""
+        同比增长).
+        """
         if self.meta_joined is None:
             return []
         if _line_count(self.meta_joined, inner) == 1:
@@ -437,7 +438,8 @@ CHART_GAP = 14.0
 
 def _chart_box(c: Ctx, chart: Chart, width: float, extra_pt: float = 0.0) -> Flowable:
     """A chart with its title (and note); `extra_pt` more height than its natural one goes to the
-    chart."""
+    chart.
+    """
     size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
     title = _para(chart.title, _style("chart-title", "sans", size, size * 1.35, bold=True))
     style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
@@ -573,7 +575,7 @@ def findings_block(c: Ctx) -> Flowable | None:
     if not everything:
         return None
     shown = notable_findings(c.findings, statuses)[:most]
-    size = c.fit.body_pt - 0.5 if c.fit.body_pt - 0.5 >= TEXT_FLOOR_PT else TEXT_FLOOR_PT
+    size = max(c.fit.body_pt - 0.5, TEXT_FLOOR_PT)
     lead = size * c.fit.leading
     line = _style("finding", "serif", size, lead, align="justify")
     lines: list[Flowable] = [
@@ -817,8 +819,10 @@ def _overflow_message(dataset: Dataset, layout: Layout) -> str:
     dropped = ", ".join(layout.attempt.dropped) or "nothing"
     keep = [n for n, _, _ in layout.blocks if n not in ("masthead", "headlines")]
     advice = [
-        f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
-        f"{len(dataset.headlines)} indicators have headline: true)"
+        (
+            f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
+            f"{len(dataset.headlines)} indicators have headline: true)"
+        )
     ]
     undroppable = [n for n in keep if n not in layout.attempt.dropped]
     if undroppable:

@@ -95,9 +95,7 @@ def run_extract(args: argparse.Namespace) -> int:
         # A draft that does not load is still worth having; say what a reviewer must fix first.
         status = f"it does not load yet ({len(exc.problems)} problems, first: {exc.problems[0]})"
     print(
-        (
-            f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; "
-            f"{status}"
-        )
+        f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; "
+        f"{status}"
     )
     return 0

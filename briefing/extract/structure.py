@@ -48,7 +48,8 @@ LEADING_SPACE = " \t\u3000\xa0"
 
 def cn_number(text: str) -> int | None:
     """A Chinese numeral as an integer (十二 → 12, 两百 → 200); None for digit strings like 八五 or
-    十四五."""
+    十四五.
+    """
     total = section = 0
     digit: int | None = None
     if text in ("零", "〇"):

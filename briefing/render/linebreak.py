@@ -108,7 +108,8 @@ def _measure(face: str, ch: str, size: float, tracking: float) -> tuple[float, f
 
 def advance_em(font: str, ch: str) -> float:
     """Return the advance of `ch` in `font` as a fraction of the em, raising if the glyph is
-    missing."""
+    missing.
+    """
     table = _WIDTHS.get(font)
     if table is None:
         table = _WIDTHS[font] = {}
@@ -244,7 +245,8 @@ def _break_allowed(
 
 def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
     """Measure and classify the characters of `spans` set in `style` (independent of the
-    measure)."""
+    measure).
+    """
     fonts.register_reportlab()
     char_list, span_ix = _normalise(spans)
     n = len(char_list)

@@ -177,13 +177,15 @@ def render(
     composed: Composed, *, archival: bool = True, stamp: str | None = None
 ) -> tuple[bytes, int]:
     """Draw a composed document through the one canvas factory and finish it: PDF bytes and
-    pages."""
+    pages.
+    """
     data, pages = composed.draw(canvas_maker(composed.meta, stamp=stamp))
     return finish(data, composed.meta, archival=archival), pages
 
 
 def blank_canvas(meta: PdfMeta, pagesize: tuple[float, float]) -> tuple[io.BytesIO, Canvas]:
     """A fresh buffer and a canvas on it, for overlays (the handout's copy numbers and
-    watermark)."""
+    watermark).
+    """
     buf = io.BytesIO()
     return buf, canvas_maker(meta)(buf, pagesize=pagesize)

@@ -330,10 +330,8 @@ def _check_action(action: Any, where: str) -> None:
             )
         if kind not in ALLOWED_ACTIONS:
             raise OutputError(
-                (
-                    f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, "
-                    "which PDF/A forbids"
-                )
+                f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, "
+                "which PDF/A forbids"
             )
         if kind == "/Named" and str(action.get("/N", "")) not in ALLOWED_NAMED:
             raise OutputError(f"cannot make PDF/A: {where} has a named action PDF/A forbids")
@@ -362,7 +360,8 @@ def _note_icon(pdf: Pdf, width: float, height: float) -> Stream:
 
 def _quiet_notes(pdf: Pdf) -> None:
     """Give notes without an appearance the empty one, so a plain PDF shows them as a PDF/A does:
-    no icon over the text on screen, nothing on paper."""
+    no icon over the text on screen, nothing on paper.
+    """
     for page in pdf.pages:
         for annot in page.obj.get("/Annots") or []:
             if str(annot.get("/Subtype", "")) == "/Text" and annot.get("/AP") is None:

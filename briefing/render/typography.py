@@ -34,7 +34,7 @@ from briefing.render.linebreak import (
 )
 from briefing.render.styles import Span, TextStyle
 
-__all__ = ["CJKParagraph", "draw_lines", "actual_text_hex", "em_box"]
+__all__ = ["CJKParagraph", "actual_text_hex", "draw_lines", "em_box"]
 
 
 def actual_text_hex(text: str) -> str:
@@ -348,7 +348,7 @@ class CJKParagraph(Flowable):
         """The widest unbreakable cluster (a Latin word, a figure with its unit, ——)."""
         return min_width(self._prep, self._start)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.lines = self.lines_for(availWidth)
         self.width = availWidth
         self.height = len(self.lines) * self.style.leading_pt
@@ -372,7 +372,7 @@ class CJKParagraph(Flowable):
         part.height = len(lines) * self.style.leading_pt if fixed else 0.0
         return part
 
-    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
         lines = self.lines_for(availWidth)
         self.width = availWidth
         n = len(lines)
