@@ -1,4 +1,5 @@
-"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts into coverage errors.
+"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts
+into coverage errors.
 
 This is the only runtime code that knows where the fonts are and what they are called; every
 other module asks for a face by role (`face_for("serif", bold=True)`, `mpl_family("sans")`).
@@ -129,7 +130,9 @@ def mpl_family(role: str) -> str:
 
 
 def font_path(name: str) -> Path:
-    """The file of the face ReportLab calls `name` (its PostScript name, e.g. 'BriefingSans-Regular', works too)."""
+    """The file of the face ReportLab calls `name` (its PostScript name, e.g.
+    'BriefingSans-Regular', works too).
+    """
     file_name = FILES.get(name)
     if file_name is None:
         by_stem = {Path(f).stem: f for f in FILES.values()}
@@ -162,7 +165,7 @@ MAX_FONT_BYTES = 64_000_000
 
 @functools.cache
 def _manifest_hashes(folder: Path) -> dict[str, str]:
-    """file name → SHA-256 from the folder's manifest.json; {} for a user's folder without one."""
+    """File name → SHA-256 from the folder's manifest.json; {} for a user's folder without one."""
     try:
         raw = read_bounded(folder / MANIFEST, MAX_FONT_BYTES, what="font manifest")
     except InputFileError as exc:
@@ -216,7 +219,7 @@ def _reportlab_font(name: str, path: Path) -> TTFont:
     data.name = str(path)  # what ReportLab calls the file
     try:
         font = TTFont(name, data)
-    except Exception as exc:  # ReportLab raises TTFError, struct.error, IndexError… on bad data
+    except Exception as exc:  # noqa: BLE001 - ReportLab raises TTFError, struct.error, IndexError… on bad data
         raise BriefingError(
             f"font file {path} cannot be read as TrueType ({exc}); it may be truncated or damaged: "
             "reinstall the package or run `make fonts`"
@@ -351,9 +354,11 @@ def _load_cached_font(name: str, path: Path, raw: bytes, key: str) -> TTFont | N
     if not blob.startswith(head) or hashlib.sha256(payload).digest() != digest:
         return None
     try:
-        record = marshal.loads(payload)
+        # The record is the one written (its SHA-256 matched): marshal reads plain values only,
+        # and whoever could forge one could edit the user's files directly.
+        record = marshal.loads(payload)  # noqa: S302
         return _rebuild(name, path, raw, record)
-    except Exception:  # a record this code did not write: parse instead
+    except Exception:  # noqa: BLE001 - a record this code did not write: parse instead
         return None
 
 
@@ -367,21 +372,22 @@ def _store_cached_font(font: TTFont, path: Path, key: str) -> None:
         return
     try:
         payload = marshal.dumps(record)
-        if not _same(marshal.loads(payload), record):
+        if not _same(marshal.loads(payload), record):  # noqa: S302 - what was just written
             return  # something marshal would not give back as it was: do not cache it
     except ValueError:
         return
     blob = _CACHE_MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".face")
+        fd, name = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".face")
+        tmp = Path(name)
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(blob)
-            os.replace(tmp, file)  # readers see the old record or the whole new one
+            tmp.replace(file)  # readers see the old record or the whole new one
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                tmp.unlink()
             raise
     except OSError:
         pass  # a read-only or full disk costs the next run a parse, nothing more

@@ -1,4 +1,6 @@
-"""Check what a cold process imports and what the quick matplotlib import leaves behind: commands in, modules loaded and artist behaviour out."""
+"""Check what a cold process imports and what the quick matplotlib import leaves behind: commands
+in, modules loaded and artist behaviour out.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ def _modules_after(code: str) -> set[str]:
         capture_output=True,
         text=True,
         cwd=ROOT,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return set(done.stdout.split())
@@ -30,7 +33,8 @@ def test_the_quick_import_keeps_artists_working_and_restores_matplotlib() -> Non
 
     line = Line2D([0, 1], [0, 1])
     line.set(lw=2.5, color="#1f4e79", label="x")  # aliases and properties as usual
-    assert line.get_linewidth() == 2.5 and line.get_label() == "x"
+    assert line.get_linewidth() == 2.5
+    assert line.get_label() == "x"
     # What was swapped during the import is matplotlib's own again.
     assert matplotlib.artist.kwdoc(Line2D)
     update = matplotlib.artist.Artist.__dict__["_update_set_signature_and_docstring"]
@@ -89,7 +93,10 @@ def test_pooled_figures_keep_nothing_of_earlier_charts() -> None:
     axes = _pooled_axes()
     assert axes
     for ax in axes:
-        assert not ax.containers and not ax.patches and not ax.texts and not ax.lines
+        assert not ax.containers
+        assert not ax.patches
+        assert not ax.texts
+        assert not ax.lines
     after = [len(ax.transData._parents) + len(ax.transAxes._parents) for ax in axes]
     assert after == before  # transforms of removed bars would make every change of limits slower
 
@@ -105,7 +112,8 @@ def test_drawing_a_chart_gives_matplotlib_settings_back() -> None:
     _draw_briefing_charts(1)
     assert dict(matplotlib.rcParams) == before
     theme = dict(figure._validated_theme(chart_style()))
-    assert theme and any(before[key] != value for key, value in theme.items())
+    assert theme
+    assert any(before[key] != value for key, value in theme.items())
     with figure._themed(chart_style()):
         assert all(matplotlib.rcParams[key] == value for key, value in theme.items())
     assert dict(matplotlib.rcParams) == before
