@@ -364,7 +364,8 @@ def _load_cached_font(name: str, path: Path, raw: bytes, key: str) -> TTFont | N
 
 def _store_cached_font(font: TTFont, path: Path, key: str) -> None:
     import marshal
-    import tempfile
+
+    from .output import atomic_write
 
     file = _cache_file(path, key)
     record = _font_record(font)
@@ -377,20 +378,10 @@ def _store_cached_font(font: TTFont, path: Path, key: str) -> None:
     except ValueError:
         return
     blob = _CACHE_MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".face")
-        tmp = Path(name)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(blob)
-            tmp.replace(file)  # readers see the old record or the whole new one
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
-    except OSError:
-        pass  # a read-only or full disk costs the next run a parse, nothing more
+    with contextlib.suppress(BriefingError, OSError):
+        # Readers see the old record or the whole new one; a read-only or full disk costs the
+        # next run a parse, nothing more.
+        atomic_write(file, blob)
 
 
 # Registration is once per process: ReportLab ignores a second font under a registered name.
