@@ -1,8 +1,11 @@
-"""The one style table: its one-page variant and scaling, and the rule that the briefing and the handout take every face and size from it (source in, problems out)."""
+"""The one style table, source and styles in, problems out: its one-page variant and scaling,
+and the rule that the briefing and the handout take every face and size from it.
+"""
 
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -198,7 +201,7 @@ def test_every_level_is_the_table_scaled_and_never_under_the_floor(fit) -> None:
 
 
 def test_levels_only_give_ground() -> None:
-    for looser, tighter in zip(LEVELS, LEVELS[1:], strict=False):
+    for looser, tighter in itertools.pairwise(LEVELS):
         for name in ONE_PAGE_NAMES:
             assert tighter.styles[name].size_pt <= looser.styles[name].size_pt + 1e-9, name
             assert tighter.styles[name].leading_pt <= looser.styles[name].leading_pt + 1e-9, name
@@ -218,7 +221,7 @@ def test_smaller_steps_down_to_the_floor_and_stops() -> None:
     sizes = [s.size_pt for s in smaller(figure)]
     assert sizes[0] == figure.size_pt
     assert sizes[-1] == figure.min_size_pt
-    assert all(a > b for a, b in zip(sizes, sizes[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(sizes))
     with pytest.raises(ValueError, match="no floor"):
         next(smaller(GBT9704.styles["body"]))
 

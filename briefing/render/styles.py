@@ -1,4 +1,5 @@
-"""Turn a body-text grid (size, leading, tracking) into the named paragraph styles of both documents.
+"""Turn a body-text grid (size, leading, tracking) into the named paragraph styles of both
+documents.
 
 Font roles follow Chinese official documents (GB/T 9704): a 黑体-style sans for first-level headings
 and figures, 楷体 for second-level headings, a 宋体-style serif for reading text, notes and titles.
@@ -92,7 +93,7 @@ def scaled(
     display: float | None = None,
     spacing: float | None = None,
 ) -> Mapping[str, TextStyle]:
-    """A stylesheet at one fit level of a one-page document: each role at its scale, never under its floor.
+    """A stylesheet at one fit level of a one-page document: each role at its scale, over its floor.
 
     Roles with `scale="text"` are multiplied by `text`, display roles by `display` (default:
     `text`), fixed roles not at all; none goes below its `min_size_pt`. Running roles take
@@ -110,7 +111,7 @@ def scaled(
 
 
 def smaller(style: TextStyle, step_pt: float = 0.5) -> Iterator[TextStyle]:
-    """`style`, then `step_pt` smaller each time down to its floor `min_size_pt`, which comes last.
+    """`style`, then `step_pt` smaller each time down to its floor `min_size_pt` (the last).
 
     For a role that shrinks until it fits (the briefing's headline figures).
     """
