@@ -136,3 +136,28 @@ def test_deferred_modules_load_on_first_use() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_finisher_reads_content_streams_only_when_a_font_is_not_embedded() -> None:
+    import io
+
+    import pikepdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefing import fonts
+    from briefing.render import pdfa
+
+    fonts.register_reportlab()
+
+    def pdf(*faces: str) -> pikepdf.Pdf:
+        buf = io.BytesIO()
+        canvas = Canvas(buf, invariant=1, initialFontName=fonts.SANS)
+        for i, face in enumerate(faces):
+            canvas.setFont(face, 10)
+            canvas.drawString(72, 700 - 20 * i, "法治政府 2024")
+        canvas.showPage()
+        canvas.save()
+        return pikepdf.open(io.BytesIO(buf.getvalue()))
+
+    assert pdfa._all_embedded(pdf(fonts.SANS, fonts.KAI))
+    assert not pdfa._all_embedded(pdf(fonts.SANS, "Helvetica"))
