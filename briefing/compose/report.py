@@ -149,6 +149,7 @@ class Composer:
         self.table_number = 0
         self.section_number = 0
         self.notes_by_text: dict[tuple[str, ...], Footnote] = {}
+        self._checked: frozenset[str] | None = None
         for ind in ds.indicators:
             note = annotate(
                 ind, self.by_indicator.get(ind.id, ()), max_findings=MAX_FINDINGS_IN_NOTE
@@ -161,8 +162,11 @@ class Composer:
     def areas_with_figures(self) -> list[str]:
         return [a.id for a in self.ds.areas if self.ds.indicators_in(a.id)]
 
-    def checked_ids(self) -> set[str]:
-        return {i for f in self.findings for i in f.ids}
+    def checked_ids(self) -> frozenset[str]:
+        """The indicators some finding involves (asked once per indicator: computed once)."""
+        if self._checked is None:
+            self._checked = frozenset(i for f in self.findings for i in f.ids)
+        return self._checked
 
     # -- small builders ------------------------------------------------------------------
 

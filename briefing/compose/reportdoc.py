@@ -463,7 +463,7 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
     found: dict[int, Footnote] = {}
 
     def walk(f: Any) -> None:
-        if f is None:
+        if f is None or type(f) is CJKParagraph:  # most table cells: no marker of its own
             return
         if isinstance(f, (list, tuple)):
             for x in f:
@@ -473,9 +473,12 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
                 found.setdefault(n.number, n)
             walk(f.inner)
         elif isinstance(f, Table):
-            for row in f._cellvalues:
-                for cell in row:
-                    walk(cell)
+            # A table is asked again at every try of a page break: read its cells once.
+            notes = getattr(f, "_footnotes_found", None)
+            if notes is None:
+                notes = f._footnotes_found = footnotes_in(f._cellvalues)
+            for n in notes:
+                found.setdefault(n.number, n)
         elif isinstance(f, LongTable):
             # It never fits whole: what matters is what the next page can take.
             for n in f.footnotes():
