@@ -1,4 +1,5 @@
-"""Build the report at several sizes in fresh processes: indicator counts in, time per page, memory, a table and a chart out.
+"""Build the report at several sizes in fresh processes: indicator counts in, time per page,
+memory, a table and a chart out.
 
 The report's length grows with its indicators; a flat cost per page from the smallest to the
 largest size is what linear scaling means. Each size is a dataset written by `scaled.py` (the
@@ -40,6 +41,8 @@ TARGET_PEAK_MIB = 300.0
 
 @dataclass(frozen=True)
 class Point:
+    """One report size: its indicators, pages, time and peak memory."""
+
     indicators: int
     pages: int
     seconds: float  # whole process, wall time, fastest run
@@ -99,7 +102,9 @@ def phases(path: Path) -> dict[str, float]:
 
 
 def _run(cmd: list[str], cwd: Path) -> tuple[float, float, int, int, str, str]:
-    """Wall time, CPU time (user + system), peak RSS (KiB), exit code, stdout and stderr of `cmd`."""
+    """Wall time, CPU time (user + system), peak RSS (KiB), exit code, stdout and stderr of
+    `cmd`.
+    """
     import subprocess
     import time
 
@@ -127,7 +132,10 @@ def measure(
     sizes: Sequence[int] = SIZES,
     runs: int = 3,
 ) -> list[Point]:
-    """Build the report at each size `runs` times (both ways, see the module doc); one Point per size."""
+    """Build the report at each size `runs` times (both ways, see the module doc).
+
+    One Point per size.
+    """
     folder = work / "scaling"
     folder.mkdir(exist_ok=True)
     points = []
@@ -154,7 +162,8 @@ def measure(
                 inside["render"] - inside["charts"]
             ):
                 inside = measured
-        assert best is not None and inside is not None
+        assert best is not None
+        assert inside is not None
         if int(inside["pages"]) != best[2]:
             raise RuntimeError(f"report at {count} indicators: page counts differ")
         point = Point(
@@ -181,8 +190,10 @@ def measure(
 def table(points: Sequence[Point]) -> list[str]:
     """The Markdown table of the points."""
     lines = [
-        "| indicators | pages | layout per page | layout (CPU) | charts (CPU) | fixed (CPU) "
-        "| whole process (wall) | whole process (CPU) | its CPU per page | peak memory |",
+        (
+            "| indicators | pages | layout per page | layout (CPU) | charts (CPU) | fixed (CPU) "
+            "| whole process (wall) | whole process (CPU) | its CPU per page | peak memory |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in points:
@@ -197,7 +208,8 @@ def table(points: Sequence[Point]) -> list[str]:
 
 def plot(points: Sequence[Point], path: Path = PLOT) -> Path:
     """Layout time per page and peak memory against the report's size, drawn as the project's own
-    `bar` charts (our matplotlib backend, our fonts) on one PDF page, written out as a PNG."""
+    `bar` charts (our matplotlib backend, our fonts) on one PDF page, written out as a PNG.
+    """
     import io
 
     import pypdfium2 as pdfium

@@ -1,4 +1,5 @@
-"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an exit code.
+"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an
+exit code.
 
 This is the only module that prints and picks exit codes: 0 success, 1 bad input or a failed
 document (an expected `BriefingError`, printed as `Kind: message`), 2 a usage error. A traceback
@@ -40,7 +41,7 @@ _UNPRINTABLE = re.compile(r"(\r\x1b\[K)|([\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u20
 
 
 def printable(text: str) -> str:
-    """`text` with terminal control characters written as \\uXXXX (newlines and tabs kept)."""
+    r"""`text` with terminal control characters written as \uXXXX (newlines and tabs kept)."""
     return _UNPRINTABLE.sub(lambda m: m[1] or f"\\u{ord(m[2]):04x}", text)
 
 
@@ -96,10 +97,17 @@ def _summary(dataset: object, *, draft: bool = False) -> str:
     m = ds.meta
     lines = [
         f"{ds.path}: {'valid, but a draft' if draft else 'valid'} — {m.title}",
-        f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; dated {m.date.isoformat()}",
-        f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} headline), "
-        f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} glossary terms, "
-        f"{len(ds.shortcomings)} shortcomings, {len(ds.plans)} plans",
+        (
+            f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; "
+            f"dated {m.date.isoformat()}"
+        ),
+        (
+            f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} "
+            "headline), "
+            f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} "
+            "glossary terms, "
+            f"{len(ds.shortcomings)} shortcomings, {len(ds.plans)} plans"
+        ),
         "  per area:",
     ]
     width = max((len(a.id) for a in ds.areas), default=0)
@@ -125,8 +133,10 @@ def _coverage(ds: object) -> list[str]:
     cat = catalogue()
     coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
     lines = [
-        f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
-        f"{len(ds.indicators) - len(coded)} figures carry no code"
+        (
+            f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
+            f"{len(ds.indicators) - len(coded)} figures carry no code"
+        )
     ]
     groups: dict[str, list[str]] = {}
     for ind in coded:
@@ -171,6 +181,7 @@ def _add_document_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """`briefing check`: validate and verify each file, print findings; 1 if any file fails."""
     from .build import prepare
     from .drafts import refuse_draft
     from .series import peers_of
@@ -213,6 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """`briefing build`: write each dataset's documents; 1 if any dataset fails."""
     from .build import DOCUMENTS, build_file, output_conflicts
     from .errors import OutputError
 
@@ -263,6 +275,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """`briefing compare`: build the comparison pack of several datasets."""
     from .pack import build_pack
 
     for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa, draft=args.draft):
@@ -278,6 +291,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_fonts(args: argparse.Namespace) -> int:
+    """`briefing fonts build|check`: rebuild the font subsets, or check them against the
+    manifest.
+    """
     from . import fonts
 
     folder = args.dir or fonts.fonts_dir()
@@ -307,6 +323,7 @@ def cmd_fonts(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """`briefing init`: write the starter dataset, never over an existing file unless forced."""
     from importlib.resources import files
 
     from .output import atomic_write
@@ -330,6 +347,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_specimen(args: argparse.Namespace) -> int:
+    """`briefing specimen`: write the typesetting specimen PDF."""
     from .output import atomic_write
     from .render.specimen import specimen_pdf
 
@@ -343,18 +361,21 @@ def cmd_specimen(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    """`briefing batch`: many datasets in worker processes (briefing.batch)."""
     from .batch import run_batch
 
     return run_batch(args)
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
+    """`briefing handout`: numbered copies for a meeting (briefing.handout)."""
     from .handout import run_handout
 
     return run_handout(args)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    """`briefing extract`: a draft dataset from a report's text (briefing.extract)."""
     from .extract import run_extract
 
     return run_extract(args)
@@ -364,12 +385,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, with the documents and options of the registry."""
     from . import documents
 
     single = documents.names()
     parser = argparse.ArgumentParser(
         prog="briefing",
-        description="Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated report (PDF).",
+        description=(
+            "Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated "
+            "report (PDF)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -422,7 +447,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "fonts",
         help="build or check the embedded font subsets",
-        description="build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against its manifest.",
+        description=(
+            "build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against "
+            "its manifest."
+        ),
     )
     p.add_argument("action", choices=("build", "check"))
     p.add_argument(
@@ -521,6 +549,11 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on `argv` and return its exit status.
+
+    0 when everything worked, 1 for bad input or a failed build, 2 for a usage error, 130 when
+    interrupted.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -1,4 +1,5 @@
-"""Find what a dataset still leaves unfinished: YAML text and nodes, or a Dataset, in; `Unfinished` fields out.
+"""Find what a dataset still leaves unfinished: YAML text and nodes, or a Dataset, in; `Unfinished`
+fields out.
 
 A dataset is a *draft* while it holds either of the two marks `briefing extract` and
 `briefing init` leave for a person to deal with (docs/extract.md):
@@ -127,7 +128,8 @@ def refuse_draft(dataset: Dataset) -> None:
     counts = []
     if placeholders:
         counts.append(
-            f"{placeholders} placeholder{'s' if placeholders != 1 else ''} ({'/'.join(PLACEHOLDERS)})"
+            f"{placeholders} placeholder{'s' if placeholders != 1 else ''} "
+            f"({'/'.join(PLACEHOLDERS)})"
         )
     if reviews:
         counts.append(f"{reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}")

@@ -1,4 +1,5 @@
-"""Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a terminal summary out.
+"""Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a
+terminal summary out.
 
 This is a CLI handler, so it prints: the figures found per section and every number that was not
 taken as a figure, with the reason, so that nothing is dropped silently.
@@ -26,7 +27,10 @@ def format_summary(ex: Extraction) -> str:
     titles = {s.path: s.title for s in ex.sections}
     per_section = Counter(f.section for f in ex.figures)
     lines = [
-        f"{len(ex.figures)} figures in {len(per_section)} sections ({ex.title or 'no title line'}, {ex.year})"
+        (
+            f"{len(ex.figures)} figures in {len(per_section)} sections "
+            f"({ex.title or 'no title line'}, {ex.year})"
+        )
     ]
     width = max((len(p) for p in per_section), default=4)
     for path, count in per_section.items():
@@ -91,6 +95,7 @@ def run_extract(args: argparse.Namespace) -> int:
         # A draft that does not load is still worth having; say what a reviewer must fix first.
         status = f"it does not load yet ({len(exc.problems)} problems, first: {exc.problems[0]})"
     print(
-        f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; {status}"
+        f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; "
+        f"{status}"
     )
     return 0

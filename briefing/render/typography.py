@@ -34,7 +34,7 @@ from briefing.render.linebreak import (
 )
 from briefing.render.styles import Span, TextStyle
 
-__all__ = ["CJKParagraph", "draw_lines", "actual_text_hex", "em_box"]
+__all__ = ["CJKParagraph", "actual_text_hex", "draw_lines", "em_box"]
 
 
 def actual_text_hex(text: str) -> str:
@@ -53,7 +53,8 @@ def em_box(font: str) -> tuple[float, float]:
     """Return (ascent, descent) of the ideographic em box of `font` as fractions of the size.
 
     ReportLab writes the OS/2 typographic ascender and descender (880/-120 in CJK fonts) into the
-    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same numbers.
+    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same
+    numbers.
     """
     face = getattr(pdfmetrics.getFont(font), "face", None)
     asc = float(getattr(face, "ascent", 880))
@@ -168,7 +169,8 @@ def draw_lines(
     leading_pt: float,
     origin: tuple[float, float] | None = None,
 ) -> None:
-    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per `leading_pt`.
+    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per
+    `leading_pt`.
 
     Coordinates are in the canvas's current user space, moved to `origin` if given (as a
     flowable's `drawOn` would, but without the canvas's own state bookkeeping); the graphics state
@@ -376,7 +378,7 @@ class CJKParagraph(Flowable):
         """The widest unbreakable cluster (a Latin word, a figure with its unit, ——)."""
         return min_width(self._prep, self._start)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.lines = self.lines_for(availWidth)
         self.width = availWidth
         self.height = len(self.lines) * self.style.leading_pt
@@ -400,7 +402,7 @@ class CJKParagraph(Flowable):
         part.height = len(lines) * self.style.leading_pt if fixed else 0.0
         return part
 
-    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
         lines = self.lines_for(availWidth)
         self.width = availWidth
         n = len(lines)
@@ -421,7 +423,8 @@ class CJKParagraph(Flowable):
     def draw_at(self, canv: Canvas, x: float, y: float) -> None:
         """Draw the wrapped lines with the paragraph's lower left corner at (x, y) of the canvas's
         current space: what `drawOn` does, without a graphics state and a translation of its own
-        (a table draws thousands of cells)."""
+        (a table draws thousands of cells).
+        """
         draw_lines(
             canv, self._prep, self.lines, 0.0, self.height, self.style.leading_pt, origin=(x, y)
         )
