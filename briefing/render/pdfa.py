@@ -301,20 +301,6 @@ def _fix_fonts(pdf: Pdf) -> None:
     if _all_embedded(pdf):
         return
     use = _FontUse()
-    # Reading every content stream costs ~3 ms a page; it only tells which of the fonts that
-    # are not embedded are drawn with. When every listed font is embedded there is nothing to tell.
-    for page in pdf.pages:
-        use._note_resources(_resources_of(page.obj))
-        for annot in page.obj.get("/Annots") or []:
-            for stream in _appearance_streams(annot):
-                use._note_resources(stream.get("/Resources"))
-    if all(
-        _font_embedded(font)
-        for resources in use.resources
-        for font in (resources.get("/Font") or {}).values()
-    ):
-        return
-    use = _FontUse()
     for page in pdf.pages:
         use.visit(page.obj, _resources_of(page.obj))
         for annot in page.obj.get("/Annots") or []:
