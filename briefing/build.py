@@ -76,7 +76,7 @@ def build_file(
     options: Mapping[str, str] | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
     peers: Sequence[Dataset] = (),
-    on_step: Callable[[str, float], None] | None = None,
+    on_step: Callable[[str, float, Mapping[str, str]], None] | None = None,
 ) -> list[Built]:
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
@@ -86,14 +86,15 @@ def build_file(
     and is removed otherwise, so the folder never pairs documents of two versions. `strict`
     refuses to build when the
     verification finds inconsistent figures. A draft (`briefing.drafts`) is refused unless
-    `draft`, which stamps 草稿 on every page. `on_step(what, seconds)` hears of each step done
-    (the CLI's --verbose); `what` is an English message the caller may translate.
+    `draft`, which stamps 草稿 on every page. `on_step(what, seconds, values)` hears of each
+    step done (the CLI's --verbose); `what` is an English message with `{name}` fields filled
+    from `values`, which the caller may translate first.
     """
 
-    def step(what: str, since: float) -> float:
+    def step(what: str, since: float, **values: str) -> float:
         now = time.perf_counter()
         if on_step is not None:
-            on_step(what, now - since)
+            on_step(what, now - since, values)
         return now
 
     for name in only:
@@ -115,7 +116,7 @@ def build_file(
             dataset, document, pdfa=pdfa, findings=findings, draft=draft, options=options
         )
         rendered.append((document, target, data, pages, time.perf_counter() - start))
-        started = step(f"render {document}", started)
+        started = step(N_("render {document}"), started, document=document)
     siblings = [output_path(out, stem, name).name for name in documents.names()]
     removed = publish(
         out,

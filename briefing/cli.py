@@ -292,8 +292,10 @@ def build_once(args: argparse.Namespace, files: Sequence[str]) -> int:
                 options=_chosen(args),
                 wait=args.wait,
                 peers=peers.get(str(path), ()),
-                on_step=lambda what, seconds: report.step(
-                    _("  {what}: {seconds:.2f} s").format(what=_(what), seconds=seconds)
+                on_step=lambda what, seconds, values: report.step(
+                    _("  {what}: {seconds:.2f} s").format(
+                        what=_(what).format(**values), seconds=seconds
+                    )
                 ),
             ):
                 if built.removed:

@@ -1,7 +1,8 @@
 """Pick the user's language from the environment and translate messages: an English msgid in, the
 Chinese text out when the locale is Chinese (`zh_*`), the English unchanged otherwise.
 
-Catalogues are standard gettext files: `briefing/locale/<lang>/LC_MESSAGES/briefing.po` is the
+Catalogues are standard gettext files: `briefing/locale/zh/LC_MESSAGES/briefing.po` (one
+catalogue for every zh_* locale: the documents themselves are in simplified Chinese) is the
 source a translator edits, the `.mo` beside it is what `gettext` reads (compiled from the `.po`
 by `make messages`; a test checks that the two agree). The language follows gettext's own rule:
 the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set. Only the standard library is
@@ -68,6 +69,26 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it yet (it is translated where shown)."""
     return message
+
+
+# argparse's own words, marked here so that the catalogue carries their Chinese too (argparse
+# looks them up through gettext's default domain, which `install_for_argparse` points at ours).
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
 
 
 def install_for_argparse() -> str:

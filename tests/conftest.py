@@ -42,6 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Messages in English whatever the machine's locale (test_i18n sets its own language).
+    os.environ["LANGUAGE"] = "C"
     method = config.getoption("--start-method")
     if method:
         if method not in multiprocessing.get_all_start_methods():
