@@ -12,6 +12,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
 class FontFilesHook(BuildHookInterface):  # type: ignore[type-arg]
+    """Put the repository's fonts/ into wheels as the package data briefing/fontfiles."""
+
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name == "wheel" and version == "standard":
             build_data["force_include"]["fonts"] = "briefing/fontfiles"

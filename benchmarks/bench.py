@@ -34,10 +34,12 @@ SAMPLE = ROOT / "data" / "liujiang-2024.yaml"
 REPORT = ROOT / "docs" / "benchmarks.md"
 
 # Districts and counties of Guangxi: names a real city office would batch, all in the fonts' subset.
-NAMES = """兴宁区 青秀区 江南区 良庆区 邕宁区 武鸣区 隆安县 马山县 上林县 宾阳县 秀峰区 叠彩区 象山区 七星区
-雁山区 临桂区 阳朔县 灵川县 全州县 兴安县 永福县 灌阳县 资源县 平乐县 城中区 鱼峰区 柳南区 柳北区 柳城县
-鹿寨县 融安县 万秀区 长洲区 龙圩区 苍梧县 藤县 蒙山县 岑溪市 海城区 银海区 铁山港区 合浦县 港口区 防城区
-上思县 东兴市 钦南区 钦北区 灵山县 浦北县 港北区 港南区 覃塘区 平南县 桂平市""".split()  # noqa: SIM905
+NAMES = """兴宁区 青秀区 江南区 良庆区 邕宁区 武鸣区 隆安县 马山县 上林县 宾阳县
+秀峰区 叠彩区 象山区 七星区 雁山区 临桂区 阳朔县 灵川县 全州县 兴安县
+永福县 灌阳县 资源县 平乐县 城中区 鱼峰区 柳南区 柳北区 柳城县 鹿寨县
+融安县 万秀区 长洲区 龙圩区 苍梧县 藤县 蒙山县 岑溪市 海城区 银海区
+铁山港区 合浦县 港口区 防城区 上思县 东兴市 钦南区 钦北区 灵山县 浦北县
+港北区 港南区 覃塘区 平南县 桂平市""".split()  # noqa: SIM905
 
 TARGETS = {
     "cold briefing": "≤ 1.0 s",
@@ -53,6 +55,8 @@ TARGETS = {
 
 @dataclass
 class Run:
+    """One finished process: wall time, peak RSS, exit code and output."""
+
     seconds: float
     maxrss_kib: int
     returncode: int
@@ -115,6 +119,8 @@ def variants(folder: Path, count: int) -> list[Path]:
 
 @dataclass
 class Figures:
+    """The measured rows, notes and extra sections that become docs/benchmarks.md."""
+
     rows: list[tuple[str, str, str, str]] = field(
         default_factory=list
     )  # what, figure, target, detail
@@ -153,7 +159,10 @@ def bench_cold(figures: Figures, work: Path, runs: int) -> dict[str, int]:
             figures.add(
                 f"cold {document}",
                 f"{median(times):.2f} s",
-                f"median of {runs}; min {min(times):.2f} s; process peak {median(rss) / 1024:.0f} MiB",
+                (
+                    f"median of {runs}; min {min(times):.2f} s; process peak "
+                    f"{median(rss) / 1024:.0f} MiB"
+                ),
             )
     return sizes
 
@@ -215,7 +224,10 @@ def bench_batch(figures: Figures, work: Path, count: int, runs: int) -> None:
         figures.add(
             "worker memory",
             f"{max(peaks) / 1024:.0f} MiB",
-            f"peak RSS per worker (max over workers and runs; median {median(peaks) / 1024:.0f} MiB)",
+            (
+                "peak RSS per worker (max over workers and runs; median "
+                f"{median(peaks) / 1024:.0f} MiB)"
+            ),
         )
 
     # Every document that builds, cold, then the same batch again with nothing changed.
@@ -304,7 +316,9 @@ print(json.dumps({cid: statistics.median(v) for cid, v in times.items()}))
 
 
 def bench_charts(figures: Figures, rounds: int = 30) -> None:
-    """Per chart: measure and draw each of the briefing's charts (matplotlib warm), median of `rounds`."""
+    """Per chart: measure and draw each of the briefing's charts (matplotlib warm), median of
+    `rounds`.
+    """
     result = run_process(
         [sys.executable, "-c", CHARTS_CHILD, str(SAMPLE), str(rounds)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -327,10 +341,16 @@ def write_report(figures: Figures, sizes: dict[str, int], args: argparse.Namespa
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`benchmarks/bench.py`); figures are medians of whole-process runs.",
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"{platform.system()}; {time.strftime('%Y-%m-%d')}; load average before the run "
-        f"{args.load_before:.1f} (other processes share the cores; figures vary with them).",
+        (
+            "Written by `make bench` (`benchmarks/bench.py`); figures are medians of "
+            "whole-process runs."
+        ),
+        (
+            f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+            f"{platform.python_version()}, "
+            f"{platform.system()}; {time.strftime('%Y-%m-%d')}; load average before the run "
+            f"{args.load_before:.1f} (other processes share the cores; figures vary with them)."
+        ),
         "",
         "| measure | figure | target | how |",
         "|---|---|---|---|",
@@ -390,15 +410,20 @@ def bench_scaling(figures: Figures, work: Path, runs: int) -> None:
     figures.sections += [
         "## The report at growing sizes",
         "",
-        "`briefing build --only report` on the sample dataset with its indicators copied up to each "
-        "size (`benchmarks/scaled.py`), each in a new process; of the fastest run (by CPU time): "
-        "wall time, CPU time (user + system), the build time `briefing build` reports (no process "
-        "start or imports) and peak RSS. CPU time is what other processes on a shared machine "
-        "disturb least.",
+        (
+            "`briefing build --only report` on the sample dataset with its indicators copied up "
+            "to each size (`benchmarks/scaled.py`), each in a new process; of the fastest run (by "
+            "CPU time): wall time, CPU time (user + system), the build time `briefing build` "
+            "reports (no process start or imports) and peak RSS. CPU time is what other processes "
+            "on a shared machine disturb least."
+        ),
         "",
         *scaling.table(points),
         "",
-        f"![Time per page and peak memory against pages]({image.relative_to(REPORT.parent).as_posix()})",
+        (
+            "![Time per page and peak memory against "
+            f"pages]({image.relative_to(REPORT.parent).as_posix()})"
+        ),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Write a dataset like data/liujiang-2024.yaml with any number of indicators: a count in, YAML text out.
+"""Write a dataset like data/liujiang-2024.yaml with any number of indicators: a count in, YAML text
+out.
 
 The report's length grows with its indicators (tables, footnotes, the data dictionary), so the
 scaling benchmark builds the sample at several sizes. Copies of the sample's indicators are added

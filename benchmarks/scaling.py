@@ -1,4 +1,5 @@
-"""Build the report at several sizes in fresh processes: indicator counts in, time, memory and a plot (SVG) out.
+"""Build the report at several sizes in fresh processes: indicator counts in, time, memory and a
+plot (SVG) out.
 
 The report's length grows with its indicators; a flat cost per page from the smallest to the
 largest size is what linear scaling means. Each size is a dataset written by `scaled.py` (the
@@ -31,6 +32,8 @@ TARGET_PEAK_MIB = 300.0
 
 @dataclass(frozen=True)
 class Point:
+    """One report size: its indicators, pages, time and peak memory."""
+
     indicators: int
     pages: int
     seconds: float  # whole process, fastest run
@@ -53,7 +56,9 @@ class Point:
 
 
 def _run(cmd: list[str], cwd: Path) -> tuple[float, float, int, int, str, str]:
-    """Wall time, CPU time (user + system), peak RSS (KiB), exit code, stdout and stderr of `cmd`."""
+    """Wall time, CPU time (user + system), peak RSS (KiB), exit code, stdout and stderr of
+    `cmd`.
+    """
     import subprocess
     import time
 
@@ -114,7 +119,10 @@ def measure(
 def table(points: Sequence[Point]) -> list[str]:
     """The Markdown table of the points."""
     lines = [
-        "| indicators | pages | whole process | its CPU time | CPU per page | build (wall) | build per page | peak memory |",
+        (
+            "| indicators | pages | whole process | its CPU time | CPU per page | build (wall) "
+            "| build per page | peak memory |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in points:

@@ -1,4 +1,6 @@
-"""`python -m briefing …`: the command line's arguments in, its exit status out (as `briefing …`)."""
+"""`python -m briefing …`: the command line's arguments in, its exit status out (as `briefing
+…`).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Turn many dataset files into their PDFs in worker processes: validate all, render the stale ones, write atomically.
+"""Turn many dataset files into their PDFs in worker processes: validate all, render the stale ones,
+write atomically.
 
 The parent process plans and writes; workers only render. For each dataset the parent reads the
 bytes, works out each output's cache key (dataset hash, package version and source hash, font
@@ -54,13 +55,16 @@ CACHE_FORMAT = 1
 Status = Literal["built", "up to date", "invalid", "failed"]
 
 
-# `build.render_document` or a stand-in: (dataset, document, *, pdfa, [draft, options]) -> (PDF, pages)
+# `build.render_document` or a stand-in: (dataset, document, *, pdfa, [draft, options]) -> (PDF,
+# pages)
 RenderFn = Callable[..., tuple[bytes, int]]
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One document to render, carried by value so a worker needs no access to the parent's files."""
+    """One document to render, carried by value so a worker needs no access to the parent's
+    files.
+    """
 
     dataset: Dataset
     document: str
@@ -97,6 +101,8 @@ class Outcome:
 
 @dataclass(slots=True)
 class BatchResult:
+    """What a batch did: one Outcome per output, its duration and each worker's peak memory."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     # pid → peak resident set size (KiB) reported by that worker
@@ -118,7 +124,9 @@ class Progress(Protocol):
     def done(self, outcome: Outcome) -> None: ...
 
 
-class WorkerDied(BriefingError):
+class WorkerDied(BriefingError):  # noqa: N818 - the kind users read: `WorkerDied: …`
+    """A worker process ended without reporting (killed, out of memory, crashed)."""
+
     kind = "WorkerDied"
 
 
@@ -170,7 +178,9 @@ def prepare_worker() -> None:
 
 
 def warm_up() -> None:
-    """Load what every document needs: the fonts into ReportLab, the composers, matplotlib and the chart kinds."""
+    """Load what every document needs: the fonts into ReportLab, the composers, matplotlib and the
+    chart kinds.
+    """
     from . import charts, documents, fonts
 
     fonts.register_reportlab()
@@ -207,7 +217,7 @@ def _pool_worker(parent: int) -> None:
             pass
         # A parent killed while its own parent is busy stays a zombie; it is gone all the same.
         try:
-            with open(f"/proc/{parent}/stat", "rb") as stat:
+            with Path(f"/proc/{parent}/stat").open("rb") as stat:
                 return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
         except (OSError, IndexError):  # no /proc (macOS): the signal check is all we have
             return True
@@ -236,7 +246,9 @@ def _check_fonts(dataset: Dataset) -> None:
 
 
 def _validate(name: str, raw: bytes, draft: bool = False) -> Dataset:
-    """Parse and check one dataset in a worker; raises DatasetError, FontCoverageError or DraftError."""
+    """Parse and check one dataset in a worker; raises DatasetError, FontCoverageError or
+    DraftError.
+    """
     from .drafts import refuse_draft
 
     prepare_worker()
@@ -292,7 +304,8 @@ def package_fingerprint() -> str:
 
 def fonts_fingerprint() -> str:
     """Hash of the font files the renderer embeds and of their manifest (the report's provenance
-    page prints its versions and licences): names and contents."""
+    page prints its versions and licences): names and contents.
+    """
     from . import fonts
 
     digest = hashlib.sha256()
@@ -337,6 +350,9 @@ def cache_key(
     draft: bool = False,
     options: Sequence[tuple[str, str]] = (),
 ) -> str:
+    """The content hash an output is cached under: dataset, document, options and everything that
+    renders it.
+    """
     payload = {
         "format": CACHE_FORMAT,
         "dataset": dataset_sha256,
@@ -358,7 +374,9 @@ def _sidecar(cache: Path, target: Path) -> Path:
 
 
 def _up_to_date(target: Path, sidecar: Path, key: str) -> dict[str, object] | None:
-    """The recorded sidecar when `target` was built from `key` and still holds those bytes, else None."""
+    """The recorded sidecar when `target` was built from `key` and still holds those bytes, else
+    None.
+    """
     try:
         record = json.loads(sidecar.read_text(encoding="utf-8"))
         if not isinstance(record, dict) or record.get("key") != key:
@@ -387,7 +405,8 @@ def _cache_folder(outdir: Path) -> Path:
 
 def _read(path: str) -> bytes:
     """A dataset's bytes, bounded like the loader's: a huge file, /dev/zero or a FIFO is refused
-    in the parent without being read whole (or at all)."""
+    in the parent without being read whole (or at all).
+    """
     return read_dataset_bytes(path, path)
 
 
@@ -416,7 +435,8 @@ def _publish_set(
                         "failed",
                         output.target,
                         error=(
-                            f"not written: the {first} of this dataset failed, and a dataset's documents are "
+                            f"not written: the {first} of this dataset failed, and a "
+                            "dataset's documents are "
                             "replaced together; the previous files (if any) are unchanged"
                         ),
                     )
@@ -492,7 +512,8 @@ def _plan(
     draft: bool = False,
     options: Sequence[tuple[str, str]] = (),
 ) -> list[_Stale]:
-    """Decide, per dataset and document, whether to skip, refuse or render; report skips and refusals.
+    """Decide, per dataset and document, whether to skip, refuse or render; report skips and
+    refusals.
 
     Cheap on purpose (hashes, no YAML): a rebuild where nothing changed stops here. An output that
     is up to date was valid when it was built, with the same code, fonts and dataset bytes.
@@ -506,7 +527,8 @@ def _plan(
             stem = safe_stem(Path(name).name)
             if stem in owners:
                 raise OutputError(
-                    f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; rename one file"
+                    f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; "
+                    "rename one file"
                 )
             owners[stem] = name
             targets = {d: output_path(outdir, stem, d) for d in documents}
@@ -520,7 +542,8 @@ def _plan(
             for document in documents:
                 report(Outcome(name, document, "invalid", error=_describe(exc)))
             continue
-        # Last year's files (meta.previous) are inputs too: the trend charts and 同比 checks read them.
+        # Last year's files (meta.previous) are inputs too: the trend charts and 同比 checks read
+        # them.
         from .series import linked_files
 
         sha = hashlib.sha256(
@@ -589,7 +612,7 @@ def _drain(
                 except BrokenProcessPool:
                     lost.append(item)
                     broken = True
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a task's failure is its result
                     finish(item[0], exc)
                 else:
                     finish(item[0], value)
@@ -732,7 +755,8 @@ def run(
     options: Mapping[str, str] | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
 ) -> BatchResult:
-    """Build `documents` for every dataset in `paths` into `outdir`; never raises for one bad dataset.
+    """Build `documents` for every dataset in `paths` into `outdir`; never raises for one bad
+    dataset.
 
     `executor`: any `concurrent.futures.Executor` (e.g. `distributed.Client().get_executor()`);
     the caller owns it. Without one, a process pool of `jobs` workers (default: cores) is used.
@@ -836,7 +860,7 @@ def run(
 
 
 # ---------------------------------------------------------------------------------------------
-# CLI: progress and summary
+# The command line's progress and summary
 
 
 def _width(text: str) -> int:
@@ -978,6 +1002,8 @@ def summary_table(result: BatchResult) -> str:
 
 
 class ClusterError(BriefingError):
+    """The Dask cluster cannot be used: `distributed` missing, no scheduler or no workers."""
+
     kind = "ClusterError"
 
 
@@ -985,8 +1011,8 @@ class ClusterError(BriefingError):
 def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Executor, int]]:
     """A Dask cluster's `concurrent.futures` executor and its number of worker threads.
 
-    Needs the optional package `distributed` (`pip install 'fazhi-briefing[dask]'`). The workers need
-    the `briefing` package and its fonts, nothing else: tasks carry their dataset, and the PDFs
+    Needs the optional package `distributed` (`pip install 'fazhi-briefing[dask]'`). The workers
+    need the `briefing` package and its fonts, nothing else: tasks carry their dataset, and the PDFs
     come back to this process, which writes them.
     """
     try:
@@ -1003,7 +1029,8 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
         threads = sum(client.nthreads().values())
         if not threads:
             raise ClusterError(
-                f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`"
+                f"the Dask scheduler at {address} has no workers; start some with `dask "
+                f"worker {address}`"
             )
         yield client.get_executor(pure=False), threads
     finally:
@@ -1011,7 +1038,9 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    """`briefing batch`: build, show progress on stderr, print the summary, exit 1 if anything failed."""
+    """`briefing batch`: build, show progress on stderr, print the summary, exit 1 if anything
+    failed.
+    """
     report = current()
     if args.jobs is not None and args.jobs < 1:
         report.error("UsageError: " + _("-j/--jobs must be at least 1"))

@@ -1,4 +1,5 @@
-"""Turn one dataset file into its PDF documents on disk: load, verify, compose, render, write atomically.
+"""Turn one dataset file into its PDF documents on disk: load, verify, compose, render, write
+atomically.
 
 This is the one pipeline both `briefing build` and `briefing batch` run; it returns values and
 raises `BriefingError`s, and never prints. Document names come from the registry
@@ -42,7 +43,8 @@ class Built:
 
 def prepare(path: str | Path, peers: Sequence[Dataset] = ()) -> tuple[Dataset, tuple[Finding, ...]]:
     """Load a dataset with its earlier years (`meta.previous`, and `peers` of the same district
-    given in the same run), make sure the fonts can draw every character of it, and verify it."""
+    given in the same run), make sure the fonts can draw every character of it, and verify it.
+    """
     dataset = load_with_history(path, peers=peers)
     check_dataset_texts(dataset.texts)
     return dataset, verify(dataset)

@@ -1,4 +1,5 @@
-"""Read the shipped indicator catalogue (`briefing/catalogue.yaml`) into `IndicatorType` values, and suggest a code for a label.
+"""Read the shipped indicator catalogue (`briefing/catalogue.yaml`) into `IndicatorType` values, and
+suggest a code for a label.
 
 The catalogue names the figures that annual 法治政府建设 reports commonly carry (行政复议收案,
 败诉率, 人民调解成功率 …) under stable codes such as `review.received`. A dataset indicator that
@@ -144,8 +145,8 @@ def code_scores(label: str, unit: str, context: str = "") -> list[tuple[int, str
     if not label:
         return []
     if unit == "%":
-        # A share names itself (…率); otherwise 同比/增长/下降 in the label, or in the sentence around
-        # a bare label such as 涉企检查, make it a change.
+        # A share names itself (…率); otherwise 同比/增长/下降 in the label, or in the sentence
+        # around a bare label such as 涉企检查, make it a change.
         words = label if "率" in label else label + context
         kinds = ("change",) if any(w in words for w in CHANGE_WORDS) else ("rate",)
     else:
@@ -167,7 +168,8 @@ def code_scores(label: str, unit: str, context: str = "") -> list[tuple[int, str
 
 
 def suggest_code(label: str, unit: str, context: str = "") -> str | None:
-    """The catalogue code a figure most likely is, from its label, unit and surrounding text; or None.
+    """The catalogue code a figure most likely is, from its label, unit and surrounding text; or
+    None.
 
     Pure and cheap, for `briefing extract` to pre-fill `code:` in a draft (a person confirms it).
     An entry is a candidate when the unit fits it and the figure's kind matches (a % figure is a

@@ -1,4 +1,5 @@
-"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an exit code.
+"""Turn command-line arguments into calls on the pipeline, and results or errors into text and an
+exit code.
 
 This module and `reporter` (through which every command prints) are the only ones that print;
 this one picks the exit codes: 0 success, 1 bad input or a failed
@@ -44,7 +45,7 @@ _UNPRINTABLE = re.compile(r"(\r\x1b\[K)|([\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u20
 
 
 def printable(text: str) -> str:
-    """`text` with terminal control characters written as \\uXXXX (newlines and tabs kept)."""
+    r"""`text` with terminal control characters written as \uXXXX (newlines and tabs kept)."""
     return _UNPRINTABLE.sub(lambda m: m[1] or f"\\u{ord(m[2]):04x}", text)
 
 
@@ -203,6 +204,7 @@ def _add_document_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """`briefing check`: validate and verify each file, print findings; 1 if any file fails."""
     from .build import prepare
     from .drafts import refuse_draft
     from .series import peers_of
@@ -313,6 +315,7 @@ def build_once(args: argparse.Namespace, files: Sequence[str]) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """`briefing build`: write each dataset's documents; 1 if any dataset fails."""
     return build_once(args, args.files)
 
 
@@ -351,6 +354,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """`briefing compare`: build the comparison pack of several datasets."""
     from .pack import build_pack
 
     for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa, draft=args.draft):
@@ -363,6 +367,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_fonts(args: argparse.Namespace) -> int:
+    """`briefing fonts build|check`: rebuild the font subsets, or check them against the
+    manifest.
+    """
     from . import fonts
 
     report = current()
@@ -395,6 +402,7 @@ def cmd_fonts(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """`briefing init`: write the starter dataset, never over an existing file unless forced."""
     from importlib.resources import files
 
     from .output import atomic_write
@@ -423,6 +431,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_specimen(args: argparse.Namespace) -> int:
+    """`briefing specimen`: write the typesetting specimen PDF."""
     from .output import atomic_write
     from .render.specimen import specimen_pdf
 
@@ -436,18 +445,21 @@ def cmd_specimen(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    """`briefing batch`: many datasets in worker processes (briefing.batch)."""
     from .batch import run_batch
 
     return run_batch(args)
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
+    """`briefing handout`: numbered copies for a meeting (briefing.handout)."""
     from .handout import run_handout
 
     return run_handout(args)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    """`briefing extract`: a draft dataset from a report's text (briefing.extract)."""
     from .extract import run_extract
 
     return run_extract(args)
@@ -755,7 +767,11 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `briefing` with `argv` (sys.argv when None) and return the exit status."""
+    """Run the command line on `argv` (sys.argv when None) and return its exit status.
+
+    0 when everything worked, 1 for bad input or a failed build, 2 for a usage error, 130 when
+    interrupted.
+    """
     domain = install_for_argparse()  # argparse's own words (usage:, error:) in the user's language
     try:
         parser = build_parser()

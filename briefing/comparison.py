@@ -1,4 +1,5 @@
-"""Line several districts' Datasets up by catalogue code: a `Comparison` of columns, each saying which figures can be ranked together and why the others cannot.
+"""Line several districts' Datasets up by catalogue code: a `Comparison` of columns, each saying
+which figures can be ranked together and why the others cannot.
 
 This is the pure half of the comparison pack (no drawing): the documents in
 `compose/compare.py` only print what is decided here.
@@ -119,7 +120,9 @@ class Column:
         return tuple(n for n, c in zip(names, self.cells, strict=True) if c is None)
 
     def ranked(self) -> tuple[tuple[int, Cell], ...]:
-        """The comparable cells, largest first, with competition ranks (equal figures share a rank)."""
+        """The comparable cells, largest first, with competition ranks (equal figures share a
+        rank).
+        """
         cells = sorted(self.comparable, key=lambda c: -c.indicator.value)
         out: list[tuple[int, Cell]] = []
         for i, cell in enumerate(cells):
@@ -135,7 +138,9 @@ class Column:
         return f"单位：{self.unit}；统计期：{self.year}年{self.period}"
 
     def notes(self) -> tuple[str, ...]:
-        """Why some figures are not ranked with the rest, and what hedged figures mean for the ranking."""
+        """Why some figures are not ranked with the rest, and what hedged figures mean for the
+        ranking.
+        """
         out: list[str] = []
         for reason, names in _grouped((c.why_not, c.district) for c in self.others):
             out.append(f"{'、'.join(names)}{reason}，与其他地区口径不同，单列不排名")
@@ -179,7 +184,9 @@ class Comparison:
         )
 
     def common(self, least: int = 2) -> tuple[Column, ...]:
-        """Columns reported by at least `least` districts, most reported first, then catalogue order."""
+        """Columns reported by at least `least` districts, most reported first, then catalogue
+        order.
+        """
         return tuple(c for c in self.columns if len(c.reported) >= least)
 
     def column(self, code: str) -> Column:
@@ -191,7 +198,8 @@ class Comparison:
 
 def district_names(datasets: Sequence[Dataset]) -> tuple[str, ...]:
     """Short names; where two districts of different cities share a name, the city is prefixed;
-    where one district comes in several years, the year is added."""
+    where one district comes in several years, the year is added.
+    """
     short = [d.meta.short_name or d.meta.district for d in datasets]
     areas = Counter(d.meta.area_key for d in datasets)
     # How many different districts go by each short name.
@@ -216,7 +224,8 @@ def _why_not(cell_basis: tuple[str, str, int], basis: tuple[str, str, int]) -> s
 
 def compare(datasets: Sequence[Dataset], findings: Sequence[Sequence[Finding]]) -> Comparison:
     """Line the datasets up by code. Raises DatasetError for fewer than 2 or more than 30 datasets,
-    or the same district's same year given twice."""
+    or the same district's same year given twice.
+    """
     if not MIN_DATASETS <= len(datasets) <= MAX_DATASETS:
         raise BriefingError(
             f"a comparison takes {MIN_DATASETS} to {MAX_DATASETS} datasets; {len(datasets)} given"
@@ -255,7 +264,8 @@ def compare(datasets: Sequence[Dataset], findings: Sequence[Sequence[Finding]]) 
         bases = Counter(
             (i.unit, period_basis(i.period), i.period.year) for i in found if i is not None
         )
-        # The basis most districts report on; ties go to the catalogue's own unit, then the whole year.
+        # The basis most districts report on; ties go to the catalogue's own unit, then the whole
+        # year.
         entry = cat[code]
         basis = max(bases, key=lambda b: (bases[b], b[0] == entry.unit, b[1] == "全年", b[2]))
         cells: list[Cell | None] = []

@@ -1,4 +1,5 @@
-"""Turn printed figures (Indicators, Changes) into the Intervals of real values they can stand for, and derive rates, totals and baselines from them.
+"""Turn printed figures (Indicators, Changes) into the Intervals of real values they can stand for,
+and derive rates, totals and baselines from them.
 
 Pure functions, no I/O. A report prints rounded and hedged figures — 99.9%, 300余件, 91%以上 — so a
 figure is not a number but a set of numbers it may truthfully describe. Every check of the
@@ -428,7 +429,7 @@ def stated_prior_interval(indicator: Indicator) -> Interval | None:
 
 
 def rate_of(part: Interval, whole: Interval) -> Interval:
-    """part ÷ whole × 100, in percent."""
+    """Part ÷ whole × 100, in percent."""
     return part / whole * 100
 
 
@@ -459,7 +460,9 @@ def implied_prior(current: Interval, change: Change) -> Interval:
 
 
 def implied_change(current: Interval, prior: Interval, unit: str = "%") -> Interval:
-    """The change from `prior` to `current`: (current ÷ prior − 1) × 100, or the difference in points."""
+    """The change from `prior` to `current`: (current ÷ prior − 1) × 100, or the difference in
+    points.
+    """
     if unit == "个百分点":
         return current - prior
     return (current / prior - 1) * 100

@@ -1,4 +1,5 @@
-"""Name every kind of document the project makes: a document name in; its page preset, inputs, options and PDF bytes out.
+"""Name every kind of document the project makes: a document name in; its page preset, inputs,
+options and PDF bytes out.
 
 This is the registry. Each `DocumentType` names a document (the `<stem>-<name>.pdf` suffix), the
 page preset it is laid out on (a name in `render.pages.PRESETS`), whether it takes one dataset or
@@ -124,11 +125,14 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
 
 
 def names(inputs: Inputs | None = "one") -> tuple[str, ...]:
-    """Document names in registry order; by default those made from one dataset (what `build` makes)."""
+    """Document names in registry order; by default those made from one dataset (what `build`
+    makes).
+    """
     return tuple(d.name for d in REGISTRY.values() if inputs is None or d.inputs == inputs)
 
 
 def get(name: str) -> DocumentType:
+    """The registered document type `name`; DocumentError naming the known ones otherwise."""
     try:
         return REGISTRY[name]
     except KeyError:
@@ -161,7 +165,9 @@ def render_document(
     draft: bool = False,
     options: Mapping[str, str] | None = None,
 ) -> tuple[bytes, int]:
-    """Compose document `name` of `datasets` (with their findings) and run it through the output step."""
+    """Compose document `name` of `datasets` (with their findings) and run it through the output
+    step.
+    """
     from .compose.request import Request
     from .render import output
 

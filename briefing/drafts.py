@@ -1,4 +1,5 @@
-"""Find what a dataset still leaves unfinished: YAML text and nodes, or a Dataset, in; `Unfinished` fields out.
+"""Find what a dataset still leaves unfinished: YAML text and nodes, or a Dataset, in; `Unfinished`
+fields out.
 
 A dataset is a *draft* while it holds either of the two marks `briefing extract` and
 `briefing init` leave for a person to deal with (docs/extract.md):

@@ -3,7 +3,8 @@
 BriefingError                 base: an expected failure, never a bug
 ├── DatasetError              the dataset file is unreadable or invalid (carries all Problems)
 ├── FontCoverageError         a character to be drawn is missing from the face that draws it
-├── LayoutOverflowError       content cannot be fitted (the briefing's one page) even after tightening
+├── LayoutOverflowError       content cannot be fitted (the briefing's one page) even after
+tightening
 ├── VerificationError         --strict: the figures are inconsistent
 ├── OutputError               the PDF cannot be written safely (path, permissions, disk)
 └── ReportError               a report to extract figures from is unreadable or unsupported
@@ -60,18 +61,26 @@ class DatasetError(BriefingError):
 
 
 class FontCoverageError(BriefingError):
+    """Text needs a character the embedded font subsets do not have."""
+
     kind = "FontCoverageError"
 
 
 class LayoutOverflowError(BriefingError):
+    """Content cannot be fitted (the briefing's one page) even after tightening."""
+
     kind = "LayoutOverflowError"
 
 
 class VerificationError(BriefingError):
+    """`--strict` found figures that do not agree with their relations."""
+
     kind = "VerificationError"
 
 
 class OutputError(BriefingError):
+    """An output cannot be written; the previous file, if any, is left as it was."""
+
     kind = "OutputError"
 
 

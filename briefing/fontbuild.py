@@ -26,7 +26,6 @@ import hashlib
 import importlib.resources
 import json
 import logging
-import os
 import re
 import subprocess
 import time
@@ -120,7 +119,9 @@ def gb2312_chars() -> list[int]:
 
 
 def read_unihan_tongyong(path: Path = UNIHAN_OTHER_MAPPINGS) -> dict[int, int]:
-    """Code point → number in the 通用规范汉字表, from the kTGH field of a Unihan file (.txt or .bz2)."""
+    """Code point → number in the 通用规范汉字表, from the kTGH field of a Unihan file (.txt or
+    .bz2).
+    """
     opener = bz2.open if path.suffix == ".bz2" else open
     found: dict[int, int] = {}
     with opener(path, "rt", encoding="utf-8") as fh:
@@ -131,7 +132,7 @@ def read_unihan_tongyong(path: Path = UNIHAN_OTHER_MAPPINGS) -> dict[int, int]:
             for entry in parts[2].split():  # "2013:6602"; a character may one day carry several
                 year, number = entry.split(":")
                 if year == "2013":
-                    found[int(parts[0][2:], 16)] = int(number)
+                    found[int(parts[0].removeprefix("U+"), 16)] = int(number)
     return found
 
 
@@ -307,7 +308,8 @@ def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> 
         font = TTFont(source, lazy=True)
         if (_name(font, 1), _name(font, 2)) != (family, style):
             raise BriefingError(
-                f"{source}: expected {family!r} {style!r}, found {_name(font, 1)!r} {_name(font, 2)!r}"
+                f"{source}: expected {family!r} {style!r}, found {_name(font, 1)!r} "
+                f"{_name(font, 2)!r}"
             )
         return 0
     faces = TTCollection(source, lazy=True).fonts
@@ -473,7 +475,7 @@ def build_face(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
     font.save(tmp)
-    os.replace(tmp, dest)
+    tmp.replace(dest)
 
     out = TTFont(dest, lazy=True)
     return BuiltFace(
@@ -489,6 +491,7 @@ def build_face(
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -499,8 +502,9 @@ def sha256_file(path: Path) -> str:
 def package_version(package: str) -> str:
     """The installed Debian version of `package`, or 'unknown' where dpkg is not available."""
     try:
-        done = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Version}", package],
+        # dpkg-query is looked up on PATH like dpkg itself; `package` is one of our own names.
+        done = subprocess.run(  # noqa: S603
+            ["dpkg-query", "-W", "-f=${Version}", package],  # noqa: S607
             capture_output=True,
             text=True,
             check=False,
@@ -542,7 +546,8 @@ def _debian_ofl_text(package: str) -> str:
 _LICENCE_HEADERS = {
     LICENCE_NOTO: (
         "Briefing Sans (BriefingSans-Regular.ttf, BriefingSans-Bold.ttf) and Briefing Serif\n"
-        "(BriefingSerif-Regular.ttf, BriefingSerif-Bold.ttf) are Modified Versions of Noto Sans CJK SC\n"
+        "(BriefingSerif-Regular.ttf, BriefingSerif-Bold.ttf) are Modified Versions of Noto "
+        "Sans CJK SC\n"
         "and Noto Serif CJK SC: subset, converted to TrueType outlines and renamed. They are\n"
         "distributed under the SIL Open Font License 1.1 below, as the originals are.\n"
         "\n"
@@ -556,7 +561,8 @@ _LICENCE_HEADERS = {
     LICENCE_LXGW: (
         "Briefing Kai (BriefingKai-Regular.ttf) is a Modified Version of LXGW WenKai Regular:\n"
         "subset and renamed, with its Latin letters, digits and signs (the characters listed as\n"
-        "glyphs_from in manifest.json) replaced by those of Noto Serif CJK SC Regular, converted to\n"
+        "glyphs_from in manifest.json) replaced by those of Noto Serif CJK SC Regular, "
+        "converted to\n"
         "TrueType outlines. Both are under the SIL Open Font License 1.1, and so is Briefing Kai;\n"
         "the licence text is below.\n"
         "\n"
@@ -609,7 +615,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 # ----------------------------------------------------------------------------- the whole set

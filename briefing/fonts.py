@@ -1,4 +1,5 @@
-"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts into coverage errors.
+"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts
+into coverage errors.
 
 This is the only runtime code that knows where the fonts are and what they are called; every
 other module asks for a face by role (`face_for("serif", bold=True)`, `mpl_family("sans")`).
@@ -124,7 +125,9 @@ def mpl_family(role: str) -> str:
 
 
 def font_path(name: str) -> Path:
-    """The file of the face ReportLab calls `name` (its PostScript name, e.g. 'BriefingSans-Regular', works too)."""
+    """The file of the face ReportLab calls `name` (its PostScript name, e.g.
+    'BriefingSans-Regular', works too).
+    """
     file_name = FILES.get(name)
     if file_name is None:
         by_stem = {Path(f).stem: f for f in FILES.values()}
@@ -157,7 +160,7 @@ MAX_FONT_BYTES = 64_000_000
 
 @functools.cache
 def _manifest_hashes(folder: Path) -> dict[str, str]:
-    """file name → SHA-256 from the folder's manifest.json; {} for a user's folder without one."""
+    """File name → SHA-256 from the folder's manifest.json; {} for a user's folder without one."""
     try:
         raw = read_bounded(folder / MANIFEST, MAX_FONT_BYTES, what="font manifest")
     except InputFileError as exc:
@@ -200,7 +203,7 @@ def _reportlab_font(name: str, path: Path) -> TTFont:
     data.name = str(path)  # what ReportLab calls the file
     try:
         return TTFont(name, data)
-    except Exception as exc:  # ReportLab raises TTFError, struct.error, IndexError… on bad data
+    except Exception as exc:  # noqa: BLE001 - ReportLab raises TTFError, struct.error, IndexError… on bad data
         raise BriefingError(
             f"font file {path} cannot be read as TrueType ({exc}); it may be truncated or damaged: "
             "reinstall the package or run `make fonts`"

@@ -1,4 +1,5 @@
-"""Turn a dataset's rendered documents into one print-ready meeting pack: N numbered copies, duplex-aware.
+"""Turn a dataset's rendered documents into one print-ready meeting pack: N numbered copies,
+duplex-aware.
 
 The documents are rendered once; the pack is then assembled with pikepdf from form XObjects, so
 each source page is stored once however many copies there are. Each output page draws its source
@@ -80,6 +81,8 @@ def _registered() -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class HandoutOptions:
+    """How a handout is made: copies, documents, marking, watermark, grey, booklet."""
+
     copies: int
     # Document names from the registry (default: its first); the first gets the copy number.
     documents: tuple[str, ...] = field(default_factory=lambda: _registered()[:1])
@@ -144,7 +147,9 @@ class _GrayState:
 
 
 class _Grayer:
-    """Rewrites content streams, forms and images of one PDF to DeviceGray, noting fills by colour."""
+    """Rewrites content streams, forms and images of one PDF to DeviceGray, noting fills by
+    colour.
+    """
 
     def __init__(self, pdf: Pdf) -> None:
         self.pdf = pdf
@@ -279,7 +284,7 @@ class _Grayer:
             return
         try:
             picture = pikepdf.PdfImage(obj).as_pil_image()
-        except Exception:  # an image kind Pillow cannot decode: leave it, say so
+        except Exception:  # noqa: BLE001 - an image kind Pillow cannot decode: leave it, say so
             self.left_alone.add("image that could not be decoded")
             return
         data = picture.convert("L").tobytes()
@@ -329,7 +334,8 @@ def to_grayscale(pdf: Pdf, label: str = "") -> list[str]:
     for (kind, a, b), pages in where.items():
         plural = "s" if len(pages) > 1 else ""
         warnings.append(
-            f"{label}page{plural} {', '.join(map(str, pages))}: {kind} {_hex(a)} and {_hex(b)} both print as "
+            f"{label}page{plural} {', '.join(map(str, pages))}: {kind} {_hex(a)} and "
+            f"{_hex(b)} both print as "
             f"about {round(100 * (1 - luminance(a)))}% gray; if they tell things apart, give one a "
             f"pattern, a label or a clearly lighter shade"
         )
@@ -356,11 +362,14 @@ def _stamp_pdf(pages: Sequence[Callable[[Any], None]], size: tuple[float, float]
 
 
 def copy_number(n: int) -> str:
+    """A copy number as printed: six digits, zero-padded (GB/T 9704 份号)."""
     return f"{n:06d}"
 
 
 def type_area_mm(document: str) -> tuple[float, float]:
-    """(left edge, top) of the type area of `document`'s first page, in mm from the page's top left."""
+    """(left edge, top) of the type area of `document`'s first page, in mm from the page's top
+    left.
+    """
     from . import documents
 
     preset = documents.get(document).page_preset()
@@ -379,7 +388,7 @@ def _number_drawer(
 ) -> Callable[[Any], None]:
     from . import fonts
 
-    width, height = size
+    _width, height = size
     if at_mm is None:
         # Baseline of the GB/T type area's first line: its top plus the ascent of a 3号 face.
         x, first = LEFT_MM * MM, height - TOP_MM * MM - NUMBER_SIZE_PT * 0.88
@@ -457,7 +466,9 @@ def _draw_page(
 
 
 def _fit(form_size: tuple[float, float], box: tuple[float, float, float, float]) -> str:
-    """The `cm` operands placing a page of `form_size` centred and scaled to fit `box` (x, y, w, h)."""
+    """The `cm` operands placing a page of `form_size` centred and scaled to fit `box` (x, y, w,
+    h).
+    """
     x, y, w, h = box
     scale = min(w / form_size[0], h / form_size[1])
     dx = x + (w - form_size[0] * scale) / 2
@@ -466,7 +477,8 @@ def _fit(form_size: tuple[float, float], box: tuple[float, float, float, float])
 
 
 def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
-    """Sheet sides for a saddle-stitched booklet of `pages` (padded to ×4), as (left, right) 0-based indexes.
+    """Sheet sides for a saddle-stitched booklet of `pages` (padded to ×4), as (left, right) 0-based
+    indexes.
 
     Side 2s (front of sheet s) holds pages P-1-2s | 2s, side 2s+1 (its back) 2s+1 | P-2-2s; the
     sheets stacked, folded and stapled read 1, 2, …, P. Indexes past `pages` are blanks (None).

@@ -1,4 +1,5 @@
-"""Read a dataset file (YAML bytes) into a validated `Dataset`, or raise `DatasetError` listing every problem.
+"""Read a dataset file (YAML bytes) into a validated `Dataset`, or raise `DatasetError` listing
+every problem.
 
 YAML is parsed with PyYAML's safe machinery into nodes, never into Python objects: each value is
 converted by the schema below from its node, so every problem can name `file:line:column` and the
@@ -69,7 +70,8 @@ MAX_YAML_EVENTS = 200_000
 # The schema nests four levels (indicators → item → change → value); anything far deeper is not a
 # dataset, and PyYAML's scanner slows quadratically and its composer recurses with depth.
 MAX_DEPTH = 16
-# Past this many problems the file is probably not a dataset at all; more lines would bury the first.
+# Past this many problems the file is probably not a dataset at all; more lines would bury the
+# first.
 MAX_PROBLEMS = 100
 # Figures in the report carry at most two decimals; six leaves room and keeps printing sane.
 MAX_DECIMALS = 6
@@ -137,7 +139,8 @@ FOLD_SPACE_RE = re.compile(rf"(?<={CJK_CLASS})[ \t\n]+|[ \t\n]+(?={CJK_CLASS})")
 # ---------------------------------------------------------------------------------------------
 # Reading bytes
 
-# Files people pick by mistake, recognised by their first bytes, so the message can say what they are.
+# Files people pick by mistake, recognised by their first bytes, so the message can say what they
+# are.
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive (a Word .docx or Excel .xlsx file is one)"),
@@ -153,7 +156,9 @@ def _file_problem(name: str, message: str, line: int | None = None) -> DatasetEr
 
 
 def _plausible_text(text: str) -> bool:
-    """Whether a decoding looks like a dataset rather than noise: no control characters, some CJK."""
+    """Whether a decoding looks like a dataset rather than noise: no control characters, some
+    CJK.
+    """
     if any(unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\t\n\r" for ch in text):
         return False
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -209,7 +214,10 @@ def _decode(raw: bytes, name: str) -> str:
             ) from None
         raise _file_problem(
             name,
-            f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); save it as UTF-8",
+            (
+                f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); "
+                "save it as UTF-8"
+            ),
             line,
         ) from None
 
@@ -230,7 +238,9 @@ def _where(text: str, index: int) -> tuple[int, int]:
 
 
 def _shield(text: str, name: str) -> str:
-    """Replace characters YAML would refuse or misread by stand-ins; refuse stand-ins found as such."""
+    """Replace characters YAML would refuse or misread by stand-ins; refuse stand-ins found as
+    such.
+    """
     found = [m.start() for m in STAND_IN_RE.finditer(text)][:20]
     if found:
         raise DatasetError(
@@ -248,7 +258,9 @@ def _shield(text: str, name: str) -> str:
 
 
 def _show(value: str, limit: int = 40) -> str:
-    """A user's value fit to quote in a message: invisible characters spelled out, long values cut."""
+    """A user's value fit to quote in a message: invisible characters spelled out, long values
+    cut.
+    """
     parts: list[str] = []
     for ch in value[: limit + 1]:
         cp = ord(ch)
@@ -269,7 +281,9 @@ def _mark_line(mark: Any) -> tuple[int | None, int | None]:
 
 
 def _prescan(text: str, name: str) -> list[Problem]:
-    """Refuse anchors, aliases, explicit tags and deep nesting from the event stream, in bounded memory."""
+    """Refuse anchors, aliases, explicit tags and deep nesting from the event stream, in bounded
+    memory.
+    """
     problems: list[Problem] = []
     depth = 0
     try:
@@ -309,7 +323,10 @@ def _prescan(text: str, name: str) -> list[Problem]:
                         line,
                         col,
                         "",
-                        f"YAML alias *{_show(event.anchor or '')} is not allowed; write the value out",
+                        (
+                            f"YAML alias *{_show(event.anchor or '')} is not allowed; write the "
+                            "value out"
+                        ),
                     )
                 )
             anchor = getattr(event, "anchor", None)
@@ -326,7 +343,7 @@ def _prescan(text: str, name: str) -> list[Problem]:
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = tag is not None and (implicit is False or implicit == (False, False))
-            if explicit and tag not in ("!",):
+            if explicit and tag != "!":
                 problems.append(
                     Problem(
                         name,
@@ -387,7 +404,8 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
         whole = lines[mark.line] if 0 <= mark.line < len(lines) else ""
         hidden = STAND_IN_RE.search(whole)
         if hidden:
-            # The real cause is a character the user cannot see; say so rather than the parser's guess.
+            # The real cause is a character the user cannot see; say so rather than the parser's
+            # guess.
             return f"this line contains {_stand_in_text(ord(hidden.group()) - STAND_IN)}; delete it"
         line_text = whole[: mark.column + 1]
     if "'\\t'" in problem or "\t" in line_text:
@@ -428,7 +446,7 @@ class _Ctx:
             self.problems.append(Problem(self.file, m.line + 1, m.column + 1, path, message))
 
 
-class _Invalid(Exception):
+class _Invalid(Exception):  # noqa: N818 - a signal caught inside this module, not an error shown
     """Raised inside a converter after the problem was recorded, to skip the value."""
 
 
@@ -619,7 +637,8 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
                 node,
                 path,
                 f"text is {len(value)} characters; at most {max_len} fit a {limit} (measured "
-                f"in printed width: this is {width:.1f} ems, a Chinese character being one): shorten it",
+                f"in printed width: this is {width:.1f} ems, a Chinese character being "
+                "one): shorten it",
             )
             raise _Invalid
     elif len(value) > max_len:
@@ -667,7 +686,10 @@ def _number_hint(raw: str) -> str:
             number=_show(shown)
         )
     if re.fullmatch(r"-?0[0-9]+", raw):
-        return f"a leading zero makes YAML read it as octal; write {raw.lstrip('-').lstrip('0') or '0'}"
+        return (
+            "a leading zero makes YAML read it as octal; write "
+            f"{raw.lstrip('-').lstrip('0') or '0'}"
+        )
     if SEXAGESIMAL_RE.match(raw):
         return "YAML 1.1 reads a:b as a base-60 number; write the number itself"
     bare = re.sub(r"[,， _\u00a0']", "", raw)
@@ -775,7 +797,10 @@ def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
     ctx.err(
         node,
         path,
-        f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, unquoted)",
+        (
+            f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, "
+            "unquoted)"
+        ),
     )
     raise _Invalid
 
@@ -1323,7 +1348,10 @@ def _check_ids(ctx: _Ctx, kind: str, records: tuple[Any, ...], attr: str = "id")
                     loc.line if loc else None,
                     loc.column if loc else None,
                     f"{kind}[{i}].{attr}",
-                    f"duplicate {attr} '{ident}' (first used on line {first.line if first else '?'}); ids must be unique",
+                    (
+                        f"duplicate {attr} '{ident}' (first used on line "
+                        f"{first.line if first else '?'}); ids must be unique"
+                    ),
                 )
             )
         else:
@@ -1370,7 +1398,8 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(ind, f"indicators[{i}].code"),
                         f"indicators[{i}].code",
-                        f"code '{ind.code}' is already given to '{codes[ind.code].id}' (line {first.line if first else '?'}); "
+                        f"code '{ind.code}' is already given to '{codes[ind.code].id}' "
+                        f"(line {first.line if first else '?'}); "
                         "a code names one figure of the report: keep it on the one to compare",
                     )
                 )
@@ -1537,7 +1566,10 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
                 ctx.err(
                     top["schema"],
                     "schema",
-                    f"schema {version} is not supported; this version reads schema {SCHEMA_VERSION}",
+                    (
+                        f"schema {version} is not supported; this version reads schema "
+                        f"{SCHEMA_VERSION}"
+                    ),
                 )
         except _Invalid:
             pass
@@ -1589,7 +1621,9 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
 
 
 def display_name(path: str | Path) -> str:
-    """The path as messages show it: bytes that are not UTF-8 (a GBK file name) spelled as escapes."""
+    """The path as messages show it: bytes that are not UTF-8 (a GBK file name) spelled as
+    escapes.
+    """
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
@@ -1601,7 +1635,8 @@ def load_dataset(path: str | Path) -> Dataset:
 
 def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
     """The bytes of a dataset file, read with the size limit (`briefing.readfile`): a path like
-    /dev/zero, a FIFO or a multi-gigabyte file picked by mistake is refused, not read whole."""
+    /dev/zero, a FIFO or a multi-gigabyte file picked by mistake is refused, not read whole.
+    """
     name = display_name(path) if name is None else name
     try:
         return read_bounded(path, MAX_FILE_BYTES, what="file")

@@ -1,4 +1,5 @@
-"""Define the immutable values a loaded dataset consists of; `load` builds them, every later stage reads them.
+"""Define the immutable values a loaded dataset consists of; `load` builds them, every later stage
+reads them.
 
 Nothing here parses YAML or draws anything. Raw dicts never travel past `load`: every stage gets
 these frozen dataclasses. Numbers keep the precision they were printed with (`decimals`), because a
@@ -46,7 +47,9 @@ CHART_ENTRY_POINT_GROUP = "briefing.charts"
 
 @functools.cache
 def plugin_chart_kinds() -> tuple[str, ...]:
-    """Names of chart kinds other installed packages register (read from package metadata, not imported)."""
+    """Names of chart kinds other installed packages register (read from package metadata, not
+    imported).
+    """
     from importlib.metadata import entry_points
 
     return tuple(
@@ -182,7 +185,9 @@ class Indicator:
 
     @property
     def printed(self) -> str:
-        """The figure in the report's own wording: 1313件, 91%以上, 300余件, 2万余人次, 同比下降51.21%."""
+        """The figure in the report's own wording: 1313件, 91%以上, 300余件, 2万余人次,
+        同比下降51.21%.
+        """
         return printed_figure(self.value, self.decimals, self.unit, self.kind, self.qualifier)
 
     @property
@@ -217,6 +222,8 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class GlossaryEntry:
+    """A term the report explains, its definition and other spellings of it."""
+
     term: str
     definition: str
     aliases: tuple[str, ...] = ()
@@ -269,6 +276,8 @@ class Relation:
 
 @dataclass(frozen=True, slots=True)
 class Meta:
+    """Who issued the report, for which district and year, and when."""
+
     district: str
     city: str
     province: str
@@ -299,6 +308,8 @@ class BriefingOptions:
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
+    """A whole validated dataset file: its metadata, areas, indicators, relations, charts."""
+
     path: str
     sha256: str
     meta: Meta
@@ -380,7 +391,9 @@ def format_number(value: float, decimals: int) -> str:
 
 
 def magnitude(value: float, decimals: int) -> str:
-    """The number part of a printed figure: digits, or N万 for round multiples of 1 000 from 10 000."""
+    """The number part of a printed figure: digits, or N万 for round multiples of 1 000 from 10
+    000.
+    """
     # 20000 → 2万, 15000 → 1.5万; below 10 000, or not a round multiple of 1 000, print digits.
     if decimals == 0 and abs(value) >= 10000 and value % 1000 == 0:
         return f"{(decimal_text(value) / 10000).normalize():f}万"
@@ -394,10 +407,7 @@ def printed_figure(value: float, decimals: int, unit: str, kind: str, qualifier:
         body = f"同比{verb}{format_number(abs(value), decimals)}{unit}"
     else:
         number = magnitude(value, decimals)
-        if qualifier == "more_than":
-            body = f"{number}余{unit}"
-        else:
-            body = f"{number}{unit}"
+        body = f"{number}余{unit}" if qualifier == "more_than" else f"{number}{unit}"
     if qualifier == "approx":
         return "约" + body
     if qualifier == "at_least":

@@ -1,4 +1,5 @@
-"""Write finished PDF bytes to disk atomically and safely: bytes in, files (or a matching set of files) out.
+"""Write finished PDF bytes to disk atomically and safely: bytes in, files (or a matching set of
+files) out.
 
 `atomic_write` writes one file: a temporary file beside the target, then a rename. `publish`
 replaces the documents of one dataset as a set, under a lock on the output folder (see the notes
@@ -49,7 +50,9 @@ REASONS = {
 
 
 def safe_stem(name: str) -> str:
-    """A file stem that stays inside the output folder: no separators, no leading dots, not too long."""
+    """A file stem that stays inside the output folder: no separators, no leading dots, not too
+    long.
+    """
     stem = Path(unicodedata.normalize("NFC", name).replace("\\", "/")).name
     if stem.lower().endswith((".yaml", ".yml")):
         stem = stem.rsplit(".", 1)[0]
@@ -121,7 +124,8 @@ def _prepare_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise OutputError(
-            f"cannot create output folder {folder}: part of the path is a file, not a folder; choose another"
+            f"cannot create output folder {folder}: part of the path is a file, not a "
+            "folder; choose another"
         ) from None
     except OSError as exc:
         raise OutputError(f"cannot create output folder {folder}: {_reason(exc)}") from None
@@ -260,10 +264,12 @@ def _file_sha256(path: Path) -> str | None:
 
 
 def manifest_path(folder: Path, stem: str) -> Path:
+    """Where the manifest of `stem`'s outputs lives in `folder` (a hidden file)."""
     return Path(folder) / f".{stem}{MANIFEST_SUFFIX}"
 
 
 def journal_path(folder: Path, stem: str) -> Path:
+    """Where a half-done publish of `stem` records its steps in `folder` (a hidden file)."""
     return Path(folder) / f".{stem}{JOURNAL_SUFFIX}"
 
 
@@ -282,7 +288,8 @@ def read_manifest(folder: Path, stem: str) -> dict[str, Any] | None:
 
 
 class FolderLock:
-    """An exclusive lock on an output folder: concurrent runs wait up to `wait` seconds, then refuse.
+    """An exclusive lock on an output folder: concurrent runs wait up to `wait` seconds, then
+    refuse.
 
     Taking it runs `recover`, so a publication a killed run left half done is completed first.
     Re-entrant within one process.
@@ -318,7 +325,8 @@ class FolderLock:
                     os.close(self.fd)
                     self.fd = -1
                     raise OutputError(
-                        f"another briefing run{holder} is writing into {self.folder}; gave up after "
+                        f"another briefing run{holder} is writing into {self.folder}; gave "
+                        "up after "
                         f"waiting {self.wait:g} s. Run again when it has finished, or wait longer "
                         "with --wait SECONDS"
                     ) from None
@@ -435,7 +443,8 @@ def recover(folder: Path | str) -> list[str]:
             record = json.loads(journal.read_text(encoding="utf-8"))
             stem = str(record["stem"])
             files = record["files"]
-            assert isinstance(files, dict) and journal == journal_path(folder, stem)
+            assert isinstance(files, dict)
+            assert journal == journal_path(folder, stem)
         except (OSError, ValueError, KeyError, TypeError, AssertionError):
             with contextlib.suppress(OSError):
                 journal.unlink()  # written atomically, so a broken one was never a commit
@@ -470,7 +479,8 @@ def publish(
     siblings: Sequence[str] = (),
     wait: float = DEFAULT_WAIT_SECONDS,
 ) -> list[Path]:
-    """Replace the outputs `files` (name → bytes) of `stem` in `folder` as one set; return what was removed.
+    """Replace the outputs `files` (name → bytes) of `stem` in `folder` as one set; return what was
+    removed.
 
     `dataset` identifies what they were made from (its hash). `siblings` are the names of the
     stem's other outputs: one made from another dataset (or of unknown origin) is removed in the
@@ -525,7 +535,8 @@ def publish(
                     _apply(folder, record)
                 except OSError as exc:
                     raise OutputError(
-                        f"cannot finish replacing the outputs of {stem} in {folder}: {_reason(exc)}; "
+                        f"cannot finish replacing the outputs of {stem} in {folder}: "
+                        f"{_reason(exc)}; "
                         "the next run completes it"
                     ) from None
             return [folder / name for name in record["remove"]]

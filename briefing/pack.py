@@ -1,8 +1,10 @@
-"""Turn several dataset files into the city comparison pack on disk: OUTDIR/compare-briefing.pdf and OUTDIR/compare-report.pdf.
+"""Turn several dataset files into the city comparison pack on disk: OUTDIR/compare-briefing.pdf and
+OUTDIR/compare-report.pdf.
 
 Every dataset is loaded, checked against the fonts and verified first (all problems of all files
 reported together); both documents are rendered before either is written, then published as one
-set (`output.publish`), so a failure leaves the previous pack as it was. Returns values, never prints.
+set (`output.publish`), so a failure leaves the previous pack as it was. Returns values, never
+prints.
 """
 
 from __future__ import annotations
@@ -69,8 +71,7 @@ def build_pack(
     publish(
         out, "compare", {target.name: data for _, target, data, _, _ in rendered}, dataset=pack_hash
     )
-    results = [
+    return [
         Built(name, target, pages, len(data), seconds)
         for name, target, data, pages, seconds in rendered
     ]
-    return results

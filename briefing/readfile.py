@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 
 from .errors import BriefingError
 from .i18n import _
@@ -70,9 +71,9 @@ def read_bounded(
     """
     shown = os.fspath(path)
     try:
-        info = os.stat(path)
+        info = Path(path).stat()
     except FileNotFoundError:
-        dangling = os.path.islink(path)
+        dangling = Path(path).is_symlink()
         raise InputFileError(
             shown,
             _("is a symlink to a missing file") if dangling else _("no such file"),

@@ -1,4 +1,5 @@
-"""Follow a dataset's `meta.previous` links into the same district's earlier Datasets, oldest first: a year series.
+"""Follow a dataset's `meta.previous` links into the same district's earlier Datasets, oldest first:
+a year series.
 
 A series is what the multi-year view reads: the latest year's documents show the coded indicators
 over the years, and the verification checks the latest year's stated 同比 changes against the
@@ -55,7 +56,9 @@ class Series:
         return tuple(out)
 
     def trend_codes(self) -> tuple[str, ...]:
-        """Codes of the latest year with a comparable figure in at least one earlier year; headlines first."""
+        """Codes of the latest year with a comparable figure in at least one earlier year; headlines
+        first.
+        """
         inds = sorted(
             (i for i in self.latest.indicators if i.code and i.kind != "change"),
             key=lambda i: not i.headline,
@@ -70,7 +73,9 @@ def _problem(ds: Dataset, message: str) -> DatasetError:
 
 
 def load_series(path: str | Path, first: Dataset | None = None) -> Series:
-    """The dataset at `path` (or `first`, already loaded from it) and the earlier ones it links to."""
+    """The dataset at `path` (or `first`, already loaded from it) and the earlier ones it links
+    to.
+    """
     current = first if first is not None else load_dataset(path)
     chain = [current]
     seen = {Path(path).resolve()}
@@ -106,7 +111,9 @@ MAX_TREND_CHARTS = 2
 
 def with_history(series: Series) -> Dataset:
     """The latest dataset with its earlier years attached and a trend chart for up to two of its
-    coded indicators that earlier years also give (headline figures first), unless it declares its own."""
+    coded indicators that earlier years also give (headline figures first), unless it declares its
+    own.
+    """
     latest = series.latest
     ds = replace(latest, earlier=series.datasets[:-1])
     declared = {i for c in ds.charts if c.kind == "trend" for i in c.indicators}
@@ -131,7 +138,8 @@ def load_with_history(
 ) -> Dataset:
     """The dataset at `path` with its earlier years attached: those its `meta.previous` chain links,
     and those among `peers` (the other files of the same run) of the same district. Where both give
-    a year, the explicit link wins."""
+    a year, the explicit link wins.
+    """
     dataset = first if first is not None else load_dataset(path)
     years = {
         d.meta.year: d
@@ -147,7 +155,8 @@ def load_with_history(
 
 def peers_of(paths: Sequence[str | Path]) -> dict[str, tuple[Dataset, ...]]:
     """For each of several files given together, the others that load (their own problems are
-    reported when they are built): the same district's other years among them form its series."""
+    reported when they are built): the same district's other years among them form its series.
+    """
     loaded: dict[str, Dataset] = {}
     for path in dict.fromkeys(str(p) for p in paths):
         try:

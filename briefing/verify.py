@@ -1,4 +1,5 @@
-"""Check the figures of a Dataset against the relations between them, giving one Finding per relation and per stated change.
+"""Check the figures of a Dataset against the relations between them, giving one Finding per
+relation and per stated change.
 
 Every figure is read as the interval of values it can truthfully stand for (`derive.interval_of`),
 so a relation is only called inconsistent when no choice of values within those intervals
@@ -83,7 +84,7 @@ class Finding:
     location: Location | None = None
 
 
-class _BrokenRelation(Exception):
+class _BrokenRelationError(Exception):
     """A relation that cannot be checked at all (an unknown id, a change with no change)."""
 
 
@@ -126,10 +127,10 @@ def check_relation(
         if relation.kind == "change":
             finding = _check_change(dataset, relation, previous)
         elif check is None:
-            raise _BrokenRelation(f"未知的关系类型“{relation.kind}”")
+            raise _BrokenRelationError(f"未知的关系类型“{relation.kind}”")
         else:
             finding = check(dataset, relation)
-    except _BrokenRelation as exc:
+    except _BrokenRelationError as exc:
         return Finding(
             relation_id=relation.id,
             kind=relation.kind,
@@ -431,7 +432,7 @@ def _check_same(ds: Dataset, rel: Relation) -> Finding:
 def _check_change(ds: Dataset, rel: Relation, previous: Dataset | None) -> Finding:
     current = _get(ds, rel.current)
     if current.change is None:
-        raise _BrokenRelation(f"{current.label}（{current.id}）没有写明同比变化")
+        raise _BrokenRelationError(f"{current.label}（{current.id}）没有写明同比变化")
     prior = _get(ds, rel.prior) if rel.prior is not None else None
     finding = _change_finding(rel.id, current, prior, ds, previous)
     return replace(finding, kind="change", ids=rel.indicator_ids, location=rel.location)
@@ -441,7 +442,8 @@ def _change_finding(
     ident: str, current: Indicator, prior: Indicator | None, ds: Dataset, previous: Dataset | None
 ) -> Finding:
     """A stated change checked against `prior`, else the stated prior value, else last year's
-    dataset (same code), else the base it implies is derived."""
+    dataset (same code), else the base it implies is derived.
+    """
     if prior is not None or current.prior is not None or previous is None:
         return _check_stated_change(ident, current, prior)
     last = _last_year(current, ds, previous)
@@ -453,7 +455,10 @@ def _change_finding(
             base, computation=f"报告所列 {current.change.text if current.change else ''}"
         ).cannot(last)
     finding = _check_stated_change(ident, current, last)
-    where = f"上年数字{_operand(last)}{last.unit}取自{previous.meta.title}（{last.source}，{last.period.text}）"
+    where = (
+        f"上年数字{_operand(last)}{last.unit}取自{previous.meta.title}（{last.source}，"
+        f"{last.period.text}）"
+    )
     # The prior lives in another file: keep this dataset's ids only, and say where it came from.
     return replace(
         finding, kind="change", ids=(current.id,), computation=f"{finding.computation}；{where}"
@@ -462,7 +467,8 @@ def _change_finding(
 
 def _last_year(current: Indicator, ds: Dataset, previous: Dataset) -> Indicator | str | None:
     """Last year's figure under the current one's code; a reason (str) when it cannot serve as the
-    base of the stated change; None when there is nothing to compare with."""
+    base of the stated change; None when there is nothing to compare with.
+    """
     if current.code is None:
         return None
     last = next((i for i in previous.indicators if i.code == current.code), None)
@@ -522,14 +528,16 @@ def _check_stated_change(ident: str, current: Indicator, prior: Indicator | None
         amount = _span(computed if computed.hi > 0 else -computed, unit, 2)
         return finding.done(
             "inconsistent",
-            f"按上年{_with_unit(prior_text, current.unit)}计算，{current.label}同比应{word}{amount}，"
+            f"按上年{_with_unit(prior_text, current.unit)}计算，{current.label}同比应"
+            f"{word}{amount}，"
             f"报告写作{change.text}",
             difference=stated - computed,
         )
     if computed.is_bounded:
         return finding.done(
             "consistent",
-            f"{current.label}由上年{_with_unit(prior_text, current.unit)}到{_with_unit(_operand(current), current.unit)}，"
+            f"{current.label}由上年{_with_unit(prior_text, current.unit)}到"
+            f"{_with_unit(_operand(current), current.unit)}，"
             f"与{change.text}相符",
         )
     return _undecided(finding, [current] + ([prior] if prior is not None else []))
@@ -549,7 +557,10 @@ def _derive_prior(ident: str, current: Indicator) -> Finding:
     stated = change_interval(change)
     base = _Base.of(ident, "derived", (current.id,), current.location)
     if change.unit == "个百分点":
-        arithmetic = f"{_operand(current)} − {_span(stated, '', change.decimals + 1)} = {_span(prior, '', 2)}"
+        arithmetic = (
+            f"{_operand(current)} − {_span(stated, '', change.decimals + 1)} = "
+            f"{_span(prior, '', 2)}"
+        )
     else:
         factor = 1 + stated / 100
         arithmetic = (
@@ -659,7 +670,8 @@ def _undecided(
     finding: _Base, hedged: Sequence[Indicator], *, reason: str | None = None
 ) -> Finding:
     """The figures do not contradict each other, but an open-ended hedge (or a period) leaves
-    the relation unconfirmed."""
+    the relation unconfirmed.
+    """
     if reason is None:
         open_ended = [i for i in hedged if not interval_of(i).is_bounded]
         named = "、".join(f"{i.label}写作{i.printed}" for i in open_ended) or "所涉数字没有上限"
@@ -669,9 +681,9 @@ def _undecided(
 
 def _get(ds: Dataset, ident: str | None) -> Indicator:
     if ident is None:
-        raise _BrokenRelation("关系缺少所需的指标")
+        raise _BrokenRelationError("关系缺少所需的指标")
     if not ds.has_indicator(ident):
-        raise _BrokenRelation(f"关系引用了不存在的指标“{ident}”")
+        raise _BrokenRelationError(f"关系引用了不存在的指标“{ident}”")
     return ds.indicator(ident)
 
 

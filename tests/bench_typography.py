@@ -1,4 +1,5 @@
-"""Compare our CJK paragraphs with ReportLab's Paragraph(wordWrap='CJK'): texts in, lines, rule breaks and times out.
+"""Compare our CJK paragraphs with ReportLab's Paragraph(wordWrap='CJK'): texts in, lines, rule
+breaks and times out.
 
 Run: `PYTHONPATH=. python tests/bench_typography.py` (not collected by pytest; tests never time).
 Both typesetters set the same 20 paragraphs at the same 101 widths into a PDF; the PDF is read
@@ -25,12 +26,12 @@ from reportlab.platypus import Paragraph
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from samples import PARAGRAPHS  # noqa: E402
+from samples import PARAGRAPHS
 
-from briefing import fonts  # noqa: E402
-from briefing.render.chars import INK_LEFT, NO_END, NO_START, classify  # noqa: E402
-from briefing.render.styles import TextStyle  # noqa: E402
-from briefing.render.typography import CJKParagraph  # noqa: E402
+from briefing import fonts
+from briefing.render.chars import INK_LEFT, NO_END, NO_START, classify
+from briefing.render.styles import TextStyle
+from briefing.render.typography import CJKParagraph
 
 SIZE, LEADING = 10.5, 16.0
 PAGE_W, PAGE_H, MARGIN = 1200.0, 1700.0, 40.0
@@ -130,7 +131,7 @@ def draw_rl(canv: Canvas, text: str, width: float, y: float) -> float:
 
 
 def judge(path: Path, regions: list[Region]) -> dict[str, int]:
-    counts = dict(lines=0, bad_start=0, bad_end=0, overflow=0, nonfinal=0, flush=0)
+    counts = {"lines": 0, "bad_start": 0, "bad_end": 0, "overflow": 0, "nonfinal": 0, "flush": 0}
     with pdfplumber.open(str(path)) as pdf:
         chars_by_page: dict[int, list[dict]] = {}
         for page, top, bottom, w in regions:

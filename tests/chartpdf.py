@@ -1,8 +1,11 @@
-"""Draw one chart flowable alone on a page and read back what pdfplumber sees: chars, words and bars."""
+"""Draw one chart flowable alone on a page and read back what pdfplumber sees: chars, words and
+bars.
+"""
 
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 
 import pdfplumber
@@ -55,7 +58,9 @@ def read_chart(flowable) -> Read:
 
 
 def lines_of(chars: list[dict]) -> list[list[dict]]:
-    """Characters grouped into runs on one baseline without a wide gap: labels as a reader sees them."""
+    """Characters grouped into runs on one baseline without a wide gap: labels as a reader sees
+    them.
+    """
     rows: dict[float, list[dict]] = {}
     for ch in chars:
         rows.setdefault(round(ch["matrix"][5], 1), []).append(ch)
@@ -63,7 +68,7 @@ def lines_of(chars: list[dict]) -> list[list[dict]]:
     for row in rows.values():
         row.sort(key=lambda c: c["x0"])
         seg = [row[0]]
-        for prev, ch in zip(row, row[1:], strict=False):
+        for prev, ch in itertools.pairwise(row):
             if ch["x0"] - prev["x1"] > 0.8 * ch["size"]:
                 out.append(seg)
                 seg = []

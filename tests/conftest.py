@@ -68,7 +68,7 @@ def _pdfium(source: PdfSource) -> Iterator[pdfium.PdfDocument]:
 
 
 def pdf_page_texts(source: PdfSource) -> list[str]:
-    """The text of each page, lines ending in "\\n" as pdftotext writes them."""
+    r"""The text of each page, lines ending in "\n" as pdftotext writes them."""
     texts = []
     with _pdfium(source) as pdf:
         for page in pdf:
@@ -94,7 +94,7 @@ def squash(text: str) -> str:
 
 
 def page_chars(source: PdfSource, page: int = 0) -> list[dict[str, Any]]:
-    """pdfplumber's characters (text, fontname, size, x0, top, …) of one page (0-based)."""
+    """Pdfplumber's characters (text, fontname, size, x0, top, …) of one page (0-based)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return list(pdf.pages[page].chars)
@@ -189,7 +189,8 @@ def page_pixels(source: PdfSource, page: int = 0, *, dpi: float = 30, gray: bool
 
 def processes_with_env(name: str, value: str, *, settle: float = 5.0) -> list[int]:
     """Pids of live processes whose environment holds `name=value`, after up to `settle` seconds
-    for them to exit; Linux's /proc, where a process's descendants all inherit its environment."""
+    for them to exit; Linux's /proc, where a process's descendants all inherit its environment.
+    """
     import time
 
     marker = f"{name}={value}".encode()

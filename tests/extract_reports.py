@@ -1,4 +1,5 @@
-"""Hand-written annual-report texts for the extraction tests, with every figure and relation they state.
+"""Hand-written annual-report texts for the extraction tests, with every figure and relation they
+state.
 
 The districts are invented and so are their numbers; the sentences are written for these tests in
 the styles real reports use (achievements in part 一 or 二, full-width or ASCII punctuation,
@@ -7,7 +8,8 @@ numbered in different ways, tables flattened to text).
 
 Each report is a `Case`: its text, the figures a careful reader takes from it as
 (value, unit, kind, qualifier, section), the relations it states as (kind, {role: wording}), where
-a wording names the figure printed within it (with `#2` for its second occurrence), and the parts the draft must find.
+a wording names the figure printed within it (with `#2` for its second occurrence), and the parts
+the draft must find.
 """
 
 from __future__ import annotations
@@ -160,7 +162,8 @@ SHIWAN = Case(
     plans=["三1", "三2"],
 )
 
-# Headings 第一部分 …, one of them worded so that no part reads as achievements, shortcomings or plans.
+# Headings 第一部分 …, one of them worded so that no part reads as achievements, shortcomings or
+# plans.
 BEIXI = Case(
     name="beixi",
     text="""北溪县人民政府关于2024年度法治建设情况的报告
@@ -255,7 +258,8 @@ QINGHE = Case(
 # Held out: written after the rules were done, in styles the rules were not written against, and
 # measured as they came (see docs/extract.md). Not tuned to.
 
-# An overview part first (工作开展情况), 单位 in a table header, 较2023年 comparisons, 占…的, ranges.
+# An overview part first (工作开展情况), 单位 in a table header, 较2023年 comparisons, 占…的,
+# ranges.
 LANXI = Case(
     name="lanxi",
     text="""澜溪县2024年度法治政府建设情况的报告

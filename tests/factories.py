@@ -1,4 +1,6 @@
-"""Build model objects for tests in one line: an Indicator, a Relation and a Dataset from keywords."""
+"""Build model objects for tests in one line: an Indicator, a Relation and a Dataset from
+keywords.
+"""
 
 from __future__ import annotations
 
@@ -94,7 +96,9 @@ def _area(i: int, title: str, achievement: str) -> Area:
 
 
 def sparse_dataset() -> Dataset:
-    """A district whose report states only four figures: three areas, three shortcomings and three plans."""
+    """A district whose report states only four figures: three areas, three shortcomings and three
+    plans.
+    """
     areas = (
         _area(0, "依法行政制度建设", "修订行政规范性文件管理办法，全部文件经合法性审查后印发"),
         _area(1, "行政执法监督", "开展执法案卷集中评查，评查中发现的问题已督促整改到位"),
@@ -127,7 +131,9 @@ def sparse_dataset() -> Dataset:
 
 
 def large_dataset(figures: int = 200, areas: int = 12) -> Dataset:
-    """A district with `figures` figures over `areas` work areas, twelve headline figures, eight charts."""
+    """A district with `figures` figures over `areas` work areas, twelve headline figures, eight
+    charts.
+    """
     area_list = tuple(
         _area(
             i,

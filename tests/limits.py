@@ -1,4 +1,5 @@
-"""Write datasets whose every text field is as long as the loader allows: a filler kind and sizes in, YAML text out.
+"""Write datasets whose every text field is as long as the loader allows: a filler kind and sizes
+in, YAML text out.
 
 The report must draw whatever the validator accepts; these datasets sit at its limits (see
 `briefing.load.LIMITS`) with text that breaks easily (Han), not at all (one Latin word), or only
@@ -44,8 +45,9 @@ def limit_yaml(
     items: int = 2,
 ) -> str:
     """A dataset with every text field at its limit, `indicators` figures over `areas` areas, one
-    chart of `chart_bars` bars and one figure in `relations_on_one` relations."""
-    L = LIMITS
+    chart of `chart_bars` bars and one figure in `relations_on_one` relations.
+    """
+    lim = LIMITS
     lines = [
         "schema: 1",
         "meta:",
@@ -53,29 +55,29 @@ def limit_yaml(
         f"  city: {q('示例市')}",
         f"  province: {q('示例省')}",
         "  year: 2024",
-        f"  title: {q(fill(kind, L['title']))}",
-        f"  issuers: [{q(fill(kind, L['title'], 1))}]",
+        f"  title: {q(fill(kind, lim['title']))}",
+        f"  issuers: [{q(fill(kind, lim['title'], 1))}]",
         "  date: 2025-03-20",
         "areas:",
     ]
     for a in range(areas):
         lines += [
             f"  - id: area_{a}",
-            f"    source: {q(fill(kind, L['source'], a))}",
-            f"    title: {q(fill(kind, L['title'], a))}",
-            f"    summary: {q(fill(kind, L['summary'], a))}",
-            f"    achievement: {q(fill(kind, L['achievement'], a))}",
+            f"    source: {q(fill(kind, lim['source'], a))}",
+            f"    title: {q(fill(kind, lim['title'], a))}",
+            f"    summary: {q(fill(kind, lim['summary'], a))}",
+            f"    achievement: {q(fill(kind, lim['achievement'], a))}",
         ]
     lines.append("indicators:")
     for i in range(indicators):
         lines += [
             f"  - id: figure_{i}",
-            f"    label: {q(fill(kind, L['label'], i))}",
+            f"    label: {q(fill(kind, lim['label'], i))}",
             f"    value: {100000 + i}.123456",
             f"    unit: {q('件次' if kind != 'latin' else 'abcdef')}",
             f"    area: area_{i % areas}",
-            f"    source: {q(fill(kind, L['source'], i))}",
-            f"    note: {q(fill(kind, L['note'], i))}",
+            f"    source: {q(fill(kind, lim['source'], i))}",
+            f"    note: {q(fill(kind, lim['note'], i))}",
             "    qualifier: more_than",
             "    period: 2024-01..2024-11",
             f"    headline: {'true' if i < 8 else 'false'}",
@@ -84,8 +86,8 @@ def limit_yaml(
         "charts:",
         "  - id: long_chart",
         "    kind: hbar",
-        f"    title: {q(fill(kind, L['title']))}",
-        f"    note: {q(fill(kind, L['note']))}",
+        f"    title: {q(fill(kind, lim['title']))}",
+        f"    note: {q(fill(kind, lim['note']))}",
         f"    indicators: [{', '.join(f'figure_{i % indicators}' for i in range(chart_bars))}]",
         "    area: area_0",
     ]
@@ -96,14 +98,14 @@ def limit_yaml(
             f"  - id: same_{r}",
             "    kind: same",
             f"    ids: [figure_0, figure_{r + 1}]",
-            f"    note: {q(fill(kind, L['note'], r))}",
+            f"    note: {q(fill(kind, lim['note'], r))}",
         ]
     if glossary:
         lines.append("glossary:")
         for g in range(glossary):
             lines += [
-                f"  - term: {q(fill('han', L['term'], g + 3))}",
-                f"    definition: {q(fill(kind, L['definition'], g))}",
+                f"  - term: {q(fill('han', lim['term'], g + 3))}",
+                f"    definition: {q(fill(kind, lim['definition'], g))}",
             ]
     for part in ("shortcomings", "plans"):
         if items:
@@ -111,8 +113,8 @@ def limit_yaml(
             for k in range(items):
                 lines += [
                     f"  - id: {part}_{k}",
-                    f"    source: {q(fill(kind, L['source'], k))}",
-                    f"    title: {q(fill(kind, L['title'], k))}",
-                    f"    summary: {q(fill(kind, L['summary'], k))}",
+                    f"    source: {q(fill(kind, lim['source'], k))}",
+                    f"    title: {q(fill(kind, lim['title'], k))}",
+                    f"    summary: {q(fill(kind, lim['summary'], k))}",
                 ]
     return "\n".join(lines) + "\n"

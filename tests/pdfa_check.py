@@ -1,4 +1,5 @@
-"""Check a PDF (path or bytes) against the PDF/A-2b requirements our documents can break → a list of violations.
+"""Check a PDF (path or bytes) against the PDF/A-2b requirements our documents can break → a list of
+violations.
 
 No veraPDF here (it is Java and not in our registries), so this is our own checker, written
 independently of briefing.render.pdfa so that it can catch that module's mistakes. Each message
@@ -107,7 +108,9 @@ TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 
 
 def check_pdfa2b(source: str | Path | bytes) -> list[str]:
-    """Every PDF/A-2b violation this checker can detect in `source`; an empty list when it finds none."""
+    """Every PDF/A-2b violation this checker can detect in `source`; an empty list when it finds
+    none.
+    """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     found: list[str] = []
     found += _check_bytes(data)
@@ -141,7 +144,8 @@ def _check_bytes(data: bytes) -> list[str]:
     header = re.match(rb"%PDF-1\.([0-7])(\r\n|\r|\n)", data)
     if not header:
         found.append(
-            f"6.1.2: the header must be %PDF-1.0 to %PDF-1.7 at byte 0 followed by an end of line, found {data[:10]!r}"
+            "6.1.2: the header must be %PDF-1.0 to %PDF-1.7 at byte 0 followed by an end "
+            f"of line, found {data[:10]!r}"
         )
     else:
         rest = data[header.end() :]
@@ -189,7 +193,8 @@ def _check_icc(data: bytes, n: Any) -> tuple[str | None, list[str]]:
     major = data[8]
     if device_class not in ("mntr", "prtr"):
         found.append(
-            f"6.2.3: the output profile's device class is {device_class!r}; it must be 'mntr' or 'prtr'"
+            f"6.2.3: the output profile's device class is {device_class!r}; it must be "
+            "'mntr' or 'prtr'"
         )
     channels = {"RGB ": 3, "GRAY": 1, "CMYK": 4}.get(space)
     if channels is None:
@@ -258,7 +263,7 @@ def _pdf_instant(value: str) -> dt.datetime | None:
 
 def _xmp_instant(value: str) -> dt.datetime | None:
     try:
-        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
@@ -413,7 +418,7 @@ def _check_action(action: Any, where: str) -> list[str]:
 def _check_annotation(annot: Any, where: str) -> list[str]:
     found = []
     subtype = str(annot.get("/Subtype", ""))
-    if subtype not in ANNOTATION_TYPES or subtype in ("/FileAttachment",):
+    if subtype not in ANNOTATION_TYPES or subtype == "/FileAttachment":
         found.append(
             f"6.3.1: {where} is of type {subtype or 'none'}, which PDF/A-2 (for us) forbids"
         )
@@ -428,7 +433,8 @@ def _check_annotation(annot: Any, where: str) -> list[str]:
             f = int(flags)
             if not f & 4 or f & (1 | 2 | 32 | 256):
                 found.append(
-                    f"6.3.2: {where} has flags {f}: Print must be set and Hidden, Invisible, NoView, ToggleNoView clear"
+                    f"6.3.2: {where} has flags {f}: Print must be set and Hidden, "
+                    "Invisible, NoView, ToggleNoView clear"
                 )
             if subtype == "/Text" and (f & 24) != 24:
                 found.append(f"6.3.2: {where} is a note without the NoZoom and NoRotate flags")
@@ -512,7 +518,8 @@ def _check_font(font: Any, where: str) -> list[str]:
             or len(widths) != int(last) - int(first) + 1
         ):
             found.append(
-                f"6.2.11.2: font {font.get('/BaseFont')} has FirstChar/LastChar/Widths that disagree"
+                f"6.2.11.2: font {font.get('/BaseFont')} has FirstChar/LastChar/Widths that "
+                "disagree"
             )
     return found
 
@@ -730,19 +737,22 @@ def _check_content(
                 found.append(f"6.1.13: {where} nests q more than 28 levels")
         elif op == "Q":
             depth -= 1
-        elif op in ("k", "K") and intent_space not in ("CMYK",):
+        elif op in ("k", "K") and intent_space != "CMYK":
             found.append(
-                f"6.2.4.3: {where} paints in DeviceCMYK ({op}) but the output intent is {intent_space or 'missing'}"
+                f"6.2.4.3: {where} paints in DeviceCMYK ({op}) but the output intent is "
+                f"{intent_space or 'missing'}"
             )
-        elif op in ("rg", "RG") and intent_space not in ("RGB ",):
+        elif op in ("rg", "RG") and intent_space != "RGB ":
             found.append(
-                f"6.2.4.3: {where} paints in DeviceRGB ({op}) but the output intent is {intent_space or 'missing'}"
+                f"6.2.4.3: {where} paints in DeviceRGB ({op}) but the output intent is "
+                f"{intent_space or 'missing'}"
             )
         elif op in ("cs", "CS") and operands:
             space = str(operands[0])
             if space == "/DeviceCMYK" and intent_space != "CMYK":
                 found.append(
-                    f"6.2.4.3: {where} selects DeviceCMYK but the output intent is {intent_space or 'missing'}"
+                    f"6.2.4.3: {where} selects DeviceCMYK but the output intent is "
+                    f"{intent_space or 'missing'}"
                 )
         elif op == "Tf" and operands:
             current = fonts.get(str(operands[0]))
@@ -755,14 +765,16 @@ def _check_content(
             missing = glyphs.missing(current, codes)
             if missing:
                 found.append(
-                    f"6.2.11.8: {where} draws codes {sorted(set(missing))[:8]} in {current.get('/BaseFont')} "
+                    f"6.2.11.8: {where} draws codes {sorted(set(missing))[:8]} in "
+                    f"{current.get('/BaseFont')} "
                     "that map to .notdef"
                 )
         elif op == "Do" and operands:
             xobject = xobjects.get(str(operands[0]))
             if xobject is None:
                 found.append(
-                    f"6.2.2: {where} paints XObject {operands[0]}, which its resources do not define"
+                    f"6.2.2: {where} paints XObject {operands[0]}, which its resources do "
+                    "not define"
                 )
             elif xobject.get("/Subtype") == "/Form":
                 found += _check_content(
@@ -779,7 +791,8 @@ def _check_content(
                 and intent_space != "CMYK"
             ):
                 found.append(
-                    f"6.2.4.3: an image in {where} is DeviceCMYK but the output intent is {intent_space or 'missing'}"
+                    f"6.2.4.3: an image in {where} is DeviceCMYK but the output intent is "
+                    f"{intent_space or 'missing'}"
                 )
     return found
 
@@ -824,7 +837,8 @@ def _check_pages(pdf: pikepdf.Pdf, intent_space: str | None) -> list[str]:
             group = obj.get("/Group")
             if group is None or "/CS" not in group:
                 found.append(
-                    f"6.2.10: {where} uses transparency with neither an output intent nor a group colour space"
+                    f"6.2.10: {where} uses transparency with neither an output intent nor a "
+                    "group colour space"
                 )
         for i, annot in enumerate(obj.get("/Annots") or [], start=1):
             label = f"annotation {i} ({str(annot.get('/Subtype', '?')).lstrip('/')}) on {where}"

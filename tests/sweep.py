@@ -1,8 +1,8 @@
 """Set paragraphs at many widths into a PDF and audit the PDF: texts and widths in, violations out.
 
 Shared by the typography tests and `tests/bench_typography.py`. The audit reads the PDF back
-(pdfplumber character boxes for geometry, pypdfium2, as in conftest, for the text) and knows only the
-typographic rules, not the breaker's internals.
+(pdfplumber character boxes for geometry, pypdfium2, as in conftest, for the text) and knows only
+the typographic rules, not the breaker's internals.
 """
 
 from __future__ import annotations

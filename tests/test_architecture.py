@@ -217,19 +217,20 @@ def test_the_makefile_takes_document_names_from_the_registry():
     makefile = (PACKAGE.parent / "Makefile").read_text(encoding="utf-8")
     assert "briefing.documents" in makefile
     for name in ("briefing", "report"):
-        assert f"-{name}.pdf" not in makefile and f"--only {name}" not in makefile
+        assert f"-{name}.pdf" not in makefile
+        assert f"--only {name}" not in makefile
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_module)
 def test_canvases_and_page_sizes_come_from_render(path):
     """One output step makes every canvas; page geometry lives in render/pages.py presets."""
     module = _module(path)
-    if module.startswith("briefing.render") or module.startswith("briefing.charts"):
+    if module.startswith(("briefing.render", "briefing.charts")):
         return
     imports = _imports(path)
-    assert (
-        "reportlab.lib.pagesizes" not in imports and "reportlab.lib.pagesizes.A4" not in imports
-    ), f"{module} has its own page size; name a preset in render/pages.py"
+    own_size = f"{module} has its own page size; name a preset in render/pages.py"
+    assert "reportlab.lib.pagesizes" not in imports, own_size
+    assert "reportlab.lib.pagesizes.A4" not in imports, own_size
     assert not any(i.startswith("reportlab.pdfgen") for i in imports), (
         f"{module} makes its own canvas; use render.output.canvas_maker"
     )
@@ -257,7 +258,8 @@ def test_one_word_list_for_verification_statuses():
     from briefing.model import STATUS_WORDS
     from briefing.verify import STATUS_TEXT
 
-    assert STATUS_TEXT is STATUS_WORDS and annotate.STATUS_LABEL is STATUS_WORDS
+    assert STATUS_TEXT is STATUS_WORDS
+    assert annotate.STATUS_LABEL is STATUS_WORDS
     for path in MODULES:
         if _module(path) == "briefing.model":
             continue
@@ -273,7 +275,9 @@ TESTS = PACKAGE.parent / "tests"
 
 @pytest.mark.parametrize("path", sorted(TESTS.glob("*.py")), ids=lambda p: p.name)
 def test_tests_do_not_skip_for_missing_project_modules(path):
-    """Every module of the project is there: a test that skips when one is missing hides breakage."""
+    """Every module of the project is there: a test that skips when one is missing hides
+    breakage.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in (

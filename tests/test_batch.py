@@ -1,4 +1,6 @@
-"""Tests for briefing.batch: generated datasets in, PDFs and outcomes out (with a fast stand-in renderer)."""
+"""Tests for briefing.batch: generated datasets in, PDFs and outcomes out (with a fast stand-in
+renderer).
+"""
 
 from __future__ import annotations
 
@@ -75,11 +77,13 @@ class Collect:
 
 @pytest.fixture(autouse=True)
 def quick_warm_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Record each worker's warm-up instead of loading fonts and matplotlib (a second per worker)."""
+    """Record each worker's warm-up instead of loading fonts and matplotlib (a second per
+    worker).
+    """
     log = tmp_path / "warm-ups.log"
 
     def record() -> None:
-        with open(log, "a") as f:
+        with log.open("a") as f:
             f.write(f"{os.getpid()}\n")
 
     monkeypatch.setattr(batch, "warm_up", record)  # forked workers inherit the patch
@@ -105,8 +109,10 @@ def test_builds_all_then_skips_all_then_force_rebuilds(
     out = tmp_path / "out"
     progress = Collect()
     first = batch.run(datasets, out, jobs=2, render=fake_render, progress=progress)
-    assert first.ok and first.count("built") == 6
-    assert progress.total == 6 and len(progress.events) == 6
+    assert first.ok
+    assert first.count("built") == 6
+    assert progress.total == 6
+    assert len(progress.events) == 6
     assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
         f"d{i}-{d}.pdf" for i in range(3) for d in ("briefing", "report")
     )
@@ -203,18 +209,14 @@ def test_invalid_and_failing_datasets_are_isolated(datasets: list[Path], tmp_pat
         "missing",
     }
     errors = {Path(o.dataset).stem: o.error for o in result.outcomes if o.error}
-    assert (
-        errors["broken"].startswith("DatasetError:")
-        and "broken.yaml:2:1: YAML syntax error" in errors["broken"]
-    )
+    assert errors["broken"].startswith("DatasetError:")
+    assert "broken.yaml:2:1: YAML syntax error" in errors["broken"]
     assert errors["missing"] == f"DatasetError: 1 problem found\n  {missing}: no such file"
     assert errors["overflow"].startswith("LayoutOverflowError:")
     table = batch.summary_table(result)
-    assert (
-        "FAILED" in table
-        and "INVALID" in table
-        and "3 built, 0 up to date, 4 failed or invalid" in table
-    )
+    assert "FAILED" in table
+    assert "INVALID" in table
+    assert "3 built, 0 up to date, 4 failed or invalid" in table
 
 
 def test_cli_exit_codes_and_summary(
@@ -260,7 +262,8 @@ def test_worker_killed_mid_render_fails_alone(datasets: list[Path], tmp_path: Pa
         p.write_text(p.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     result = batch.run([*datasets, crash], out, jobs=2, render=fake_render)
     got = statuses(result)
-    assert got[("crash", "briefing")] == "failed" and got[("crash", "report")] == "failed"
+    assert got[("crash", "briefing")] == "failed"
+    assert got[("crash", "report")] == "failed"
     assert all(v == "built" for k, v in got.items() if k[0] != "crash")
     assert "WorkerDied" in next(o.error for o in result.outcomes if o.status == "failed")
     assert (out / "crash-briefing.pdf").read_bytes() == before
@@ -318,16 +321,18 @@ def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(
         def die(src, dst):  # the temporary file is complete; die before the rename
             os.kill(os.getpid(), signal.SIGKILL)
         os.replace = die
-        batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render, documents=("briefing",))
+        batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render,
+                  documents=("briefing",))
     """)
     proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, timeout=60
+        [sys.executable, "-c", script], capture_output=True, timeout=60, check=False
     )  # kills on timeout
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert target.read_bytes() == before
     assert len(list(out.glob(".d0-briefing.pdf.*.tmp"))) == 1  # what SIGKILL leaves …
     result = batch.run(datasets[:1], out, jobs=1, render=fake_render, documents=("briefing",))
-    assert result.ok and result.count("built") == 1
+    assert result.ok
+    assert result.count("built") == 1
     assert not list(out.glob(".*.tmp"))  # … the next run removes
     assert target.read_bytes() != before
 
@@ -383,10 +388,10 @@ def test_output_names_are_safe_and_symlinks_refused(tmp_path: Path) -> None:
     result = batch.run([a, b, dotty], out, jobs=1, render=fake_render, documents=("briefing",))
     by_name = {o.dataset: o for o in result.outcomes}
     assert by_name[str(a)].status == "built"
-    assert (
-        by_name[str(b)].status == "invalid" and "would overwrite those of" in by_name[str(b)].error
-    )
-    assert by_name[str(dotty)].status == "invalid" and "symlink" in by_name[str(dotty)].error
+    assert by_name[str(b)].status == "invalid"
+    assert "would overwrite those of" in by_name[str(b)].error
+    assert by_name[str(dotty)].status == "invalid"
+    assert "symlink" in by_name[str(dotty)].error
     assert outside.read_bytes() == b"precious"
     assert all(p.parent == out for p in out.glob("**/*.pdf"))
 
@@ -403,7 +408,8 @@ def test_any_executor_can_run_the_workers(datasets: list[Path], tmp_path: Path) 
 
     with ThreadPoolExecutor(2) as pool:
         result = batch.run(datasets, tmp_path / "out", executor=pool, render=fake_render)
-    assert result.ok and result.count("built") == 6
+    assert result.ok
+    assert result.count("built") == 6
 
 
 def test_code_and_font_changes_invalidate_the_cache(
@@ -457,9 +463,11 @@ def test_real_briefing_through_the_pool(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(batch, "warm_up", REAL_WARM_UP)
     out = tmp_path / "out"
     result = batch.run([SAMPLE], out, jobs=1, documents=("briefing",))
-    assert result.ok and result.count("built") == 1, batch.summary_table(result)
+    assert result.ok, batch.summary_table(result)
+    assert result.count("built") == 1, batch.summary_table(result)
     pdf = out / "liujiang-2024-briefing.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF") and result.outcomes[0].pages == 1
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert result.outcomes[0].pages == 1
     again = batch.run([SAMPLE], out, jobs=1, documents=("briefing",))
     assert again.count("up to date") == 1
 
@@ -507,7 +515,8 @@ def test_scheduler_without_the_dask_extra_says_how_to_install_it(
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith(
-        "ClusterError: --scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'"
+        "ClusterError: --scheduler needs the optional package distributed: pip install "
+        "'fazhi-briefing[dask]'"
     )
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 
@@ -518,7 +527,9 @@ def test_cache_key_covers_engine_versions_and_font_manifest(
     from briefing import engines, fonts
 
     env = batch.Environment.current()
-    assert "ReportLab" in env.engines and "pikepdf" in env.engines and "matplotlib" in env.engines
+    assert "ReportLab" in env.engines
+    assert "pikepdf" in env.engines
+    assert "matplotlib" in env.engines
     key = batch.cache_key("0" * 64, "briefing", True, env)
     newer = {**engines.engine_versions(), "ReportLab": "99.0"}
     monkeypatch.setattr(engines, "engine_versions", lambda: newer)

@@ -1,4 +1,6 @@
-"""Run `briefing batch --scheduler` on a local Dask cluster: datasets in, the same PDF bytes as the local pool out."""
+"""Run `briefing batch --scheduler` on a local Dask cluster: datasets in, the same PDF bytes as the
+local pool out.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +52,8 @@ def test_a_batch_on_a_dask_cluster_gives_the_local_pools_bytes(
 ) -> None:  # type: ignore[no-untyped-def]
     paths = [str(p) for p in datasets(tmp_path / "data")]
     local = batch.run(paths, tmp_path / "local", jobs=2)
-    assert local.ok and local.count("built") == 6
+    assert local.ok
+    assert local.count("built") == 6
 
     code = cli.main(
         ["batch", *paths, "-o", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]
@@ -64,7 +67,8 @@ def test_a_batch_on_a_dask_cluster_gives_the_local_pools_bytes(
     # The documents were rendered in the cluster's worker processes (which set themselves up).
     with distributed.Client(cluster.scheduler_address) as client:
         ready = client.run(lambda: __import__("briefing.batch").batch._worker_ready)
-    assert len(ready) == 2 and any(ready.values())
+    assert len(ready) == 2
+    assert any(ready.values())
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

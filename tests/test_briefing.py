@@ -1,10 +1,13 @@
-"""The one-page briefing, checked on the PDF itself: one A4 page, embedded subset fonts, figures as printed,
-text inside the margins, no collisions, nothing below the size floor, the Chinese line-start rule,
-vector charts, metadata, determinism, and the auto-fit / overflow behaviour on stress datasets."""
+"""The one-page briefing, checked on the PDF itself: one A4 page, embedded subset fonts, figures as
+printed, text inside the margins, no collisions, nothing below the size floor, the Chinese
+line-start rule, vector charts, metadata, determinism, and the auto-fit / overflow behaviour on
+stress datasets.
+"""
 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -89,7 +92,8 @@ def any_briefing(request, liujiang) -> Built:
 
 def test_one_a4_page(any_briefing):
     reader = PdfReader(io.BytesIO(any_briefing.data))
-    assert any_briefing.pages == 1 and len(reader.pages) == 1
+    assert any_briefing.pages == 1
+    assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert float(box.width) == pytest.approx(595.2756, abs=0.01)
     assert float(box.height) == pytest.approx(841.8898, abs=0.01)
@@ -146,11 +150,10 @@ def test_no_glyph_below_the_floor(any_briefing):
     for ch in any_briefing.chars:
         assert ch["size"] >= 7.0 - 1e-6, ch["text"]
         if ch["size"] < 8.0 - 1e-6:
-            assert (
-                charts is not None
-                and charts[0] - 0.5 <= ch["top"]
-                and ch["bottom"] <= charts[1] + 0.5
-            ), f"{ch['text']!r} at {ch['size']:.1f} pt outside the charts"
+            outside = f"{ch['text']!r} at {ch['size']:.1f} pt outside the charts"
+            assert charts is not None, outside
+            assert charts[0] - 0.5 <= ch["top"], outside
+            assert ch["bottom"] <= charts[1] + 0.5, outside
 
 
 def _segments(chars: list[dict]) -> list[list[dict]]:
@@ -162,7 +165,7 @@ def _segments(chars: list[dict]) -> list[list[dict]]:
     for row in lines.values():
         row.sort(key=lambda c: c["x0"])
         seg = [row[0]]
-        for prev, ch in zip(row, row[1:], strict=False):
+        for prev, ch in itertools.pairwise(row):
             if ch["x0"] - prev["x1"] > 0.8 * ch["size"]:
                 out.append(seg)
                 seg = []
@@ -311,7 +314,8 @@ def test_impossible_dataset_says_what_to_cut():
         render_briefing(ds, verify(ds), pdfa=False)
     message = str(err.value)
     assert "does not fit one A4 page" in message
-    assert "drop_order" in message and "achievements" in message
+    assert "drop_order" in message
+    assert "achievements" in message
 
 
 def test_tightening_keeps_the_text_floor():
@@ -331,7 +335,9 @@ def test_many_findings_are_capped_with_a_pointer_to_the_report(liujiang):
     data, _ = render_briefing(liujiang.dataset, many, pdfa=False)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         text = re.sub(r"\s+", "", pdf.pages[0].extract_text())
-    assert "第0项核验" in text and "第5项核验" in text and "第6项核验" not in text
+    assert "第0项核验" in text
+    assert "第5项核验" in text
+    assert "第6项核验" not in text
     assert "另有4项核验结果，详见完整报告。" in text
 
 
@@ -352,7 +358,7 @@ def sparse_and_large():
 
     out = {}
     for name, ds in (("sparse", sparse_dataset()), ("large", large_dataset(200))):
-        data, pages = render_briefing(ds, (), pdfa=False)
+        data, _pages = render_briefing(ds, (), pdfa=False)
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             page = pdf.pages[0]
             chars, text, n = list(page.chars), page.extract_text(), len(pdf.pages)
@@ -362,9 +368,11 @@ def sparse_and_large():
 
 def test_four_figures_get_the_page(sparse_and_large):
     ds, layout, _, chars, text, pages = sparse_and_large["sparse"]
-    assert len(ds.indicators) == 4 and pages == 1
+    assert len(ds.indicators) == 4
+    assert pages == 1
     assert _blank_share(layout) <= 0.25
-    # Measured on the PDF too: the lowest text above the footer reaches three quarters of the type area.
+    # Measured on the PDF too: the lowest text above the footer reaches three quarters of the type
+    # area.
     footer_top = layout.block_bands()["footer"][0]
     lowest = max(ch["bottom"] for ch in chars if ch["bottom"] < footer_top - 1)
     assert (footer_top - lowest) / (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) <= 0.25
@@ -374,8 +382,9 @@ def test_four_figures_get_the_page(sparse_and_large):
 
 
 def test_two_hundred_figures_fit_one_page_by_selecting(sparse_and_large):
-    ds, layout, data, chars, text, pages = sparse_and_large["large"]
-    assert len(ds.indicators) == 200 and pages == 1
+    ds, _layout, _data, chars, text, pages = sparse_and_large["large"]
+    assert len(ds.indicators) == 200
+    assert pages == 1
     shown = [i for i in ds.indicators if i.headline][: ds.briefing.max_headlines]
     for ind in shown:
         assert ind.printed in text
@@ -390,7 +399,9 @@ def test_two_hundred_figures_fit_one_page_by_selecting(sparse_and_large):
 
 
 def test_charts_in_a_row_end_together(liujiang):
-    """No chart is left short with white space under it: columns of the charts block end together."""
+    """No chart is left short with white space under it: columns of the charts block end
+    together.
+    """
     layout = fit_layout(liujiang.dataset, liujiang.findings)
     box = next(b for name, b, _ in layout.blocks if name == "charts")
     heights = [col.wrap(w, PAGE_H)[1] for col, w in zip(box.children, box.widths, strict=True)]

@@ -1,4 +1,6 @@
-"""The indicator catalogue: its shape, `code:` in datasets (validated with hints), and code suggestions."""
+"""The indicator catalogue: its shape, `code:` in datasets (validated with hints), and code
+suggestions.
+"""
 
 from __future__ import annotations
 
@@ -63,7 +65,8 @@ def _with_indicator(extra: str) -> bytes:
 def test_code_is_read():
     ds = parse_dataset(
         _with_indicator(
-            "  - {id: cases, code: mediation.cases, label: 调解案件, value: 40, unit: 件, area: main, source: 一（一）}\n"
+            "  - {id: cases, code: mediation.cases, label: 调解案件, value: 40, unit: 件, "
+            "area: main, source: 一（一）}\n"
         ),
         "m.yaml",
     )
@@ -75,19 +78,31 @@ def test_code_is_read():
     ("line", "message"),
     [
         (
-            "{id: c, code: mediation.case, label: 调解, value: 4, unit: 件, area: main, source: 一}",
+            (
+                "{id: c, code: mediation.case, label: 调解, value: 4, unit: 件, area: main, "
+                "source: 一}"
+            ),
             "unknown indicator code 'mediation.case'; did you mean 'mediation.cases'?",
         ),
         (
-            "{id: c, code: review.recieved, label: 复议, value: 4, unit: 件, area: main, source: 一}",
+            (
+                "{id: c, code: review.recieved, label: 复议, value: 4, unit: 件, area: main, "
+                "source: 一}"
+            ),
             "did you mean 'review.received'?",
         ),
         (
-            "{id: c, code: mediation.success_rate, label: 调解, value: 4, unit: 件, area: main, source: 一}",
+            (
+                "{id: c, code: mediation.success_rate, label: 调解, value: 4, unit: 件, area: "
+                "main, source: 一}"
+            ),
             "is a rate; this figure is a count",
         ),
         (
-            "{id: c, code: mediation.cases, label: 调解, value: 4, unit: 人, area: main, source: 一}",
+            (
+                "{id: c, code: mediation.cases, label: 调解, value: 4, unit: 人, area: main, "
+                "source: 一}"
+            ),
             "is counted in 件, not '人'",
         ),
     ],
@@ -97,25 +112,29 @@ def test_bad_code_names_line_field_and_fix(line, message):
         parse_dataset(_with_indicator(f"  - {line}\n"), "m.yaml")
     (problem,) = info.value.problems
     assert problem.field == "indicators[2].code"
-    assert problem.line == 20 and problem.column == 19
+    assert problem.line == 20
+    assert problem.column == 19
     assert message in problem.message
 
 
 def test_code_used_twice_is_refused():
     extra = (
-        "  - {id: a, code: mediation.cases, label: 调解, value: 4, unit: 件, area: main, source: 一}\n"
-        "  - {id: b, code: mediation.cases, label: 调解, value: 5, unit: 件, area: main, source: 一}\n"
+        "  - {id: a, code: mediation.cases, label: 调解, value: 4, unit: 件, area: main, "
+        "source: 一}\n"
+        "  - {id: b, code: mediation.cases, label: 调解, value: 5, unit: 件, area: main, "
+        "source: 一}\n"
     )
     with pytest.raises(DatasetError) as info:
         parse_dataset(_with_indicator(extra), "m.yaml")
     (problem,) = info.value.problems
-    assert problem.field == "indicators[3].code" and problem.line == 21
+    assert problem.field == "indicators[3].code"
+    assert problem.line == 21
     assert "already given to 'a' (line 20)" in problem.message
 
 
 def test_previous_must_be_a_relative_yaml_path():
     text = MINIMAL.replace("date: 2025-03-28", "date: 2025-03-28\n  previous: /tmp/x.yaml")
-    with pytest.raises(DatasetError, match="meta.previous: '/tmp/x.yaml' is an absolute path"):
+    with pytest.raises(DatasetError, match=r"meta\.previous: '/tmp/x\.yaml' is an absolute path"):
         parse_dataset(text.encode(), "m.yaml")
     text = MINIMAL.replace("date: 2025-03-28", "date: 2025-03-28\n  previous: jia-2023.yaml")
     assert parse_dataset(text.encode(), "m.yaml").meta.previous == "jia-2023.yaml"

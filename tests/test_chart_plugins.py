@@ -1,4 +1,6 @@
-"""A chart kind from another package: registered under the `briefing.charts` entry point group, accepted by the loader, drawn by the renderer."""
+"""A chart kind from another package: registered under the `briefing.charts` entry point group,
+accepted by the loader, drawn by the renderer.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +32,9 @@ PLUGIN = textwrap.dedent('''
         for y, r in enumerate(rows):
             ax.plot([0, r.value], [y, y], color=st.palette.rule, linewidth=1)
             ax.plot([r.value], [y], marker="o", color=st.palette.bar)
-            ax.annotate(r.text, (r.value, y), xytext=(4, 0), textcoords="offset points", va="center")
+            ax.annotate(
+                r.text, (r.value, y), xytext=(4, 0), textcoords="offset points", va="center"
+            )
 
 
     lollipop.aspect = 0.5
@@ -38,12 +42,15 @@ PLUGIN = textwrap.dedent('''
 
 DATASET = textwrap.dedent("""
     schema: 1
-    meta: {district: 插件区, city: 样例市, province: 样例省, year: 2024, title: 插件区2024年度法治政府建设工作报告,
+    meta: {district: 插件区, city: 样例市, province: 样例省, year: 2024,
+           title: 插件区2024年度法治政府建设工作报告,
            issuers: [插件区人民政府], date: 2025-03-28}
     areas:
-      - {id: main, source: 一（一）, title: 公共法律服务, summary: 服务网络覆盖城乡。, achievement: 法律援助稳步增长。}
+      - {id: main, source: 一（一）, title: 公共法律服务, summary: 服务网络覆盖城乡。,
+         achievement: 法律援助稳步增长。}
     indicators:
-      - {id: aid, label: 办理法律援助案件, value: 412, unit: 件, area: main, source: 一（一）, headline: true}
+      - {id: aid, label: 办理法律援助案件, value: 412, unit: 件, area: main, source: 一（一）,
+         headline: true}
       - {id: advice, label: 解答法律咨询, value: 1260, unit: 件, area: main, source: 一（一）}
     charts:
       - {id: services, kind: lollipop, title: 公共法律服务（件）, indicators: [aid, advice]}
@@ -80,7 +87,9 @@ def test_a_registered_kind_is_loaded_and_drawn(plugin):
     assert flow.height == pytest.approx(150.0)  # width × the kind's aspect
     r = read_chart(flow)
     words = r.text.replace(" ", "")
-    assert "412件" in words and "1260件" in words and "办理法律援助案件" in words
+    assert "412件" in words
+    assert "1260件" in words
+    assert "办理法律援助案件" in words
     assert all("Briefing" in ch["fontname"] for ch in r.chars)
 
 

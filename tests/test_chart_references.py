@@ -1,4 +1,5 @@
-"""Reference images of every chart kind: each drawn alone, rendered to PNG with pdfium and compared with the stored image.
+"""Reference images of every chart kind: each drawn alone, rendered to PNG with pdfium and compared
+with the stored image.
 
 The comparison allows for anti-aliasing noise, not for a changed chart. On a mismatch the actual
 image and a difference image are written to `tests/output/chart-references/` and the test names
@@ -31,7 +32,9 @@ MAX_CHANGED = 0.004  # share of pixels differing by more than 64 in some channel
 
 
 def _sample():
-    """Invented figures exercising each kind: a trend, a before/after pair, panels of different size."""
+    """Invented figures exercising each kind: a trend, a before/after pair, panels of different
+    size.
+    """
     inds = [
         ind("cases", 1840, unit="件", label="受理案件", prior=1510.0),
         ind("closed", 1795, unit="件", label="办结案件", prior=1466.0),

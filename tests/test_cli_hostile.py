@@ -1,4 +1,6 @@
-"""`briefing check` on every hostile fixture → exit 1 and one line per problem naming the file and line, never a traceback."""
+"""`briefing check` on every hostile fixture → exit 1 and one line per problem naming the file and
+line, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ def test_check_refuses_each_fixture_with_located_lines(
     assert main(["check", str(path)]) == 1
     captured = capsys.readouterr()
     err = captured.err
-    assert "Traceback" not in err and "Traceback" not in captured.out
+    assert "Traceback" not in err
+    assert "Traceback" not in captured.out
     head, *lines = err.rstrip("\n").splitlines()
     match = re.fullmatch(
         r"(DatasetError|FontCoverageError): (\d+) (problems?|characters?) .*", head
@@ -28,8 +31,8 @@ def test_check_refuses_each_fixture_with_located_lines(
     assert match, head
     count = int(match[2])
     assert len(lines) == min(count, 101)
-    for line in lines:
-        line = line.strip()
+    for raw in lines:
+        line = raw.strip()
         assert line.startswith(str(path)), line
         if path.stem not in WHOLE_FILE:
             assert re.match(rf"{re.escape(str(path))}:\d+:", line), line
@@ -42,4 +45,5 @@ def test_check_output_never_contains_terminal_escapes(
     bad.write_text('"\\e]0;owned\\a\\e[2J": 1\n', encoding="utf-8")
     assert main(["check", str(bad)]) == 1
     captured = capsys.readouterr()
-    assert "\x1b" not in captured.err + captured.out and "\x07" not in captured.err
+    assert "\x1b" not in captured.err + captured.out
+    assert "\x07" not in captured.err

@@ -1,4 +1,6 @@
-"""The comparison pack: the pure comparison (bases, notes, ranks) and both PDFs it makes, read back with pdfplumber."""
+"""The comparison pack: the pure comparison (bases, notes, ranks) and both PDFs it makes, read back
+with pdfplumber.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +57,8 @@ def pack(tmp_path_factory):
 def test_columns_and_missing(comp):
     assert comp.names == NAMES
     review = comp.column("review.received")
-    assert len(review.reported) == 5 and review.basis_text == "单位：件；统计期：2024年全年"
+    assert len(review.reported) == 5
+    assert review.basis_text == "单位：件；统计期：2024年全年"
     aid = comp.column("services.legal_aid_cases")
     assert aid.missing(comp.names) == ("乙区",)
     # Only 戊县 reports 重大行政决策: there is nothing to compare it with.
@@ -65,14 +68,15 @@ def test_columns_and_missing(comp):
 def test_other_bases_are_never_ranked(comp):
     review = comp.column("review.received")
     (off,) = review.others
-    assert off.district == "丙区" and off.why_not == "统计期为1—11月"
+    assert off.district == "丙区"
+    assert off.why_not == "统计期为1—11月"
     assert [c.district for _, c in review.ranked()] == ["丁区", "甲区", "乙区", "戊县"]
     legality = comp.column("decisions.legality_reviews")
-    assert [c.district for c in legality.others] == ["乙区"] and legality.others[
-        0
-    ].why_not == "以件次计"
+    assert [c.district for c in legality.others] == ["乙区"]
+    assert legality.others[0].why_not == "以件次计"
     files = comp.column("enforcement.case_files_reviewed")
-    assert [c.district for c in files.others] == ["丙区"] and files.unit == "卷"
+    assert [c.district for c in files.others] == ["丙区"]
+    assert files.unit == "卷"
     notes = " ".join(review.notes())
     assert "丙区统计期为1—11月，与其他地区口径不同，单列不排名" in notes
     assert "戊县约70件带限定词" in notes
@@ -81,7 +85,8 @@ def test_other_bases_are_never_ranked(comp):
 def test_equal_figures_share_a_rank(comp):
     rate = comp.column("litigation.head_appearance_rate")
     ranks = {c.district: r for r, c in rate.ranked()}
-    assert ranks["甲区"] == ranks["丙区"] == 1 and ranks["乙区"] == 3
+    assert ranks["甲区"] == ranks["丙区"] == 1
+    assert ranks["乙区"] == 3
 
 
 def test_two_to_thirty(comp):
@@ -98,18 +103,23 @@ def test_two_to_thirty(comp):
 def test_briefing_is_one_a4_page_with_embedded_fonts(pack):
     built, data, pages = pack["compare-briefing"]
     reader = PdfReader(io.BytesIO(data))
-    assert built.pages == 1 and len(reader.pages) == 1
+    assert built.pages == 1
+    assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert float(box.width) == pytest.approx(595.2756, abs=0.01)
     for ref in reader.pages[0]["/Resources"]["/Font"].values():
         assert re.fullmatch(r"/[A-Z]{6}\+Briefing[A-Za-z-]+", str(ref.get_object()["/BaseFont"]))
     for ch in pages[0][2]:
-        assert ch["x0"] >= MARGIN_LEFT - 0.5 and ch["x1"] <= PAGE_W - 20 * 2.8346 + 0.5
-        assert ch["top"] >= MARGIN_TOP - 0.5 and ch["bottom"] <= PAGE_H - MARGIN_BOTTOM + 0.5
+        assert ch["x0"] >= MARGIN_LEFT - 0.5
+        assert ch["x1"] <= PAGE_W - 20 * 2.8346 + 0.5
+        assert ch["top"] >= MARGIN_TOP - 0.5
+        assert ch["bottom"] <= PAGE_H - MARGIN_BOTTOM + 0.5
 
 
 def _row_text(words: list[dict], name: str, top_limit: float) -> str:
-    """The words on the table row that starts with `name` (the first such line above `top_limit`)."""
+    """The words on the table row that starts with `name` (the first such line above
+    `top_limit`).
+    """
     starts = [w for w in words if w["text"].startswith(name) and w["top"] < top_limit]
     assert starts, name
     top = starts[0]["top"]
@@ -140,7 +150,8 @@ def test_briefing_table_rows_carry_each_figure_as_printed(pack, comp):
 def test_briefing_marks_and_explains_what_is_not_comparable(pack):
     _, _, pages = pack["compare-briefing"]
     text = _squash(pages[0][0])
-    assert f"63件{MARK}" in text and f"60件{MARK}" in text
+    assert f"63件{MARK}" in text
+    assert f"60件{MARK}" in text
     assert "复议收案：丙区统计期为1—11月，与其他地区口径不同，单列不排名" in text
     assert "案卷评查：丙区以件计，与其他地区口径不同，单列不排名" in text
     assert f"{MISSING}表示该地报告未载此项" in text
@@ -200,7 +211,9 @@ def test_cli_writes_nothing_on_failure(tmp_path, capsys):
 
 
 def _variant(source: Path, k: int, folder: Path) -> Path:
-    """A copy of a fixture renamed to 示例市区N with figures scaled, for the thirty-district pack."""
+    """A copy of a fixture renamed to 示例市区N with figures scaled, for the thirty-district
+    pack.
+    """
     text = source.read_text(encoding="utf-8")
     district = re.search(r"district: (\S+)", text)[1]  # type: ignore[index]
     text = text.replace(district, f"区{k:02d}").replace("  previous: jia-2023.yaml\n", "")
@@ -216,7 +229,8 @@ def test_thirty_districts_fit_one_page(tmp_path):
     comp = compare([d for d, _ in pairs], [f for _, f in pairs])
     layout = fit_compare(comp)
     names = [n for n, _, _ in layout.blocks]
-    assert "table" in names and "notes" in names
+    assert "table" in names
+    assert "notes" in names
     built = build_pack(paths, tmp_path / "out", pdfa=False)
     data = built[0].path.read_bytes()
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -229,5 +243,6 @@ def test_thirty_districts_fit_one_page(tmp_path):
 def test_two_years_of_one_district_count_as_one_place(comp) -> None:
     pairs = [prepare(p) for p in [FIXTURES / "jia-2023.yaml", *FIVE]]
     both = compare([d for d, _ in pairs], [f for _, f in pairs])
-    assert len(both.districts) == 6 and both.places == 5
+    assert len(both.districts) == 6
+    assert both.places == 5
     assert comp.places == len(comp.districts) == 5

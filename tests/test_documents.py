@@ -1,4 +1,5 @@
-"""The document registry and the one output step: names in, PDFs with one date, one set of flags and metadata out.
+"""The document registry and the one output step: names in, PDFs with one date, one set of flags and
+metadata out.
 
 Also: a new document type is one registry entry plus its compose function (here a small card
 composed in this file), and the handout carries exactly the documents' date.
@@ -73,7 +74,8 @@ def test_names_and_lookup() -> None:
 
 
 def test_a_new_document_type_is_one_entry_and_a_compose_function(card: DocumentType) -> None:
-    assert "card" in documents.names(None) and "card" not in documents.names()  # many datasets
+    assert "card" in documents.names(None)
+    assert "card" not in documents.names()
     ds = load_dataset(DATASET)
     other = dataclasses.replace(ds, meta=dataclasses.replace(ds.meta, district="虚构区"))
     data, pages = documents.render_document(
@@ -83,9 +85,8 @@ def test_a_new_document_type_is_one_entry_and_a_compose_function(card: DocumentT
     reader = PdfReader(io.BytesIO(data))
     assert "柳江区（bold）" in reader.pages[0].extract_text()
     assert "虚构区（bold）" in reader.pages[1].extract_text()
-    assert reader.metadata is not None and reader.metadata["/CreationDate"] == pdf_date(
-        ds.meta.date
-    )
+    assert reader.metadata is not None
+    assert reader.metadata["/CreationDate"] == pdf_date(ds.meta.date)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "/OutputIntents" in pdf.Root  # the output step's PDF/A finisher ran
     with pytest.raises(DocumentError, match="tone takes plain, bold"):

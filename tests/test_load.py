@@ -106,7 +106,8 @@ def test_every_indicator_has_source_and_area(liujiang):
     for ind in liujiang.indicators:
         assert re.match(r"^[一二三四五六]（[一二三四五六]）\d?$", ind.source), ind.id
         assert ind.area in areas
-        assert ind.label and len(ind.label) <= 40
+        assert ind.label
+        assert len(ind.label) <= 40
 
 
 def test_texts_are_recorded_with_locations(liujiang):
@@ -114,12 +115,14 @@ def test_texts_are_recorded_with_locations(liujiang):
     assert "meta.title" in paths
     assert "indicators[0].label" in paths
     for _, text, loc in liujiang.texts:
-        assert loc.line >= 1 and text
+        assert loc.line >= 1
+        assert text
 
 
 def test_minimal_fixture_loads():
     ds = load_dataset(FIXTURES / "minimal.yaml")
-    assert len(ds.indicators) == 2 and not ds.charts
+    assert len(ds.indicators) == 2
+    assert not ds.charts
 
 
 def test_starter_template_is_valid():
@@ -197,7 +200,7 @@ def test_invisible_characters_refused():
         .read_text(encoding="utf-8")
         .replace("执法监督检查", "执法\u200b监督检查")
     )
-    with pytest.raises(DatasetError, match="U[+]200B"):
+    with pytest.raises(DatasetError, match=r"U\+200B"):
         parse_dataset(raw.encode(), "x.yaml")
 
 

@@ -1,8 +1,10 @@
-"""Hostile and strange dataset files → a DatasetError naming file, line and field, or a correct Dataset.
+"""Hostile and strange dataset files → a DatasetError naming file, line and field, or a correct
+Dataset.
 
 Each file in fixtures/invalid/ carries one defect and says in its header what the message must
 contain (`# expect: …`); files marked `FONTS:` load and are refused later by the font coverage
-check. Cases that are awkward as files (other encodings, raw control bytes, megabytes) are built here.
+check. Cases that are awkward as files (other encodings, raw control bytes, megabytes) are built
+here.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ def test_every_fixture_declares_one_defect() -> None:
 
 @pytest.fixture(params=["libyaml", "pure-python"])
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with libyaml's parser (when installed) and with PyYAML's own, which differ in messages."""
+    """Run a test with libyaml's parser (when installed) and with PyYAML's own, which differ in
+    messages.
+    """
     if request.param == "pure-python":
         monkeypatch.setattr(load, "SafeLoader", yaml.SafeLoader)
     elif not hasattr(yaml, "CSafeLoader"):
@@ -123,7 +127,9 @@ def test_valid_fixtures_load() -> None:
 
 def test_gbk_file_is_recognised() -> None:
     (message,) = problems_of(MINIMAL.encode("gbk"))
-    assert "not UTF-8" in message and "GBK/GB18030" in message and "iconv -f GB18030" in message
+    assert "not UTF-8" in message
+    assert "GBK/GB18030" in message
+    assert "iconv -f GB18030" in message
     assert message.startswith("test.yaml:5:")  # the first line with Chinese text
 
 
@@ -228,9 +234,12 @@ def test_yaml_11_lookalikes_stay_text_where_text_is_meant() -> None:
     ds = load_dataset(FIXTURES / "valid" / "lookalikes.yaml")
     first = ds.indicators[0]
     assert (first.id, first.label, first.source, first.note) == ("no", "0211", "1e3", "yes")
-    assert ds.areas[0].id == "on" and ds.areas[0].source == "12:30"
-    assert ds.indicators[1].id == "off" and ds.indicators[1].source == "0x1F"
-    assert first.value == 211 and ds.indicators[1].value == 0.5
+    assert ds.areas[0].id == "on"
+    assert ds.areas[0].source == "12:30"
+    assert ds.indicators[1].id == "off"
+    assert ds.indicators[1].source == "0x1F"
+    assert first.value == 211
+    assert ds.indicators[1].value == 0.5
 
 
 @pytest.mark.parametrize(
@@ -255,7 +264,8 @@ def test_yaml_11_lookalikes_stay_text_where_text_is_meant() -> None:
 def test_yaml_11_lookalikes_are_refused_where_a_number_is_meant(literal: str, hint: str) -> None:
     (message,) = problems_of(MINIMAL.replace("value: 520", f"value: {literal}"))
     assert message.startswith("test.yaml:21:")
-    assert "indicators[0].value" in message and hint in message
+    assert "indicators[0].value" in message
+    assert hint in message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +294,8 @@ def test_yaml_11_lookalikes_are_refused_where_a_number_is_meant(literal: str, hi
 )
 def test_bad_counts_are_refused_with_a_hint(literal: str, hint: str) -> None:
     (message,) = problems_of(MINIMAL.replace("value: 520", f"value: {literal}"))
-    assert "indicators[0].value" in message and hint in message
+    assert "indicators[0].value" in message
+    assert hint in message
     assert len(message) < 300  # a 5000-digit value is cut, not echoed
 
 
@@ -303,7 +314,8 @@ def test_percent_shares_stay_within_0_and_100(value: str, ok: bool) -> None:
 
 def test_decimals_are_kept_as_written() -> None:
     ds = parse_dataset(MINIMAL.replace("value: 96.5", "value: 96.50").encode(), "t.yaml")
-    assert ds.indicators[1].decimals == 2 and ds.indicators[1].printed == "96.50%"
+    assert ds.indicators[1].decimals == 2
+    assert ds.indicators[1].printed == "96.50%"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,19 +407,23 @@ def test_escaped_control_characters_are_refused(escape: str, parser: str) -> Non
 def test_escaped_terminal_sequences_are_never_echoed() -> None:
     text = MINIMAL.replace("  city: 示例市", '  "\\e[2J\\e]0;owned\\a": 示例市')
     problems = problems_of(text)
-    assert problems and not any("\x1b" in p or "\x07" in p for p in problems)
+    assert problems
+    assert not any("\x1b" in p or "\x07" in p for p in problems)
     assert any("\\u001b[2J" in p for p in problems)
 
 
 def test_a_stand_in_character_in_the_file_is_refused_as_itself() -> None:
-    # Plane-15 private use stands in for refused characters inside the loader; a real one is an error.
+    # Plane-15 private use stands in for refused characters inside the loader; a real one is an
+    # error.
     (message,) = problems_of(with_label("受理\U000f0001纠纷"))
-    assert "U+F0001" in message and message.startswith("test.yaml:20:")
+    assert "U+F0001" in message
+    assert message.startswith("test.yaml:20:")
 
 
 def test_label_of_200_characters_is_refused() -> None:
     (message,) = problems_of(with_label("很" * 200))
-    assert f"at most {LIMITS['label']} fit a label" in message and "200 characters" in message
+    assert f"at most {LIMITS['label']} fit a label" in message
+    assert "200 characters" in message
 
 
 def test_multi_megabyte_text_field_is_refused_with_the_size_limit() -> None:
@@ -442,7 +458,8 @@ def test_reading_a_huge_or_endless_file_is_bounded() -> None:
 def many_indicators(n: int, value: str = "7") -> str:
     head = MINIMAL.split("indicators:\n")[0] + "indicators:\n"
     rows = "".join(
-        f"  - {{id: item_{i:04d}, label: 第{i}项指标, value: {value}, unit: 件, area: mediation, source: 一（一）}}\n"
+        f"  - {{id: item_{i:04d}, label: 第{i}项指标, value: {value}, unit: 件, "
+        "area: mediation, source: 一（一）}\n"
         for i in range(n)
     )
     return head + rows

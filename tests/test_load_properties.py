@@ -1,4 +1,5 @@
-"""Random datasets, YAML documents and bytes → parse_dataset returns a Dataset or raises DatasetError, nothing else.
+"""Random datasets, YAML documents and bytes → parse_dataset returns a Dataset or raises
+DatasetError, nothing else.
 
 Five generators, each bounded to keep the module well under 30 s: valid-shaped datasets with
 values swapped for random ones of random types, random YAML token soups, random Unicode text,
@@ -35,12 +36,13 @@ def outcome(raw: bytes) -> Dataset | DatasetError:
     try:
         return parse_dataset(raw, "random.yaml")
     except DatasetError as exc:
-        assert exc.problems, "a DatasetError must carry at least one problem"
-        for problem in exc.problems:
-            assert isinstance(problem, Problem)
-            str(problem).encode("utf-8")  # printable: no lone surrogates
-            assert "\x1b" not in str(problem)
-        return exc
+        error = exc
+    assert error.problems, "a DatasetError must carry at least one problem"
+    for problem in error.problems:
+        assert isinstance(problem, Problem)
+        str(problem).encode("utf-8")  # printable: no lone surrogates
+        assert "\x1b" not in str(problem)
+    return error
 
 
 # Scalars of every type YAML can express, including the ones that trap YAML 1.1 readers.
@@ -108,7 +110,9 @@ PATHS = [p for p in _paths(MINIMAL) if p]
 
 @st.composite
 def swapped_datasets(draw: st.DrawFn) -> dict[str, Any]:
-    """The minimal dataset with a few of its values (or whole sections) replaced, deleted or added."""
+    """The minimal dataset with a few of its values (or whole sections) replaced, deleted or
+    added.
+    """
     data = copy.deepcopy(MINIMAL)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         path = draw(st.sampled_from(PATHS))

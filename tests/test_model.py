@@ -11,7 +11,9 @@ def test_dataset_and_dataset_error_survive_pickle():
 
     ds = load_dataset(Path(__file__).parent / "fixtures" / "minimal.yaml")
     back = pickle.loads(pickle.dumps(ds))
-    assert back == ds and back.indicator("inspections").value == 12
+    assert back == ds
+    assert back.indicator("inspections").value == 12
     err = DatasetError([Problem("x.yaml", 3, 5, "meta.year", "expected a number")])
     again = pickle.loads(pickle.dumps(err))
-    assert again.problems == err.problems and str(again) == str(err)
+    assert again.problems == err.problems
+    assert str(again) == str(err)

@@ -1,4 +1,5 @@
-"""Output names, paths and failures → a file inside the output folder, or an OutputError leaving the old file intact.
+"""Output names, paths and failures → a file inside the output folder, or an OutputError leaving the
+old file intact.
 
 Tests run as root, so unwritable folders and full disks are simulated by monkeypatching the os
 functions the writer calls, and by paths that run through a file.
@@ -53,7 +54,8 @@ def previous(tmp_path: Path) -> Path:
 )
 def test_safe_stem_keeps_names_inside_the_folder(name: str, stem: str) -> None:
     assert safe_stem(name) == stem
-    assert "/" not in stem and not stem.startswith(".")
+    assert "/" not in stem
+    assert not stem.startswith(".")
 
 
 @pytest.mark.parametrize("name", ["..", ".", "/", "../..", "....yaml", "///", "$$$.yaml", ""])
@@ -88,7 +90,8 @@ def test_symlinked_target_pointing_outside_is_refused(tmp_path: Path, previous: 
         output_path(previous.parent, "evil.yaml", "briefing")
     with pytest.raises(OutputError, match="symlink"):
         atomic_write(link, NEW)
-    assert outside.read_bytes() == OLD and link.is_symlink()
+    assert outside.read_bytes() == OLD
+    assert link.is_symlink()
 
 
 def test_symlinked_target_pointing_inside_is_not_written_through(previous: Path) -> None:
@@ -146,7 +149,8 @@ def test_a_write_that_makes_no_progress_counts_as_a_full_disk(
     monkeypatch.setattr(write.os, "write", lambda fd, data: 0)
     with pytest.raises(OutputError, match="disk is full"):
         atomic_write(previous, NEW)
-    assert previous.read_bytes() == OLD and leftovers(previous.parent) == []
+    assert previous.read_bytes() == OLD
+    assert leftovers(previous.parent) == []
 
 
 @pytest.mark.parametrize(
@@ -191,7 +195,8 @@ def test_interrupt_mid_write_leaves_nothing_behind(
     monkeypatch.setattr(write.os, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(previous, NEW)
-    assert previous.read_bytes() == OLD and leftovers(previous.parent) == []
+    assert previous.read_bytes() == OLD
+    assert leftovers(previous.parent) == []
 
 
 def test_output_folder_under_a_file(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Build the wheel and sdist, install the wheel into a fresh venv outside the checkout, and compare its PDFs with the checkout's.
+"""Build the wheel and sdist, install the wheel into a fresh venv outside the checkout, and compare
+its PDFs with the checkout's.
 
 The fresh venv gets the wheel alone (`--no-deps`); its dependencies come from this test run's
 site-packages through a `.pth` line, so nothing is downloaded. A plain path line in a `.pth`
@@ -102,7 +103,8 @@ def test_installed_wheel_finds_its_own_fonts(venv: Path, tmp_path: Path) -> None
     out = _run([str(venv / "bin" / "python"), "-c", probe], cwd=tmp_path, env=_clean_env())
     module, folder = out.splitlines()
     assert Path(module).is_relative_to(venv), module
-    assert Path(folder).is_relative_to(venv) and Path(folder).name == "fontfiles", folder
+    assert Path(folder).is_relative_to(venv), folder
+    assert Path(folder).name == "fontfiles", folder
     assert fontbuild.check_manifest(Path(folder)) == []
 
 

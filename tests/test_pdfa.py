@@ -1,4 +1,5 @@
-"""ReportLab PDF bytes through make_pdfa → PDF/A-2b bytes the checker passes; broken PDFs → the checker names each violation.
+"""ReportLab PDF bytes through make_pdfa → PDF/A-2b bytes the checker passes; broken PDFs → the
+checker names each violation.
 
 Also: the output is deterministic, still renders with poppler and extracts the same text, and
 make_pdfa refuses (OutputError) what it cannot repair.
@@ -118,17 +119,17 @@ def test_metadata_says_what_it_was_given(archival: bytes) -> None:
         assert "/Trapped" not in info
         assert str(pdf.Root.Lang) == "zh-CN"
         xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
-        assert (
-            "<pdfaid:part>2</pdfaid:part>" in xmp
-            and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
-        )
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp
+        assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
         assert "&lt;b&gt;&amp;amp;" in xmp  # markup in a subject is escaped, not interpreted
         assert "2025-03-31T00:00:00+08:00" in xmp
         intent = pdf.Root.OutputIntents[0]
-        assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.read_bytes() == srgb_profile()
+        assert intent.S == "/GTS_PDFA1"
+        assert intent.DestOutputProfile.read_bytes() == srgb_profile()
         assert len(pdf.trailer.ID) == 2
         note, link = pdf.pages[0].Annots
-        assert int(note.F) == 4 | 8 | 16 and "/N" in note.AP
+        assert int(note.F) == 4 | 8 | 16
+        assert "/N" in note.AP
         assert int(link.F) == 4
 
 
@@ -150,7 +151,8 @@ def test_srgb_profile_is_a_fixed_valid_file() -> None:
 
     data = srgb_profile()
     profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
-    assert profile.xcolor_space == "RGB " and profile.device_class == "mntr"
+    assert profile.xcolor_space == "RGB "
+    assert profile.device_class == "mntr"
     assert data[24:36] == bytes.fromhex("07e8 0001 0001 0000 0000 0000")  # fixed creation date
 
 
@@ -192,7 +194,8 @@ def test_plain_finish_keeps_metadata_without_claiming_pdfa(plain: bytes) -> None
     out = finish(plain, _meta("简报", "一页简报"), archival=False)
     with pikepdf.open(io.BytesIO(out)) as pdf:
         assert str(pdf.trailer.Info.Author) == "柳州市柳江区人民政府"
-        assert "/Metadata" not in pdf.Root and "/OutputIntents" not in pdf.Root
+        assert "/Metadata" not in pdf.Root
+        assert "/OutputIntents" not in pdf.Root
     assert any(v.startswith("6.6.2.1") for v in check_pdfa2b(out))
 
 
@@ -225,7 +228,8 @@ def test_source_date_epoch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
             "D:20250331090507+08'00'",
             "2025-03-31T09:05:07+08:00",
         ),
-        (dt.datetime(2025, 1, 1), "D:20250101000000+00'00'", "2025-01-01T00:00:00+00:00"),
+        # A naive time is read as UTC.
+        (dt.datetime(2025, 1, 1), "D:20250101000000+00'00'", "2025-01-01T00:00:00+00:00"),  # noqa: DTZ001
         (
             dt.datetime(2025, 1, 1, tzinfo=dt.timezone(-dt.timedelta(hours=3, minutes=30))),
             "D:20250101000000-03'30'",
@@ -234,7 +238,8 @@ def test_source_date_epoch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_date_formats(when: dt.datetime, pdf: str, xmp: str) -> None:
-    assert pdf_date(when) == pdf and xmp_date(when) == xmp
+    assert pdf_date(when) == pdf
+    assert xmp_date(when) == xmp
 
 
 def test_an_unused_unembedded_font_is_replaced_without_changing_the_page(tmp_path: Path) -> None:
@@ -547,7 +552,8 @@ def test_checker_names_each_violation(archival: bytes, name: str) -> None:
 
 
 def _patch(data: bytes, old: bytes, new: bytes) -> bytes:
-    assert len(old) == len(new) and data.count(old) >= 1
+    assert len(old) == len(new)
+    assert data.count(old) >= 1
     return data.replace(old, new, 1)
 
 
@@ -593,7 +599,8 @@ def test_checker_on_a_missing_page_font_resource(archival: bytes) -> None:
 def test_checker_accepts_paths(archival: bytes, tmp_path: Path) -> None:
     path = tmp_path / "a.pdf"
     path.write_bytes(archival)
-    assert check_pdfa2b(path) == [] and check_pdfa2b(str(path)) == []
+    assert check_pdfa2b(path) == []
+    assert check_pdfa2b(str(path)) == []
 
 
 def test_every_message_names_its_clause(plain: bytes) -> None:

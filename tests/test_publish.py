@@ -1,4 +1,5 @@
-"""Outputs of one dataset change together: builds killed, interrupted, failing or racing in; always a matching pair out.
+"""Outputs of one dataset change together: builds killed, interrupted, failing or racing in; always
+a matching pair out.
 
 A *matching pair* is checked two ways: the manifest's hashes against the files, and, for real
 builds, the dataset fingerprint each PDF prints (the briefing's footer, the report's cover).
@@ -53,7 +54,8 @@ def assert_matching(folder: Path, stem: str = "x") -> str:
     assert {n: e["sha256"] for n, e in record["files"].items()} == {
         n: hashlib.sha256(d).hexdigest() for n, d in files.items()
     }
-    assert not list(folder.glob(".*.tmp")) and not list(folder.glob(".*pair-journal*"))
+    assert not list(folder.glob(".*.tmp"))
+    assert not list(folder.glob(".*pair-journal*"))
     return tags.pop().decode()
 
 
@@ -88,17 +90,23 @@ def _steps(tmp_path: Path) -> list[str]:
 
 def test_a_kill_at_every_step_leaves_a_matching_pair(tmp_path: Path) -> None:
     steps = _steps(tmp_path)
-    assert steps[0] == "staged" and steps[1] == "journal" and steps[-1] == "manifest"
+    assert steps[0] == "staged"
+    assert steps[1] == "journal"
+    assert steps[-1] == "manifest"
     assert [s for s in steps if s.startswith("rename")] == [f"rename {n}" for n in sorted(NAMES)]
     outcomes = set()
     for k in range(1, len(steps) + 1):
         folder = tmp_path / f"kill{k}"
         publish(folder, "x", version("A"), dataset="A", siblings=NAMES)
         proc = subprocess.run(
-            [sys.executable, "-c", _publish_script(folder, "B", k)], capture_output=True, timeout=60
+            [sys.executable, "-c", _publish_script(folder, "B", k)],
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
         assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
-        # Whatever a reader sees before anyone repairs it: a mixed set only with a journal beside it.
+        # Whatever a reader sees before anyone repairs it: a mixed set only with a journal beside
+        # it.
         seen = {data.split()[1] for data in pdfs(folder).values()}
         if len(seen) > 1:
             assert list(folder.glob(".x.pair-journal.json")), (
@@ -108,7 +116,8 @@ def test_a_kill_at_every_step_leaves_a_matching_pair(tmp_path: Path) -> None:
             pass
         outcomes.add((steps[k - 1], assert_matching(folder)))
     # Killed before the commit point the old pair stays; after it, the new one is completed.
-    assert ("staged", "A") in outcomes and ("journal", "B") in outcomes
+    assert ("staged", "A") in outcomes
+    assert ("journal", "B") in outcomes
     assert {tag for step, tag in outcomes if step.startswith("rename")} == {"B"}
 
 
@@ -121,6 +130,7 @@ def test_signals_wait_until_the_set_is_replaced(tmp_path: Path, sig: int) -> Non
         [sys.executable, "-c", _publish_script(folder, "B", first_rename, sig)],
         capture_output=True,
         timeout=60,
+        check=False,
     )
     assert proc.returncode != 0
     assert "manifest" in proc.stdout.decode()  # the publication finished before the signal landed
@@ -176,7 +186,9 @@ def test_a_document_of_another_version_is_not_left_beside_a_new_one(tmp_path: Pa
     publish(folder, "x", {first: version("B")[first]}, dataset="B", siblings=NAMES)
     assert pdfs(folder) == {first: version("B")[first]}  # the older second document is gone
     record = read_manifest(folder, "x")
-    assert record is not None and record["remove"] == [second] and list(record["files"]) == [first]
+    assert record is not None
+    assert record["remove"] == [second]
+    assert list(record["files"]) == [first]
 
 
 def _racer(folder: Path, tag: str, rounds: int) -> str:
@@ -245,7 +257,8 @@ def test_a_busy_folder_makes_others_wait_or_refuse(tmp_path: Path) -> None:
     ]
     waiter = None
     try:
-        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout is not None
+        assert holder.stdin is not None
         assert holder.stdout.readline() == "held\n"
         assert cli.main([*build[3:], "--wait", "0.2"]) == 1  # refuses: the folder stays busy
         waiter = subprocess.Popen(
@@ -278,12 +291,14 @@ def test_refusal_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
             import sys
             sys.path.insert(0, {str(ROOT)!r})
             from briefing import output
-            output.publish({str(folder)!r}, "x", {{"x-briefing.pdf": b"%PDF"}}, dataset="A", wait=0.1)
+            output.publish({str(folder)!r}, "x", {{"x-briefing.pdf": b"%PDF"}}, dataset="A",
+                           wait=0.1)
         """),
             ],
             capture_output=True,
             text=True,
             timeout=60,
+            check=False,
         )
     assert proc.returncode == 1 or "OutputError" in proc.stderr
     assert f"another briefing run (process {os.getpid()}) is writing into {folder}" in proc.stderr
@@ -314,7 +329,9 @@ FINGERPRINT = re.compile(r"数据指纹\s*(?:SHA-256\s*)?([0-9a-f]{12})")
 
 
 def fingerprints(folder: Path, stem: str) -> dict[str, str]:
-    """The dataset hash each document prints (first page: the briefing's footer, the report's cover)."""
+    """The dataset hash each document prints (first page: the briefing's footer, the report's
+    cover).
+    """
     found = {}
     for name in documents.names():
         text = PdfReader(str(folder / f"{stem}-{name}.pdf")).pages[0].extract_text() or ""
@@ -360,7 +377,8 @@ def test_real_builds_killed_at_random_moments_leave_a_matching_pair(tmp_path: Pa
             f"a mismatched pair after {signal.Signals(sig).name}: {prints}"
         )
         record = read_manifest(out, "d")
-        assert record is not None and record["dataset"].startswith(prints[documents.names()[0]])
+        assert record is not None
+        assert record["dataset"].startswith(prints[documents.names()[0]])
     assert kills >= 1  # at least one run was really cut short
 
 
@@ -377,7 +395,8 @@ def test_batch_publishes_a_dataset_only_when_all_its_documents_render(tmp_path: 
     variant(src, "b1", "鱼峰区")
     result = batch.run(paths, out, jobs=1, render=failing_second_report)
     statuses = {(Path(o.dataset).stem, o.document): o.status for o in result.outcomes}
-    assert statuses[("b1", "report")] == "failed" and statuses[("b1", "briefing")] == "failed"
+    assert statuses[("b1", "report")] == "failed"
+    assert statuses[("b1", "briefing")] == "failed"
     assert statuses[("b0", "briefing")] == statuses[("b0", "report")] == "built"
     assert pdfs(out, "b1") == before  # the old pair, untouched
     error = next(o.error for o in result.outcomes if o.document == "briefing" and "b1" in o.dataset)

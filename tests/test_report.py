@@ -1,4 +1,6 @@
-"""Check the annotated report PDF itself: structure, cross-references, annotations, metadata and typesetting."""
+"""Check the annotated report PDF itself: structure, cross-references, annotations, metadata and
+typesetting.
+"""
 
 from __future__ import annotations
 
@@ -72,7 +74,8 @@ def test_page_count_and_size(built):
     assert len(reader.pages) == built["log"].page_count
     for page in reader.pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
-        assert abs(w - 595.28) < 0.5 and abs(h - 841.89) < 0.5
+        assert abs(w - 595.28) < 0.5
+        assert abs(h - 841.89) < 0.5
 
 
 def test_outline_mirrors_headings(built):
@@ -90,7 +93,8 @@ def test_outline_mirrors_headings(built):
     # Duplex: the contents and the body's first chapter open on right-hand pages, and a blank
     # page is only ever the verso before such a start.
     log = built["log"]
-    assert log.page_of("toc") % 2 == 1 and log.page_of("ch-summary") % 2 == 1
+    assert log.page_of("toc") % 2 == 1
+    assert log.page_of("ch-summary") % 2 == 1
     assert log.blank_pages <= {log.page_of("toc") - 1, log.page_of("ch-summary") - 1}
 
 
@@ -143,7 +147,8 @@ def verification_pages(built) -> range:
     log = built["log"]
     start = log.page_of("ch-verify")
     end = log.page_of("ch-plans")
-    assert start and end
+    assert start
+    assert end
     return range(start, end)
 
 
@@ -190,7 +195,8 @@ def test_glossary_terms_are_defined_and_linked(built):
     start, end = log.page_of("ch-glossary"), log.page_of("ch-dictionary")
     text = "".join(built["flat"][p - 1] for p in range(start, end))
     for entry in ds.glossary:
-        assert squash(entry.term) in text and squash(entry.definition.rstrip("。")) in text
+        assert squash(entry.term) in text
+        assert squash(entry.definition.rstrip("。")) in text
     used = [k for k in log.pages if k.startswith("glossuse-")]
     assert used
     # every first use links to a page of the glossary chapter
@@ -248,9 +254,11 @@ def test_metadata(built):
     reader = built["reader"]
     meta = reader.metadata
     ds = built["ds"]
-    assert meta.title and ds.meta.title in meta.title
+    assert meta.title
+    assert ds.meta.title in meta.title
     assert meta.author == "、".join(ds.meta.issuers)
-    assert meta.subject and meta["/Keywords"]
+    assert meta.subject
+    assert meta["/Keywords"]
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
 
 
@@ -278,8 +286,10 @@ def test_no_text_outside_the_type_area(built):
             # An opening mark at a line start may be set half width the same way, ink on the right.
             x1 = c["x0"] + c["size"] / 2 if c["text"] in HALF_AT_END else c["x1"]
             x0 = c["x1"] - c["size"] / 2 if c["text"] in OPENING else c["x0"]
-            assert left - 0.5 <= x0 and x1 <= right + 0.5, (n, c["text"], c["x0"], c["x1"])
-            assert top <= c["top"] and c["bottom"] <= bottom, (n, c["text"], c["top"])
+            assert left - 0.5 <= x0, (n, c["text"], c["x0"], c["x1"])
+            assert x1 <= right + 0.5, (n, c["text"], c["x0"], c["x1"])
+            assert top <= c["top"], (n, c["text"], c["top"])
+            assert c["bottom"] <= bottom, (n, c["text"], c["top"])
 
 
 def test_no_overlapping_text(built):
@@ -298,11 +308,13 @@ def test_no_overlapping_text(built):
                     h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                     if w <= 0 or h <= 0:
                         continue
-                    # A compressed mark's empty half (GB/T 15834) lies under its neighbour: boxes, not
-                    # ink, overlap. Real collisions (a note over a table) overlap by whole glyphs.
+                    # A compressed mark's empty half (GB/T 15834) lies under its neighbour: boxes,
+                    # not ink, overlap. Real collisions (a note over a table) overlap by whole
+                    # glyphs.
                     left, right = (a, b) if a["x0"] <= b["x0"] else (b, a)
                     if left["text"] in HALF_AT_END and right["text"] in OPENING:
-                        allowed = 1.0  # ink in the left half, then ink in the right half: 。（ share an em
+                        # Ink in the left half, then ink in the right half: 。（ share an em.
+                        allowed = 1.0
                     elif {a["text"], b["text"]} & (HALF_AT_END | OPENING):
                         allowed = 0.5
                     else:
@@ -338,12 +350,14 @@ def test_no_line_starts_with_closing_punctuation(built):
 
 def test_rebuild_is_byte_identical(built):
     again, pages = report.render_report(built["ds"], built["findings"], pdfa=True)
-    assert again == built["data"] and pages == built["log"].page_count
+    assert again == built["data"]
+    assert pages == built["log"].page_count
 
 
 def test_plain_pdf_without_pdfa(built):
     data, pages = report.render_report(built["ds"], built["findings"], pdfa=False)
-    assert data.startswith(b"%PDF") and pages == built["log"].page_count
+    assert data.startswith(b"%PDF")
+    assert pages == built["log"].page_count
 
 
 def test_markup_in_data_prints_literally_and_empty_parts_are_said():
@@ -352,10 +366,13 @@ def test_markup_in_data_prints_literally_and_empty_parts_are_said():
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages) == pages
         text = squash("".join(page.extract_text() or "" for page in pdf.pages))
-    assert "<b>尖括号</b>" in text and "&amp;" in text and '<imgsrc="x.png"/>' in text
+    assert "<b>尖括号</b>" in text
+    assert "&amp;" in text
+    assert '<imgsrc="x.png"/>' in text
     assert "数据文件没有登记报告所列的不足" in text
     # Empty chapters are left out: no glossary, no shortcomings and plans chapter.
-    assert "术语解释" not in text and "存在的不足和下一步计划" not in text
+    assert "术语解释" not in text
+    assert "存在的不足和下一步计划" not in text
     assert "。。" not in text
 
 
@@ -382,7 +399,8 @@ def test_indicator_tables_start_under_their_heading(built):
     for area in (a for a in ds.areas if ds.indicators_in(a.id)):
         first = ds.indicators_in(area.id)[0]
         heading, table = log.page_of(f"area-{area.id}-table"), log.page_of(f"ind-{first.id}")
-        assert heading is not None and table in (heading, heading + 1), area.id
+        assert heading is not None, area.id
+        assert table in (heading, heading + 1), area.id
 
 
 def test_charts_sit_in_their_chapters(built):

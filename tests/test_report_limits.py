@@ -1,4 +1,5 @@
-"""Render the report from datasets at the validator's limits: whatever `load` accepts, the report draws.
+"""Render the report from datasets at the validator's limits: whatever `load` accepts, the report
+draws.
 
 Hypothesis picks the kind of text (easy to break, one unbreakable word, figures) and the sizes;
 every example must give a PDF, never a LayoutError. A few examples keep the suite fast.
@@ -81,7 +82,8 @@ def test_an_overflow_names_the_field_to_shorten() -> None:
         texts,
         "district.yaml",
     )
-    assert message.startswith("district.yaml:12:5: areas[0].title:") and "shorten" in message
+    assert message.startswith("district.yaml:12:5: areas[0].title:")
+    assert "shorten" in message
     # Nothing of the dataset in it: the file is still named.
     assert overflow_message(None, texts, "district.yaml").startswith("district.yaml: ")
     assert LIMITS["note"] == 300  # the limit the examples above are drawn at

@@ -1,4 +1,5 @@
-"""Check the report's page flow and clean copy on the PDFs themselves: duplex and one-sided Liujiang, a sparse dataset.
+"""Check the report's page flow and clean copy on the PDFs themselves: duplex and one-sided
+Liujiang, a sparse dataset.
 
 Text is read with pypdfium2 (which honours the /ActualText the typesetting layer writes, as
 pdftotext does) and positions with pdfplumber; nothing here calls a poppler binary.
@@ -7,6 +8,7 @@ pdftotext does) and positions with pdfplumber; nothing here calls a poppler bina
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -106,8 +108,8 @@ def test_section_references_and_formulas_read_unambiguously(duplex):
 
 def test_ranges_formulas_and_figures_stay_on_one_line(duplex):
     for n, page in enumerate(duplex["texts"], 1):
-        for line in page.splitlines():
-            line = line.strip()
+        for raw in page.splitlines():
+            line = raw.strip()
             assert not re.search(r"\d—$", line), (n, line)  # 1— / 11月
             assert not re.search(r"[+=×÷]$", line), (n, line)  # 16 + 4 / = 20
             assert not re.match(r"^[+×÷]", line), (n, line)  # only = may turn a long equation
@@ -115,7 +117,7 @@ def test_ranges_formulas_and_figures_stay_on_one_line(duplex):
 
 def test_identical_notes_on_a_page_appear_once(duplex):
     for n, page in enumerate(duplex["texts"], 1):
-        bodies = re.findall(r"\[(\d+)\]\u3000(.*?)(?=\[\d+\]\u3000|— \d+ —|$)", page, re.S)
+        bodies = re.findall(r"\[(\d+)\]\u3000(.*?)(?=\[\d+\]\u3000|— \d+ —|$)", page, re.DOTALL)
         texts = Counter(squash(body) for _n, body in bodies)
         assert all(c == 1 for c in texts.values()), (n, texts.most_common(1))
 
@@ -126,7 +128,7 @@ def test_status_colours_differ_in_grayscale_and_carry_a_shape():
         return 0.299 * r + 0.587 * g + 0.114 * b
 
     lumas = sorted(luma(c) for c in STATUS_COLOR.values())
-    assert all(b - a >= 15 for a, b in zip(lumas, lumas[1:], strict=False)), lumas
+    assert all(b - a >= 15 for a, b in itertools.pairwise(lumas)), lumas
     assert len(set(STATUS_SHAPE.values())) == len(STATUS_SHAPE)
 
 
@@ -172,14 +174,16 @@ def test_one_sided_report_has_no_blank_page_and_numbers_on_the_right(single):
             continue
         area = preset.type_area(number)
         folio = [c for c in page["chars"] if c["top"] > page["height"] - area.y + 5]
-        assert folio and min(c["x0"] for c in folio) > area.x + area.width / 2, number
+        assert folio, number
+        assert min(c["x0"] for c in folio) > area.x + area.width / 2, number
 
 
 def test_duplex_blank_pages_only_before_right_hand_starts(duplex):
     log = duplex["log"]
     assert log.blank_pages, "the cover and the contents each need a blank verso"
     for page in log.blank_pages:
-        assert page % 2 == 0 and not duplex["pages"][page - 1]["chars"]
+        assert page % 2 == 0
+        assert not duplex["pages"][page - 1]["chars"]
         assert page + 1 in (log.page_of("toc"), log.page_of("ch-summary"))
 
 
@@ -219,7 +223,7 @@ def folio_dash_top_below_type_area(built, number: int) -> float:
     area = preset.type_area(number)
     style = folio_style(preset)
     face = fonts.face_for(style.role, style.bold)
-    asc, desc = em_box(face)
+    asc, _desc = em_box(face)
     ink_top = glyph_bounds(face, "—")[3]
     dashes = [c for c in page["chars"] if c["text"] == "—" and c["top"] > page["height"] - area.y]
     assert dashes
@@ -262,7 +266,8 @@ def test_note_icons_do_not_print(duplex):
 
 def test_sparse_report_leaves_out_empty_chapters(sparse):
     text = squash("".join(sparse["texts"]))
-    assert "术语解释" not in text and "存在的不足和下一步计划" not in text
+    assert "术语解释" not in text
+    assert "存在的不足和下一步计划" not in text
     titles = [t for level, t, _k, _p in sparse["log"].headings if level == 0]
     assert len(titles) == len(set(titles))
     assert len(sparse["log"].blank_pages) <= 2
@@ -271,7 +276,8 @@ def test_sparse_report_leaves_out_empty_chapters(sparse):
 def test_a_dataset_without_relations_says_nothing_was_checked():
     built = build(MINIMAL, "single")
     text = squash("".join(built["texts"]))
-    assert "没有做任何核对" in text and "不等于没有问题" in text
+    assert "没有做任何核对" in text
+    assert "不等于没有问题" in text
     assert "没有发现需要留意的问题" not in text
     assert "数字核对" not in text  # no verification chapter without relations
 
@@ -307,7 +313,8 @@ def first_chars(built: dict, text: str, key: str) -> list[dict]:
 )
 def test_heading_levels_follow_gbt9704(duplex, key, text, face, size):
     for c in first_chars(duplex, text, key)[:2]:
-        assert c["fontname"].split("+")[-1] == face and c["size"] == pytest.approx(size), (text, c)
+        assert c["fontname"].split("+")[-1] == face, (text, c)
+        assert c["size"] == pytest.approx(size), (text, c)
 
 
 def test_type_area_on_odd_and_even_pages(duplex):

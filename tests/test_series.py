@@ -1,4 +1,6 @@
-"""Year series: meta.previous links, 同比 checked against last year's dataset, and trend charts in both documents."""
+"""Year series: meta.previous links, 同比 checked against last year's dataset, and trend charts in
+both documents.
+"""
 
 from __future__ import annotations
 
@@ -36,9 +38,8 @@ def jia():
 def test_series_follows_previous(jia):
     dataset, _ = jia
     assert [d.meta.year for d in dataset.earlier] == [2023]
-    assert dataset.previous_year is not None and dataset.previous_year.meta.title.startswith(
-        "示例市甲区2023"
-    )
+    assert dataset.previous_year is not None
+    assert dataset.previous_year.meta.title.startswith("示例市甲区2023")
     series = load_series(JIA_2024)
     assert series.trend_codes()[:2] == ("review.received", "litigation.received")
     assert [(y, i.value) for y, i in series.trend("services.legal_aid_cases")] == [
@@ -127,7 +128,8 @@ def _pair(prior_unit: str, prior_period: Period, prior_year: int = 2023, qualifi
 def test_last_year_on_another_basis_is_not_used(unit, period, year, qualifier, status, words):
     current, last = _pair(unit, period, year, qualifier)
     (finding,) = verify(current, last)
-    assert finding.status == status and words in finding.message, finding.message
+    assert finding.status == status, finding.message
+    assert words in finding.message, finding.message
 
 
 @pytest.mark.parametrize(
@@ -142,7 +144,9 @@ def test_bad_previous_names_the_field(tmp_path, old, new, message):
     with pytest.raises(DatasetError) as info:
         load_with_history(path)
     (problem,) = info.value.problems
-    assert problem.field == "meta.previous" and problem.line == 14 and problem.column == 13
+    assert problem.field == "meta.previous"
+    assert problem.line == 14
+    assert problem.column == 13
     assert message in problem.message
 
 
@@ -152,7 +156,7 @@ def test_missing_previous_file(tmp_path):
         JIA_2024.read_text(encoding="utf-8").replace("jia-2023.yaml", "gone.yaml"), encoding="utf-8"
     )
     assert main(["check", str(path)]) == 1
-    with pytest.raises(DatasetError, match="no such file 'gone.yaml' beside cur.yaml"):
+    with pytest.raises(DatasetError, match=r"no such file 'gone\.yaml' beside cur\.yaml"):
         load_with_history(path)
 
 
@@ -168,7 +172,8 @@ def test_trend_chart_needs_a_coded_indicator(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(
-        DatasetError, match="charts.0..indicators: a trend chart shows one indicator over the years"
+        DatasetError,
+        match=r"charts\[0\]\.indicators: a trend chart shows one indicator over the years",
     ):
         load_dataset(path)
 
@@ -188,7 +193,8 @@ def documents(jia):
 
 def test_briefing_shows_trends_and_the_checked_change(documents):
     (page,) = documents["briefing"]
-    assert "行政复议收案历年（件）" in page and "行政诉讼收案历年（件）" in page
+    assert "行政复议收案历年（件）" in page
+    assert "行政诉讼收案历年（件）" in page
     # Under the title, a point per year, left to right, each labelled with its figure (the chart
     # may be drawn taller than its natural height when the page has room).
     words = documents["words"]
@@ -219,7 +225,9 @@ def test_report_shows_trends_and_the_checked_change(documents):
 
 
 def test_files_given_together_form_a_series(tmp_path, capsys):
-    """Without meta.previous, the same district's earlier year given in the same run is its series."""
+    """Without meta.previous, the same district's earlier year given in the same run is its
+    series.
+    """
     current = tmp_path / "jia-2024.yaml"
     current.write_text(
         JIA_2024.read_text(encoding="utf-8").replace("  previous: jia-2023.yaml\n", ""),

@@ -42,7 +42,8 @@ def test_metadata_language_and_fonts(specimen: Path) -> None:
     assert reader.metadata.title == "briefing 排版样张"
     assert reader.metadata.author == "briefing"
     fonts = pdf_fonts(specimen)
-    assert fonts and all(f.embedded and f.subset and f.to_unicode for f in fonts), fonts
+    assert fonts
+    assert all(f.embedded and f.subset and f.to_unicode for f in fonts), fonts
     assert not any("Helvetica" in f.name for f in fonts)
 
 
@@ -96,4 +97,5 @@ def test_links_and_notes_are_live(specimen: Path) -> None:
     for pno, dest in internal:
         target = dest[0].get_object()
         assert target == reader.pages[pno].get_object()
-        assert dest[1] == "/XYZ" and 0 < float(dest[3]) < 842
+        assert dest[1] == "/XYZ"
+        assert 0 < float(dest[3]) < 842

@@ -1,4 +1,6 @@
-"""Tests of the typesetting layer: line-breaking rules, widths, drawing, extraction and page geometry."""
+"""Tests of the typesetting layer: line-breaking rules, widths, drawing, extraction and page
+geometry.
+"""
 
 from __future__ import annotations
 
@@ -214,7 +216,7 @@ def test_line_end_punctuation_is_half_width() -> None:
 )
 def test_adjacent_marks_take_one_and_a_half_em(pair: str, trimmed: str) -> None:
     em = PLAIN.size_pt
-    xs, right = _glyph_x("甲" + pair + "乙")
+    xs, _right = _glyph_x("甲" + pair + "乙")
     # 甲 at 0, the pair spans 1.5 em, 乙 starts at 2.5 em.
     assert xs[3] == pytest.approx(2.5 * em)
     if trimmed == "right of first":
@@ -230,7 +232,7 @@ def test_adjacent_marks_take_one_and_a_half_em(pair: str, trimmed: str) -> None:
 
 def test_three_closing_marks_in_a_row() -> None:
     em = PLAIN.size_pt
-    xs, right = _glyph_x("甲。）》乙")
+    xs, _right = _glyph_x("甲。）》乙")
     assert [round(x / em, 3) for x in xs] == [0, 1, 1.5, 2, 3]
 
 
@@ -331,7 +333,7 @@ def test_styles_are_complete_and_frozen() -> None:
     body = GBT9704.styles["body"]
     with pytest.raises(AttributeError):
         body.size_pt = 12  # type: ignore[misc]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="role must be one of"):
         TextStyle("bad", "comic")  # type: ignore[arg-type]
 
 
@@ -420,7 +422,7 @@ def test_links_anchors_and_notes(tmp_path: Path) -> None:
 def test_paragraph_splits_across_frames_keeping_two_lines(tmp_path: Path) -> None:
     style = COMPACT.styles["body"]
     para = CJKParagraph(PARAGRAPHS[1] * 3, style)
-    _, h = para.wrap(200.0, 10_000)
+    _, _h = para.wrap(200.0, 10_000)
     n = len(para.lines)
     assert n >= 8
     # Room for 3 lines: split 3 / rest.
@@ -431,10 +433,11 @@ def test_paragraph_splits_across_frames_keeping_two_lines(tmp_path: Path) -> Non
     assert len(head.lines) + len(tail.lines) == n
     assert tail.lines[0].left_pt == 0.0  # continued: no first-line indent
     assert head.lines[-1].justified
-    assert head.text.startswith(PARAGRAPHS[1][:5]) and tail.text == para.text[head.lines[-1].end :]
+    assert head.text.startswith(PARAGRAPHS[1][:5])
+    assert tail.text == para.text[head.lines[-1].end :]
     # Room for 1 line: nothing fits (no orphan); room for n-1 lines: keep 2 for the next frame.
     assert para.split(200.0, style.leading_pt + 1) == []
-    head2, tail2 = para.split(200.0, (n - 1) * style.leading_pt + 1)
+    _head2, tail2 = para.split(200.0, (n - 1) * style.leading_pt + 1)
     assert len(tail2.wrap(200.0, 1000) and tail2.lines) == 2
     # Drawn in two frames, the text comes out whole.
     path = tmp_path / "split.pdf"
@@ -527,4 +530,5 @@ def test_a_dash_pair_is_two_full_ems_drawn_as_one_rule(tmp_path: Path) -> None:
         joints = [r for r in page.rects if dashes[0]["x0"] < r["x0"] < dashes[1]["x1"]]
         if ink[0] + (advance_em(fonts.face_for(style.role), "—") - ink[1]) > 0.01:
             assert len(joints) == 1
-    assert "整改就有了方向" in extracted_text(path) and "——" in extracted_text(path)
+    assert "整改就有了方向" in extracted_text(path)
+    assert "——" in extracted_text(path)

@@ -1,9 +1,11 @@
-"""Check the verification stage on hand-worked cases, on invariants, and on the Liujiang 2024 dataset."""
+"""Check the verification stage on hand-worked cases, on invariants, and on the Liujiang 2024
+dataset.
+"""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction as F
+from fractions import Fraction as F  # noqa: N817 - shorthand for the many exact values
 from pathlib import Path
 
 import pytest
@@ -43,7 +45,8 @@ def test_mediation_rate_1098_of_1109_is_not_99_9() -> None:
     assert (f.status, f.severity, f.kind) == ("inconsistent", "warning", "rate")
     assert f.message == "调解成功率应为99.01%，报告写作99.9%，相差0.89个百分点"
     assert f.computation == "1098 ÷ 1109 × 100 = 99.01%；报告所列 99.9%（即 99.85%—99.95%）"
-    assert f.expected is not None and f.expected.is_point
+    assert f.expected is not None
+    assert f.expected.is_point
     assert f.difference is not None
     assert F("0.84") < f.difference.lo < f.difference.hi < F("0.95")
     assert f.ids == ("part", "whole", "rate")
@@ -59,10 +62,12 @@ def test_rate_57_at_45_23_has_no_whole_denominator() -> None:
     f = rate_case(57, None, 45.23)
     assert f.status == "inconsistent"
     assert "找不到能得出45.23%的整数总数" in f.message
-    assert "57 ÷ 126 = 45.24%" in f.message and "57 ÷ 127 = 44.88%" in f.message
+    assert "57 ÷ 126 = 45.24%" in f.message
+    assert "57 ÷ 127 = 44.88%" in f.message
     assert "截尾" in f.message  # 45.238… cut off, not rounded, gives 45.23
     assert "126.009—126.036" in f.computation
-    assert f.difference is not None and f.difference.hi < 0
+    assert f.difference is not None
+    assert f.difference.hi < 0
 
 
 def test_rate_57_at_45_24_implies_126() -> None:
@@ -108,7 +113,8 @@ def test_totals_with_hedges() -> None:
     ).status == ("consistent")
     # 100以上 = 60 + 50 cannot be confirmed, only not contradicted …
     f = total_case(ind("all", 100, qualifier="at_least"), ind("a", 60), ind("b", 50))
-    assert f.status == "cannot_tell" and "以上" in (f.reason or "")
+    assert f.status == "cannot_tell"
+    assert "以上" in (f.reason or "")
     # … but 100以上 = 30 + 20 is a contradiction whatever the upper end.
     f = total_case(ind("all", 100, qualifier="at_least"), ind("a", 30), ind("b", 20))
     assert f.status == "inconsistent"
@@ -119,11 +125,13 @@ def test_subset_may_fall_short_but_not_exceed() -> None:
     ok = only(
         [ind("all", 79), *parts], rel("s", "subset", whole="all", parts=["rejected", "mediated"])
     )
-    assert ok.status == "consistent" and ok.computation.startswith("26 + 7 = 33 ≤ 79")
+    assert ok.status == "consistent"
+    assert ok.computation.startswith("26 + 7 = 33 ≤ 79")
     bad = only(
         [ind("all", 30), *parts], rel("s", "subset", whole="all", parts=["rejected", "mediated"])
     )
-    assert bad.status == "inconsistent" and "多出3件" in bad.message
+    assert bad.status == "inconsistent"
+    assert "多出3件" in bad.message
     # Within an open-ended whole a part always fits: that is certain, not undecided.
     open_whole = only(
         [ind("all", 79, qualifier="at_least"), *parts],
@@ -134,7 +142,8 @@ def test_subset_may_fall_short_but_not_exceed() -> None:
 
 def test_units_of_different_things_are_not_added() -> None:
     f = total_case(ind("all", 20), ind("a", 16, unit="人"), ind("b", 4))
-    assert (f.status, f.severity) == ("cannot_tell", "info") and "单位不同" in (f.reason or "")
+    assert (f.status, f.severity) == ("cannot_tell", "info")
+    assert "单位不同" in (f.reason or "")
 
 
 # -- same ----------------------------------------------------------------------------------------
@@ -145,7 +154,8 @@ def test_legal_opinions_300_vs_95_are_not_the_same() -> None:
     s6 = ind("s6", 95, unit="件", label="出具法律意见", source="一（六）")
     f = only([s4, s6], rel("same", "same", ids=["s4", "s6"]))
     assert (f.status, f.severity) == ("inconsistent", "warning")
-    assert "一（四）写作300件次" in f.message and "一（六）写作95件" in f.message
+    assert "一（四）写作300件次" in f.message
+    assert "一（六）写作95件" in f.message
     assert "相差205" in f.message
     assert "件次与件按同一计量单位比较" in f.computation
 
@@ -153,7 +163,8 @@ def test_legal_opinions_300_vs_95_are_not_the_same() -> None:
 def test_towns_8_8_8_are_the_same() -> None:
     towns = [ind(f"t{i}", 8, unit="个") for i in range(3)]
     f = only(towns, rel("same", "same", ids=["t0", "t1", "t2"]))
-    assert f.status == "consistent" and f.computation.startswith("8 = 8 = 8")
+    assert f.status == "consistent"
+    assert f.computation.startswith("8 = 8 = 8")
 
 
 def test_same_with_hedges() -> None:
@@ -180,7 +191,8 @@ def test_same_with_hedges() -> None:
 def test_same_figures_of_different_periods_may_differ() -> None:
     months = Period("months", 2024, 1, 11)
     f = only([ind("a", 79, period=months), ind("b", 90)], rel("x", "same", ids=["a", "b"]))
-    assert f.status == "cannot_tell" and "统计期间" in (f.reason or "")
+    assert f.status == "cannot_tell"
+    assert "统计期间" in (f.reason or "")
 
 
 def test_same_of_people_and_cases_cannot_be_told() -> None:
@@ -205,7 +217,8 @@ def test_change_against_a_prior_indicator() -> None:
     ok = only([apps, ind("last", 76)], rel("g", "change", current="apps", prior="last"))
     assert ok.status == "consistent"
     bad = only([apps, ind("last", 100)], rel("g", "change", current="apps", prior="last"))
-    assert bad.status == "inconsistent" and "同比应增长77%" in bad.message
+    assert bad.status == "inconsistent"
+    assert "同比应增长77%" in bad.message
 
 
 def test_change_against_a_stated_prior() -> None:
@@ -217,7 +230,8 @@ def test_a_change_no_whole_base_can_give() -> None:
     # 10 ÷ 1.33 = 7.52: last year 7 gives +42.86 %, 8 gives +25 %; 33 % is impossible.
     f = only([ind("n", 10, change=Change("up", 33, 0))], rel("g", "change", current="n"))
     assert f.status == "inconsistent"
-    assert "上年7件则增长42.86%" in f.message and "上年8件则增长25.00%" in f.message
+    assert "上年7件则增长42.86%" in f.message
+    assert "上年8件则增长25.00%" in f.message
 
 
 def test_every_stated_change_gets_its_base() -> None:
@@ -230,17 +244,16 @@ def test_every_stated_change_gets_its_base() -> None:
     )
     by_id = {f.relation_id: f for f in findings}
     assert set(by_id) == {"g", "loose.change", "stated.change"}
-    assert (
-        by_id["loose.change"].status == "derived"
-        and "上年应为60件" in by_id["loose.change"].message
-    )
+    assert by_id["loose.change"].status == "derived"
+    assert "上年应为60件" in by_id["loose.change"].message
     assert by_id["stated.change"].status == "consistent"
 
 
 def test_a_change_in_points_derives_a_rate() -> None:
     r = ind("r", 98.73, kind="rate", change=Change("up", 1.2, 1, "个百分点"))
     (f,) = verify(dataset([r]))
-    assert f.status == "derived" and "97.53%" in f.message
+    assert f.status == "derived"
+    assert "97.53%" in f.message
 
 
 # -- robustness and output -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Compare selected pages of the briefing, the report and the specimen with reference images: PDFs in, pass or a diff image out.
+"""Compare selected pages of the briefing, the report and the specimen with reference images: PDFs
+in, pass or a diff image out.
 
 Pages are rasterised with pypdfium2 (installed with pdfplumber) at 72 dpi in gray and compared
 with the PNGs in `tests/references/`. A pixel counts as different when its gray level moves by
@@ -67,7 +68,8 @@ def contents_numbers(page: pdfplumber.page.Page) -> list[Box]:
 
 def briefing_charts(page: pdfplumber.page.Page) -> list[Box]:
     """Everything from the briefing's first chart title down: the charts, and the blocks under
-    them that move whenever a chart's height changes. The title and the figure tiles stay."""
+    them that move whenever a chart's height changes. The title and the figure tiles stay.
+    """
     ds = load_dataset(LIUJIANG)
     titles = {c.title.replace(" ", "") for c in ds.charts if c.briefing}
     # A chart title starts its line (a tile's label may contain the same words further on).

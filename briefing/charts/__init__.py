@@ -1,4 +1,5 @@
-"""Turn the charts a dataset declares into fixed-size flowables that matplotlib draws onto the page in the document's fonts.
+"""Turn the charts a dataset declares into fixed-size flowables that matplotlib draws onto the page
+in the document's fonts.
 
     rows = chart_rows(dataset, chart)             # pure: labels, values, wording, groups
     flowable = draw_chart(dataset, chart, width_pt=150, style=chart_style("compact"))
@@ -74,7 +75,9 @@ def draw_rows(
     style: ChartStyle,
     height_pt: float | None = None,
 ) -> ChartFlowable:
-    """Rows drawn as row chart `kind` (bar, hbar, diverging, part_of_whole, rate, before_after); cached."""
+    """Rows drawn as row chart `kind` (bar, hbar, diverging, part_of_whole, rate, before_after);
+    cached.
+    """
     if not rows:
         raise ValueError("a chart needs at least one row")
     if width_pt <= 0:
@@ -139,7 +142,9 @@ def draw_chart(
     style: ChartStyle | None = None,
     height_pt: float | None = None,
 ) -> ChartFlowable:
-    """The flowable of one declared chart at `width_pt`; its height is its natural one, or `height_pt` if taller."""
+    """The flowable of one declared chart at `width_pt`; its height is its natural one, or
+    `height_pt` if taller.
+    """
     return _chart_flowable(
         dataset,
         chart,
@@ -153,7 +158,9 @@ chart_flowable = draw_chart
 
 
 def warm_up() -> None:
-    """Import matplotlib, the chart kinds and the theme now (a batch worker does, before its first task)."""
+    """Import matplotlib, the chart kinds and the theme now (a batch worker does, before its first
+    task).
+    """
     from . import kinds  # noqa: F401  (imports matplotlib)
     from .figure import theme_rc
 

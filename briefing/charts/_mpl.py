@@ -1,4 +1,5 @@
-"""Import matplotlib's figure machinery once per process for the chart stage, without the docstrings it generates at import.
+"""Import matplotlib's figure machinery once per process for the chart stage, without the docstrings
+it generates at import.
 
 Every Artist subclass matplotlib defines gets a generated `set()` docstring listing all its
 properties (`matplotlib.artist.kwdoc`). Building them is about 0.15 s of a cold process, spent on

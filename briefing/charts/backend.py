@@ -1,4 +1,5 @@
-"""Draw a matplotlib Figure onto a ReportLab canvas: artists in, PDF path, image and text operators out.
+"""Draw a matplotlib Figure onto a ReportLab canvas: artists in, PDF path, image and text operators
+out.
 
 `RendererReportLab` is a matplotlib `RendererBase` (the same contract as matplotlib's own PDF and
 SVG backends) whose target is the page being built, not a file of its own. Paths, markers and
@@ -63,7 +64,9 @@ _convert_to_string = _path.convert_to_string  # type: ignore[attr-defined]
 
 
 def path_ops(path: Any, transform: Any) -> str:
-    """The PDF path construction operators for `path` under `transform` (3 decimals, deterministic)."""
+    """The PDF path construction operators for `path` under `transform` (3 decimals,
+    deterministic).
+    """
     data = _convert_to_string(path, transform, None, False, None, 3, _PATH_OPS, True)
     return data.decode("ascii")
 
@@ -75,7 +78,7 @@ def font_role(prop: Any) -> tuple[str, bool]:
         if family in _ROLE_OF_FAMILY:
             role = _ROLE_OF_FAMILY[family]
             break
-        if family in ("serif",):
+        if family == "serif":
             role = "serif"
             break
     weight = prop.get_weight()
@@ -104,7 +107,9 @@ class GraphicsContextReportLab(GraphicsContextBase):
 
 
 class RendererReportLab(RendererBase):
-    """Draws a figure onto `canv`, whose user space has its origin at the chart's bottom-left corner."""
+    """Draws a figure onto `canv`, whose user space has its origin at the chart's bottom-left
+    corner.
+    """
 
     def __init__(self, canv: Canvas, width: float, height: float) -> None:
         super().__init__()
@@ -203,7 +208,7 @@ class RendererReportLab(RendererBase):
     # -- paths ----------------------------------------------------------------------------------
     def draw_path(
         self, gc: GraphicsContextBase, path: Path, transform: Any, rgbFace: Any = None
-    ) -> None:  # noqa: N803
+    ) -> None:
         self._draw(gc, path_ops(path, transform), rgbFace, path, transform)
 
     def _draw(
@@ -212,7 +217,7 @@ class RendererReportLab(RendererBase):
         ops_path: str,
         rgbFace: Any,
         path: Path,
-        transform: Any,  # noqa: N803
+        transform: Any,
         offset: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         """Paint `ops_path` (the path under `transform`, moved by `offset`) with gc's state."""
@@ -240,7 +245,9 @@ class RendererReportLab(RendererBase):
     def _hatch_ops(
         self, gc: GraphicsContextBase, ops_path: str, path: Path, transform: Any
     ) -> list[str]:
-        """Hatch lines tiled over the path's extent and clipped to the path: plain strokes, no pattern."""
+        """Hatch lines tiled over the path's extent and clipped to the path: plain strokes, no
+        pattern.
+        """
         extents = path.get_extents(transform)
         if (
             not (math.isfinite(extents.width) and math.isfinite(extents.height))
@@ -281,7 +288,7 @@ class RendererReportLab(RendererBase):
         path: Path,
         trans: Any,
         rgbFace: Any = None,
-    ) -> None:  # noqa: N803
+    ) -> None:
         ops_marker = path_ops(marker_path, marker_trans)
         for vertices, code in path.iter_segments(trans, simplify=False):
             if len(vertices) and code != Path.CLOSEPOLY:
@@ -416,7 +423,8 @@ def _face(role: str, bold: bool) -> str:
 class FigureCanvasReportLab(FigureCanvasBase):
     """The canvas a figure belongs to; `draw_onto` renders the figure onto a ReportLab canvas."""
 
-    filetypes: dict[str, str] = {}
+    # matplotlib declares it on the base class as an attribute; we register no file types.
+    filetypes: dict[str, str] = {}  # noqa: RUF012
 
     def draw_onto(self, canv: Canvas) -> None:
         from ..fonts import register_reportlab

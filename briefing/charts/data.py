@@ -1,4 +1,5 @@
-"""Turn a chart declared in a Dataset into the rows it shows: label, value and value label in the report's own wording.
+"""Turn a chart declared in a Dataset into the rows it shows: label, value and value label in the
+report's own wording.
 
 This is the pure half of charting: no drawing library is touched, so the rules below can be
 tested on their own.
@@ -15,7 +16,8 @@ otherwise it is a part of the current group. The Liujiang chart lists 1109, 1098
 177, 57 (both to date), 79, 26, 7 (all January–November): 1098 joins 1109; 177 starts a group
 (another period, and declared the whole of `enterprise_reviews_within_all`); 57 joins it; 79
 starts the third group (another period, and declared the whole of `enterprise_review_outcomes`,
-even though it is itself a part of 177 — the chart lists it as a group of its own); 26 and 7 join it.
+even though it is itself a part of 177 — the chart lists it as a group of its own); 26 and 7 join
+it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ RowRole = Literal["item", "whole", "part", "before", "after"]
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One mark of a chart: what it is called, its value (NaN when not stated) and the value's label."""
+    """One mark of a chart: what it is called, its value (NaN when not stated) and the value's
+    label.
+    """
 
     id: str
     label: str
@@ -60,6 +64,7 @@ def short_period(period: Period) -> str:
 
 
 def row_label(ind: Indicator) -> str:
+    """An indicator's label with its period in brackets when the period is not the whole year."""
     when = short_period(ind.period)
     return f"{ind.label}（{when}）" if when else ind.label
 
@@ -97,7 +102,9 @@ def _wholes(dataset: Dataset) -> frozenset[str]:
 def group_parts(
     dataset: Dataset, indicators: tuple[Indicator, ...]
 ) -> list[tuple[Indicator, list[Indicator]]]:
-    """Split a part-of-whole chart's indicators into (whole, parts) groups by the rule in the module docstring."""
+    """Split a part-of-whole chart's indicators into (whole, parts) groups by the rule in the module
+    docstring.
+    """
     wholes = _wholes(dataset)
     groups: list[tuple[Indicator, list[Indicator]]] = []
     for ind in indicators:
@@ -132,7 +139,9 @@ def prior_text(ind: Indicator) -> str:
 
 
 def trend_points(dataset: Dataset, ind: Indicator) -> tuple[tuple[int, Indicator], ...]:
-    """(year, figure) of `ind`'s code in the earlier datasets and this one, where unit and period agree."""
+    """(year, figure) of `ind`'s code in the earlier datasets and this one, where unit and period
+    agree.
+    """
     span = (ind.period.kind, ind.period.start_month, ind.period.end_month)
     points = []
     for ds in (*dataset.earlier, dataset):

@@ -1,4 +1,5 @@
-"""Turn a chart (a drawing function and a printed size) into a fixed-size Flowable that matplotlib draws onto the page.
+"""Turn a chart (a drawing function and a printed size) into a fixed-size Flowable that matplotlib
+draws onto the page.
 
 `ChartFlowable` is what compose modules place: its size is known without matplotlib (the kinds
 measure themselves with the typesetting layer), and only when the page is drawn does it build a
@@ -71,7 +72,7 @@ def _clear_axes(ax: Any) -> None:
     ax.xaxis.set_visible(True)
     ax.yaxis.set_visible(True)
     for side, spine in ax.spines.items():
-        spine.set_visible(side in ("bottom",))
+        spine.set_visible(side == "bottom")
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -96,7 +97,9 @@ def _reset(fig: Any, ax: Any) -> None:
 
 
 def spare_axes(fig: Any, rect: tuple[float, float, float, float]) -> Any:
-    """An Axes at `rect` (figure fractions): a pooled figure's spare one if it has one, else a new one."""
+    """An Axes at `rect` (figure fractions): a pooled figure's spare one if it has one, else a new
+    one.
+    """
     for ax in fig.axes[1:]:
         if getattr(ax, "briefing_spare", False):
             ax.briefing_spare = False
@@ -149,10 +152,10 @@ class ChartFlowable(Flowable):
         self.name = name
         self.pooled = pooled
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
 
     def figure(self) -> Any:

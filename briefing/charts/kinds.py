@@ -1,4 +1,5 @@
-"""Turn a chart declaration and its dataset into matplotlib artists on an Axes: the built-in chart kinds.
+"""Turn a chart declaration and its dataset into matplotlib artists on an Axes: the built-in chart
+kinds.
 
 A chart kind is one function `kind(ax, chart, dataset)`. It receives an Axes filling a figure of
 the chart's printed size (1 unit = 1 pt, dpi 72) and draws with ordinary matplotlib calls; the
@@ -49,7 +50,9 @@ BOLD = "bold"
 
 
 def style_of(ax: Axes) -> ChartStyle:
-    """The ChartStyle the document asked this chart to be drawn with (the default theme otherwise)."""
+    """The ChartStyle the document asked this chart to be drawn with (the default theme
+    otherwise).
+    """
     return getattr(ax.figure, "briefing_style", None) or chart_style()
 
 
@@ -285,7 +288,9 @@ def hbar(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 
 
 def diverging(ax: Axes, chart: Chart, dataset: Dataset) -> None:
-    """Signed changes left (falls) and right (rises) of a zero line, labelled in the report's words."""
+    """Signed changes left (falls) and right (rises) of a zero line, labelled in the report's
+    words.
+    """
     draw_row_chart(ax, chart_rows(dataset, chart))
 
 
@@ -309,7 +314,9 @@ def before_after(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 
 
 def draw_columns(ax: Axes, rows: Sequence[Row], frame: Frame | None = None) -> None:
-    """Counts as columns on a zero baseline with a labelled value axis; values above, labels below."""
+    """Counts as columns on a zero baseline with a labelled value axis; values above, labels
+    below.
+    """
     fr = frame or Frame(ax.figure)
     st = style_of(ax)
     g = column_geometry(rows, fr.w, st, fr.h)
@@ -359,7 +366,9 @@ def draw_columns(ax: Axes, rows: Sequence[Row], frame: Frame | None = None) -> N
 
 
 def bar(ax: Axes, chart: Chart, dataset: Dataset) -> None:
-    """Counts as columns; as horizontal bars when the columns would be too narrow or need a break."""
+    """Counts as columns; as horizontal bars when the columns would be too narrow or need a
+    break.
+    """
     rows = chart_rows(dataset, chart)
     width, _ = size_of(ax.figure)
     if columns_fit(rows, width, style_of(ax)):

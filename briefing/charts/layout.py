@@ -1,4 +1,5 @@
-"""Turn chart rows, a width and the theme into a plan in points: label lines, bar bands, scales and ticks.
+"""Turn chart rows, a width and the theme into a plan in points: label lines, bar bands, scales and
+ticks.
 
 This is the measuring half of the built-in chart kinds. It imports no matplotlib, so the briefing
 can try many layouts (every fitting level, every column arrangement) at the cost of a few line
@@ -13,6 +14,7 @@ with its own ticks on each side — rather than flattening every other bar to a 
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -85,7 +87,9 @@ def box_width(prep: Prepared, line: Line | None) -> float:
 
 @lru_cache(maxsize=4096)
 def text_width(text: str, bold: bool, size: float, role: str = "sans") -> float:
-    """Printed width of a one-line chart text, as the renderer sets it (to its last glyph box's edge)."""
+    """Printed width of a one-line chart text, as the renderer sets it (to its last glyph box's
+    edge).
+    """
     return box_width(*set_line(text, role, bold, size))
 
 
@@ -203,7 +207,9 @@ def ticks_between(lo: float, hi: float, most: int = 4) -> list[float]:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """One stretch of an axis: values [lo, hi] drawn from x0 to x1 (points from the chart's left)."""
+    """One stretch of an axis: values [lo, hi] drawn from x0 to x1 (points from the chart's
+    left).
+    """
 
     lo: float
     hi: float
@@ -230,7 +236,7 @@ class Scale:
         return len(self.segments) > 1
 
     def end(self, v: float) -> float:
-        """x where a bar of value v ends."""
+        """X where a bar of value v ends."""
         if self.broken and v > self.segments[0].hi:
             return self.segments[1].pos(v)
         seg = self.segments[0]
@@ -311,6 +317,7 @@ class RowPlan:
 
 
 def axis_height(st: ChartStyle) -> float:
+    """Height of a value axis under a chart: the gap, ticks and one line of tick labels."""
     asc, desc = metrics(False, st.tick_pt)
     return AXIS_GAP + TICK_PT + TICK_PAD + asc + desc
 
@@ -551,7 +558,7 @@ def _segment_ticks(seg: Segment, st: ChartStyle, broken: bool) -> list[float]:
             w = text_width(tick_text(v, step), False, st.tick_pt)
             x = seg.pos(v)
             spans.append((x - w / 2, x + w / 2))
-        if all(b[0] - a[1] >= 3.0 for a, b in zip(spans, spans[1:], strict=False)):
+        if all(b[0] - a[1] >= 3.0 for a, b in itertools.pairwise(spans)):
             return vals
     return [vals[0]] if vals else []
 
@@ -563,10 +570,12 @@ def _segment_ticks(seg: Segment, st: ChartStyle, broken: bool) -> list[float]:
 def row_chart_height(
     rows: Sequence[Row], width: float, st: ChartStyle, domain: tuple[float, float] | None = None
 ) -> float:
+    """Height of a row chart (bar, hbar, diverging…) of `rows` at `width`."""
     return plan_rows(rows, width, st, domain=domain).height
 
 
 def rate_rows(rows: Sequence[Row]) -> tuple[Row, ...]:
+    """`rows` with stated rates held to 0–100, the track a rate chart draws."""
     # A rate outside 0–100 (the loader refuses it) would be drawn clamped, never off the track.
     return tuple(
         Row(
@@ -605,6 +614,9 @@ def column_axis_width(rows: Sequence[Row], st: ChartStyle) -> float:
 def column_geometry(
     rows: Sequence[Row], width: float, st: ChartStyle, target: float | None
 ) -> dict[str, Any]:
+    """The measures of a column chart in points: axis width, column pitch, wrapped labels,
+    height.
+    """
     vasc, vdesc = metrics(True, st.value_pt)
     lasc, ldesc = metrics(False, st.label_pt)
     top = max((r.value for r in rows if r.stated), default=0.0)
@@ -637,6 +649,7 @@ def column_geometry(
 
 
 def column_height(rows: Sequence[Row], width: float, st: ChartStyle) -> float:
+    """Height of a column chart of `rows` at `width`."""
     return float(column_geometry(rows, width, st, None)["height"])
 
 
@@ -646,6 +659,7 @@ TREND_ASPECT = 0.5
 def trend_geometry(
     series: Sequence[tuple[int, float]], w: float, h: float, st: ChartStyle, texts: Sequence[str]
 ) -> dict[str, Any]:
+    """The measures of a trend chart `w` by `h` points: ticks, plot area and label positions."""
     vals = [v for _, v in series if math.isfinite(v)]
     top = max(vals, default=0.0)
     top = top if top > 0 else 1.0
@@ -672,6 +686,7 @@ def trend_geometry(
 
 
 def trend_height(width: float, st: ChartStyle | None = None) -> float:
+    """Height of a trend chart at `width`: half its width, at least nine label sizes."""
     st = st or chart_style()
     return round(max(width * TREND_ASPECT, st.label_pt * 9), 2)
 
@@ -681,17 +696,20 @@ MIN_PANEL_PT = 140.0
 
 
 def grid(width: float, n: int) -> tuple[int, float]:
+    """(columns, panel width) of small multiples in `width`: as many as fit, up to `n`."""
     cols = max(1, min(n, int((width + PANEL_GAP) // (MIN_PANEL_PT + PANEL_GAP))))
     return cols, (width - PANEL_GAP * (cols - 1)) / cols
 
 
 def panel_height(content: Any, width: float, st: ChartStyle) -> float:
+    """Height of one small-multiples panel: a trend, or a row chart of its rows."""
     if isinstance(content, tuple) and content and content[0] == "trend":
         return trend_height(width, st)
     return row_chart_height(content, width, st)
 
 
 def title_height(st: ChartStyle) -> float:
+    """Height of a panel's one-line bold title and the 2 pt gap under it."""
     asc, desc = metrics(True, st.label_pt)
     return asc + desc + 2.0
 
@@ -699,6 +717,9 @@ def title_height(st: ChartStyle) -> float:
 def small_multiples_height(
     panels: Sequence[tuple[str, Any]], width: float, st: ChartStyle
 ) -> float:
+    """Height of small multiples: each grid row as tall as its tallest panel, with titles and
+    gaps.
+    """
     cols, pw = grid(width, len(panels))
     heights = [panel_height(c, pw, st) for _, c in panels]
     rows = [max(heights[i : i + cols]) for i in range(0, len(panels), cols)]

@@ -1,4 +1,5 @@
-"""Turn the chart theme file (`briefing.mplstyle`) and a density into the measures every chart kind draws with.
+"""Turn the chart theme file (`briefing.mplstyle`) and a density into the measures every chart kind
+draws with.
 
 The theme lives in one matplotlib style file beside this module: fonts, text sizes, line widths and
 the palette. matplotlib applies it to every figure (`rc_params`); the built-in kinds also read
@@ -59,7 +60,9 @@ def cycle_colors() -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Palette:
-    """Colours as hex sRGB, all from the style file; `gray_level` tells how far apart they print in grey."""
+    """Colours as hex sRGB, all from the style file; `gray_level` tells how far apart they print in
+    grey.
+    """
 
     ink: str = field(default_factory=lambda: _hex(theme_values()["text.color"]))
     muted: str = field(default_factory=lambda: _hex(theme_values()["axes.labelcolor"]))
@@ -109,7 +112,7 @@ class ChartStyle:
             raise ValueError(f"chart text below {MIN_LABEL_PT} pt is not legible in print")
 
     def rc(self) -> dict[str, Any]:
-        """matplotlib settings this style overrides on top of the style file."""
+        """Matplotlib settings this style overrides on top of the style file."""
         return {
             "font.size": self.label_pt,
             "xtick.labelsize": self.tick_pt,

@@ -1,1 +1,3 @@
-"""Turn a Dataset, its Findings and its charts into the pages of each document (one module per document)."""
+"""Turn a Dataset, its Findings and its charts into the pages of each document (one module per
+document).
+"""

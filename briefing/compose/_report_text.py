@@ -1,4 +1,5 @@
-"""Re-export the typesetting layer's text and page API in one place, so the report imports it from here.
+"""Re-export the typesetting layer's text and page API in one place, so the report imports it from
+here.
 
 The report lays out on the GB/T 9704 preset of `briefing.render` (`PRESETS["gbt9704"]`); keeping
 every import of that API behind this module means a rename in the typesetting layer touches one
@@ -47,7 +48,9 @@ def type_area(page: int, preset: PagePreset = PRESET) -> tuple[float, float, flo
 
 
 def frame_area(page: int, preset: PagePreset = PRESET) -> tuple[float, float, float, float]:
-    """(x, y, width, height) of the body frame: the 版心 plus the empty leading below its last line."""
+    """(x, y, width, height) of the body frame: the 版心 plus the empty leading below its last
+    line.
+    """
     r = preset.frame_rect(page)
     return r.x, r.y, r.width, r.height
 
@@ -64,12 +67,12 @@ def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> 
 
 __all__ = [
     "BINDINGS",
-    "PRESET",
     "BODY_LEADING",
     "BODY_SIZE",
     "BODY_TRACKING",
     "PAGE_HEIGHT",
     "PAGE_WIDTH",
+    "PRESET",
     "CJKParagraph",
     "Span",
     "TextStyle",

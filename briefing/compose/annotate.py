@@ -1,4 +1,5 @@
-"""Turn an Indicator and the Findings that concern it into the words of its annotation, and mark glossary terms at first use.
+"""Turn an Indicator and the Findings that concern it into the words of its annotation, and mark
+glossary terms at first use.
 
 Everything a reader of the annotated report is told about one figure comes from here, so the
 footnote printed under a table and the note that opens on screen say the same thing. The
@@ -68,10 +69,12 @@ QUALIFIER_WORD = {
 
 
 def status_label(status: str) -> str:
+    """The Chinese word printed for a finding's status."""
     return STATUS_LABEL.get(status, status)
 
 
 def relation_label(kind: str) -> str:
+    """The Chinese word printed for a kind of relation."""
     return RELATION_LABEL.get(kind, kind)
 
 
@@ -179,6 +182,9 @@ class Annotation:
 
 
 def findings_by_indicator(findings: Sequence[FindingLike]) -> dict[str, list[FindingLike]]:
+    """Findings under each indicator id they concern, in their order (one finding under several
+    ids).
+    """
     out: dict[str, list[FindingLike]] = {}
     for f in findings:
         for ident in dict.fromkeys(f.ids):
@@ -191,7 +197,8 @@ def annotate(
 ) -> Annotation | None:
     """The annotation of a figure, or None when it is an exact whole-year figure nothing concerns
     and the dataset adds no note. Past `max_findings` findings, the note counts them by status
-    and points to the verification chapter instead of quoting each (a footnote must fit a page)."""
+    and points to the verification chapter instead of quoting each (a footnote must fit a page).
+    """
     parts = [NotePart(t) for t in (qualifier_note(ind), period_note(ind), change_note(ind)) if t]
     if ind.note:
         parts.append(NotePart(f"说明：{sentence(ind.note)}"))

@@ -1,4 +1,5 @@
-"""Turn a validated Dataset and its verification Findings into the one-page leadership briefing as PDF bytes.
+"""Turn a validated Dataset and its verification Findings into the one-page leadership briefing as
+PDF bytes.
 
 The page, in reading order: masthead (marking lines top left of the type area as GB/T 9704 places
 份号/密级, title, who and when), headline figure tiles, two or three charts, one line of results
@@ -188,7 +189,8 @@ def _date_cn(d: dt.date) -> str:
 
 
 def generation_date(dataset: Dataset) -> dt.date:
-    """The date printed as 'generated': SOURCE_DATE_EPOCH when set, else the dataset's date — never the clock.
+    """The date printed as 'generated': SOURCE_DATE_EPOCH when set, else the dataset's date — never
+    the clock.
 
     The same instant the PDF metadata carries, as a calendar day in China Standard Time.
     """
@@ -292,7 +294,9 @@ class _Tile:
     meta_parts: list[CJKParagraph]
 
     def meta(self, inner: float) -> list[CJKParagraph]:
-        """Period and change on one line if they fit, else one line each (never broken inside 同比增长)."""
+        """Period and change on one line if they fit, else one line each (never broken inside
+        同比增长).
+        """
         if self.meta_joined is None:
             return []
         if _line_count(self.meta_joined, inner) == 1:
@@ -324,7 +328,8 @@ def _tile_widths(
     label_widths: Sequence[Sequence[float]],
     label_pt: float,
 ) -> list[float]:
-    """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows shortest.
+    """Column widths (each ≥ its natural width, summing to `avail`) that make the tile rows
+    shortest.
 
     Each column may take its natural width or a width at which one of its labels fits on one or
     two lines; every affordable combination is scored by (rows' text lines — a row is as tall as
@@ -432,7 +437,9 @@ CHART_GAP = 14.0
 
 
 def _chart_box(c: Ctx, chart: Chart, width: float, extra_pt: float = 0.0) -> Flowable:
-    """A chart with its title (and note); `extra_pt` more height than its natural one goes to the chart."""
+    """A chart with its title (and note); `extra_pt` more height than its natural one goes to the
+    chart.
+    """
     size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
     title = _para(chart.title, _style("chart-title", "sans", size, size * 1.35, bold=True))
     style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
@@ -568,7 +575,7 @@ def findings_block(c: Ctx) -> Flowable | None:
     if not everything:
         return None
     shown = notable_findings(c.findings, statuses)[:most]
-    size = c.fit.body_pt - 0.5 if c.fit.body_pt - 0.5 >= TEXT_FLOOR_PT else TEXT_FLOOR_PT
+    size = max(c.fit.body_pt - 0.5, TEXT_FLOOR_PT)
     lead = size * c.fit.leading
     line = _style("finding", "serif", size, lead, align="justify")
     lines: list[Flowable] = [
@@ -812,8 +819,10 @@ def _overflow_message(dataset: Dataset, layout: Layout) -> str:
     dropped = ", ".join(layout.attempt.dropped) or "nothing"
     keep = [n for n, _, _ in layout.blocks if n not in ("masthead", "headlines")]
     advice = [
-        f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
-        f"{len(dataset.headlines)} indicators have headline: true)"
+        (
+            f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
+            f"{len(dataset.headlines)} indicators have headline: true)"
+        )
     ]
     undroppable = [n for n in keep if n not in layout.attempt.dropped]
     if undroppable:

@@ -1,4 +1,5 @@
-"""Turn a `Comparison` of several districts' datasets into the city comparison pack: a one-page comparison briefing and an annotated comparison report, as PDF bytes.
+"""Turn a `Comparison` of several districts' datasets into the city comparison pack: a one-page
+comparison briefing and an annotated comparison report, as PDF bytes.
 
 The briefing: districts as rows and the coded indicators most of them report as columns, every
 figure in its printed wording (hedge included), a figure not comparable with its column marked △
@@ -22,6 +23,7 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -103,7 +105,9 @@ def cell_text(cell: Cell | None) -> str:
 
 
 def chart_columns(comp: Comparison) -> tuple[Column, ...]:
-    """The indicators most districts report on one basis: the small multiples, most reported first."""
+    """The indicators most districts report on one basis: the small multiples, most reported
+    first.
+    """
     need = max(2, math.ceil(len(comp.districts) / 2))
     chosen = [
         c for c in comp.columns if len(c.comparable) >= need and c.entry.kind in ("count", "rate")
@@ -112,7 +116,9 @@ def chart_columns(comp: Comparison) -> tuple[Column, ...]:
 
 
 def chart_rows(comp: Comparison, column: Column) -> tuple[Row, ...]:
-    """One bar per district in the pack's order; a missing figure is a 未载明 row, an off-basis one is left out."""
+    """One bar per district in the pack's order; a missing figure is a 未载明 row, an off-basis one
+    is left out.
+    """
     rows = []
     for name, cell in zip(comp.names, column.cells, strict=True):
         if cell is None:
@@ -196,7 +202,8 @@ def _cell_para(text: str, style: TextStyle, *, muted: bool = False) -> CJKParagr
 def table_columns(
     comp: Comparison, body_pt: float
 ) -> tuple[tuple[Column, ...], float, list[float]]:
-    """The columns that fit the type width at `body_pt`, the district column's width and each column's width.
+    """The columns that fit the type width at `body_pt`, the district column's width and each
+    column's width.
 
     Columns are taken most reported first while they fit; each is as wide as its widest cell or
     head line (heads may take two lines), and the spare width is shared out evenly.
@@ -400,7 +407,9 @@ def _footer(c: _Ctx) -> Flowable:
 
 
 def generation_day(comp: Comparison) -> dt.date:
-    """The day printed as 'generated': the document date (the output step's) as a day in China Standard Time."""
+    """The day printed as 'generated': the document date (the output step's) as a day in China
+    Standard Time.
+    """
     return document_date(pack_day(comp)).astimezone(CHINA_TIME).date()
 
 
@@ -430,7 +439,8 @@ def _measure(comp: Comparison, attempt: Attempt[FindingsExtent]) -> Layout[Findi
 
 
 def fit_compare(comp: Comparison) -> Layout[FindingsExtent]:
-    """The most generous layout that fits one page, by the briefing's rules; LayoutOverflowError if none does.
+    """The most generous layout that fits one page, by the briefing's rules; LayoutOverflowError if
+    none does.
 
     Within each stage (nothing dropped, then the charts dropped) the findings are shortened step by
     step, and for each the loosest level of `LEVELS` that fits is found by bisection.
@@ -479,7 +489,10 @@ def compare_meta(comp: Comparison, what: str) -> dict[str, Any]:
     return {
         "title": f"{title}（{what}）",
         "author": "、".join(cities) + "各地数据汇总",
-        "subject": f"{comp.places}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要指标对比",
+        "subject": (
+            f"{comp.places}个地区{'、'.join(str(y) for y in comp.years)}年度法治政府建设报告主要"
+            "指标对比"
+        ),
         "keywords": ("法治政府建设", "年度报告", "对比", *cities, *(f"{y}年" for y in comp.years)),
         "day": pack_day(comp),
     }
@@ -594,7 +607,8 @@ class CompareComposer:
         out.append(Spacer(1, 40))
         out.append(
             self.p(
-                f"本对比注释版由 briefing {__version__} 依据各地数据文件生成。数字照录各地报告原文；"
+                f"本对比注释版由 briefing {__version__} 依据各地数据文件生成。数字照录各地报"
+                "告原文；"
                 "排名、注释和图表为生成工具所加，不代表各地发布机关的表述。",
                 "cover_foot",
             )
@@ -604,15 +618,23 @@ class CompareComposer:
     def reading(self) -> list[Flowable]:
         out = self.chapter("阅读说明", "cmp-reading")
         texts = [
-            "本文件把各地年度报告中属于同一指标的数字放在一起比较。指标以统一的编码识别，"
-            "不按各地报告的措辞匹配；没有编码的数字不参与比较。",
-            "每个数字照录原文，连同“余”“以上”“约”等限定词。带“余”“以上”的数字只给出了下限，"
-            "排名时按所写数字计，实际位次可能更靠前；带“约”的数字是近似值。",
-            f"同一指标下，只有单位和统计期都相同的数字才排名、才画进同一幅图。以“件次”计的数字不与以“件”计的比较，"
-            f"1—11月的数字不与全年数字比较，截至报告时的数字也不与全年数字比较；这样的数字在表中标{MARK}，"
-            "单列在排名表之后，并说明原因。",
-            f"某地报告没有载明某项指标时，表中写“{MISSING}”，并在该指标一节列出这些地区；"
-            "没有载明不等于没有开展这项工作。",
+            (
+                "本文件把各地年度报告中属于同一指标的数字放在一起比较。指标以统一的编码识别，"
+                "不按各地报告的措辞匹配；没有编码的数字不参与比较。"
+            ),
+            (
+                "每个数字照录原文，连同“余”“以上”“约”等限定词。带“余”“以上”的数字只给出了下限，"
+                "排名时按所写数字计，实际位次可能更靠前；带“约”的数字是近似值。"
+            ),
+            (
+                f"同一指标下，只有单位和统计期都相同的数字才排名、才画进同一幅图。以“件次”计的数字不与以“件”计的比较，"
+                f"1—11月的数字不与全年数字比较，截至报告时的数字也不与全年数字比较；这样的数字在表中标{MARK}，"
+                "单列在排名表之后，并说明原因。"
+            ),
+            (
+                f"某地报告没有载明某项指标时，表中写“{MISSING}”，并在该指标一节列出这些地区；"
+                "没有载明不等于没有开展这项工作。"
+            ),
         ]
         out += [self.p(t, "prose") for t in texts]
         return out
@@ -657,7 +679,7 @@ class CompareComposer:
     def per_indicator(self) -> list[Flowable]:
         comp = self.comp
         out = self.chapter("逐项比较", "cmp-items")
-        common = sorted(comp.common(), key=lambda c: comp.columns.index(c))
+        common = sorted(comp.common(), key=comp.columns.index)
         out.append(
             self.p(
                 f"以下{len(common)}节各比较一项指标：先列排名表，再画图，最后说明没有报告的地区"
@@ -761,7 +783,6 @@ class CompareComposer:
         return out
 
     def sources(self) -> list[Flowable]:
-        import os
 
         comp = self.comp
         out = self.chapter("数据来源", "cmp-sources")
@@ -781,7 +802,7 @@ class CompareComposer:
                 [
                     self.p(d.name, "table"),
                     self.p(d.dataset.meta.title, "table"),
-                    self.p(os.path.basename(d.dataset.path), "table"),
+                    self.p(Path(d.dataset.path).name, "table"),
                     self.p(f"{coded}/{len(d.dataset.indicators)}", "table"),
                     self.p(d.dataset.sha256[:16], "table"),
                 ]
@@ -834,7 +855,9 @@ def _pdf_meta(comp: Comparison, what: str) -> PdfMeta:
 
 
 def compose_briefing(request: Request) -> Composed:
-    """The registry's compose function of the one-page comparison briefing: fitted now, drawn on demand."""
+    """The registry's compose function of the one-page comparison briefing: fitted now, drawn on
+    demand.
+    """
     comp = _comparison(request)
     layout = fit_compare(comp)
     return Composed(
@@ -858,10 +881,10 @@ __all__ = [
     "MISSING",
     "CompareComposer",
     "build_compare_report",
-    "compose_briefing",
-    "compose_report",
     "cell_text",
     "chart_columns",
+    "compose_briefing",
+    "compose_report",
     "fit_compare",
     "pack_title",
 ]

@@ -1,4 +1,5 @@
-"""Turn flowables into simple boxes (stacks, columns, framed boxes, rules, spacers) that measure before they draw.
+"""Turn flowables into simple boxes (stacks, columns, framed boxes, rules, spacers) that measure
+before they draw.
 
 The briefing is laid out by measuring, not by flowing: every box here reports its exact height
 for a width (`wrap`) and draws only where it is told. There is no page breaking — the composer
@@ -24,6 +25,8 @@ class Box(Flowable):
 
 
 class VSpace(Box):
+    """Empty vertical space of a fixed height, as wide as it is given."""
+
     def __init__(self, height_pt: float) -> None:
         super().__init__()
         self._h = height_pt
@@ -168,7 +171,7 @@ class Framed(Box):
 
     def draw(self) -> None:
         canv: Any = self.canv
-        top, right, bottom, left = self.pad
+        _top, _right, bottom, left = self.pad
         if self.fill or self.border:
             if self.fill:
                 canv.setFillColor(HexColor(self.fill))

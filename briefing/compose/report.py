@@ -1,4 +1,5 @@
-"""Turn a validated Dataset and its verification Findings into the annotated report: PDF bytes and page count.
+"""Turn a validated Dataset and its verification Findings into the annotated report: PDF bytes and
+page count.
 
 The report is for reviewers and for the staff who drafted the original: every figure with the
 words it was printed in, its period and section, what its hedge words commit to, and whether it
@@ -15,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -279,7 +280,8 @@ class Composer:
     @staticmethod
     def headed(head: list[Flowable], blocks: list[Flowable]) -> list[Flowable]:
         """A heading kept on the page of the first block under it (one KeepTogether, not nested:
-        ReportLab always finds a nested one too tall)."""
+        ReportLab always finds a nested one too tall).
+        """
         if not blocks:
             return head
         first = blocks[0]._content if isinstance(blocks[0], KeepTogether) else [blocks[0]]
@@ -290,7 +292,8 @@ class Composer:
 
     def footnote(self, note: Annotation) -> tuple[Footnote, bool]:
         """The footnote of an annotation, and whether it is new: an identical note already given
-        in this chapter is referred to again rather than repeated."""
+        in this chapter is referred to again rather than repeated.
+        """
         key = tuple(p.text for p in note.parts)
         known = self.notes_by_text.get(key)
         if known is not None:
@@ -353,7 +356,7 @@ class Composer:
             ("报告年度", f"{m.year}年"),
             ("报告日期", f"{m.date.year}年{m.date.month}月{m.date.day}日"),
             ("底本", m.source_document),
-            ("数据文件", os.path.basename(self.ds.path)),
+            ("数据文件", Path(self.ds.path).name),
             ("数据指纹", f"SHA-256 {self.ds.sha256[:16]}…"),
         ]
         data = [[self.p(k, "cover_meta"), self.p(v, "cover_meta")] for k, v in rows]
@@ -391,7 +394,9 @@ class Composer:
         ]
 
     def contents_entries(self, story: Sequence[Flowable]) -> list[Flowable]:
-        """One contents line per heading of `story`, in order (page numbers are drawn after layout)."""
+        """One contents line per heading of `story`, in order (page numbers are drawn after
+        layout).
+        """
         out: list[Flowable] = []
         for f in headings_in(story):
             if f.in_toc:
@@ -531,7 +536,10 @@ class Composer:
     def checked_sentence(self) -> str:
         """What was checked and what was not, in one clause (no relation is not no problem)."""
         if not self.findings:
-            return "数据文件没有登记数字之间的关联，因此本注释版没有核对任何数字——这不表示数字没有问题。"
+            return (
+                "数据文件没有登记数字之间的关联，因此本注释版没有核对任何数字——这不表示数字没有"
+                "问题。"
+            )
         unchecked = sum(1 for i in self.ds.indicators if i.id not in self.checked_ids())
         rest = (
             f"其余{unchecked}项数字没有登记关联，未经核对"
@@ -559,12 +567,17 @@ class Composer:
             )
         return (
             head
-            + f"已核对的关联中没有{status_label('inconsistent')}或{status_label('cannot_tell')}的情况。"
+            + (
+                f"已核对的关联中没有{status_label('inconsistent')}或"
+                f"{status_label('cannot_tell')}的情况。"
+            )
             + tail
         )
 
     def tally(self) -> str:
-        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left out)."""
+        """The findings counted by status, 不一致3处，推算1处，一致10处 (statuses with none left
+        out).
+        """
         parts = []
         for s in STATUS_ORDER:
             n = sum(1 for f in self.findings if f.status == s)
@@ -585,7 +598,8 @@ class Composer:
 
     def chart_block(self, chart_id: str, title: str, note: str | None) -> list[Flowable]:
         """A chart with its numbered caption (图N, below the drawing, as Chinese reports place it);
-        a chart too tall for a page comes in panels, each captioned with its part."""
+        a chart too tall for a page comes in panels, each captioned with its part.
+        """
         self.figure_number += 1
         key = f"fig-{chart_id}"
         panels = self.charts[chart_id]
@@ -810,7 +824,7 @@ class Composer:
         if location is not None:
             parts.append(
                 self.p(
-                    f"登记位置：数据文件{os.path.basename(location.file)}第{location.line}行。",
+                    f"登记位置：数据文件{Path(location.file).name}第{location.line}行。",
                     "finding",
                 )
             )
@@ -935,7 +949,7 @@ class Composer:
             )
         )
         rows = [
-            ("数据文件", os.path.basename(ds.path)),
+            ("数据文件", Path(ds.path).name),
             ("SHA-256", " ".join(ds.sha256[i : i + 16] for i in range(0, len(ds.sha256), 16))),
             ("底本", ds.meta.source_document),
             ("发布机关", "、".join(ds.meta.issuers)),
@@ -981,7 +995,9 @@ def headings_in(story: Sequence[Flowable]) -> list[Heading]:
 
 
 def font_inventory() -> list[tuple[str, str, str, str]]:
-    """(role, face, version, licence) of each face the report uses, read from fonts/manifest.json."""
+    """(role, face, version, licence) of each face the report uses, read from
+    fonts/manifest.json.
+    """
     roles = [
         ("标题、数字", "sans", False),
         ("加粗标题", "sans", True),
@@ -1000,7 +1016,10 @@ def font_inventory() -> list[tuple[str, str, str, str]]:
         entry = entries.get(fonts.FILES.get(face, ""), {})
         source = entry.get("source", {})
         version = (
-            f"{source.get('family', '')}（{source.get('package', '')} {source.get('package_version', '')}）"
+            (
+                f"{source.get('family', '')}（{source.get('package', '')} "
+                f"{source.get('package_version', '')}）"
+            )
             if source
             else "清单中无记录"
         )
@@ -1014,6 +1033,7 @@ def font_inventory() -> list[tuple[str, str, str, str]]:
 
 
 def document_info(ds: Dataset) -> DocInfo:
+    """The report's title, author, subject, keywords and running title."""
     return DocInfo(
         title=f"{ds.meta.title}（注释版）",
         author="、".join(ds.meta.issuers),
@@ -1050,6 +1070,7 @@ def chart_flowables(ds: Dataset, preset: PagePreset = PRESET) -> dict[str, list[
 
 
 def pdf_meta(ds: Dataset) -> PdfMeta:
+    """The report's PDF metadata (document info and XMP)."""
     info = document_info(ds)
     return PdfMeta(info.title, info.author, info.subject, info.keywords, ds.meta.date)
 

@@ -1,4 +1,5 @@
-"""Lay a list of report flowables out on mirrored GB/T 9704 pages and return the PDF bytes and where everything landed.
+"""Lay a list of report flowables out on mirrored GB/T 9704 pages and return the PDF bytes and where
+everything landed.
 
 This is the report's document machinery, independent of what the report says: same-page footnotes
 (a frame that gives up the space its page's footnotes need), chapters that open on a new page (on
@@ -83,7 +84,9 @@ class Footnote:
 
     @property
     def marker(self) -> str:
-        """The reference as printed: bracketed, so copied text never glues the number to a figure."""
+        """The reference as printed: bracketed, so copied text never glues the number to a
+        figure.
+        """
         return f"[{self.number}]"
 
 
@@ -181,7 +184,8 @@ def _defer(canv: Any, width: float, height: float, draw: Callable[[Any], bool]) 
 
 
 class Xref(Flowable):
-    """A flowable that quotes page numbers, made by `build` when it is laid out (see the module doc).
+    """A flowable that quotes page numbers, made by `build` when it is laid out (see the module
+    doc).
 
     `build` makes a fresh flowable each time and asks `numbers.page` for the pages; it must not
     split (cross-references are short paragraphs and table cells).
@@ -561,7 +565,8 @@ class _BlankPage(ActionFlowable):
 
 class NumberedTable(Flowable):
     """A numbered table (表N above it) that splits only between rows, keeping at least
-    `MIN_ROWS` body rows on each side, and heads its continuation 续表N."""
+    `MIN_ROWS` body rows on each side, and heads its continuation 续表N.
+    """
 
     MIN_ROWS = 3
 
@@ -644,7 +649,8 @@ class NumberedTable(Flowable):
 
 class KeepStart(CondPageBreak):
     """Break the page unless `before` (a heading, an introduction) and the first rows of `table`
-    fit below: a heading never stands at a page's foot with its table on the next page."""
+    fit below: a heading never stands at a page's foot with its table on the next page.
+    """
 
     def __init__(self, before: Sequence[Flowable], table: NumberedTable):
         super().__init__(0)
@@ -661,7 +667,8 @@ class KeepStart(CondPageBreak):
 
 class Elastic(Flowable):
     """Flowables one under another with gaps (the numbers among `items`) that shrink, all in the
-    same proportion, when the whole would not fit the frame: a cover whose texts are long."""
+    same proportion, when the whole would not fit the frame: a cover whose texts are long.
+    """
 
     def __init__(self, items: Sequence[Flowable | float]):
         super().__init__()
@@ -857,7 +864,8 @@ class NoteFrame(Frame):
 
     def _rendered(self, notes: Iterable[Footnote]) -> list[tuple[Flowable, float]]:
         """The paragraphs of a page's footnotes; a clause an earlier note on the page gave in
-        full is shortened to a pointer to that note."""
+        full is shortened to a pointer to that note.
+        """
         said: dict[str, int] = {}
         out = []
         for note in notes:
@@ -973,6 +981,8 @@ class NoteFrame(Frame):
 
 @dataclass(frozen=True, slots=True)
 class DocInfo:
+    """What the report says about itself: PDF metadata fields and the running title."""
+
     title: str
     author: str
     subject: str
@@ -1075,7 +1085,8 @@ class ReportDoc(BaseDocTemplate):
 
     def draw_later(self) -> bool:
         """Fill the forms placed during layout, now that every page is known; False if one
-        of them no longer fits the room it was given."""
+        of them no longer fits the room it was given.
+        """
         canv = self.canv
         canv._doctemplate = self
         # What is drawn now belongs to pages already finished: its links go to their pages;

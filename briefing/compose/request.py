@@ -1,4 +1,5 @@
-"""Define what a compose function is given: the datasets, their findings, the page preset and document options.
+"""Define what a compose function is given: the datasets, their findings, the page preset and
+document options.
 
 The registry (`briefing.documents`) builds a `Request` for a document type and hands it to that
 type's compose function, which returns a `render.output.Composed`. Findings arrive already made:

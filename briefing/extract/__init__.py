@@ -1,4 +1,5 @@
-"""Draft a dataset from a report's text: a .txt or .docx report in, a YAML draft (or JSON extraction) out.
+"""Draft a dataset from a report's text: a .txt or .docx report in, a YAML draft (or JSON
+extraction) out.
 
 read_report(path) -> str            the text (UTF-8 or GBK .txt, or .docx)
 extract_figures(text) -> Extraction sections, figures and skipped numbers; pure

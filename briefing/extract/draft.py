@@ -46,7 +46,9 @@ def structure_notes(parts: Parts) -> list[str]:
 
 
 def _q(text: str, limit: str | None = None) -> str:
-    """Text as a YAML double-quoted scalar (JSON strings are valid YAML), cleaned and within limits."""
+    """Text as a YAML double-quoted scalar (JSON strings are valid YAML), cleaned and within
+    limits.
+    """
     text = "".join(
         ch
         for ch in text
@@ -149,7 +151,9 @@ def _valid_in_schema(f: Figure) -> str:
 
 def suggested_codes(figures: Sequence[Figure]) -> list[str | None]:
     """The catalogue code each figure most likely is (`catalogue.code_scores`), given to one figure
-    only: a dataset gives each code once, so the best-scoring figure (the first, on a tie) takes it."""
+    only: a dataset gives each code once, so the best-scoring figure (the first, on a tie) takes
+    it.
+    """
     from ..catalogue import catalogue, code_scores, suggest_code
 
     cat = catalogue()
@@ -200,16 +204,20 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     year = ex.year
 
     add(
-        f"# Draft dataset written by `briefing extract`{' from ' + _comment(source_name) if source_name else ''}."
+        "# Draft dataset written by `briefing "
+        f"extract`{' from ' + _comment(source_name) if source_name else ''}."
     )
     add(
-        "# Every `# REVIEW` comment marks a guess: check it against the report, correct it, delete the"
+        "# Every `# REVIEW` comment marks a guess: check it against the report, correct it, "
+        "delete the"
     )
     add(
-        "# comment. Replace every 待补充. Offsets count characters of the report's text (a line break is one)."
+        "# comment. Replace every 待补充. Offsets count characters of the report's text (a "
+        "line break is one)."
     )
     add(
-        f"# Found {len(ex.figures)} figures; {len(ex.skipped)} numbers were not taken as figures (listed at the end)."
+        f"# Found {len(ex.figures)} figures; {len(ex.skipped)} numbers were not taken as "
+        "figures (listed at the end)."
     )
     add("# When done: briefing check THIS_FILE")
     add("schema: 1")
@@ -251,7 +259,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         add(f"  date: {meta['date']}  # REVIEW: the last date printed in the report")
     else:
         add(
-            f"  date: {year + 1}-03-31  # REVIEW: no date in the text; annual reports are due by 31 March"
+            f"  date: {year + 1}-03-31  # REVIEW: no date in the text; annual reports are "
+            "due by 31 March"
         )
     add(f"  source_document: {_q(title, 'title')}")
     add("")
@@ -262,7 +271,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     # Areas: one per second-level heading of the achievements part.
     where = parts.achievements.path if parts.achievements is not None else "the report"
     add(
-        f"# REVIEW: one area per section of part {where} (achievements); rename the ids if you like (and their uses below),"
+        f"# REVIEW: one area per section of part {where} (achievements); rename the ids if "
+        "you like (and their uses below),"
     )
     add("# and write summary and achievement in your own words.")
     add("areas:")
@@ -273,7 +283,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         add(f"  - id: {ident}")
         add(f"    source: {_q(sec.path, 'source')}")
         add(
-            f"    title: {_q(sec.title, 'title')}  # REVIEW: heading of {sec.path}; shorten it to a few words"
+            f"    title: {_q(sec.title, 'title')}  # REVIEW: heading of {sec.path}; shorten "
+            "it to a few words"
         )
         add(f"    summary: {_q(PLACEHOLDER)}  # REVIEW: two or three sentences on this area")
         add(f"    achievement: {_q(PLACEHOLDER)}  # REVIEW: one line for the briefing")
@@ -289,7 +300,8 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     ids = _figure_ids(ex)
     titles = {s.path: s.title for s in ex.sections}
     add(
-        "# REVIEW: every figure below was drafted from the text. Check value, unit, qualifier, period"
+        "# REVIEW: every figure below was drafted from the text. Check value, unit, "
+        "qualifier, period"
     )
     add("# and label against the bracketed wording; mark up to 8 with `headline: true`.")
     add(
@@ -306,7 +318,9 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
             count = per_section[current]
             add("")
             add(
-                f"  # {current or '(before the first heading)'} {_comment(titles.get(current, ''))[:30]} — {count} figure{'s' if count != 1 else ''}"
+                f"  # {current or '(before the first heading)'} "
+                f"{_comment(titles.get(current, ''))[:30]} — {count} "
+                f"figure{'s' if count != 1 else ''}"
             )
         invalid = _valid_in_schema(f)
         prefix = "  # " if invalid else "  "
@@ -335,16 +349,20 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         code = codes[n]
         if code is not None:
             entry.append(
-                f"  code: {code}  # REVIEW: catalogue code suggested from the label; delete it if wrong"
+                f"  code: {code}  # REVIEW: catalogue code suggested from the label; delete "
+                "it if wrong"
             )
         if f.prior is not None:
             entry.append(
-                f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed {_comment(f.prior_printed)} before the figure"
+                f"  prior: {format_number(f.prior, f.decimals)}  # REVIEW: printed "
+                f"{_comment(f.prior_printed)} before the figure"
             )
         if f.change is not None:
             c = f.change
             entry.append(
-                f"  change: {{direction: {c.direction}, value: {format_number(c.value, c.decimals)}, unit: {_q(c.unit)}}}"
+                "  change: "
+                f"{{direction: {c.direction}, value: {format_number(c.value, c.decimals)}, "
+                f"unit: {_q(c.unit)}}}"
                 f"  # REVIEW: printed {_comment(f.change_printed)}"
             )
         for line in entry:
@@ -354,17 +372,20 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     add("")
     if relations:
         add(
-            "# REVIEW: relations the wording suggests, for a person to confirm; none is asserted. Uncomment"
+            "# REVIEW: relations the wording suggests, for a person to confirm; none is "
+            "asserted. Uncomment"
         )
         add(
-            "# `relations:` and each one that holds (briefing check then verifies it); delete the others."
+            "# `relations:` and each one that holds (briefing check then verifies it); "
+            "delete the others."
         )
         add("# relations:")
         for r in relations:
             add(f"#   - {r}")
     else:
         add(
-            "# REVIEW: add relations between figures (rate, total, subset, same, change); see docs/dataset.md"
+            "# REVIEW: add relations between figures (rate, total, subset, same, change); "
+            "see docs/dataset.md"
         )
         add("relations: []")
 
@@ -375,12 +396,14 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
         if not items:
             add("")
             add(
-                f"# REVIEW: no {what} part was found in the report; add {key} by hand if it has any."
+                f"# REVIEW: no {what} part was found in the report; add {key} by hand if it "
+                "has any."
             )
             continue
         add("")
         add(
-            f"# REVIEW: one {what} per item of part {items[0].parent or items[0].path}; titles are the report's headings, shorten them."
+            f"# REVIEW: one {what} per item of part {items[0].parent or items[0].path}; "
+            "titles are the report's headings, shorten them."
         )
         add(f"{key}:")
         for k, sec in enumerate(items, start=1):
@@ -392,17 +415,21 @@ def draft_yaml(ex: Extraction, *, source_name: str = "") -> str:
     if ex.skipped:
         add("")
         add(
-            "# Numbers in the text not taken as figures (REVIEW: add any that are figures after all):"
+            "# Numbers in the text not taken as figures (REVIEW: add any that are figures "
+            "after all):"
         )
         for s in ex.skipped:
             add(
-                f"#   offset {s.offset:>6}  {s.text:<8} {s.reason}  [{s.section or 'title/preamble'}]"
+                f"#   offset {s.offset:>6}  {s.text:<8} {s.reason}  "
+                f"[{s.section or 'title/preamble'}]"
             )
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def draft_json(ex: Extraction) -> str:
-    """The raw extraction as JSON: sections, figures, skipped numbers, parts and suggested relations."""
+    """The raw extraction as JSON: sections, figures, skipped numbers, parts and suggested
+    relations.
+    """
     data = asdict(ex)
     del data["text"]  # the report itself; offsets point into what `read_report` returns
     parts = find_parts(ex.sections)

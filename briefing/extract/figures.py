@@ -1,4 +1,5 @@
-"""Find the figures in a report's text and turn them into an `Extraction`: values, units, qualifiers, changes, periods and labels.
+"""Find the figures in a report's text and turn them into an `Extraction`: values, units,
+qualifiers, changes, periods and labels.
 
 The scan is deliberately rule-based and explainable: every number in the text is either taken as a
 figure or recorded as `Skipped` with the reason (date, year, hotline, document number, ordinal …),
@@ -139,7 +140,8 @@ DOWN = ("下降", "减少", "降低", "回落", "下滑", "压缩", "缩短", "�
 # A number may follow any punctuation (",483个" after an ASCII comma is a number); only a digit
 # right before it makes it part of another number. 1,313 groups thousands.
 ARABIC_RE = re.compile(r"(?<!\d)(\d{1,3}(?:,\d{3})+(?![\d])|\d+)(\.\d+)?")
-# 由20个工作日压缩至5个工作日, 从45天缩短到12天, 由原来的8%降至3%: the words between the two figures.
+# 由20个工作日压缩至5个工作日, 从45天缩短到12天, 由原来的8%降至3%: the words between the two
+# figures.
 BEFORE_AFTER_RE = re.compile(
     r"(?:压缩|缩短|缩减|减少|降低|下降|回落|精简|降|减|提高|提升|增加|增长|上升|升|扩大|延长|增)?"
     r"(?:了)?(?:到|至|为)(?:了)?$"
@@ -156,7 +158,10 @@ CN_TAIL_RE = re.compile(
     r"(?P<q1>余|多)?(?P<unit>" + "|".join(map(re.escape, CN_COUNT_UNITS)) + r")?"
     r"(?P<q2>以上|左右|之多|上下|以下|以内|之内)?"
 )
-_CMP = r"同比|环比|较上年同期|较去年同期|较上年|较去年|比上年同期|比去年同期|比上年|比去年|与上年相比|与去年相比|较\d{4}年(?:同期)?"
+_CMP = (
+    r"同比|环比|较上年同期|较去年同期|较上年|较去年|比上年同期|比去年同期|比上年|比去年|与上年相"
+    r"比|与去年相比|较\d{4}年(?:同期)?"
+)
 _VERB = "|".join(UP + DOWN)
 # What stands right before a number: a comparison and its verb, 分别/均为 lists, and the hedges.
 PREFIX_RE = re.compile(
@@ -328,7 +333,7 @@ class _Scanner:
         tail = n[t.end : t.end + 16]
         if t.chinese:
             self._take_chinese(t, prev, tail)
-            return
+            return None
         enclosed = self._enclosed(t.start)
         if enclosed == "title":
             return self._skip(t, "inside a document title 《》")
@@ -416,7 +421,7 @@ class _Scanner:
             self._skip(t, "no unit or measure word after it")
             # It may be the X of 由20压缩至5个工作日: the figure after it takes it back.
             self._pending_prior = (t, len(self.skipped) - 1)
-            return
+            return None
         if unit == "个月" or re.match(r"个多月|多个月", tail):
             return self._skip(t, "a span of months", t.end + m.end())
         if _one_of(prev, "×*xX") or tail[:1] in ("×", "*"):
@@ -426,6 +431,7 @@ class _Scanner:
         if prev == "前" and unit in ("名", "位"):
             return self._skip(t, "a rank (前…名)", t.end + m.end())
         self._figure(t, unit, t.end + m.end(), notes=notes, match=m)
+        return None
 
     def _take_chinese(self, t: _Token, prev: str, tail: str) -> None:
         n = self.norm
@@ -461,7 +467,7 @@ class _Scanner:
         if tail[:1] == "个" and tail[1:2].isdigit() and t.value >= 2:
             # 四个100%: one figure that applies to four items; the number after 个 carries it.
             self._counted_items = (t.start, int(t.value), t.end + 1)
-            return
+            return None
         m = CN_TAIL_RE.match(tail)
         assert m is not None
         unit = m.group("unit") or ""
@@ -475,11 +481,11 @@ class _Scanner:
                     "大": "a name (…大)",
                 }[tail[0]]
                 self._skip(t, reason, t.end + 1)
-            return
+            return None
         # 一 alone is almost never a reported count (一次性, 一件事, 一站式 are names), and 二
         # before a measure word is an ordinal (二次, 二级); counts say 两.
         if word in ("一", "二"):
-            return
+            return None
         if prev == "第":
             return self._skip(t, "ordinal (第…)", t.end + m.end())
         if any(self.norm.startswith(name, t.start) for name in CN_NAMES):
@@ -492,6 +498,7 @@ class _Scanner:
                 t.end + m.end(),
             )
         self._figure(t, unit, t.end + m.end(), match=m)
+        return None
 
     # -----------------------------------------------------------------------------------------
 
@@ -560,7 +567,8 @@ class _Scanner:
             printed_start = counted[0]
             prefix_start_override = counted[0]
             notes.append(
-                f"one printed figure that applies to {counted[1]} items ({self.text[counted[0] : t.start]}…)"
+                f"one printed figure that applies to {counted[1]} items "
+                f"({self.text[counted[0] : t.start]}…)"
             )
         else:
             prefix_start_override = None
@@ -679,7 +687,9 @@ class _Scanner:
         self.figures.append(draft)
 
     def _table_cell(self, t: _Token, tail: str) -> tuple[str, str] | None:
-        """(unit, label) when the number is a whole cell of a table whose 单位 line names the unit."""
+        """(unit, label) when the number is a whole cell of a table whose 单位 line names the
+        unit.
+        """
         while self._table_i < len(self._tables) and self._tables[self._table_i].end <= t.start:
             self._table_i += 1
         if self._table_i >= len(self._tables):
@@ -721,7 +731,8 @@ class _Scanner:
             if mark is None or BEFORE_AFTER_RE.fullmatch(between) is None:
                 continue
             if x_unit:
-                assert prev is not None and self.figures[-1] is prev
+                assert prev is not None
+                assert self.figures[-1] is prev
                 self.figures.pop()
                 if prev in self.group:
                     self.group.remove(prev)
@@ -734,7 +745,8 @@ class _Scanner:
             label = _label(self.text[clause_start : mark.start()], "")
             draft.label = label
             draft.notes.append(
-                f"before and after: {self.text[x_start:x_end]} → {self.text[t.start : draft.end]} (recorded as prior and value)"
+                f"before and after: {self.text[x_start:x_end]} → "
+                f"{self.text[t.start : draft.end]} (recorded as prior and value)"
             )
             if draft.kind == "change":
                 draft.kind = "rate" if draft.unit == "%" else "count"
@@ -770,7 +782,9 @@ class _Scanner:
                 draft.notes.append("one of several figures printed for one subject (分别…)")
 
     def _period(self, pos: int, sentence: tuple[int, int]) -> tuple[str, str]:
-        """(period code, the words it came from) from the last period words before `pos` in its sentence."""
+        """(period code, the words it came from) from the last period words before `pos` in its
+        sentence.
+        """
         i = self._period_i
         while i < len(self.periods) and self.periods[i][0] < pos:
             i += 1
@@ -862,7 +876,9 @@ def _report_year(title: str, norm: str) -> int:
 
 
 def _enclosure_states(norm: str, positions: list[int]) -> dict[int, str]:
-    """For each position (sorted): 'title' inside 《》, 'quote' inside quotes, on its own line; one pass."""
+    """For each position (sorted): 'title' inside 《》, 'quote' inside quotes, on its own line; one
+    pass.
+    """
     out: dict[int, str] = {}
     titles = quotes = straight = corner = 0
     k = 0
@@ -906,7 +922,9 @@ UNIT_LINE_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,。;；]{1,4})")
 
 
 def _table_units(text: str) -> list[_Table]:
-    """Tables flattened to tab-separated lines under a 单位：件 line: the unit their bare cells carry."""
+    """Tables flattened to tab-separated lines under a 单位：件 line: the unit their bare cells
+    carry.
+    """
     out: list[_Table] = []
     for m in UNIT_LINE_RE.finditer(text):
         unit = m.group("unit")
@@ -954,9 +972,7 @@ def _label_end(norm: str, pos: int) -> int:
     """Where the words after a figure stop: punctuation, the next number, or 16 characters."""
     i = pos
     limit = min(len(norm), pos + 16)
-    while (
-        i < limit and norm[i] not in CLAUSE_BREAK and norm[i] not in "、" and not norm[i].isdigit()
-    ):
+    while i < limit and norm[i] not in CLAUSE_BREAK and norm[i] != "、" and not norm[i].isdigit():
         i += 1
     return i
 

@@ -1,7 +1,7 @@
-"""Read a report file (.txt in UTF-8 or GBK/GB18030, or .docx) into one string of paragraphs.
+r"""Read a report file (.txt in UTF-8 or GBK/GB18030, or .docx) into one string of paragraphs.
 
 Offsets reported by the extraction refer to this string, so it is built the same way every time:
-newlines normalised to `\\n`, a UTF-8 BOM dropped, one docx paragraph (or table row) per line.
+newlines normalised to `\n`, a UTF-8 BOM dropped, one docx paragraph (or table row) per line.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 
 def read_report(path: str | Path) -> str:
-    """Return the text of a .txt or .docx report; raise `ReportError` saying what to do otherwise."""
+    """Return the text of a .txt or .docx report; raise `ReportError` saying what to do
+    otherwise.
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".txt", ".text", ".docx"):
@@ -58,7 +60,9 @@ def read_report(path: str | Path) -> str:
 
 
 def decode_text(raw: bytes, name: str) -> str:
-    """Decode a text report: UTF-8 (with or without BOM), else GB18030, the superset of GBK and GB2312."""
+    """Decode a text report: UTF-8 (with or without BOM), else GB18030, the superset of GBK and
+    GB2312.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -174,7 +178,8 @@ def _parse(xml: bytes, path: Path) -> Any:
         return etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise ReportError(
-            f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and save it again"
+            f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and "
+            "save it again"
         ) from None
 
 

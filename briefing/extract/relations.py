@@ -1,4 +1,5 @@
-"""Suggest relations between a report's figures: an `Extraction` in, relations for a person to confirm out.
+"""Suggest relations between a report's figures: an `Extraction` in, relations for a person to
+confirm out.
 
 Nothing here is asserted. Each suggestion names the figures it ties (by their index in
 `Extraction.figures`), the relation kind of the dataset's format (`rate`, `total`, `subset`, `same`,
@@ -157,7 +158,9 @@ def _is_difference(f: Figure) -> bool:
 def _parts_after(
     figs: tuple[Figure, ...], text: str, i: int, totals_of: dict[int, int]
 ) -> list[Suggestion]:
-    """共…20件，其中A16件，B4件 → a total; parts left over, or a list under an intake count → a subset."""
+    """共…20件，其中A16件，B4件 → a total; parts left over, or a list under an intake count → a
+    subset.
+    """
     f = figs[i]
     run = _same_sentence_run(figs, text, i)
     if not run or (i in totals_of and totals_of.get(run[0]) == totals_of[i]):
@@ -265,8 +268,9 @@ def _rate(
     )
     share = SHARE_WORDS.search(clause)
     if share is not None and nearest is not None:
-        # 其中刑事案件593件，占比23.97%: the part is the count before. 抽查案卷150卷，优秀案卷占比32%:
-        # the share has a subject of its own that is not printed as a count, so nothing is suggested.
+        # 其中刑事案件593件，占比23.97%: the part is the count before. 抽查案卷150卷，优秀案卷占比
+        # 32%: the share has a subject of its own that is not printed as a count, so nothing is
+        # suggested.
         subject = _clause_subject(text, figs[nearest], r)
         if subject:
             return None
@@ -291,13 +295,18 @@ def _rate(
         for w in reversed(near):
             if w >= p:
                 continue
-            P, W = figs[p], figs[w]
-            if _family(P.unit) != _family(W.unit) or not 0 < P.value <= W.value:
+            part_fig, whole_fig = figs[p], figs[w]
+            if (
+                _family(part_fig.unit) != _family(whole_fig.unit)
+                or not 0 < part_fig.value <= whole_fig.value
+            ):
                 continue
-            if P.value == W.value and not (w == p - 1 and P.sentence_offset == r.sentence_offset):
+            if part_fig.value == whole_fig.value and not (
+                w == p - 1 and part_fig.sentence_offset == r.sentence_offset
+            ):
                 continue  # any two equal counts give 100%: only 受理10件，办结10件 right before it
             try:
-                computed = _ratio(_interval(P), _interval(W))
+                computed = _ratio(_interval(part_fig), _interval(whole_fig))
             except (ValueError, ZeroDivisionError):
                 continue
             if computed.overlaps(r_iv) and computed.is_bounded and computed.hi - computed.lo < 5:
@@ -309,21 +318,23 @@ def _rate(
     same = [j for j in section if figs[j].sentence_offset == r.sentence_offset]
     if r.label.endswith("率") and len(same) >= 2 and same[-1] == i - 1:
         p, w = same[-1], same[-2]
-        P, W = figs[p], figs[w]
+        part_fig, whole_fig = figs[p], figs[w]
         if (
-            _family(P.unit) == _family(W.unit)
-            and 0 < P.value <= W.value
-            and abs(P.value / W.value * 100 - r.value) <= 10
+            _family(part_fig.unit) == _family(whole_fig.unit)
+            and 0 < part_fig.value <= whole_fig.value
+            and abs(part_fig.value / whole_fig.value * 100 - r.value) <= 10
         ):
             return _rate_pair(figs, i, p, w, "a rate right after two counts of its sentence")
     if nearest is not None and r.label.endswith("率"):
         stem = r.label[:-1]
-        P = figs[nearest]
-        if len(stem) >= 2 and (stem.endswith(P.label[-2:]) or P.label.endswith(stem[-2:])):
+        part_fig = figs[nearest]
+        if len(stem) >= 2 and (
+            stem.endswith(part_fig.label[-2:]) or part_fig.label.endswith(stem[-2:])
+        ):
             return Suggestion(
                 "rate",
                 (("part", nearest), ("rate", i)),
-                f"{r.label} follows {P.label}; the whole is not printed",
+                f"{r.label} follows {part_fig.label}; the whole is not printed",
             )
     return None
 
@@ -338,13 +349,13 @@ def _clause_subject(text: str, part: Figure, r: Figure) -> str:
 
 
 def _rate_pair(figs: tuple[Figure, ...], i: int, p: int, w: int, why: str) -> Suggestion:
-    r, P, W = figs[i], figs[p], figs[w]
+    r, part_fig, whole_fig = figs[i], figs[p], figs[w]
     try:
-        computed = rate_of(_interval(P), _interval(W))
+        computed = rate_of(_interval(part_fig), _interval(whole_fig))
         ok = computed.overlaps(_interval(r))
         lo, hi = computed.lo, computed.hi
         shown = _num(lo) if lo == hi else f"{_num(lo)}–{_num(hi)}"
-        verdict = f"{P.printed} ÷ {W.printed} = {shown}%: " + (
+        verdict = f"{part_fig.printed} ÷ {whole_fig.printed} = {shown}%: " + (
             "agrees" if ok else f"does not agree with {r.printed}"
         )
     except (ValueError, ZeroDivisionError):
@@ -401,7 +412,10 @@ def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
                 Suggestion(
                     "same",
                     (("ids", tuple(sorted(picked))),),
-                    f"{printed} printed in sections {_sections(figs, sorted(picked))}: the same figure?",
+                    (
+                        f"{printed} printed in sections {_sections(figs, sorted(picked))}: the "
+                        "same figure?"
+                    ),
                 )
             )
     return out
@@ -413,7 +427,9 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _narrower(figs: tuple[Figure, ...]) -> list[Suggestion]:
-    """新收行政复议申请177件 … 新收涉企行政复议申请79件: the narrower count is a subset of the wider."""
+    """新收行政复议申请177件 … 新收涉企行政复议申请79件: the narrower count is a subset of the
+    wider.
+    """
     buckets: dict[tuple[str, str, str], list[int]] = {}
     for i, f in enumerate(figs):
         if f.kind == "count" and len(f.label) >= 4 and f.label != "待补充":
@@ -422,19 +438,19 @@ def _narrower(figs: tuple[Figure, ...]) -> list[Suggestion]:
     for ids in buckets.values():
         for a in ids[:30]:
             for b in ids[:30]:
-                A, B = figs[a], figs[b]
-                extra = len(B.label) - len(A.label)
+                fig_a, fig_b = figs[a], figs[b]
+                extra = len(fig_b.label) - len(fig_a.label)
                 if (
                     0 < extra <= 4
-                    and A.section != B.section
-                    and B.value <= A.value
-                    and _is_subsequence(A.label, B.label)
+                    and fig_a.section != fig_b.section
+                    and fig_b.value <= fig_a.value
+                    and _is_subsequence(fig_a.label, fig_b.label)
                 ):
                     out.append(
                         Suggestion(
                             "subset",
                             (("whole", a), ("parts", (b,))),
-                            f"{B.label} reads as a narrower kind of {A.label}",
+                            f"{fig_b.label} reads as a narrower kind of {fig_a.label}",
                         )
                     )
     return out

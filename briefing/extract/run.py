@@ -1,4 +1,5 @@
-"""Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a terminal summary out.
+"""Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a
+terminal summary out.
 
 This is a CLI handler, so it reports (through `briefing.reporter`): the figures found per section and every number that was not
 taken as a figure, with the reason, so that nothing is dropped silently.
@@ -28,7 +29,10 @@ def format_summary(ex: Extraction) -> str:
     titles = {s.path: s.title for s in ex.sections}
     per_section = Counter(f.section for f in ex.figures)
     lines = [
-        f"{len(ex.figures)} figures in {len(per_section)} sections ({ex.title or 'no title line'}, {ex.year})"
+        (
+            f"{len(ex.figures)} figures in {len(per_section)} sections "
+            f"({ex.title or 'no title line'}, {ex.year})"
+        )
     ]
     width = max((len(p) for p in per_section), default=4)
     for path, count in per_section.items():

@@ -1,4 +1,5 @@
-"""Read a report's text into its outline: title line, headings (一、 （一） 1. （1）), 一是 enumerations and sentences.
+"""Read a report's text into its outline: title line, headings (一、 （一） 1. （1）), 一是
+enumerations and sentences.
 
 Every offset of the text can then be asked which section it belongs to (`Outline.section_at`) and
 which sentence holds it (`Outline.sentence_at`). Heading markers are recorded as spans so that the
@@ -46,7 +47,9 @@ LEADING_SPACE = " \t\u3000\xa0"
 
 
 def cn_number(text: str) -> int | None:
-    """A Chinese numeral as an integer (十二 → 12, 两百 → 200); None for digit strings like 八五 or 十四五."""
+    """A Chinese numeral as an integer (十二 → 12, 两百 → 200); None for digit strings like 八五 or
+    十四五.
+    """
     total = section = 0
     digit: int | None = None
     if text in ("零", "〇"):

@@ -1,8 +1,9 @@
-"""Define the values an extraction produces from a report's text: sections, figures and skipped numbers.
+r"""Define the values an extraction produces from a report's text: sections, figures and skipped
+numbers.
 
 They are frozen so that `extract_figures` can hand them to `draft_yaml` (or to JSON) without either
 side changing what the other sees. Offsets are character offsets into the text `read_report`
-returned (newlines normalised to `\\n`), so a reviewer can jump to the printed figure.
+returned (newlines normalised to `\n`), so a reviewer can jump to the printed figure.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Chinese typesetting on ReportLab: data text and styles in, flowables, page templates and PDFs out.
+"""Chinese typesetting on ReportLab: data text and styles in, flowables, page templates and PDFs
+out.
 
 Everything that draws text in either document goes through this package:
 
@@ -6,7 +7,8 @@ Everything that draws text in either document goes through this package:
 * `chars`       the line-breaking classes of characters (clreq / GB/T 15834);
 * `linebreak`   the pure line breaker `break_lines(content, width_pt, style) -> list[Line]`;
 * `typography`  the `CJKParagraph` flowable and the PDF text drawing (ActualText, Tc);
-* `pages`       page presets (`GBT9704`, `BRIEFING`, `COMPACT`), frames, page numbers, doc templates;
+* `pages`       page presets (`GBT9704`, `BRIEFING`, `COMPACT`), frames, page numbers, doc
+  templates;
 * `specimen`    `specimen_pdf()`, a few pages showing every style and the hard cases;
 * `pdfa`        the PDF/A-2b finisher;
 * `output`      the one output step: canvas, determinism flags, document date, metadata, stamp.

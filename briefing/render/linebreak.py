@@ -1,4 +1,5 @@
-"""Break spans of Chinese text into justified lines of a given width: spans and a style in, `Line`s out.
+"""Break spans of Chinese text into justified lines of a given width: spans and a style in, `Line`s
+out.
 
 This is the pure part of the typesetting layer: it measures characters with ReportLab's font
 metrics but draws nothing, so every rule can be tested without a PDF. The rules are those of
@@ -106,7 +107,9 @@ def _measure(face: str, ch: str, size: float, tracking: float) -> tuple[float, f
 
 
 def advance_em(font: str, ch: str) -> float:
-    """Return the advance of `ch` in `font` as a fraction of the em, raising if the glyph is missing."""
+    """Return the advance of `ch` in `font` as a fraction of the em, raising if the glyph is
+    missing.
+    """
     table = _WIDTHS.get(font)
     if table is None:
         table = _WIDTHS[font] = {}
@@ -241,7 +244,9 @@ def _break_allowed(
 
 
 def prepare(spans: Sequence[Span], style: TextStyle) -> Prepared:
-    """Measure and classify the characters of `spans` set in `style` (independent of the measure)."""
+    """Measure and classify the characters of `spans` set in `style` (independent of the
+    measure).
+    """
     fonts.register_reportlab()
     char_list, span_ix = _normalise(spans)
     n = len(char_list)

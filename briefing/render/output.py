@@ -1,4 +1,5 @@
-"""Turn a composed document (plain metadata and a drawing step) into finished PDF bytes: the one output step.
+"""Turn a composed document (plain metadata and a drawing step) into finished PDF bytes: the one
+output step.
 
 Every document type and the handout go through here, so that they cannot disagree:
 
@@ -67,7 +68,8 @@ class Composed:
 
 
 def document_date(day: dt.date) -> dt.datetime:
-    """The date of every document and handout: SOURCE_DATE_EPOCH when set, else `day` at 00:00 +08:00.
+    """The date of every document and handout: SOURCE_DATE_EPOCH when set, else `day` at 00:00
+    +08:00.
 
     China Standard Time because the reports are issued there; the PDF writes the offset, so the
     instant is the same wherever the file is read.
@@ -174,12 +176,16 @@ def finish(data: bytes, meta: PdfMeta, *, archival: bool) -> bytes:
 def render(
     composed: Composed, *, archival: bool = True, stamp: str | None = None
 ) -> tuple[bytes, int]:
-    """Draw a composed document through the one canvas factory and finish it: PDF bytes and pages."""
+    """Draw a composed document through the one canvas factory and finish it: PDF bytes and
+    pages.
+    """
     data, pages = composed.draw(canvas_maker(composed.meta, stamp=stamp))
     return finish(data, composed.meta, archival=archival), pages
 
 
 def blank_canvas(meta: PdfMeta, pagesize: tuple[float, float]) -> tuple[io.BytesIO, Canvas]:
-    """A fresh buffer and a canvas on it, for overlays (the handout's copy numbers and watermark)."""
+    """A fresh buffer and a canvas on it, for overlays (the handout's copy numbers and
+    watermark).
+    """
     buf = io.BytesIO()
     return buf, canvas_maker(meta)(buf, pagesize=pagesize)

@@ -112,7 +112,7 @@ class PagePreset:
         below = max(self.body_leading_pt - self.body_size_pt, 0.0)
         return Rect(area.x, area.y - below, area.width, area.height + below)
 
-    def frame(self, page_number: int = 1, id: str | None = None) -> Frame:
+    def frame(self, page_number: int = 1, frame_id: str | None = None) -> Frame:
         """A ReportLab Frame on `frame_rect`, without the 6 pt padding Frame adds by default."""
         r = self.frame_rect(page_number)
         return Frame(
@@ -124,7 +124,7 @@ class PagePreset:
             rightPadding=0,
             topPadding=0,
             bottomPadding=0,
-            id=id or f"{self.name}-{'even' if page_number % 2 == 0 else 'odd'}",
+            id=frame_id or f"{self.name}-{'even' if page_number % 2 == 0 else 'odd'}",
         )
 
 
@@ -189,6 +189,7 @@ def folio_text(preset: PagePreset, page_number: int) -> str:
 
 
 def folio_style(preset: PagePreset) -> TextStyle:
+    """The page-number style of `preset`, its leading equal to its size."""
     size = preset.folio_size_pt
     return replace(preset.styles["folio"], size_pt=size, leading_pt=size)
 
@@ -269,7 +270,9 @@ def doc_template(
     subject: str = "",
     on_page: PageHook | None = None,
 ) -> BaseDocTemplate:
-    """A deterministic (`invariant=1`) BaseDocTemplate in zh-CN on `preset` with its page templates."""
+    """A deterministic (`invariant=1`) BaseDocTemplate in zh-CN on `preset` with its page
+    templates.
+    """
     fonts.register_reportlab()
     doc = BaseDocTemplate(
         target,

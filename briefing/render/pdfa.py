@@ -1,4 +1,5 @@
-"""Turn the PDF bytes ReportLab writes into archival PDF/A-2b bytes (or plain PDF bytes with honest metadata).
+"""Turn the PDF bytes ReportLab writes into archival PDF/A-2b bytes (or plain PDF bytes with honest
+metadata).
 
 ReportLab's open-source edition writes no output intent and no XMP metadata, leaves annotations
 without print flags or appearances, and fills the Info dictionary with "(anonymous)". `make_pdfa`
@@ -300,8 +301,8 @@ def _fix_fonts(pdf: Pdf) -> None:
             if not font.is_indirect or _key(font) in use.shown:
                 problems.append(f"text is drawn in {_font_name(font)}, which is not embedded")
             elif substitute is not None:
-                # Only selected, never drawn with (ReportLab's default font leaking through a style):
-                # pointing the name at an embedded font leaves every page exactly as it was.
+                # Only selected, never drawn with (ReportLab's default font leaking through a
+                # style): pointing the name at an embedded font leaves every page exactly as it was.
                 fonts[name] = substitute
             else:
                 del fonts[name]
@@ -329,7 +330,8 @@ def _check_action(action: Any, where: str) -> None:
             )
         if kind not in ALLOWED_ACTIONS:
             raise OutputError(
-                f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, which PDF/A forbids"
+                f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, "
+                "which PDF/A forbids"
             )
         if kind == "/Named" and str(action.get("/N", "")) not in ALLOWED_NAMED:
             raise OutputError(f"cannot make PDF/A: {where} has a named action PDF/A forbids")
@@ -358,7 +360,8 @@ def _note_icon(pdf: Pdf, width: float, height: float) -> Stream:
 
 def _quiet_notes(pdf: Pdf) -> None:
     """Give notes without an appearance the empty one, so a plain PDF shows them as a PDF/A does:
-    no icon over the text on screen, nothing on paper."""
+    no icon over the text on screen, nothing on paper.
+    """
     for page in pdf.pages:
         for annot in page.obj.get("/Annots") or []:
             if str(annot.get("/Subtype", "")) == "/Text" and annot.get("/AP") is None:

@@ -1,4 +1,5 @@
-"""Make the typography specimen: style samples in, a few GB/T 9704 pages showing every style and hard case out.
+"""Make the typography specimen: style samples in, a few GB/T 9704 pages showing every style and
+hard case out.
 
 The specimen is how a person checks the typesetting layer by eye: each named style with its role
 and size, then the cases Chinese line breaking gets wrong elsewhere (punctuation runs, dashes and
@@ -74,34 +75,46 @@ _FIRST = (
 _HARD_CASES: tuple[tuple[str, str], ...] = (
     (
         "标点连用",
-        "群众留言说：“窗口办事比以前快多了。”（见附件2），这是对改革最直接的肯定；"
-        "有人追问：“为什么还要跑两次？！”——问题找到了，整改就有了方向……",
+        (
+            "群众留言说：“窗口办事比以前快多了。”（见附件2），这是对改革最直接的肯定；"
+            "有人追问：“为什么还要跑两次？！”——问题找到了，整改就有了方向……"
+        ),
     ),
     (
         "书名号嵌套",
-        "各部门集中学习了《〈中华人民共和国行政复议法〉修订说明》和《“八五”普法规划》，"
-        "并结合《行政执法三项制度工作指引》逐条对照检查。",
+        (
+            "各部门集中学习了《〈中华人民共和国行政复议法〉修订说明》和《“八五”普法规划》，"
+            "并结合《行政执法三项制度工作指引》逐条对照检查。"
+        ),
     ),
     (
         "中西文混排",
-        "2024年1-11月，执法文书统一以PDF/A-2b格式归档，由ReportLab 5.1排版生成；"
-        "OCR识别准确率为98.73%，比3月份提高2.1个百分点。",
+        (
+            "2024年1-11月，执法文书统一以PDF/A-2b格式归档，由ReportLab 5.1排版生成；"
+            "OCR识别准确率为98.73%，比3月份提高2.1个百分点。"
+        ),
     ),
     (
         "长数字",
-        "全年法治建设专项经费12,345,678.90元，占部门预算的0.87%，比上年增长6.8‰；"
-        "其中用于法律顾问购买服务的1,313,000元已全部拨付。",
+        (
+            "全年法治建设专项经费12,345,678.90元，占部门预算的0.87%，比上年增长6.8‰；"
+            "其中用于法律顾问购买服务的1,313,000元已全部拨付。"
+        ),
     ),
     (
         "括号内引号",
-        "各单位要落实“谁执法谁普法”责任（即“谁主管、谁负责”），并将普法清单（含“以案释法”案例）"
-        "于11月30日前报送区普法办。",
+        (
+            "各单位要落实“谁执法谁普法”责任（即“谁主管、谁负责”），并将普法清单（含“以案释法”案例）"
+            "于11月30日前报送区普法办。"
+        ),
     ),
     (
         "网址（不拆分；长于一行时在斜线后断开）",
-        "区政府门户网站www.example.gov.cn开设了法治政府建设专栏，申请表格的下载地址为"
-        "https://www.example.gov.cn/zwgk/fzzfjs/2024/xzfy/shenqingbiao/index.html，"
-        "也可以到政务服务中心一楼窗口领取。",
+        (
+            "区政府门户网站www.example.gov.cn开设了法治政府建设专栏，申请表格的下载地址为"
+            "https://www.example.gov.cn/zwgk/fzzfjs/2024/xzfy/shenqingbiao/index.html，"
+            "也可以到政务服务中心一楼窗口领取。"
+        ),
     ),
 )
 
@@ -122,7 +135,7 @@ class _Columns(Flowable):
         self._widths = list(widths)
         self._gap = gap
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         heights = [
             p.wrap(w, availHeight)[1] for p, w in zip(self._paras, self._widths, strict=True)
         ]
@@ -246,7 +259,9 @@ def specimen_story() -> list[Flowable]:
 
 
 def specimen_pdf() -> bytes:
-    """The specimen PDF's bytes (byte-identical for the same code and fonts); the caller writes them."""
+    """The specimen PDF's bytes (byte-identical for the same code and fonts); the caller writes
+    them.
+    """
     buf = io.BytesIO()
     doc = doc_template(
         buf,

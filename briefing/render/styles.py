@@ -1,4 +1,5 @@
-"""Turn a body-text grid (size, leading, tracking) into the named paragraph styles of both documents.
+"""Turn a body-text grid (size, leading, tracking) into the named paragraph styles of both
+documents.
 
 Font roles follow Chinese official documents (GB/T 9704): a 黑体-style sans for first-level headings
 and figures, 楷体 for second-level headings, a 宋体-style serif for reading text, notes and titles.

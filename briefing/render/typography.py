@@ -34,7 +34,7 @@ from briefing.render.linebreak import (
 )
 from briefing.render.styles import Span, TextStyle
 
-__all__ = ["CJKParagraph", "draw_lines", "actual_text_hex", "em_box"]
+__all__ = ["CJKParagraph", "actual_text_hex", "draw_lines", "em_box"]
 
 
 def actual_text_hex(text: str) -> str:
@@ -53,7 +53,8 @@ def em_box(font: str) -> tuple[float, float]:
     """Return (ascent, descent) of the ideographic em box of `font` as fractions of the size.
 
     ReportLab writes the OS/2 typographic ascender and descender (880/-120 in CJK fonts) into the
-    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same numbers.
+    font descriptor, and pdfplumber draws character boxes from them, so layout uses the same
+    numbers.
     """
     face = getattr(pdfmetrics.getFont(font), "face", None)
     asc = float(getattr(face, "ascent", 880))
@@ -152,7 +153,8 @@ def draw_lines(
     y_top: float,
     leading_pt: float,
 ) -> None:
-    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per `leading_pt`.
+    """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per
+    `leading_pt`.
 
     Coordinates are in the canvas's current user space; the graphics state is left as found.
     """
@@ -346,7 +348,7 @@ class CJKParagraph(Flowable):
         """The widest unbreakable cluster (a Latin word, a figure with its unit, ——)."""
         return min_width(self._prep, self._start)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.lines = self.lines_for(availWidth)
         self.width = availWidth
         self.height = len(self.lines) * self.style.leading_pt
@@ -370,7 +372,7 @@ class CJKParagraph(Flowable):
         part.height = len(lines) * self.style.leading_pt if fixed else 0.0
         return part
 
-    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
         lines = self.lines_for(availWidth)
         self.width = availWidth
         n = len(lines)
