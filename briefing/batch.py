@@ -886,8 +886,7 @@ class TerminalProgress:
         self.count += 1
         if outcome.status in ("failed", "invalid"):
             self.stream.write(
-                "\r\x1b[K"
-                + f"{status_word(outcome.status)}: {outcome.dataset} {outcome.document}\n"
+                f"\r\x1b[K{status_word(outcome.status)}: {outcome.dataset} {outcome.document}\n"
             )
         self._draw(f"{Path(outcome.dataset).name} {outcome.document}")
 

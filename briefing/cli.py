@@ -324,6 +324,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    """`briefing watch`: build, then rebuild on every save until Ctrl-C; 0 when stopped."""
     from .watch import watch
 
     return watch(args.files, lambda files: build_once(args, files), interval=args.interval)
@@ -334,6 +335,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    """`briefing schema`: the dataset's JSON Schema to stdout or to -o FILE."""
     import json
 
     from .schema import dataset_schema
@@ -534,8 +536,8 @@ def build_parser() -> argparse.ArgumentParser:
     _verbosity_options(parser)
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), required=True)
 
-    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=description, parents=[common])
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=description, parents=[common])
 
     p = command(
         "check",

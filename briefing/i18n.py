@@ -66,8 +66,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation().ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:
-    """Mark `message` for the catalogue without translating it yet (it is translated where shown)."""
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name, which xgettext and Babel know)
+    """Mark `message` for the catalogue without translating it (that happens where it is shown)."""
     return message
 
 
@@ -93,7 +93,8 @@ ARGPARSE_WORDS = (
 
 def install_for_argparse() -> str:
     """Route argparse's own words (usage:, options, error:) through our catalogue; returns the
-    previous default gettext domain, to restore with `restore_argparse`."""
+    previous default gettext domain, to restore with `restore_argparse`.
+    """
     previous = gettext.textdomain()
     gettext.bindtextdomain(DOMAIN, str(LOCALEDIR))
     gettext.textdomain(DOMAIN)

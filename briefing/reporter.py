@@ -71,7 +71,7 @@ class Reporter:
         self._write(self.out, text)
 
     def result(self, text: str) -> None:
-        """What a command found or made (check's summary, a written file): stdout, not when quiet."""
+        """What a command found or made (check's summary, a written file): stdout, unless quiet."""
         if not self.quiet:
             self._write(self.out, text)
 

@@ -155,7 +155,8 @@ def _function(name: str) -> ast.FunctionDef:
 
 def _value(expr: ast.expr, function: ast.FunctionDef) -> Any:
     """The value of a converter argument: a literal, a constant of the loader, or a local of
-    `function` computed from them (such as the briefing's droppable blocks)."""
+    `function` computed from them (such as the briefing's droppable blocks).
+    """
     names = dict(vars(load))
     for stmt in function.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -163,8 +164,10 @@ def _value(expr: ast.expr, function: ast.FunctionDef) -> Any:
             if isinstance(target, ast.Name) and target.id in {
                 n.id for n in ast.walk(expr) if isinstance(n, ast.Name)
             }:
-                names[target.id] = eval(compile(ast.Expression(stmt.value), "load", "eval"), names)
-    return eval(compile(ast.Expression(expr), "load", "eval"), names)
+                # Our own source, evaluated among the loader's own names: no outside input.
+                code = compile(ast.Expression(stmt.value), "load", "eval")
+                names[target.id] = eval(code, names)  # noqa: S307
+    return eval(compile(ast.Expression(expr), "load", "eval"), names)  # noqa: S307
 
 
 # Text fields take whatever scalar is written: `source: 1000.0` is the text "1000.0" to the loader.
@@ -315,7 +318,8 @@ def _top() -> tuple[dict[str, Any], dict[str, Any]]:
         name = call.func.id
         if name == "_records":  # _records(ctx, top, "areas", _area, …)
             key_node, conv = call.args[2], call.args[3]
-            assert isinstance(key_node, ast.Constant) and isinstance(conv, ast.Name)
+            assert isinstance(key_node, ast.Constant)
+            assert isinstance(conv, ast.Name)
             properties[str(key_node.value)] = {
                 "type": "array",
                 "items": {"$ref": f"#/$defs/{RECORDS[conv.id]}"},
@@ -333,8 +337,8 @@ def _top() -> tuple[dict[str, Any], dict[str, Any]]:
                     properties.setdefault(key, _converter(name, rest, key, ""))
     if "schema" in properties:
         properties["schema"] = {"const": load.SCHEMA_VERSION}
-    for function_name in RECORDS:
-        defs[RECORDS[function_name]] = _record(function_name)
+    for function_name, record in RECORDS.items():
+        defs[record] = _record(function_name)
     return properties, defs
 
 

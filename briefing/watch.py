@@ -27,9 +27,9 @@ Fingerprint = tuple[int, int, str] | None
 def fingerprint(path: str | os.PathLike[str]) -> Fingerprint:
     """(mtime in ns, size, SHA-256 of the content) of a file; None when it cannot be read."""
     try:
-        stat = os.stat(path)
-        with open(path, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
+        file = Path(path)
+        stat = file.stat()
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size, digest

@@ -86,7 +86,8 @@ def test_render_and_charts_do_not_compose(path):
 @pytest.mark.parametrize("path", MODULES, ids=_module)
 def test_only_cli_prints(path):
     """Every command writes through `briefing.reporter` (so --quiet and --verbose hold everywhere):
-    no other module calls print() or writes to sys.stdout / sys.stderr itself."""
+    no other module calls print() or writes to sys.stdout / sys.stderr itself.
+    """
     if _module(path) in ("briefing.cli", "briefing.reporter"):
         return
     tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -1,5 +1,6 @@
 """The command line as clerks meet it: every option explained, --quiet and --verbose, data on
-stdout and the rest on stderr, and exit statuses a closed pipe cannot change."""
+stdout and the rest on stderr, and exit statuses a closed pipe cannot change.
+"""
 
 from __future__ import annotations
 
@@ -47,11 +48,13 @@ def test_quiet_prints_nothing_on_success_and_only_errors_on_failure(where, capsy
 
     assert main(argv("check", str(DATASET))) == 0
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
+    assert captured.out == ""
+    assert captured.err == ""
     assert main(argv("check", str(DATASET), str(INVALID))) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith("DatasetError: ") and "missing-field.yaml" in captured.err
+    assert captured.err.startswith("DatasetError: ")
+    assert "missing-field.yaml" in captured.err
 
 
 def test_quiet_and_verbose_exclude_each_other(capsys):
@@ -95,7 +98,8 @@ def test_verbose_check_lists_the_consistent_checks_too(capsys):
 
 def _closed_pipe_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     """Run `briefing args` with stdout a pipe whose reader has already gone: the first write
-    fails at once, the worst case of `| head -1`, with no timing involved."""
+    fails at once, the worst case of `| head -1`, with no timing involved.
+    """
     read, write = os.pipe()
     os.close(read)
     try:
@@ -105,6 +109,7 @@ def _closed_pipe_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[
             stderr=subprocess.PIPE,
             cwd=cwd,
             timeout=240,
+            check=False,
             env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": ""},
         )
     finally:
@@ -134,4 +139,5 @@ def test_a_closed_pipe_keeps_the_exit_status(case, tmp_path):
     )
     proc = _closed_pipe_run(args, tmp_path)
     assert proc.returncode == status, proc.stderr.decode()
-    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
+    assert b"Traceback" not in proc.stderr
+    assert b"BrokenPipe" not in proc.stderr

@@ -1,5 +1,6 @@
 """`briefing schema`: the loader's field definitions in, a JSON Schema out that every valid dataset
-meets and invalid ones do not, read as a YAML editor reads the file (YAML 1.2 core types)."""
+meets and invalid ones do not, read as a YAML editor reads the file (YAML 1.2 core types).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ VALID += [FIXTURES / "minimal.yaml", FIXTURES / "report-edge.yaml"]
 
 def yaml12(path: Path) -> Any:
     """The file's data as an editor's YAML 1.2 parser sees it: `2025-03-31` stays text, `no` is
-    text, `0211` is 211; only null, true/false, integers and floats are resolved."""
+    text, `0211` is 211; only null, true/false, integers and floats are resolved.
+    """
 
     def convert(node: Node) -> Any:
         if isinstance(node, MappingNode):
@@ -109,7 +111,7 @@ def test_enums_come_from_the_catalogue_and_the_model():
     assert indicator["qualifier"]["enum"] == list(QUALIFIERS)
     assert defs["chart"]["properties"]["kind"]["enum"] == list(chart_kinds())
     units = indicator["unit"]["anyOf"][0]["enum"]
-    assert "%" in units and "件" in units and "人次" in units
+    assert {"%", "件", "人次"} <= set(units)
     # The limits are the loader's: a summary of an area may hold LIMITS["summary"] characters.
     assert defs["area"]["properties"]["summary"]["maxLength"] == load.LIMITS["summary"]
     assert set(defs["indicator"]["required"]) == {k for k, r in load.INDICATOR_KEYS.items() if r}
@@ -119,7 +121,8 @@ def test_every_field_has_words_and_no_words_name_a_missing_field():
     paths = field_paths()
     assert set(WORDS) - {""} == paths
     for title, description in WORDS.values():
-        assert re.search("[\u4e00-\u9fff]", title) and description, title
+        assert re.search("[\u4e00-\u9fff]", title), title
+        assert description, title
 
 
 def test_a_new_key_in_the_loader_reaches_the_schema(monkeypatch):

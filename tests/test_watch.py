@@ -1,5 +1,6 @@
 """`briefing watch`: a dataset saved valid, then invalid, then valid again in, a rebuild, an error
-(with the PDF left as it was) and a rebuild out, then a clean exit on Ctrl-C."""
+(with the PDF left as it was) and a rebuild out, then a clean exit on Ctrl-C.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def _save(path: Path, text: str) -> None:
     # As editors do: a new file renamed over the old one.
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def test_watch_rebuilds_on_save_reports_errors_and_keeps_the_last_good_pdf(tmp_path):
@@ -106,7 +107,8 @@ def test_watch_rebuilds_on_save_reports_errors_and_keeps_the_last_good_pdf(tmp_p
         at = out.wait_for("town.yaml changed: rebuilding", at + 1)
         at = out.wait_for("done in", at)
         assert "执法监督检查" in pdf_text(pdf.read_bytes())
-        assert not list(pdf.parent.glob("*.tmp*")) and not list(pdf.parent.glob(".*tmp*"))
+        assert not list(pdf.parent.glob("*.tmp*"))
+        assert not list(pdf.parent.glob(".*tmp*"))
     finally:
         proc.send_signal(signal.SIGINT)
         status = proc.wait(timeout=60)
@@ -123,6 +125,8 @@ def test_fingerprint_sees_content_not_just_time(tmp_path):
     path.write_text("a: 2\n", encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and mtime, new content
     after = fingerprint(path)
-    assert before is not None and after is not None
-    assert before[:2] == after[:2] and before[2] != after[2]
+    assert before is not None
+    assert after is not None
+    assert before[:2] == after[:2]
+    assert before[2] != after[2]
     assert fingerprint(tmp_path / "gone.yaml") is None

@@ -1,8 +1,9 @@
 """Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a
 terminal summary out.
 
-This is a CLI handler, so it reports (through `briefing.reporter`): the figures found per section and every number that was not
-taken as a figure, with the reason, so that nothing is dropped silently.
+This is a CLI handler, so it reports (through `briefing.reporter`): the figures found per section
+and every number that was not taken as a figure, with the reason, so that nothing is dropped
+silently.
 """
 
 from __future__ import annotations
