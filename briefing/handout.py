@@ -50,9 +50,11 @@ MAX_COPIES = 5_000
 
 # GB/T 9704-2012: 份号 six digits flush left on the first line of the type area (the `gbt9704`
 # preset's margins), 3号 (16 pt); the marking on the second line in 3号 黑体. Positions are
-# measured from the page's top-left corner.
-NUMBER_SIZE_PT = 16.0
-LINE_PITCH_PT = GBT9704.body_leading_pt  # 22 lines in the 225 mm type area
+# measured from the page's top-left corner. The faces and sizes are the style table's overlay
+# roles (render.styles: copy_number, marking, watermark) on the GB/T 9704 grid.
+STAMPS = GBT9704.styles
+NUMBER_SIZE_PT = STAMPS["copy_number"].size_pt
+LINE_PITCH_PT = STAMPS["marking"].leading_pt  # the body's: 22 lines in the 225 mm type area
 LEFT_MM = GBT9704.binding_mm
 TOP_MM = GBT9704.top_mm
 
@@ -64,7 +66,7 @@ TOP_MM = GBT9704.top_mm
 ABOVE_TYPE_AREA_MM = 3.0  # from the number's baseline to the top of the type area
 
 WATERMARK_INK = 0.12  # 12% black: light enough to read the page through it
-WATERMARK_SIZE_PT = 110.0  # at most; long texts shrink to 60% of the page diagonal
+# The watermark role's size is the most it takes; long texts shrink to 60% of the page diagonal.
 
 # Two fills whose grays differ by less than this (0…1) cannot be told apart on a monochrome
 # printer; a typical laser printer resolves roughly 16 gray steps reliably.
@@ -395,13 +397,15 @@ def _number_drawer(
     else:
         x, first = at_mm[0] * MM, height - at_mm[1] * MM
 
+    number, mark = STAMPS["copy_number"], STAMPS["marking"]
+
     def draw(c: Any) -> None:  # a canvas from the output step (render.output)
         c.setFillGray(0)
-        c.setFont(fonts.SANS, NUMBER_SIZE_PT)
+        c.setFont(fonts.face_for(number.role, number.bold), number.size_pt)
         c.drawString(x, first, copy_number(n))
         if marking:
-            c.setFont(fonts.SANS_BOLD, NUMBER_SIZE_PT)
-            c.drawString(x, first - LINE_PITCH_PT, marking)
+            c.setFont(fonts.face_for(mark.role, mark.bold), mark.size_pt)
+            c.drawString(x, first - mark.leading_pt, marking)
 
     return draw
 
@@ -418,9 +422,10 @@ def _watermark_drawer(text: str, size: tuple[float, float]) -> Callable[[Any], N
         # 12% gray: white paper shows a light tint and black text stays fully black and legible.
         c.setFillGray(0)
         c.setFillAlpha(WATERMARK_INK)
-        font = fonts.SANS_BOLD
+        style = STAMPS["watermark"]
+        font = fonts.face_for(style.role, style.bold)
         diagonal = (width**2 + height**2) ** 0.5
-        size_pt = min(WATERMARK_SIZE_PT, 0.6 * diagonal / max(stringWidth(text, font, 1), 1))
+        size_pt = min(style.size_pt, 0.6 * diagonal / max(stringWidth(text, font, 1), 1))
         c.setFont(font, size_pt)
         c.translate(width / 2, height / 2)
         c.rotate(54.7 if height > width else 35.3)  # along the page's diagonal (A-series)
@@ -520,8 +525,11 @@ def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
     fonts.register_reportlab()
     fonts.check_text_coverage(
         [
-            (text, fonts.SANS_BOLD, flag)
-            for text, flag in ((options.watermark, "--watermark"), (options.marking, "--marking"))
+            (text, fonts.face_for(STAMPS[role].role, STAMPS[role].bold), flag)
+            for text, role, flag in (
+                (options.watermark, "watermark", "--watermark"),
+                (options.marking, "marking", "--marking"),
+            )
             if text
         ]
     )
@@ -633,7 +641,7 @@ def make_handout(path: str | Path, options: HandoutOptions) -> Handout:
         check_text_coverage(
             [
                 (options.marking, face, "--marking")
-                for face in (fonts.SANS, fonts.SANS_BOLD, fonts.SERIF, fonts.KAI)
+                for face in sorted({face for pair in fonts.ROLES.values() for face in pair})
             ]
         )
     extra: dict[str, Any] = {}

@@ -99,6 +99,28 @@ def test_one_a4_page(any_briefing):
     assert float(box.height) == pytest.approx(841.8898, abs=0.01)
 
 
+def test_every_text_outside_the_charts_is_a_role_of_the_style_table(any_briefing):
+    """Faces and sizes on the page are those of the table at the level chosen (charts aside)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from briefing.fonts import face_for
+    from briefing.render.styles import smaller
+
+    styles = fit_layout(any_briefing.dataset, any_briefing.findings).attempt.fit.styles
+
+    def ps_name(role: str, bold: bool) -> str:
+        return pdfmetrics.getFont(face_for(role, bold)).face.name.decode()
+
+    allowed = {(ps_name(s.role, s.bold), round(s.size_pt, 2)) for s in styles.values()}
+    figure = styles["figure"]
+    allowed |= {(ps_name(figure.role, figure.bold), round(s.size_pt, 2)) for s in smaller(figure)}
+    top, bottom = any_briefing.bands.get("charts", (0.0, 0.0))
+    outside = [c for c in any_briefing.chars if not (top <= c["top"] < bottom)]
+    used = {(c["fontname"].split("+")[-1], round(c["size"], 2)) for c in outside}
+    assert outside
+    assert used <= allowed, sorted(used - allowed)
+
+
 def test_fonts_are_embedded_subsets(any_briefing):
     reader = PdfReader(io.BytesIO(any_briefing.data))
     fonts = reader.pages[0]["/Resources"]["/Font"]

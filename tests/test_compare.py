@@ -130,7 +130,7 @@ def _row_text(words: list[dict], name: str, top_limit: float) -> str:
 def test_briefing_table_rows_carry_each_figure_as_printed(pack, comp):
     _, _, pages = pack["compare-briefing"]
     text, words, _ = pages[0]
-    shown, _, _ = table_columns(comp, fit_compare(comp).attempt.fit.body_pt)
+    shown, _, _ = table_columns(comp, fit_compare(comp).attempt.fit.styles)
     heads = [w for w in words if w["text"] == "地区"]
     assert heads
     table_top = heads[0]["top"]

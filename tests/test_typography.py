@@ -32,7 +32,7 @@ from briefing.render.chars import (
 )
 from briefing.render.linebreak import advance_em, break_lines, prepare
 from briefing.render.pages import COMPACT, GBT9704, doc_template, folio_dash_top, folio_text
-from briefing.render.styles import STYLE_NAMES, Span, TextStyle, scale_style
+from briefing.render.styles import OVERLAY_NAMES, STYLE_NAMES, Span, TextStyle, scale_style
 from briefing.render.typography import CJKParagraph, actual_text_hex, draw_lines
 
 BODY = TextStyle("t-body", "serif", size_pt=10.5, leading_pt=16.0, first_indent_em=2)
@@ -329,7 +329,7 @@ def test_missing_glyph_is_an_error_not_an_invisible_box() -> None:
 
 def test_styles_are_complete_and_frozen() -> None:
     for preset in (GBT9704, COMPACT):
-        assert set(preset.styles) == set(STYLE_NAMES)
+        assert set(preset.styles) == set(STYLE_NAMES) | set(OVERLAY_NAMES)
     body = GBT9704.styles["body"]
     with pytest.raises(AttributeError):
         body.size_pt = 12  # type: ignore[misc]

@@ -21,9 +21,10 @@ what to cut. Nothing is clipped and nothing spills.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -34,11 +35,19 @@ from reportlab.platypus.flowables import Flowable
 from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
 from ..errors import LayoutOverflowError
-from ..fonts import SANS, SANS_BOLD, register_reportlab
+from ..fonts import face_for, register_reportlab
 from ..model import STATUS_WORDS, Chart, Dataset, Indicator
 from ..render import PRESETS, CJKParagraph, Span, TextStyle
 from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
 from ..render.output import render as render_output
+from ..render.styles import (
+    ACCENT,
+    LEGIBLE_CHART_PT,
+    LEGIBLE_TEXT_PT,
+    make_one_page_stylesheet,
+    scaled,
+    smaller,
+)
 from .layout import Columns, Framed, Rule, Stack, VSpace
 from .request import Request
 
@@ -56,12 +65,13 @@ MARGIN_RIGHT = PAGE_W - _AREA.right
 TYPE_W = _AREA.width
 TYPE_H = _AREA.height
 
-TEXT_FLOOR_PT = 8.0
-CHART_FLOOR_PT = 7.0
+TEXT_FLOOR_PT = LEGIBLE_TEXT_PT
+CHART_FLOOR_PT = LEGIBLE_CHART_PT
 
-INK = "#1a1a1a"
-MUTED = "#555555"
-ACCENT = "#1f4e79"  # headings and tile bars: the charts' bar colour
+#: Every text role of the page, from the one style table, on the preset's body grid; each fit
+#: level scales it (`Fit.styles`).
+STYLES = make_one_page_stylesheet(PRESET.body_size_pt, PRESET.body_leading_pt)
+
 RED = "#b4141b"  # the masthead rule, as on an official document's 版头; prints dark grey
 HAIRLINE = "#9a9a9a"
 BOX_FILL = "#f2f4f6"
@@ -103,31 +113,59 @@ class FindingLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Fit:
-    """One step of tightening: every measure the layout depends on."""
+    """One step of tightening: the scale of the style table and every other measure of the layout.
+
+    `text` scales the text roles (1 = the preset's 10 pt body), `display` the title and headline
+    figures, which give ground faster; `spacing` is running text's leading over its size. No
+    role goes under its floor in the table (8 pt text, 7 pt chart labels).
+    """
 
     name: str
-    body_pt: float
-    leading: float  # body leading as a multiple of body_pt
+    text: float
+    display: float
+    spacing: float
     block_gap_pt: float
     chart_density: Density
-    chart_label_pt: float
     chart_notes: bool
-    figure_pt: float  # the largest headline figure size tried
-    title_pt: float
+
+    @property
+    def styles(self) -> Mapping[str, TextStyle]:
+        return _level_styles(self.text, self.display, self.spacing)
+
+    @property
+    def body_pt(self) -> float:
+        return self.styles["body"].size_pt
+
+    @property
+    def leading(self) -> float:
+        return self.spacing
+
+    @property
+    def title_pt(self) -> float:
+        return self.styles["title"].size_pt
+
+    @property
+    def chart_label_pt(self) -> float:
+        return self.styles["chart_label"].size_pt
+
+
+@functools.lru_cache(maxsize=32)
+def _level_styles(text: float, display: float, spacing: float) -> Mapping[str, TextStyle]:
+    return scaled(STYLES, text, display, spacing)
 
 
 LEVELS: tuple[Fit, ...] = (
-    Fit("ample", 12.0, 1.7, 16.0, "roomy", 9.5, True, 30.0, 24.0),
-    Fit("roomy", 11.0, 1.62, 14.0, "roomy", 9.0, True, 26.0, 22.0),
-    Fit("spacious", 10.5, 1.58, 12.0, "roomy", 8.5, True, 23.0, 20.0),
-    Fit("normal", 10.0, 1.55, 11.0, "normal", 8.0, True, 20.0, 18.0),
-    Fit("tighter spacing", 10.0, 1.42, 7.0, "normal", 8.0, True, 20.0, 17.0),
-    Fit("compact charts", 10.0, 1.42, 7.0, "compact", 8.0, True, 19.0, 17.0),
-    Fit("tight charts", 10.0, 1.38, 6.0, "tight", 8.0, False, 18.0, 16.0),
-    Fit("9.5 pt text", 9.5, 1.38, 6.0, "tight", 7.5, False, 17.0, 16.0),
-    Fit("9 pt text", 9.0, 1.36, 5.0, "tight", 7.5, False, 16.0, 15.0),
-    Fit("8.5 pt text", 8.5, 1.34, 5.0, "tight", 7.0, False, 15.0, 14.0),
-    Fit("8 pt text", TEXT_FLOOR_PT, 1.32, 4.0, "tight", CHART_FLOOR_PT, False, 14.0, 14.0),
+    Fit("ample", 1.2, 1.4, 1.7, 16.0, "roomy", True),
+    Fit("roomy", 1.1, 1.25, 1.62, 14.0, "roomy", True),
+    Fit("spacious", 1.05, 1.12, 1.58, 12.0, "roomy", True),
+    Fit("normal", 1.0, 1.0, 1.55, 11.0, "normal", True),
+    Fit("tighter spacing", 1.0, 0.95, 1.42, 7.0, "normal", True),
+    Fit("compact charts", 1.0, 0.95, 1.42, 7.0, "compact", True),
+    Fit("tight charts", 1.0, 0.9, 1.38, 6.0, "tight", False),
+    Fit("9.5 pt text", 0.95, 0.87, 1.38, 6.0, "tight", False),
+    Fit("9 pt text", 0.9, 0.82, 1.36, 5.0, "tight", False),
+    Fit("8.5 pt text", 0.85, 0.77, 1.34, 5.0, "tight", False),
+    Fit("8 pt text", 0.8, 0.74, 1.32, 4.0, "tight", False),
 )
 
 ROOMY_LEVELS = 3
@@ -159,25 +197,9 @@ class Attempt(Generic[E]):
 # Text helpers: every string on the page goes through CJKParagraph
 
 
-def _style(
-    name: str,
-    role: str,
-    size: float,
-    leading: float,
-    *,
-    bold: bool = False,
-    align: str = "left",
-    color: str = INK,
-) -> TextStyle:
-    return TextStyle(
-        name=name,
-        role=role,  # type: ignore[arg-type]
-        bold=bold,
-        size_pt=size,
-        leading_pt=leading,
-        align=align,  # type: ignore[arg-type]
-        color=color,
-    )
+def _width(text: str, style: TextStyle) -> float:
+    """The advance of `text` on one line in `style`'s face and size (no tracking)."""
+    return stringWidth(text, face_for(style.role, style.bold), style.size_pt)
 
 
 def _para(content: str | Sequence[Span], style: TextStyle) -> CJKParagraph:
@@ -209,40 +231,33 @@ class Ctx:
     extent: FindingsExtent
 
     @property
-    def body(self) -> TextStyle:
-        f = self.fit
-        return _style("body", "serif", f.body_pt, f.body_pt * f.leading, align="justify")
+    def styles(self) -> Mapping[str, TextStyle]:
+        return self.fit.styles
 
     @property
-    def small_pt(self) -> float:
-        return max(TEXT_FLOOR_PT, self.fit.body_pt - 1.0)
+    def body(self) -> TextStyle:
+        return self.styles["body"]
 
     def heading(self, text: str) -> Flowable:
-        size = self.fit.body_pt + 1.0
-        para = _para(text, _style("h", "sans", size, size * 1.3, bold=True, color=ACCENT))
+        para = _para(text, self.styles["h1"])
         return Stack([para, Rule(0.5, HAIRLINE, height_pt=4.0)])
 
 
 def masthead(c: Ctx) -> Flowable:
     meta = c.dataset.meta
-    f = c.fit
-    label = max(TEXT_FLOOR_PT, f.body_pt + 0.5)
-    mark_style = _style("marking", "sans", label, label * 1.35, bold=True)
+    mark_style = c.styles["marking"]
     # GB/T 9704: 份号 on the first line of the type area, 密级 on the second, flush left; the
     # handout marking (内部资料 注意保存) takes the next line in the same face.
     marks = [m for m in (meta.copy_number, meta.classification, meta.marking) if m]
-    left: Flowable = Stack([_para(m, mark_style) for m in marks]) if marks else VSpace(label * 1.35)
-    kicker = _para(
-        "一页纸简报", _style("kicker", "kai", label, label * 1.35, align="right", color=MUTED)
+    left: Flowable = (
+        Stack([_para(m, mark_style) for m in marks]) if marks else VSpace(mark_style.leading_pt)
     )
+    kicker = _para("一页纸简报", c.styles["kicker"])
     top = Columns([left, kicker], [TYPE_W * 0.6, TYPE_W * 0.4])
-    title = _para(
-        meta.title, _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center")
-    )
+    title = _para(meta.title, c.styles["title"])
     who = "、".join(meta.issuers)
     sub = SEP.join([f"{meta.city}{meta.district}", f"{meta.year}年度", who, _date_cn(meta.date)])
-    sub_pt = max(TEXT_FLOOR_PT, f.body_pt)
-    subline = _para(sub, _style("sub", "kai", sub_pt, sub_pt * 1.4, align="center", color=MUTED))
+    subline = _para(sub, c.styles["subtitle"])
     return Stack(
         [top, VSpace(2.0), title, VSpace(1.0), subline, VSpace(3.0), Rule(1.4, RED, height_pt=3.0)]
     )
@@ -380,26 +395,20 @@ def headlines(c: Ctx) -> Flowable | None:
     cols = _tile_columns(len(inds))
     chrome = TILE_PAD[1] + TILE_PAD[3] + TILE_ACCENT_PT
     avail = TYPE_W - TILE_GAP * (cols - 1)
-    label_pt = c.small_pt + 0.5 if c.fit.body_pt > TEXT_FLOOR_PT else TEXT_FLOOR_PT
+    label_style = c.styles["figure_label"]
+    label_pt = label_style.size_pt
     # Column widths follow the figures (a table, so rows stay aligned): the largest figure size
     # at which every figure sits on one line wins, and the space left goes where it saves lines.
-    size = c.fit.figure_pt
-    while size > 13.0:
+    for fig_style in smaller(c.styles["figure"]):
         natural = [0.0] * cols
         for i, ind in enumerate(inds):
-            fig = stringWidth(ind.printed, SANS_BOLD, size)
+            fig = _width(ind.printed, fig_style)
             natural[i % cols] = max(natural[i % cols], fig + chrome + 1.0, label_pt * 5 + chrome)
         if sum(natural) <= avail:
             break
-        size -= 0.5
-    else:  # figures wrap inside equal columns rather than shrink further
+    else:  # at its floor, figures wrap inside equal columns rather than shrink further
         natural = [avail / cols] * cols
-    # No Han–Latin gap inside a figure: "1313件" must read (and extract) as one word.
-    fig_style = replace(
-        _style("figure", "sans", size, size * 1.18, bold=True), han_latin_space=False
-    )
-    label_style = _style("tile-label", "sans", label_pt, label_pt * 1.3)
-    meta_style = _style("tile-meta", "kai", c.small_pt, c.small_pt * 1.3, color=MUTED)
+    meta_style = c.styles["figure_meta"]
     tiles = []
     for ind in inds:
         meta = _tile_meta(ind)
@@ -413,7 +422,7 @@ def headlines(c: Ctx) -> Flowable | None:
         )
     rows = [tiles[i : i + cols] for i in range(0, len(tiles), cols)]
     label_widths = [
-        [stringWidth(ind.label, SANS, label_pt) for ind in inds[i : i + cols]]
+        [_width(ind.label, label_style) for ind in inds[i : i + cols]]
         for i in range(0, len(inds), cols)
     ]
     widths = _tile_widths(rows, natural, avail, chrome, label_widths, label_pt)
@@ -440,9 +449,8 @@ def _chart_box(c: Ctx, chart: Chart, width: float, extra_pt: float = 0.0) -> Flo
     """A chart with its title (and note); `extra_pt` more height than its natural one goes to the
     chart.
     """
-    size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
-    title = _para(chart.title, _style("chart-title", "sans", size, size * 1.35, bold=True))
-    style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
+    title = _para(chart.title, c.styles["caption"])
+    style = chart_style(c.fit.chart_density, c.styles["chart_label"].size_pt)
     drawn = draw_chart(c.dataset, chart, width_pt=width, style=style)
     if extra_pt > 0.5:
         drawn = draw_chart(
@@ -452,10 +460,7 @@ def _chart_box(c: Ctx, chart: Chart, width: float, extra_pt: float = 0.0) -> Flo
     if c.fit.chart_notes and chart.note:
         parts += [
             VSpace(2.0),
-            _para(
-                chart.note,
-                _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED),
-            ),
+            _para(chart.note, c.styles["chart_note"]),
         ]
     return Stack(parts)
 
@@ -538,11 +543,10 @@ def charts_block(c: Ctx, extra_pt: float = 0.0) -> Flowable | None:
 
 
 def _two_column_rows(c: Ctx, rows: Sequence[tuple[str, str]]) -> Flowable:
-    size = c.fit.body_pt
-    lead = size * c.fit.leading
-    head = _style("row-head", "sans", size, lead, bold=True)
-    body = _style("row-body", "serif", size, lead, align="justify")
-    widest = max(stringWidth(h, SANS_BOLD, size) for h, _ in rows)
+    head = c.styles["body_head"]
+    body = c.body
+    size = body.size_pt
+    widest = max(_width(h, head) for h, _ in rows)
     head_w = min(widest + size * 0.5, TYPE_W * 0.3)
     gap = size
     return Stack(
@@ -575,19 +579,12 @@ def findings_block(c: Ctx) -> Flowable | None:
     if not everything:
         return None
     shown = notable_findings(c.findings, statuses)[:most]
-    size = max(c.fit.body_pt - 0.5, TEXT_FLOOR_PT)
-    lead = size * c.fit.leading
-    line = _style("finding", "serif", size, lead, align="justify")
-    lines: list[Flowable] = [
-        _para(
-            BLOCK_TITLES["findings"],
-            _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35, bold=True, color=ACCENT),
-        )
-    ]
+    line = c.styles["finding"]
+    lines: list[Flowable] = [_para(BLOCK_TITLES["findings"], c.styles["box_title"])]
     tags = [f"【{STATUS_WORDS.get(f.status, f.status)}】" for f in shown]
-    tag_style = _style("finding-tag", "sans", size, lead, bold=True)
+    tag_style = c.styles["finding_tag"]
     # The tags hang in a column of their own so that wrapped messages align under each other.
-    tag_w = max((stringWidth(t, SANS_BOLD, size) for t in tags), default=0.0) + 1.0
+    tag_w = max((_width(t, tag_style) for t in tags), default=0.0) + 1.0
     inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
     for tag, f in zip(tags, shown, strict=True):
         lines.append(
@@ -595,12 +592,7 @@ def findings_block(c: Ctx) -> Flowable | None:
         )
     rest = len(everything) - len(shown)
     if rest > 0:
-        lines.append(
-            _para(
-                f"另有{rest}项核验结果，详见完整报告。",
-                _style("more", "kai", size, lead, color=MUTED),
-            )
-        )
+        lines.append(_para(f"另有{rest}项核验结果，详见完整报告。", c.styles["finding_more"]))
     return Framed(
         Stack(lines, gap_pt=0.5),
         (4.0, 6.0, 4.0, 6.0),
@@ -613,10 +605,9 @@ def findings_block(c: Ctx) -> Flowable | None:
 def _items(c: Ctx, name: str, items: Sequence[Any]) -> Flowable | None:
     if not items:
         return None
-    size = c.fit.body_pt
-    style = _style(name, "serif", size, size * c.fit.leading, align="justify")
+    style, head = c.body, c.styles["body_head"]
     lines = [
-        _para([Span(it.title, bold=True, role="sans"), Span("："), Span(it.summary)], style)
+        _para([Span(it.title, bold=head.bold, role=head.role), Span("："), Span(it.summary)], style)
         for it in items
     ]
     return Stack([c.heading(BLOCK_TITLES[name]), VSpace(2.0), Stack(lines)])
@@ -639,12 +630,9 @@ def footer(c: Ctx) -> Flowable:
             f"数据指纹 {ds.short_hash}",
         ]
     )
-    st = _style("footer", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.35, color=MUTED)
-    number = _para(
-        "— 1 —",
-        _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"),
-    )
-    folio_w = stringWidth("— 1 —", SANS, TEXT_FLOOR_PT + 1) + 2.0
+    st = c.styles["footer"]
+    number = _para("— 1 —", c.styles["folio"])
+    folio_w = _width("— 1 —", c.styles["folio"]) + 2.0
     return Stack(
         [
             Rule(0.4, HAIRLINE, height_pt=4.0),
@@ -830,7 +818,8 @@ def _overflow_message(dataset: Dataset, layout: Layout) -> str:
     advice.append("shorten the longest texts (area achievements, shortcoming and plan summaries)")
     return (
         f"{dataset.path}: the briefing does not fit one A4 page: {over_mm:.0f} mm too long at the "
-        f"tightest setting (8 pt text, 7 pt chart labels) after dropping {dropped}; "
+        f"tightest setting ({TEXT_FLOOR_PT:g} pt text, {CHART_FLOOR_PT:g} pt chart labels) "
+        f"after dropping {dropped}; "
         f"largest blocks: {biggest}. Cut: " + "; or ".join(advice)
     )
 
@@ -852,11 +841,12 @@ def pdf_meta(dataset: Dataset) -> PdfMeta:
 
 def draw_layout(layout: Layout, make_canvas: CanvasMaker) -> bytes:
     buf = io.BytesIO()
+    body = layout.attempt.fit.styles["body"]
     canv = make_canvas(
         buf,
         pagesize=(PAGE_W, PAGE_H),
-        initialFontName=SANS,
-        initialFontSize=layout.attempt.fit.body_pt,
+        initialFontName=face_for(body.role, body.bold),
+        initialFontSize=body.size_pt,
     )
     for _, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)

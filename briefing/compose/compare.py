@@ -21,13 +21,12 @@ import datetime as dt
 import hashlib
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import HexColor
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
 
@@ -35,29 +34,26 @@ from .. import __version__, fonts
 from ..charts import Row, chart_style, draw_rows
 from ..comparison import Cell, Column, Comparison, compare
 from ..errors import LayoutOverflowError
-from ..fonts import SANS, SANS_BOLD, register_reportlab
+from ..fonts import register_reportlab
 from ..render import CJKParagraph, Span, TextStyle
 from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
+from ..render.styles import INK, MUTED
 from .briefing import (
-    ACCENT,
     BOX_BORDER_PT,
     BOX_FILL,
     HAIRLINE,
-    INK,
     MARGIN_LEFT,
-    MUTED,
     PAGE_H,
     PAGE_W,
     RED,
     SEP,
-    TEXT_FLOOR_PT,
     TIGHTENING,
     TYPE_H,
     TYPE_W,
     Attempt,
     Fit,
     Layout,
-    _style,
+    _width,
 )
 from .layout import Columns, Framed, Rule, Stack, VSpace
 from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, PageNumbers, build_pdf
@@ -147,26 +143,18 @@ class _Ctx:
     extent: FindingsExtent
 
     @property
-    def small_pt(self) -> float:
-        return max(TEXT_FLOOR_PT, self.fit.body_pt - 1.0)
+    def styles(self) -> Mapping[str, TextStyle]:
+        return self.fit.styles
 
     def heading(self, text: str) -> Flowable:
-        size = self.fit.body_pt + 1.0
-        para = CJKParagraph(text, _style("h", "sans", size, size * 1.3, bold=True, color=ACCENT))
+        para = CJKParagraph(text, self.styles["h1"])
         return Stack([para, Rule(0.5, HAIRLINE, height_pt=4.0)])
 
 
 def _masthead(c: _Ctx) -> Flowable:
     comp = c.comp
-    f = c.fit
-    label = max(TEXT_FLOOR_PT, f.body_pt + 0.5)
-    kicker = CJKParagraph(
-        "对比简报", _style("kicker", "kai", label, label * 1.35, align="right", color=MUTED)
-    )
-    title = CJKParagraph(
-        pack_title(comp),
-        _style("title", "sans", f.title_pt, f.title_pt * 1.3, bold=True, align="center"),
-    )
+    kicker = CJKParagraph("对比简报", c.styles["kicker"])
+    title = CJKParagraph(pack_title(comp), c.styles["title"])
     n = comp.places
     sub = SEP.join(
         [
@@ -176,10 +164,7 @@ def _masthead(c: _Ctx) -> Flowable:
             _date_cn(pack_day(comp)),
         ]
     )
-    sub_pt = max(TEXT_FLOOR_PT, f.body_pt)
-    subline = CJKParagraph(
-        sub, _style("sub", "kai", sub_pt, sub_pt * 1.4, align="center", color=MUTED)
-    )
+    subline = CJKParagraph(sub, c.styles["subtitle"])
     return Stack(
         [
             kicker,
@@ -200,25 +185,25 @@ def _cell_para(text: str, style: TextStyle, *, muted: bool = False) -> CJKParagr
 
 
 def table_columns(
-    comp: Comparison, body_pt: float
+    comp: Comparison, styles: Mapping[str, TextStyle]
 ) -> tuple[tuple[Column, ...], float, list[float]]:
-    """The columns that fit the type width at `body_pt`, the district column's width and each
-    column's width.
+    """The columns that fit the type width in `styles`' table roles, the district column's width
+    and each column's width.
 
     Columns are taken most reported first while they fit; each is as wide as its widest cell or
     head line (heads may take two lines), and the spare width is shared out evenly.
     """
     pad = 4.0
-    name_w = max(stringWidth(n, SANS_BOLD, body_pt) for n in comp.names) + pad * 2
+    name_w = max(_width(n, styles["table_name"]) for n in comp.names) + pad * 2
     chosen: list[Column] = []
     widths: list[float] = []
     for column in comp.common():
         texts = [cell_text(cell) for cell in column.cells]
-        need = max(stringWidth(t, SANS, body_pt) for t in texts)
+        need = max(_width(t, styles["table"]) for t in texts)
         # Heads stay on one line: a short name is at most six characters.
         head = max(
-            stringWidth(column.entry.short, SANS_BOLD, body_pt),
-            stringWidth(f"{column.unit}·{column.period}", SANS, body_pt - 1),
+            _width(column.entry.short, styles["table_head"]),
+            _width(f"{column.unit}·{column.period}", styles["table_unit"]),
         )
         w = max(need, head) + pad * 2
         if name_w + sum(widths) + w > TYPE_W:
@@ -234,13 +219,11 @@ def table_columns(
 
 def _table(c: _Ctx) -> Flowable:
     comp = c.comp
-    size = c.fit.body_pt
-    cols, name_w, widths = table_columns(comp, size)
-    lead = size * 1.3
-    head_style = _style("th", "sans", size, lead, bold=True, align="center")
-    unit_style = _style("th-unit", "sans", size - 1, (size - 1) * 1.25, align="center", color=MUTED)
-    cell_style = _style("td", "sans", size, lead, align="center")
-    name_style = _style("td-name", "sans", size, lead, bold=True)
+    cols, name_w, widths = table_columns(comp, c.styles)
+    head_style = c.styles["table_head"]
+    unit_style = c.styles["table_unit"]
+    cell_style = c.styles["table"]
+    name_style = c.styles["table_name"]
     pad = (1.5, 2.0, 1.5, 2.0)
     head_cells: list[Flowable] = [Framed(CJKParagraph("地区", head_style), pad)]
     for column in cols:
@@ -273,9 +256,8 @@ def _table(c: _Ctx) -> Flowable:
 
 def _notes(c: _Ctx) -> Flowable:
     comp = c.comp
-    size = c.small_pt
-    style = _style("note", "kai", size, size * 1.4, align="justify", color=INK)
-    cols, _, _ = table_columns(comp, c.fit.body_pt)
+    style = c.styles["note"]
+    cols, _, _ = table_columns(comp, c.styles)
     lines: list[str] = []
     for column in cols:
         for note in column.notes():
@@ -302,13 +284,12 @@ def _charts(c: _Ctx) -> Flowable | None:
         return None
     k = len(columns)
     width = (TYPE_W - CHART_GAP * (k - 1)) / k
-    style = chart_style(c.fit.chart_density, c.fit.chart_label_pt)
-    size = max(TEXT_FLOOR_PT, c.fit.body_pt - 1.0)
+    style = chart_style(c.fit.chart_density, c.styles["chart_label"].size_pt)
     boxes: list[Flowable] = []
     for column in columns:
         title = CJKParagraph(
             f"{column.entry.short}（{column.unit}，{column.period}）",
-            _style("chart-title", "sans", size, size * 1.35, bold=True),
+            c.styles["caption"],
         )
         parts: list[Flowable] = [
             title,
@@ -321,7 +302,7 @@ def _charts(c: _Ctx) -> Flowable | None:
                 VSpace(1.5),
                 CJKParagraph(
                     f"{'、'.join(left_out)}口径不同，未绘入",
-                    _style("chart-note", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.3, color=MUTED),
+                    c.styles["chart_note"],
                 ),
             ]
         boxes.append(Stack(parts))
@@ -333,13 +314,9 @@ def _charts(c: _Ctx) -> Flowable | None:
 def _findings(c: _Ctx) -> Flowable | None:
     comp = c.comp
     flagged = [d for d in comp.districts if d.inconsistent]
-    size = max(TEXT_FLOOR_PT, c.fit.body_pt - 0.5)
-    lead = size * c.fit.leading
-    title = CJKParagraph(
-        "数据核验：各地报告中前后不一致的数字",
-        _style("box-title", "sans", size + 0.5, (size + 0.5) * 1.35, bold=True, color=ACCENT),
-    )
-    line = _style("finding", "serif", size, lead, align="justify")
+    title = CJKParagraph("数据核验：各地报告中前后不一致的数字", c.styles["box_title"])
+    line = c.styles["finding"]
+    size = line.size_pt
     parts: list[Flowable] = [title]
     if not flagged:
         parts.append(CJKParagraph("各地数据文件登记的关联均未发现不一致。", line))
@@ -349,7 +326,7 @@ def _findings(c: _Ctx) -> Flowable | None:
             text = "；".join(f"{d.name}（{len(d.inconsistent)}处）" for d in flagged)
             parts.append(CJKParagraph(f"{text}。详见对比报告。", line))
         else:
-            name_w = max(stringWidth(d.name, SANS_BOLD, size) for d in flagged) + size
+            name_w = max(_width(d.name, c.styles["finding_tag"]) for d in flagged) + size
             inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
             for d in flagged:
                 shown = [f.message for f in d.inconsistent[:most]]
@@ -358,7 +335,7 @@ def _findings(c: _Ctx) -> Flowable | None:
                 parts.append(
                     Columns(
                         [
-                            CJKParagraph(d.name, _style("fname", "sans", size, lead, bold=True)),
+                            CJKParagraph(d.name, c.styles["finding_tag"]),
                             CJKParagraph(text + "。", line),
                         ],
                         [name_w, inner - name_w],
@@ -369,7 +346,7 @@ def _findings(c: _Ctx) -> Flowable | None:
         parts.append(
             CJKParagraph(
                 f"{'、'.join(clean)}未发现不一致。",
-                _style("fclean", "kai", size, lead, color=MUTED),
+                c.styles["finding_more"],
             )
         )
     return Framed(
@@ -390,12 +367,9 @@ def _footer(c: _Ctx) -> Flowable:
             f"数据指纹 {pack_fingerprint(comp)[:12]}",
         ]
     )
-    st = _style("footer", "kai", TEXT_FLOOR_PT, TEXT_FLOOR_PT * 1.35, color=MUTED)
-    number = CJKParagraph(
-        "— 1 —",
-        _style("folio", "sans", TEXT_FLOOR_PT + 1, (TEXT_FLOOR_PT + 1) * 1.2, align="right"),
-    )
-    folio_w = stringWidth("— 1 —", SANS, TEXT_FLOOR_PT + 1) + 2.0
+    st = c.styles["footer"]
+    number = CJKParagraph("— 1 —", c.styles["folio"])
+    folio_w = _width("— 1 —", c.styles["folio"]) + 2.0
     return Stack(
         [
             Rule(0.4, HAIRLINE, height_pt=4.0),
@@ -475,7 +449,13 @@ def fit_compare(comp: Comparison) -> Layout[FindingsExtent]:
 
 def draw_compare(layout: Layout[FindingsExtent], make_canvas: Callable[..., Any]) -> bytes:
     buf = io.BytesIO()
-    canv = make_canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=SANS)
+    body = layout.attempt.fit.styles["body"]
+    canv = make_canvas(
+        buf,
+        pagesize=(PAGE_W, PAGE_H),
+        initialFontName=fonts.face_for(body.role, body.bold),
+        initialFontSize=body.size_pt,
+    )
     for _, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)
     canv.showPage()

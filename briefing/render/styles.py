@@ -8,15 +8,23 @@ Styles name a *role*, never a font file; `briefing.fonts.face_for` resolves the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal
 
 Role = Literal["sans", "serif", "kai"]
 Align = Literal["justify", "left", "center", "right"]
+#: How a role follows a one-page document's fit level (`scaled`): with the text, with the display
+#: type (title, headline figures), or not at all (page furniture: footer, folio, chart notes).
+Scale = Literal["text", "display", "fixed"]
 _ROLES = ("sans", "serif", "kai")
 _ALIGNS = ("justify", "left", "center", "right")
+_SCALES = ("text", "display", "fixed")
+
+#: Nothing a reader is meant to read is set smaller: text 8 pt, chart labels 7 pt.
+LEGIBLE_TEXT_PT = 8.0
+LEGIBLE_CHART_PT = 7.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,11 @@ class TextStyle:
     tracking_pt: float = 0.0
     #: Set an opening bracket at the start of a (non-indented) line half width, flush with the edge.
     compress_line_start_open: bool = True
+    #: `scaled` never sets the role smaller than this (the legibility floor of one-page documents).
+    min_size_pt: float = 0.0
+    scale: Scale = "text"
+    #: Running text: its leading is the document's line spacing times its size (`scaled`).
+    running: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in _ROLES:
@@ -48,6 +61,10 @@ class TextStyle:
         if self.align not in _ALIGNS:
             raise ValueError(
                 f"TextStyle {self.name!r}: align must be one of {_ALIGNS}, not {self.align!r}"
+            )
+        if self.scale not in _SCALES:
+            raise ValueError(
+                f"TextStyle {self.name!r}: scale must be one of {_SCALES}, not {self.scale!r}"
             )
         if self.size_pt <= 0 or self.leading_pt <= 0:
             raise ValueError(f"TextStyle {self.name!r}: size_pt and leading_pt must be positive")
@@ -68,6 +85,43 @@ def scale_style(style: TextStyle, factor: float) -> TextStyle:
 def scale_styles(styles: Mapping[str, TextStyle], factor: float) -> Mapping[str, TextStyle]:
     """Scale a whole stylesheet (see `scale_style`)."""
     return MappingProxyType({name: scale_style(s, factor) for name, s in styles.items()})
+
+
+def scaled(
+    styles: Mapping[str, TextStyle],
+    text: float,
+    display: float | None = None,
+    spacing: float | None = None,
+) -> Mapping[str, TextStyle]:
+    """A stylesheet at one fit level of a one-page document: each role at its scale, over its floor.
+
+    Roles with `scale="text"` are multiplied by `text`, display roles by `display` (default:
+    `text`), fixed roles not at all; none goes below its `min_size_pt`. Running roles take
+    `spacing` × their size as leading (the level's line spacing); the others keep their own ratio.
+    """
+    factors = {"text": text, "display": text if display is None else display, "fixed": 1.0}
+    out = {}
+    for name, style in styles.items():
+        size = max(style.min_size_pt, style.size_pt * factors[style.scale])
+        resized = scale_style(style, size / style.size_pt)
+        if style.running and spacing is not None:
+            resized = replace(resized, leading_pt=size * spacing)
+        out[name] = resized
+    return MappingProxyType(out)
+
+
+def smaller(style: TextStyle, step_pt: float = 0.5) -> Iterator[TextStyle]:
+    """`style`, then `step_pt` smaller each time down to its floor `min_size_pt` (the last).
+
+    For a role that shrinks until it fits (the briefing's headline figures).
+    """
+    if style.min_size_pt <= 0:
+        raise ValueError(f"TextStyle {style.name!r} has no floor (min_size_pt) to step down to")
+    size = style.size_pt
+    while size > style.min_size_pt + 1e-9:
+        yield scale_style(style, size / style.size_pt)
+        size -= step_pt
+    yield scale_style(style, style.min_size_pt / style.size_pt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +181,8 @@ STYLE_NAMES = (
     "cover_foot",
     "figure",
 )
+#: Roles the handout stamps over finished pages; part of every stylesheet, not of the specimen.
+OVERLAY_NAMES = ("copy_number", "marking", "watermark")
 
 #: Font roles by what they set. The body face is the 宋体-style serif until a 仿宋 face can be
 #: shipped; notes and formulas use a face whose digits read as printed digits (never 楷体, whose
@@ -268,5 +324,121 @@ def make_stylesheet(
         small("cover_meta", BODY_ROLE, 14, 22),
         small("cover_foot", NOTE_ROLE, 10.5, 16),
         TextStyle("figure", "sans", True, 28 * k, 28 * k * 1.2, 0, "left", True),
+        # The handout's overlays: 份号 in 三号 digits, the marking in 三号 黑体 on the next line
+        # (GB/T 9704 7.2.1-7.2.2), and a watermark that shrinks from this size to fit the page.
+        small("copy_number", "sans", 16, lead / k, han_latin_space=False, scale="fixed"),
+        small("marking", "sans", 16, lead / k, bold=True, scale="fixed"),
+        small("watermark", "sans", 110, 110, bold=True, align="center", scale="fixed"),
+    ]
+    return MappingProxyType({s.name: s for s in styles})
+
+
+#: Roles of the one-page documents (the briefing and the comparison page), set on the briefing
+#: preset's grid (10 pt on 15.5 pt) and scaled as a whole to a fit level by `scaled`.
+ONE_PAGE_NAMES = (
+    "title",
+    "subtitle",
+    "kicker",
+    "marking",
+    "h1",
+    "body",
+    "body_head",
+    "figure",
+    "figure_label",
+    "figure_meta",
+    "caption",
+    "chart_note",
+    "chart_label",
+    "box_title",
+    "finding",
+    "finding_tag",
+    "finding_more",
+    "table_head",
+    "table_unit",
+    "table",
+    "table_name",
+    "note",
+    "footer",
+    "folio",
+)
+
+#: The one-page documents' ink: near-black text, grey secondary lines, the charts' blue for
+#: headings (dark enough to read in grayscale).
+INK = "#1a1a1a"
+MUTED = "#555555"
+ACCENT = "#1f4e79"
+
+
+def make_one_page_stylesheet(
+    body_size_pt: float = 10.0, body_leading_pt: float = 15.5
+) -> Mapping[str, TextStyle]:
+    """The roles of a one-page document around its body grid, at its normal fit level.
+
+    Same faces by role as the report's levels (黑体 headings and figures, 楷体 for secondary
+    lines, the serif for reading text), sized for a page that must hold everything at once:
+    headings one point over the body, secondary text under it, nothing below `LEGIBLE_TEXT_PT`.
+    """
+    b = body_size_pt
+    k = b / 10.0
+    spacing = body_leading_pt / b
+
+    def role(
+        name: str,
+        face: Role,
+        size: float,
+        ratio: float,
+        *,
+        bold: bool = False,
+        align: Align = "left",
+        color: str = INK,
+        scale: Scale = "text",
+        floor: float = LEGIBLE_TEXT_PT,
+        running: bool = False,
+    ) -> TextStyle:
+        size = size * k
+        return TextStyle(
+            name,
+            face,
+            bold,
+            size,
+            size * (spacing if running else ratio),
+            0,
+            align,
+            True,
+            color=color,
+            min_size_pt=min(floor, size),
+            scale=scale,
+            running=running,
+        )
+
+    styles = [
+        role("title", "sans", 18, 1.3, bold=True, align="center", scale="display", floor=14),
+        role("subtitle", "kai", 10, 1.4, align="center", color=MUTED),
+        role("kicker", "kai", 10.5, 1.35, align="right", color=MUTED),
+        role("marking", "sans", 10.5, 1.35, bold=True),
+        role("h1", "sans", 11, 1.3, bold=True, color=ACCENT),
+        role("body", "serif", 10, 0, align="justify", running=True),
+        role("body_head", "sans", 10, 0, bold=True, running=True),
+        # No Han–Latin gap inside a figure: "1313件" must read (and extract) as one word.
+        replace(
+            role("figure", "sans", 20, 1.18, bold=True, scale="display", floor=13),
+            han_latin_space=False,
+        ),
+        role("figure_label", "sans", 9.5, 1.3),
+        role("figure_meta", "kai", 9, 1.3, color=MUTED),
+        role("caption", "sans", 9, 1.35, bold=True),
+        role("chart_note", "kai", 8, 1.3, color=MUTED, scale="fixed"),
+        role("chart_label", "sans", 8, 1.25, floor=LEGIBLE_CHART_PT),
+        role("box_title", "sans", 10, 1.35, bold=True, color=ACCENT),
+        role("finding", "serif", 9.5, 0, align="justify", running=True),
+        role("finding_tag", "sans", 9.5, 0, bold=True, running=True),
+        role("finding_more", "kai", 9.5, 0, color=MUTED, running=True),
+        role("table_head", "sans", 10, 1.3, bold=True, align="center"),
+        role("table_unit", "sans", 9, 1.25, align="center", color=MUTED),
+        role("table", "sans", 10, 1.3, align="center"),
+        role("table_name", "sans", 10, 1.3, bold=True),
+        role("note", "kai", 9, 1.4, align="justify"),
+        role("footer", "kai", 8, 1.35, color=MUTED, scale="fixed"),
+        role("folio", "sans", 9, 1.2, align="right", scale="fixed"),
     ]
     return MappingProxyType({s.name: s for s in styles})
