@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +46,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # Messages in English whatever the machine's locale (test_i18n sets its own language).
     os.environ["LANGUAGE"] = "C"
+    # The suite's processes share one parsed-face cache of their own, never the user's.
+    cache = tempfile.mkdtemp(prefix="briefing-test-cache-")
+    os.environ["BRIEFING_CACHE_DIR"] = cache
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
     method = config.getoption("--start-method")
     if method:
         if method not in multiprocessing.get_all_start_methods():

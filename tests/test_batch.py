@@ -318,8 +318,10 @@ def test_process_killed_mid_write_leaves_old_file_and_next_run_cleans_up(
     variant(datasets[0].parent, "d0", "柳南区")
     script = _script(f"""
         real = os.replace
-        def die(src, dst):  # the temporary file is complete; die before the rename
-            os.kill(os.getpid(), signal.SIGKILL)
+        def die(src, dst):  # the output's temporary file is complete; die before its rename
+            if str(dst).endswith(".pdf"):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(src, dst)
         os.replace = die
         batch.run([{str(datasets[0])!r}], {str(out)!r}, jobs=1, render=fake_render,
                   documents=("briefing",))
