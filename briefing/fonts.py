@@ -1,5 +1,5 @@
-"""Turn the TrueType files in `fonts/` into registered ReportLab and matplotlib faces, and texts
-into coverage errors.
+"""Turn the TrueType files in `fonts/` into registered ReportLab faces (and the family names
+charts give matplotlib), and texts into coverage errors.
 
 This is the only runtime code that knows where the fonts are and what they are called; every
 other module asks for a face by role (`face_for("serif", bold=True)`, `mpl_family("sans")`).
@@ -60,7 +60,8 @@ ROLES: dict[str, tuple[str, str]] = {
     "kai": (KAI, KAI),
 }
 
-# matplotlib (and SVG) family names: the names inside the files.
+# matplotlib family names (the names inside the files). matplotlib never opens the files: the
+# chart backend (charts/backend.py) maps these names back to the ReportLab faces above.
 MPL_FAMILIES: dict[str, str] = {
     "sans": "Briefing Sans",
     "serif": "Briefing Serif",
@@ -101,8 +102,8 @@ def fonts_dir() -> Path:
 @functools.cache
 def _packaged_fonts_dir() -> Path:
     packaged = importlib.resources.files("briefing") / "fontfiles"
-    # A regular install gives a real folder; a zipped import would not, and ReportLab and
-    # matplotlib need files, so that case falls through to the checkout (and its clear error).
+    # A regular install gives a real folder; a zipped import would not, and ReportLab needs
+    # files, so that case falls through to the checkout (and its clear error).
     if isinstance(packaged, Path) and (packaged / MANIFEST).is_file():
         return packaged
     return Path(__file__).resolve().parent.parent / "fonts"
@@ -429,57 +430,6 @@ def register_reportlab() -> None:
     styles._baseFontNameI = SANS
     styles._baseFontNameBI = SANS_BOLD
     _reportlab_registered = True
-
-
-# ----------------------------------------------------------------------------- matplotlib
-
-
-_matplotlib_registered = False
-
-
-def register_matplotlib() -> None:
-    """Add the five faces to matplotlib's font manager and make Briefing Sans the default.
-
-    Idempotent. Also sets what reproducible, searchable chart output needs: text kept as text in
-    SVG (`svg.fonttype='none'`), a fixed SVG hash salt, TrueType embedding in PDF, and U+2212 for
-    minus signs (the subsets contain it).
-    """
-    global _matplotlib_registered
-    import matplotlib
-    from matplotlib import font_manager
-
-    if not _matplotlib_registered:
-        folder = fonts_dir()
-        known = {Path(f.fname).resolve() for f in font_manager.fontManager.ttflist}
-        for path in all_font_files():
-            font_bytes(path)  # the same checks as for ReportLab; matplotlib reads the file itself
-            if _require(path).resolve() not in known:
-                font_manager.fontManager.addfont(str(path))
-        for role, family in MPL_FAMILIES.items():
-            found = Path(
-                font_manager.findfont(
-                    font_manager.FontProperties(family=family), fallback_to_default=False
-                )
-            )
-            if found.resolve().parent != folder.resolve():
-                # matplotlib prefers an installed font of the same family name without a word.
-                raise BriefingError(
-                    f"matplotlib resolves {family!r} ({role}) to {found}, not to {folder}"
-                )
-        _matplotlib_registered = True
-
-    matplotlib.rcParams.update(
-        {
-            "font.family": [MPL_FAMILIES["sans"]],
-            "font.sans-serif": [MPL_FAMILIES["sans"]],
-            "font.serif": [MPL_FAMILIES["serif"]],
-            "font.cursive": [MPL_FAMILIES["kai"]],
-            "axes.unicode_minus": True,
-            "svg.fonttype": "none",
-            "svg.hashsalt": "briefing",
-            "pdf.fonttype": 42,
-        }
-    )
 
 
 # ----------------------------------------------------------------------------- coverage

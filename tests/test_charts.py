@@ -9,11 +9,13 @@ break.
 
 from __future__ import annotations
 
+import io
 import math
 import subprocess
 import sys
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from chartpdf import fill_hex, lines_of, read_chart, text_of
 from factories import dataset, ind, rel
@@ -30,7 +32,13 @@ from briefing.charts import (
     draw_rows,
     group_parts,
 )
-from briefing.charts.layout import break_point, plan_rows, text_width, wrap
+from briefing.charts.layout import (
+    MIN_READABLE_BAR_PT,
+    break_point,
+    plan_rows,
+    text_width,
+    wrap,
+)
 from briefing.charts.style import MIN_LABEL_PT, Palette, gray_level, theme_values
 from briefing.fonts import register_reportlab
 from briefing.load import load_dataset
@@ -370,6 +378,67 @@ def test_diverging_puts_falls_left_and_rises_right(liujiang):
     fall = next(s for s in segs if s[0].endswith("下降51.21%"))  # may run on from its row's label
     rise = next(s for s in segs if s[0] == "增长133%")
     assert fall[2] < zero < rise[1]
+
+
+@pytest.mark.parametrize("width", [140.0, 300.0])
+def test_rate_labels_stand_off_the_light_track(width):
+    """On the track a bold label and the light fill run together in grayscale: labels go right."""
+    values = [45.23, 91.0, 100.0, 3.0]
+    texts = ["45.23%", "91%以上", "100%", "3%"]
+    r = read_chart(draw_rows("rate", _rows(values, texts=texts), width, chart_style()))
+    track = [rect for rect in r.rects if fill_hex(rect) == Palette().track]
+    assert track, "the rate chart draws its 0–100 track"
+    track_end = max(rect["x1"] for rect in track)
+    labels = [seg for seg in _segments(r) if seg[0] in texts]
+    assert sorted(seg[0] for seg in labels) == sorted(texts)
+    for text, x0, x1, _ in labels:
+        assert x0 >= track_end + 1.0, (text, x0, track_end)
+        assert x1 <= r.width + 0.6
+    # A column: right-aligned on the chart's edge.
+    assert max(x1 for _, _, x1, _ in labels) - min(x1 for _, _, x1, _ in labels) < 0.6
+    _check_bars(r, _rows(values, texts=texts))
+
+
+def test_an_axis_break_only_where_a_small_bar_would_be_unreadable():
+    # By ratio alone 5 against 1 and 1 qualifies; on a scale of 20 pt a unit the 1s are 20 pt
+    # bars, which read perfectly: no break. At 5 pt a unit they would be slivers: a break.
+    assert break_point([5.0, 1.0, 1.0]) == 1
+    assert break_point([5.0, 1.0, 1.0], per_unit=20.0) == 0
+    assert break_point([5.0, 1.0, 1.0], per_unit=5.0) == 1
+    # Exactly at the limit the bar reads: the rule is "shorter than MIN_READABLE_BAR_PT".
+    assert break_point([5.0, 1.0, 1.0], per_unit=MIN_READABLE_BAR_PT) == 0
+    assert break_point([5.0, 1.0, 1.0], per_unit=MIN_READABLE_BAR_PT - 0.01) == 1
+    # Two values (a two-district comparison): never a break, however far apart.
+    assert break_point([5.0, 1.0], per_unit=0.01) == 0
+    # Drawn: the same ratio (10 : 1) needs no break where the small bars stay long, and does
+    # where they would be slivers.
+    roomy = plan_rows(_rows([100.0, 10.0, 12.0]), 230.0, chart_style())
+    assert not roomy.scale.broken
+    assert roomy.scale.end(10.0) - roomy.scale.zero >= MIN_READABLE_BAR_PT
+    crowded = plan_rows(_rows([1000.0, 10.0, 12.0]), 230.0, chart_style())
+    assert crowded.scale.broken
+
+
+def test_a_two_district_comparison_draws_no_break_mark():
+    rows = _rows([5.0, 1.0], texts=["5件", "1件"])
+    for width in (110.0, 230.0):
+        r = read_chart(draw_rows("hbar", rows, width, chart_style()))
+        bars = _bars(r)
+        assert [b["pieces"] for b in bars] == [1, 1]
+        assert bars[0]["length"] == pytest.approx(5 * bars[1]["length"], rel=0.02)
+        assert _slanted_strokes(r.data) == 0
+    # The same check sees the marks of a chart that needs its break (two per side and bar).
+    broken = read_chart(draw_rows("hbar", _rows([5.0, 8.0, 20000.0]), 230.0, chart_style()))
+    assert _slanted_strokes(broken.data) >= 4
+
+
+def _slanted_strokes(data: bytes) -> int:
+    """Break marks are the only slanted strokes a row chart draws."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = pdf.pages[0].lines
+    return sum(
+        abs(ln["x1"] - ln["x0"]) > 0.1 and abs(ln["top"] - ln["bottom"]) > 0.1 for ln in lines
+    )
 
 
 def test_rate_bars_are_proportional_on_a_0_to_100_axis():

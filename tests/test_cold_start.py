@@ -117,3 +117,47 @@ def test_drawing_a_chart_gives_matplotlib_settings_back() -> None:
     with figure._themed(chart_style()):
         assert all(matplotlib.rcParams[key] == value for key, value in theme.items())
     assert dict(matplotlib.rcParams) == before
+
+
+def test_deferred_modules_load_on_first_use() -> None:
+    code = (
+        "import sys, importlib.util\n"
+        "import briefing.charts.backend\n"
+        "from briefing.charts._mpl import DEFERRED\n"
+        "lazy = [n for n in DEFERRED if isinstance(sys.modules[n], importlib.util._LazyModule)]\n"
+        "assert lazy == list(DEFERRED), lazy\n"
+        "from matplotlib import dviread\n"
+        "assert dviread.Dvi.__name__ == 'Dvi'\n"
+        "from matplotlib.textpath import TextToPath\n"
+        "assert TextToPath().FONT_SCALE > 0\n"
+    )
+    assert "fontTools.agl" not in _modules_after("import briefing.charts.backend")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_finisher_reads_content_streams_only_when_a_font_is_not_embedded() -> None:
+    import io
+
+    import pikepdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefing import fonts
+    from briefing.render import pdfa
+
+    fonts.register_reportlab()
+
+    def pdf(*faces: str) -> pikepdf.Pdf:
+        buf = io.BytesIO()
+        canvas = Canvas(buf, invariant=1, initialFontName=fonts.SANS)
+        for i, face in enumerate(faces):
+            canvas.setFont(face, 10)
+            canvas.drawString(72, 700 - 20 * i, "法治政府 2024")
+        canvas.showPage()
+        canvas.save()
+        return pikepdf.open(io.BytesIO(buf.getvalue()))
+
+    assert pdfa._all_embedded(pdf(fonts.SANS, fonts.KAI))
+    assert not pdfa._all_embedded(pdf(fonts.SANS, "Helvetica"))

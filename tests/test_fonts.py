@@ -283,40 +283,6 @@ def test_reportlab_defaults_never_reach_helvetica() -> None:
     assert b"Helvetica" not in pdf
 
 
-# ----------------------------------------------------------------------------- matplotlib
-
-
-def test_matplotlib_finds_our_files() -> None:
-    import matplotlib
-    from matplotlib import font_manager
-
-    fonts.register_matplotlib()
-    entries = len(font_manager.fontManager.ttflist)
-    fonts.register_matplotlib()  # idempotent: no duplicate entries
-    assert len(font_manager.fontManager.ttflist) == entries
-    ours = [f for f in font_manager.fontManager.ttflist if f.name.startswith("Briefing ")]
-    assert len({f.fname for f in ours}) == 5
-    folder = fonts.fonts_dir().resolve()
-    for role, (regular, bold) in fonts.ROLES.items():
-        family = fonts.mpl_family(role)
-        found = font_manager.findfont(
-            font_manager.FontProperties(family=family), fallback_to_default=False
-        )
-        assert Path(found).resolve() == fonts.font_path(regular).resolve()
-        assert Path(found).resolve().parent == folder
-        if bold != regular:
-            found_bold = font_manager.findfont(
-                font_manager.FontProperties(family=family, weight="bold"),
-                fallback_to_default=False,
-            )
-            assert Path(found_bold).resolve() == fonts.font_path(bold).resolve()
-    default = font_manager.findfont(font_manager.FontProperties())
-    assert Path(default).resolve() == fonts.font_path(fonts.SANS).resolve()
-    assert matplotlib.rcParams["axes.unicode_minus"] is True
-    assert matplotlib.rcParams["svg.fonttype"] == "none"
-    assert matplotlib.rcParams["pdf.fonttype"] == 42
-
-
 # ----------------------------------------------------------------------------- coverage
 
 

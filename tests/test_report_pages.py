@@ -115,11 +115,42 @@ def test_ranges_formulas_and_figures_stay_on_one_line(duplex):
             assert not re.match(r"^[+×÷]", line), (n, line)  # only = may turn a long equation
 
 
-def test_identical_notes_on_a_page_appear_once(duplex):
-    for n, page in enumerate(duplex["texts"], 1):
+@pytest.mark.parametrize("which", ["duplex", "single"])
+def test_identical_notes_on_a_page_appear_once(which, request):
+    built = request.getfixturevalue(which)
+    merged = 0
+    for n, page in enumerate(built["texts"], 1):
         bodies = re.findall(r"\[(\d+)\]\u3000(.*?)(?=\[\d+\]\u3000|— \d+ —|$)", page, re.DOTALL)
         texts = Counter(squash(body) for _n, body in bodies)
         assert all(c == 1 for c in texts.values()), (n, texts.most_common(1))
+        # ... with all their references: every marker on the page has its note on the page.
+        given = {number for number, _body in bodies}
+        # (The reading guide's "（如[1]）" is an example, not a reference.)
+        markers = Counter(re.findall(r"(?<!如)\[(\d+)\](?!\u3000)", page))
+        assert set(markers) <= given, (n, set(markers) - given)
+        merged += sum(c > 1 for c in markers.values())
+    assert merged  # some page does refer to one note from several figures
+
+
+@pytest.mark.parametrize("which", ["duplex", "single"])
+def test_no_page_holds_two_chapters_so_merging_notes_per_chapter_is_per_page(which, request):
+    """Notes are merged within a chapter (`ReportBuilder.footnote`); that is per page because a
+    chapter always opens a new page (`ChapterBreak`), one-sided too: on each chapter's first
+    page, the first line of the type area is the chapter title, and the page before it holds the
+    previous chapter's last lines (or nothing).
+    """
+    built = request.getfixturevalue(which)
+    log, preset = built["log"], built["preset"]
+    chapters = [(title, page) for level, title, _key, page in log.headings if level == 0]
+    assert len(chapters) >= 5
+    for title, number in chapters:
+        page = built["pages"][number - 1]
+        area = preset.type_area(number)
+        top, bottom = page["height"] - area.top, page["height"] - area.y
+        inside = [c for c in page["chars"] if c["top"] >= top - 1 and c["bottom"] <= bottom + 1]
+        first_top = min(c["top"] for c in inside)
+        first_line = sorted((c for c in inside if c["top"] < first_top + 4), key=lambda c: c["x0"])
+        assert squash("".join(c["text"] for c in first_line)) == squash(title), (number, title)
 
 
 def test_status_colours_differ_in_grayscale_and_carry_a_shape():

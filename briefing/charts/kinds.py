@@ -217,7 +217,9 @@ def draw_row_chart(
         else:
             bars[0].append((box.bar_center, r.value, 0.0, r))
         end = plan.scale.end(r.value)
-        if not plan.value_at_end:
+        # A rate's label never sits on its light 0–100 track (in grayscale the track and a bold
+        # label run together): the labels stand right of the track, in a right-aligned column.
+        if not plan.value_at_end or track:
             fr.text(
                 fr.w,
                 box.value_baseline,
@@ -300,7 +302,7 @@ def part_of_whole(ax: Axes, chart: Chart, dataset: Dataset) -> None:
 
 
 def rate(ax: Axes, chart: Chart, dataset: Dataset) -> None:
-    """Percentages on a 0–100% axis over a light track."""
+    """Percentages on a 0–100% axis over a light track, the values in a column right of it."""
     draw_row_chart(ax, rate_rows(chart_rows(dataset, chart)), domain=(0.0, 100.0), track=True)
 
 

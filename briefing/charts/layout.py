@@ -8,8 +8,9 @@ the typesetting layer (`briefing.render`) with the same fonts and rules as the p
 planned here is what the renderer prints.
 
 Honest scales: every bar of a panel shares one scale that starts at zero. When one or two values
-dwarf the rest (more than `BREAK_RATIO` times the next), the axis is broken — drawn as a break,
-with its own ticks on each side — rather than flattening every other bar to a sliver.
+dwarf the rest (more than `BREAK_RATIO` times the next) so much that, on one scale, a smaller bar
+would be shorter than `MIN_READABLE_BAR_PT`, the axis is broken — drawn as a break, with its own
+ticks on each side — rather than flattening every other bar to a sliver (`break_point`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ BREAK_RATIO = 4.0
 """A value more than this many times the next largest is drawn on a broken axis."""
 MAX_BROKEN = 2
 """At most this many values sit beyond an axis break."""
+MIN_READABLE_BAR_PT = 12.0
+"""A bar shorter than this (about 4 mm) cannot be read or told from its neighbours: only then is
+a break worth the discontinuity it puts in the axis."""
 LABEL_COLUMN_SHARE = 0.4
 """Labels go in a column left of the bars when all fit on one line in this share of the width."""
 MIN_BAR_SPAN = 24.0
@@ -243,13 +247,23 @@ class Scale:
         return self.zero + v * seg.per_unit
 
 
-def break_point(values: Sequence[float]) -> int:
-    """How many of the largest values sit beyond an axis break (0: no break)."""
+def break_point(values: Sequence[float], per_unit: float | None = None) -> int:
+    """How many of the largest values sit beyond an axis break (0: no break).
+
+    A break is drawn only when it is needed to keep the small bars readable: the k largest values
+    are each more than `BREAK_RATIO` times every other value; at least two (and at least k) values
+    stay before the break, since a break for one small bar hides more than it shows; and, given
+    `per_unit` (points per unit of the one unbroken scale the bars would otherwise share), some
+    small bar would be shorter than `MIN_READABLE_BAR_PT` on it. Without `per_unit` only the
+    ratios are judged (the cautious answer, for callers that have no scale yet).
+    """
     mags = sorted((v for v in values if math.isfinite(v) and v >= 0), reverse=True)
     for k in range(1, MAX_BROKEN + 1):
-        # A break serves the many small values; it is never drawn for fewer than two of them.
         if len(mags) - k >= max(k, 2) and mags[k] > 0 and mags[k - 1] > BREAK_RATIO * mags[k]:
-            # Everything beyond the break must be far from everything before it.
+            # Everything beyond the break is far from everything before it; is a break needed?
+            shortest = min(m for m in mags[k:] if m > 0)
+            if per_unit is not None and shortest * per_unit >= MIN_READABLE_BAR_PT:
+                return 0
             return k
     return 0
 
@@ -449,7 +463,13 @@ def plan_rows(
             seg = Segment(-1.0, 1.0, zero, zero)
         scale = Scale((seg,), zero)
     else:
-        k = break_point(finite) if allow_break else 0
+        # The one unbroken scale first: an axis break is only drawn when this one would leave a
+        # small bar unreadable.
+        flat = fit_per_unit(
+            [(v if math.isfinite(v) else 0.0, w, 1) for v, w in zip(values, texts, strict=True)],
+            avail,
+        )
+        k = break_point(finite, flat) if allow_break else 0
         top = sorted(finite, reverse=True)
         if k:
             big = top[:k]
@@ -485,13 +505,7 @@ def plan_rows(
             value_at_end = True
         else:
             top_v = max(finite, default=0.0)
-            s = fit_per_unit(
-                [
-                    (v if math.isfinite(v) else 0.0, w, 1)
-                    for v, w in zip(values, texts, strict=True)
-                ],
-                avail,
-            )
+            s = flat
             value_at_end = top_v <= 0 or top_v * s >= MIN_BAR_SPAN
             if not value_at_end:
                 s = max(avail - reserve, 0.0) / top_v if top_v > 0 else 0.0

@@ -222,7 +222,7 @@ class _FontUse:
         if key is not None and key in self._seen_streams:
             return
         self._seen_streams.add(key)
-        self._note_resources(resources)
+        self.note_resources(resources)
         fonts = resources.get("/Font") if resources is not None else None
         xobjects = resources.get("/XObject") if resources is not None else None
         current: Any = None
@@ -248,7 +248,7 @@ class _FontUse:
                 if xobject is not None and xobject.get("/Subtype") == "/Form":
                     self.visit(xobject, xobject.get("/Resources", resources))
 
-    def _note_resources(self, resources: Any) -> None:
+    def note_resources(self, resources: Any) -> None:
         if resources is None:
             return
         key = _key(resources)
@@ -260,10 +260,10 @@ class _FontUse:
         # Forms a page lists but never paints still carry fonts that must be embedded or replaced.
         for xobject in (resources.get("/XObject") or {}).values():
             if isinstance(xobject, Stream) and xobject.get("/Subtype") == "/Form":
-                self._note_resources(xobject.get("/Resources"))
+                self.note_resources(xobject.get("/Resources"))
         for font in (resources.get("/Font") or {}).values():
             if font.get("/Subtype") == "/Type3":
-                self._note_resources(font.get("/Resources"))
+                self.note_resources(font.get("/Resources"))
 
 
 def _appearance_streams(annot: Any) -> Iterator[Any]:
@@ -278,7 +278,28 @@ def _appearance_streams(annot: Any) -> Iterator[Any]:
             yield from (v for v in entry.values() if isinstance(v, Stream))
 
 
+def _all_embedded(pdf: Pdf) -> bool:
+    """Whether every font any page, form or annotation appearance lists is embedded.
+
+    The usual case: then no content stream needs reading (most of the finisher's time on a long
+    report) to learn which fonts text is shown in.
+    """
+    scan = _FontUse()
+    for page in pdf.pages:
+        scan.note_resources(_resources_of(page.obj))
+        for annot in page.obj.get("/Annots") or []:
+            for stream in _appearance_streams(annot):
+                scan.note_resources(stream.get("/Resources"))
+    return all(
+        _font_embedded(font)
+        for resources in scan.resources
+        for font in (resources.get("/Font") or {}).values()
+    )
+
+
 def _fix_fonts(pdf: Pdf) -> None:
+    if _all_embedded(pdf):
+        return
     use = _FontUse()
     for page in pdf.pages:
         use.visit(page.obj, _resources_of(page.obj))
