@@ -170,3 +170,67 @@ def test_a_long_table_is_laid_out_a_window_at_a_time_with_every_row_once() -> No
     everything = "".join(pages)
     found = [int(m) for m in re.findall(r"第(\d+)行", everything)]
     assert found == list(range(300))
+
+
+def test_a_grid_table_draws_its_cells_as_lines_and_rules_each_part() -> None:
+    from reportlab.lib.colors import HexColor
+
+    from briefing import fonts
+    from briefing.compose.annotate import NotePart
+    from briefing.compose.report import report_styles
+    from briefing.compose.reportdoc import (
+        Footnote,
+        Grid,
+        GridStyle,
+        LongTable,
+        Noted,
+        NumberedTable,
+        table_of,
+    )
+
+    fonts.register_reportlab()
+    styles = report_styles()
+    cell = styles["table"]
+    note = Footnote(1, (NotePart("这是脚注的正文。"),))
+    rows: list[list] = [[CJKParagraph("序号", cell), CJKParagraph("内容", cell)]]
+    for i in range(120):
+        text = CJKParagraph(f"第{i}行的内容" + "说明" * (i % 9), cell)
+        # A cell of two stacked paragraphs, and one whose marker's footnote goes with its page.
+        marked = CJKParagraph(
+            [Span(f"第{i}行的内容"), Span(note.marker, superscript=True, anchor=note.ref_key)], cell
+        )
+        second = Noted(marked, footnotes=[note]) if i == 70 else [text, CJKParagraph("补", cell)]
+        rows.append([CJKParagraph(f"{i}", cell), second])
+    style = GridStyle(between=(0.25, HexColor("#808080")), head_background=HexColor("#EEEEEE"))
+    table = table_of(rows, lambda part: Grid(part, [60, 300], style, 1), 1)
+    assert isinstance(table, LongTable)
+    numbered = NumberedTable(table, 7, "测试表", styles["table_caption"])
+    data, log = build_pdf(lambda numbers: [numbered], INFO, styles, Canvas)
+    assert log.page_count > 3
+    assert log.footnote_pages[1] >= 2
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [re.sub(r"\s+", "", p.extract_text() or "") for p in pdf.pages]
+        # The table's rules (the running header's and the footnotes' are 0.5 pt), top down.
+        rules = [
+            [
+                round(line["linewidth"], 2)
+                for line in sorted(p.lines, key=lambda line: line["top"])
+                if round(line["linewidth"], 2) in (0.25, 0.6, 1.0)
+            ]
+            for p in pdf.pages
+        ]
+    assert "表7测试表序号内容" in pages[0]
+    for text in pages[1:]:
+        assert "续表7测试表序号内容" in text  # the header repeats on every page
+    found = [int(m) for m in re.findall(r"第(\d+)行", "".join(pages))]
+    assert found == list(range(120))
+    assert "".join(pages).count("补") == 119
+    # The footnote is at the foot of the page its marker is drawn on.
+    assert [i for i, t in enumerate(pages, 1) if "第70行的内容[1]" in t] == [log.footnote_pages[1]]
+    assert "这是脚注的正文" in pages[log.footnote_pages[1] - 1]
+    for page, widths in enumerate(rules, 1):
+        # A heavy rule above the header, a 0.6 pt one under it (over the thin one).
+        assert widths[0] == 1.0
+        assert widths[1:3] == [0.25, 0.6]
+        # The last row of a page the table goes on from has a thin rule; its end, a heavy one.
+        assert widths[-1] == (1.0 if page == len(rules) else 0.25)

@@ -62,6 +62,8 @@ from .reportdoc import (
     DocInfo,
     Elastic,
     Footnote,
+    Grid,
+    GridStyle,
     Heading,
     KeepStart,
     Noted,
@@ -150,6 +152,7 @@ class Composer:
         self.table_number = 0
         self.section_number = 0
         self.notes_by_text: dict[tuple[str, ...], Footnote] = {}
+        self._checked: frozenset[str] | None = None
         for ind in ds.indicators:
             note = annotate(
                 ind, self.by_indicator.get(ind.id, ()), max_findings=MAX_FINDINGS_IN_NOTE
@@ -162,8 +165,11 @@ class Composer:
     def areas_with_figures(self) -> list[str]:
         return [a.id for a in self.ds.areas if self.ds.indicators_in(a.id)]
 
-    def checked_ids(self) -> set[str]:
-        return {i for f in self.findings for i in f.ids}
+    def checked_ids(self) -> frozenset[str]:
+        """The indicators some finding involves (asked once per indicator: computed once)."""
+        if self._checked is None:
+            self._checked = frozenset(i for f in self.findings for i in f.ids)
+        return self._checked
 
     # -- small builders ------------------------------------------------------------------
 
@@ -243,35 +249,17 @@ class Composer:
         title: str,
         *,
         header: bool = True,
-        split_in_row: bool = False,
     ) -> NumberedTable:
-        commands: list[tuple[Any, ...]] = [
-            ("FONT", (0, 0), (-1, -1), fonts.face_for("serif"), 10.5),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-            ("LINEABOVE", (0, 0), (-1, 0), 1.0, HexColor("#000000")),
-            ("LINEBELOW", (0, -1), (-1, -1), 1.0, HexColor("#000000")),
-            ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
-        ]
-        if header:
-            commands += [
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#000000")),
-            ]
+        """A numbered table; it breaks between rows only (the loader's limits keep every row,
+        the dictionary's longest note included, well within a page).
+        """
+        # 10.5 pt cells padded 3 pt left and right, 2.5 above and 3.5 below; heavy rules above and
+        # at the end, thin ones between rows, a shaded header row.
+        style = GridStyle(between=(0.25, RULE), head_background=HEAD_BG if header else None)
+        repeat = 1 if header else 0
 
-        def make(rows: list[list[Any]]) -> Table:
-            t = Table(
-                rows,
-                colWidths=list(widths),
-                repeatRows=1 if header else 0,
-                hAlign="LEFT",
-                splitInRow=1 if split_in_row else 0,
-            )
-            t.setStyle(TableStyle(commands))
-            return t
+        def make(rows: list[list[Any]]) -> Grid:
+            return Grid(rows, widths, style, repeat)
 
         self.table_number += 1
         inner = table_of(rows, make, 1 if header else 0)
@@ -932,7 +920,7 @@ class Composer:
                     self.kv(*other),
                 ]
             )
-        out.append(self.table(rows, widths, "数字的全部字段", split_in_row=True))
+        out.append(self.table(rows, widths, "数字的全部字段"))
         return out
 
     def kv(self, *pairs: tuple[str, str]) -> list[Flowable]:

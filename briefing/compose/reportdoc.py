@@ -306,27 +306,30 @@ class Noted(Flowable):
         return float(self.inner.getSpaceAfter())
 
     def draw(self) -> None:
-        log = _log_of(self.canv)
-        page = self.canv.getPageNumber()
+        self.mark(self.canv, 0.0, 0.0)
+        self.inner.drawOn(self.canv, 0, 0)
+
+    def mark(self, canv: Any, x: float, y: float) -> None:
+        """Log the keys and footnotes, lay the destinations and the on-screen note down, for the
+        flowable drawn with its lower left corner at (x, y); draws no ink.
+        """
+        log = _log_of(canv)
+        page = canv.getPageNumber()
         for key in self.keys:
             log.pages.setdefault(key, page)
         for key in self.anchors:
             log.pages.setdefault(key, page)
-            self.canv.bookmarkHorizontal(key, 0, self.height)
+            canv.bookmarkHorizontal(key, x, y + self.height)
         for fn in self.footnotes:
             log.footnote_pages.setdefault(fn.number, page)
         if self.note:
-            self._margin_note(page)
-        self.inner.drawOn(self.canv, 0, 0)
-
-    def _margin_note(self, page: int) -> None:
-        # The on-screen note lies over the figure's cell: a viewer opens it on pointing at the
-        # figure, and it draws nothing of its own, so nothing of it prints (see docs/pdfa.md).
-        ax, top = self.canv.absolutePosition(0, self.height)
-        size = 10.0
-        self.canv.textAnnotation(
-            self.note, Rect=(ax, top - size, ax + size, top), relative=0, Name="/Comment"
-        )
+            # The on-screen note lies over the figure's cell: a viewer opens it on pointing at
+            # the figure, and it draws nothing of its own, so nothing of it prints (docs/pdfa.md).
+            ax, top = canv.absolutePosition(x, y + self.height)
+            size = 10.0
+            canv.textAnnotation(
+                self.note, Rect=(ax, top - size, ax + size, top), relative=0, Name="/Comment"
+            )
 
 
 class LongTable(Flowable):
@@ -453,6 +456,211 @@ class LongTable(Flowable):
         raise AssertionError("a LongTable is split before it is drawn")
 
 
+@dataclass(frozen=True, slots=True)
+class GridStyle:
+    """How a `Grid` is ruled and padded: a heavy rule above the table and below its end, thin
+    rules between rows, a shaded header row with a rule under it.
+    """
+
+    padding: tuple[float, float, float, float] = (3.0, 3.0, 2.5, 3.5)  # left, right, top, bottom
+    outer: tuple[float, Any] = (1.0, HexColor("#000000"))  # width and colour
+    between: tuple[float, Any] = (0.25, HexColor("#000000"))
+    head_rule: tuple[float, Any] = (0.6, HexColor("#000000"))
+    head_background: Any = None
+
+
+class Grid(Flowable):
+    """A table of text cells drawn with the typesetting layer's own lines.
+
+    ReportLab's `Table` makes a style object per cell and draws every cell as a flowable (its
+    own graphics state and translation); a report table is thousands of cells, so this draws
+    each cell's lines straight onto the canvas at the cell's place, and measures each row once.
+    Cells are `CJKParagraph`s, `Noted` paragraphs, lists of them (stacked) or any flowable that
+    does not split (drawn as a flowable). The geometry, rules and splitting between rows are
+    those the report's `Table` had: a part that does not end the table has a thin rule under its
+    last row instead of the heavy one, and every part repeats the `repeatRows` header rows. It
+    keeps `Table`'s names
+    (`_cellvalues`, `_rowHeights`, `_argH`, `_width`, `repeatRows`) for `LongTable` and
+    `NumberedTable`, which handle both.
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[Sequence[Any]],
+        col_widths: Sequence[float],
+        style: GridStyle,
+        repeat_rows: int = 0,
+        *,
+        ends: bool = True,
+        heights: Sequence[float | None] | None = None,
+    ):
+        super().__init__()
+        self._cellvalues = [list(r) for r in rows]
+        self.col_widths = list(col_widths)
+        self.style = style
+        self.repeatRows = repeat_rows
+        self.ends = ends  # this part ends the table: a heavy rule under its last row
+        self._argH: list[float | None] = (
+            list(heights) if heights is not None else [None] * len(self._cellvalues)
+        )
+        self._rowHeights: list[float] = []
+        self._rowpositions: list[float] = []
+        self._colpositions = [0.0]
+        for w in self.col_widths:
+            self._colpositions.append(self._colpositions[-1] + w)
+        self._width = self._colpositions[-1]
+        self.width = self._width
+        self.height = 0.0
+
+    @staticmethod
+    def _items(cell: Any) -> Sequence[Any]:
+        return cell if isinstance(cell, (list, tuple)) else (cell,)
+
+    def _row_height(self, row: Sequence[Any]) -> float:
+        left, right, top, bottom = self.style.padding
+        tallest = 0.0
+        for cell, width in zip(row, self.col_widths, strict=True):
+            avail = width - left - right
+            total = 0.0
+            first_before: float | None = None
+            after = 0.0
+            items = self._items(cell)
+            for item in items:
+                _, h = item.wrap(avail, 72000 - top - bottom)
+                before, after = item.getSpaceBefore(), item.getSpaceAfter()
+                total += h + before + after
+                if first_before is None:
+                    first_before = before
+            if items:
+                total -= (first_before or 0.0) + after
+            tallest = max(tallest, total + top + bottom)
+        return tallest
+
+    def _measure(self) -> None:
+        heights = self._argH
+        for i, h in enumerate(heights):
+            if h is None:
+                heights[i] = self._row_height(self._cellvalues[i])
+        self._rowHeights = [float(h or 0.0) for h in heights]
+        # Positions from the bottom, summed as ReportLab's Table does (compensated), so rules
+        # and text land where they did.
+        positions: list[float] = []
+        height = c = 0.0
+        for h in reversed(self._rowHeights):
+            positions.append(height)
+            y = h - c
+            t = height + y
+            c = (t - height) - y
+            height = t
+        positions.append(height)
+        positions.reverse()
+        self._rowpositions = positions
+        self.height = height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._measure()
+        return self._width, self.height
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight: float) -> int:  # noqa: N802
+        """How many rows (header included) fit `availHeight`: ReportLab's name and answer."""
+        h = 0.0
+        n = 0
+        for rh in self._rowHeights:
+            if h + rh > availHeight:
+                break
+            h += rh
+            n += 1
+        return n
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._measure()
+        n = self._getFirstPossibleSplitRowPosition(availHeight)
+        if n <= self.repeatRows:
+            return []
+        if n == len(self._cellvalues):
+            return [self]
+        head = list(range(self.repeatRows))
+        rows, heights = self._cellvalues, self._argH
+        first = Grid(
+            rows[:n], self.col_widths, self.style, self.repeatRows, ends=False, heights=heights[:n]
+        )
+        rest = head + list(range(n, len(rows)))
+        second = Grid(
+            [rows[i] for i in rest],
+            self.col_widths,
+            self.style,
+            self.repeatRows,
+            ends=self.ends,
+            heights=[heights[i] for i in rest],
+        )
+        return [first, second]
+
+    def draw(self) -> None:
+        canv = self.canv
+        left, right, top, bottom = self.style.padding
+        rows, heights, positions = self._cellvalues, self._rowHeights, self._rowpositions
+        canv.saveState()
+        if self.repeatRows and self.style.head_background is not None:
+            canv.setFillColor(self.style.head_background)
+            canv.rect(0, positions[0], self._width, positions[1] - positions[0], stroke=0, fill=1)
+        for i, row in enumerate(rows):
+            row_top = positions[i + 1] + heights[i] - top
+            room = heights[i] - top - bottom
+            for cell, x0, width in zip(row, self._colpositions, self.col_widths, strict=False):
+                items = self._items(cell)
+                avail = width - left - right
+                x = x0 + left
+                y = row_top + (items[0].getSpaceBefore() if items else 0.0)
+                for item in items:
+                    _, h = item.wrap(avail, room)
+                    y -= item.getSpaceBefore() + h
+                    _draw_cell_item(canv, item, x, y)
+                    y -= item.getSpaceAfter()
+        self._draw_rules()
+        canv.restoreState()
+
+    def _draw_rules(self) -> None:
+        canv = self.canv
+        positions = self._rowpositions
+        n = len(self._rowHeights)
+        rules: list[tuple[float, Any, list[float]]] = [(*self.style.outer, [positions[0]])]
+        if self.ends:
+            rules.append((*self.style.outer, [positions[n]]))
+        # A part that the table goes on from has a thin rule under its last row instead.
+        rules.append((*self.style.between, positions[1:n] if self.ends else positions[1 : n + 1]))
+        if self.repeatRows:
+            rules.append((*self.style.head_rule, [positions[1]]))
+        canv.saveState()
+        canv.setLineCap(1)
+        canv.setLineJoin(1)
+        color: Any = None
+        weight: float | None = None
+        for w, c, ys in rules:
+            if not ys:
+                continue
+            if c != color:
+                canv.setStrokeColor(c)
+                color = c
+            if w != weight:
+                canv.setLineWidth(w)
+                weight = w
+            for y in ys:
+                canv.line(0, y, self._width, y)
+        canv.restoreState()
+
+
+def _draw_cell_item(canv: Any, item: Any, x: float, y: float) -> None:
+    """Draw one item of a table cell with its lower left corner at (x, y)."""
+    kind = type(item)
+    if kind is CJKParagraph:
+        item.draw_at(canv, x, y)
+    elif kind is Noted and type(item.inner) is CJKParagraph:
+        item.mark(canv, x, y)
+        item.inner.draw_at(canv, x, y)
+    else:
+        item.drawOn(canv, x, y)
+
+
 def table_of(
     rows: Sequence[Sequence[Any]], make: Callable[[list[list[Any]]], Table], header: int
 ) -> Table | LongTable:
@@ -467,7 +675,7 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
     found: dict[int, Footnote] = {}
 
     def walk(f: Any) -> None:
-        if f is None:
+        if f is None or type(f) is CJKParagraph:  # most table cells: no marker of its own
             return
         if isinstance(f, (list, tuple)):
             for x in f:
@@ -476,10 +684,13 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
             for n in f.footnotes:
                 found.setdefault(n.number, n)
             walk(f.inner)
-        elif isinstance(f, Table):
-            for row in f._cellvalues:
-                for cell in row:
-                    walk(cell)
+        elif isinstance(f, (Table, Grid)):
+            # A table is asked again at every try of a page break: read its cells once.
+            notes = getattr(f, "_footnotes_found", None)
+            if notes is None:
+                notes = f._footnotes_found = footnotes_in(f._cellvalues)
+            for n in notes:
+                found.setdefault(n.number, n)
         elif isinstance(f, LongTable):
             # It never fits whole: what matters is what the next page can take.
             for n in f.footnotes():
@@ -1128,7 +1339,7 @@ def _texts_of(flowable: Any) -> list[str]:
                 walk(x)
         elif isinstance(f, CJKParagraph):
             found.append(f.text)
-        elif isinstance(f, Table):
+        elif isinstance(f, (Table, Grid)):
             for row in f._cellvalues:
                 for cell in row:
                     walk(cell)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A4
@@ -188,6 +189,7 @@ def folio_text(preset: PagePreset, page_number: int) -> str:
     return ""
 
 
+@lru_cache(maxsize=16)  # asked on every page; building the preset's stylesheet is not free
 def folio_style(preset: PagePreset) -> TextStyle:
     """The page-number style of `preset`, its leading equal to its size."""
     size = preset.folio_size_pt

@@ -145,6 +145,21 @@ def _spans_with_links(prep: Prepared) -> set[int]:
     return {i for i, sp in enumerate(prep.spans) if sp.link or sp.anchor or sp.annotation}
 
 
+def _encoded_runs(doc: Any) -> dict[tuple[str, str], list[tuple[str, str, int]]]:
+    """The runs of text a document has shown, by font: subset font name, `(…) Tj`, length.
+
+    Table cells repeat the same short texts thousands of times; their glyph codes, once a
+    document's subsets have assigned them, never change, so each run is encoded once.
+    """
+    cache: dict[tuple[str, str], list[tuple[str, str, int]]] | None = getattr(
+        doc, "_briefing_encoded", None
+    )
+    if cache is None:
+        cache = {}
+        doc._briefing_encoded = cache
+    return cache
+
+
 def draw_lines(
     canv: Canvas,
     prep: Prepared,
@@ -152,11 +167,14 @@ def draw_lines(
     x: float,
     y_top: float,
     leading_pt: float,
+    origin: tuple[float, float] | None = None,
 ) -> None:
     """Draw `lines` of `prep` with the first line's em box top at `y_top`, one line per
     `leading_pt`.
 
-    Coordinates are in the canvas's current user space; the graphics state is left as found.
+    Coordinates are in the canvas's current user space, moved to `origin` if given (as a
+    flowable's `drawOn` would, but without the canvas's own state bookkeeping); the graphics state
+    is left as found.
     """
     if not lines:
         return
@@ -166,19 +184,21 @@ def draw_lines(
     doc = canv._doc
     escape = canv._escape
     out: list[str] = ["q"]
+    if origin is not None:
+        # Numbers relative to the origin repeat from cell to cell: the stream compresses better.
+        out.append(f"1 0 0 1 {fp_str(*origin)} cm")
     linked = _spans_with_links(prep)
     cur_tz = 1.0  # horizontal scaling persists across text objects (restored by Q)
     p_span, p_font, p_size, p_hscale = prep.span, prep.font, prep.size, prep.hscale
     p_adv, p_sup = prep.font_adv, prep.sup
     sup_rise = style.size_pt * SUPERSCRIPT_RISE
-    rl_fonts: dict[str, Any] = {}
+    encoded = _encoded_runs(doc)
     for li, line in enumerate(lines):
         baseline = y_top - li * leading_pt - asc * style.size_pt
         y_str = _n(baseline)
         out.append(f"/Span <</ActualText {actual_text_hex(line.text)}>> BDC BT")
-        cur_font = ""
+        cur_name = ""
         cur_size = -1.0
-        cur_subset = -1
         cur_tc: float | None = None
         cur_rise = 0.0
         cur_color = ""
@@ -219,20 +239,28 @@ def draw_lines(
             if rise != cur_rise:
                 out.append(f"{_n(rise)} Ts")
                 cur_rise = rise
-            rl_font = rl_fonts.get(font)
-            if rl_font is None:
-                rl_font = rl_fonts[font] = pdfmetrics.getFont(font)
+            key = (font, prep.chars[i:j])
+            runs = encoded.get(key)
+            if runs is None:
+                rl_font = pdfmetrics.getFont(font)
+                runs = encoded[key] = [
+                    (
+                        rl_font.getSubsetInternalName(subset, doc),
+                        f"({escape(chunk)}) Tj",
+                        len(chunk),
+                    )
+                    for subset, chunk in rl_font.splitString(key[1], doc)
+                ]
             k = i
-            for subset, chunk in rl_font.splitString(prep.chars[i:j], doc):
+            for name, shown, length in runs:
                 # Position every chunk absolutely: a subset switch ends a string, and not every
                 # reader applies Tc after a string's last glyph (pdfminer does not).
                 out.append(f"1 0 0 1 {_n(x + xs[k - ls])} {y_str} Tm")
-                if font != cur_font or size != cur_size or subset != cur_subset:
-                    name = rl_font.getSubsetInternalName(subset, doc)
+                if name != cur_name or size != cur_size:
                     out.append(f"{name} {_n(size)} Tf")
-                    cur_font, cur_size, cur_subset = font, size, subset
-                out.append(f"({escape(chunk)}) Tj")
-                k += len(chunk)
+                    cur_name, cur_size = name, size
+                out.append(shown)
+                k += length
             i = j
         out.append("ET")
         if CharClass.DASH in prep.cls[line.start : line.end]:
@@ -241,6 +269,8 @@ def draw_lines(
     out.append("Q")
     canv.addLiteral("\n".join(out))
     if linked:
+        if origin is not None:
+            x, y_top = x + origin[0], y_top + origin[1]
         _annotate(canv, prep, lines, x, y_top, leading_pt, asc, desc, linked)
 
 
@@ -389,3 +419,12 @@ class CJKParagraph(Flowable):
 
     def draw(self) -> None:
         draw_lines(self.canv, self._prep, self.lines, 0.0, self.height, self.style.leading_pt)
+
+    def draw_at(self, canv: Canvas, x: float, y: float) -> None:
+        """Draw the wrapped lines with the paragraph's lower left corner at (x, y) of the canvas's
+        current space: what `drawOn` does, without a graphics state and a translation of its own
+        (a table draws thousands of cells).
+        """
+        draw_lines(
+            canv, self._prep, self.lines, 0.0, self.height, self.style.leading_pt, origin=(x, y)
+        )
