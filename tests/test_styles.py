@@ -44,10 +44,12 @@ SIZE_KEYWORDS = {"size_pt", "leading_pt"}
 
 
 def _has_literal(node: ast.AST) -> bool:
-    return any(
-        isinstance(n, ast.Constant) and isinstance(n.value, int | float | str)
-        for n in ast.walk(node)
-    )
+    """A number or string written in the expression (a role's name in `styles["…"]` aside)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int | float | str)
+    if isinstance(node, ast.Subscript):
+        return _has_literal(node.value)
+    return any(_has_literal(child) for child in ast.iter_child_nodes(node))
 
 
 def _numeric_constants(tree: ast.Module) -> set[str]:
@@ -111,6 +113,8 @@ def sizes_outside_the_table(source: str, roles: tuple[str, ...] = ()) -> list[st
                     problems.append(f"line {line}: setFont with a size of its own")
             if name == "stringWidth" and len(node.args) > 1 and _has_literal(node.args[1]):
                 problems.append(f"line {line}: stringWidth in a literal face")
+            if name == "chart_style" and len(node.args) > 1 and _has_literal(node.args[1]):
+                problems.append(f"line {line}: chart labels at a size of their own")
         elif (
             roles
             and isinstance(node, ast.Subscript)
@@ -146,6 +150,7 @@ canvas.setFont(face, NUMBER_PT)
 w = stringWidth("x", "BriefingSans-Bold", 9)
 e = c.styles["no_such_role"]
 f = chart_style("tight", label_pt=7.5)
+g = chart_style("tight", 7.5)
 """
     problems = sizes_outside_the_table(source, ONE_PAGE_NAMES)
     expected = [
@@ -161,6 +166,7 @@ f = chart_style("tight", label_pt=7.5)
         "line 10: stringWidth in a literal face",
         "line 11: no role 'no_such_role' in the table",
         "line 12: label_pt= given a literal",
+        "line 13: chart labels at a size of their own",
     ]
     for want in expected:
         assert any(p == want or p.startswith(want) for p in problems), (want, problems)
