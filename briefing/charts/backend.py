@@ -21,6 +21,7 @@ from __future__ import annotations
 from . import _mpl  # noqa: F401  first: matplotlib without its import-time docstrings
 
 # isort: split
+import functools
 import math
 from typing import Any
 
@@ -31,7 +32,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from reportlab.pdfgen.canvas import Canvas
 
-from ..fonts import MPL_FAMILIES
+from ..fonts import MPL_FAMILIES, face_for
 from ..render.linebreak import Line, Prepared
 from ..render.typography import draw_lines, em_box
 from .layout import set_line, text_width
@@ -414,10 +415,7 @@ class RendererReportLab(RendererBase):
         canv.restoreState()
 
 
-def _face(role: str, bold: bool) -> str:
-    from ..fonts import face_for
-
-    return face_for(role, bold)
+_face = functools.cache(face_for)
 
 
 class FigureCanvasReportLab(FigureCanvasBase):
