@@ -137,6 +137,33 @@ def test_module_takes_every_face_and_size_from_the_table(relative: str) -> None:
     assert not problems, f"{relative} sets type outside render/styles.py: " + "; ".join(problems)
 
 
+#: The comparison page's part of compose/compare.py (its report part sets the report's tables).
+COMPARE_PAGE = {
+    "_Ctx",
+    "_masthead",
+    "_cell_para",
+    "table_columns",
+    "_table",
+    "_notes",
+    "_charts",
+    "_findings",
+    "_footer",
+    "draw_compare",
+}
+
+
+def test_the_comparison_page_takes_every_face_and_size_from_the_table() -> None:
+    source = (PACKAGE / "compose" / "compare.py").read_text(encoding="utf-8")
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in COMPARE_PAGE:
+            segment = ast.get_source_segment(source, node)
+            assert segment is not None
+            found[node.name] = sizes_outside_the_table(segment, ONE_PAGE_NAMES)
+    assert set(found) == COMPARE_PAGE
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
+
+
 def test_the_check_catches_each_way_of_setting_type_by_hand() -> None:
     source = """
 from reportlab.pdfbase.pdfmetrics import stringWidth
