@@ -15,6 +15,8 @@
 #   make test / make lint / make check     [PYTEST_ARGS='-k batch --start-method=spawn']
 #   make test PYTHON=python3.12            the same with another Python, in its own .venv-3.12
 #   make test-min                          the suite against the oldest dependency versions allowed
+#   make messages     update the Chinese message catalogue from the code and compile it (then translate
+#                     what is new in briefing/locale/zh/LC_MESSAGES/briefing.po and run it again)
 PYTHON ?= python3
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 $(if $(PYVER),,$(error cannot run $(PYTHON)))
@@ -59,7 +61,7 @@ HANDOUT_ARGS := $(strip --copies $(call shq,$(COPIES)) --what $(call shq,$(WHAT)
                 $(if $(MARKING),--marking $(call shq,$(MARKING))) \
                 $(if $(WATERMARK),--watermark $(call shq,$(WATERMARK))) $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: references all install test test-min lint check fonts clean batch handouts bench compare FORCE $(DOCS)
+.PHONY: messages references all install test test-min lint check fonts clean batch handouts bench compare FORCE $(DOCS)
 
 all: $(DOCS)
 
@@ -145,6 +147,17 @@ test-min:
 references: $(STAMP)
 	BRIEFING_UPDATE_REFERENCES=1 $(BIN)/python -m pytest -q tests/test_visual.py tests/test_chart_references.py \
 		-k matches_its_reference
+
+# Messages are marked in the code with _(), N_() and ngettext(); Babel extracts them, merges them
+# into the .po (new ones untranslated, gone ones dropped) and compiles the .mo that gettext reads.
+# Both are committed; tests/test_i18n.py checks that they agree and that every message has Chinese.
+CATALOGUE := briefing/locale/zh/LC_MESSAGES/briefing
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header --sort-output \
+	  -k _ -k N_ -k ngettext:1,2 -o $(VENV)/briefing.pot briefing
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 \
+	  -i $(VENV)/briefing.pot -o $(CATALOGUE).po -l zh
+	$(BIN)/pybabel compile -i $(CATALOGUE).po -o $(CATALOGUE).mo -l zh
 
 lint: $(STAMP)
 	$(BIN)/ruff check briefing tests benchmarks hatch_build.py

@@ -42,9 +42,11 @@ from .build import DOCUMENTS
 from .documents import chosen_options
 from .documents import names as registry_names
 from .errors import BriefingError, OutputError
+from .i18n import N_, _
 from .load import parse_dataset, read_dataset_bytes
 from .model import Dataset
 from .output import DEFAULT_WAIT_SECONDS, FolderLock, atomic_write, output_path, publish, safe_stem
+from .reporter import current
 
 CACHE_DIR = ".briefing-cache"
 # Bump when the meaning of the cache key or the sidecar layout changes, so old sidecars miss.
@@ -884,7 +886,7 @@ class TerminalProgress:
         self.count += 1
         if outcome.status in ("failed", "invalid"):
             self.stream.write(
-                "\r\x1b[K" + f"{outcome.status}: {outcome.dataset} {outcome.document}\n"
+                f"\r\x1b[K{status_word(outcome.status)}: {outcome.dataset} {outcome.document}\n"
             )
         self._draw(f"{Path(outcome.dataset).name} {outcome.document}")
 
@@ -903,6 +905,33 @@ class TerminalProgress:
         self.stream.flush()
 
 
+class QuietProgress:
+    """No progress at all (--quiet): failures still show in the summary's errors."""
+
+    def planned(self, total: int) -> None:
+        """Nothing to show."""
+
+    def done(self, outcome: Outcome) -> None:
+        """Nothing to show."""
+
+    def close(self) -> None:
+        """Nothing to clear."""
+
+
+# The statuses of an outcome, as shown to the user (translated where shown).
+STATUS_WORDS = {
+    "built": N_("built"),
+    "up to date": N_("up to date"),
+    "failed": N_("failed"),
+    "invalid": N_("invalid"),
+}
+
+
+def status_word(status: str) -> str:
+    """An outcome's status in the user's language."""
+    return _(STATUS_WORDS.get(status, status))
+
+
 class LineProgress:
     """One plain line per finished output, for logs and CI."""
 
@@ -915,9 +944,14 @@ class LineProgress:
     def done(self, outcome: Outcome) -> None:
         self.count += 1
         where = str(outcome.path) if outcome.path else outcome.dataset
-        extra = f" {outcome.seconds:.2f} s" if outcome.status == "built" else ""
+        extra = (
+            " " + _("{seconds:.2f} s").format(seconds=outcome.seconds)
+            if outcome.status == "built"
+            else ""
+        )
         self.stream.write(
-            f"[{self.count}/{self.total}] {outcome.status}: {where} ({outcome.document}){extra}\n"
+            f"[{self.count}/{self.total}] {status_word(outcome.status)}: {where} "
+            f"({outcome.document}){extra}\n"
         )
         self.stream.flush()
 
@@ -930,7 +964,7 @@ def summary_table(result: BatchResult) -> str:
     rows: dict[str, list[Outcome]] = {}
     for outcome in result.outcomes:
         rows.setdefault(outcome.dataset, []).append(outcome)
-    table = [("dataset", "outputs", "pages", "time", "status")]
+    table = [(_("dataset"), _("outputs"), _("pages"), _("time"), _("status"))]
     for dataset, outcomes in rows.items():
         good = [o for o in outcomes if o.status in ("built", "up to date")]
         statuses = sorted(
@@ -941,8 +975,11 @@ def summary_table(result: BatchResult) -> str:
                 dataset,
                 ", ".join(o.document for o in good) or "—",
                 "+".join(str(o.pages) for o in good) or "—",
-                f"{sum(o.seconds for o in outcomes):.2f} s",
-                ", ".join(s.upper() if s in ("failed", "invalid") else s for s in statuses),
+                _("{seconds:.2f} s").format(seconds=sum(o.seconds for o in outcomes)),
+                ", ".join(
+                    status_word(s).upper() if s in ("failed", "invalid") else status_word(s)
+                    for s in statuses
+                ),
             )
         )
     widths = [max(_width(row[i]) for row in table) for i in range(5)]
@@ -960,7 +997,9 @@ def summary_table(result: BatchResult) -> str:
     built, fresh = result.count("built"), result.count("up to date")
     bad = result.count("failed") + result.count("invalid")
     lines.append(
-        f"{built} built, {fresh} up to date, {bad} failed or invalid, in {result.seconds:.1f} s"
+        _("{built} built, {fresh} up to date, {bad} failed or invalid, in {seconds:.1f} s").format(
+            built=built, fresh=fresh, bad=bad, seconds=result.seconds
+        )
     )
     return "\n".join(lines)
 
@@ -1005,11 +1044,17 @@ def run_batch(args: argparse.Namespace) -> int:
     """`briefing batch`: build, show progress on stderr, print the summary, exit 1 if anything
     failed.
     """
+    report = current()
     if args.jobs is not None and args.jobs < 1:
-        print("UsageError: -j/--jobs must be at least 1", file=sys.stderr)
+        report.error("UsageError: " + _("-j/--jobs must be at least 1"))
         return 2
-    progress: TerminalProgress | LineProgress
-    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else LineProgress(sys.stderr)
+    progress: TerminalProgress | LineProgress | QuietProgress
+    if report.quiet:
+        progress = QuietProgress()
+    elif report.err.isatty() and not report.verbose:
+        progress = TerminalProgress(report.err)
+    else:
+        progress = LineProgress(report.err)
     try:
         with contextlib.ExitStack() as stack:
             executor: Executor | None = None
@@ -1021,6 +1066,7 @@ def run_batch(args: argparse.Namespace) -> int:
                 )
                 # In flight: what the cluster's workers can run, unless -j says otherwise.
                 jobs = args.jobs or threads
+            report.step(_("{jobs} workers").format(jobs=jobs))
             result = run(
                 args.files,
                 args.outdir,
@@ -1036,18 +1082,16 @@ def run_batch(args: argparse.Namespace) -> int:
             )
     except Interrupted as exc:
         progress.close()
-        print(
-            (
+        report.error(
+            _(
                 "Interrupted: workers stopped; finished outputs are complete and nothing "
                 "partial was left"
-            ),
-            file=sys.stderr,
+            )
         )
         return 128 + exc.signum
     except BriefingError as exc:
         progress.close()
-        print(f"{exc.kind}: {exc}", file=sys.stderr)
-        return 1
+        return report.fail(exc)
     progress.close()
-    print(summary_table(result))
+    report.result(summary_table(result))
     return 0 if result.ok else 1

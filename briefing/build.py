@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import documents
 from .drafts import refuse_draft
 from .fonts import check_dataset_texts
+from .i18n import N_
 from .model import Dataset
 from .output import DEFAULT_WAIT_SECONDS, OutputError, output_path, publish, safe_stem
 from .series import load_with_history
@@ -77,6 +78,7 @@ def build_file(
     options: Mapping[str, str] | None = None,
     wait: float = DEFAULT_WAIT_SECONDS,
     peers: Sequence[Dataset] = (),
+    on_step: Callable[[str, float, Mapping[str, str]], None] | None = None,
 ) -> list[Built]:
     """Load `path` and write each requested document into `outdir`; nothing is written on failure.
 
@@ -86,11 +88,22 @@ def build_file(
     and is removed otherwise, so the folder never pairs documents of two versions. `strict`
     refuses to build when the
     verification finds inconsistent figures. A draft (`briefing.drafts`) is refused unless
-    `draft`, which stamps 草稿 on every page.
+    `draft`, which stamps 草稿 on every page. `on_step(what, seconds, values)` hears of each
+    step done (the CLI's --verbose); `what` is an English message with `{name}` fields filled
+    from `values`, which the caller may translate first.
     """
+
+    def step(what: str, since: float, **values: str) -> float:
+        now = time.perf_counter()
+        if on_step is not None:
+            on_step(what, now - since, values)
+        return now
+
     for name in only:
         documents.get(name)  # an unknown name fails before any work
+    started = time.perf_counter()
     dataset, findings = prepare(path, peers)
+    started = step(N_("load, check the fonts, verify"), started)
     if not draft:
         refuse_draft(dataset)
     if strict:
@@ -105,6 +118,7 @@ def build_file(
             dataset, document, pdfa=pdfa, findings=findings, draft=draft, options=options
         )
         rendered.append((document, target, data, pages, time.perf_counter() - start))
+        started = step(N_("render {document}"), started, document=document)
     siblings = [output_path(out, stem, name).name for name in documents.names()]
     removed = publish(
         out,
@@ -114,6 +128,7 @@ def build_file(
         siblings=siblings,
         wait=wait,
     )
+    step(N_("write and publish"), started)
     built = [
         Built(document, target, pages, len(data), seconds)
         for document, target, data, pages, seconds in rendered

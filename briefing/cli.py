@@ -1,7 +1,8 @@
 """Turn command-line arguments into calls on the pipeline, and results or errors into text and an
 exit code.
 
-This is the only module that prints and picks exit codes: 0 success, 1 bad input or a failed
+This module and `reporter` (through which every command prints) are the only ones that print;
+this one picks the exit codes: 0 success, 1 bad input or a failed
 document (an expected `BriefingError`, printed as `Kind: message`), 2 a usage error. A traceback
 means a bug.
 """
@@ -21,15 +22,18 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import BriefingError
+from .i18n import N_, _, install_for_argparse, ngettext, restore_argparse
+from .reporter import Reporter, Verbosity, current, using
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 DEFAULT_WAIT = 120.0  # output.DEFAULT_WAIT_SECONDS, without importing it for --help
-WAIT_HELP = (
-    f"when another run is writing into the output folder, wait this long for it "
-    f"(default {DEFAULT_WAIT:g}; 0: refuse at once)"
+# Marked for the catalogue here, translated where the parser is built (after the locale is known).
+WAIT_HELP = N_(
+    "when another run is writing into the output folder, wait this long for it "
+    "(default {default:g}; 0: refuse at once)"
 )
-DRAFT_HELP = (
+DRAFT_HELP = N_(
     "build a dataset that still holds `# REVIEW` marks or placeholders (待补充, 某某); "
     "every page is stamped 草稿"
 )
@@ -77,12 +81,11 @@ class _Printable:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    current().error(message)
 
 
 def _fail(exc: BriefingError) -> int:
-    _err(f"{exc.kind}: {exc}")
-    return EXIT_INPUT
+    return current().fail(exc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,20 +98,29 @@ def _summary(dataset: object, *, draft: bool = False) -> str:
     assert isinstance(dataset, Dataset)
     ds = dataset
     m = ds.meta
+    state = _("valid, but a draft") if draft else _("valid")
     lines = [
-        f"{ds.path}: {'valid, but a draft' if draft else 'valid'} — {m.title}",
-        (
-            f"  {m.province}{m.city}{m.district}, {m.year}年; issued by {'、'.join(m.issuers)}; "
-            f"dated {m.date.isoformat()}"
+        _("{path}: {state} — {title}").format(path=ds.path, state=state, title=m.title),
+        _("  {place}, {year}年; issued by {issuers}; dated {date}").format(
+            place=f"{m.province}{m.city}{m.district}",
+            year=m.year,
+            issuers="、".join(m.issuers),
+            date=m.date.isoformat(),
         ),
-        (
-            f"  {len(ds.indicators)} indicators ({sum(i.headline for i in ds.indicators)} "
-            "headline), "
-            f"{len(ds.relations)} relations, {len(ds.charts)} charts, {len(ds.glossary)} "
-            "glossary terms, "
-            f"{len(ds.shortcomings)} shortcomings, {len(ds.plans)} plans"
+        _(
+            "  {indicators} indicators ({headline} headline), {relations} relations, "
+            "{charts} charts, {glossary} glossary terms, {shortcomings} shortcomings, "
+            "{plans} plans"
+        ).format(
+            indicators=len(ds.indicators),
+            headline=sum(i.headline for i in ds.indicators),
+            relations=len(ds.relations),
+            charts=len(ds.charts),
+            glossary=len(ds.glossary),
+            shortcomings=len(ds.shortcomings),
+            plans=len(ds.plans),
         ),
-        "  per area:",
+        _("  per area:"),
     ]
     width = max((len(a.id) for a in ds.areas), default=0)
     for area in ds.areas:
@@ -117,9 +129,9 @@ def _summary(dataset: object, *, draft: bool = False) -> str:
     periods = Counter(i.period.text for i in ds.indicators)
     qualifiers = Counter(i.qualifier for i in ds.indicators)
     kinds = Counter(i.kind for i in ds.indicators)
-    lines.append("  periods:    " + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
-    lines.append("  qualifiers: " + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
-    lines.append("  kinds:      " + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    lines.append(_("  periods:    ") + "; ".join(f"{k} {v}" for k, v in periods.most_common()))
+    lines.append(_("  qualifiers: ") + "; ".join(f"{k} {v}" for k, v in qualifiers.most_common()))
+    lines.append(_("  kinds:      ") + "; ".join(f"{k} {v}" for k, v in kinds.most_common()))
     lines.extend(_coverage(ds))
     return "\n".join(lines)
 
@@ -133,10 +145,10 @@ def _coverage(ds: object) -> list[str]:
     cat = catalogue()
     coded = sorted((i for i in ds.indicators if i.code), key=lambda i: cat.order(i.code or ""))
     lines = [
-        (
-            f"  codes:      {len(coded)} of {len(cat.entries)} catalogue indicators covered; "
-            f"{len(ds.indicators) - len(coded)} figures carry no code"
-        )
+        _(
+            "  codes:      {coded} of {total} catalogue indicators covered; "
+            "{uncoded} figures carry no code"
+        ).format(coded=len(coded), total=len(cat.entries), uncoded=len(ds.indicators) - len(coded))
     ]
     groups: dict[str, list[str]] = {}
     for ind in coded:
@@ -155,11 +167,18 @@ def _unfinished_lines(ds: object) -> list[str]:
     if not items:
         return []
     reviews = sum(u.what.startswith("# REVIEW") for u in items)
-    head = (
-        f"  draft: {len(items)} unfinished field{'s' if len(items) != 1 else ''} "
-        f"({len(items) - reviews} placeholder{'s' if len(items) - reviews != 1 else ''} "
-        f"{'/'.join(PLACEHOLDERS)}, {reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}); "
-        "build refuses it unless --draft"
+    placeholders = len(items) - reviews
+    head = _(
+        "  draft: {fields} ({placeholders} {words}, {reviews}); build refuses it unless --draft"
+    ).format(
+        fields=ngettext("{n} unfinished field", "{n} unfinished fields", len(items)).format(
+            n=len(items)
+        ),
+        placeholders=ngettext("{n} placeholder", "{n} placeholders", placeholders).format(
+            n=placeholders
+        ),
+        words="/".join(PLACEHOLDERS),
+        reviews=ngettext("{n} `# REVIEW` mark", "{n} `# REVIEW` marks", reviews).format(n=reviews),
     )
     return [head] + ["    " + describe(u) for u in items]
 
@@ -176,7 +195,11 @@ def _add_document_options(p: argparse.ArgumentParser) -> None:
     for name, values in documents.all_options().items():
         users = [d.name for d in documents.REGISTRY.values() if name in d.options]
         p.add_argument(
-            f"--{name}", choices=values, help=f"{' and '.join(users)} option (default {values[0]})"
+            f"--{name}",
+            choices=values,
+            help=_("{documents} option (default {default})").format(
+                documents=_(" and ").join(users), default=values[0]
+            ),
         )
 
 
@@ -187,29 +210,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .series import peers_of
     from .verify import format_finding, strict_check
 
+    report = current()
     status = EXIT_OK
     # Several files given together: a district's other years among them form its series.
     peers = peers_of(args.files) if len(args.files) > 1 else {}
     for path in args.files:
         try:
-            ds, findings = prepare(path, peers.get(str(path), ()))
+            with report.timed(_("{path}: load, check the fonts, verify").format(path=path)):
+                ds, findings = prepare(path, peers.get(str(path), ()))
         except BriefingError as exc:
             status = _fail(exc)
             continue
         unfinished_lines = _unfinished_lines(ds)
-        print(_summary(ds, draft=bool(unfinished_lines)))
+        report.result(_summary(ds, draft=bool(unfinished_lines)))
         notable = [f for f in findings if f.status != "consistent"]
-        print(
-            f"  verification: {len(findings)} checks, "
-            f"{sum(f.status == 'inconsistent' for f in findings)} inconsistent, "
-            f"{sum(f.status == 'cannot_tell' for f in findings)} cannot tell, "
-            f"{sum(f.status == 'derived' for f in findings)} derived"
+        report.result(
+            _(
+                "  verification: {checks} checks, {inconsistent} inconsistent, "
+                "{cannot_tell} cannot tell, {derived} derived"
+            ).format(
+                checks=len(findings),
+                inconsistent=sum(f.status == "inconsistent" for f in findings),
+                cannot_tell=sum(f.status == "cannot_tell" for f in findings),
+                derived=sum(f.status == "derived" for f in findings),
+            )
         )
-        shown = findings if args.verbose else notable
+        shown = findings if report.verbose else notable
         for f in shown:
-            print("    " + format_finding(f))
+            report.result("    " + format_finding(f))
         for line in unfinished_lines:
-            print(line)
+            report.result(line)
         if args.strict:
             try:
                 strict_check(findings)
@@ -223,20 +253,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 # build
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """`briefing build`: write each dataset's documents; 1 if any dataset fails."""
+def built_line(path: object, pages: int, size_bytes: int, seconds: float) -> str:
+    """`out/x-briefing.pdf  1 page, 120 KiB, 0.66 s`: one written document, as build prints it."""
+    return _("{path}  {pages}, {kib:.0f} KiB, {seconds:.2f} s").format(
+        path=path,
+        pages=ngettext("{n} page", "{n} pages", pages).format(n=pages),
+        kib=size_bytes / 1024,
+        seconds=seconds,
+    )
+
+
+def build_once(args: argparse.Namespace, files: Sequence[str]) -> int:
+    """Build `files` with the options of `args` (build's and watch's); report each document."""
     from .build import DOCUMENTS, build_file, output_conflicts
     from .errors import OutputError
-
-    only = (args.only,) if args.only else DOCUMENTS
-    status = EXIT_OK
-    conflicts = output_conflicts(args.files)
     from .series import peers_of
 
+    report = current()
+    only = (args.only,) if args.only else DOCUMENTS
+    status = EXIT_OK
+    conflicts = output_conflicts(files)
     # Several files given together: a district's other years among them form its series.
-    peers = peers_of(args.files) if len(args.files) > 1 else {}
+    peers = peers_of(files) if len(files) > 1 else {}
     done: set[str] = set()
-    for path in args.files:
+    for path in files:
         if path in conflicts:
             status = _fail(OutputError(conflicts[path]))
             continue
@@ -254,20 +294,61 @@ def cmd_build(args: argparse.Namespace) -> int:
                 options=_chosen(args),
                 wait=args.wait,
                 peers=peers.get(str(path), ()),
+                on_step=lambda what, seconds, values: report.step(
+                    _("  {what}: {seconds:.2f} s").format(
+                        what=_(what).format(**values), seconds=seconds
+                    )
+                ),
             ):
                 if built.removed:
-                    print(
-                        f"{built.path}  removed: it was made from another version of the dataset; "
-                        "build it again to have it"
+                    report.result(
+                        _(
+                            "{path}  removed: it was made from another version of the dataset; "
+                            "build it again to have it"
+                        ).format(path=built.path)
                     )
                     continue
-                print(
-                    f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
-                    f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s"
-                )
+                report.result(built_line(built.path, built.pages, built.size_bytes, built.seconds))
         except BriefingError as exc:
             status = _fail(exc)
     return status
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """`briefing build`: write each dataset's documents; 1 if any dataset fails."""
+    return build_once(args, args.files)
+
+
+# ---------------------------------------------------------------------------------------------
+# watch
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """`briefing watch`: build, then rebuild on every save until Ctrl-C; 0 when stopped."""
+    from .watch import watch
+
+    return watch(args.files, lambda files: build_once(args, files), interval=args.interval)
+
+
+# ---------------------------------------------------------------------------------------------
+# schema
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """`briefing schema`: the dataset's JSON Schema to stdout or to -o FILE."""
+    import json
+
+    from .schema import dataset_schema
+
+    text = json.dumps(dataset_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.output in (None, "-"):
+        current().data(text.rstrip("\n"))
+        return EXIT_OK
+    from .output import atomic_write
+
+    atomic_write(Path(args.output), text.encode("utf-8"))
+    current().result(_("wrote {path}").format(path=args.output))
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,10 +360,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .pack import build_pack
 
     for built in build_pack(args.files, args.outdir, pdfa=not args.no_pdfa, draft=args.draft):
-        print(
-            f"{built.path}  {built.pages} page{'s' if built.pages != 1 else ''}, "
-            f"{built.size_bytes / 1024:.0f} KiB, {built.seconds:.2f} s"
-        )
+        current().result(built_line(built.path, built.pages, built.size_bytes, built.seconds))
     return EXIT_OK
 
 
@@ -296,6 +374,7 @@ def cmd_fonts(args: argparse.Namespace) -> int:
     """
     from . import fonts
 
+    report = current()
     folder = args.dir or fonts.fonts_dir()
     if args.action == "build":
         import logging
@@ -304,9 +383,11 @@ def cmd_fonts(args: argparse.Namespace) -> int:
 
         # Progress of the ~30 s build; fontTools itself is far too chatty at INFO.
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
-        logging.getLogger("briefing").setLevel(logging.INFO)
+        logging.getLogger("briefing").setLevel(logging.WARNING if report.quiet else logging.INFO)
         for path in build_all(folder, jobs=2):
-            print(f"built {path}  {path.stat().st_size / 1e6:.2f} MB")
+            report.result(
+                _("built {path}  {mb:.2f} MB").format(path=path, mb=path.stat().st_size / 1e6)
+            )
         return EXIT_OK
     from .fontbuild import check_manifest
 
@@ -314,7 +395,7 @@ def cmd_fonts(args: argparse.Namespace) -> int:
     for problem in problems:
         _err(f"FontError: {problem}")
     if not problems:
-        print(f"{folder}: all font files match the manifest")
+        report.result(_("{folder}: all font files match the manifest").format(folder=folder))
     return EXIT_INPUT if problems else EXIT_OK
 
 
@@ -330,15 +411,20 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     target = Path(args.path)
     if target.is_symlink():  # also a dangling one, which exists() calls absent
-        _err(f"OutputError: {target} is a symlink; remove it or choose another path")
+        _err(
+            "OutputError: "
+            + _("{path} is a symlink; remove it or choose another path").format(path=target)
+        )
         return EXIT_INPUT
     if target.exists() and not args.force:
-        _err(f"OutputError: {target} exists; pass --force to overwrite it")
+        _err("OutputError: " + _("{path} exists; pass --force to overwrite it").format(path=target))
         return EXIT_INPUT
     text = files("briefing").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
     # Temporary file and rename: a full disk leaves the old file (or none), never a 0-byte one.
     atomic_write(target, text.encode("utf-8"))
-    print(f"wrote {target}; fill it in, then run: briefing check {target}")
+    current().result(
+        _("wrote {path}; fill it in, then run: briefing check {path}").format(path=target)
+    )
     return EXIT_OK
 
 
@@ -352,7 +438,7 @@ def cmd_specimen(args: argparse.Namespace) -> int:
     from .render.specimen import specimen_pdf
 
     atomic_write(Path(args.output), specimen_pdf())
-    print(f"wrote {args.output}")
+    current().result(_("wrote {path}").format(path=args.output))
     return EXIT_OK
 
 
@@ -384,161 +470,295 @@ def cmd_extract(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def _verbosity_options(parser: argparse.ArgumentParser) -> None:
+    """-q/--quiet and -v/--verbose, on the main parser and on every command (either place works)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=Verbosity.QUIET,
+        default=argparse.SUPPRESS,
+        help=_("print errors only"),
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=Verbosity.VERBOSE,
+        default=argparse.SUPPRESS,
+        help=_("also print each step and its time (on stderr); check also lists consistent checks"),
+    )
+
+
+def _build_options(p: argparse.ArgumentParser, single: Sequence[str]) -> None:
+    """The options `build` and `watch` share."""
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("dataset files (YAML)"))
+    p.add_argument("-o", "--outdir", default="out", help=_("output folder (default: out)"))
+    p.add_argument("--only", choices=single, help=_("build one document only"))
+    p.add_argument(
+        "--strict", action="store_true", help=_("refuse to build when figures are inconsistent")
+    )
+    p.add_argument("--no-pdfa", action="store_true", help=_("write plain PDF instead of PDF/A-2b"))
+    p.add_argument("--draft", action="store_true", help=_(DRAFT_HELP))
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT,
+        metavar=_("SECONDS"),
+        help=_(WAIT_HELP).format(default=DEFAULT_WAIT),
+    )
+    _add_document_options(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand, with the documents and options of the registry."""
+    """The argument parser of `briefing`, its commands and their options, in the user's language."""
     from . import documents
 
     single = documents.names()
+    common = argparse.ArgumentParser(add_help=False)
+    _verbosity_options(common)
     parser = argparse.ArgumentParser(
         prog="briefing",
-        description=(
-            "Turn a rule-of-law report dataset (YAML) into a one-page briefing and an annotated "
-            "report (PDF)."
+        description=_(
+            "Turn a rule-of-law report dataset (YAML) into a one-page briefing and an "
+            "annotated report (PDF)."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser(
-        "check",
-        help="validate datasets and verify their figures",
-        description="Validate each dataset, print a summary and the verification findings.",
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"briefing {__version__}",
+        help=_("print the version and exit"),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    _verbosity_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), required=True)
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=description, parents=[common])
+
+    p = command(
+        "check",
+        _("validate datasets and verify their figures"),
+        _("Validate each dataset, print a summary and the verification findings."),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("dataset files (YAML)"))
     p.add_argument(
         "--strict",
         action="store_true",
-        help="treat inconsistent figures and unfinished draft fields as errors (exit 1)",
+        help=_("treat inconsistent figures and unfinished draft fields as errors (exit 1)"),
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="list consistent checks too")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser(
+    p = command(
         "build",
-        help="build the briefing and/or report PDFs",
-        description="Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: "
-        + ", ".join(f"{n} ({documents.get(n).help})" for n in single)
-        + ".",
+        _("build the briefing and/or report PDFs"),
+        _(
+            "Write OUTDIR/<stem>-<document>.pdf for each dataset and each document: {documents}."
+        ).format(documents=", ".join(f"{n} ({_(documents.get(n).help)})" for n in single)),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--outdir", default="out", help="output folder (default: out)")
-    p.add_argument("--only", choices=single, help="build one document only")
-    p.add_argument(
-        "--strict", action="store_true", help="refuse to build when figures are inconsistent"
-    )
-    p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
-    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
-    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
-    _add_document_options(p)
+    _build_options(p, single)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser(
-        "compare",
-        help="compare 2 to 30 districts: a one-page briefing and an annotated report",
-        description="Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
-        "and OUTDIR/compare-report.pdf.",
-    )
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--outdir", required=True, help="output folder")
-    p.add_argument("--no-pdfa", action="store_true", help="write plain PDF instead of PDF/A-2b")
-    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
-    p.set_defaults(func=cmd_compare)
-
-    p = sub.add_parser(
-        "fonts",
-        help="build or check the embedded font subsets",
-        description=(
-            "build: rebuild fonts/ from the Debian font packages; check: verify fonts/ against "
-            "its manifest."
+    p = command(
+        "watch",
+        _("rebuild whenever a dataset file is saved"),
+        _(
+            "Build the datasets, then build each one again whenever it is saved with new "
+            "content. Errors are reported and watching goes on; the last good PDFs stay in "
+            "place. Ctrl-C stops."
         ),
     )
-    p.add_argument("action", choices=("build", "check"))
+    _build_options(p, single)
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=0.5,
+        metavar=_("SECONDS"),
+        help=_("how often to look at the files (default 0.5)"),
+    )
+    p.set_defaults(func=cmd_watch)
+
+    p = command(
+        "schema",
+        _("write the JSON Schema of the dataset format"),
+        _(
+            "Write a JSON Schema (draft 2020-12) of the dataset format, for editors that "
+            "validate and complete YAML as you type (see docs/cli.md)."
+        ),
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write the schema to FILE instead of standard output"),
+    )
+    p.set_defaults(func=cmd_schema)
+
+    p = command(
+        "compare",
+        _("compare 2 to 30 districts: a one-page briefing and an annotated report"),
+        _(
+            "Line the datasets up by indicator code and write OUTDIR/compare-briefing.pdf "
+            "and OUTDIR/compare-report.pdf."
+        ),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("dataset files (YAML), 2 to 30"))
+    p.add_argument("-o", "--outdir", required=True, help=_("output folder"))
+    p.add_argument("--no-pdfa", action="store_true", help=_("write plain PDF instead of PDF/A-2b"))
+    p.add_argument("--draft", action="store_true", help=_(DRAFT_HELP))
+    p.set_defaults(func=cmd_compare)
+
+    p = command(
+        "fonts",
+        _("build or check the embedded font subsets"),
+        _(
+            "build: rebuild fonts/ from the Debian font packages; check: verify fonts/ "
+            "against its manifest."
+        ),
+    )
+    p.add_argument(
+        "action",
+        choices=("build", "check"),
+        help=_("build: rebuild the subsets; check: compare them with the manifest"),
+    )
     p.add_argument(
         "--dir",
         metavar="DIR",
         type=Path,
-        help="the font folder to build into or check (default: the one documents use)",
+        help=_("the font folder to build into or check (default: the one documents use)"),
     )
     p.set_defaults(func=cmd_fonts)
 
-    p = sub.add_parser(
+    p = command(
         "init",
-        help="write a commented starter dataset",
-        description="Write a starter dataset any district can fill in.",
+        _("write a commented starter dataset"),
+        _("Write a starter dataset any district can fill in."),
     )
-    p.add_argument("path", metavar="PATH")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("path", metavar="PATH", help=_("where to write the starter dataset"))
+    p.add_argument("--force", action="store_true", help=_("overwrite an existing file"))
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser(
+    p = command(
         "specimen",
-        help="write the typography specimen PDF",
-        description="Write a few pages showing every text style and the hard typesetting cases.",
+        _("write the typography specimen PDF"),
+        _("Write a few pages showing every text style and the hard typesetting cases."),
     )
-    p.add_argument("-o", "--output", default="specimen.pdf", metavar="PATH")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="specimen.pdf",
+        metavar="PATH",
+        help=_("where to write it (default: specimen.pdf)"),
+    )
     p.set_defaults(func=cmd_specimen)
 
-    p = sub.add_parser(
+    p = command(
         "batch",
-        help="build many datasets in parallel, skipping unchanged outputs",
-        description="Validate every dataset, then build the valid ones in worker processes.",
+        _("build many datasets in parallel, skipping unchanged outputs"),
+        _("Validate every dataset, then build the valid ones in worker processes."),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--outdir", required=True)
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("dataset files (YAML)"))
+    p.add_argument("-o", "--outdir", required=True, help=_("output folder"))
     p.add_argument(
-        "-j", "--jobs", type=int, help="workers (default: the cores, or the cluster's threads)"
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help=_("workers (default: the cores, or the cluster's threads)"),
     )
     p.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="render on a Dask cluster (needs fazhi-briefing[dask]); see docs/batch.md",
+        help=_("render on a Dask cluster (needs fazhi-briefing[dask]); see docs/batch.md"),
     )
     p.add_argument(
         "--scheduler-timeout",
         type=float,
         default=20.0,
-        metavar="SECONDS",
-        help="how long to wait for the Dask scheduler to answer (default 20)",
+        metavar=_("SECONDS"),
+        help=_("how long to wait for the Dask scheduler to answer (default 20)"),
     )
-    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--only", choices=single, help="build one document only")
-    p.add_argument("--no-pdfa", action="store_true")
-    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
-    p.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS", help=WAIT_HELP)
+    p.add_argument("--force", action="store_true", help=_("rebuild even when nothing changed"))
+    p.add_argument("--only", choices=single, help=_("build one document only"))
+    p.add_argument("--no-pdfa", action="store_true", help=_("write plain PDF instead of PDF/A-2b"))
+    p.add_argument("--draft", action="store_true", help=_(DRAFT_HELP))
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT,
+        metavar=_("SECONDS"),
+        help=_(WAIT_HELP).format(default=DEFAULT_WAIT),
+    )
     _add_document_options(p)
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser(
+    p = command(
         "handout",
-        help="numbered copies for a meeting, print-ready",
-        description="One PDF with N numbered copies, duplex-aware.",
+        _("numbered copies for a meeting, print-ready"),
+        _("One PDF with N numbered copies, duplex-aware."),
     )
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--copies", type=int, required=True)
-    p.add_argument("-o", "--output", metavar="OUT.pdf")
+    p.add_argument("file", metavar="FILE", help=_("the dataset file (YAML)"))
+    p.add_argument(
+        "--copies",
+        type=int,
+        required=True,
+        metavar="N",
+        help=_("how many numbered copies (份号 000001 to N)"),
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.pdf",
+        help=_("the handout file (default: out/<stem>-handout.pdf)"),
+    )
     p.add_argument(
         "--what",
         choices=(*single, "all", "both"),
         default=single[0],
-        help=f"which documents each copy holds; all (or both): {' + '.join(single)}",
+        help=_("which documents each copy holds; all (or both): {documents}").format(
+            documents=" + ".join(single)
+        ),
     )
-    p.add_argument("--marking", metavar="TEXT")
-    p.add_argument("--watermark", metavar="TEXT")
-    p.add_argument("--gray", action="store_true")
-    p.add_argument("--booklet", action="store_true")
-    p.add_argument("--draft", action="store_true", help=DRAFT_HELP)
+    p.add_argument(
+        "--marking",
+        metavar=_("TEXT"),
+        help=_("a marking printed at the top left of each copy, such as 内部资料 注意保存"),
+    )
+    p.add_argument(
+        "--watermark",
+        metavar=_("TEXT"),
+        help=_("a faint word across every page, such as 征求意见稿"),
+    )
+    p.add_argument(
+        "--gray", action="store_true", help=_("print in gray only, for a black-and-white printer")
+    )
+    p.add_argument(
+        "--booklet",
+        action="store_true",
+        help=_("impose each copy as an A3 booklet: print duplex, fold and staple"),
+    )
+    p.add_argument("--draft", action="store_true", help=_(DRAFT_HELP))
     _add_document_options(p)
     p.set_defaults(func=cmd_handout)
 
-    p = sub.add_parser(
+    p = command(
         "extract",
-        help="draft a dataset from a report's text (.txt or .docx)",
-        description="Find the figures in a report and write a draft dataset for review.",
+        _("draft a dataset from a report's text (.txt or .docx)"),
+        _("Find the figures in a report and write a draft dataset for review."),
     )
-    p.add_argument("report", metavar="REPORT")
-    p.add_argument("-o", "--output", required=True, metavar="DRAFT.yaml")
-    p.add_argument("--json", action="store_true", help="write the raw extraction as JSON")
-    p.add_argument("--force", action="store_true", help="overwrite an existing draft")
+    p.add_argument("report", metavar="REPORT", help=_("the report (.txt or .docx)"))
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DRAFT.yaml",
+        help=_("the draft dataset to write"),
+    )
+    p.add_argument("--json", action="store_true", help=_("write the raw extraction as JSON"))
+    p.add_argument("--force", action="store_true", help=_("overwrite an existing draft"))
     p.set_defaults(func=cmd_extract)
     return parser
 
@@ -549,16 +769,25 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line on `argv` and return its exit status.
+    """Run the command line on `argv` (sys.argv when None) and return its exit status.
 
     0 when everything worked, 1 for bad input or a failed build, 2 for a usage error, 130 when
     interrupted.
     """
-    parser = build_parser()
+    domain = install_for_argparse()  # argparse's own words (usage:, error:) in the user's language
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
-        return int(exc.code or 0)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
+            return int(exc.code or 0)
+    finally:
+        restore_argparse(domain)
+    with using(Reporter(getattr(args, "verbosity", Verbosity.NORMAL))):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminate)
@@ -569,7 +798,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefingError as exc:
         return _fail(exc)
     except KeyboardInterrupt:
-        _err("Interrupted: no partial output was left behind")
+        _err(_("Interrupted: no partial output was left behind"))
         return 130
     except BrokenPipeError:
         # The reader went away (`briefing check … | head`): stop quietly, as Unix tools do.
@@ -579,7 +808,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # A file-system refusal no check above foresaw: say it, with the path, without a traceback.
         where = f"{exc.filename}: " if exc.filename else ""
-        _err(f"Error: {where}{exc.strerror or exc}")
+        _err(_("Error: {where}{reason}").format(where=where, reason=exc.strerror or exc))
         return EXIT_INPUT
     finally:
         sys.stdout, sys.stderr = streams

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import BriefingError
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .compose.request import Request
@@ -87,7 +88,7 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 preset="briefing",
                 inputs="one",
                 compose="briefing.compose.briefing:compose",
-                help="the one-page leadership briefing",
+                help=N_("the one-page leadership briefing"),
             ),
             DocumentType(
                 "report",
@@ -98,7 +99,7 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 # duplex: mirrored margins, the contents and the first chapter on right-hand
                 # pages; single: one-sided, the same margins everywhere and no blank page.
                 options=MappingProxyType({"binding": ("duplex", "single")}),
-                help="the full annotated report (GB/T 9704 pages)",
+                help=N_("the full annotated report (GB/T 9704 pages)"),
             ),
             DocumentType(
                 "compare-briefing",
@@ -106,7 +107,7 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 preset="briefing",
                 inputs="many",
                 compose="briefing.compose.compare:compose_briefing",
-                help="one page comparing 2 to 30 districts by indicator code",
+                help=N_("one page comparing 2 to 30 districts by indicator code"),
             ),
             DocumentType(
                 "compare-report",
@@ -114,7 +115,9 @@ REGISTRY: Mapping[str, DocumentType] = MappingProxyType(
                 preset="gbt9704",
                 inputs="many",
                 compose="briefing.compose.compare:compose_report",
-                help="the annotated comparison: per indicator a ranked table, a chart and notes",
+                help=N_(
+                    "the annotated comparison: per indicator a ranked table, a chart and notes"
+                ),
             ),
         )
     }

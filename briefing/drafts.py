@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import BriefingError
+from .i18n import _, ngettext
 from .model import Dataset, Location, Unfinished
 
 PLACEHOLDER = "待补充"  # what `briefing extract` writes where it found nothing
@@ -128,14 +129,18 @@ def refuse_draft(dataset: Dataset) -> None:
     counts = []
     if placeholders:
         counts.append(
-            f"{placeholders} placeholder{'s' if placeholders != 1 else ''} "
-            f"({'/'.join(PLACEHOLDERS)})"
+            ngettext(
+                "{n} placeholder ({words})", "{n} placeholders ({words})", placeholders
+            ).format(n=placeholders, words="/".join(PLACEHOLDERS))
         )
     if reviews:
-        counts.append(f"{reviews} `# REVIEW` mark{'s' if reviews != 1 else ''}")
+        counts.append(
+            ngettext("{n} `# REVIEW` mark", "{n} `# REVIEW` marks", reviews).format(n=reviews)
+        )
     first = "; ".join(describe(u) for u in items[:3])
     raise DraftError(
-        f"{dataset.path} is a draft: {' and '.join(counts)} still to finish, first {first}. "
-        f"Finish them (`briefing check {dataset.path}` lists them all), or pass --draft to make "
-        "copies stamped 草稿"
+        _(
+            "{path} is a draft: {counts} still to finish, first {first}. Finish them "
+            "(`briefing check {path}` lists them all), or pass --draft to make copies stamped 草稿"
+        ).format(path=dataset.path, counts=_(" and ").join(counts), first=first)
     )

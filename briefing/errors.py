@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import ngettext
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -49,7 +51,7 @@ class DatasetError(BriefingError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} found"
+        head = ngettext("{n} problem found", "{n} problems found", n).format(n=n)
         super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
 
     def __reduce__(self) -> tuple[type[DatasetError], tuple[tuple[Problem, ...]]]:

@@ -24,7 +24,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import io
-import sys
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,8 +36,10 @@ from pikepdf import Array, Dictionary, Name, Operator, Pdf
 
 from . import __version__
 from .errors import BriefingError, OutputError
+from .i18n import _
 from .output import FolderLock, atomic_write, output_path
 from .render.pages import GBT9704
+from .reporter import current
 
 MM = 72 / 25.4
 A3_LANDSCAPE = (420 * MM, 297 * MM)
@@ -668,9 +669,12 @@ def run_handout(args: argparse.Namespace) -> int:
     """`briefing handout`: write the pack atomically, print where and how many sheets."""
     from . import documents as registry
 
+    report = current()
     documents = registry.names() if args.what in ("all", "both") else (args.what,)
     if not 1 <= args.copies <= MAX_COPIES:
-        print(f"UsageError: --copies must be between 1 and {MAX_COPIES}", file=sys.stderr)
+        report.error(
+            "UsageError: " + _("--copies must be between 1 and {most}").format(most=MAX_COPIES)
+        )
         return 2
     options = HandoutOptions(
         args.copies,
@@ -690,25 +694,43 @@ def run_handout(args: argparse.Namespace) -> int:
         )
         if target.suffix.lower() != ".pdf":
             raise OutputError(f"{target}: the handout is a PDF; name it *.pdf")
-        handout = make_handout(args.file, options)
-        with FolderLock(target.parent):  # not while a build is replacing documents there
+        with report.timed(_("make {copies} copies").format(copies=args.copies)):
+            handout = make_handout(args.file, options)
+        with report.timed(_("write")), FolderLock(target.parent):
+            # not while a build is replacing documents there
             atomic_write(target, handout.data)
     except BriefingError as exc:
-        print(f"{exc.kind}: {exc}", file=sys.stderr)
-        return 1
+        return report.fail(exc)
     for warning in handout.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        report.warn(warning)
+    kib = len(handout.data) / 1024
     if args.booklet:
         per_copy = -(-handout.pages_per_copy // 4) * 4
-        print(
-            f"{target}  {args.copies} copies × {per_copy}-page booklet = {handout.pages} A3 sides "
-            f"({handout.pages // 2} sheets: duplex, flip on the short edge, fold, staple), "
-            f"{len(handout.data) / 1024:.0f} KiB"
+        report.result(
+            _(
+                "{path}  {copies} copies × {per_copy}-page booklet = {sides} A3 sides "
+                "({sheets} sheets: duplex, flip on the short edge, fold, staple), {kib:.0f} KiB"
+            ).format(
+                path=target,
+                copies=args.copies,
+                per_copy=per_copy,
+                sides=handout.pages,
+                sheets=handout.pages // 2,
+                kib=kib,
+            )
         )
     else:
-        print(
-            f"{target}  {args.copies} copies × {handout.pages_per_copy} pages = "
-            f"{handout.pages} pages "
-            f"({handout.pages // 2} A4 sheets, duplex), {len(handout.data) / 1024:.0f} KiB"
+        report.result(
+            _(
+                "{path}  {copies} copies × {per_copy} pages = {pages} pages "
+                "({sheets} A4 sheets, duplex), {kib:.0f} KiB"
+            ).format(
+                path=target,
+                copies=args.copies,
+                per_copy=handout.pages_per_copy,
+                pages=handout.pages,
+                sheets=handout.pages // 2,
+                kib=kib,
+            )
         )
     return 0

@@ -37,6 +37,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .catalogue import catalogue, unit_fits
 from .drafts import review_marks
 from .errors import DatasetError, Problem
+from .i18n import N_, _
 from .model import (
     BRIEFING_BLOCKS,
     BUILTIN_CHART_KINDS,
@@ -92,6 +93,21 @@ LIMITS = {
     "summary": 600,
     "short": 100,
 }
+
+# The kinds of text above as messages name them ("at most 40 fit a label").
+TEXT_KINDS = (
+    N_("id"),
+    N_("label"),
+    N_("title"),
+    N_("unit"),
+    N_("source"),
+    N_("term"),
+    N_("achievement"),
+    N_("note"),
+    N_("definition"),
+    N_("summary"),
+    N_("short"),
+)
 
 # Fields whose limit is a printed width in ems (see textwidth) rather than a count of characters.
 WIDTH_LIMITED = frozenset({"label"})
@@ -190,11 +206,11 @@ def _decode(raw: bytes, name: str) -> str:
             # Chinese Windows calls this encoding "ANSI".
             raise _file_problem(
                 name,
-                f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); "
-                "it looks like "
-                "GBK/GB18030 (the Chinese Windows 'ANSI' encoding). Save it as UTF-8, or "
-                "convert it: "
-                "iconv -f GB18030 -t UTF-8 OLD.yaml > NEW.yaml",
+                _(
+                    "the file is not UTF-8 (byte {byte} on this line is not valid UTF-8); it "
+                    "looks like GBK/GB18030 (the Chinese Windows 'ANSI' encoding). Save it as "
+                    "UTF-8, or convert it: iconv -f GB18030 -t UTF-8 OLD.yaml > NEW.yaml"
+                ).format(byte=exc.start),
                 line,
             ) from None
         raise _file_problem(
@@ -444,11 +460,11 @@ def _is_null(node: Node) -> bool:
 
 def _kind(node: Node) -> str:
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(node, SequenceNode):
-        return "a list"
+        return _("a list")
     if _is_null(node):
-        return "nothing"
+        return _("nothing")
     return f"'{_show(node.value)}'"
 
 
@@ -459,17 +475,23 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             ctx.err(
                 node,
                 path,
-                f"expected a mapping of sections (meta:, areas:, indicators: …) at the top of "
-                f"the file, found {_kind(node)}; start from `briefing init PATH`",
+                _(
+                    "expected a mapping of sections (meta:, areas:, indicators: …) at the top "
+                    "of the file, found {found}; start from `briefing init PATH`"
+                ).format(found=_kind(node)),
             )
         else:
-            ctx.err(node, path, f"expected a mapping (key: value lines), found {_kind(node)}")
+            ctx.err(
+                node,
+                path,
+                _("expected a mapping (key: value lines), found {found}").format(found=_kind(node)),
+            )
         raise _Invalid
     out: dict[str, Node] = {}
     misspelt: set[str] = set()
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
-            ctx.err(key_node, path, "a key must be plain text")
+            ctx.err(key_node, path, _("a key must be plain text"))
             continue
         key = key_node.value
         sub = f"{path}.{_show(key)}" if path else _show(key)
@@ -478,37 +500,51 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             ctx.err(
                 key_node,
                 sub,
-                f"duplicate key '{_show(key)}' (first given on line {first}); keep one",
+                _("duplicate key '{key}' (first given on line {line}); keep one").format(
+                    key=_show(key), line=first
+                ),
             )
             continue
         if key not in allowed:
             close = difflib.get_close_matches(key[:100], allowed, n=1)
             misspelt.update(close)
             hint = (
-                f"; did you mean '{close[0]}'?"
+                _("; did you mean '{close}'?").format(close=close[0])
                 if close
-                else f"; allowed keys: {', '.join(allowed)}"
+                else _("; allowed keys: {keys}").format(keys=", ".join(allowed))
             )
-            ctx.err(key_node, sub, f"unknown key '{_show(key)}'{hint}")
+            ctx.err(key_node, sub, _("unknown key '{key}'{hint}").format(key=_show(key), hint=hint))
             continue
         out[key] = value_node
         ctx.fields[sub] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
     for key, required in allowed.items():
         if required and key not in out and key not in misspelt:
-            ctx.err(node, f"{path}.{key}" if path else key, f"required key '{key}' is missing")
+            ctx.err(
+                node,
+                f"{path}.{key}" if path else key,
+                _("required key '{key}' is missing").format(key=key),
+            )
     return out
 
 
 def _sequence(ctx: _Ctx, node: Node, path: str) -> list[Node]:
     if not isinstance(node, SequenceNode):
-        ctx.err(node, path, f"expected a list (lines starting with '- '), found {_kind(node)}")
+        ctx.err(
+            node,
+            path,
+            _("expected a list (lines starting with '- '), found {found}").format(
+                found=_kind(node)
+            ),
+        )
         raise _Invalid
     return list(node.value)
 
 
 def _scalar(ctx: _Ctx, node: Node, path: str, what: str) -> ScalarNode:
     if not isinstance(node, ScalarNode):
-        ctx.err(node, path, f"expected {what}, found {_kind(node)}")
+        ctx.err(
+            node, path, _("expected {what}, found {found}").format(what=_(what), found=_kind(node))
+        )
         raise _Invalid
     return node
 
@@ -573,9 +609,9 @@ def _refused_char(ch: str) -> str | None:
 
 
 def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) -> str:
-    s = _scalar(ctx, node, path, "text")
+    s = _scalar(ctx, node, path, N_("text"))
     if _is_null(s):
-        ctx.err(node, path, "expected text, found nothing")
+        ctx.err(node, path, _("expected text, found nothing"))
         raise _Invalid
     raw = s.value
     max_len = LIMITS[limit]
@@ -594,7 +630,7 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
             raise _Invalid
     value = normalize_text(raw, folded=node.end_mark.line > node.start_mark.line)
     if not value:
-        ctx.err(node, path, "expected text, found only spaces")
+        ctx.err(node, path, _("expected text, found only spaces"))
         raise _Invalid
     if limit in WIDTH_LIMITED:
         # What has to fit is the printed width: 40 Han characters, or about 70 Latin letters.
@@ -603,16 +639,20 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
             ctx.err(
                 node,
                 path,
-                f"text is {len(value)} characters; at most {max_len} fit a {limit} (measured "
-                f"in printed width: this is {width:.1f} ems, a Chinese character being "
-                "one): shorten it",
+                _(
+                    "text is {length} characters; at most {limit} fit a {what} (measured in "
+                    "printed width: this is {width:.1f} ems, a Chinese character being one): "
+                    "shorten it"
+                ).format(length=len(value), limit=max_len, what=_(limit), width=width),
             )
             raise _Invalid
     elif len(value) > max_len:
         ctx.err(
             node,
             path,
-            f"text is {len(value)} characters; at most {max_len} fit a {limit}: shorten it",
+            _("text is {length} characters; at most {limit} fit a {what}: shorten it").format(
+                length=len(value), limit=max_len, what=_(limit)
+            ),
         )
         raise _Invalid
     if record:
@@ -621,13 +661,15 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
 
 
 def _ident(ctx: _Ctx, node: Node, path: str) -> str:
-    s = _scalar(ctx, node, path, "an id")
+    s = _scalar(ctx, node, path, N_("an id"))
     if not ID_RE.match(s.value) or len(s.value) > LIMITS["id"]:
         ctx.err(
             node,
             path,
-            f"id '{_show(s.value)}' must be up to {LIMITS['id']} lowercase ascii letters, "
-            "digits and _, starting with a letter",
+            _(
+                "id '{id}' must be up to {limit} lowercase ascii letters, digits and _, "
+                "starting with a letter"
+            ).format(id=_show(s.value), limit=LIMITS["id"]),
         )
         raise _Invalid
     return s.value
@@ -645,7 +687,9 @@ def _number_hint(raw: str) -> str:
     if half != raw:
         bare = re.sub(r"[, ]", "", half)
         shown = bare if NUMBER_RE.match(bare) else half
-        return f"it uses full-width characters; type them half-width: {_show(shown)}"
+        return _("it uses full-width characters; type them half-width: {number}").format(
+            number=_show(shown)
+        )
     if re.fullmatch(r"-?0[0-9]+", raw):
         return (
             "a leading zero makes YAML read it as octal; write "
@@ -655,7 +699,7 @@ def _number_hint(raw: str) -> str:
         return "YAML 1.1 reads a:b as a base-60 number; write the number itself"
     bare = re.sub(r"[,， _\u00a0']", "", raw)
     if bare != raw and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", bare):
-        return f"write it without separators: {bare}"
+        return _("write it without separators: {number}").format(number=bare)
     if raw.lower().lstrip("+-") in (".nan", "nan", ".inf", "inf", "infinity"):
         return "not-a-number and infinity are not figures"
     if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?[eE][-+]?[0-9]{1,3}", raw):
@@ -667,11 +711,11 @@ def _number_hint(raw: str) -> str:
             )
         return "exponent notation is not allowed, and this figure is implausibly large"
     if raw.endswith(("%", "％")):
-        return "write the number without %; the unit goes in `unit`"
+        return _("write the number without %; the unit goes in `unit`")
     if any(h in raw for h in HEDGES):
-        return "write the bare number; 约/余/以上/近/超过 go in `qualifier`"
+        return _("write the bare number; 约/余/以上/近/超过 go in `qualifier`")
     if re.fullmatch(r"-?[0-9.]+[^\x00-\x7f]+", raw):
-        return "write the bare number; the unit goes in `unit`"
+        return _("write the bare number; the unit goes in `unit`")
     if re.fullmatch(r"-?0[xXoObB][0-9a-fA-F]+", raw):
         return "write the figure in decimal digits, not hexadecimal, octal or binary"
     if DATE_RE.match(raw):
@@ -682,36 +726,44 @@ def _number_hint(raw: str) -> str:
         return "write it without the + sign"
     if raw.startswith("."):
         return f"write a digit before the point: 0{raw}"
-    return "use plain digits such as 1313 or 98.73"
+    return _("use plain digits such as 1313 or 98.73")
 
 
 def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
     """A number written as plain digits; returns the value and its printed decimals."""
-    s = _scalar(ctx, node, path, "a number")
+    s = _scalar(ctx, node, path, N_("a number"))
     raw = s.value.strip()
     if s.style in ("'", '"'):
         fixed = re.sub(r"[,，]", "", raw)
-        hint = " and the separators" if fixed != raw else ""
-        ctx.err(
-            node, path, f'expected a number, found the text "{_show(raw)}"; remove the quotes{hint}'
+        message = (
+            _('expected a number, found the text "{text}"; remove the quotes and the separators')
+            if fixed != raw
+            else _('expected a number, found the text "{text}"; remove the quotes')
         )
+        ctx.err(node, path, message.format(text=_show(raw)))
         raise _Invalid
     if _is_null(s):
-        ctx.err(node, path, "expected a number, found nothing")
+        ctx.err(node, path, _("expected a number, found nothing"))
         raise _Invalid
     if len(raw) <= 40 and NUMBER_RE.match(raw):
         value = float(raw)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         if abs(value) > 1e12:
             ctx.err(
-                node, path, f"{_show(raw)} is implausibly large (limit 10^12); check the figure"
+                node,
+                path,
+                _("{value} is implausibly large (limit 10^12); check the figure").format(
+                    value=_show(raw)
+                ),
             )
             raise _Invalid
         if decimals > MAX_DECIMALS:
             ctx.err(
                 node,
                 path,
-                f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}",
+                _("{value} has {decimals} decimals; a stated figure has at most {most}").format(
+                    value=_show(raw), decimals=decimals, most=MAX_DECIMALS
+                ),
             )
             raise _Invalid
         if Decimal(repr(value)) != Decimal(raw):
@@ -725,59 +777,86 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
             )
             raise _Invalid
         return value, decimals
-    ctx.err(node, path, f"expected a number, found '{_show(raw)}': {_number_hint(raw)}")
+    ctx.err(
+        node,
+        path,
+        _("expected a number, found '{found}': {hint}").format(
+            found=_show(raw), hint=_number_hint(raw)
+        ),
+    )
     raise _Invalid
 
 
 def _integer(ctx: _Ctx, node: Node, path: str, lo: int, hi: int) -> int:
     value, decimals = _number(ctx, node, path)
     if decimals or not value.is_integer() or not lo <= value <= hi:
-        ctx.err(node, path, f"expected a whole number from {lo} to {hi}, found {_show(node.value)}")
+        ctx.err(
+            node,
+            path,
+            _("expected a whole number from {lo} to {hi}, found {found}").format(
+                lo=lo, hi=hi, found=_show(node.value)
+            ),
+        )
         raise _Invalid
     return int(value)
 
 
 def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
-    s = _scalar(ctx, node, path, "true or false")
+    s = _scalar(ctx, node, path, N_("true or false"))
     if not s.style and s.value in ("true", "false"):
         return s.value == "true"
     ctx.err(
         node,
         path,
-        (
-            f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, "
-            "unquoted)"
-        ),
+        _(
+            "expected true or false, found '{found}' (write true or false: lowercase, unquoted)"
+        ).format(found=_show(s.value)),
     )
     raise _Invalid
 
 
 def _choice(ctx: _Ctx, node: Node, path: str, choices: tuple[str, ...]) -> str:
-    s = _scalar(ctx, node, path, "one of " + ", ".join(choices))
+    s = _scalar(ctx, node, path, _("one of {choices}").format(choices=", ".join(choices)))
     if s.value in choices:
         return s.value
     close = difflib.get_close_matches(s.value[:100], choices, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    ctx.err(node, path, f"'{_show(s.value)}' is not one of {', '.join(choices)}{hint}")
+    hint = _("; did you mean '{close}'?").format(close=close[0]) if close else ""
+    ctx.err(
+        node,
+        path,
+        _("'{value}' is not one of {choices}{hint}").format(
+            value=_show(s.value), choices=", ".join(choices), hint=hint
+        ),
+    )
     raise _Invalid
 
 
 def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
-    s = _scalar(ctx, node, path, "a date YYYY-MM-DD")
+    s = _scalar(ctx, node, path, N_("a date YYYY-MM-DD"))
     raw = s.value.strip()
     m = DATE_RE.match(raw)
     if not m:
         hint = ""
         if raw != raw.translate(FULLWIDTH_DIGITS):
-            hint = "; type the digits half-width"
+            hint = _("; type the digits half-width")
         elif m := re.fullmatch(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日", raw):
-            hint = f"; write it {m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
-        ctx.err(node, path, f"expected a date written YYYY-MM-DD, found '{_show(raw)}'{hint}")
+            hint = _("; write it {date}").format(date=f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}")
+        ctx.err(
+            node,
+            path,
+            _("expected a date written YYYY-MM-DD, found '{found}'{hint}").format(
+                found=_show(raw), hint=hint
+            ),
+        )
         raise _Invalid
     try:
         date = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
-        ctx.err(node, path, f"'{_show(raw)}' is not a real date ({exc})")
+        ctx.err(
+            node,
+            path,
+            _("'{found}' is not a real date ({reason})").format(found=_show(raw), reason=exc),
+        )
         raise _Invalid from None
     _check_year(ctx, node, path, date.year)
     return date
@@ -785,12 +864,12 @@ def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
 
 def _check_year(ctx: _Ctx, node: Node, path: str, year: int) -> None:
     if not YEARS[0] <= year <= YEARS[1]:
-        ctx.err(node, path, f"year {year} is out of range")
+        ctx.err(node, path, _("year {year} is out of range").format(year=year))
         raise _Invalid
 
 
 def _period(ctx: _Ctx, node: Node, path: str) -> Period:
-    s = _scalar(ctx, node, path, "a period")
+    s = _scalar(ctx, node, path, N_("a period"))
     raw = s.value.strip()
     try:
         if re.fullmatch(r"[0-9]{4}", raw):
@@ -886,7 +965,7 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
     title = _opt(ctx, f, "title", p, _text, "title", default="")
     copy_number = None
     if "copy_number" in f:
-        s = _opt(ctx, f, "copy_number", p, _scalar, "a six-digit copy number")
+        s = _opt(ctx, f, "copy_number", p, _scalar, N_("a six-digit copy number"))
         if s is not None:
             if re.fullmatch(r"[0-9]{1,6}", s.value):
                 copy_number = s.value.zfill(6)
@@ -902,15 +981,17 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
         and not issuers
         and not any(q.field.startswith("meta.issuers[") for q in ctx.problems)
     ):
-        ctx.err(f["issuers"], "meta.issuers", "name at least one issuing body")
+        ctx.err(f["issuers"], "meta.issuers", _("name at least one issuing body"))
     year = _opt(ctx, f, "year", p, _integer, *YEARS)
     date = _opt(ctx, f, "date", p, _date)
     if year is not None and date is not None and date.year < year:
         ctx.err(
             f["date"],
             "meta.date",
-            f"the report on {year} cannot be dated {date.isoformat()}, before the year "
-            "it reports on; check the year",
+            _(
+                "the report on {year} cannot be dated {date}, before the year it reports on; "
+                "check the year"
+            ).format(year=year, date=date.isoformat()),
         )
     return Meta(
         district=district,
@@ -1022,26 +1103,38 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
             ctx.err(
                 vnode,
                 f"{path}.value",
-                f"a count cannot be negative ({value:g}); use kind: change for a fall",
+                _("a count cannot be negative ({value:g}); use kind: change for a fall").format(
+                    value=value
+                ),
             )
         elif kind == "rate" and not 0 <= value <= 100:
             ctx.err(
-                vnode, f"{path}.value", f"a percentage share must lie within 0–100, found {value:g}"
+                vnode,
+                f"{path}.value",
+                _("a percentage share must lie within 0–100, found {value:g}").format(value=value),
             )
         elif kind == "change" and value < -100:
-            ctx.err(vnode, f"{path}.value", f"a fall cannot exceed 100%, found {value:g}")
+            ctx.err(
+                vnode,
+                f"{path}.value",
+                _("a fall cannot exceed 100%, found {value:g}").format(value=value),
+            )
     else:
         value, decimals = math.nan, 0
     if kind in ("rate", "change") and unit and unit not in ("%", "个百分点") and "unit" in f:
         ctx.err(f["unit"], f"{path}.unit", f"a {kind} is measured in % (found '{unit}')")
     if kind == "count" and unit == "%" and "kind" in f:
-        ctx.err(f["kind"], f"{path}.kind", "a figure in % is a rate or a change, not a count")
+        ctx.err(
+            f["kind"],
+            f"{path}.kind",
+            _("a figure in percent (%) is a rate or a change, not a count"),
+        )
     change = _opt(ctx, f, "change", path, _change)
     if change is not None and kind == "change":
         ctx.err(f["change"], f"{path}.change", "a change indicator cannot carry another change")
     prior = _opt(ctx, f, "prior", path, _number)
     if prior is not None and prior[0] < 0:
-        ctx.err(f["prior"], f"{path}.prior", "a prior value cannot be negative")
+        ctx.err(f["prior"], f"{path}.prior", _("a prior value cannot be negative"))
     return Indicator(
         id=ident,
         label=label,
@@ -1065,14 +1158,20 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
 def _code(ctx: _Ctx, node: Node, path: str, kind: str, unit: str) -> str:
     """A catalogue code; the figure's kind and unit must be ones the catalogue entry allows."""
     cat = catalogue()
-    s = _scalar(ctx, node, path, "a catalogue code such as review.received")
+    s = _scalar(ctx, node, path, N_("a catalogue code such as review.received"))
     code = s.value.strip()
     if code not in cat:
         close = cat.close_to(code)
         hint = (
-            f"; did you mean '{close}'?" if close else "; the codes are listed in docs/catalogue.md"
+            _("; did you mean '{close}'?").format(close=close)
+            if close
+            else _("; the codes are listed in docs/catalogue.md")
         )
-        ctx.err(node, path, f"unknown indicator code '{_show(code)}'{hint}")
+        ctx.err(
+            node,
+            path,
+            _("unknown indicator code '{code}'{hint}").format(code=_show(code), hint=hint),
+        )
         raise _Invalid
     entry = cat[code]
     if kind != entry.kind:
@@ -1184,7 +1283,11 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
                 f"a '{kind}' relation has no '{key}'; it takes {', '.join(required + optional)}",
             )
         if key in required and key not in f:
-            ctx.err(node, f"{path}.{key}", f"a '{kind}' relation needs '{key}'")
+            ctx.err(
+                node,
+                f"{path}.{key}",
+                _("a '{kind}' relation needs '{key}'").format(kind=kind, key=key),
+            )
     rel = Relation(
         id=_req(ctx, f, "id", path, _ident),
         kind=kind,
@@ -1200,9 +1303,9 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
         location=ctx.loc(node),
     )
     if kind == "same" and len(rel.ids) < 2:
-        ctx.err(node, f"{path}.ids", "a 'same' relation needs at least two ids")
+        ctx.err(node, f"{path}.ids", _("a 'same' relation needs at least two ids"))
     if kind in ("total", "subset") and "parts" in f and not rel.parts:
-        ctx.err(f["parts"], f"{path}.parts", "list at least one part")
+        ctx.err(f["parts"], f"{path}.parts", _("list at least one part"))
     # A figure related to itself (total: a, parts: [a, b]) would be checked against itself and
     # reported as 不一致 however right it is.
     named = [
@@ -1217,8 +1320,10 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
             ctx.err(
                 f.get(key, node),
                 f"{path}.{key}",
-                f"'{ident}' appears twice in this relation (in "
-                f"{seen[ident]} and in {key}); a figure cannot be checked against itself",
+                _(
+                    "'{id}' appears twice in this relation (in {first} and in {second}); a "
+                    "figure cannot be checked against itself"
+                ).format(id=ident, first=seen[ident], second=key),
             )
             break
         seen[ident] = key
@@ -1314,9 +1419,14 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                 if len(ctx.problems) < MAX_PROBLEMS
                 else []
             )
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = _("; did you mean '{close}'?").format(close=close[0]) if close else ""
+            message = (
+                _("unknown area '{id}'{hint}")
+                if what == "area"
+                else _("unknown indicator '{id}'{hint}")
+            )
             ctx.problems.append(
-                Problem(ctx.file, *where(rec, path), path, f"unknown {what} '{ident}'{hint}")
+                Problem(ctx.file, *where(rec, path), path, message.format(id=ident, hint=hint))
             )
 
     codes: dict[str, Any] = {}
@@ -1450,7 +1560,13 @@ def _failure(name: str, problems: list[Problem]) -> DatasetError:
         rest = len(ordered) - MAX_PROBLEMS
         ordered = ordered[:MAX_PROBLEMS]
         ordered.append(
-            Problem(name, None, None, "", f"… and {rest} more problems not shown; fix these first")
+            Problem(
+                name,
+                None,
+                None,
+                "",
+                _("… and {rest} more problems not shown; fix these first").format(rest=rest),
+            )
         )
     return DatasetError(ordered)
 
@@ -1466,7 +1582,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     text = _decode(raw, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.split("\n")):
-        raise _file_problem(name, "the file is empty; start from `briefing init PATH`")
+        raise _file_problem(name, _("the file is empty; start from `briefing init PATH`"))
     text = _shield(text, name)
     problems = _prescan(text, name)
     if problems:
@@ -1479,7 +1595,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     except yaml.YAMLError as exc:
         raise _file_problem(name, f"YAML error: {_show(str(exc), 200)}") from None
     if root is None or _is_null(root):
-        raise _file_problem(name, "the file holds no data; start from `briefing init PATH`")
+        raise _file_problem(name, _("the file holds no data; start from `briefing init PATH`"))
     ctx = _Ctx(name)
     try:
         top = _mapping(ctx, root, "", TOP_KEYS)

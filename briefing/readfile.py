@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 
 from .errors import BriefingError
+from .i18n import _
 
 _CHUNK = 1 << 16
 
@@ -75,12 +76,12 @@ def read_bounded(
         dangling = Path(path).is_symlink()
         raise InputFileError(
             shown,
-            "is a symlink to a missing file" if dangling else "no such file",
+            _("is a symlink to a missing file") if dangling else _("no such file"),
             reason="missing",
         ) from None
     except PermissionError:
         raise InputFileError(
-            shown, "permission denied: the file cannot be read", reason="denied"
+            shown, _("permission denied: the file cannot be read"), reason="denied"
         ) from None
     except OSError as exc:
         raise InputFileError(shown, f"cannot read: {_reason(exc)}", reason="os") from None

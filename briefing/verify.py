@@ -42,6 +42,7 @@ from briefing.derive import (
     stated_prior_interval,
 )
 from briefing.errors import VerificationError
+from briefing.i18n import ngettext
 from briefing.model import STATUS_WORDS, Dataset, Indicator, Location, Relation
 
 Status = Literal["consistent", "inconsistent", "cannot_tell", "derived"]
@@ -153,7 +154,9 @@ def strict_check(findings: Iterable[Finding]) -> None:
     if not bad:
         return
     n = len(bad)
-    head = f"{n} inconsistent figure{'s' if n != 1 else ''} found"
+    head = ngettext("{n} inconsistent figure found", "{n} inconsistent figures found", n).format(
+        n=n
+    )
     raise VerificationError(head + "\n" + "\n".join(f"  {format_finding(f)}" for f in bad))
 
 

@@ -44,6 +44,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Messages in English whatever the machine's locale (test_i18n sets its own language).
+    os.environ["LANGUAGE"] = "C"
     # The suite's processes share one parsed-face cache of their own, never the user's.
     cache = tempfile.mkdtemp(prefix="briefing-test-cache-")
     os.environ["BRIEFING_CACHE_DIR"] = cache

@@ -85,20 +85,28 @@ def test_render_and_charts_do_not_compose(path):
 
 @pytest.mark.parametrize("path", MODULES, ids=_module)
 def test_only_cli_prints(path):
-    if _module(path) in (
-        "briefing.cli",
-        "briefing.batch",
-        "briefing.handout",
-        "briefing.extract",
-    ) or "extract" in _module(path):
-        return  # command handlers
+    """Every command writes through `briefing.reporter` (so --quiet and --verbose hold everywhere):
+    no other module calls print() or writes to sys.stdout / sys.stderr itself.
+    """
+    if _module(path) in ("briefing.cli", "briefing.reporter"):
+        return
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    calls = [
-        n
+    prints = [
+        n.lineno
         for n in ast.walk(tree)
         if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print"
     ]
-    assert not calls, f"{_module(path)} prints; return values and let the CLI print"
+    streams = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute)
+        and n.attr in ("stdout", "stderr")
+        and getattr(n.value, "id", None) == "sys"
+    ]
+    assert not prints, f"{_module(path)} prints (lines {prints}); report through briefing.reporter"
+    assert not streams, (
+        f"{_module(path)} uses sys.stdout/stderr (lines {streams}); use the reporter"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def test_wheel_carries_the_fonts_and_package_data(dist: Path) -> None:
     assert "briefing/render/sRGB.icc" in names
     assert "briefing/templates/starter.yaml" in names
     assert "briefing/catalogue.yaml" in names
+    assert "briefing/locale/zh/LC_MESSAGES/briefing.mo" in names
     assert not [n for n in names if n.startswith("fonts/") or "__pycache__" in n]
 
 
@@ -105,6 +106,15 @@ def test_installed_wheel_finds_its_own_fonts(venv: Path, tmp_path: Path) -> None
     assert Path(folder).is_relative_to(venv), folder
     assert Path(folder).name == "fontfiles", folder
     assert fontbuild.check_manifest(Path(folder)) == []
+
+
+def test_installed_wheel_speaks_chinese_under_a_chinese_locale(venv: Path, tmp_path: Path) -> None:
+    briefing = str(venv / "bin" / "briefing")
+    env = {k: v for k, v in _clean_env().items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    chinese = _run([briefing, "check", str(DATASET)], tmp_path, {**env, "LANG": "zh_CN.UTF-8"})
+    english = _run([briefing, "check", str(DATASET)], tmp_path, {**env, "LANG": "C.UTF-8"})
+    assert "：有效 — " in chinese
+    assert ": valid — " in english
 
 
 def test_installed_wheel_builds_the_same_bytes(venv: Path, tmp_path: Path) -> None:

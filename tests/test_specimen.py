@@ -99,3 +99,19 @@ def test_links_and_notes_are_live(specimen: Path) -> None:
         assert target == reader.pages[pno].get_object()
         assert dest[1] == "/XYZ"
         assert 0 < float(dest[3]) < 842
+
+
+def test_shows_the_briefings_roles_at_the_tables_sizes(specimen: Path) -> None:
+    import pdfplumber
+
+    from briefing.compose.briefing import STYLES
+
+    with pdfplumber.open(specimen) as pdf:
+        pages = [p for p in pdf.pages if "一页纸简报样式" in (p.extract_text() or "")]
+        assert len(pages) == 1
+        chars = pages[0].chars
+    for text, role in (("1240件", "figure"), ("工作成效", "h1"), ("立案与结果（件）", "caption")):
+        joined = "".join(c["text"] for c in chars)
+        at = joined.index(text)
+        sizes = {round(c["size"], 2) for c in chars[at : at + len(text)]}
+        assert sizes == {round(STYLES[role].size_pt, 2)}, (text, sizes)

@@ -1,8 +1,9 @@
 """Run `briefing extract REPORT -o DRAFT.yaml [--json]`: a report file in, a draft file and a
 terminal summary out.
 
-This is a CLI handler, so it prints: the figures found per section and every number that was not
-taken as a figure, with the reason, so that nothing is dropped silently.
+This is a CLI handler, so it reports (through `briefing.reporter`): the figures found per section
+and every number that was not taken as a figure, with the reason, so that nothing is dropped
+silently.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import DatasetError, OutputError
+from ..i18n import _
 from ..load import parse_dataset
 from ..output import atomic_write
+from ..reporter import current
 from .draft import draft_json, draft_yaml, structure_notes
 from .figures import extract_figures
 from .read import read_report
@@ -84,18 +87,22 @@ def run_extract(args: argparse.Namespace) -> int:
     extraction = extract_figures(text)
     data = draft_json(extraction) if args.json else draft_yaml(extraction, source_name=report.name)
     atomic_write(output, data.encode("utf-8"))
-    print(format_summary(extraction))
+    say = current()
+    say.result(format_summary(extraction))
     if args.json:
-        print(f"wrote {output} (raw extraction, JSON)")
+        say.result(_("wrote {path} (raw extraction, JSON)").format(path=output))
         return 0
     try:
         parse_dataset(data.encode("utf-8"), str(output))
-        status = "it loads as it stands"
+        status = _("it loads as it stands")
     except DatasetError as exc:
         # A draft that does not load is still worth having; say what a reviewer must fix first.
-        status = f"it does not load yet ({len(exc.problems)} problems, first: {exc.problems[0]})"
-    print(
-        f"wrote {output}: review every `# REVIEW` line, then run `briefing check {output}`; "
-        f"{status}"
+        status = _("it does not load yet ({count} problems, first: {first})").format(
+            count=len(exc.problems), first=exc.problems[0]
+        )
+    say.result(
+        _(
+            "wrote {path}: review every `# REVIEW` line, then run `briefing check {path}`; {status}"
+        ).format(path=output, status=status)
     )
     return 0

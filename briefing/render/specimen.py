@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from briefing.render.pages import COMPACT, GBT9704, doc_template
-from briefing.render.styles import STYLE_NAMES, Span, TextStyle
+from briefing.render.pages import BRIEFING, GBT9704, doc_template
+from briefing.render.styles import STYLE_NAMES, Span, TextStyle, make_one_page_stylesheet
 from briefing.render.typography import CJKParagraph
 
 _ROLE_NAMES = {"sans": "黑体（Sans）", "serif": "宋体（Serif）", "kai": "楷体（Kai）"}
@@ -116,6 +116,18 @@ _HARD_CASES: tuple[tuple[str, str], ...] = (
             "也可以到政务服务中心一楼窗口领取。"
         ),
     ),
+)
+#: Roles of the one-page variant (the briefing's), shown on one specimen page at their normal size.
+_ONE_PAGE_SAMPLES: tuple[tuple[str, str], ...] = (
+    ("title", "示例区2024年度法治政府建设情况报告"),
+    ("subtitle", "示例市示例区 · 2024年度 · 示例区人民政府"),
+    ("figure", "1240件"),
+    ("figure_label", "全年办理行政复议申请"),
+    ("h1", "工作成效"),
+    ("body", _SAMPLES["body"] + _HARD_CASES[2][1]),
+    ("caption", "立案与结果（件）"),
+    ("finding", "调解成功率应为96.20%，报告写作96.8%，相差0.60个百分点。"),
+    ("footer", "据《示例区2024年度法治政府建设情况报告》整理 · 数据指纹 0123456789ab"),
 )
 
 _NARROW = (
@@ -241,11 +253,16 @@ def specimen_story() -> list[Flowable]:
     story.append(CJKParagraph(mixed, styles["body_noindent"]))
     story.append(CJKParagraph(mixed, replace(styles["body_noindent"], han_latin_space=False)))
     story.append(CondPageBreak(200))
-    compact = dict(COMPACT.styles)
-    story.append(_label("简报（compact）样式：正文 10 pt", styles))
-    for name in ("h1", "h2", "body", "note", "figure", "caption"):
-        text = _SAMPLES[name] if name != "body" else _SAMPLES["body"] + _HARD_CASES[2][1]
-        story.append(CJKParagraph(text, compact[name]))
+    # The one-page variant of the table, as the briefing sets it at its normal level (each fit
+    # level scales it; see compose/briefing.py).
+    one_page = make_one_page_stylesheet(BRIEFING.body_size_pt, BRIEFING.body_leading_pt)
+    story.append(
+        _label("一页纸简报样式（一页纸变体，正常档）：正文 10 pt，随版面收紧按比例缩放", styles)
+    )
+    for name, text in _ONE_PAGE_SAMPLES:
+        story.append(Spacer(1, 4))
+        story.append(CJKParagraph(text, one_page[name]))
+    story.append(Spacer(1, GBT9704.body_leading_pt))
 
     # 4. The report's own roles of the one style table: chapter titles, captions, apparatus.
     story.append(CondPageBreak(GBT9704.body_leading_pt * 8))

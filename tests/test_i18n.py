@@ -1,0 +1,174 @@
+"""Messages in the user's language: the locale in, Chinese (zh_*) or English out, from gettext
+catalogues whose compiled .mo matches its .po and covers every message the code marks.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from briefing import i18n
+from briefing.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "briefing"
+MESSAGES = PACKAGE / "locale" / "zh" / "LC_MESSAGES"
+DATASET = ROOT / "data" / "liujiang-2024.yaml"
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+INVALID = Path(__file__).parent / "fixtures" / "invalid"
+HAN = re.compile("[\u4e00-\u9fff]")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def _catalogue():
+    with (MESSAGES / "briefing.po").open("rb") as handle:
+        return read_po(handle)
+
+
+def test_the_compiled_catalogue_is_the_po_compiled():
+    out = io.BytesIO()
+    write_mo(out, _catalogue())
+    assert (MESSAGES / "briefing.mo").read_bytes() == out.getvalue(), "run `make messages`"
+
+
+def test_every_marked_message_has_a_chinese_translation():
+    catalogue = _catalogue()
+    marked = {
+        message
+        for _, _, message, _, _ in extract_from_dir(str(PACKAGE), keywords=KEYWORDS)
+        if message
+    }
+    missing = [m for m in marked if (m[0] if isinstance(m, tuple) else m) not in catalogue]
+    assert not missing, f"not in the catalogue (run `make messages`, then translate): {missing}"
+    for message in catalogue:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"untranslated: {message.id!r}"
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        for text in strings:
+            # The same fields, so that .format() and % never fail in Chinese only.
+            fields = re.compile(r"\{[a-z_]+(?::[^}]*)?\}|%\([a-z_]+\)[sr]|%s")
+            assert sorted(fields.findall(text)) == sorted(fields.findall(english)), english
+    stale = [m.id for m in catalogue if m.id and m.id not in marked]
+    assert not stale, f"no longer in the code: {stale}"
+
+
+def _env(lang: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    return {**env, "LANG": lang}
+
+
+def _briefing(args: list[str], lang: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", *args],
+        capture_output=True,
+        text=True,
+        env=_env(lang),
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "chinese"),
+    [("zh_CN.UTF-8", True), ("zh_TW.UTF-8", True), ("C", False), ("en_US.UTF-8", False)],
+)
+def test_commands_speak_the_locale_language(lang, chinese, tmp_path):
+    check = _briefing(["check", str(DATASET)], lang, tmp_path)
+    assert check.returncode == 0
+    summary = check.stdout.splitlines()[0]
+    if chinese:
+        assert summary.endswith("：有效 — 柳江区2024年度法治政府建设工作报告")
+        assert "  核验：共 14 项，不一致 3 项" in check.stdout
+    else:
+        assert summary.endswith(": valid — 柳江区2024年度法治政府建设工作报告")
+        assert "  verification: 14 checks, 3 inconsistent" in check.stdout
+
+    bad = _briefing(["check", str(INVALID / "missing-field.yaml")], lang, tmp_path)
+    assert bad.returncode == 1
+    head, problem = bad.stderr.splitlines()[:2]
+    # The kind, the place and the field stay as they are; the words around them are translated.
+    where = "missing-field.yaml:19:5: indicators[0].unit: "
+    if chinese:
+        assert head == "DatasetError: 发现 1 处问题"
+        assert problem.endswith(where + "缺少必填的键“unit”")
+    else:
+        assert head == "DatasetError: 1 problem found"
+        assert problem.endswith(where + "required key 'unit' is missing")
+
+    helped = _briefing(["handout", "--help"], lang, tmp_path)
+    assert helped.returncode == 0
+    assert (
+        bool(
+            HAN.search(
+                helped.stdout.replace("待补充", "")
+                .replace("某某", "")
+                .replace("草稿", "")
+                .replace("份号", "")
+                .replace("内部资料", "")
+                .replace("注意保存", "")
+                .replace("征求意见稿", "")
+            )
+        )
+        == chinese
+    )
+    assert helped.stdout.startswith("用法：" if chinese else "usage: ")
+
+    usage = _briefing(["build"], lang, tmp_path)
+    assert usage.returncode == 2
+    assert ("缺少必需的参数" in usage.stderr) == chinese
+
+
+def test_build_progress_in_chinese(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    args = ["-v", "build", str(MINIMAL), "-o", str(tmp_path), "--only", "briefing", "--no-pdfa"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert re.fullmatch(r".*minimal-briefing\.pdf  1 页，\d+ KiB，\d+\.\d\d 秒\n", captured.out)
+    steps = [line.split("：")[0].strip() for line in captured.err.splitlines()]
+    assert steps == ["读取、检查字体、核验", "排版 briefing", "写出并发布"]
+
+
+def test_language_follows_gettext_order(monkeypatch):
+    for name in i18n.ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    assert not i18n.is_chinese()
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.is_chinese()
+    assert i18n._("valid") == "有效"
+    monkeypatch.setenv("LC_ALL", "C")  # LC_ALL outranks LANG
+    assert not i18n.is_chinese()
+    assert i18n._("valid") == "valid"
+    monkeypatch.setenv("LANGUAGE", "zh_CN:en")  # and LANGUAGE outranks both
+    assert i18n.is_chinese()
+    assert i18n.ngettext("{n} page", "{n} pages", 3).format(n=3) == "3 页"
+
+
+def test_errors_in_chinese_keep_places_fields_and_kinds(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    raw = MINIMAL.read_text(encoding="utf-8")
+    rare = tmp_path / "rare.yaml"
+    rare.write_text(raw.replace("执法监督检查", "执法监督\U00020000检查"), encoding="utf-8")
+    assert main(["build", str(rare), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert re.match(r"FontCoverageError: 有 2 个字符无法用内嵌字体印出\n", err), err
+    assert "'𠀀'（U+20000）不在字体 " in err
+    negative = tmp_path / "negative.yaml"
+    negative.write_text(re.sub(r"value: (\d+)", r"value: -\1", raw, count=1), encoding="utf-8")
+    assert main(["check", str(negative)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(
+        r"negative\.yaml:\d+:\d+: indicators\[0\]\.value: 数量不能为负（-\d+）", err
+    ), err
