@@ -44,10 +44,12 @@ SIZE_KEYWORDS = {"size_pt", "leading_pt"}
 
 
 def _has_literal(node: ast.AST) -> bool:
-    return any(
-        isinstance(n, ast.Constant) and isinstance(n.value, int | float | str)
-        for n in ast.walk(node)
-    )
+    """A number or string written in the expression (a role's name in `styles["…"]` aside)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int | float | str)
+    if isinstance(node, ast.Subscript):
+        return _has_literal(node.value)
+    return any(_has_literal(child) for child in ast.iter_child_nodes(node))
 
 
 def _numeric_constants(tree: ast.Module) -> set[str]:
@@ -111,6 +113,8 @@ def sizes_outside_the_table(source: str, roles: tuple[str, ...] = ()) -> list[st
                     problems.append(f"line {line}: setFont with a size of its own")
             if name == "stringWidth" and len(node.args) > 1 and _has_literal(node.args[1]):
                 problems.append(f"line {line}: stringWidth in a literal face")
+            if name == "chart_style" and len(node.args) > 1 and _has_literal(node.args[1]):
+                problems.append(f"line {line}: chart labels at a size of their own")
         elif (
             roles
             and isinstance(node, ast.Subscript)
@@ -133,6 +137,33 @@ def test_module_takes_every_face_and_size_from_the_table(relative: str) -> None:
     assert not problems, f"{relative} sets type outside render/styles.py: " + "; ".join(problems)
 
 
+#: The comparison page's part of compose/compare.py (its report part sets the report's tables).
+COMPARE_PAGE = {
+    "_Ctx",
+    "_masthead",
+    "_cell_para",
+    "table_columns",
+    "_table",
+    "_notes",
+    "_charts",
+    "_findings",
+    "_footer",
+    "draw_compare",
+}
+
+
+def test_the_comparison_page_takes_every_face_and_size_from_the_table() -> None:
+    source = (PACKAGE / "compose" / "compare.py").read_text(encoding="utf-8")
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in COMPARE_PAGE:
+            segment = ast.get_source_segment(source, node)
+            assert segment is not None
+            found[node.name] = sizes_outside_the_table(segment, ONE_PAGE_NAMES)
+    assert set(found) == COMPARE_PAGE
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
+
+
 def test_the_check_catches_each_way_of_setting_type_by_hand() -> None:
     source = """
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -146,6 +177,7 @@ canvas.setFont(face, NUMBER_PT)
 w = stringWidth("x", "BriefingSans-Bold", 9)
 e = c.styles["no_such_role"]
 f = chart_style("tight", label_pt=7.5)
+g = chart_style("tight", 7.5)
 """
     problems = sizes_outside_the_table(source, ONE_PAGE_NAMES)
     expected = [
@@ -161,6 +193,7 @@ f = chart_style("tight", label_pt=7.5)
         "line 10: stringWidth in a literal face",
         "line 11: no role 'no_such_role' in the table",
         "line 12: label_pt= given a literal",
+        "line 13: chart labels at a size of their own",
     ]
     for want in expected:
         assert any(p == want or p.startswith(want) for p in problems), (want, problems)

@@ -1,5 +1,7 @@
-"""Turn a body-text grid (size, leading, tracking) into the named paragraph styles of both
-documents.
+"""Turn a body-text grid (size, leading, tracking) into the named text styles of every document.
+
+One table: the report's GB/T 9704 roles (with the handout's overlays), and a one-page variant
+for the briefing and the comparison page that each fit level asks for `scaled`.
 
 Font roles follow Chinese official documents (GB/T 9704): a 黑体-style sans for first-level headings
 and figures, 楷体 for second-level headings, a 宋体-style serif for reading text, notes and titles.
