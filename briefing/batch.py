@@ -944,7 +944,11 @@ class LineProgress:
     def done(self, outcome: Outcome) -> None:
         self.count += 1
         where = str(outcome.path) if outcome.path else outcome.dataset
-        extra = f" {outcome.seconds:.2f} s" if outcome.status == "built" else ""
+        extra = (
+            " " + _("{seconds:.2f} s").format(seconds=outcome.seconds)
+            if outcome.status == "built"
+            else ""
+        )
         self.stream.write(
             f"[{self.count}/{self.total}] {status_word(outcome.status)}: {where} "
             f"({outcome.document}){extra}\n"
@@ -971,7 +975,7 @@ def summary_table(result: BatchResult) -> str:
                 dataset,
                 ", ".join(o.document for o in good) or "—",
                 "+".join(str(o.pages) for o in good) or "—",
-                f"{sum(o.seconds for o in outcomes):.2f} s",
+                _("{seconds:.2f} s").format(seconds=sum(o.seconds for o in outcomes)),
                 ", ".join(
                     status_word(s).upper() if s in ("failed", "invalid") else status_word(s)
                     for s in statuses

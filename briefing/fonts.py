@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.errors import BriefingError, FontCoverageError
+from briefing.i18n import ngettext
 from briefing.readfile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
@@ -480,13 +481,20 @@ def check_text_coverage(items: Iterable[tuple[str, str, str]]) -> None:
     lines = []
     for (where, char), fonts in found.items():
         prefix = f"{where}: " if where else ""
-        faces = f"font {fonts[0]}" if len(fonts) == 1 else f"fonts {', '.join(fonts)}"
         lines.append(
-            f"{prefix}{char!r} (U+{ord(char):04X}) is not in {faces}; "
-            "replace it or use a common character"
+            prefix
+            + ngettext(
+                "{char} (U+{code}) is not in font {fonts}; replace it or use a common character",
+                "{char} (U+{code}) is not in fonts {fonts}; replace it or use a common character",
+                len(fonts),
+            ).format(char=repr(char), code=f"{ord(char):04X}", fonts=", ".join(fonts))
         )
     n = len(lines)
-    head = f"{n} character{'s' if n != 1 else ''} cannot be drawn with the embedded fonts"
+    head = ngettext(
+        "{n} character cannot be drawn with the embedded fonts",
+        "{n} characters cannot be drawn with the embedded fonts",
+        n,
+    ).format(n=n)
     raise FontCoverageError(head + "\n" + "\n".join(f"  {line}" for line in lines))
 
 

@@ -474,8 +474,10 @@ def _mapping(ctx: _Ctx, node: Node, path: str, allowed: dict[str, bool]) -> dict
             ctx.err(
                 node,
                 path,
-                f"expected a mapping of sections (meta:, areas:, indicators: …) at the top of "
-                f"the file, found {_kind(node)}; start from `briefing init PATH`",
+                _(
+                    "expected a mapping of sections (meta:, areas:, indicators: …) at the top "
+                    "of the file, found {found}; start from `briefing init PATH`"
+                ).format(found=_kind(node)),
             )
         else:
             ctx.err(
@@ -636,9 +638,11 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
             ctx.err(
                 node,
                 path,
-                f"text is {len(value)} characters; at most {max_len} fit a {limit} (measured "
-                f"in printed width: this is {width:.1f} ems, a Chinese character being "
-                "one): shorten it",
+                _(
+                    "text is {length} characters; at most {limit} fit a {what} (measured in "
+                    "printed width: this is {width:.1f} ems, a Chinese character being one): "
+                    "shorten it"
+                ).format(length=len(value), limit=max_len, what=_(limit), width=width),
             )
             raise _Invalid
     elif len(value) > max_len:
@@ -745,14 +749,20 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         if abs(value) > 1e12:
             ctx.err(
-                node, path, f"{_show(raw)} is implausibly large (limit 10^12); check the figure"
+                node,
+                path,
+                _("{value} is implausibly large (limit 10^12); check the figure").format(
+                    value=_show(raw)
+                ),
             )
             raise _Invalid
         if decimals > MAX_DECIMALS:
             ctx.err(
                 node,
                 path,
-                f"{_show(raw)} has {decimals} decimals; a stated figure has at most {MAX_DECIMALS}",
+                _("{value} has {decimals} decimals; a stated figure has at most {most}").format(
+                    value=_show(raw), decimals=decimals, most=MAX_DECIMALS
+                ),
             )
             raise _Invalid
         if Decimal(repr(value)) != Decimal(raw):
@@ -797,10 +807,9 @@ def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
     ctx.err(
         node,
         path,
-        (
-            f"expected true or false, found '{_show(s.value)}' (write true or false: lowercase, "
-            "unquoted)"
-        ),
+        _(
+            "expected true or false, found '{found}' (write true or false: lowercase, unquoted)"
+        ).format(found=_show(s.value)),
     )
     raise _Invalid
 
@@ -842,7 +851,11 @@ def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
     try:
         date = dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
-        ctx.err(node, path, f"'{_show(raw)}' is not a real date ({exc})")
+        ctx.err(
+            node,
+            path,
+            _("'{found}' is not a real date ({reason})").format(found=_show(raw), reason=exc),
+        )
         raise _Invalid from None
     _check_year(ctx, node, path, date.year)
     return date
@@ -850,7 +863,7 @@ def _date(ctx: _Ctx, node: Node, path: str) -> dt.date:
 
 def _check_year(ctx: _Ctx, node: Node, path: str, year: int) -> None:
     if not YEARS[0] <= year <= YEARS[1]:
-        ctx.err(node, path, f"year {year} is out of range")
+        ctx.err(node, path, _("year {year} is out of range").format(year=year))
         raise _Invalid
 
 
@@ -967,15 +980,17 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
         and not issuers
         and not any(q.field.startswith("meta.issuers[") for q in ctx.problems)
     ):
-        ctx.err(f["issuers"], "meta.issuers", "name at least one issuing body")
+        ctx.err(f["issuers"], "meta.issuers", _("name at least one issuing body"))
     year = _opt(ctx, f, "year", p, _integer, *YEARS)
     date = _opt(ctx, f, "date", p, _date)
     if year is not None and date is not None and date.year < year:
         ctx.err(
             f["date"],
             "meta.date",
-            f"the report on {year} cannot be dated {date.isoformat()}, before the year "
-            "it reports on; check the year",
+            _(
+                "the report on {year} cannot be dated {date}, before the year it reports on; "
+                "check the year"
+            ).format(year=year, date=date.isoformat()),
         )
     return Meta(
         district=district,
@@ -1087,26 +1102,38 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
             ctx.err(
                 vnode,
                 f"{path}.value",
-                f"a count cannot be negative ({value:g}); use kind: change for a fall",
+                _("a count cannot be negative ({value:g}); use kind: change for a fall").format(
+                    value=value
+                ),
             )
         elif kind == "rate" and not 0 <= value <= 100:
             ctx.err(
-                vnode, f"{path}.value", f"a percentage share must lie within 0–100, found {value:g}"
+                vnode,
+                f"{path}.value",
+                _("a percentage share must lie within 0–100, found {value:g}").format(value=value),
             )
         elif kind == "change" and value < -100:
-            ctx.err(vnode, f"{path}.value", f"a fall cannot exceed 100%, found {value:g}")
+            ctx.err(
+                vnode,
+                f"{path}.value",
+                _("a fall cannot exceed 100%, found {value:g}").format(value=value),
+            )
     else:
         value, decimals = math.nan, 0
     if kind in ("rate", "change") and unit and unit not in ("%", "个百分点") and "unit" in f:
         ctx.err(f["unit"], f"{path}.unit", f"a {kind} is measured in % (found '{unit}')")
     if kind == "count" and unit == "%" and "kind" in f:
-        ctx.err(f["kind"], f"{path}.kind", "a figure in % is a rate or a change, not a count")
+        ctx.err(
+            f["kind"],
+            f"{path}.kind",
+            _("a figure in percent (%) is a rate or a change, not a count"),
+        )
     change = _opt(ctx, f, "change", path, _change)
     if change is not None and kind == "change":
         ctx.err(f["change"], f"{path}.change", "a change indicator cannot carry another change")
     prior = _opt(ctx, f, "prior", path, _number)
     if prior is not None and prior[0] < 0:
-        ctx.err(f["prior"], f"{path}.prior", "a prior value cannot be negative")
+        ctx.err(f["prior"], f"{path}.prior", _("a prior value cannot be negative"))
     return Indicator(
         id=ident,
         label=label,
@@ -1247,7 +1274,11 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
                 f"a '{kind}' relation has no '{key}'; it takes {', '.join(required + optional)}",
             )
         if key in required and key not in f:
-            ctx.err(node, f"{path}.{key}", f"a '{kind}' relation needs '{key}'")
+            ctx.err(
+                node,
+                f"{path}.{key}",
+                _("a '{kind}' relation needs '{key}'").format(kind=kind, key=key),
+            )
     rel = Relation(
         id=_req(ctx, f, "id", path, _ident),
         kind=kind,
@@ -1263,9 +1294,9 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
         location=ctx.loc(node),
     )
     if kind == "same" and len(rel.ids) < 2:
-        ctx.err(node, f"{path}.ids", "a 'same' relation needs at least two ids")
+        ctx.err(node, f"{path}.ids", _("a 'same' relation needs at least two ids"))
     if kind in ("total", "subset") and "parts" in f and not rel.parts:
-        ctx.err(f["parts"], f"{path}.parts", "list at least one part")
+        ctx.err(f["parts"], f"{path}.parts", _("list at least one part"))
     # A figure related to itself (total: a, parts: [a, b]) would be checked against itself and
     # reported as 不一致 however right it is.
     named = [
@@ -1280,8 +1311,10 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
             ctx.err(
                 f.get(key, node),
                 f"{path}.{key}",
-                f"'{ident}' appears twice in this relation (in "
-                f"{seen[ident]} and in {key}); a figure cannot be checked against itself",
+                _(
+                    "'{id}' appears twice in this relation (in {first} and in {second}); a "
+                    "figure cannot be checked against itself"
+                ).format(id=ident, first=seen[ident], second=key),
             )
             break
         seen[ident] = key

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
+from .i18n import _
 
 SAFE_STEM_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
@@ -128,14 +129,22 @@ def _prepare_folder(folder: Path) -> None:
             "folder; choose another"
         ) from None
     except OSError as exc:
-        raise OutputError(f"cannot create output folder {folder}: {_reason(exc)}") from None
+        raise OutputError(
+            _("cannot create output folder {folder}: {reason}").format(
+                folder=folder, reason=_reason(exc)
+            )
+        ) from None
 
 
 def _check_writable_target(target: Path) -> None:
     if target.is_symlink():
         # Replacing a symlink would silently turn it into a file; writing through it could land
         # anywhere. Both surprise the user, so refuse.
-        raise OutputError(f"{target} is a symlink; remove it or choose another output folder")
+        raise OutputError(
+            _("{target} is a symlink; remove it or choose another output folder").format(
+                target=target
+            )
+        )
     if target.is_dir():
         raise OutputError(f"cannot write {target}: a folder of that name is in the way; move it")
 
@@ -163,7 +172,9 @@ def _stage(target: Path, data: bytes) -> str:
         return staged
     except OSError as exc:
         raise OutputError(
-            f"cannot write {target}: {_reason(exc)}; the previous file (if any) is unchanged"
+            _("cannot write {target}: {reason}; the previous file (if any) is unchanged").format(
+                target=target, reason=_reason(exc)
+            )
         ) from None
     finally:
         if fd >= 0:
@@ -185,7 +196,9 @@ def atomic_write(target: Path, data: bytes) -> None:
         tmp = ""
     except OSError as exc:
         raise OutputError(
-            f"cannot write {target}: {_reason(exc)}; the previous file (if any) is unchanged"
+            _("cannot write {target}: {reason}; the previous file (if any) is unchanged").format(
+                target=target, reason=_reason(exc)
+            )
         ) from None
     finally:
         if tmp:
@@ -312,7 +325,9 @@ class FolderLock:
             self.fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
             raise OutputError(
-                f"cannot lock the output folder {self.folder}: {_reason(exc)}"
+                _("cannot lock the output folder {folder}: {reason}").format(
+                    folder=self.folder, reason=_reason(exc)
+                )
             ) from None
         deadline = time.monotonic() + max(self.wait, 0.0)
         while True:
@@ -325,10 +340,11 @@ class FolderLock:
                     os.close(self.fd)
                     self.fd = -1
                     raise OutputError(
-                        f"another briefing run{holder} is writing into {self.folder}; gave "
-                        "up after "
-                        f"waiting {self.wait:g} s. Run again when it has finished, or wait longer "
-                        "with --wait SECONDS"
+                        _(
+                            "another briefing run{holder} is writing into {folder}; gave up "
+                            "after waiting {seconds:g} s. Run again when it has finished, or "
+                            "wait longer with --wait SECONDS"
+                        ).format(holder=holder, folder=self.folder, seconds=self.wait)
                     ) from None
                 time.sleep(0.05)
             except OSError as exc:

@@ -154,3 +154,21 @@ def test_language_follows_gettext_order(monkeypatch):
     monkeypatch.setenv("LANGUAGE", "zh_CN:en")  # and LANGUAGE outranks both
     assert i18n.is_chinese()
     assert i18n.ngettext("{n} page", "{n} pages", 3).format(n=3) == "3 页"
+
+
+def test_errors_in_chinese_keep_places_fields_and_kinds(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    raw = MINIMAL.read_text(encoding="utf-8")
+    rare = tmp_path / "rare.yaml"
+    rare.write_text(raw.replace("执法监督检查", "执法监督\U00020000检查"), encoding="utf-8")
+    assert main(["build", str(rare), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert re.match(r"FontCoverageError: 有 2 个字符无法用内嵌字体印出\n", err), err
+    assert "'𠀀'（U+20000）不在字体 " in err
+    negative = tmp_path / "negative.yaml"
+    negative.write_text(re.sub(r"value: (\d+)", r"value: -\1", raw, count=1), encoding="utf-8")
+    assert main(["check", str(negative)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(
+        r"negative\.yaml:\d+:\d+: indicators\[0\]\.value: 数量不能为负（-\d+）", err
+    ), err
