@@ -338,9 +338,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """`briefing schema`: the dataset's JSON Schema to stdout or to -o FILE."""
     import json
 
-    from .schema import dataset_schema
+    from .schema import as_draft_07, dataset_schema
 
-    text = json.dumps(dataset_schema(), ensure_ascii=False, indent=2) + "\n"
+    schema = dataset_schema() if args.dialect == "2020-12" else as_draft_07(dataset_schema())
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if args.output in (None, "-"):
         current().data(text.rstrip("\n"))
         return EXIT_OK
@@ -594,6 +595,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE",
         help=_("write the schema to FILE instead of standard output"),
+    )
+    p.add_argument(
+        "--dialect",
+        choices=("2020-12", "draft-07"),
+        default="2020-12",
+        help=_(
+            "the JSON Schema version (default 2020-12); draft-07 for editors that know only "
+            "that one, such as VS Code's YAML extension"
+        ),
     )
     p.set_defaults(func=cmd_schema)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,7 @@ from .catalogue import catalogue
 from .model import chart_kinds
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 # The loader functions that read one record kind each, by the name the schema gives the record.
 RECORDS = {
@@ -233,6 +235,8 @@ def _converter(name: str, args: list[Any], key: str, record: str) -> dict[str, A
         return {"type": "boolean"}
     if name == "_choice":
         return {"enum": list(args[0])}
+    if name == "_chart_kind":
+        return {"enum": list(chart_kinds())}  # built-in kinds and installed packages' kinds
     if name == "_date":
         return {"type": "string", "pattern": load.DATE_RE.pattern, "format": "date"}
     if name == "_period":
@@ -379,6 +383,19 @@ def dataset_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": defs,
     }
+
+
+def as_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
+    """The same schema for draft-07 validators, such as VS Code's YAML extension.
+
+    The schema uses no keyword draft-07 lacks, so only the `$schema` URI and the name of the
+    definitions section (`definitions`, not `$defs`) change.
+    """
+    text = json.dumps(schema, ensure_ascii=False).replace('"#/$defs/', '"#/definitions/')
+    converted: dict[str, Any] = json.loads(text)
+    converted["$schema"] = DRAFT_07
+    converted["definitions"] = converted.pop("$defs")
+    return converted
 
 
 def field_paths() -> set[str]:

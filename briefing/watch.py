@@ -6,8 +6,10 @@ mtime and a SHA-256 of their bytes twice a second costs nothing measurable, need
 and behaves the same on Linux, macOS, network shares and editors that save by renaming a new
 file over the old one (which inotify-style watchers see as a delete). A rebuild happens only when
 the content changed (a save without edits does nothing) and the file has stopped changing for one
-poll, so an editor caught half-way through writing is not built. A failed build changes nothing
-on disk (documents are published atomically, as a set), so the last good PDFs stay.
+poll, so an editor caught half-way through writing is not built. The files a dataset's
+`meta.previous` chain names are watched with it: a change there rebuilds it. A failed build
+changes nothing on disk (documents are published atomically, as a set), so the last good PDFs
+stay.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from .i18n import _, ngettext
 from .reporter import current
+from .series import linked_files
 
 Fingerprint = tuple[int, int, str] | None
 
@@ -35,8 +38,25 @@ def fingerprint(path: str | os.PathLike[str]) -> Fingerprint:
     return stat.st_mtime_ns, stat.st_size, digest
 
 
-def _content(print_: Fingerprint) -> str | None:
-    return None if print_ is None else print_[2]
+# One fingerprint per file a dataset is made from: itself, then its meta.previous chain.
+Signature = tuple[tuple[str, Fingerprint], ...]
+
+
+def signature(name: str) -> Signature:
+    """The fingerprints of a dataset file and of every file its `meta.previous` chain names.
+
+    Last year's dataset changes this year's trend charts and checks, so it is watched too.
+    """
+    try:
+        raw = Path(name).read_bytes()
+    except OSError:
+        return ((name, None),)
+    linked = [(str(path), fingerprint(path)) for path in linked_files(name, raw)]
+    return ((name, fingerprint(name)), *linked)
+
+
+def _contents(sig: Signature) -> tuple[tuple[str, str | None], ...]:
+    return tuple((path, None if print_ is None else print_[2]) for path, print_ in sig)
 
 
 def watch(
@@ -46,7 +66,8 @@ def watch(
     interval: float = 0.5,
     polls: int | None = None,
 ) -> int:
-    """Build `files`, then rebuild each one whose content changes, until interrupted.
+    """Build `files`, then rebuild each one whose content (or whose previous years' content)
+    changes, until interrupted.
 
     `rebuild(changed)` builds the given files and returns their exit status; errors it reports do
     not end the watch. Returns 0 on Ctrl-C (or SIGTERM), or after `polls` polls (for tests).
@@ -54,8 +75,9 @@ def watch(
     report = current()
     names = list(dict.fromkeys(files))
     try:
-        seen = {name: fingerprint(name) for name in names}
-        _rebuild(rebuild, names, first=True)
+        last = {name: signature(name) for name in names}
+        built = {name: _contents(sig) for name, sig in last.items()}
+        _rebuild(rebuild, [(name, name) for name in names], first=True)
         report.progress(
             ngettext(
                 "watching {n} file; Ctrl-C to stop",
@@ -63,25 +85,25 @@ def watch(
                 len(names),
             ).format(n=len(names))
         )
-        pending: dict[str, Fingerprint] = {}
+        pending: set[str] = set()
         count = 0
         while polls is None or count < polls:
             time.sleep(interval)
             count += 1
-            now = {name: fingerprint(name) for name in names}
             changed = []
             for name in names:
-                if name in pending:
-                    # Changed at the last poll: build once it has held still for one interval.
-                    if now[name] == pending[name]:
-                        del pending[name]
-                        if _content(now[name]) != _content(seen[name]):
-                            changed.append(name)
-                        seen[name] = now[name]
-                    else:
-                        pending[name] = now[name]
-                elif now[name] != seen[name]:
-                    pending[name] = now[name]
+                now = signature(name)
+                if now != last[name]:
+                    pending.add(name)  # build once it has held still for one interval
+                elif name in pending:
+                    pending.discard(name)
+                    contents = _contents(now)
+                    if contents != built[name]:
+                        before = dict(built[name])
+                        what = next((p for p, c in contents if before.get(p, "") != c), name)
+                        changed.append((name, what))
+                        built[name] = contents
+                last[name] = now
             if changed:
                 _rebuild(rebuild, changed, first=False)
     except KeyboardInterrupt:
@@ -89,14 +111,27 @@ def watch(
     return 0
 
 
-def _rebuild(rebuild: Callable[[Sequence[str]], int], files: Sequence[str], *, first: bool) -> None:
+def _rebuild(
+    rebuild: Callable[[Sequence[str]], int],
+    changes: Sequence[tuple[str, str]],
+    *,
+    first: bool,
+) -> None:
+    """Rebuild each (dataset, the file of it that changed) and say how it went."""
     report = current()
     stamp = time.strftime("%H:%M:%S")
-    for name in files:
+    files = [name for name, _what in changes]
+    for name, what in changes:
         if first:
             report.progress(_("[{time}] building {file}").format(time=stamp, file=name))
-        else:
+        elif what == name:
             report.progress(_("[{time}] {file} changed: rebuilding").format(time=stamp, file=name))
+        else:
+            report.progress(
+                _("[{time}] {file} changed: rebuilding {dataset}").format(
+                    time=stamp, file=what, dataset=name
+                )
+            )
     missing = [name for name in files if not Path(name).is_file()]
     for name in missing:
         report.error(

@@ -146,6 +146,21 @@ def test_schema_command_writes_json_to_stdout_and_to_a_file(tmp_path, capsys):
     assert json.loads(target.read_text(encoding="utf-8")) == printed
 
 
+def test_the_draft_07_dialect_judges_the_same(tmp_path):
+    target = tmp_path / "draft-07.json"
+    assert main(["schema", "--dialect", "draft-07", "-o", str(target)]) == 0
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "$defs" not in schema
+    assert "#/$defs/" not in target.read_text(encoding="utf-8")
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    for path in VALID:
+        assert validator.is_valid(yaml12(path)), path
+    for name in INVALID:
+        assert not validator.is_valid(yaml12(FIXTURES / "invalid" / name)), name
+
+
 def test_schema_runs_as_a_command():
     proc = subprocess.run(
         [sys.executable, "-m", "briefing", "schema"], capture_output=True, timeout=60, check=True

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import pdf_text
 
-from briefing.watch import fingerprint
+from briefing.watch import fingerprint, watch
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 
@@ -130,3 +130,22 @@ def test_fingerprint_sees_content_not_just_time(tmp_path):
     assert before[:2] == after[:2]
     assert before[2] != after[2]
     assert fingerprint(tmp_path / "gone.yaml") is None
+
+
+def test_a_change_to_last_years_file_rebuilds_this_years(tmp_path, capsys):
+    earlier = tmp_path / "town-2023.yaml"
+    later = tmp_path / "town-2024.yaml"
+    earlier.write_text("meta:\n  year: 2023\n", encoding="utf-8")
+    later.write_text("meta:\n  year: 2024\n  previous: town-2023.yaml\n", encoding="utf-8")
+    calls: list[list[str]] = []
+
+    def rebuild(files):
+        calls.append(list(files))
+        if len(calls) == 1:  # after the first build: last year's file is saved with new content
+            earlier.write_text("meta:\n  year: 2023\n  city: 甲市\n", encoding="utf-8")
+        return 0
+
+    assert watch([str(later)], rebuild, interval=0.05, polls=6) == 0
+    assert calls == [[str(later)], [str(later)]]
+    err = capsys.readouterr().err
+    assert f"{earlier} changed: rebuilding {later}" in err

@@ -493,9 +493,15 @@ class Grid(Flowable):
         *,
         ends: bool = True,
         heights: Sequence[float | None] | None = None,
+        notes: Sequence[list[Footnote] | None] | None = None,
     ):
         super().__init__()
         self._cellvalues = [list(r) for r in rows]
+        # The footnotes of each row, found once and handed to the parts a split makes: the
+        # frame asks for them at every try of a page break.
+        self._row_notes: list[list[Footnote] | None] = (
+            list(notes) if notes is not None else [None] * len(self._cellvalues)
+        )
         self.col_widths = list(col_widths)
         self.style = style
         self.repeatRows = repeat_rows
@@ -561,6 +567,16 @@ class Grid(Flowable):
         self._measure()
         return self._width, self.height
 
+    def footnotes(self) -> list[Footnote]:
+        """The footnotes whose markers the rows draw, in order (a note may repeat)."""
+        out: list[Footnote] = []
+        for i, known in enumerate(self._row_notes):
+            found = known
+            if found is None:
+                found = self._row_notes[i] = footnotes_in(self._cellvalues[i])
+            out += found
+        return out
+
     def _getFirstPossibleSplitRowPosition(self, availHeight: float) -> int:  # noqa: N802
         """How many rows (header included) fit `availHeight`: ReportLab's name and answer."""
         h = 0.0
@@ -580,9 +596,15 @@ class Grid(Flowable):
         if n == len(self._cellvalues):
             return [self]
         head = list(range(self.repeatRows))
-        rows, heights = self._cellvalues, self._argH
+        rows, heights, notes = self._cellvalues, self._argH, self._row_notes
         first = Grid(
-            rows[:n], self.col_widths, self.style, self.repeatRows, ends=False, heights=heights[:n]
+            rows[:n],
+            self.col_widths,
+            self.style,
+            self.repeatRows,
+            ends=False,
+            heights=heights[:n],
+            notes=notes[:n],
         )
         rest = head + list(range(n, len(rows)))
         second = Grid(
@@ -592,6 +614,7 @@ class Grid(Flowable):
             self.repeatRows,
             ends=self.ends,
             heights=[heights[i] for i in rest],
+            notes=[notes[i] for i in rest],
         )
         return [first, second]
 
@@ -684,7 +707,10 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
             for n in f.footnotes:
                 found.setdefault(n.number, n)
             walk(f.inner)
-        elif isinstance(f, (Table, Grid)):
+        elif isinstance(f, Grid):
+            for n in f.footnotes():
+                found.setdefault(n.number, n)
+        elif isinstance(f, Table):
             # A table is asked again at every try of a page break: read its cells once.
             notes = getattr(f, "_footnotes_found", None)
             if notes is None:
@@ -1061,6 +1087,9 @@ class NoteFrame(Frame):
     def _reset(self) -> None:
         super()._reset()
         self.notes = []
+        # The set paragraphs serve the tries of one page: a new page has other notes. Kept,
+        # every note of a long report would stay in memory until the end.
+        self._note_cache = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> NoteFrame:
         # KeepTogether measures on a deep copy of the frame; the footnote cache is immutable

@@ -545,6 +545,11 @@ class _Breaker:
 
     def run(self, start: int) -> list[tuple[int, int, float]]:
         """Choose the lines from glyph `start` on; return (start, end, squeeze) for each."""
+        n = len(self.p)
+        if self.natural(start, n, True) <= self.measure(True) + EPS:
+            # It fits one line (most table cells): the one line total fit would choose, since
+            # every line costs at least 1 and this one adds no badness.
+            return [(start, n, 0.0)]
         best = self.optimal(start)
         if best is not None:
             return best
