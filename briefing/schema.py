@@ -235,6 +235,8 @@ def _converter(name: str, args: list[Any], key: str, record: str) -> dict[str, A
         return {"type": "boolean"}
     if name == "_choice":
         return {"enum": list(args[0])}
+    if name == "_chart_kind":
+        return {"enum": list(chart_kinds())}  # built-in kinds and installed packages' kinds
     if name == "_date":
         return {"type": "string", "pattern": load.DATE_RE.pattern, "format": "date"}
     if name == "_period":

@@ -161,3 +161,10 @@ def test_the_finisher_reads_content_streams_only_when_a_font_is_not_embedded() -
 
     assert pdfa._all_embedded(pdf(fonts.SANS, fonts.KAI))
     assert not pdfa._all_embedded(pdf(fonts.SANS, "Helvetica"))
+
+
+def test_a_build_of_built_in_chart_kinds_reads_no_package_metadata() -> None:
+    loaded = _modules_after(
+        "from briefing.load import load_dataset\nload_dataset('data/liujiang-2024.yaml')\n"
+    )
+    assert "importlib.metadata" not in loaded
