@@ -26,9 +26,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import Spacer, Table, TableStyle
-from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
+from briefing._reportlab import (
+    CondPageBreak,
+    Flowable,
+    HexColor,
+    KeepTogether,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .. import __version__, fonts
 from ..charts import Row, chart_style, draw_rows
