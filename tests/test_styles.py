@@ -148,7 +148,6 @@ COMPARE_PAGE = {
     "_charts",
     "_findings",
     "_footer",
-    "draw_compare",
 }
 
 

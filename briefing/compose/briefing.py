@@ -28,9 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus.flowables import Flowable
+from briefing._reportlab import Flowable, mm, stringWidth
 
 from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
@@ -77,8 +75,8 @@ HAIRLINE = "#9a9a9a"
 BOX_FILL = "#f2f4f6"
 BOX_BORDER_PT = 0.6
 
-# Between items on one line. Not a full-width space: the typesetter folds every whitespace run,
-# U+3000 included, into one space, which would run the items together.
+# Between items on one line. The typesetter folds runs of ASCII whitespace into one space and
+# keeps a full-width space (U+3000) at its em; a middle dot marks the break between items.
 SEP = " · "
 
 MAX_CHARTS = 3
@@ -585,17 +583,26 @@ def findings_block(c: Ctx) -> Flowable | None:
     tag_style = c.styles["finding_tag"]
     # The tags hang in a column of their own so that wrapped messages align under each other.
     tag_w = max((_width(t, tag_style) for t in tags), default=0.0) + 1.0
-    inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
     for tag, f in zip(tags, shown, strict=True):
         lines.append(
-            Columns([_para(tag, tag_style), _para(f.message, line)], [tag_w, inner - tag_w])
+            Columns([_para(tag, tag_style), _para(f.message, line)], [tag_w, BOX_INNER_W - tag_w])
         )
     rest = len(everything) - len(shown)
     if rest > 0:
         lines.append(_para(f"另有{rest}项核验结果，详见完整报告。", c.styles["finding_more"]))
+    return findings_box(lines)
+
+
+BOX_PAD = (4.0, 6.0, 4.0, 6.0)  # top, right, bottom, left
+BOX_INNER_W = TYPE_W - BOX_PAD[1] - BOX_PAD[3] - BOX_BORDER_PT * 2
+"""The width inside the 数据核验 box."""
+
+
+def findings_box(lines: Sequence[Flowable]) -> Flowable:
+    """The 数据核验 box of a one-page document: its lines stacked in a shaded, ruled frame."""
     return Framed(
-        Stack(lines, gap_pt=0.5),
-        (4.0, 6.0, 4.0, 6.0),
+        Stack(list(lines), gap_pt=0.5),
+        BOX_PAD,
         border=HAIRLINE,
         border_pt=BOX_BORDER_PT,
         fill=BOX_FILL,
@@ -630,13 +637,21 @@ def footer(c: Ctx) -> Flowable:
             f"数据指纹 {ds.short_hash}",
         ]
     )
-    st = c.styles["footer"]
-    number = _para("— 1 —", c.styles["folio"])
-    folio_w = _width("— 1 —", c.styles["folio"]) + 2.0
+    return page_footer(text, c.styles)
+
+
+def page_footer(text: str, styles: Mapping[str, TextStyle]) -> Flowable:
+    """A one-page document's footer: a hairline, then `text` and the folio — 1 — on one line."""
+    number = _para("— 1 —", styles["folio"])
+    folio_w = _width("— 1 —", styles["folio"]) + 2.0
     return Stack(
         [
             Rule(0.4, HAIRLINE, height_pt=4.0),
-            Columns([_para(text, st), number], [TYPE_W - folio_w - 12.0, folio_w], gap_pt=12.0),
+            Columns(
+                [_para(text, styles["footer"]), number],
+                [TYPE_W - folio_w - 12.0, folio_w],
+                gap_pt=12.0,
+            ),
         ]
     )
 
@@ -669,6 +684,11 @@ class Layout(Generic[E]):
     def used(self) -> float:
         return sum(h for _, _, h in self.blocks) + self.gap * len(self.blocks) + self.footer_h
 
+    @property
+    def fits(self) -> bool:
+        """Whether the blocks and the footer fit the type area's height."""
+        return self.used <= TYPE_H + 1e-6
+
     def placements(self) -> list[tuple[str, Flowable, float]]:
         """Each block (and the footer, last) with the PDF y of its bottom edge."""
         out = []
@@ -689,9 +709,9 @@ class Layout(Generic[E]):
 def _measure(
     dataset: Dataset,
     findings: Sequence[FindingLike],
-    attempt: Attempt,
+    attempt: Attempt[FindingsExtent],
     cache: dict[tuple[Any, ...], tuple[Flowable | None, float]],
-) -> Layout:
+) -> Layout[FindingsExtent]:
     c = Ctx(dataset, findings, attempt.fit, attempt.extent)
 
     def block(name: str, build: Callable[[Ctx], Flowable | None]) -> tuple[Flowable | None, float]:
@@ -715,6 +735,43 @@ def _measure(
     return Layout(attempt, tuple(blocks), foot, foot_h, attempt.fit.block_gap_pt)
 
 
+def fit_in_stages(
+    measure: Callable[[Attempt[E]], Layout[E]],
+    levels: Sequence[Fit],
+    extents: Sequence[E],
+    drop_order: Sequence[str],
+) -> Layout[E]:
+    """The first layout that fits, giving ground in stages; else the last stage's tightest.
+
+    The stages: blocks dropped one more at a time in `drop_order`, and within each drop the
+    `extents` in order. Within a stage the loosest of `levels` that fits is found by bisection
+    (tighter levels never make a block taller), supposing the tightest fits: that one is only
+    measured, and the stage given up, if every level tried on the way failed. A one-page document
+    measures an `Attempt` with `measure`; the caller checks `Layout.fits` of what comes back.
+    """
+    last: Layout[E] | None = None
+    for k in range(len(drop_order) + 1):
+        dropped = tuple(drop_order[:k])
+        for extent in extents:
+            lo, hi = 0, len(levels) - 1
+            best: Layout[E] | None = None
+            while lo < hi:
+                mid = (lo + hi) // 2
+                layout = measure(Attempt(levels[mid], extent, dropped))
+                if layout.fits:
+                    hi, best = mid, layout
+                else:
+                    lo = mid + 1
+            if best is None:
+                best = measure(Attempt(levels[-1], extent, dropped))
+            if best.fits:
+                return best
+            last = best
+    if last is None:
+        raise ValueError("fit_in_stages needs at least one extent")
+    return last
+
+
 def _extents(findings: Sequence[FindingLike]) -> list[FindingsExtent]:
     """The findings extents that show different lines, most generous first."""
     out: list[FindingsExtent] = []
@@ -728,43 +785,25 @@ def _extents(findings: Sequence[FindingLike]) -> list[FindingsExtent]:
     return out
 
 
-def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout:
+def fit_layout(dataset: Dataset, findings: Sequence[FindingLike]) -> Layout[FindingsExtent]:
     """The most generous layout that fits one page, or LayoutOverflowError naming what to cut.
 
-    Ground is given in stages — blocks dropped in `drop_order`, and within each stage the
-    optional verification lines — and within a stage the loosest level that fits is found by
-    bisection over `LEVELS` (tighter levels never make a block taller). Only a layout that was
-    measured to fit is returned.
+    Ground is given in stages (`fit_in_stages`): blocks dropped in `drop_order`, and within each
+    stage the optional verification lines; within a stage the loosest of `LEVELS` that fits.
+    Only a layout that was measured to fit is returned.
     """
     register_reportlab()
     drop_order = tuple(b for b in dataset.briefing.drop_order if b in dict(BLOCKS))
     cache: dict[tuple[Any, ...], tuple[Flowable | None, float]] = {}
-
-    def fits(layout: Layout) -> bool:
-        return layout.used <= TYPE_H + 1e-6
-
-    last: Layout | None = None
-    for k in range(len(drop_order) + 1):
-        dropped = drop_order[:k]
-        for extent in _extents(findings):
-            # Bisect for the loosest level that fits, supposing the tightest does; it is only
-            # measured (and the stage given up) if every level tried on the way failed.
-            lo, hi = 0, len(LEVELS) - 1
-            best: Layout | None = None
-            while lo < hi:
-                mid = (lo + hi) // 2
-                layout = _measure(dataset, findings, Attempt(LEVELS[mid], extent, dropped), cache)
-                if fits(layout):
-                    hi, best = mid, layout
-                else:
-                    lo = mid + 1
-            if best is None:
-                best = _measure(dataset, findings, Attempt(LEVELS[-1], extent, dropped), cache)
-            if fits(best):
-                return fill_page(dataset, findings, best)
-            last = best
-    assert last is not None
-    raise LayoutOverflowError(_overflow_message(dataset, last))
+    layout = fit_in_stages(
+        lambda attempt: _measure(dataset, findings, attempt, cache),
+        LEVELS,
+        _extents(findings),
+        drop_order,
+    )
+    if layout.fits:
+        return fill_page(dataset, findings, layout)
+    raise LayoutOverflowError(_overflow_message(dataset, layout))
 
 
 CHART_GROWTH = 0.6
@@ -773,7 +812,9 @@ GAP_GROWTH = 2.0
 """... and opens the space between blocks by up to this many times the level's gap."""
 
 
-def fill_page(dataset: Dataset, findings: Sequence[FindingLike], layout: Layout) -> Layout:
+def fill_page(
+    dataset: Dataset, findings: Sequence[FindingLike], layout: Layout[FindingsExtent]
+) -> Layout[FindingsExtent]:
     """Give a page that does not fill its type area the room: taller charts, then wider gaps.
 
     Half of the spare height (at most `CHART_GROWTH` of their own) goes to the charts, whose rows
@@ -800,7 +841,7 @@ def fill_page(dataset: Dataset, findings: Sequence[FindingLike], layout: Layout)
     return replace(layout, blocks=tuple(blocks), gap=gap)
 
 
-def _overflow_message(dataset: Dataset, layout: Layout) -> str:
+def _overflow_message(dataset: Dataset, layout: Layout[FindingsExtent]) -> str:
     over_mm = (layout.used - TYPE_H) / mm
     sizes = sorted(((h, n) for n, _, h in layout.blocks), reverse=True)
     biggest = ", ".join(f"{n} {h / mm:.0f} mm" for h, n in sizes[:3])
@@ -839,7 +880,8 @@ def pdf_meta(dataset: Dataset) -> PdfMeta:
     )
 
 
-def draw_layout(layout: Layout, make_canvas: CanvasMaker) -> bytes:
+def draw_layout(layout: Layout[E], make_canvas: CanvasMaker) -> bytes:
+    """Draw a fitted one-page layout on one A4 page: the PDF bytes."""
     buf = io.BytesIO()
     body = layout.attempt.fit.styles["body"]
     canv = make_canvas(

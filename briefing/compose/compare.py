@@ -19,16 +19,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import Spacer, Table, TableStyle
-from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
+from briefing._reportlab import (
+    CondPageBreak,
+    Flowable,
+    HexColor,
+    KeepTogether,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .. import __version__, fonts
 from ..charts import Row, chart_style, draw_rows
@@ -39,12 +45,8 @@ from ..render import CJKParagraph, Span, TextStyle
 from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
 from ..render.styles import INK, MUTED
 from .briefing import (
-    BOX_BORDER_PT,
-    BOX_FILL,
+    BOX_INNER_W,
     HAIRLINE,
-    MARGIN_LEFT,
-    PAGE_H,
-    PAGE_W,
     RED,
     SEP,
     TIGHTENING,
@@ -53,7 +55,12 @@ from .briefing import (
     Attempt,
     Fit,
     Layout,
+    _date_cn,
     _width,
+    draw_layout,
+    findings_box,
+    fit_in_stages,
+    page_footer,
 )
 from .layout import Columns, Framed, Rule, Stack, VSpace
 from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, PageNumbers, build_pdf
@@ -67,10 +74,6 @@ MARK = "△"  # a figure on another basis than its column: shown, never ranked o
 MAX_SMALL_MULTIPLES = 4
 HEAD_FILL = "#e4e8ec"
 ZEBRA = "#f5f6f7"
-
-
-def _date_cn(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def pack_title(comp: Comparison) -> str:
@@ -327,7 +330,6 @@ def _findings(c: _Ctx) -> Flowable | None:
             parts.append(CJKParagraph(f"{text}。详见对比报告。", line))
         else:
             name_w = max(_width(d.name, c.styles["finding_tag"]) for d in flagged) + size
-            inner = TYPE_W - 12.0 - BOX_BORDER_PT * 2
             for d in flagged:
                 shown = [f.message for f in d.inconsistent[:most]]
                 rest = len(d.inconsistent) - len(shown)
@@ -338,7 +340,7 @@ def _findings(c: _Ctx) -> Flowable | None:
                             CJKParagraph(d.name, c.styles["finding_tag"]),
                             CJKParagraph(text + "。", line),
                         ],
-                        [name_w, inner - name_w],
+                        [name_w, BOX_INNER_W - name_w],
                     )
                 )
     clean = [d.name for d in comp.districts if not d.inconsistent]
@@ -349,13 +351,7 @@ def _findings(c: _Ctx) -> Flowable | None:
                 c.styles["finding_more"],
             )
         )
-    return Framed(
-        Stack(parts, gap_pt=0.5),
-        (4.0, 6.0, 4.0, 6.0),
-        border=HAIRLINE,
-        border_pt=BOX_BORDER_PT,
-        fill=BOX_FILL,
-    )
+    return findings_box(parts)
 
 
 def _footer(c: _Ctx) -> Flowable:
@@ -367,17 +363,7 @@ def _footer(c: _Ctx) -> Flowable:
             f"数据指纹 {pack_fingerprint(comp)[:12]}",
         ]
     )
-    st = c.styles["footer"]
-    number = CJKParagraph("— 1 —", c.styles["folio"])
-    folio_w = _width("— 1 —", c.styles["folio"]) + 2.0
-    return Stack(
-        [
-            Rule(0.4, HAIRLINE, height_pt=4.0),
-            Columns(
-                [CJKParagraph(text, st), number], [TYPE_W - folio_w - 12.0, folio_w], gap_pt=12.0
-            ),
-        ]
-    )
+    return page_footer(text, c.styles)
 
 
 def generation_day(comp: Comparison) -> dt.date:
@@ -417,50 +403,18 @@ def fit_compare(comp: Comparison) -> Layout[FindingsExtent]:
     none does.
 
     Within each stage (nothing dropped, then the charts dropped) the findings are shortened step by
-    step, and for each the loosest level of `LEVELS` that fits is found by bisection.
+    step, and for each the loosest level of `LEVELS` that fits is taken (`fit_in_stages`).
     """
     register_reportlab()
-    last: Layout[FindingsExtent] | None = None
-    for k in range(len(DROP_ORDER) + 1):
-        dropped = DROP_ORDER[:k]
-        for extent in EXTENTS:
-            lo, hi = 0, len(LEVELS) - 1
-            best: Layout[FindingsExtent] | None = None
-            while lo < hi:
-                mid = (lo + hi) // 2
-                layout = _measure(comp, Attempt(LEVELS[mid], extent, dropped))
-                if layout.used <= TYPE_H + 1e-6:
-                    hi, best = mid, layout
-                else:
-                    lo = mid + 1
-            if best is None:
-                best = _measure(comp, Attempt(LEVELS[-1], extent, dropped))
-            if best.used <= TYPE_H + 1e-6:
-                return best
-            last = best
-    assert last is not None
-    over = (last.used - TYPE_H) / 2.834645669
+    layout = fit_in_stages(partial(_measure, comp), LEVELS, EXTENTS, DROP_ORDER)
+    if layout.fits:
+        return layout
+    over = (layout.used - TYPE_H) / 2.834645669
     raise LayoutOverflowError(
         f"the comparison briefing of {len(comp.districts)} districts does not fit one A4 "
         f"page: {over:.0f} mm too long at 8 pt with the charts dropped; compare fewer "
         "districts at a time"
     )
-
-
-def draw_compare(layout: Layout[FindingsExtent], make_canvas: Callable[..., Any]) -> bytes:
-    buf = io.BytesIO()
-    body = layout.attempt.fit.styles["body"]
-    canv = make_canvas(
-        buf,
-        pagesize=(PAGE_W, PAGE_H),
-        initialFontName=fonts.face_for(body.role, body.bold),
-        initialFontSize=body.size_pt,
-    )
-    for _, box, y in layout.placements():
-        box.drawOn(canv, MARGIN_LEFT, y)
-    canv.showPage()
-    canv.save()
-    return buf.getvalue()
 
 
 def compare_meta(comp: Comparison, what: str) -> dict[str, Any]:
@@ -841,7 +795,7 @@ def compose_briefing(request: Request) -> Composed:
     comp = _comparison(request)
     layout = fit_compare(comp)
     return Composed(
-        _pdf_meta(comp, "对比简报"), lambda make_canvas: (draw_compare(layout, make_canvas), 1)
+        _pdf_meta(comp, "对比简报"), lambda make_canvas: (draw_layout(layout, make_canvas), 1)
     )
 
 
