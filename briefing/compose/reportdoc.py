@@ -41,6 +41,7 @@ from briefing._reportlab import (
     Table,
     begin_form,
     doc_template_of,
+    frame_of,
     page_stream,
     set_annotation_refs,
     set_doc_template,
@@ -927,7 +928,7 @@ class KeepStart(CondPageBreak):
         self.first = first
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        frame = self._doctemplateAttr("frame")
+        frame = frame_of(self)
         if frame is not None and getattr(frame, "_atTop", False):
             return 0.0, 0.0  # a new page would not give more room
         need = 0.0
