@@ -30,47 +30,53 @@ def format_summary(ex: Extraction) -> str:
     titles = {s.path: s.title for s in ex.sections}
     per_section = Counter(f.section for f in ex.figures)
     lines = [
-        (
-            f"{len(ex.figures)} figures in {len(per_section)} sections "
-            f"({ex.title or 'no title line'}, {ex.year})"
+        _("{figures} figures in {sections} sections ({title}, {year})").format(
+            figures=len(ex.figures),
+            sections=len(per_section),
+            title=ex.title or _("no title line"),
+            year=ex.year,
         )
     ]
     width = max((len(p) for p in per_section), default=4)
     for path, count in per_section.items():
-        lines.append(f"  {path or '(preamble)':<{width}}  {count:>3}  {titles.get(path, '')[:24]}")
+        shown = path or _("(preamble)")
+        lines.append(f"  {shown:<{width}}  {count:>3}  {titles.get(path, '')[:24]}")
     parts = find_parts(ex.sections)
     if parts.roles:
-        lines.append("parts: " + ", ".join(f"{p.path} {role}" for p, role in parts.roles))
+        lines.append(_("parts: ") + ", ".join(f"{p.path} {role}" for p, role in parts.roles))
     for note in structure_notes(parts):
-        lines.append(f"structure: {note}")
+        lines.append(_("structure: ") + note)
     suggestions = suggest_relations(ex)
     if suggestions:
         kinds = Counter(s.kind for s in suggestions)
         lines.append(
-            f"{len(suggestions)} relations suggested for review ("
-            + ", ".join(f"{n} {k}" for k, n in kinds.items())
-            + "), commented out in the draft"
+            _("{n} relations suggested for review ({kinds}), commented out in the draft").format(
+                n=len(suggestions), kinds=", ".join(f"{n} {k}" for k, n in kinds.items())
+            )
         )
         for suggestion in suggestions:
             if "does not agree" in suggestion.reason:
-                lines.append(f"  to check: {suggestion.reason}")
+                lines.append(_("  to check: ") + suggestion.reason)
     review = [f for f in ex.figures if f.notes]
     if review:
         lines.append(
-            f"{len(review)} figures carry a note for the reviewer (see `# REVIEW` in the draft)"
+            _("{n} figures carry a note for the reviewer (see `# REVIEW` in the draft)").format(
+                n=len(review)
+            )
         )
     # Heading numbers (1. （2）) are listed in the JSON and the draft; here they are only counted.
     headings = [s for s in ex.skipped if s.reason == "heading or item number"]
     listed = [s for s in ex.skipped if s.reason != "heading or item number"]
     if headings:
-        lines.append(f"{len(headings)} heading or item numbers (1. （2）) are not figures")
+        lines.append(
+            _("{n} heading or item numbers (1. （2）) are not figures").format(n=len(headings))
+        )
     if listed:
-        lines.append(f"{len(listed)} numbers not taken as figures:")
+        lines.append(_("{n} numbers not taken as figures:").format(n=len(listed)))
         for s in listed:
             sentence = s.sentence if len(s.sentence) <= 40 else s.sentence[:39] + "…"
-            lines.append(
-                f"  {s.section or '(title/preamble)':<{width}}  {s.text:<8} {s.reason}: {sentence}"
-            )
+            section = s.section or _("(title/preamble)")
+            lines.append(f"  {section:<{width}}  {s.text:<8} {s.reason}: {sentence}")
     return "\n".join(lines)
 
 
