@@ -13,6 +13,7 @@
 #   make bench        time cold builds, batches and no-change rebuilds; writes docs/benchmarks.md
 #   make references   regenerate the reference images (pages and charts; on purpose only)
 #   make test / make lint / make check     [PYTEST_ARGS='-k batch --start-method=spawn']
+#   make coverage                          the suite with coverage; fails below the floor
 #   make test PYTHON=python3.12            the same with another Python, in its own .venv-3.12
 #   make test-min                          the suite against the oldest dependency versions allowed
 #   make messages     update the Chinese message catalogue from the code and compile it (then translate
@@ -61,7 +62,7 @@ HANDOUT_ARGS := $(strip --copies $(call shq,$(COPIES)) --what $(call shq,$(WHAT)
                 $(if $(MARKING),--marking $(call shq,$(MARKING))) \
                 $(if $(WATERMARK),--watermark $(call shq,$(WATERMARK))) $(if $(GRAY),--gray) $(if $(BOOKLET),--booklet))
 
-.PHONY: messages references all install test test-min lint check fonts clean batch handouts bench compare FORCE $(DOCS)
+.PHONY: messages references all install test test-min coverage lint check fonts clean batch handouts bench compare FORCE $(DOCS)
 
 all: $(DOCS)
 
@@ -127,6 +128,11 @@ bench: | $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status != 5 ] || \
 	  echo "make test: pytest collected no tests (PYTEST_ARGS=$(PYTEST_ARGS))" >&2; exit $$status; }
+
+# The same suite measuring line and branch coverage of the package; it fails below
+# [tool.coverage.report] fail_under in pyproject.toml. CI runs it on the default Python.
+coverage: $(STAMP)
+	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # The suite against the oldest versions the package allows: a venv of its own with every
 # `name>=floor` of [project] dependencies pinned to `name==floor` (later releases of what those

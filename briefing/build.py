@@ -16,10 +16,11 @@ from pathlib import Path
 
 from . import documents
 from .drafts import refuse_draft
+from .errors import OutputError
 from .fonts import check_dataset_texts
 from .i18n import N_
 from .model import Dataset
-from .output import DEFAULT_WAIT_SECONDS, OutputError, output_path, publish, safe_stem
+from .output import DEFAULT_WAIT_SECONDS, output_path, publish, safe_stem
 from .series import load_with_history
 from .verify import Finding, strict_check, verify
 

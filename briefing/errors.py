@@ -3,8 +3,7 @@
 BriefingError                 base: an expected failure, never a bug
 ├── DatasetError              the dataset file is unreadable or invalid (carries all Problems)
 ├── FontCoverageError         a character to be drawn is missing from the face that draws it
-├── LayoutOverflowError       content cannot be fitted (the briefing's one page) even after
-tightening
+├── LayoutOverflowError       content cannot be fitted (the briefing's one page), even tightened
 ├── VerificationError         --strict: the figures are inconsistent
 ├── OutputError               the PDF cannot be written safely (path, permissions, disk)
 └── ReportError               a report to extract figures from is unreadable or unsupported

@@ -1,8 +1,9 @@
 """Turn the Debian CJK fonts into the five TrueType subsets, manifest and licences in `fonts/`.
 
-Build time only: this is the one module that imports fontTools, and no rendering code imports it
-(`briefing.fonts` reads the files this writes). `make fonts` runs `build_all`; `check_manifest`
-tells whether the committed files are the ones the manifest describes.
+Build time only: the subsetting happens here, and rendering reads the files this writes
+(`briefing.fonts`; the typesetting layer opens them with fontTools only to measure glyph bounds).
+`make fonts` runs `build_all`; `check_manifest` tells whether the committed files are the ones
+the manifest describes.
 
 Why each step:
 - Subset to GB 2312, the 通用规范汉字表 (2013, 8,105 characters: the list the state drew up to
@@ -22,6 +23,7 @@ Why each step:
 from __future__ import annotations
 
 import bz2
+import contextlib
 import hashlib
 import importlib.resources
 import json
@@ -305,22 +307,23 @@ def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> 
     with source.open("rb") as fh:
         is_collection = fh.read(4) == b"ttcf"
     if not is_collection:
-        font = TTFont(source, lazy=True)
-        if (_name(font, 1), _name(font, 2)) != (family, style):
+        with TTFont(source, lazy=True) as font:
+            found = (_name(font, 1), _name(font, 2))
+        if found != (family, style):
             raise BriefingError(
-                f"{source}: expected {family!r} {style!r}, found {_name(font, 1)!r} "
-                f"{_name(font, 2)!r}"
+                f"{source}: expected {family!r} {style!r}, found {found[0]!r} {found[1]!r}"
             )
         return 0
-    faces = TTCollection(source, lazy=True).fonts
-    order = (
-        [hint, *(i for i in range(len(faces)) if i != hint)]
-        if hint < len(faces)
-        else range(len(faces))
-    )
-    for i in order:
-        if (_name(faces[i], 1), _name(faces[i], 2)) == (family, style):
-            return i
+    with TTCollection(source, lazy=True) as collection:
+        faces = collection.fonts
+        order = (
+            [hint, *(i for i in range(len(faces)) if i != hint)]
+            if hint < len(faces)
+            else range(len(faces))
+        )
+        for i in order:
+            if (_name(faces[i], 1), _name(faces[i], 2)) == (family, style):
+                return i
     raise BriefingError(f"{source}: no face named {family!r} {style!r}")
 
 
@@ -439,52 +442,57 @@ def build_face(
     give the same bytes; `dest` is replaced atomically.
     """
     wanted = sorted(set(chars))
-    font = TTFont(source, fontNumber=index, recalcTimestamp=False)
-    present = set(font.getBestCmap())
-    missing = tuple(c for c in wanted if c not in present)
-    # Unicode variation sequences would pull variant glyphs in; nothing we use reads them.
-    font["cmap"].tables = [t for t in font["cmap"].tables if t.format != 14]
+    # The source faces stay open (fontTools reads them lazily) until the subset is saved.
+    with contextlib.ExitStack() as files:
+        font = files.enter_context(TTFont(source, fontNumber=index, recalcTimestamp=False))
+        present = set(font.getBestCmap())
+        missing = tuple(c for c in wanted if c not in present)
+        # Unicode variation sequences would pull variant glyphs in; nothing we use reads them.
+        font["cmap"].tables = [t for t in font["cmap"].tables if t.format != 14]
 
-    options = ft_subset.Options()
-    options.layout_features = []
-    options.layout_closure = False
-    options.drop_tables = sorted({*options.drop_tables, *DROP_TABLES})
-    options.hinting = False  # print and vector output; CFF hints do not survive conversion anyway
-    options.notdef_outline = True  # a missed check shows a box, not an invisible gap
-    options.glyph_names = False
-    options.name_IDs = ["*"]
-    options.name_languages = [0x409]
-    options.name_legacy = False  # drops Mac-platform names (and the Chinese family names)
-    options.recalc_timestamp = False
-    options.prune_unicode_ranges = True
-    subsetter = ft_subset.Subsetter(options)
-    subsetter.populate(unicodes=[c for c in wanted if c in present])
-    subsetter.subset(font)
+        options = ft_subset.Options()
+        options.layout_features = []
+        options.layout_closure = False
+        options.drop_tables = sorted({*options.drop_tables, *DROP_TABLES})
+        # Print and vector output; CFF hints do not survive conversion anyway.
+        options.hinting = False
+        options.notdef_outline = True  # a missed check shows a box, not an invisible gap
+        options.glyph_names = False
+        options.name_IDs = ["*"]
+        options.name_languages = [0x409]
+        options.name_legacy = False  # drops Mac-platform names (and the Chinese family names)
+        options.recalc_timestamp = False
+        options.prune_unicode_ranges = True
+        subsetter = ft_subset.Subsetter(options)
+        subsetter.populate(unicodes=[c for c in wanted if c in present])
+        subsetter.subset(font)
 
-    if "CFF " in font:
-        _cff_to_glyf(font)
-    donated = 0
-    if donor is not None:
-        donor_index = resolve_face_index(
-            donor.source, donor.source_family, donor.source_style, donor.index
-        )
-        donated = _take_glyphs(font, TTFont(donor.source, fontNumber=donor_index), donor.chars)
-    _set_post_format3(font)
-    _rename(font, family, style)
+        if "CFF " in font:
+            _cff_to_glyf(font)
+        donated = 0
+        if donor is not None:
+            donor_index = resolve_face_index(
+                donor.source, donor.source_family, donor.source_style, donor.index
+            )
+            # Open until the subset is saved: fontTools reads the donor's glyphs lazily.
+            donor_font = files.enter_context(TTFont(donor.source, fontNumber=donor_index))
+            donated = _take_glyphs(font, donor_font, donor.chars)
+        _set_post_format3(font)
+        _rename(font, family, style)
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    font.save(tmp)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".tmp")
+        font.save(tmp)
     tmp.replace(dest)
 
-    out = TTFont(dest, lazy=True)
-    return BuiltFace(
-        path=dest,
-        glyphs=out["maxp"].numGlyphs,
-        chars=len(out.getBestCmap()),
-        missing=missing,
-        donated=donated,
-    )
+    with TTFont(dest, lazy=True) as out:
+        return BuiltFace(
+            path=dest,
+            glyphs=out["maxp"].numGlyphs,
+            chars=len(out.getBestCmap()),
+            missing=missing,
+            donated=donated,
+        )
 
 
 # ----------------------------------------------------------------------------- provenance
@@ -604,8 +612,9 @@ def _source_notices(package: str) -> list[str]:
         if spec.package != package or not spec.source.is_file():
             continue
         index = resolve_face_index(spec.source, spec.source_family, spec.source_style, spec.index)
-        font = TTFont(spec.source, fontNumber=index, lazy=True)
-        for line in _name(font, 0).splitlines():
+        with TTFont(spec.source, fontNumber=index, lazy=True) as font:
+            notice = _name(font, 0)
+        for line in notice.splitlines():
             if line.strip() and line.strip() not in notices:
                 notices.append(line.strip())
     return notices

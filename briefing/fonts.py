@@ -44,8 +44,7 @@ from briefing.i18n import ngettext
 from briefing.readfile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
-    from reportlab.pdfbase.ttfonts import TTFont
-
+    from briefing._reportlab import TTFont
     from briefing.model import Location
 
 # ReportLab font names.
@@ -210,7 +209,7 @@ def _checked_font(path: Path) -> tuple[bytes, str]:
 @functools.cache
 def _reportlab_font(name: str, path: Path) -> TTFont:
     # One parse per file and process: registration and the coverage check share it.
-    from reportlab.pdfbase.ttfonts import TTFont
+    from briefing._reportlab import TTFont
 
     raw, digest = _checked_font(path)
     key = _cache_key(digest)
@@ -273,7 +272,7 @@ def _cache_key(digest: str) -> str:
     import marshal
     import sys
 
-    from reportlab import Version
+    from briefing._reportlab import Version
 
     python = f"{sys.version_info[0]}.{sys.version_info[1]}"
     parts = (digest, Version, python, marshal.version, _CACHE_FORMAT)
@@ -301,7 +300,7 @@ def _same(a: object, b: object) -> bool:
 
 
 def _font_record(font: TTFont) -> dict[str, object] | None:
-    from reportlab.pdfbase.ttfonts import TTFNameBytes
+    from briefing._reportlab import TTFNameBytes
 
     face = {k: v for k, v in vars(font.face).items() if k not in _FACE_SKIP}
     for field in _NAME_FIELDS:
@@ -316,7 +315,7 @@ def _font_record(font: TTFont) -> dict[str, object] | None:
 def _rebuild(name: str, path: Path, raw: bytes, record: dict[str, Any]) -> TTFont:
     from weakref import WeakKeyDictionary
 
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+    from briefing._reportlab import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
     face_fields = dict(record["face"])
     for field in _NAME_FIELDS:
@@ -402,11 +401,7 @@ def register_reportlab() -> None:
     if _reportlab_registered:
         return
 
-    from reportlab import rl_config
-    from reportlab.graphics import shapes
-    from reportlab.lib import styles
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.platypus import tables
+    from briefing._reportlab import pdfmetrics, set_default_fonts
 
     for name in FILES:
         pdfmetrics.registerFont(_reportlab_font(name, font_path(name)))
@@ -416,20 +411,7 @@ def register_reportlab() -> None:
             regular, normal=regular, bold=bold, italic=regular, boldItalic=bold
         )
 
-    rl_config.canvas_basefontname = SANS
-    # Streams are Flate-compressed already; ReportLab's pure-Python ASCII85 pass on top of that
-    # costs a third of a page's build time and makes files larger.
-    rl_config.useA85 = 0
-    rl_config.defaultGraphicsFontName = SANS
-    shapes.STATE_DEFAULTS["fontName"] = SANS
-    styles.ParagraphStyle.defaults["fontName"] = SANS
-    styles.ParagraphStyle.defaults["bulletFontName"] = SANS
-    styles.ListStyle.defaults["bulletFontName"] = SANS
-    tables.CellStyle.fontname = SANS
-    styles._baseFontName = SANS  # read by getSampleStyleSheet at call time
-    styles._baseFontNameB = SANS_BOLD
-    styles._baseFontNameI = SANS
-    styles._baseFontNameBI = SANS_BOLD
+    set_default_fonts(SANS, SANS_BOLD)
     _reportlab_registered = True
 
 

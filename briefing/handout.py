@@ -416,7 +416,7 @@ def _watermark_drawer(text: str, size: tuple[float, float]) -> Callable[[Any], N
     width, height = size
 
     def draw(c: Any) -> None:  # a canvas from the output step (render.output)
-        from reportlab.pdfbase.pdfmetrics import stringWidth
+        from briefing._reportlab import stringWidth
 
         # Black at 12% opacity darkens whatever lies below by 12%, exactly like multiplying by a
         # 12% gray: white paper shows a light tint and black text stays fully black and legible.

@@ -672,7 +672,8 @@ def _ident(ctx: _Ctx, node: Node, path: str) -> str:
             ).format(id=_show(s.value), limit=LIMITS["id"]),
         )
         raise _Invalid
-    return s.value
+    value: str = s.value
+    return value
 
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－，％", "0123456789.-,%")
@@ -804,7 +805,8 @@ def _integer(ctx: _Ctx, node: Node, path: str, lo: int, hi: int) -> int:
 def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
     s = _scalar(ctx, node, path, N_("true or false"))
     if not s.style and s.value in ("true", "false"):
-        return s.value == "true"
+        value: str = s.value
+        return value == "true"
     ctx.err(
         node,
         path,
@@ -818,7 +820,8 @@ def _bool(ctx: _Ctx, node: Node, path: str) -> bool:
 def _choice(ctx: _Ctx, node: Node, path: str, choices: tuple[str, ...]) -> str:
     s = _scalar(ctx, node, path, _("one of {choices}").format(choices=", ".join(choices)))
     if s.value in choices:
-        return s.value
+        choice: str = s.value
+        return choice
     close = difflib.get_close_matches(s.value[:100], choices, n=1)
     hint = _("; did you mean '{close}'?").format(close=close[0]) if close else ""
     ctx.err(
@@ -1159,7 +1162,7 @@ def _code(ctx: _Ctx, node: Node, path: str, kind: str, unit: str) -> str:
     """A catalogue code; the figure's kind and unit must be ones the catalogue entry allows."""
     cat = catalogue()
     s = _scalar(ctx, node, path, N_("a catalogue code such as review.received"))
-    code = s.value.strip()
+    code: str = s.value.strip()
     if code not in cat:
         close = cat.close_to(code)
         hint = (

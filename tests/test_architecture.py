@@ -9,6 +9,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 DRAWING = ("reportlab", "matplotlib", "svglib", "pikepdf", "pypdf")
+# The typed ReportLab wrapper: every other module imports ReportLab through it.
+RL = "briefing._reportlab"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 
 
@@ -56,7 +58,12 @@ PURE = (
 
 @pytest.mark.parametrize("path", [p for p in MODULES if _module(p) in PURE], ids=_module)
 def test_data_stages_do_not_draw(path):
-    bad = [i for i in _imports(path) if i.split(".")[0] in DRAWING]
+    bad = [
+        i
+        for i in _imports(path)
+        if i.split(".")[0] in DRAWING
+        or i.startswith((RL, "briefing.render", "briefing.charts", "briefing.compose"))
+    ]
     assert not bad, f"{_module(path)} imports drawing libraries: {bad}"
 
 
@@ -156,6 +163,25 @@ def test_files_are_written_by_the_output_module(path):
         and n.func.value.id in ("os", "tempfile")
     ]
     assert not writes, f"{_module(path)} writes files itself; use {WRITER}"
+    # Nor through a Path or open(): only the writer, the font build and `briefing init` write.
+    written = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and (
+            (isinstance(n.func, ast.Attribute) and n.func.attr in ("write_bytes", "write_text"))
+            or (
+                getattr(n.func, "id", getattr(n.func, "attr", None)) == "open"
+                and any(
+                    isinstance(a, ast.Constant)
+                    and isinstance(a.value, str)
+                    and set(a.value) & set("wax+")
+                    for a in [*n.args[1:], *(k.value for k in n.keywords if k.arg == "mode")]
+                )
+            )
+        )
+    ]
+    assert not written, f"{_module(path)} writes files at line {written[0].lineno}; use {WRITER}"
     if _module(path).startswith("briefing.render"):
         assert WRITER not in _imports(path), f"{_module(path)} writes files; render returns bytes"
 
@@ -174,7 +200,9 @@ def test_modules_are_imported_by_name_only_in_the_registry(path):
             or getattr(n.func, "id", None) == "__import__"
         )
     ]
-    allowed = {"briefing.batch"}  # warm_up imports the registry's compose modules ahead of work
+    # warm_up imports the registry's compose modules ahead of work; the ReportLab wrapper imports
+    # each ReportLab module when one of its names is first used.
+    allowed = {"briefing.batch", RL}
     assert not dynamic or _module(path) in allowed, f"{_module(path)} imports a module by name"
 
 
@@ -222,17 +250,25 @@ def test_the_makefile_takes_document_names_from_the_registry():
         assert f"--only {name}" not in makefile
 
 
+@pytest.mark.parametrize("path", [p for p in MODULES if _module(p) != RL], ids=_module)
+def test_only_the_typed_wrapper_imports_reportlab(path):
+    """ReportLab's missing types are declared in one place; every other module is checked
+    strictly against them (mypy --strict), so none imports ReportLab itself, even lazily.
+    """
+    bad = sorted(i for i in _imports(path) if i == "reportlab" or i.startswith("reportlab."))
+    assert not bad, f"{_module(path)} imports ReportLab directly: {bad}; use {RL}"
+
+
 @pytest.mark.parametrize("path", MODULES, ids=_module)
 def test_canvases_and_page_sizes_come_from_render(path):
     """One output step makes every canvas; page geometry lives in render/pages.py presets."""
     module = _module(path)
-    if module.startswith(("briefing.render", "briefing.charts")):
+    if module.startswith(("briefing.render", "briefing.charts")) or module == RL:
         return
     imports = _imports(path)
     own_size = f"{module} has its own page size; name a preset in render/pages.py"
-    assert "reportlab.lib.pagesizes" not in imports, own_size
-    assert "reportlab.lib.pagesizes.A4" not in imports, own_size
-    assert not any(i.startswith("reportlab.pdfgen") for i in imports), (
+    assert f"{RL}.A4" not in imports, own_size
+    assert not any(i in (f"{RL}.Canvas", f"{RL}.CanvasBase") for i in imports), (
         f"{module} makes its own canvas; use render.output.canvas_maker"
     )
     source = path.read_text(encoding="utf-8")

@@ -276,6 +276,10 @@ def test_a_busy_folder_makes_others_wait_or_refuse(tmp_path: Path) -> None:
         if waiter is not None and waiter.poll() is None:
             waiter.kill()
             waiter.wait()
+        for proc in (holder, waiter):
+            for pipe in (proc.stdin, proc.stdout) if proc is not None else ():
+                if pipe is not None:
+                    pipe.close()
     assert (folder / "d-briefing.pdf").exists()
 
 

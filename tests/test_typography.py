@@ -4,6 +4,7 @@ geometry.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pdfplumber
@@ -255,7 +256,8 @@ def test_glyph_sides_match_the_compression_rules() -> None:
     checked = 0
     for face_name in {fonts.face_for("serif"), fonts.face_for("sans"), fonts.face_for("kai")}:
         path = pdfmetrics.getFont(face_name).face.filename
-        tt = TTFont(path, fontNumber=0, lazy=True)
+        # Read whole: fontTools would keep the file open.
+        tt = TTFont(io.BytesIO(Path(path).read_bytes()), fontNumber=0, lazy=True)
         cmap = tt.getBestCmap()
         glyphs = tt.getGlyphSet()
         upm = tt["head"].unitsPerEm

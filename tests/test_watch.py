@@ -28,10 +28,11 @@ class Lines:
         threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
     def _read(self, stream) -> None:
-        for raw in stream:
-            with self._cond:
-                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self._cond.notify_all()
+        with stream:  # closed at the end of the output, so no pipe is left for the collector
+            for raw in stream:
+                with self._cond:
+                    self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                    self._cond.notify_all()
 
     def wait_for(self, text: str, start: int = 0, timeout: float = 90.0) -> int:
         """The index of the first line from `start` on that holds `text`."""

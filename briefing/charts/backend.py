@@ -30,7 +30,8 @@ from matplotlib import _path
 from matplotlib.backend_bases import FigureCanvasBase, GraphicsContextBase, RendererBase
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
-from reportlab.pdfgen.canvas import Canvas
+
+from briefing._reportlab import Canvas
 
 from ..fonts import MPL_FAMILIES, face_for
 from ..render.linebreak import Line, Prepared
@@ -68,7 +69,7 @@ def path_ops(path: Any, transform: Any) -> str:
     """The PDF path construction operators for `path` under `transform` (3 decimals,
     deterministic).
     """
-    data = _convert_to_string(path, transform, None, False, None, 3, _PATH_OPS, True)
+    data: bytes = _convert_to_string(path, transform, None, False, None, 3, _PATH_OPS, True)
     return data.decode("ascii")
 
 
@@ -256,7 +257,8 @@ class RendererReportLab(RendererBase):
             or extents.height <= 0
         ):
             return []
-        hatch_path = gc.get_hatch_path()
+        # matplotlib's annotations say a Path, but it is None for a gc without a hatch.
+        hatch_path: Path | None = gc.get_hatch_path()
         if hatch_path is None:
             return []
         r, g, b = _color(gc.get_hatch_color())
@@ -346,7 +348,8 @@ class RendererReportLab(RendererBase):
         self, gc: GraphicsContextBase, x: float, y: float, im: Any, transform: Any = None
     ) -> None:
         from PIL import Image
-        from reportlab.lib.utils import ImageReader
+
+        from briefing._reportlab import ImageReader
 
         h, w = im.shape[:2]
         if w == 0 or h == 0:

@@ -16,14 +16,19 @@ re-validation of every setting. Third-party kinds always get a fresh figure and 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.platypus.flowables import Flowable
+from briefing._reportlab import Flowable
 
 from .style import STYLE_FILE, ChartStyle
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
 
 DrawOnAxes = Callable[[Any], None]
 
@@ -107,6 +112,9 @@ def render_figure(fig: Any, canv: Any, style: ChartStyle) -> None:
 
 
 _POOL: dict[ChartStyle, list[tuple[Any, Any]]] = {}
+# Axes of pooled figures that a chart added and `_reset` hid: the next chart that needs one more
+# Axes takes one of these.
+_SPARE: weakref.WeakSet[Axes] = weakref.WeakSet()
 
 
 def _clear_axes(ax: Any) -> None:
@@ -137,20 +145,20 @@ def _reset(fig: Any, ax: Any) -> None:
     for extra in fig.axes[1:]:
         _clear_axes(extra)
         extra.set_visible(False)
-        extra.briefing_spare = True
+        _SPARE.add(extra)
     fig.texts.clear()
     fig.artists.clear()
     fig.lines.clear()
     fig.patches.clear()
 
 
-def spare_axes(fig: Any, rect: tuple[float, float, float, float]) -> Any:
+def spare_axes(fig: Figure | SubFigure, rect: tuple[float, float, float, float]) -> Axes:
     """An Axes at `rect` (figure fractions): a pooled figure's spare one if it has one, else a new
     one.
     """
     for ax in fig.axes[1:]:
-        if getattr(ax, "briefing_spare", False):
-            ax.briefing_spare = False
+        if ax in _SPARE:
+            _SPARE.discard(ax)
             ax.set_visible(True)
             ax.set_position(rect)
             return ax

@@ -29,6 +29,7 @@ from .data import NOT_STATED, Row, chart_rows, panel_rows, trend_series
 from .figure import spare_axes
 from .layout import (
     PANEL_GAP,
+    TINY_VALUE,
     RowPlan,
     column_geometry,
     columns_fit,
@@ -266,7 +267,8 @@ def draw_row_chart(
             if mine:
                 a.barh(
                     [y for y, _, _, _ in mine],
-                    [w for _, w, _, _ in mine],
+                    # Drawn as the plan measured them: a TINY_VALUE width is zero wide.
+                    [w if abs(w) >= TINY_VALUE else 0.0 for _, w, _, _ in mine],
                     left=[x for _, _, x, _ in mine],
                     height=plan.bar_pt,
                     **_row_look(st, mine[0][3]),

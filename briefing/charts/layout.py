@@ -268,6 +268,11 @@ def break_point(values: Sequence[float], per_unit: float | None = None) -> int:
     return 0
 
 
+# Magnitudes below this are drawn as zero: points per unit of such a value overflow a float, and
+# matplotlib's transforms turn them into NaN. No printed figure comes near it.
+TINY_VALUE = 1e-290
+
+
 def fit_per_unit(extents: Sequence[tuple[float, float, int]], available: float) -> float:
     """Largest points-per-unit s with every (|value|·s + label) on each side fitting `available`.
 
@@ -426,7 +431,8 @@ def plan_rows(
     values dwarf the rest. `target_height` asks the chart to fill that height: rows spread out
     and bars thicken (by at most `MAX_STRETCH`); the plan is never shorter than its natural height.
     """
-    values = [r.value for r in rows]
+    # Geometry treats a value too small to scale as zero (its label still prints it).
+    values = [0.0 if 0 < abs(r.value) < TINY_VALUE else r.value for r in rows]
     finite = [v for v in values if math.isfinite(v)]
     texts = [text_width(r.text, True, st.value_pt) + st.pad_pt for r in rows]
     reserve = max(texts, default=0.0)

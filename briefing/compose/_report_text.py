@@ -23,6 +23,29 @@ from ..render import (
 )
 from ..render import draw_page_number as _draw_folio
 
+__all__ = [
+    "BINDINGS",
+    "BODY_LEADING",
+    "BODY_SIZE",
+    "BODY_TRACKING",
+    "PAGE_HEIGHT",
+    "PAGE_WIDTH",
+    "PRESET",
+    "PRESETS",
+    "SINGLE",
+    "CJKParagraph",
+    "PagePreset",
+    "Span",
+    "TextStyle",
+    "break_lines",
+    "draw_page_number",
+    "frame_area",
+    "last_line_width",
+    "make_stylesheet",
+    "preset_for",
+    "type_area",
+]
+
 PRESET = PRESETS["gbt9704"]  # the registry's preset for the report, by name
 #: One-sided printing: the 订口 is on the left of every page and every folio on the right.
 SINGLE = replace(PRESET, name="gbt9704-single", mirrored=False)

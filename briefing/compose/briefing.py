@@ -28,9 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus.flowables import Flowable
+from briefing._reportlab import Flowable, mm, stringWidth
 
 from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
@@ -77,8 +75,8 @@ HAIRLINE = "#9a9a9a"
 BOX_FILL = "#f2f4f6"
 BOX_BORDER_PT = 0.6
 
-# Between items on one line. Not a full-width space: the typesetter folds every whitespace run,
-# U+3000 included, into one space, which would run the items together.
+# Between items on one line. The typesetter folds runs of ASCII whitespace into one space and
+# keeps a full-width space (U+3000) at its em; a middle dot marks the break between items.
 SEP = " · "
 
 MAX_CHARTS = 3

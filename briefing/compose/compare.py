@@ -26,8 +26,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from reportlab.platypus import Spacer
-from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
+from briefing._reportlab import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Spacer,
+)
 
 from .. import __version__, fonts
 from ..charts import Row, chart_style, draw_rows
@@ -458,7 +462,9 @@ class CompareComposer:
 
         self.section_number += 1
         full = f"{chinese_number(self.section_number)}、{title}"
-        return [CondPageBreak(120), Heading(self.p(full, "section"), level=1, title=full, key=key)]
+        # Kept with its basis line and the first rows of its table (seven body lines' height).
+        keep = CondPageBreak(self.styles["body"].leading_pt * 7)
+        return [keep, Heading(self.p(full, "section"), level=1, title=full, key=key)]
 
     def table(self, rows: list[list[Any]], widths: Sequence[float], title: str) -> Flowable:
         """A numbered table as the report sets it (表N above, 续表N where it runs on)."""
@@ -630,6 +636,14 @@ class CompareComposer:
             cells = [self.p(t, "table") for t in texts]
             rows.append([*cells[:2], self.cell(cell), *cells[2:]])
         out.append(self.table(rows, widths, f"{column.entry.name}排名"))
+        missing = column.missing(comp.names)
+        lines = []
+        if missing:
+            lines.append(f"未报告此项的地区（{len(missing)}个）：{'、'.join(missing)}。")
+        else:
+            lines.append("各地均报告了此项。")
+        lines += [n + "。" for n in column.notes()]
+        notes = [self.p(line, "prose") for line in lines]
         if len(column.comparable) >= 2:
             from .report import CHART_WIDTH
 
@@ -639,24 +653,16 @@ class CompareComposer:
                 chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf
             )
             drawing = draw_rows(chart_kind(column), tuple(bars), CHART_WIDTH, style)
-            out.append(
-                KeepTogether(
-                    [
-                        Spacer(1, 6),
-                        Centered(drawing),
-                        self.p(f"{column.entry.name}（{column.unit}，{column.period}）", "caption"),
-                    ]
-                )
-            )
-        missing = column.missing(comp.names)
-        lines = []
-        if missing:
-            lines.append(f"未报告此项的地区（{len(missing)}个）：{'、'.join(missing)}。")
-        else:
-            lines.append("各地均报告了此项。")
-        lines += [n + "。" for n in column.notes()]
-        out += [self.p(line, "prose") for line in lines]
-        return out
+            caption = f"{column.entry.name}（{column.unit}，{column.period}）"
+            # The chart keeps its first note line: no page holds that line alone.
+            chart: list[Flowable] = [
+                Spacer(1, 6),
+                Centered(drawing),
+                self.p(caption, "caption"),
+                notes.pop(0),
+            ]
+            out.append(KeepTogether(chart))
+        return out + notes
 
     def verification(self) -> list[Flowable]:
         comp = self.comp

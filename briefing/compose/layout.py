@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus.flowables import Flowable
+from briefing._reportlab import Flowable, HexColor
 
 
 class Box(Flowable):

@@ -21,9 +21,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import Spacer, Table, TableStyle
-from reportlab.platypus.flowables import CondPageBreak, Flowable, KeepTogether
+from briefing._reportlab import (
+    CondPageBreak,
+    Flowable,
+    HexColor,
+    KeepTogether,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .. import __version__, engines, fonts
 from ..charts import chart_style, draw_chart

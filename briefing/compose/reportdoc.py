@@ -23,21 +23,29 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from reportlab.lib.colors import HexColor
-from reportlab.platypus import Table
-from reportlab.platypus.doctemplate import (
+from briefing._reportlab import (
     ActionFlowable,
     BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
     FrameBreak,
+    HexColor,
     LayoutError,
     PageTemplate,
+    Table,
+    begin_form,
+    doc_template_of,
+    page_stream,
+    set_annotation_refs,
+    set_doc_template,
+    set_form_state,
 )
-from reportlab.platypus.flowables import CondPageBreak, Flowable
-from reportlab.platypus.frames import Frame
 
 from .. import fonts
 from ..errors import LayoutOverflowError
@@ -233,10 +241,10 @@ class Xref(Flowable):
         # destinations, notes in the margin) but keep none of its ink or links: the real text
         # and its links come after the layout.
         canv = self.canv
-        code = len(canv._code)
+        code = len(page_stream(canv))
         with _quiet(canv, "linkRect", "linkURL"):
             inner.drawOn(canv, 0, 0)
-        del canv._code[code:]
+        del page_stream(canv)[code:]
         width, height = self.width, self.height
 
         def later(c: Any) -> bool:
@@ -347,7 +355,7 @@ class LongTable(Flowable):
     def __init__(
         self,
         rows: list[list[Any]],
-        make: Callable[[list[list[Any]]], Table],
+        make: Callable[[list[list[Any]]], Table | Grid],
         header: int,
         start: int | None = None,
         heights: list[float | None] | None = None,
@@ -359,7 +367,7 @@ class LongTable(Flowable):
         self.start = header if start is None else start  # first body row not yet laid out
         self.heights: list[float | None] = heights if heights is not None else [None] * len(rows)
         self.size = self.WINDOW
-        self._window: Table | None = None
+        self._window: Table | Grid | None = None
         self._footnotes: list[Footnote] | None = None
 
     def _indices(self, size: int) -> list[int]:
@@ -368,7 +376,7 @@ class LongTable(Flowable):
         )
 
     @property
-    def window(self) -> Table:
+    def window(self) -> Table | Grid:
         if self._window is None:
             # Laid out from `start` on: the rows before it are on finished pages (a retried
             # split never goes back past its own start), so let their cells go.
@@ -412,7 +420,7 @@ class LongTable(Flowable):
         """Body rows not yet laid out."""
         return len(self.rows) - self.start
 
-    def window_for(self, availWidth: float, availHeight: float) -> Table:
+    def window_for(self, availWidth: float, availHeight: float) -> Table | Grid:
         """The window, measured, taller than `availHeight` unless it holds all remaining rows."""
         while self._measure(
             availWidth, availHeight
@@ -422,7 +430,7 @@ class LongTable(Flowable):
             self._footnotes = None
         return self.window
 
-    def after(self, done: int) -> Flowable:
+    def after(self, done: int) -> Table | Grid | LongTable:
         """What remains once `done` body rows from `start` are laid out (header rows first)."""
         start = self.start + done
         if len(self.rows) - start > self.WINDOW:
@@ -438,7 +446,9 @@ class LongTable(Flowable):
         )
         if len(parts) < 2:
             return parts
-        return [parts[0], self.after(len(parts[0]._cellvalues) - self.header)]
+        done = parts[0]
+        assert isinstance(done, (Table, Grid))  # a table splits into tables of its kind
+        return [done, self.after(len(done._cellvalues) - self.header)]
 
     def footnotes(self) -> list[Footnote]:
         """The footnotes of the rows in the window (all a page can take), found once."""
@@ -685,12 +695,16 @@ def _draw_cell_item(canv: Any, item: Any, x: float, y: float) -> None:
 
 
 def table_of(
-    rows: Sequence[Sequence[Any]], make: Callable[[list[list[Any]]], Table], header: int
-) -> Table | LongTable:
+    rows: Sequence[Sequence[Any]], make: Callable[[list[list[Any]]], Table | Grid], header: int
+) -> Table | Grid | LongTable:
     """`make(rows)`, or a `LongTable` when the rows are too many to lay out in one piece cheaply."""
     if len(rows) - header > LongTable.WINDOW:
         return LongTable([list(r) for r in rows], make, header)
     return make([list(r) for r in rows])
+
+
+# The footnotes in a table's cells, read once: a table is asked again at every try of a page break.
+_TABLE_FOOTNOTES: weakref.WeakKeyDictionary[Flowable, list[Footnote]] = weakref.WeakKeyDictionary()
 
 
 def footnotes_in(flowable: Any) -> list[Footnote]:
@@ -712,9 +726,9 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
                 found.setdefault(n.number, n)
         elif isinstance(f, Table):
             # A table is asked again at every try of a page break: read its cells once.
-            notes = getattr(f, "_footnotes_found", None)
+            notes = _TABLE_FOOTNOTES.get(f)
             if notes is None:
-                notes = f._footnotes_found = footnotes_in(f._cellvalues)
+                notes = _TABLE_FOOTNOTES[f] = footnotes_in(f._cellvalues)
             for n in notes:
                 found.setdefault(n.number, n)
         elif isinstance(f, LongTable):
@@ -723,8 +737,8 @@ def footnotes_in(flowable: Any) -> list[Footnote]:
                 found.setdefault(n.number, n)
         elif isinstance(f, NumberedTable):
             walk(f.table)
-        elif isinstance(f, Flowable) and isinstance(getattr(f, "_content", None), list):
-            walk(f._content)
+        elif isinstance(f, Flowable) and isinstance(content := getattr(f, "_content", None), list):
+            walk(content)
 
     walk(flowable)
     return list(found.values())
@@ -765,8 +779,9 @@ class Heading(Flowable):
         if self.in_toc:
             log.headings.append((self.level, self.title, self.key, page))
         if self.level == 0:
-            canv._doctemplate.chapter = self.title
-            canv._doctemplate.opening_page = page
+            template = doc_template_of(canv)
+            template.chapter = self.title
+            template.opening_page = page
         self.para.drawOn(canv, 0, 0)
 
 
@@ -809,7 +824,7 @@ class NumberedTable(Flowable):
 
     def __init__(
         self,
-        table: Table | LongTable,
+        table: Table | Grid | LongTable,
         number: int,
         title: str,
         style: TextStyle,
@@ -851,9 +866,10 @@ class NumberedTable(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         cap = self._caption_height(availWidth, availHeight)
-        long = self.table if isinstance(self.table, LongTable) else None
-        if long is not None:
+        long: LongTable | None = None
+        if isinstance(self.table, LongTable):
             # Only the next rows matter: the window stands for the table (see LongTable).
+            long = self.table
             t = long.window_for(availWidth, availHeight)
             body = long.body_rows
         else:
@@ -872,9 +888,13 @@ class NumberedTable(Flowable):
         parts = t.split(availWidth, sum(heights[: head + fit]) + 0.01)
         if len(parts) != 2:
             return []
-        first = NumberedTable(parts[0], self.number, self.title, self.style, self.continued)
+        done, left = parts
+        # A table splits into tables of its kind.
+        assert isinstance(done, (Table, Grid))
+        assert isinstance(left, (Table, Grid))
+        first = NumberedTable(done, self.number, self.title, self.style, self.continued)
         first.spaceAfter = 0.0
-        remaining = parts[1] if long is None else long.after(len(parts[0]._cellvalues) - head)
+        remaining = left if long is None else long.after(len(done._cellvalues) - head)
         rest = NumberedTable(remaining, self.number, self.title, self.style, True)
         rest.spaceBefore = 0.0
         return [first, rest]
@@ -1151,7 +1171,7 @@ class NoteFrame(Frame):
         have = {n.number for n in self.notes}
         return [n for n in footnotes_in(flowable) if n.number not in have]
 
-    def add(self, flowable: Flowable, canv: Any, trySplit: int = 0) -> int:
+    def add(self, flowable: Flowable, canv: Any, trySplit: int = 0) -> Literal[0, 1]:
         new = self._new_notes(flowable)
         saved: float = self._y1p
         self._y1p = saved + self.notes_height(self.notes + new)
@@ -1161,11 +1181,16 @@ class NoteFrame(Frame):
             self._y1p = saved
         if ok:
             self.notes.extend(new)
-        return int(ok)
+        return 1 if ok else 0
 
     def split(self, flowable: Flowable, canv: Any) -> list[Flowable]:
         parts = self._split_noted(flowable, canv)
-        if not parts and self._atTop and getattr(flowable, "min_rows", 1) > 1:
+        if (
+            not parts
+            and self._atTop
+            and isinstance(flowable, NumberedTable)
+            and flowable.min_rows > 1
+        ):
             # Not even the minimum rows fit an empty page (their footnotes are long): split
             # wherever it fits rather than fail.
             flowable.min_rows = 1
@@ -1328,7 +1353,7 @@ class ReportDoc(BaseDocTemplate):
         of them no longer fits the room it was given.
         """
         canv = self.canv
-        canv._doctemplate = self
+        set_doc_template(canv, self)
         # What is drawn now belongs to pages already finished: its links go to their pages;
         # destinations and notes were laid down in place during layout.
         fits = True
@@ -1338,14 +1363,13 @@ class ReportDoc(BaseDocTemplate):
             ):
                 for later in self.later:
                     w, h = later.width, later.height
-                    canv.beginForm(later.name, -w, -h, 2 * w, 2 * h)
-                    canv._currentMatrix = later.matrix
-                    canv._annotationrefs = later.annots
+                    begin_form(canv, later.name, -w, -h, 2 * w, 2 * h)
+                    set_form_state(canv, later.matrix, later.annots)
                     fits = later.draw(canv) and fits
-                    canv._annotationrefs = []  # a form carries none; they went to the page
+                    set_annotation_refs(canv, [])  # a form carries none; they went to the page
                     canv.endForm()
         finally:
-            del canv._doctemplate
+            set_doc_template(canv, None)
         return fits
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:

@@ -1,7 +1,9 @@
 """Chinese typesetting on ReportLab: data text and styles in, flowables, page templates and PDFs
 out.
 
-Everything that draws text in either document goes through this package:
+The documents' text is set here: compose modules build `CJKParagraph`s, and chart labels are
+drawn through the same line setting (`charts.backend`). The handout's overlays (copy number,
+marking, watermark; `briefing.handout`) are the one text drawn straight onto a canvas.
 
 * `styles`      TextStyle, Span and the named styles (title … small);
 * `chars`       the line-breaking classes of characters (clreq / GB/T 15834);

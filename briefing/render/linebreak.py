@@ -30,9 +30,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.pdfbase import pdfmetrics
-
 from briefing import fonts
+from briefing._reportlab import pdfmetrics
 from briefing.errors import FontCoverageError
 from briefing.render.chars import (
     DOUBLED,

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.pdfgen.canvas import Canvas
+from briefing._reportlab import Canvas, CanvasBase, page_size
 
 from .. import __version__, fonts
 from ..errors import OutputError
@@ -90,7 +90,7 @@ def pdf_date(day: dt.date) -> str:
     return pdfa.pdf_date(document_date(day))
 
 
-class _Canvas(Canvas):
+class _Canvas(CanvasBase):
     """A canvas whose flags the output step fixes, and which stamps every page it finishes."""
 
     def __init__(
@@ -132,9 +132,9 @@ class _Canvas(Canvas):
 
 def draw_stamp(canv: Canvas, text: str) -> None:
     """A large diagonal mark across the page, above everything drawn on it."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from briefing._reportlab import stringWidth
 
-    width, height = canv._pagesize
+    width, height = page_size(canv)
     canv.saveState()
     canv.setFillGray(0)
     canv.setFillAlpha(STAMP_INK)

@@ -20,13 +20,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.doctemplate import BaseDocTemplate, PageTemplate
-from reportlab.platypus.frames import Frame
-
 from briefing import fonts
+from briefing._reportlab import A4, BaseDocTemplate, Canvas, Frame, PageTemplate, mm
 from briefing.render.linebreak import break_prepared, prepare
 from briefing.render.styles import Span, TextStyle, make_stylesheet
 from briefing.render.typography import draw_lines, em_box, glyph_bounds

@@ -14,8 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
-
+from briefing._reportlab import CondPageBreak, Flowable, Spacer
 from briefing.render.pages import BRIEFING, GBT9704, doc_template
 from briefing.render.styles import STYLE_NAMES, Span, TextStyle, make_one_page_stylesheet
 from briefing.render.typography import CJKParagraph

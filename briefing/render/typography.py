@@ -1,6 +1,7 @@
 """Draw Chinese paragraphs on a ReportLab canvas: spans and a style in, a Platypus flowable out.
 
-`CJKParagraph` is the only way either document draws text. It never passes data through
+`CJKParagraph` is how every document sets its paragraphs (chart labels use the same line drawing,
+`draw_lines`). It never passes data through
 ReportLab's markup parser (so `<b>` or `&amp;` in data print literally); it breaks lines with
 `linebreak` and writes the PDF text operators itself, placing every run of glyphs absolutely and
 spreading justification with the character-spacing operator `Tc`. Each line is wrapped in an
@@ -13,15 +14,23 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
-
-from reportlab.lib import colors
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.flowables import Flowable
+from typing import TYPE_CHECKING, Any
 
 from briefing import fonts
+from briefing._reportlab import (
+    Canvas,
+    Flowable,
+    colors,
+    font_face,
+    fp_str,
+    pdf_document,
+    pdf_escape,
+    pdfmetrics,
+    truetype_font,
+)
+
+if TYPE_CHECKING:
+    pass
 from briefing.render.chars import CharClass
 from briefing.render.linebreak import (
     SUPERSCRIPT_RISE,
@@ -99,7 +108,7 @@ def glyph_bounds(font: str, ch: str) -> tuple[float, float, float, float] | None
 
 def pdmetrics_face(font: str) -> Any:
     """ReportLab's parsed TrueType face of a registered font."""
-    return pdfmetrics.getFont(font).face
+    return font_face(font)
 
 
 def _n(v: float) -> str:
@@ -181,8 +190,8 @@ def draw_lines(
     style = prep.style
     base_font = fonts.face_for(style.role, bold=style.bold)
     asc, desc = em_box(base_font)
-    doc = canv._doc
-    escape = canv._escape
+    doc = pdf_document(canv)
+    escape = pdf_escape(canv)
     out: list[str] = ["q"]
     if origin is not None:
         # Numbers relative to the origin repeat from cell to cell: the stream compresses better.
@@ -242,7 +251,7 @@ def draw_lines(
             key = (font, prep.chars[i:j])
             runs = encoded.get(key)
             if runs is None:
-                rl_font = pdfmetrics.getFont(font)
+                rl_font = truetype_font(font)
                 runs = encoded[key] = [
                     (
                         rl_font.getSubsetInternalName(subset, doc),
