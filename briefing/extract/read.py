@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import readfile
 from ..errors import ReportError
+from ..i18n import _
 
 MAX_REPORT_BYTES = 20_000_000
 # A report's document.xml is a few MB at most; 64 MB of XML is far beyond any real report and keeps
@@ -46,16 +47,20 @@ def read_report(path: str | Path) -> str:
     suffix = p.suffix.lower()
     if suffix not in (".txt", ".text", ".docx"):
         hint = {
-            ".doc": "open it in Word or WPS and save it as .docx",
-            ".wps": "open it in WPS and save it as .docx",
-            ".pdf": "copy its text into a .txt file (UTF-8), or save the original as .docx",
-        }.get(suffix, "give a .txt (UTF-8 or GBK) or .docx file")
-        raise ReportError(f"{p}: unsupported report format '{suffix or 'no extension'}'; {hint}")
+            ".doc": _("open it in Word or WPS and save it as .docx"),
+            ".wps": _("open it in WPS and save it as .docx"),
+            ".pdf": _("copy its text into a .txt file (UTF-8), or save the original as .docx"),
+        }.get(suffix, _("give a .txt (UTF-8 or GBK) or .docx file"))
+        raise ReportError(
+            _("{path}: unsupported report format '{suffix}'; {hint}").format(
+                path=p, suffix=suffix or _("no extension"), hint=hint
+            )
+        )
     raw = read_bounded(p, MAX_REPORT_BYTES)
     text = docx_text(raw, p) if suffix == ".docx" else decode_text(raw, str(p))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ReportError(f"{p}: the report has no text")
+        raise ReportError(_("{path}: the report has no text").format(path=p))
     return text
 
 
@@ -85,8 +90,10 @@ def decode_text(raw: bytes, name: str) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise ReportError(
-            f"{name}: the text is neither UTF-8 nor GBK/GB18030 (bad byte at {exc.start}); "
-            "save it as UTF-8 and try again"
+            _(
+                "{path}: the text is neither UTF-8 nor GBK/GB18030 (bad byte at {byte}); "
+                "save it as UTF-8 and try again"
+            ).format(path=name, byte=exc.start)
         ) from None
 
 
@@ -104,18 +111,24 @@ def docx_text(raw: bytes, path: Path) -> str:
     """
     import io
 
-    resave = "open it in Word or WPS and save it again as .docx"
+    resave = _("open it in Word or WPS and save it again as .docx")
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         xml = _part(archive, "word/document.xml", path)
         if xml is None:
-            raise ReportError(f"{path}: not a Word document (no word/document.xml); {resave}")
+            raise ReportError(
+                _("{path}: not a Word document (no word/document.xml); {hint}").format(
+                    path=path, hint=resave
+                )
+            )
         numbering = _part(archive, "word/numbering.xml", path)
         styles = _part(archive, "word/styles.xml", path)
     except ReportError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
-        raise ReportError(f"{path}: not a readable .docx file; {resave}") from None
+        raise ReportError(
+            _("{path}: not a readable .docx file; {hint}").format(path=path, hint=resave)
+        ) from None
     except (RuntimeError, NotImplementedError) as exc:
         # zipfile raises these for encrypted entries and compression methods it cannot inflate.
         raise ReportError(f"{path}: cannot read the document part ({exc}); {resave}") from None
@@ -134,7 +147,7 @@ def docx_text(raw: bytes, path: Path) -> str:
 
 def _part(archive: zipfile.ZipFile, name: str, path: Path) -> bytes | None:
     """A part's bytes, its size checked before and while inflating; None when it is absent."""
-    resave = "open it in Word or WPS and save it again as .docx"
+    resave = _("open it in Word or WPS and save it again as .docx")
     try:
         info = archive.getinfo(name)
     except KeyError:
