@@ -204,6 +204,31 @@ def test_report_verification_per_district(pack):
     assert "丙区：核算2处，不一致0处" in text
 
 
+def test_report_is_set_like_the_district_report(pack, comp):
+    """Its levels (第N章, 一、) and numbered tables, from the same style table."""
+    _, _, pages = pack["compare-report"]
+    text = _squash("".join(p[0] for p in pages))
+    for title in ("第一章阅读说明", "第二章总览", "第三章逐项比较", "第五章数据来源"):
+        assert title in text
+    assert "一、行政复议收案" in text
+    assert "表1各地主要指标总览（第1—4项）" in text
+    n = len(comp.common())
+    # Overview tables of four indicators, one table per indicator, then the data files.
+    assert f"表{-(-n // 4) + n + 1}参与比较的数据文件" in text
+    # Every Han character, in text, tables and charts, is at a size of the report's table.
+    from briefing.compose.report import report_styles
+
+    table = {round(style.size_pt, 2) for style in report_styles().values()}
+    sizes = {
+        round(ch["size"], 2)
+        for _, _, chars in pages
+        for ch in chars
+        if "\u4e00" <= ch["text"] <= "\u9fff"
+    }
+    assert sizes <= table, sizes - table
+    assert {9.5, 10.5, 16.0} <= sizes  # chart labels, table cells, running text
+
+
 def test_cli_writes_nothing_on_failure(tmp_path, capsys):
     assert main(["compare", str(FIVE[0]), "-o", str(tmp_path)]) == 1
     assert "2 to 30 datasets; 1 given" in capsys.readouterr().err
@@ -238,6 +263,11 @@ def test_thirty_districts_fit_one_page(tmp_path):
         text = _squash(pdf.pages[0].extract_text())
     for name in comp.names:
         assert name in text
+    with pdfplumber.open(io.BytesIO(built[1].path.read_bytes())) as pdf:
+        report = _squash("".join(page.extract_text() for page in pdf.pages))
+    # Thirty rows run on to a second page under the table's number.
+    assert "表1各地主要指标总览（第1—4项）" in report
+    assert "续表1各地主要指标总览（第1—4项）" in report
 
 
 def test_two_years_of_one_district_count_as_one_place(comp) -> None:

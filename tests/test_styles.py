@@ -23,10 +23,12 @@ from briefing.render.styles import (
 )
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
-#: The modules that must draw every face and size from the style table.
-TABLE_ONLY = {
+#: The modules that must draw every face and size from the style table, with the roles they may
+#: name (the comparison pack's two documents are checked against their own tables below).
+TABLE_ONLY: dict[str, tuple[str, ...]] = {
     "briefing/compose/briefing.py": ONE_PAGE_NAMES,
     "briefing/handout.py": OVERLAY_NAMES,
+    "briefing/compose/compare.py": (),
 }
 FACE_NAMES = {"SANS", "SANS_BOLD", "SERIF", "SERIF_BOLD", "KAI"}
 #: Keywords that set a size or a face: never given a literal (the table's value is passed on).
@@ -41,6 +43,8 @@ FACE_KEYWORDS = {
 }
 #: Keywords that resize a style: not used at all outside the table.
 SIZE_KEYWORDS = {"size_pt", "leading_pt"}
+#: ReportLab table-style commands that set type (their arguments after the two cells).
+FONT_COMMANDS = {"FONT", "FONTNAME", "FACE", "FONTSIZE", "SIZE", "LEADING"}
 
 
 def _has_literal(node: ast.AST) -> bool:
@@ -115,6 +119,23 @@ def sizes_outside_the_table(source: str, roles: tuple[str, ...] = ()) -> list[st
                 problems.append(f"line {line}: stringWidth in a literal face")
             if name == "chart_style" and len(node.args) > 1 and _has_literal(node.args[1]):
                 problems.append(f"line {line}: chart labels at a size of their own")
+            # A composer's paragraph in a role of its stylesheet: `self.p(text, "prose")`.
+            if (
+                roles
+                and name == "p"
+                and len(node.args) == 2
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value not in roles
+            ):
+                problems.append(f"line {line}: no role {node.args[1].value!r} in the table")
+        elif (
+            isinstance(node, ast.Tuple)
+            and node.elts
+            and isinstance(node.elts[0], ast.Constant)
+            and node.elts[0].value in FONT_COMMANDS
+            and any(_has_literal(arg) for arg in node.elts[3:])
+        ):
+            problems.append(f"line {line}: a table's {node.elts[0].value} command sets type")
         elif (
             roles
             and isinstance(node, ast.Subscript)
@@ -137,7 +158,7 @@ def test_module_takes_every_face_and_size_from_the_table(relative: str) -> None:
     assert not problems, f"{relative} sets type outside render/styles.py: " + "; ".join(problems)
 
 
-#: The comparison page's part of compose/compare.py (its report part sets the report's tables).
+#: The comparison page's part of compose/compare.py: the one-page variant's roles.
 COMPARE_PAGE = {
     "_Ctx",
     "_masthead",
@@ -163,6 +184,24 @@ def test_the_comparison_page_takes_every_face_and_size_from_the_table() -> None:
     assert not any(found.values()), {k: v for k, v in found.items() if v}
 
 
+def test_the_comparison_report_names_only_roles_of_the_report_table() -> None:
+    from briefing.compose.report import report_styles
+
+    source = (PACKAGE / "compose" / "compare.py").read_text(encoding="utf-8")
+    (composer,) = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ClassDef) and node.name == "CompareComposer"
+    ]
+    segment = ast.get_source_segment(source, composer)
+    assert segment is not None
+    roles = tuple(report_styles())
+    assert {"chart_label", "table", "prose"} <= set(roles)
+    assert not sizes_outside_the_table(segment, roles)
+    # The check sees the composer's roles: a name the table lacks is caught.
+    assert sizes_outside_the_table(segment.replace('"prose"', '"no_such_role"'), roles)
+
+
 def test_the_check_catches_each_way_of_setting_type_by_hand() -> None:
     source = """
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -177,6 +216,8 @@ w = stringWidth("x", "BriefingSans-Bold", 9)
 e = c.styles["no_such_role"]
 f = chart_style("tight", label_pt=7.5)
 g = chart_style("tight", 7.5)
+h = TableStyle([("FONT", (0, 0), (-1, -1), face_for("serif"), 10.5)])
+i = self.p("x", "no_such_para")
 """
     problems = sizes_outside_the_table(source, ONE_PAGE_NAMES)
     expected = [
@@ -193,6 +234,8 @@ g = chart_style("tight", 7.5)
         "line 11: no role 'no_such_role' in the table",
         "line 12: label_pt= given a literal",
         "line 13: chart labels at a size of their own",
+        "line 14: a table's FONT command sets type",
+        "line 15: no role 'no_such_para' in the table",
     ]
     for want in expected:
         assert any(p == want or p.startswith(want) for p in problems), (want, problems)

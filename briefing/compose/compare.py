@@ -29,11 +29,8 @@ from typing import Any
 from briefing._reportlab import (
     CondPageBreak,
     Flowable,
-    HexColor,
     KeepTogether,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 from .. import __version__, fonts
@@ -43,7 +40,7 @@ from ..errors import LayoutOverflowError
 from ..fonts import register_reportlab
 from ..render import CJKParagraph, Span, TextStyle
 from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
-from ..render.styles import INK, MUTED
+from ..render.styles import INK, LABEL_ROLE, MUTED
 from .briefing import (
     BOX_INNER_W,
     HAIRLINE,
@@ -436,19 +433,17 @@ def compare_meta(comp: Comparison, what: str) -> dict[str, Any]:
 # The annotated comparison report
 
 
-REPORT_CHART_WIDTH = 340.0
-RULE = HexColor("#7F7F7F")
-HEAD_BG = HexColor("#E8E8E8")
-
-
 class CompareComposer:
-    """Compose one layout pass of the comparison report (GB/T 9704 pages, `reportdoc` machinery)."""
+    """Compose one layout pass of the comparison report: GB/T 9704 pages, the report's machinery
+    (`reportdoc`), its levels (第N章, 一、 in 黑体) and its numbered tables.
+    """
 
     def __init__(self, comp: Comparison, styles: dict[str, TextStyle]):
         self.comp = comp
         self.styles = styles
         self.chapter_number = 0
         self.section_number = 0
+        self.table_number = 0
         self.width = _type_width()
 
     def p(self, content: str | Sequence[Span], style: str) -> CJKParagraph:
@@ -459,33 +454,25 @@ class CompareComposer:
 
         self.chapter_number += 1
         self.section_number = 0
-        full = f"{chinese_number(self.chapter_number)}、{title}"
+        full = f"第{chinese_number(self.chapter_number)}章　{title}"
         return [ChapterBreak(), Heading(self.p(full, "chapter"), level=0, title=full, key=key)]
 
     def section(self, title: str, key: str) -> list[Flowable]:
         from .report import chinese_number
 
         self.section_number += 1
-        full = f"（{chinese_number(self.section_number)}）{title}"
-        return [CondPageBreak(120), Heading(self.p(full, "section"), level=1, title=full, key=key)]
+        full = f"{chinese_number(self.section_number)}、{title}"
+        # Kept with its basis line and the first rows of its table (seven body lines' height).
+        keep = CondPageBreak(self.styles["body"].leading_pt * 7)
+        return [keep, Heading(self.p(full, "section"), level=1, title=full, key=key)]
 
-    def table(self, rows: list[list[Any]], widths: Sequence[float]) -> Table:
-        commands: list[tuple[Any, ...]] = [
-            ("FONT", (0, 0), (-1, -1), fonts.face_for("serif"), 10.5),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-            ("LINEABOVE", (0, 0), (-1, 0), 1.0, HexColor("#000000")),
-            ("LINEBELOW", (0, -1), (-1, -1), 1.0, HexColor("#000000")),
-            ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
-            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#000000")),
-        ]
-        t = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-        t.setStyle(TableStyle(commands))
-        return t
+    def table(self, rows: list[list[Any]], widths: Sequence[float], title: str) -> Flowable:
+        """A numbered table as the report sets it (表N above, 续表N where it runs on)."""
+        from .report import numbered_table
+
+        self.table_number += 1
+        caption = self.styles["table_caption"]
+        return numbered_table(rows, widths, self.table_number, title, caption)
 
     def head(self, labels: Sequence[str]) -> list[Any]:
         return [self.p(label, "table_head") for label in labels]
@@ -509,6 +496,8 @@ class CompareComposer:
         return out
 
     def cover(self) -> list[Flowable]:
+        from .report import cover_table
+
         comp = self.comp
         out: list[Flowable] = [Spacer(1, 150)]
         # Break the title after 年度, as the report's cover does, rather than wherever it runs out.
@@ -525,19 +514,7 @@ class CompareComposer:
             ("报告日期", f"各地报告最晚的日期为{_date_cn(pack_day(comp))}"),
             ("数据指纹", f"SHA-256 {pack_fingerprint(comp)[:16]}…"),
         ]
-        data = [[self.p(k, "cover_meta"), self.p(v, "cover_meta")] for k, v in rows]
-        t = Table(data, colWidths=[90, 300], hAlign="CENTER")
-        t.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
-            )
-        )
-        out.append(t)
+        out.append(cover_table(rows, self.styles["cover_meta"]))
         out.append(Spacer(1, 40))
         out.append(
             self.p(
@@ -600,7 +577,10 @@ class CompareComposer:
             ]
             for r, name in enumerate(comp.names):
                 rows.append([self.p(name, "table_fig"), *[self.cell(c.cells[r]) for c in chunk]])
-            out += [Spacer(1, 6), self.table(rows, [name_w] + [width] * len(chunk))]
+            last = start + len(chunk)
+            which = f"第{last}项" if len(chunk) == 1 else f"第{start + 1}—{last}项"
+            title = f"各地主要指标总览（{which}）"
+            out.append(self.table(rows, [name_w] + [width] * len(chunk), title))
         single = [c for c in comp.columns if len(c.reported) < 2]
         if single:
             listed = "；".join(
@@ -631,7 +611,7 @@ class CompareComposer:
         out.append(
             self.p(
                 [
-                    Span("比较口径：", role="sans"),
+                    Span("比较口径：", role=LABEL_ROLE),
                     Span(f"{column.basis_text}；指标编码 {column.code}。"),
                 ],
                 "prose",
@@ -641,48 +621,21 @@ class CompareComposer:
         rows: list[list[Any]] = [
             self.head(["名次", "地区", "数字（原文）", "统计期", "出处", "说明"])
         ]
-        for rank, cell in column.ranked():
+        # The ranked figures, then those on another basis: shown, never ranked.
+        entries = [
+            (str(rank), cell, f"限定词：{cell.hedge}，按所写数字排名" if cell.hedge else "")
+            for rank, cell in column.ranked()
+        ]
+        entries += [
+            ("—", cell, f"口径不同：{cell.why_not.removeprefix('为')}，不排名")
+            for cell in column.others
+        ]
+        for rank_text, cell, note in entries:
             ind = cell.indicator
-            note = "限定词：" + cell.hedge + "，按所写数字排名" if cell.hedge else ""
-            rows.append(
-                [
-                    self.p(str(rank), "table"),
-                    self.p(cell.district, "table"),
-                    self.cell(cell),
-                    self.p(ind.period.text, "table"),
-                    self.p(ind.source, "table"),
-                    self.p(note, "table"),
-                ]
-            )
-        for cell in column.others:
-            ind = cell.indicator
-            rows.append(
-                [
-                    self.p("—", "table"),
-                    self.p(cell.district, "table"),
-                    self.cell(cell),
-                    self.p(ind.period.text, "table"),
-                    self.p(ind.source, "table"),
-                    self.p(f"口径不同：{cell.why_not.removeprefix('为')}，不排名", "table"),
-                ]
-            )
-        out.append(self.table(rows, widths))
-        if len(column.comparable) >= 2:
-            style = chart_style("normal", label_pt=9.5)
-            # In rank order here, under the ranked table; missing figures last.
-            bars = sorted(
-                chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf
-            )
-            drawing = draw_rows(chart_kind(column), tuple(bars), REPORT_CHART_WIDTH, style)
-            out.append(
-                KeepTogether(
-                    [
-                        Spacer(1, 6),
-                        Centered(drawing),
-                        self.p(f"{column.entry.name}（{column.unit}，{column.period}）", "caption"),
-                    ]
-                )
-            )
+            texts = (rank_text, cell.district, ind.period.text, ind.source, note)
+            cells = [self.p(t, "table") for t in texts]
+            rows.append([*cells[:2], self.cell(cell), *cells[2:]])
+        out.append(self.table(rows, widths, f"{column.entry.name}排名"))
         missing = column.missing(comp.names)
         lines = []
         if missing:
@@ -690,8 +643,26 @@ class CompareComposer:
         else:
             lines.append("各地均报告了此项。")
         lines += [n + "。" for n in column.notes()]
-        out += [self.p(line, "prose") for line in lines]
-        return out
+        notes = [self.p(line, "prose") for line in lines]
+        if len(column.comparable) >= 2:
+            from .report import CHART_WIDTH
+
+            style = chart_style("normal", label_pt=self.styles["chart_label"].size_pt)
+            # In rank order here, under the ranked table; missing figures last.
+            bars = sorted(
+                chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf
+            )
+            drawing = draw_rows(chart_kind(column), tuple(bars), CHART_WIDTH, style)
+            caption = f"{column.entry.name}（{column.unit}，{column.period}）"
+            # The chart keeps its first note line: no page holds that line alone.
+            chart: list[Flowable] = [
+                Spacer(1, 6),
+                Centered(drawing),
+                self.p(caption, "caption"),
+                notes.pop(0),
+            ]
+            out.append(KeepTogether(chart))
+        return out + notes
 
     def verification(self) -> list[Flowable]:
         comp = self.comp
@@ -706,7 +677,7 @@ class CompareComposer:
         for d in comp.districts:
             bad = d.inconsistent
             head = f"{d.name}：核算{len(d.findings)}处，不一致{len(bad)}处"
-            out.append(self.p([Span(head, role="sans")], "finding_head"))
+            out.append(self.p(head, "finding_head"))
             if not bad:
                 out.append(self.p("未发现不一致。", "finding"))
             for n, f in enumerate(bad, 1):
@@ -717,7 +688,6 @@ class CompareComposer:
         return out
 
     def sources(self) -> list[Flowable]:
-
         comp = self.comp
         out = self.chapter("数据来源", "cmp-sources")
         out.append(
@@ -741,7 +711,7 @@ class CompareComposer:
                     self.p(d.dataset.sha256[:16], "table"),
                 ]
             )
-        out.append(self.table(rows, widths))
+        out.append(self.table(rows, widths, "参与比较的数据文件"))
         return out
 
 

@@ -86,7 +86,6 @@ from .request import Request
 
 TYPE_WIDTH = type_area(1)[2]
 CHART_WIDTH = 340.0  # points; charts are drawn at printed size, never scaled
-CHART_LABEL_PT = 9.5
 NUMERALS = "一二三四五六七八九十"
 GLOSS_MARK = "#1F4E79"
 RULE = HexColor("#7F7F7F")
@@ -98,6 +97,46 @@ HEAD_BG = HexColor("#E8E8E8")
 INDICATOR_COLUMNS = (28.0, TYPE_WIDTH - 312.0, 140.0, 84.0, 60.0)
 #: More findings than this on one figure: its footnote counts them and points to the chapter.
 MAX_FINDINGS_IN_NOTE = 3
+
+
+def numbered_table(
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    number: int,
+    title: str,
+    caption: TextStyle,
+    *,
+    header: bool = True,
+) -> NumberedTable:
+    """表`number` with its title in `caption` over the rows (cells set in the table roles).
+
+    Cells are padded 3 pt left and right, 2.5 above and 3.5 below; heavy rules above and at the
+    end, thin ones between rows, a shaded header row repeated on every page the table runs to.
+    """
+    style = GridStyle(between=(0.25, RULE), head_background=HEAD_BG if header else None)
+    repeat = 1 if header else 0
+
+    def make(rows: list[list[Any]]) -> Grid:
+        return Grid(rows, widths, style, repeat)
+
+    return NumberedTable(table_of(rows, make, repeat), number, title, caption)
+
+
+def cover_table(rows: Sequence[tuple[str, str]], style: TextStyle) -> Table:
+    """A cover's lines of label and value (发布机关, 数据指纹 …): two columns, centred, no rules."""
+    data = [[CJKParagraph(k, style), CJKParagraph(v, style)] for k, v in rows]
+    table = Table(data, colWidths=[90, 300], hAlign="CENTER")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
 
 
 def chinese_number(n: int) -> str:
@@ -259,17 +298,9 @@ class Composer:
         """A numbered table; it breaks between rows only (the loader's limits keep every row,
         the dictionary's longest note included, well within a page).
         """
-        # 10.5 pt cells padded 3 pt left and right, 2.5 above and 3.5 below; heavy rules above and
-        # at the end, thin ones between rows, a shaded header row.
-        style = GridStyle(between=(0.25, RULE), head_background=HEAD_BG if header else None)
-        repeat = 1 if header else 0
-
-        def make(rows: list[list[Any]]) -> Grid:
-            return Grid(rows, widths, style, repeat)
-
         self.table_number += 1
-        inner = table_of(rows, make, 1 if header else 0)
-        return NumberedTable(inner, self.table_number, title, self.styles["table_caption"])
+        caption = self.styles["table_caption"]
+        return numbered_table(rows, widths, self.table_number, title, caption, header=header)
 
     @staticmethod
     def headed(head: list[Flowable], blocks: list[Flowable]) -> list[Flowable]:
@@ -353,20 +384,7 @@ class Composer:
             ("数据文件", Path(self.ds.path).name),
             ("数据指纹", f"SHA-256 {self.ds.sha256[:16]}…"),
         ]
-        data = [[self.p(k, "cover_meta"), self.p(v, "cover_meta")] for k, v in rows]
-        t = Table(data, colWidths=[90, 300], hAlign="CENTER")
-        t.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), fonts.face_for("serif"), 13),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
-            )
-        )
-        items.append(t)
+        items.append(cover_table(rows, self.styles["cover_meta"]))
         items.append(60.0)
         items.append(
             self.p(
@@ -1047,7 +1065,7 @@ def chart_flowables(ds: Dataset, preset: PagePreset = PRESET) -> dict[str, list[
     A chart taller than half a page is drawn in panels of as many bars as fit half a page, each
     a chart of its own with the same scale rules, so a long chart never overflows a page.
     """
-    style = chart_style("normal", label_pt=CHART_LABEL_PT)
+    style = chart_style("normal", label_pt=preset.styles["chart_label"].size_pt)
     limit = preset.text_height_mm * 72 / 25.4 * 0.5
     out: dict[str, list[Flowable]] = {}
     for c in ds.charts:

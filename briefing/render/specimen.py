@@ -43,6 +43,7 @@ _SAMPLES: dict[str, str] = {
     "chapter": "第二章　执法规范与执法监督",
     "table_caption": "表3　执法规范与执法监督数字一览",
     "chart_note": "执法案卷评查优秀率连续三年上升。",
+    "chart_label": "丁区　150件",
     "table_fig": "300余件（同比增长6.8%）",
     "small_head": "原文与数值",
     "header": "示例区2024年度法治政府建设工作报告（注释版）",

@@ -166,6 +166,7 @@ STYLE_NAMES = (
     "caption",
     "table_caption",
     "chart_note",
+    "chart_label",
     "footnote",
     "table",
     "table_head",
@@ -192,6 +193,8 @@ OVERLAY_NAMES = ("copy_number", "marking", "watermark")
 BODY_ROLE: Role = "serif"
 NOTE_ROLE: Role = "serif"
 TITLE_ROLE: Role = "serif"  # bold: the heavy 宋体 stands in for 小标宋
+#: A run-in label inside a paragraph of another role (比较口径：, a field's name) is set in 黑体.
+LABEL_ROLE: Role = "sans"
 
 
 def make_stylesheet(
@@ -310,6 +313,8 @@ def make_stylesheet(
             True,
             space_after_pt=8 * k,
         ),
+        # The labels and values of a chart (the charts' own face; only the size is taken).
+        small("chart_label", "sans", 9.5, 12),
         small("footnote", NOTE_ROLE, 9, 13.5, align="justify"),
         small("table", BODY_ROLE, 10.5, 15),
         small("table_head", "sans", 10.5, 15, align="center"),
