@@ -177,6 +177,7 @@ __all__ = [
     "doc_template_of",
     "font_face",
     "fp_str",
+    "frame_of",
     "mm",
     "page_size",
     "page_stream",
@@ -219,6 +220,11 @@ def pdf_escape(canv: Canvas) -> Callable[[str | bytes], str]:
 def doc_template_of(canv: Canvas) -> Any:
     """The document template building onto the canvas (set by ReportLab while it builds)."""
     return canv._doctemplate  # type: ignore[attr-defined]
+
+
+def frame_of(flowable: Flowable) -> Any:
+    """The frame `flowable` is being laid out in, while a document builds (else None)."""
+    return flowable._doctemplateAttr("frame")  # type: ignore[attr-defined]
 
 
 def set_doc_template(canv: Canvas, doc: object | None) -> None:

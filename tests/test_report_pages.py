@@ -7,6 +7,7 @@ pdftotext does) and positions with pdfplumber; nothing here calls a poppler bina
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import itertools
 import re
@@ -21,7 +22,8 @@ import pytest
 from briefing import fonts
 from briefing.compose import report
 from briefing.compose._report_text import preset_for
-from briefing.compose.annotate import STATUS_COLOR, STATUS_SHAPE
+from briefing.compose.annotate import STATUS_COLOR, STATUS_ORDER, STATUS_SHAPE
+from briefing.compose.report import status_tag
 from briefing.load import load_dataset
 from briefing.render.pages import folio_style
 from briefing.render.typography import em_box, glyph_bounds
@@ -166,15 +168,18 @@ def test_status_colours_differ_in_grayscale_and_carry_a_shape():
 # -- page flow ----------------------------------------------------------------------------------
 
 
-def fill(page: dict, preset, number: int) -> float:
-    """How much of the type area's height the page's content spans (0 for a blank page)."""
-    area = preset.type_area(number)
-    top, bottom = page["height"] - area.top, page["height"] - area.y
-    spans = [(c["top"], c["bottom"]) for c in page["chars"]] + page["boxes"]
-    inside = [(a, b) for a, b in spans if a >= top - 1 and b <= bottom + 1]
-    if not inside:
-        return 0.0
-    return (max(b for _a, b in inside) - top) / (bottom - top)
+def fill(data: bytes, preset) -> list[float]:
+    """How far down the type area each page's content reaches (0 for a blank page): the lowest
+    edge of any text, rule or picture inside it, as a share of its height.
+    """
+    pdf = pdfium.PdfDocument(data)
+    out = []
+    for i in range(len(pdf)):
+        area = preset.type_area(i + 1)
+        lows = [o.get_bounds()[1] for o in pdf[i].get_objects(max_depth=4)]
+        inside = [y for y in lows if area.y - 1 <= y <= area.top + 1]
+        out.append((area.top - min(inside)) / (area.top - area.y) if inside else 0.0)
+    return out
 
 
 def chapter_ends(log) -> set[int]:
@@ -185,15 +190,100 @@ def chapter_ends(log) -> set[int]:
     return ends | {p - 1 for p in log.blank_pages}
 
 
-@pytest.mark.parametrize("which", ["duplex", "single"])
-def test_no_page_under_a_quarter_full_except_a_chapters_last(which, request):
-    built = request.getfixturevalue(which)
-    log, preset = built["log"], built["preset"]
+def scaled_dataset(folder: Path, count: int) -> Path:
+    """The benchmark's generated dataset: the sample's indicators copied to `count`."""
+    spec = importlib.util.spec_from_file_location("scaled", ROOT / "benchmarks" / "scaled.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path: Path = module.write_scaled(folder, count)
+    return path
+
+
+@pytest.fixture(scope="module")
+def flows(tmp_path_factory, duplex, single) -> dict[tuple[str, str], dict]:
+    """Dataset, PDF, page log and preset of each dataset in each binding: Liujiang, the sparse
+    fixture and a generated report of 250 indicators (about 95 pages, where long tables and runs
+    of findings meet page feet that Liujiang's few never reach).
+    """
+    out = {("liujiang", "duplex"): duplex, ("liujiang", "single"): single}
+    paths = {"sparse": SPARSE, "scaled-250": scaled_dataset(tmp_path_factory.mktemp("flow"), 250)}
+    for name, path in paths.items():
+        ds = load_dataset(path)
+        findings = verify(ds)
+        for binding in ("duplex", "single"):
+            data, log = report.build_report(ds, findings, binding=binding)
+            out[name, binding] = {
+                "ds": ds,
+                "findings": findings,
+                "data": data,
+                "log": log,
+                "preset": preset_for(binding),
+            }
+    return out
+
+
+FLOWS = [(d, b) for d in ("liujiang", "sparse", "scaled-250") for b in ("duplex", "single")]
+
+
+@pytest.mark.parametrize(("dataset", "binding"), FLOWS)
+def test_no_page_under_a_quarter_full_except_a_chapters_last(dataset, binding, flows):
+    built = flows[dataset, binding]
+    log = built["log"]
     ends = chapter_ends(log)
-    for number, page in enumerate(built["pages"], 1):
-        if number == 1 or number in log.blank_pages or number in ends:
-            continue
-        assert fill(page, preset, number) >= 0.25, (which, number)
+    fills = fill(built["data"], built["preset"])
+    assert len(fills) == log.page_count
+    low = [
+        (number, round(f, 2))
+        for number, f in enumerate(fills, 1)
+        if number != 1 and number not in log.blank_pages and number not in ends and f < 0.25
+    ]
+    assert not low, (dataset, binding, low)
+    if binding == "single":
+        assert not log.blank_pages
+        assert all(f > 0 for f in fills)
+
+
+@pytest.mark.parametrize(("dataset", "binding"), FLOWS)
+def test_a_heading_shares_its_page_with_what_it_heads(dataset, binding, flows):
+    """A 数字一览 heading never stands at a page's foot with its table overleaf (the first rows'
+    footnotes count: they go on the same page), nor a group of findings' heading without its
+    first finding.
+    """
+    built = flows[dataset, binding]
+    ds, log = built["ds"], built["log"]
+    tables = 0
+    for area in ds.areas:
+        rows = ds.indicators_in(area.id)
+        if rows:
+            tables += 1
+            heading = log.page_of(f"area-{area.id}-table")
+            assert heading == log.page_of(f"ind-{rows[0].id}"), (dataset, binding, area.id)
+    assert tables
+    pdf = pdfium.PdfDocument(built["data"])
+    statuses = [s for s in STATUS_ORDER if any(f.status == s for f in built["findings"])]
+    for status in statuses:
+        group = [f for f in built["findings"] if f.status == status]
+        page = log.page_of(f"finding-{group[0].relation_id}")
+        text = squash(pdf[page - 1].get_textpage().get_text_range())
+        assert f"{status_tag(status)}（{len(group)}处）" in text, (dataset, binding, status)
+
+
+@pytest.mark.parametrize(("dataset", "binding"), FLOWS)
+def test_findings_run_on_rather_than_leave_a_pages_foot_empty(dataset, binding, flows):
+    """A finding goes overleaf whole only when its heading and first lines do not fit: each page
+    of the findings but the chapter's last is filled to within a heading and a short paragraph
+    of its foot (at most five of its 22 lines left), never held back to keep a finding whole.
+    """
+    built = flows[dataset, binding]
+    log = built["log"]
+    first = log.page_of("verify-results")
+    assert first is not None
+    last = min(p for level, _t, _k, p in log.headings if p > first and level == 0) - 1
+    fills = fill(built["data"], built["preset"])
+    short = [(n, round(fills[n - 1], 2)) for n in range(first, last) if fills[n - 1] < 0.7]
+    assert not short, (dataset, binding, short)
 
 
 def test_one_sided_report_has_no_blank_page_and_numbers_on_the_right(single):

@@ -787,18 +787,19 @@ class Composer:
             head = self.subsection(k, f"{status_tag(status)}（{len(group)}处）")
             for j, f in enumerate(group):
                 n += 1
-                block = self.finding_block(n, f)
-                if j == 0:  # the group's heading never stands alone at the foot of a page
-                    # (one KeepTogether, not nested: a nested one always reads as too tall)
-                    first = block[0]._content if isinstance(block[0], KeepTogether) else [block[0]]
-                    block = [*head[:-1], KeepTogether([head[-1], *first]), *block[1:]]
-                out += block
+                # The group's heading never stands alone at the foot of a page: it goes with its
+                # first finding's heading and first lines (its CondPageBreak gives way to that).
+                out += self.finding_block(n, f, head[1:] if j == 0 else [])
         return out
 
-    def finding_block(self, n: int, f: FindingLike) -> list[Flowable]:
+    def finding_block(
+        self, n: int, f: FindingLike, lead: Sequence[Flowable] = ()
+    ) -> list[Flowable]:
+        """One finding: its heading (after `lead`, the group's heading if it opens the group),
+        explanation, formula, the figures involved, a note and where it is registered.
+        """
         key = f"finding-{f.relation_id}"
         parts: list[Flowable] = [
-            PageRef(key),
             self.p(
                 [
                     Span(f"{n}．", keep=True),
@@ -841,8 +842,10 @@ class Composer:
                     "finding",
                 )
             )
-        # The head stays with the explanation and the formula; what follows may run on.
-        return [KeepTogether(parts[:4]), *parts[4:]]
+        # The heading stays with the explanation's first lines (all of a short one); the rest
+        # runs on as a typesetter would set it, rather than holding the finding whole and
+        # leaving the foot of the page empty.
+        return [KeepStart([*lead, parts[0]], parts[1]), *lead, PageRef(key), *parts]
 
     # shortcomings, plans, glossary -------------------------------------------------------
 

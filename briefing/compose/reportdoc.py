@@ -41,6 +41,7 @@ from briefing._reportlab import (
     Table,
     begin_form,
     doc_template_of,
+    frame_of,
     page_stream,
     set_annotation_refs,
     set_doc_template,
@@ -864,6 +865,15 @@ class NumberedTable(Flowable):
         head = t.repeatRows if isinstance(t.repeatRows, int) else 0
         return self.spaceBefore + cap + sum(t._rowHeights[: head + self.min_rows])
 
+    def start_notes(self, availWidth: float, availHeight: float) -> list[Footnote]:
+        """The footnotes of the header and the first `min_rows` rows: they go on the same page."""
+        if isinstance(self.table, LongTable):
+            t = self.table.window_for(availWidth, availHeight)
+        else:
+            t = self.table
+        head = t.repeatRows if isinstance(t.repeatRows, int) else 0
+        return footnotes_in(t._cellvalues[: head + self.min_rows])
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         cap = self._caption_height(availWidth, availHeight)
         long: LongTable | None = None
@@ -905,21 +915,59 @@ class NumberedTable(Flowable):
 
 
 class KeepStart(CondPageBreak):
-    """Break the page unless `before` (a heading, an introduction) and the first rows of `table`
-    fit below: a heading never stands at a page's foot with its table on the next page.
+    """Break the page unless `before` (headings, an introduction) and the start of `first` fit
+    below: a heading never stands at a page's foot with what it heads on the next page. The start
+    is what `first` cannot leave behind: a table's caption, header and first rows, a paragraph's
+    first two lines (all of it when it is too short to split), anything else whole. The block
+    itself is not held together, so a long one runs on instead of leaving most of a page empty.
     """
 
-    def __init__(self, before: Sequence[Flowable], table: NumberedTable):
+    def __init__(self, before: Sequence[Flowable], first: Flowable):
         super().__init__(0)
         self.before = list(before)
-        self.table = table
+        self.first = first
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = frame_of(self)
+        if frame is not None and getattr(frame, "_atTop", False):
+            return 0.0, 0.0  # a new page would not give more room
         need = 0.0
         for f in self.before:
             need += f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-        self.height = need + self.table.start_height(availWidth, availHeight)
+        self.height = need + start_height(self.first, availWidth, availHeight)
+        if isinstance(frame, NoteFrame):
+            # The start's footnotes go on its page too, and take room from the frame's foot.
+            first = self.first
+            notes = footnotes_in(self.before) + (
+                first.start_notes(availWidth, availHeight)
+                if isinstance(first, NumberedTable)
+                else footnotes_in(first)
+            )
+            have = {n.number for n in frame.notes}
+            new = []
+            for n in notes:
+                if n.number not in have:
+                    have.add(n.number)
+                    new.append(n)
+            if new:
+                self.height += frame.notes_height(frame.notes + new) - frame.notes_height(
+                    frame.notes
+                )
         return super().wrap(availWidth, availHeight)
+
+
+def start_height(f: Flowable, availWidth: float, availHeight: float) -> float:
+    """The room the part of `f` that may not be left alone at a page's foot takes."""
+    if isinstance(f, NumberedTable):
+        return f.start_height(availWidth, availHeight)
+    height = float(f.wrap(availWidth, availHeight)[1])
+    if isinstance(f, CJKParagraph):
+        # CJKParagraph.split leaves two lines on each side: four lines or more may split.
+        lines = len(f.lines)
+        if lines >= 4:
+            height = 2 * f.style.leading_pt
+        return float(f.getSpaceBefore()) + height
+    return float(f.getSpaceBefore()) + height + float(f.getSpaceAfter())
 
 
 class Elastic(Flowable):
