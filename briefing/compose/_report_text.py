@@ -86,23 +86,3 @@ def last_line_width(content: Sequence[Span], width: float, style: TextStyle) -> 
     """Where the last line `content` sets in at `width` ends (for a leader after a title)."""
     lines = break_lines(content, width, style)
     return lines[-1].right_pt if lines else 0.0
-
-
-__all__ = [
-    "BINDINGS",
-    "BODY_LEADING",
-    "BODY_SIZE",
-    "BODY_TRACKING",
-    "PAGE_HEIGHT",
-    "PAGE_WIDTH",
-    "PRESET",
-    "CJKParagraph",
-    "Span",
-    "TextStyle",
-    "draw_page_number",
-    "frame_area",
-    "last_line_width",
-    "make_stylesheet",
-    "preset_for",
-    "type_area",
-]

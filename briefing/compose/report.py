@@ -36,6 +36,7 @@ from ..charts import chart_style, draw_chart
 from ..model import Area, Dataset, Indicator, format_number
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
 from ..render.output import render as render_output
+from ..render.styles import LABEL_ROLE
 from ._report_text import (
     BODY_LEADING,
     PRESET,
@@ -625,7 +626,7 @@ class Composer:
                 drawing,
                 self.p(
                     [
-                        Span(f"图{self.figure_number}", role="sans", keep=True),
+                        Span(f"图{self.figure_number}", role=LABEL_ROLE, keep=True),
                         Span("\u3000" + title + part),
                     ],
                     "caption",
@@ -927,7 +928,7 @@ class Composer:
             rows.append(
                 [
                     [
-                        self.p([Span(ind.id, role="sans")], "small"),
+                        self.p([Span(ind.id, role=LABEL_ROLE)], "small"),
                         self.p(ind.label, "small"),
                         self.p(f"数据文件{line}", "small"),
                     ],
@@ -951,7 +952,7 @@ class Composer:
         return out
 
     def kv(self, *pairs: tuple[str, str]) -> list[Flowable]:
-        return [self.p([Span(f"{k}：", role="sans"), Span(v)], "small") for k, v in pairs]
+        return [self.p([Span(f"{k}：", role=LABEL_ROLE), Span(v)], "small") for k, v in pairs]
 
     def provenance(self) -> list[Flowable]:
         ds = self.ds
