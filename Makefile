@@ -157,12 +157,19 @@ references: $(STAMP)
 # Messages are marked in the code with _(), N_() and ngettext(); Babel extracts them, merges them
 # into the .po (new ones untranslated, gone ones dropped) and compiles the .mo that gettext reads.
 # Both are committed; tests/test_i18n.py checks that they agree and that every message has Chinese.
+# Babel stamps POT-Creation-Date with the time of every run; when nothing else in the .po changed,
+# the previous file (and its date) is kept, so that running it twice changes neither file.
 CATALOGUE := briefing/locale/zh/LC_MESSAGES/briefing
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header --sort-output \
 	  -k _ -k N_ -k ngettext:1,2 -o $(VENV)/briefing.pot briefing
+	cp $(CATALOGUE).po $(VENV)/briefing.po.before
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 \
 	  -i $(VENV)/briefing.pot -o $(CATALOGUE).po -l zh
+	grep -v '^"POT-Creation-Date: ' $(VENV)/briefing.po.before > $(VENV)/briefing.po.before.body
+	grep -v '^"POT-Creation-Date: ' $(CATALOGUE).po > $(VENV)/briefing.po.after.body
+	if cmp -s $(VENV)/briefing.po.before.body $(VENV)/briefing.po.after.body; then \
+	  cp $(VENV)/briefing.po.before $(CATALOGUE).po; fi
 	$(BIN)/pybabel compile -i $(CATALOGUE).po -o $(CATALOGUE).mo -l zh
 
 lint: $(STAMP)

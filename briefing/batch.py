@@ -643,10 +643,14 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             process.join(5)
 
 
-DIED = WorkerDied(
-    "the worker process died (killed, out of memory or crashed); "
-    "the previous output, if any, is unchanged"
-)
+def _died() -> WorkerDied:
+    """The failure of a call whose worker ended without reporting, in the user's language."""
+    return WorkerDied(
+        _(
+            "the worker process died (killed, out of memory or crashed); "
+            "the previous output, if any, is unchanged"
+        )
+    )
 
 
 class _Runner:
@@ -670,7 +674,7 @@ class _Runner:
         queue = deque(enumerate(calls))
         if self.executor is not None:
             for index, _ in _drain(self.executor, queue, 4 * self.workers, finish):
-                finish(index, DIED)
+                finish(index, _died())
             return
         while queue:
             if self.pool is None:
@@ -683,7 +687,7 @@ class _Runner:
             while suspects:
                 single = self._new_pool(1)
                 for index, _ in self._guarded(single, suspects, 1, finish):
-                    finish(index, DIED)
+                    finish(index, _died())
                 single.shutdown(wait=True)
 
     def _guarded(

@@ -250,7 +250,9 @@ def _shield(text: str, name: str) -> str:
                     name,
                     *_where(text, i),
                     "",
-                    f"contains private-use character U+{ord(text[i]):04X}; delete it",
+                    _("contains private-use character U+{code}; delete it").format(
+                        code=f"{ord(text[i]):04X}"
+                    ),
                 )
                 for i in found
             ]
@@ -310,8 +312,10 @@ def _prescan(text: str, name: str) -> list[Problem]:
                             line,
                             col,
                             "",
-                            f"lists and mappings nest more than {MAX_DEPTH} levels deep "
-                            "here; a dataset needs at most four",
+                            _(
+                                "lists and mappings nest more than {depth} levels deep here; "
+                                "a dataset needs at most four"
+                            ).format(depth=MAX_DEPTH),
                         )
                     )
                     break
@@ -324,9 +328,8 @@ def _prescan(text: str, name: str) -> list[Problem]:
                         line,
                         col,
                         "",
-                        (
-                            f"YAML alias *{_show(event.anchor or '')} is not allowed; write the "
-                            "value out"
+                        _("YAML alias *{alias} is not allowed; write the value out").format(
+                            alias=_show(event.anchor or "")
                         ),
                     )
                 )
@@ -338,7 +341,9 @@ def _prescan(text: str, name: str) -> list[Problem]:
                         line,
                         col,
                         "",
-                        f"YAML anchor &{_show(anchor)} is not allowed; write values out",
+                        _("YAML anchor &{anchor} is not allowed; write values out").format(
+                            anchor=_show(anchor)
+                        ),
                     )
                 )
             tag = getattr(event, "tag", None)
@@ -351,7 +356,9 @@ def _prescan(text: str, name: str) -> list[Problem]:
                         line,
                         col,
                         "",
-                        f"YAML tag {_show(str(tag), 60)} is not allowed; remove it",
+                        _("YAML tag {tag} is not allowed; remove it").format(
+                            tag=_show(str(tag), 60)
+                        ),
                     )
                 )
             if len(problems) >= 20:
@@ -360,7 +367,11 @@ def _prescan(text: str, name: str) -> list[Problem]:
         line, col = _mark_line(exc.problem_mark)
         problems.append(Problem(name, line, col, "", _yaml_message(exc, text)))
     except yaml.YAMLError as exc:  # e.g. a ReaderError; _shield should have prevented it
-        problems.append(Problem(name, None, None, "", f"YAML error: {_show(str(exc), 200)}"))
+        problems.append(
+            Problem(
+                name, None, None, "", _("YAML error: {error}").format(error=_show(str(exc), 200))
+            )
+        )
     return problems
 
 
@@ -368,33 +379,37 @@ def _prescan(text: str, name: str) -> list[Problem]:
 YAML_HINTS: tuple[tuple[str, str], ...] = (
     (
         "mapping values are not allowed",
-        "a value containing ': ' must be quoted, e.g. title: \"甲: 乙\"",
+        N_("a value containing ': ' must be quoted, e.g. title: \"甲: 乙\""),
     ),
     (
         "could not find expected ':'",
-        "a line is missing the ':' after its key, or a quote is not closed",
+        N_("a line is missing the ':' after its key, or a quote is not closed"),
     ),
-    ("found unexpected end of stream", "a quote or bracket is never closed"),
+    ("found unexpected end of stream", N_("a quote or bracket is never closed")),
     (
         "did not find expected key",
-        "check the indentation: items of one list or mapping line up exactly",
+        N_("check the indentation: items of one list or mapping line up exactly"),
     ),
-    ("expected <block end>", "check the indentation: items of one list or mapping line up exactly"),
-    ("found undefined tag handle", "'!' starts a YAML tag: quote a value that begins with '!'"),
+    (
+        "expected <block end>",
+        N_("check the indentation: items of one list or mapping line up exactly"),
+    ),
+    ("found undefined tag handle", N_("'!' starts a YAML tag: quote a value that begins with '!'")),
     (
         "invalid Unicode character escape",
-        "an escape such as \\ud800 is half a character: write the character itself",
+        N_("an escape such as \\ud800 is half a character: write the character itself"),
     ),
     (
         "exceeded maximum nesting depth",
-        "lists and mappings nest far too deep; a dataset needs at most four levels",
+        N_("lists and mappings nest far too deep; a dataset needs at most four levels"),
     ),
 )
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = str(exc.problem or exc)
-    msg = f"YAML syntax error: {_show(problem, 200)}"
+    # PyYAML's own words stay English (quoted after the colon); ours around them are translated.
+    msg = _("YAML syntax error: {problem}").format(problem=_show(problem, 200))
     if exc.context:
         msg += f" ({_show(str(exc.context), 200)})"
     mark = exc.problem_mark
@@ -407,18 +422,20 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
         if hidden:
             # The real cause is a character the user cannot see; say so rather than the parser's
             # guess.
-            return f"this line contains {_stand_in_text(ord(hidden.group()) - STAND_IN)}; delete it"
+            return _("this line contains {character}; delete it").format(
+                character=_stand_in_text(ord(hidden.group()) - STAND_IN)
+            )
         line_text = whole[: mark.column + 1]
     if "'\\t'" in problem or "\t" in line_text:
-        return msg + "; a tab is used for indentation: YAML needs spaces"
+        return msg + _("; a tab is used for indentation: YAML needs spaces")
     started = exc.context_mark
     # Only the scanner's context mark is where the broken token begins (e.g. the opening quote).
     scanning = "while scanning" in str(exc.context or "")
     if scanning and started is not None and mark is not None and started.line != mark.line:
-        msg += f" (it starts on line {started.line + 1})"
+        msg += _(" (it starts on line {line})").format(line=started.line + 1)
     for needle, hint in YAML_HINTS:
         if needle in problem or needle in str(exc.context or ""):
-            return f"{msg}; {hint}"
+            return msg + _("; {hint}").format(hint=_(hint))
     return msg
 
 
@@ -563,24 +580,30 @@ def normalize_text(value: str, *, folded: bool = True) -> str:
 
 # unicodedata has no names for control characters; these are the ones editors and old tools leave.
 CONTROL_NAMES = {
-    0x00: "NULL",
-    0x08: "BACKSPACE",
-    0x0B: "VERTICAL TAB",
-    0x0C: "FORM FEED, a page break from Word",
-    0x1A: "SUBSTITUTE, the DOS end-of-file mark",
-    0x1B: "ESCAPE",
-    0x7F: "DELETE",
-    0x85: "NEXT LINE",
+    0x00: N_("NULL"),
+    0x08: N_("BACKSPACE"),
+    0x0B: N_("VERTICAL TAB"),
+    0x0C: N_("FORM FEED, a page break from Word"),
+    0x1A: N_("SUBSTITUTE, the DOS end-of-file mark"),
+    0x1B: N_("ESCAPE"),
+    0x7F: N_("DELETE"),
+    0x85: N_("NEXT LINE"),
 }
 
 
 def _stand_in_text(cp: int) -> str:
     """Describe the original character behind a stand-in."""
     if cp in (0xFFFE, 0xFFFF):
-        return f"non-character U+{cp:04X}"
-    kind = "line separator" if cp in (0x85, 0x2028, 0x2029) else "control character"
-    label = CONTROL_NAMES.get(cp) or unicodedata.name(chr(cp), "")
-    return f"{kind} U+{cp:04X}" + (f" ({label})" if label else "")
+        return _("non-character U+{code}").format(code=f"{cp:04X}")
+    if cp in (0x85, 0x2028, 0x2029):
+        kind = _("line separator U+{code}")
+    else:
+        kind = _("control character U+{code}")
+    label = CONTROL_NAMES.get(cp)
+    # Our descriptions of control characters are translated; Unicode's names are not.
+    name = _(label) if label else unicodedata.name(chr(cp), "")
+    character = kind.format(code=f"{cp:04X}")
+    return _("{character} ({name})").format(character=character, name=name) if name else character
 
 
 def _refused_char(ch: str) -> str | None:
@@ -592,19 +615,30 @@ def _refused_char(ch: str) -> str | None:
         return None
     category = unicodedata.category(ch)
     if cp in INVISIBLE or category == "Cf":
-        return f"invisible formatting character U+{cp:04X} ({unicodedata.name(ch, 'unnamed')})"
+        return _("invisible formatting character U+{code} ({name})").format(
+            code=f"{cp:04X}", name=unicodedata.name(ch, "unnamed")
+        )
     if category == "Cc":
         return _stand_in_text(cp)
     if category in ("Zl", "Zp"):
-        return f"line separator U+{cp:04X} ({unicodedata.name(ch, '')})"
+        return _("{character} ({name})").format(
+            character=_("line separator U+{code}").format(code=f"{cp:04X}"),
+            name=unicodedata.name(ch, ""),
+        )
     if category == "Cs":
-        return f"lone surrogate U+{cp:04X} (a broken escape such as \\ud800)"
+        return _("lone surrogate U+{code} (a broken escape such as \\ud800)").format(
+            code=f"{cp:04X}"
+        )
     if category == "Co":
-        return f"private-use character U+{cp:04X} (it means nothing outside one computer)"
+        return _("private-use character U+{code} (it means nothing outside one computer)").format(
+            code=f"{cp:04X}"
+        )
     if category == "Cn":
-        return f"unassigned code point U+{cp:04X}"
+        return _("unassigned code point U+{code}").format(code=f"{cp:04X}")
     if cp == 0xFFFD:
-        return "replacement character U+FFFD (the text was damaged by a wrong encoding; retype it)"
+        return _(
+            "replacement character U+FFFD (the text was damaged by a wrong encoding; retype it)"
+        )
     return None
 
 
@@ -620,13 +654,21 @@ def _text(ctx: _Ctx, node: Node, path: str, limit: str, *, record: bool = True) 
         ctx.err(
             node,
             path,
-            f"text is {len(raw):,} characters; at most {max_len} fit a {limit}: shorten it",
+            _("text is {length:,} characters; at most {limit} fit a {what}: shorten it").format(
+                length=len(raw), limit=max_len, what=_(limit)
+            ),
         )
         raise _Invalid
     for i, ch in enumerate(raw):
         why = _refused_char(ch)
         if why is not None:
-            ctx.err(node, path, f"contains {why} at character {i + 1}; delete it")
+            ctx.err(
+                node,
+                path,
+                _("contains {character} at character {position}; delete it").format(
+                    character=why, position=i + 1
+                ),
+            )
             raise _Invalid
     value = normalize_text(raw, folded=node.end_mark.line > node.start_mark.line)
     if not value:
@@ -683,7 +725,7 @@ HEDGES = ("约", "余", "多", "以上", "近", "超过", "逾", "左右")
 def _number_hint(raw: str) -> str:
     """Why `raw` is not a plain number, and how to write it."""
     if len(raw) > 40:
-        return "far too long for a figure"
+        return _("far too long for a figure")
     half = raw.translate(FULLWIDTH_DIGITS)
     if half != raw:
         bare = re.sub(r"[, ]", "", half)
@@ -692,25 +734,23 @@ def _number_hint(raw: str) -> str:
             number=_show(shown)
         )
     if re.fullmatch(r"-?0[0-9]+", raw):
-        return (
-            "a leading zero makes YAML read it as octal; write "
-            f"{raw.lstrip('-').lstrip('0') or '0'}"
+        return _("a leading zero makes YAML read it as octal; write {number}").format(
+            number=raw.lstrip("-").lstrip("0") or "0"
         )
     if SEXAGESIMAL_RE.match(raw):
-        return "YAML 1.1 reads a:b as a base-60 number; write the number itself"
+        return _("YAML 1.1 reads a:b as a base-60 number; write the number itself")
     bare = re.sub(r"[,， _\u00a0']", "", raw)
     if bare != raw and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", bare):
         return _("write it without separators: {number}").format(number=bare)
     if raw.lower().lstrip("+-") in (".nan", "nan", ".inf", "inf", "infinity"):
-        return "not-a-number and infinity are not figures"
+        return _("not-a-number and infinity are not figures")
     if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?[eE][-+]?[0-9]{1,3}", raw):
         full = float(raw)
         if math.isfinite(full) and abs(full) <= 1e12:
-            return (
-                f"write it out in full ({full:f}".rstrip("0").rstrip(".")
-                + ") without exponent notation"
+            return _("write it out in full ({number}) without exponent notation").format(
+                number=f"{full:f}".rstrip("0").rstrip(".")
             )
-        return "exponent notation is not allowed, and this figure is implausibly large"
+        return _("exponent notation is not allowed, and this figure is implausibly large")
     if raw.endswith(("%", "％")):
         return _("write the number without %; the unit goes in `unit`")
     if any(h in raw for h in HEDGES):
@@ -718,15 +758,15 @@ def _number_hint(raw: str) -> str:
     if re.fullmatch(r"-?[0-9.]+[^\x00-\x7f]+", raw):
         return _("write the bare number; the unit goes in `unit`")
     if re.fullmatch(r"-?0[xXoObB][0-9a-fA-F]+", raw):
-        return "write the figure in decimal digits, not hexadecimal, octal or binary"
+        return _("write the figure in decimal digits, not hexadecimal, octal or binary")
     if DATE_RE.match(raw):
-        return "this is a date, not a figure"
+        return _("this is a date, not a figure")
     if raw.lower() in ("yes", "no", "y", "n", "on", "off", "true", "false"):
-        return f"YAML 1.1 reads {raw} as true/false, not a figure"
+        return _("YAML 1.1 reads {word} as true/false, not a figure").format(word=raw)
     if raw.startswith("+"):
-        return "write it without the + sign"
+        return _("write it without the + sign")
     if raw.startswith("."):
-        return f"write a digit before the point: 0{raw}"
+        return _("write a digit before the point: {number}").format(number=f"0{raw}")
     return _("use plain digits such as 1313 or 98.73")
 
 
@@ -1076,7 +1116,7 @@ def _change(ctx: _Ctx, node: Node, path: str) -> Change:
         ctx.err(
             f["value"],
             f"{path}.value",
-            "give the size of the change (no sign); `direction` says up or down",
+            _("give the size of the change (no sign); `direction` says up or down"),
         )
         raise _Invalid
     unit = _opt(ctx, f, "unit", path, _choice, ("%", "个百分点"), default="%")
@@ -1084,7 +1124,9 @@ def _change(ctx: _Ctx, node: Node, path: str) -> Change:
         ctx.err(
             f["value"],
             f"{path}.value",
-            f"a fall of {value:g}% is impossible (at most 100%); check the figure",
+            _("a fall of {value:g}%, which is impossible (at most 100%); check the figure").format(
+                value=value
+            ),
         )
         raise _Invalid
     return Change(direction=direction, value=value, decimals=decimals, unit=unit)
@@ -1125,7 +1167,11 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
     else:
         value, decimals = math.nan, 0
     if kind in ("rate", "change") and unit and unit not in ("%", "个百分点") and "unit" in f:
-        ctx.err(f["unit"], f"{path}.unit", f"a {kind} is measured in % (found '{unit}')")
+        ctx.err(
+            f["unit"],
+            f"{path}.unit",
+            _("a {kind} is measured in % (found '{unit}')").format(kind=kind, unit=unit),
+        )
     if kind == "count" and unit == "%" and "kind" in f:
         ctx.err(
             f["kind"],
@@ -1134,7 +1180,7 @@ def _indicator(ctx: _Ctx, node: Node, path: str, year: int) -> Indicator:
         )
     change = _opt(ctx, f, "change", path, _change)
     if change is not None and kind == "change":
-        ctx.err(f["change"], f"{path}.change", "a change indicator cannot carry another change")
+        ctx.err(f["change"], f"{path}.change", _("a change indicator cannot carry another change"))
     prior = _opt(ctx, f, "prior", path, _number)
     if prior is not None and prior[0] < 0:
         ctx.err(f["prior"], f"{path}.prior", _("a prior value cannot be negative"))
@@ -1178,14 +1224,21 @@ def _code(ctx: _Ctx, node: Node, path: str, kind: str, unit: str) -> str:
         raise _Invalid
     entry = cat[code]
     if kind != entry.kind:
-        ctx.err(node, path, f"'{code}' ({entry.name}) is a {entry.kind}; this figure is a {kind}")
+        ctx.err(
+            node,
+            path,
+            _("'{code}' ({name}) is a {code_kind}; this figure is a {kind}").format(
+                code=code, name=entry.name, code_kind=entry.kind, kind=kind
+            ),
+        )
         raise _Invalid
     if unit and not unit_fits(entry, unit):
         ctx.err(
             node,
             path,
-            f"'{code}' ({entry.name}) is counted in {'、'.join(entry.units)}, not '{_show(unit)}'; "
-            "check the unit or the code",
+            _(
+                "'{code}' ({name}) is counted in {units}, not '{unit}'; check the unit or the code"
+            ).format(code=code, name=entry.name, units="、".join(entry.units), unit=_show(unit)),
         )
         raise _Invalid
     return code
@@ -1393,10 +1446,9 @@ def _check_ids(ctx: _Ctx, kind: str, records: tuple[Any, ...], attr: str = "id")
                     loc.line if loc else None,
                     loc.column if loc else None,
                     f"{kind}[{i}].{attr}",
-                    (
-                        f"duplicate {attr} '{ident}' (first used on line "
-                        f"{first.line if first else '?'}); ids must be unique"
-                    ),
+                    _(
+                        "duplicate {attr} '{ident}' (first used on line {line}); ids must be unique"
+                    ).format(attr=attr, ident=ident, line=first.line if first else "?"),
                 )
             )
         else:
@@ -1443,9 +1495,14 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(ind, f"indicators[{i}].code"),
                         f"indicators[{i}].code",
-                        f"code '{ind.code}' is already given to '{codes[ind.code].id}' "
-                        f"(line {first.line if first else '?'}); "
-                        "a code names one figure of the report: keep it on the one to compare",
+                        _(
+                            "code '{code}' is already given to '{ident}' (line {line}); a code "
+                            "names one figure of the report: keep it on the one to compare"
+                        ).format(
+                            code=ind.code,
+                            ident=codes[ind.code].id,
+                            line=first.line if first else "?",
+                        ),
                     )
                 )
             else:
@@ -1467,7 +1524,9 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                     ctx.file,
                     *where(rel),
                     f"relations[{i}].current",
-                    f"indicator '{rel.current}' states no change; add `change:` to it",
+                    _("indicator '{ident}' states no change; add `change:` to it").format(
+                        ident=rel.current
+                    ),
                 )
             )
     for i, chart in enumerate(ds["charts"]):
@@ -1484,7 +1543,7 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                     ctx.file,
                     *where(chart),
                     f"{path}.indicators",
-                    "a chart needs at least one indicator",
+                    _("a chart needs at least one indicator"),
                 )
             )
         if chart.kind == "trend":
@@ -1494,8 +1553,10 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(chart),
                         f"{path}.indicators",
-                        "a trend chart shows one indicator over the years: name one that "
-                        "carries a code, so earlier years' datasets can be matched",
+                        _(
+                            "a trend chart shows one indicator over the years: name one that "
+                            "carries a code, so earlier years' datasets can be matched"
+                        ),
                     )
                 )
         elif chart.kind == "diverging":
@@ -1506,7 +1567,9 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(chart),
                         f"{path}.indicators",
-                        f"a diverging chart shows changes; {', '.join(bad)} state no change",
+                        _("a diverging chart shows changes; {ids} state no change").format(
+                            ids=", ".join(bad)
+                        ),
                     )
                 )
         elif chart.kind == "rate":
@@ -1517,7 +1580,9 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(chart),
                         f"{path}.indicators",
-                        f"a rate chart shows percentages; {', '.join(bad)} are not rates",
+                        _("a rate chart shows percentages; {ids} are not rates").format(
+                            ids=", ".join(bad)
+                        ),
                     )
                 )
         elif chart.kind == "before_after":
@@ -1528,8 +1593,10 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(chart),
                         f"{path}.indicators",
-                        f"a before_after chart shows a value before and after; {', '.join(bad)} "
-                        "state no prior value: add `prior:`",
+                        _(
+                            "a before_after chart shows a value before and after; {ids} state no "
+                            "prior value: add `prior:`"
+                        ).format(ids=", ".join(bad)),
                     )
                 )
         elif chart.kind in ("small_multiples", "trend"):
@@ -1542,7 +1609,9 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(chart),
                         f"{path}.indicators",
-                        f"a chart must not mix units; found {' and '.join(units)}: split it",
+                        _("a chart must not mix units; found {units}: split it").format(
+                            units=_(" and ").join(units)
+                        ),
                     )
                 )
             if any(m.kind == "change" for m in members):
@@ -1551,7 +1620,7 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                         ctx.file,
                         *where(chart),
                         f"{path}.kind",
-                        "changes belong in a diverging chart",
+                        _("changes belong in a diverging chart"),
                     )
                 )
 
@@ -1643,7 +1712,7 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     for key in ("areas", "indicators"):
         node = top.get(key)
         if node is not None and isinstance(node, SequenceNode) and not node.value:
-            ctx.err(node, key, f"the dataset has no {key}; add at least one")
+            ctx.err(node, key, _("the dataset has no {key}; add at least one").format(key=key))
     for key in ("areas", "indicators", "relations", "charts", "shortcomings", "plans"):
         _check_ids(ctx, key, parts[key])
     _check_ids(ctx, "glossary", parts["glossary"], "term")

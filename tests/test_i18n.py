@@ -172,3 +172,103 @@ def test_errors_in_chinese_keep_places_fields_and_kinds(tmp_path, monkeypatch, c
     assert re.search(
         r"negative\.yaml:\d+:\d+: indicators\[0\]\.value: 数量不能为负（-\d+）", err
     ), err
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """The environment of a clerk's terminal: LANG=zh_CN.UTF-8 and no variable that outranks it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "where", "chinese_text"),
+    [
+        (
+            "control-character.yaml",
+            "control-character.yaml:20:12: indicators[0].label: ",
+            "第 3 个字符是控制字符 U+0007；请删除",
+        ),
+        (
+            "form-feed.yaml",
+            "form-feed.yaml:16:14: areas[0].summary: ",
+            "第 12 个字符是控制字符 U+000C（换页符，多为从 Word 复制的分页符）；请删除",
+        ),
+        (
+            "zero-width-space.yaml",
+            "zero-width-space.yaml:15:12: areas[0].title: ",
+            "第 3 个字符是不可见的格式字符 U+200B（ZERO WIDTH SPACE）；请删除",
+        ),
+        (
+            "unclosed-quote.yaml",
+            "unclosed-quote.yaml:32:1: ",
+            (
+                "YAML 语法错误：found unexpected end of stream (while scanning a quoted scalar)"
+                "（始于第 29 行）；有引号或括号未闭合"
+            ),
+        ),
+        (
+            "tab-indent.yaml",
+            "tab-indent.yaml:6:1: ",
+            (
+                "YAML 语法错误：found a tab character that violates indentation "
+                "(while scanning a plain scalar)；缩进使用了制表符（Tab），YAML 须用空格缩进"
+            ),
+        ),
+        (
+            "custom-tag.yaml",
+            "custom-tag.yaml:6:9: ",
+            "不允许使用 YAML 标签 !cn；请删除",
+        ),
+        (
+            "octal-value.yaml",
+            "octal-value.yaml:21:12: indicators[0].value: ",
+            "应为数字，实为“0211”：以 0 开头的数字会被 YAML 读作八进制；应写作 211",
+        ),
+        (
+            "duplicate-id.yaml",
+            "duplicate-id.yaml:26:5: indicators[1].id: ",
+            "id“disputes_received”重复（第 19 行已用）；标识不得重复",
+        ),
+    ],
+)
+def test_rarer_dataset_problems_in_chinese(fixture, where, chinese_text, chinese, capsys):
+    assert main(["check", str(INVALID / fixture)]) == 1
+    head, problem = capsys.readouterr().err.splitlines()[:2]
+    # The kind, file:line:column and field path stay as they are; PyYAML's own words too.
+    assert head == "DatasetError: 发现 1 处问题"
+    assert problem.endswith(where + chinese_text), problem
+
+
+def test_rarer_dataset_problems_stay_english_elsewhere(monkeypatch, capsys):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["check", str(INVALID / "control-character.yaml")]) == 1
+    problem = capsys.readouterr().err.splitlines()[1]
+    assert problem.endswith(
+        "indicators[0].label: contains control character U+0007 at character 3; delete it"
+    )
+
+
+def test_layout_overflow_in_chinese(chinese, tmp_path, capsys):
+    impossible = Path(__file__).parent / "fixtures" / "briefing-impossible.yaml"
+    args = ["build", str(impossible), "-o", str(tmp_path), "--only", "briefing", "--no-pdfa"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("LayoutOverflowError: "), err
+    assert "briefing-impossible.yaml：简报排不进一页 A4：已按最紧凑的设置（正文 8 磅" in err
+    assert re.search(r"仍超出 \d+ 毫米；最大的几块：achievements \d+ mm", err), err
+    # Block names and dataset keys are the dataset's own and stay as written.
+    assert "；或将 achievements, shortcomings, plans 加入 briefing.drop_order；" in err
+    assert "briefing.max_headlines 为 12；有 24 项指标标为 headline: true" in err
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_batch_worker_failure_in_chinese(chinese):
+    from briefing.batch import _died
+
+    died = _died()
+    assert died.kind == "WorkerDied"
+    assert str(died) == "工作进程意外退出（被终止、内存不足或崩溃）；原有输出文件（如有）未作改动"

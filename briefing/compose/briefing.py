@@ -34,6 +34,7 @@ from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
 from ..errors import LayoutOverflowError
 from ..fonts import face_for, register_reportlab
+from ..i18n import _
 from ..model import STATUS_WORDS, Chart, Dataset, Indicator
 from ..render import PRESETS, CJKParagraph, Span, TextStyle
 from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
@@ -845,23 +846,34 @@ def _overflow_message(dataset: Dataset, layout: Layout[FindingsExtent]) -> str:
     over_mm = (layout.used - TYPE_H) / mm
     sizes = sorted(((h, n) for n, _, h in layout.blocks), reverse=True)
     biggest = ", ".join(f"{n} {h / mm:.0f} mm" for h, n in sizes[:3])
-    dropped = ", ".join(layout.attempt.dropped) or "nothing"
+    dropped = ", ".join(layout.attempt.dropped) or _("no block")
     keep = [n for n, _, _ in layout.blocks if n not in ("masthead", "headlines")]
     advice = [
-        (
-            f"fewer headline figures (briefing.max_headlines is {dataset.briefing.max_headlines}; "
-            f"{len(dataset.headlines)} indicators have headline: true)"
-        )
+        _(
+            "fewer headline figures (briefing.max_headlines is {most}; "
+            "{count} indicators have headline: true)"
+        ).format(most=dataset.briefing.max_headlines, count=len(dataset.headlines))
     ]
     undroppable = [n for n in keep if n not in layout.attempt.dropped]
     if undroppable:
-        advice.append(f"add {', '.join(undroppable)} to briefing.drop_order")
-    advice.append("shorten the longest texts (area achievements, shortcoming and plan summaries)")
-    return (
-        f"{dataset.path}: the briefing does not fit one A4 page: {over_mm:.0f} mm too long at the "
-        f"tightest setting ({TEXT_FLOOR_PT:g} pt text, {CHART_FLOOR_PT:g} pt chart labels) "
-        f"after dropping {dropped}; "
-        f"largest blocks: {biggest}. Cut: " + "; or ".join(advice)
+        advice.append(
+            _("add {blocks} to briefing.drop_order").format(blocks=", ".join(undroppable))
+        )
+    advice.append(
+        _("shorten the longest texts (area achievements, shortcoming and plan summaries)")
+    )
+    return _(
+        "{path}: the briefing does not fit one A4 page: {over:.0f} mm too long at the tightest "
+        "setting ({text:g} pt text, {chart:g} pt chart labels) after dropping {dropped}; "
+        "largest blocks: {biggest}. Cut: {advice}"
+    ).format(
+        path=dataset.path,
+        over=over_mm,
+        text=TEXT_FLOOR_PT,
+        chart=CHART_FLOOR_PT,
+        dropped=dropped,
+        biggest=biggest,
+        advice=_("; or ").join(advice),
     )
 
 
@@ -890,7 +902,7 @@ def draw_layout(layout: Layout[E], make_canvas: CanvasMaker) -> bytes:
         initialFontName=face_for(body.role, body.bold),
         initialFontSize=body.size_pt,
     )
-    for _, box, y in layout.placements():
+    for _name, box, y in layout.placements():
         box.drawOn(canv, MARGIN_LEFT, y)
     canv.showPage()
     canv.save()

@@ -38,6 +38,7 @@ from ..charts import Row, chart_style, draw_rows
 from ..comparison import Cell, Column, Comparison, compare
 from ..errors import LayoutOverflowError
 from ..fonts import register_reportlab
+from ..i18n import _
 from ..render import CJKParagraph, Span, TextStyle
 from ..render.output import CHINA_TIME, CanvasMaker, Composed, PdfMeta, document_date
 from ..render.styles import INK, LABEL_ROLE, MUTED
@@ -408,9 +409,10 @@ def fit_compare(comp: Comparison) -> Layout[FindingsExtent]:
         return layout
     over = (layout.used - TYPE_H) / 2.834645669
     raise LayoutOverflowError(
-        f"the comparison briefing of {len(comp.districts)} districts does not fit one A4 "
-        f"page: {over:.0f} mm too long at 8 pt with the charts dropped; compare fewer "
-        "districts at a time"
+        _(
+            "the comparison briefing of {count} districts does not fit one A4 page: {over:.0f} mm "
+            "too long at 8 pt with the charts dropped; compare fewer districts at a time"
+        ).format(count=len(comp.districts), over=over)
     )
 
 

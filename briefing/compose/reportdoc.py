@@ -50,6 +50,7 @@ from briefing._reportlab import (
 
 from .. import fonts
 from ..errors import LayoutOverflowError
+from ..i18n import _
 from ._report_text import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -1467,15 +1468,15 @@ def overflow_message(flowable: Any, texts: Sequence[tuple[str, str, Any]], sourc
             best = (field_path, t, location)
     if best is not None:
         field_path, text, location = best
-        return (
-            f"{location}: {field_path}: this text ({len(text)} characters) cannot be set on one "
-            "page where the report prints it; shorten it or split it into shorter entries"
-        )
+        return f"{location}: {field_path}: " + _(
+            "this text ({length} characters) cannot be set on one page where the report prints "
+            "it; shorten it or split it into shorter entries"
+        ).format(length=len(text))
     sample = drawn[:30] + ("…" if len(drawn) > 30 else "")
-    return (
-        f"{source}: the report cannot fit “{sample}” on one page; "
-        "shorten the entries it is made from or split them into several"
-    )
+    return f"{source}: " + _(
+        "the report cannot fit “{sample}” on one page; shorten the entries it is made from or "
+        "split them into several"
+    ).format(sample=sample)
 
 
 def build_pdf(
@@ -1499,7 +1500,7 @@ def build_pdf(
     hints: dict[str, int] = {}
     data = b""
     log = PageLog()
-    for _ in range(MAX_PASSES):
+    for _attempt in range(MAX_PASSES):
         log = PageLog()
         buffer = io.BytesIO()
         doc = ReportDoc(buffer, info, styles, log, preset, texts=texts, source=source)
