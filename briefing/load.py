@@ -299,7 +299,9 @@ def _prescan(text: str, name: str) -> list[Problem]:
                         line,
                         col,
                         "",
-                        f"the file has more than {MAX_YAML_EVENTS:,} YAML elements; split it",
+                        _("the file has more than {count:,} YAML elements; split it").format(
+                            count=MAX_YAML_EVENTS
+                        ),
                     )
                 )
                 break
@@ -813,8 +815,10 @@ def _number(ctx: _Ctx, node: Node, path: str) -> tuple[float, int]:
             ctx.err(
                 node,
                 path,
-                f"{_show(raw)} has more significant digits than can be printed and checked "
-                "exactly (at most 15); round it as the report does",
+                _(
+                    "{number} has more significant digits than can be printed and checked "
+                    "exactly (at most 15); round it as the report does"
+                ).format(number=_show(raw)),
             )
             raise _Invalid
         return value, decimals
@@ -1016,7 +1020,9 @@ def _meta(ctx: _Ctx, node: Node) -> Meta:
                 ctx.err(
                     s,
                     "meta.copy_number",
-                    f"copy number '{_show(s.value)}' must be up to six digits (quote it: '000123')",
+                    _(
+                        "copy number '{number}' must be up to six digits (quote it: '000123')"
+                    ).format(number=_show(s.value)),
                 )
     issuers = _list_of(ctx, f, "issuers", p, _text, "title")
     if (
@@ -1060,15 +1066,19 @@ def _previous(ctx: _Ctx, node: Node, path: str) -> str:
         ctx.err(
             node,
             path,
-            f"'{_show(value)}' is an absolute path; give the file relative to this dataset, "
-            "e.g. previous: district-2023.yaml",
+            _(
+                "'{path}' is an absolute path; give the file relative to this dataset, "
+                "e.g. previous: district-2023.yaml"
+            ).format(path=_show(value)),
         )
         raise _Invalid
     if not value.endswith((".yaml", ".yml")):
         ctx.err(
             node,
             path,
-            f"'{_show(value)}' is not a .yaml file; name the previous year's dataset file",
+            _("'{path}' is not a .yaml file; name the previous year's dataset file").format(
+                path=_show(value)
+            ),
         )
         raise _Invalid
     return value
@@ -1336,7 +1346,9 @@ def _relation(ctx: _Ctx, node: Node, path: str) -> Relation:
             ctx.err(
                 f[key],
                 f"{path}.{key}",
-                f"a '{kind}' relation has no '{key}'; it takes {', '.join(required + optional)}",
+                _("a '{kind}' relation has no '{key}'; it takes {keys}").format(
+                    kind=kind, key=key, keys=", ".join(required + optional)
+                ),
             )
         if key in required and key not in f:
             ctx.err(
@@ -1648,8 +1660,10 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
     if len(raw) > MAX_FILE_BYTES:
         raise _file_problem(
             name,
-            f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}: "
-            "is it really a dataset? Long texts belong in the report, not here",
+            _(
+                "the file is {size:,} bytes; the limit is {limit:,}: is it really a dataset? "
+                "Long texts belong in the report, not here"
+            ).format(size=len(raw), limit=MAX_FILE_BYTES),
         )
     text = _decode(raw, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -1665,7 +1679,9 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         line, col = _mark_line(exc.problem_mark)
         raise DatasetError([Problem(name, line, col, "", _yaml_message(exc, text))]) from None
     except yaml.YAMLError as exc:
-        raise _file_problem(name, f"YAML error: {_show(str(exc), 200)}") from None
+        raise _file_problem(
+            name, _("YAML error: {error}").format(error=_show(str(exc), 200))
+        ) from None
     if root is None or _is_null(root):
         raise _file_problem(name, _("the file holds no data; start from `briefing init PATH`"))
     ctx = _Ctx(name)
@@ -1680,10 +1696,9 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
                 ctx.err(
                     top["schema"],
                     "schema",
-                    (
-                        f"schema {version} is not supported; this version reads schema "
-                        f"{SCHEMA_VERSION}"
-                    ),
+                    _(
+                        "schema {version} is not supported; this version reads schema {supported}"
+                    ).format(version=version, supported=SCHEMA_VERSION),
                 )
         except _Invalid:
             pass
@@ -1697,7 +1712,9 @@ def parse_dataset(raw: bytes, name: str) -> Dataset:
         ctx.err(
             ind_node,
             "indicators",
-            f"{len(ind_node.value)} indicators; the limit is {MAX_INDICATORS}",
+            _("{count} indicators; the limit is {limit}").format(
+                count=len(ind_node.value), limit=MAX_INDICATORS
+            ),
         )
         raise _failure(name, ctx.problems)
     parts: dict[str, Any] = {
@@ -1756,8 +1773,10 @@ def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
         return read_bounded(path, MAX_FILE_BYTES, what="file")
     except InputFileError as exc:
         message = {
-            "folder": "is a folder, not a dataset file",
-            "size": f"the file is over {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}: "
-            "is it really a dataset? Long texts belong in the report, not here",
+            "folder": _("is a folder, not a dataset file"),
+            "size": _(
+                "the file is over {limit:,} bytes; the limit is {limit:,}: is it really a "
+                "dataset? Long texts belong in the report, not here"
+            ).format(limit=MAX_FILE_BYTES),
         }.get(exc.reason, exc.detail)
         raise _file_problem(name, message) from None
