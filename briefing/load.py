@@ -143,12 +143,12 @@ FOLD_SPACE_RE = re.compile(rf"(?<={CJK_CLASS})[ \t\n]+|[ \t\n]+(?={CJK_CLASS})")
 # Files people pick by mistake, recognised by their first bytes, so the message can say what they
 # are.
 MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (a Word .docx or Excel .xlsx file is one)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Word or Excel file (.doc/.xls)"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF-", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive (a Word .docx or Excel .xlsx file is one)")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an old-style Word or Excel file (.doc/.xls)")),
+    (b"{\\rtf", N_("an RTF document")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
 )
 
 
@@ -167,23 +167,25 @@ def _plausible_text(text: str) -> bool:
 
 def _decode(raw: bytes, name: str) -> str:
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise _file_problem(name, "the file is UTF-32; save it as UTF-8 and try again")
+        raise _file_problem(name, _("the file is UTF-32; save it as UTF-8 and try again"))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _file_problem(
-            name, "the file is UTF-16 (Windows 'Unicode'); save it as UTF-8 and try again"
+            name, _("the file is UTF-16 (Windows 'Unicode'); save it as UTF-8 and try again")
         )
     for magic, what in MAGIC:
         if raw.startswith(magic):
             raise _file_problem(
                 name,
-                f"this is {what}, not a dataset; give the .yaml file "
-                "(`briefing extract` drafts one from a report's text)",
+                _(
+                    "this is {what}, not a dataset; give the .yaml file "
+                    "(`briefing extract` drafts one from a report's text)"
+                ).format(what=_(what)),
             )
     head = raw[:4096]
     # UTF-16 without a byte order mark puts a zero byte beside every ASCII character.
     if head.count(b"\x00") * 3 >= len(head) > 0:
         raise _file_problem(
-            name, "the file looks like UTF-16 without a byte order mark; save it as UTF-8"
+            name, _("the file looks like UTF-16 without a byte order mark; save it as UTF-8")
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -193,8 +195,10 @@ def _decode(raw: bytes, name: str) -> str:
         if b"\x00" in raw:
             raise _file_problem(
                 name,
-                "the file contains zero bytes and is not UTF-8: it is a binary file, "
-                "not a YAML text file",
+                _(
+                    "the file contains zero bytes and is not UTF-8: it is a binary file, "
+                    "not a YAML text file"
+                ),
             ) from None
         line = raw[: exc.start].count(b"\n") + 1
         try:
@@ -923,17 +927,22 @@ def _period(ctx: _Ctx, node: Node, path: str) -> Period:
             period = Period("year", int(raw))
         elif m := PERIOD_MONTHS_RE.match(raw):
             if m[1] != m[3]:
-                raise ValueError("a span of months must lie within one year")
+                raise ValueError(N_("a span of months must lie within one year"))
             start, end = int(m[2]), int(m[4])
             if not (1 <= start <= end <= 12):
-                raise ValueError("months run 01..12 and the span must not run backwards")
+                raise ValueError(N_("months run 01..12 and the span must not run backwards"))
             period = Period("months", int(m[1]), start, end)
         elif m := PERIOD_TO_DATE_RE.match(raw):
             period = Period("to_date", int(m[1]))
         else:
-            raise ValueError("write 2024, 2024-01..2024-11 or 2024-to-date")
+            raise ValueError(N_("write 2024, 2024-01..2024-11 or 2024-to-date"))
     except ValueError as exc:
-        ctx.err(node, path, f"bad period '{_show(raw)}': {exc}")
+        # The reasons above are marked messages; translated here, where they are shown.
+        ctx.err(
+            node,
+            path,
+            _("bad period '{period}': {reason}").format(period=_show(raw), reason=_(str(exc))),
+        )
         raise _Invalid from None
     _check_year(ctx, node, path, period.year)
     return period

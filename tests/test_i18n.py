@@ -272,3 +272,22 @@ def test_batch_worker_failure_in_chinese(chinese):
     died = _died()
     assert died.kind == "WorkerDied"
     assert str(died) == "工作进程意外退出（被终止、内存不足或崩溃）；原有输出文件（如有）未作改动"
+
+
+def test_extract_summary_gives_reasons_in_chinese(chinese, tmp_path, capsys):
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "某某区2024年度法治政府建设工作报告\n\n一、主要成效\n\n（一）依法行政\n\n"
+        "全年办理行政复议案件52件，依据某政发〔2024〕3号文件开展工作，开通12345热线，"
+        "办结投诉83件。\n",
+        encoding="utf-8",
+    )
+    assert main(["extract", str(report), "-o", str(tmp_path / "draft.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "4 个数未作为数字采用：" in out
+    assert re.search(r"\n  一（一）\s+3\s+文号: 全年办理", out), out
+    assert re.search(r"\n  一（一）\s+12345\s+热线或电话号码: ", out), out
+    # The draft is data: its reasons stay in English whatever the locale.
+    draft = (tmp_path / "draft.yaml").read_text(encoding="utf-8")
+    assert "  3        document number  [一（一）]" in draft
+    assert "文号" not in draft

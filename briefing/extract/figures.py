@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..i18n import N_
 from ..model import Change
 from .structure import Outline, cn_number, parse_outline
 from .types import Extraction, Figure, Skipped
@@ -305,7 +306,7 @@ class _Scanner:
             if not self.outline.in_marker(t.start):
                 kept.append(t)
             elif not t.chinese:
-                self._skip(t, "heading or item number")
+                self._skip(t, N_("heading or item number"))
         return kept
 
     # -----------------------------------------------------------------------------------------
@@ -336,13 +337,13 @@ class _Scanner:
             return None
         enclosed = self._enclosed(t.start)
         if enclosed == "title":
-            return self._skip(t, "inside a document title 《》")
+            return self._skip(t, N_("inside a document title 《》"))
         if prev == "." and t.start >= 2 and n[t.start - 2].isdigit():
-            return self._skip(t, "part of a dotted number (a version or clause number)")
+            return self._skip(t, N_("part of a dotted number (a version or clause number)"))
         if re.match(r"[A-Z]{0,2}[级星]", tail):
             return self._skip(
                 t,
-                "grade or rank (…级), a name",
+                N_("grade or rank (…级), a name"),
                 t.end + tail.index(tail.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")[0]) + 1,
             )
         if (
@@ -351,14 +352,14 @@ class _Scanner:
             or (tail[:1].isascii() and tail[:1].isalpha())
             or tail[:1] == "+"
         ):
-            return self._skip(t, "name or model (letters or + beside it)")
+            return self._skip(t, N_("name or model (letters or + beside it)"))
         counted = self._counted_items is not None and self._counted_items[2] == t.start
         if enclosed == "quote" and not counted:  # “四个100%” is a figure even in quotes
-            return self._skip(t, "inside quotes: a name")
+            return self._skip(t, N_("inside quotes: a name"))
         if prev == "第" or n[max(0, t.start - 2) : t.start] == "第 ":
-            return self._skip(t, "ordinal (第…)")
+            return self._skip(t, N_("ordinal (第…)"))
         if (_one_of(prev, "〔[【") and _one_of(tail[:1], "〕]】")) or tail[:1] == "号":
-            return self._skip(t, "document number")
+            return self._skip(t, N_("document number"))
         streak = n[max(0, t.start - 2) : t.start] == "连续"
         if streak and re.match(r"(?:个)?(?:年|月)", tail):
             unit = "年" if tail[0] == "年" else "个月"
@@ -371,27 +372,29 @@ class _Scanner:
             )
         if tail[:1] == "年" or (len(t.digits) == 4 and re.match(r"-\d{4}年", tail)):
             if len(t.digits) == 4 and 1900 <= t.value <= 2100:
-                return self._skip(t, "year", t.end + 1)
-            return self._skip(t, "a span of years (…年)", t.end + 1)
+                return self._skip(t, N_("year"), t.end + 1)
+            return self._skip(t, N_("a span of years (…年)"), t.end + 1)
         if re.match(r"(?:[-至到~]\d{1,2})?(?:月|日)", tail) or (prev == "-" and tail[:1] == "月"):
-            return self._skip(t, "date")
+            return self._skip(t, N_("date"))
         if re.match(r"[:时点]\d|时|点\d", tail):
-            return self._skip(t, "time of day")
+            return self._skip(t, N_("time of day"))
         if tail[:1] == "-" and tail[1:2].isdigit() and len(t.digits) >= 3:
-            return self._skip(t, "phone number")
+            return self._skip(t, N_("phone number"))
         if prev == "-" and t.start >= 2 and n[t.start - 2].isdigit():
             if re.match(r"\d{5,}", t.digits):
-                return self._skip(t, "phone number")
-            return self._skip(t, "upper end of a range")
+                return self._skip(t, N_("phone number"))
+            return self._skip(t, N_("upper end of a range"))
         if _one_of(tail[:1], "-~至") and tail[1:2].isdigit():
-            return self._skip(t, "lower end of a range")
+            return self._skip(t, N_("lower end of a range"))
         m = TAIL_RE.match(tail)
         assert m is not None  # every group is optional
         unit = m.group("unit") or ""
         if tail[:1] == "倍":
-            return self._skip(t, "a multiple (…倍): write it as a change in % by hand", t.end + 1)
+            return self._skip(
+                t, N_("a multiple (…倍): write it as a change in % by hand"), t.end + 1
+            )
         if unit == "余年":
-            return self._skip(t, "a span of years (…年)", t.end + m.end())
+            return self._skip(t, N_("a span of years (…年)"), t.end + m.end())
         notes: list[str] = []
         if unit == "大" and not _is_han(tail[m.end("unit") : m.end("unit") + 1]):
             unit = ""
@@ -402,7 +405,7 @@ class _Scanner:
                 or len(t.digits) >= 5
                 or any(w in tail[:10] for w in HOTLINE_WORDS)
             ):
-                return self._skip(t, "hotline or phone number")
+                return self._skip(t, N_("hotline or phone number"))
             if after in COUNTED_NOUNS and not m.group("mult"):
                 # Units are open: a noun counted directly (13镇, 6站) is taken, with a note.
                 unit = after
@@ -418,18 +421,18 @@ class _Scanner:
                     notes=[f"a table cell; unit {unit} from the table's 单位 line"],
                     label=label,
                 )
-            self._skip(t, "no unit or measure word after it")
+            self._skip(t, N_("no unit or measure word after it"))
             # It may be the X of 由20压缩至5个工作日: the figure after it takes it back.
             self._pending_prior = (t, len(self.skipped) - 1)
             return None
         if unit == "个月" or re.match(r"个多月|多个月", tail):
-            return self._skip(t, "a span of months", t.end + m.end())
+            return self._skip(t, N_("a span of months"), t.end + m.end())
         if _one_of(prev, "×*xX") or tail[:1] in ("×", "*"):
-            return self._skip(t, "a name (7×24小时 and the like)", t.end + m.end())
+            return self._skip(t, N_("a name (7×24小时 and the like)"), t.end + m.end())
         if unit in ("分钟", "小时", "公里") and "圈" in n[t.end + m.end() : t.end + m.end() + 10]:
-            return self._skip(t, "a name (15分钟…服务圈)", t.end + m.end())
+            return self._skip(t, N_("a name (15分钟…服务圈)"), t.end + m.end())
         if prev == "前" and unit in ("名", "位"):
-            return self._skip(t, "a rank (前…名)", t.end + m.end())
+            return self._skip(t, N_("a rank (前…名)"), t.end + m.end())
         self._figure(t, unit, t.end + m.end(), notes=notes, match=m)
         return None
 
@@ -476,9 +479,9 @@ class _Scanner:
             # Only numerals that look like a count are worth a line in the report.
             if t.value >= 2 and _one_of(tail[:1], "级年大") and prev != "第":
                 reason = {
-                    "级": "grade or rank (…级), a name",
-                    "年": "a span of years (…年)",
-                    "大": "a name (…大)",
+                    "级": N_("grade or rank (…级), a name"),
+                    "年": N_("a span of years (…年)"),
+                    "大": N_("a name (…大)"),
                 }[tail[0]]
                 self._skip(t, reason, t.end + 1)
             return None
@@ -487,14 +490,16 @@ class _Scanner:
         if word in ("一", "二"):
             return None
         if prev == "第":
-            return self._skip(t, "ordinal (第…)", t.end + m.end())
+            return self._skip(t, N_("ordinal (第…)"), t.end + m.end())
         if any(self.norm.startswith(name, t.start) for name in CN_NAMES):
-            return self._skip(t, "a fixed phrase naming a doctrine or system", t.end + m.end())
+            return self._skip(t, N_("a fixed phrase naming a doctrine or system"), t.end + m.end())
         enclosed = self._enclosed(t.start)
         if enclosed:
             return self._skip(
                 t,
-                "inside quotes: a name" if enclosed == "quote" else "inside a document title 《》",
+                N_("inside quotes: a name")
+                if enclosed == "quote"
+                else N_("inside a document title 《》"),
                 t.end + m.end(),
             )
         self._figure(t, unit, t.end + m.end(), match=m)

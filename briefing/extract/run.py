@@ -76,7 +76,7 @@ def format_summary(ex: Extraction) -> str:
         for s in listed:
             sentence = s.sentence if len(s.sentence) <= 40 else s.sentence[:39] + "…"
             section = s.section or _("(title/preamble)")
-            lines.append(f"  {section:<{width}}  {s.text:<8} {s.reason}: {sentence}")
+            lines.append(f"  {section:<{width}}  {s.text:<8} {_(s.reason)}: {sentence}")
     return "\n".join(lines)
 
 
