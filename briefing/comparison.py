@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from .catalogue import IndicatorType, catalogue
 from .errors import BriefingError, DatasetError, Problem
+from .i18n import _
 from .model import Dataset, Indicator, Period
 from .verify import Finding
 
@@ -241,8 +242,9 @@ def compare(datasets: Sequence[Dataset], findings: Sequence[Sequence[Finding]]) 
                     None,
                     None,
                     "meta",
-                    f"{ds.meta.district} {ds.meta.year}年 is already "
-                    f"given as {seen[key]}; give each district once",
+                    _(
+                        "{district} {year}年 is already given as {path}; give each district once"
+                    ).format(district=ds.meta.district, year=ds.meta.year, path=seen[key]),
                 )
             )
         seen.setdefault(key, ds.path)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DatasetError, Problem
+from .i18n import _
 from .load import load_dataset
 from .model import Chart, Dataset, Indicator
 
@@ -83,23 +84,37 @@ def load_series(path: str | Path, first: Dataset | None = None) -> Series:
         target = (Path(current.path).parent / current.meta.previous).resolve()
         if target in seen:
             raise _problem(
-                current, f"'{current.meta.previous}' leads back to a file already in the series"
+                current,
+                _("'{previous}' leads back to a file already in the series").format(
+                    previous=current.meta.previous
+                ),
             )
         if not target.is_file():
             raise _problem(
-                current, f"no such file '{current.meta.previous}' beside {Path(current.path).name}"
+                current,
+                _("no such file '{previous}' beside {name}").format(
+                    previous=current.meta.previous, name=Path(current.path).name
+                ),
             )
         seen.add(target)
         earlier = load_dataset(target)
         if earlier.meta.area_key != current.meta.area_key:
             here = "".join(current.meta.area_key)
             there = "".join(earlier.meta.area_key)
-            raise _problem(current, f"'{current.meta.previous}' is about {there}, not {here}")
+            raise _problem(
+                current,
+                _("'{previous}' is about {there}, not {here}").format(
+                    previous=current.meta.previous, there=there, here=here
+                ),
+            )
         if earlier.meta.year >= current.meta.year:
             raise _problem(
                 current,
-                f"'{current.meta.previous}' reports on {earlier.meta.year}, "
-                f"not a year before {current.meta.year}",
+                _("'{previous}' reports on {earlier}, not a year before {year}").format(
+                    previous=current.meta.previous,
+                    earlier=earlier.meta.year,
+                    year=current.meta.year,
+                ),
             )
         chain.append(earlier)
         current = earlier
@@ -179,7 +194,7 @@ def linked_files(path: str | Path, raw: bytes) -> list[Path]:
     """
     out: list[Path] = []
     here, data = Path(path), raw
-    for _ in range(MAX_YEARS):
+    for _year in range(MAX_YEARS):
         m = _PREVIOUS_RE.search(data)
         if m is None:
             break

@@ -285,9 +285,23 @@ def test_extract_summary_gives_reasons_in_chinese(chinese, tmp_path, capsys):
     assert main(["extract", str(report), "-o", str(tmp_path / "draft.yaml")]) == 0
     out = capsys.readouterr().out
     assert "4 个数未作为数字采用：" in out
+    assert "\n结构：未找到标题为 plans（下一年度工作计划 / 打算）的部分\n" in out
     assert re.search(r"\n  一（一）\s+3\s+文号: 全年办理", out), out
     assert re.search(r"\n  一（一）\s+12345\s+热线或电话号码: ", out), out
     # The draft is data: its reasons stay in English whatever the locale.
     draft = (tmp_path / "draft.yaml").read_text(encoding="utf-8")
     assert "  3        document number  [一（一）]" in draft
+    assert "no part headed as plans (下一年度工作计划 / 打算) was found" in draft
     assert "文号" not in draft
+
+
+def test_previous_year_chain_problem_in_chinese(chinese, tmp_path, capsys):
+    dataset = tmp_path / "district-2024.yaml"
+    raw = MINIMAL.read_text(encoding="utf-8")
+    dataset.write_text(
+        raw.replace("  date: 2025-03-28\n", "  date: 2025-03-28\n  previous: district-2023.yaml\n"),
+        encoding="utf-8",
+    )
+    assert main(["check", str(dataset)]) == 1
+    err = capsys.readouterr().err
+    assert "meta.previous: district-2024.yaml 旁没有文件“district-2023.yaml”" in err, err

@@ -12,10 +12,11 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 
+from ..i18n import N_
 from ..load import INVISIBLE, LIMITS
 from ..model import format_number
 from .figures import normalise
@@ -29,19 +30,28 @@ PLACEHOLDER = "待补充"
 REVIEW_MARKER = "# REVIEW"
 
 
-def structure_notes(parts: Parts) -> list[str]:
-    """What the reviewer must be told about the report's structure: parts not found, guesses."""
+def structure_notes(parts: Parts, translate: Callable[[str], str] = str) -> list[str]:
+    """What the reviewer must be told about the report's structure: parts not found, guesses.
+
+    English by default, as the draft is data; the terminal summary passes the user's language.
+    """
     notes = []
     for role in parts.missing:
-        notes.append(f"no part headed as {role} ({ROLE_WORDS[role]}) was found")
+        notes.append(
+            translate(N_("no part headed as {role} ({words}) was found")).format(
+                role=role, words=ROLE_WORDS[role]
+            )
+        )
     if "achievements" in parts.missing:
         if parts.achievements is not None:
             paths = "、".join(a.path for a in parts.areas)
-            notes.append(f"areas are taken from part {paths}, a guess")
+            notes.append(
+                translate(N_("areas are taken from part {paths}, a guess")).format(paths=paths)
+            )
         elif parts.areas:
-            notes.append("areas are taken from the top-level sections, a guess")
+            notes.append(translate(N_("areas are taken from the top-level sections, a guess")))
         else:
-            notes.append("no headings were recognised: make the areas by hand")
+            notes.append(translate(N_("no headings were recognised: make the areas by hand")))
     return notes
 
 

@@ -44,7 +44,7 @@ def format_summary(ex: Extraction) -> str:
     parts = find_parts(ex.sections)
     if parts.roles:
         lines.append(_("parts: ") + ", ".join(f"{p.path} {role}" for p, role in parts.roles))
-    for note in structure_notes(parts):
+    for note in structure_notes(parts, _):
         lines.append(_("structure: ") + note)
     suggestions = suggest_relations(ex)
     if suggestions:
