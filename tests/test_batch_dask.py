@@ -19,13 +19,15 @@ SAMPLE = ROOT / "data" / "liujiang-2024.yaml"
 @pytest.fixture(scope="module")
 def cluster():  # type: ignore[no-untyped-def]
     # Two worker processes on the loopback interface only, one thread each (ReportLab is not
-    # thread-safe), no dashboard.
+    # thread-safe), no dashboard. The scheduler still serves HTTP (health, metrics), by default
+    # on port 8787 with a warning (an error here) when that port is taken: any free port instead.
     with distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         memory_limit=0,
     ) as running:
         yield running
