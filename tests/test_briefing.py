@@ -90,6 +90,24 @@ def any_briefing(request, liujiang) -> Built:
 # The page
 
 
+def test_a_title_of_two_lines_is_balanced_and_centred(any_briefing):
+    """The title breaks into lines of like length on one axis (no stub line)."""
+    title = re.sub(r"\s+", "", any_briefing.dataset.meta.title)
+    size = max(c["size"] for c in any_briefing.chars if c["top"] < 150 and c["text"] == title[0])
+    lines: dict[int, list[dict]] = {}
+    for c in any_briefing.chars:
+        if c["top"] < 150 and c["size"] == size:
+            lines.setdefault(round(c["top"]), []).append(c)
+    assert "".join(c["text"] for top in sorted(lines) for c in lines[top]) == title
+    widths = [max(c["x1"] for c in cs) - min(c["x0"] for c in cs) for cs in lines.values()]
+    mids = [(max(c["x1"] for c in cs) + min(c["x0"] for c in cs)) / 2 for cs in lines.values()]
+    # One axis, the measure's middle; a closing mark's blank half at a line's end is not counted
+    # in its width (pdfplumber's box includes it), which moves a middle by up to a quarter em.
+    assert max(mids) - min(mids) < 0.26 * size, mids
+    if len(widths) > 1:
+        assert min(widths) > 0.75 * max(widths), widths
+
+
 def test_one_a4_page(any_briefing):
     reader = PdfReader(io.BytesIO(any_briefing.data))
     assert any_briefing.pages == 1

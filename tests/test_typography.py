@@ -31,7 +31,7 @@ from briefing.render.chars import (
     CharClass,
     classify,
 )
-from briefing.render.linebreak import advance_em, break_lines, prepare
+from briefing.render.linebreak import advance_em, break_lines, break_prepared, prepare
 from briefing.render.pages import COMPACT, GBT9704, doc_template, folio_dash_top, folio_text
 from briefing.render.styles import OVERLAY_NAMES, STYLE_NAMES, Span, TextStyle, scale_style
 from briefing.render.typography import CJKParagraph, actual_text_hex, draw_lines
@@ -534,3 +534,44 @@ def test_a_dash_pair_is_two_full_ems_drawn_as_one_rule(tmp_path: Path) -> None:
             assert len(joints) == 1
     assert "整改就有了方向" in extracted_text(path)
     assert "——" in extracted_text(path)
+
+
+# --- centred text: balanced lines ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "示例市戊县2024年度法治政府建设情况报告",
+        "长文区2024年度法治政府建设工作情况报告（供区政府常务会议审议的简要版本）",
+        "Annual Report on Building a Law-Based Government in an Example County",
+    ],
+)
+def test_a_centred_title_breaks_into_lines_of_like_length(text: str) -> None:
+    style = TextStyle("t", "sans", True, 16, 24, 0, "center")
+    one_line = CJKParagraph(text, style).lines_for(10_000)[0].width_pt
+    # A measure a little short of the whole: plain breaking leaves a stub on the last line.
+    width = one_line - 2.5 * 16
+    plain = break_prepared(prepare([Span(text)], style), width)
+    assert len(plain) == 2
+    assert plain[-1].width_pt < 0.3 * width  # the stub a typesetter would not leave
+
+    lines = CJKParagraph(text, style).lines_for(width)
+    assert len(lines) == 2
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
+    widths = [line.width_pt for line in lines]
+    assert max(widths) - min(widths) < 0.25 * width
+    for line in lines:  # still centred in the full measure
+        assert line.left_pt + line.width_pt / 2 == pytest.approx(width / 2, abs=0.01)
+        assert line.right_pt <= width + 0.01
+
+
+def test_left_aligned_and_one_line_text_is_not_rebalanced() -> None:
+    text = "示例市戊县2024年度法治政府建设情况报告"
+    left = TextStyle("t", "sans", True, 16, 24, 0, "left")
+    prep = prepare([Span(text)], left)
+    width = CJKParagraph(text, left).lines_for(10_000)[0].width_pt - 2.5 * 16
+    assert CJKParagraph(text, left).lines_for(width) == break_prepared(prep, width)
+    centred = TextStyle("t", "sans", True, 16, 24, 0, "center")
+    wide = break_prepared(prepare([Span(text)], centred), 10_000)
+    assert CJKParagraph(text, centred).lines_for(10_000) == wide

@@ -37,6 +37,7 @@ from briefing.render.linebreak import (
     Line,
     Prepared,
     as_spans,
+    balance_lines,
     break_prepared,
     min_width,
     prepare,
@@ -379,6 +380,9 @@ class CJKParagraph(Flowable):
         if lines is None:
             lines = break_prepared(
                 self._prep, width_pt, start=self._start, indent_first=self._indent_first
+            )
+            lines = balance_lines(
+                self._prep, width_pt, lines, start=self._start, indent_first=self._indent_first
             )
             self._cache[width_pt] = lines
         return lines
