@@ -548,7 +548,7 @@ def test_a_dash_pair_is_two_full_ems_drawn_as_one_rule(tmp_path: Path) -> None:
     ],
 )
 def test_a_centred_title_breaks_into_lines_of_like_length(text: str) -> None:
-    style = TextStyle("t", "sans", True, 16, 24, 0, "center")
+    style = TextStyle("t", "sans", True, 16, 24, 0, "center", balance=True)
     one_line = CJKParagraph(text, style).lines_for(10_000)[0].width_pt
     # A measure a little short of the whole: plain breaking leaves a stub on the last line.
     width = one_line - 2.5 * 16
@@ -566,12 +566,16 @@ def test_a_centred_title_breaks_into_lines_of_like_length(text: str) -> None:
         assert line.right_pt <= width + 0.01
 
 
-def test_left_aligned_and_one_line_text_is_not_rebalanced() -> None:
+def test_left_aligned_unbalanced_and_one_line_text_is_not_rebalanced() -> None:
     text = "示例市戊县2024年度法治政府建设情况报告"
     left = TextStyle("t", "sans", True, 16, 24, 0, "left")
     prep = prepare([Span(text)], left)
     width = CJKParagraph(text, left).lines_for(10_000)[0].width_pt - 2.5 * 16
     assert CJKParagraph(text, left).lines_for(width) == break_prepared(prep, width)
-    centred = TextStyle("t", "sans", True, 16, 24, 0, "center")
+    centred = TextStyle("t", "sans", True, 16, 24, 0, "center", balance=True)
     wide = break_prepared(prepare([Span(text)], centred), 10_000)
     assert CJKParagraph(text, centred).lines_for(10_000) == wide
+    # A centred table head is not a title: it fills its first line (and breaks where it must).
+    head = TextStyle("t", "sans", True, 16, 24, 0, "center")
+    plain = break_prepared(prepare([Span(text)], head), width)
+    assert CJKParagraph(text, head).lines_for(width) == plain

@@ -572,7 +572,12 @@ class CompareComposer:
                 [
                     self.p("地区", "table_head"),
                     *[
-                        self.p(f"{c.entry.name}（{c.unit}，{c.period}）", "table_head")
+                        # The basis in brackets stays on one line: a head breaks between the
+                        # name and its basis, or inside the name, never inside the brackets.
+                        self.p(
+                            [Span(c.entry.name), Span(f"（{c.unit}，{c.period}）", keep=True)],
+                            "table_head",
+                        )
                         for c in chunk
                     ],
                 ]

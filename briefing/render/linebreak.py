@@ -720,8 +720,8 @@ def balance_lines(
     start: int = 0,
     indent_first: bool = True,
 ) -> list[Line]:
-    """Centred text of several lines set at the narrowest measure that keeps its number of lines,
-    then centred again in the full measure.
+    """Centred text of several lines whose style asks for balance (titles, captions), set at the
+    narrowest measure that keeps its number of lines, then centred again in the full measure.
 
     A title or caption then breaks into lines of like length, as a typesetter breaks a heading,
     instead of a full line over a stub of two characters. The breaks still come from the same
@@ -729,7 +729,7 @@ def balance_lines(
     centred in the narrower measure and moved by half the difference is centred in the full one.
     """
     n = len(lines)
-    if n < 2 or p.style.align != "center":
+    if n < 2 or p.style.align != "center" or not p.style.balance:
         return lines
     lo = min_width(p, start)
     hi = width_pt

@@ -54,6 +54,9 @@ class TextStyle:
     scale: Scale = "text"
     #: Running text: its leading is the document's line spacing times its size (`scaled`).
     running: bool = False
+    #: Centred text of several lines (titles, captions) breaks into lines of like length: it is set
+    #: at the narrowest measure that keeps its number of lines (`linebreak.balance_lines`).
+    balance: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in _ROLES:
@@ -236,6 +239,7 @@ def make_stylesheet(
             True,
             space_after_pt=lead * 0.5,
             keep_with_next=True,
+            balance=True,
         ),
         TextStyle(
             "subtitle",
@@ -248,6 +252,7 @@ def make_stylesheet(
             True,
             space_after_pt=lead * 0.5,
             keep_with_next=True,
+            balance=True,
         ),
         # A chapter of the report opens a page like a document title: 二号, centred, one line after.
         TextStyle(
@@ -261,6 +266,7 @@ def make_stylesheet(
             True,
             space_after_pt=lead * 0.5,
             keep_with_next=True,
+            balance=True,
         ),
         TextStyle(
             "h1", "sans", False, b, lead, 2, "left", True, keep_with_next=True, tracking_pt=tr
@@ -287,6 +293,7 @@ def make_stylesheet(
             True,
             space_before_pt=4 * k,
             space_after_pt=4 * k,
+            balance=True,
         ),
         # Tables are numbered above them (表1), as Chinese documents place table captions.
         TextStyle(
@@ -301,6 +308,7 @@ def make_stylesheet(
             space_before_pt=6 * k,
             space_after_pt=3 * k,
             keep_with_next=True,
+            balance=True,
         ),
         TextStyle(
             "chart_note",
@@ -326,8 +334,8 @@ def make_stylesheet(
         small("toc0", "sans", 14, 24, space_before_pt=4 * k),
         small("toc1", BODY_ROLE, 12, 20),
         small("cover_mark", "sans", 16, 24),
-        small("cover_title", TITLE_ROLE, 26, 40, bold=True, align="center"),
-        small("cover_sub", "kai", 18, 30, align="center"),
+        small("cover_title", TITLE_ROLE, 26, 40, bold=True, align="center", balance=True),
+        small("cover_sub", "kai", 18, 30, align="center", balance=True),
         small("cover_meta", BODY_ROLE, 14, 22),
         small("cover_foot", NOTE_ROLE, 10.5, 16),
         TextStyle("figure", "sans", True, 28 * k, 28 * k * 1.2, 0, "left", True),
@@ -401,6 +409,7 @@ def make_one_page_stylesheet(
         scale: Scale = "text",
         floor: float = LEGIBLE_TEXT_PT,
         running: bool = False,
+        balance: bool = False,
     ) -> TextStyle:
         size = size * k
         return TextStyle(
@@ -416,11 +425,22 @@ def make_one_page_stylesheet(
             min_size_pt=min(floor, size),
             scale=scale,
             running=running,
+            balance=balance,
         )
 
     styles = [
-        role("title", "sans", 18, 1.3, bold=True, align="center", scale="display", floor=14),
-        role("subtitle", "kai", 10, 1.4, align="center", color=MUTED),
+        role(
+            "title",
+            "sans",
+            18,
+            1.3,
+            bold=True,
+            align="center",
+            scale="display",
+            floor=14,
+            balance=True,
+        ),
+        role("subtitle", "kai", 10, 1.4, align="center", color=MUTED, balance=True),
         role("kicker", "kai", 10.5, 1.35, align="right", color=MUTED),
         role("marking", "sans", 10.5, 1.35, bold=True),
         role("h1", "sans", 11, 1.3, bold=True, color=ACCENT),
