@@ -498,10 +498,15 @@ def _build_options(p: argparse.ArgumentParser, single: Sequence[str]) -> None:
     """The options `build` and `watch` share."""
     p.add_argument("files", nargs="+", metavar="FILE", help=_("dataset files (YAML)"))
     p.add_argument("-o", "--outdir", default="out", help=_("output folder (default: out)"))
-    p.add_argument("--only", choices=single, help=_("build one document only"))
     p.add_argument(
         "--strict", action="store_true", help=_("refuse to build when figures are inconsistent")
     )
+    _render_options(p, single)
+
+
+def _render_options(p: argparse.ArgumentParser, single: Sequence[str]) -> None:
+    """The options of what is rendered and how it is published: `build`, `watch` and `batch`."""
+    p.add_argument("--only", choices=single, help=_("build one document only"))
     p.add_argument("--no-pdfa", action="store_true", help=_("write plain PDF instead of PDF/A-2b"))
     p.add_argument("--draft", action="store_true", help=_(DRAFT_HELP))
     p.add_argument(
@@ -692,17 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("how long to wait for the Dask scheduler to answer (default 20)"),
     )
     p.add_argument("--force", action="store_true", help=_("rebuild even when nothing changed"))
-    p.add_argument("--only", choices=single, help=_("build one document only"))
-    p.add_argument("--no-pdfa", action="store_true", help=_("write plain PDF instead of PDF/A-2b"))
-    p.add_argument("--draft", action="store_true", help=_(DRAFT_HELP))
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=DEFAULT_WAIT,
-        metavar=_("SECONDS"),
-        help=_(WAIT_HELP).format(default=DEFAULT_WAIT),
-    )
-    _add_document_options(p)
+    _render_options(p, single)
     p.set_defaults(func=cmd_batch)
 
     p = command(
