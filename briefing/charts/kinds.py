@@ -221,34 +221,12 @@ def draw_row_chart(
         # A rate's label never sits on its light 0–100 track (in grayscale the track and a bold
         # label run together): the labels stand right of the track, in a right-aligned column.
         if not plan.value_at_end or track:
-            fr.text(
-                fr.w,
-                box.value_baseline,
-                r.text,
-                size=st.value_pt,
-                color=p.ink,
-                bold=True,
-                ha="right",
-            )
+            x, ha = fr.w, "right"
         elif r.value < 0:
-            fr.text(
-                end - st.pad_pt,
-                box.value_baseline,
-                r.text,
-                size=st.value_pt,
-                color=p.ink,
-                bold=True,
-                ha="right",
-            )
+            x, ha = end - st.pad_pt, "right"
         else:
-            fr.text(
-                end + st.pad_pt,
-                box.value_baseline,
-                r.text,
-                size=st.value_pt,
-                color=p.ink,
-                bold=True,
-            )
+            x, ha = end + st.pad_pt, "left"
+        fr.text(x, box.value_baseline, r.text, size=st.value_pt, color=p.ink, bold=True, ha=ha)
         if plan.scale.broken and r.value > plan.scale.segments[0].hi:
             _break_marks(fr, plan, box.bar_top - 1.0, box.bar_top + plan.bar_pt + 1.0, st)
     if track:
