@@ -821,5 +821,21 @@ def _run(args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def run() -> None:
+    """The `briefing` command and `python -m briefing`: `main` in a process of its own, then exit.
+
+    Only here, never in `main` (which tests and other programs call in their own process), is the
+    garbage collector tuned for a short-lived process (`briefing.process`).
+    """
+    from .process import collect_less, settle
+
+    collect_less()
+    try:
+        code = main()
+    finally:
+        settle()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
