@@ -419,16 +419,22 @@ def register_reportlab() -> None:
 
 
 def cmap_of(font_name: str) -> frozenset[int]:
-    """The code points face `font_name` has a glyph for (read once per process)."""
-    return _cmap(font_name, font_path(font_name))
+    """The code points face `font_name` has a glyph for."""
+    glyphs = _glyphs(font_name, font_path(font_name))
+    return frozenset(c for c, g in glyphs.items() if _covers(c, g))
 
 
 @functools.cache
-def _cmap(font_name: str, path: Path) -> frozenset[int]:
-    face = _reportlab_font(font_name, path).face
+def _glyphs(font_name: str, path: Path) -> dict[int, int]:
+    """Code point → glyph of face `font_name`, as ReportLab read it (once per process)."""
+    glyphs: dict[int, int] = _reportlab_font(font_name, path).face.charToGlyph
+    return glyphs
+
+
+def _covers(code: int, glyph: int | None) -> bool:
     # ReportLab's table also holds the 0xFFFF terminator of cmap format 4 and aliases for
     # U+00A0/U+0020; glyph 0 is .notdef, which is no coverage.
-    return frozenset(c for c, g in face.charToGlyph.items() if g and c != 0xFFFF)
+    return bool(glyph) and code != 0xFFFF
 
 
 def _never_drawn(char: str) -> bool:
@@ -437,10 +443,11 @@ def _never_drawn(char: str) -> bool:
 
 def missing_chars(font_name: str, text: str) -> list[str]:
     """The distinct characters of `text` that face `font_name` lacks, in order of appearance."""
-    cmap = cmap_of(font_name)
+    glyphs = _glyphs(font_name, font_path(font_name))
     missing: dict[str, None] = {}
     for char in text:
-        if ord(char) not in cmap and not _never_drawn(char):
+        code = ord(char)
+        if not _covers(code, glyphs.get(code)) and not _never_drawn(char):
             missing.setdefault(char)
     return list(missing)
 
