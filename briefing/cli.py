@@ -315,8 +315,15 @@ def build_once(args: argparse.Namespace, files: Sequence[str]) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """`briefing build`: write each dataset's documents; 1 if any dataset fails."""
-    return build_once(args, args.files)
+    """`briefing build`: write each dataset's documents; 1 if any dataset fails.
+
+    The charts are drawn by a helper process while this one lays out the pages (`background`),
+    started before anything else is loaded.
+    """
+    from .background import drawing_in_background
+
+    with drawing_in_background():
+        return build_once(args, args.files)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import matplotlib.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,9 @@ __all__ = [
     "MIN_LABEL_PT",
     "ChartFlowable",
     "ChartStyle",
+    "DeclaredDrawing",
     "Row",
+    "RowDrawing",
     "available_kinds",
     "chart_flowable",
     "chart_rows",
@@ -52,10 +54,17 @@ def _row_height(kind: str, rows: tuple[Row, ...], width: float, style: ChartStyl
     return layout.row_chart_height(rows, width, style)
 
 
-def _row_drawer(kind: str, rows: tuple[Row, ...]) -> Callable[[Any], None]:
-    def draw(ax: Any) -> None:
+@dataclass(frozen=True, slots=True)
+class RowDrawing:
+    """Draws rows as a built-in row chart on an Axes; plain data, so a helper process can too."""
+
+    kind: str
+    rows: tuple[Row, ...]
+
+    def __call__(self, ax: Any) -> None:
         from . import kinds
 
+        kind, rows = self.kind, self.rows
         width = ax.figure.get_size_inches()[0] * 72.0
         if kind == "rate":
             kinds.draw_row_chart(ax, layout.rate_rows(rows), domain=(0.0, 100.0), track=True)
@@ -64,7 +73,16 @@ def _row_drawer(kind: str, rows: tuple[Row, ...]) -> Callable[[Any], None]:
         else:
             kinds.draw_row_chart(ax, rows)
 
-    return draw
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DeclaredDrawing:
+    """Draws a dataset's declared chart with its kind's function (a built-in kind's pickles)."""
+
+    chart: Chart
+    dataset: Dataset
+
+    def __call__(self, ax: Any) -> None:
+        draw_function(self.chart.kind)(ax, self.chart, self.dataset)
 
 
 @lru_cache(maxsize=512)
@@ -92,7 +110,7 @@ def draw_rows(
     natural = _row_height(kind, rows, width_pt, style)
     height = max(natural, height_pt or 0.0)
     return ChartFlowable(
-        width_pt, round(height, 3), style, _row_drawer(kind, rows), name=kind, pooled=True
+        width_pt, round(height, 3), style, RowDrawing(kind, rows), name=kind, pooled=True
     )
 
 
@@ -115,14 +133,11 @@ def _chart_flowable(
     natural = height_pt_of(dataset, chart, width_pt, style)
     height = max(natural, height_pt or 0.0)
 
-    def draw(ax: Any) -> None:
-        draw_function(chart.kind)(ax, chart, dataset)
-
     flowable = _FLOWABLES[key] = ChartFlowable(
         width_pt,
         round(height, 3),
         style,
-        draw,
+        DeclaredDrawing(chart, dataset),
         name=chart.id,
         pooled=chart.kind in BUILTIN_CHART_KINDS,
     )

@@ -31,12 +31,11 @@ from matplotlib.backend_bases import FigureCanvasBase, GraphicsContextBase, Rend
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 
-from briefing._reportlab import Canvas
-
 from ..fonts import MPL_FAMILIES, face_for
 from ..render.linebreak import Line, Prepared
-from ..render.typography import draw_lines, em_box
+from ..render.typography import em_box
 from .layout import set_line, text_width
+from .recording import Recorder, Recording, replay
 
 # PDF path operators in the order matplotlib's path codes index them (MOVETO, LINETO, CURVE3
 # — empty: converted to cubics —, CURVE4, CLOSEPOLY), as matplotlib's PDF backend passes them.
@@ -109,11 +108,11 @@ class GraphicsContextReportLab(GraphicsContextBase):
 
 
 class RendererReportLab(RendererBase):
-    """Draws a figure onto `canv`, whose user space has its origin at the chart's bottom-left
-    corner.
+    """Draws a figure onto `canv`, a recorder of canvas calls whose user space has its origin at
+    the chart's bottom-left corner (`charts.recording`).
     """
 
-    def __init__(self, canv: Canvas, width: float, height: float) -> None:
+    def __init__(self, canv: Recorder, width: float, height: float) -> None:
         super().__init__()
         self.canv = canv
         self.width = width
@@ -349,8 +348,6 @@ class RendererReportLab(RendererBase):
     ) -> None:
         from PIL import Image
 
-        from briefing._reportlab import ImageReader
-
         h, w = im.shape[:2]
         if w == 0 or h == 0:
             return
@@ -366,15 +363,14 @@ class RendererReportLab(RendererBase):
         if (alpha < 255).any():
             # PDF/A-2 allows a soft mask; ReportLab writes one from the image's alpha channel.
             image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
-        reader = ImageReader(image)
         if transform is None:
-            canv.drawImage(reader, x, y, width=w, height=h, mask="auto")
+            canv.image(image, x, y, w, h)
         else:
             a, b, c, d, e, f = transform.frozen().to_values()
             canv.addLiteral(
                 f"1 0 0 1 {_n(x)} {_n(y)} cm {_n(a)} {_n(b)} {_n(c)} {_n(d)} {_n(e)} {_n(f)} cm"
             )
-            canv.drawImage(reader, 0, 0, width=1, height=1, mask="auto")
+            canv.image(image, 0, 0, 1, 1)
         self._end()
 
     # -- text -----------------------------------------------------------------------------------
@@ -392,7 +388,7 @@ class RendererReportLab(RendererBase):
         role, bold = font_role(prop)
         size = float(prop.get_size_in_points())
         color = _hex(_color(gc.get_rgb()))
-        prep, line = set_label(s, role, bold, size, color)
+        _prep, line = set_label(s, role, bold, size, color)
         if line is None:
             return
         asc, _ = em_box(_face(role, bold))
@@ -413,8 +409,9 @@ class RendererReportLab(RendererBase):
             canv.addLiteral("\n".join(ops))
         if alpha < 1.0:
             canv.setFillAlpha(alpha)
-        # draw_lines takes the top of the em box; x, y is the start of the baseline.
-        draw_lines(canv, prep, [line], x, y + asc * size, size)
+        # The label is set on the page (`recording.replay`) from the top of its em box; x, y is
+        # the start of the baseline.
+        canv.label(s, role, bold, size, color, x, y + asc * size)
         canv.restoreState()
 
 
@@ -422,19 +419,27 @@ _face = functools.cache(face_for)
 
 
 class FigureCanvasReportLab(FigureCanvasBase):
-    """The canvas a figure belongs to; `draw_onto` renders the figure onto a ReportLab canvas."""
+    """The canvas a figure belongs to: `record` renders the figure into a recording of canvas
+    calls, `draw_onto` onto a ReportLab canvas.
+    """
 
     # matplotlib declares it on the base class as an attribute; we register no file types.
     filetypes: dict[str, str] = {}  # noqa: RUF012
 
-    def draw_onto(self, canv: Canvas) -> None:
+    def record(self) -> Recording:
+        """The figure rendered: the canvas calls that draw it (`charts.recording`)."""
         from ..fonts import register_reportlab
 
-        register_reportlab()  # the faces the labels are set in (idempotent)
+        register_reportlab()  # the faces the labels are measured in (idempotent)
         fig = self.figure
         width, height = fig.get_size_inches() * 72.0
-        renderer = RendererReportLab(canv, float(width), float(height))
-        fig.draw(renderer)
+        recorder = Recorder()
+        fig.draw(RendererReportLab(recorder, float(width), float(height)))
+        return recorder.recording()
+
+    def draw_onto(self, canv: Any) -> None:
+        """Render the figure onto a ReportLab canvas whose origin is its bottom-left corner."""
+        replay(self.record(), canv)
 
 
 __all__ = [

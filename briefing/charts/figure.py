@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing._reportlab import Flowable
 
+from .recording import Recording, replay
 from .style import STYLE_FILE, ChartStyle
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure, SubFigure
 
 DrawOnAxes = Callable[[Any], None]
+# A chart as another process draws it: width and height (pt), style, drawing function.
+Job = tuple[float, float, ChartStyle, DrawOnAxes]
 
 
 @cache
@@ -103,12 +106,13 @@ def build_figure(width: float, height: float, style: ChartStyle, draw: DrawOnAxe
     return fig
 
 
-def render_figure(fig: Any, canv: Any, style: ChartStyle) -> None:
-    """Draw `fig` onto a ReportLab canvas whose origin is the figure's bottom-left corner."""
+def record_figure(fig: Any, style: ChartStyle) -> Recording:
+    """`fig` rendered under the theme: the canvas calls that draw it."""
     import matplotlib
 
     with matplotlib.rc_context(_rc(style)):
-        fig.canvas.draw_onto(canv)
+        recording: Recording = fig.canvas.record()
+    return recording
 
 
 _POOL: dict[ChartStyle, list[tuple[Any, Any]]] = {}
@@ -166,10 +170,8 @@ def spare_axes(fig: Figure | SubFigure, rect: tuple[float, float, float, float])
     return _fixed_limits(ax) if getattr(fig, "briefing_pooled", False) else ax
 
 
-def pooled_draw(
-    canv: Any, width: float, height: float, style: ChartStyle, draw: DrawOnAxes
-) -> None:
-    """Draw a built-in chart on a pooled figure, render it onto `canv`, and give the figure back."""
+def pooled_record(width: float, height: float, style: ChartStyle, draw: DrawOnAxes) -> Recording:
+    """Draw a built-in chart on a pooled figure, record its rendering, and give the figure back."""
     pool = _POOL.setdefault(style, [])
     with _themed(style):
         if pool:
@@ -181,14 +183,20 @@ def pooled_draw(
             ax = _fixed_limits(fig.axes[0])
         try:
             draw(ax)
-            fig.canvas.draw_onto(canv)
+            recording: Recording = fig.canvas.record()
         finally:
             _reset(fig, ax)
             pool.append((fig, ax))
+    return recording
 
 
 class ChartFlowable(Flowable):
-    """A chart of fixed printed size; matplotlib draws it when the page is drawn."""
+    """A chart of fixed printed size; matplotlib draws it when the page is drawn (or before, in a
+    helper process: `briefing.background`).
+
+    What matplotlib renders is recorded once (`charts.recording`) and replayed onto each page the
+    chart is drawn on.
+    """
 
     def __init__(
         self,
@@ -205,6 +213,7 @@ class ChartFlowable(Flowable):
         self.style = style
         self._draw_on_axes = draw
         self._figure: Any = None
+        self._recording: Recording | None = None
         self.name = name
         self.pooled = pooled
 
@@ -220,11 +229,34 @@ class ChartFlowable(Flowable):
             self._figure = build_figure(self.width, self.height, self.style, self._draw_on_axes)
         return self._figure
 
-    def draw(self) -> None:
+    def job(self) -> Job | None:
+        """What another process needs to draw this chart, or None if only this one can.
+
+        A built-in kind draws on a pooled figure with a drawing function that pickles
+        (`charts.RowDrawing`, `charts.DeclaredDrawing`); a third-party kind's function need not.
+        """
+        if not self.pooled or self._recording is not None:
+            return None
+        return (self.width, self.height, self.style, self._draw_on_axes)
+
+    def record(self) -> Recording:
+        """The chart rendered in this process: the canvas calls that draw it."""
         if self.pooled:
-            pooled_draw(self.canv, self.width, self.height, self.style, self._draw_on_axes)
-        else:
-            render_figure(self.figure(), self.canv, self.style)
+            return pooled_record(self.width, self.height, self.style, self._draw_on_axes)
+        return record_figure(self.figure(), self.style)
+
+    def recording(self) -> Recording:
+        """The chart's recording: made once, by the helper process if it has it, else here."""
+        if self._recording is None:
+            from ..background import take
+
+            self._recording = take(self)
+            if self._recording is None:
+                self._recording = self.record()
+        return self._recording
+
+    def draw(self) -> None:
+        replay(self.recording(), self.canv)
 
     def __repr__(self) -> str:
         return f"ChartFlowable({self.name!r}, {self.width:.1f}×{self.height:.1f} pt)"

@@ -30,6 +30,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from briefing._reportlab import Flowable, mm, stringWidth
 
+from ..background import prefetch
 from ..charts import chart_style, draw_chart, short_period
 from ..charts.style import Density
 from ..errors import LayoutOverflowError
@@ -913,6 +914,7 @@ def compose(request: Request) -> Composed:
     """The registry's compose function: fit the page now, draw it when the output step asks."""
     dataset = request.dataset
     layout = fit_layout(dataset, request.dataset_findings)
+    prefetch(box for _name, box, _h in layout.blocks)
     return Composed(pdf_meta(dataset), lambda make_canvas: (draw_layout(layout, make_canvas), 1))
 
 

@@ -32,6 +32,7 @@ from briefing._reportlab import (
 )
 
 from .. import __version__, engines, fonts
+from ..background import prefetch
 from ..charts import chart_style, draw_chart
 from ..model import Area, Dataset, Indicator, format_number
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
@@ -1108,6 +1109,7 @@ def build_report(
     styles = report_styles(preset)
     info = document_info(dataset)
     charts = chart_flowables(dataset, preset)
+    prefetch(f for drawings in charts.values() for f in drawings)
 
     def make_story(numbers: PageNumbers) -> list[Flowable]:
         return Composer(dataset, findings, styles, numbers, charts).story()

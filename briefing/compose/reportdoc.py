@@ -1027,7 +1027,13 @@ class Centered(Flowable):
         return []
 
     def draw(self) -> None:
-        self.inner.drawOn(self.canv, (self.width - self._inner_width) / 2, 0)
+        inner, x = self.inner, (self.width - self._inner_width) / 2
+
+        def later(canv: Any) -> bool:
+            inner.drawOn(canv, x, 0)
+            return True
+
+        _defer(self.canv, self.width, self.height, later)
 
 
 class PageRef(Flowable):
