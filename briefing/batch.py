@@ -46,7 +46,7 @@ from .i18n import N_, _
 from .load import parse_dataset, read_dataset_bytes
 from .model import Dataset
 from .output import DEFAULT_WAIT_SECONDS, FolderLock, atomic_write, output_path, publish, safe_stem
-from .process import collect_less, settle
+from .process import settle
 from .reporter import current
 
 CACHE_DIR = ".briefing-cache"
@@ -200,9 +200,11 @@ def _pool_worker(parent: int) -> None:
     its queue forever; the orphan would keep the terminal's or CI's output pipes open.
     """
     prepare_worker()
-    # What the set-up loaded (fonts, matplotlib, the composers) lives as long as the worker.
+    # What the set-up loaded (fonts, matplotlib, the composers) lives as long as the worker: the
+    # collector need never walk it again. Young objects keep the default pace here: collected
+    # less often, the garbage of one document outlives the next one's start (peak 201 MiB
+    # against 168 for 50 briefings and reports).
     settle()
-    collect_less()
     # Under "fork" and "spawn" the parent is our parent process. Under "forkserver" (Python
     # 3.14's default on Linux) it is the fork server, which outlives nothing but the parent:
     # then also ask the kernel whether the parent's pid still exists.

@@ -1,5 +1,5 @@
-"""Tune the garbage collector of a process that is ours alone (the command, a batch worker): the
-process in, fewer and shorter collections out.
+"""Tune the garbage collector of a process that is ours alone (the command, a batch worker, the
+chart helper): the process in, fewer and shorter collections out.
 
 A build allocates millions of short-lived objects that reference counting frees; the cyclic
 collector, at its default of one collection per 700 new container objects, runs some 400 times
