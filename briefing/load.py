@@ -293,91 +293,62 @@ def _prescan(text: str, name: str) -> list[Problem]:
     """
     problems: list[Problem] = []
     depth = 0
+    line: int | None = None
+    col: int | None = None
+
+    def refuse(message: str) -> None:
+        problems.append(Problem(name, line, col, "", message))
+
     try:
         for count, event in enumerate(yaml.parse(text, Loader=SafeLoader)):
             line, col = _mark_line(event.start_mark)
             if count > MAX_YAML_EVENTS:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        col,
-                        "",
-                        _("the file has more than {count:,} YAML elements; split it").format(
-                            count=MAX_YAML_EVENTS
-                        ),
+                refuse(
+                    _("the file has more than {count:,} YAML elements; split it").format(
+                        count=MAX_YAML_EVENTS
                     )
                 )
                 break
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    problems.append(
-                        Problem(
-                            name,
-                            line,
-                            col,
-                            "",
-                            _(
-                                "lists and mappings nest more than {depth} levels deep here; "
-                                "a dataset needs at most four"
-                            ).format(depth=MAX_DEPTH),
-                        )
+                    refuse(
+                        _(
+                            "lists and mappings nest more than {depth} levels deep here; "
+                            "a dataset needs at most four"
+                        ).format(depth=MAX_DEPTH)
                     )
                     break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             if isinstance(event, yaml.AliasEvent):
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        col,
-                        "",
-                        _("YAML alias *{alias} is not allowed; write the value out").format(
-                            alias=_show(event.anchor or "")
-                        ),
+                refuse(
+                    _("YAML alias *{alias} is not allowed; write the value out").format(
+                        alias=_show(event.anchor or "")
                     )
                 )
             anchor = getattr(event, "anchor", None)
             if anchor is not None and not isinstance(event, yaml.AliasEvent):
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        col,
-                        "",
-                        _("YAML anchor &{anchor} is not allowed; write values out").format(
-                            anchor=_show(anchor)
-                        ),
+                refuse(
+                    _("YAML anchor &{anchor} is not allowed; write values out").format(
+                        anchor=_show(anchor)
                     )
                 )
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = tag is not None and (implicit is False or implicit == (False, False))
             if explicit and tag != "!":
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        col,
-                        "",
-                        _("YAML tag {tag} is not allowed; remove it").format(
-                            tag=_show(str(tag), 60)
-                        ),
-                    )
+                refuse(
+                    _("YAML tag {tag} is not allowed; remove it").format(tag=_show(str(tag), 60))
                 )
             if len(problems) >= 20:
                 break
     except yaml.MarkedYAMLError as exc:
         line, col = _mark_line(exc.problem_mark)
-        problems.append(Problem(name, line, col, "", _yaml_message(exc, text)))
+        refuse(_yaml_message(exc, text))
     except yaml.YAMLError as exc:  # e.g. a ReaderError; _shield should have prevented it
-        problems.append(
-            Problem(
-                name, None, None, "", _("YAML error: {error}").format(error=_show(str(exc), 200))
-            )
-        )
+        line = col = None
+        refuse(_("YAML error: {error}").format(error=_show(str(exc), 200)))
     return problems
 
 
@@ -1487,6 +1458,10 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
         loc = rec.location
         return (loc.line, loc.column) if loc else (None, None)
 
+    def refuse(rec: Any, path: str, message: str, *, at: str = "") -> None:
+        """A problem with field `path` of `rec`, shown where field `at` is (else at `rec`)."""
+        ctx.problems.append(Problem(ctx.file, *where(rec, at), path, message))
+
     def ref(rec: Any, path: str, ident: str | None, known: Any, what: str) -> None:
         if ident is not None and ident not in known:
             # Suggestions cost a comparison with every known id; once the report is full, skip them.
@@ -1501,9 +1476,7 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
                 if what == "area"
                 else _("unknown indicator '{id}'{hint}")
             )
-            ctx.problems.append(
-                Problem(ctx.file, *where(rec, path), path, message.format(id=ident, hint=hint))
-            )
+            refuse(rec, path, message.format(id=ident, hint=hint), at=path)
 
     codes: dict[str, Any] = {}
     for i, ind in enumerate(ds["indicators"]):
@@ -1511,20 +1484,16 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
         if ind.code is not None:
             if ind.code in codes:
                 first = codes[ind.code].location
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(ind, f"indicators[{i}].code"),
-                        f"indicators[{i}].code",
-                        _(
-                            "code '{code}' is already given to '{ident}' (line {line}); a code "
-                            "names one figure of the report: keep it on the one to compare"
-                        ).format(
-                            code=ind.code,
-                            ident=codes[ind.code].id,
-                            line=first.line if first else "?",
-                        ),
-                    )
+                refuse(
+                    ind,
+                    f"indicators[{i}].code",
+                    _(
+                        "code '{code}' is already given to '{ident}' (line {line}); a code "
+                        "names one figure of the report: keep it on the one to compare"
+                    ).format(
+                        code=ind.code, ident=codes[ind.code].id, line=first.line if first else "?"
+                    ),
+                    at=f"indicators[{i}].code",
                 )
             else:
                 codes[ind.code] = ind
@@ -1540,15 +1509,12 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
             and rel.current in indicators
             and indicators[rel.current].change is None
         ):
-            ctx.problems.append(
-                Problem(
-                    ctx.file,
-                    *where(rel),
-                    f"relations[{i}].current",
-                    _("indicator '{ident}' states no change; add `change:` to it").format(
-                        ident=rel.current
-                    ),
-                )
+            refuse(
+                rel,
+                f"relations[{i}].current",
+                _("indicator '{ident}' states no change; add `change:` to it").format(
+                    ident=rel.current
+                ),
             )
     for i, chart in enumerate(ds["charts"]):
         path = f"charts[{i}]"
@@ -1559,90 +1525,69 @@ def _cross_check(ctx: _Ctx, ds: dict[str, Any]) -> None:
             if ident in indicators:
                 members.append(indicators[ident])
         if not chart.indicators:
-            ctx.problems.append(
-                Problem(
-                    ctx.file,
-                    *where(chart),
-                    f"{path}.indicators",
-                    _("a chart needs at least one indicator"),
-                )
+            refuse(
+                chart,
+                f"{path}.indicators",
+                _("a chart needs at least one indicator"),
             )
         if chart.kind == "trend":
             if len(members) != 1 or members[0].code is None:
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(chart),
-                        f"{path}.indicators",
-                        _(
-                            "a trend chart shows one indicator over the years: name one that "
-                            "carries a code, so earlier years' datasets can be matched"
-                        ),
-                    )
+                refuse(
+                    chart,
+                    f"{path}.indicators",
+                    _(
+                        "a trend chart shows one indicator over the years: name one that "
+                        "carries a code, so earlier years' datasets can be matched"
+                    ),
                 )
         elif chart.kind == "diverging":
             bad = [m.id for m in members if m.kind != "change" and m.change is None]
             if bad:
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(chart),
-                        f"{path}.indicators",
-                        _("a diverging chart shows changes; {ids} state no change").format(
-                            ids=", ".join(bad)
-                        ),
-                    )
+                refuse(
+                    chart,
+                    f"{path}.indicators",
+                    _("a diverging chart shows changes; {ids} state no change").format(
+                        ids=", ".join(bad)
+                    ),
                 )
         elif chart.kind == "rate":
             bad = [m.id for m in members if m.kind != "rate"]
             if bad:
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(chart),
-                        f"{path}.indicators",
-                        _("a rate chart shows percentages; {ids} are not rates").format(
-                            ids=", ".join(bad)
-                        ),
-                    )
+                refuse(
+                    chart,
+                    f"{path}.indicators",
+                    _("a rate chart shows percentages; {ids} are not rates").format(
+                        ids=", ".join(bad)
+                    ),
                 )
         elif chart.kind == "before_after":
             bad = [m.id for m in members if m.prior is None]
             if bad:
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(chart),
-                        f"{path}.indicators",
-                        _(
-                            "a before_after chart shows a value before and after; {ids} state no "
-                            "prior value: add `prior:`"
-                        ).format(ids=", ".join(bad)),
-                    )
+                refuse(
+                    chart,
+                    f"{path}.indicators",
+                    _(
+                        "a before_after chart shows a value before and after; {ids} state no "
+                        "prior value: add `prior:`"
+                    ).format(ids=", ".join(bad)),
                 )
         elif chart.kind in ("small_multiples", "trend"):
             pass  # one panel per unit or per figure: units may differ
         else:
             units = sorted({m.unit for m in members})
             if len(units) > 1:
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(chart),
-                        f"{path}.indicators",
-                        _("a chart must not mix units; found {units}: split it").format(
-                            units=_(" and ").join(units)
-                        ),
-                    )
+                refuse(
+                    chart,
+                    f"{path}.indicators",
+                    _("a chart must not mix units; found {units}: split it").format(
+                        units=_(" and ").join(units)
+                    ),
                 )
             if any(m.kind == "change" for m in members):
-                ctx.problems.append(
-                    Problem(
-                        ctx.file,
-                        *where(chart),
-                        f"{path}.kind",
-                        _("changes belong in a diverging chart"),
-                    )
+                refuse(
+                    chart,
+                    f"{path}.kind",
+                    _("changes belong in a diverging chart"),
                 )
 
 
