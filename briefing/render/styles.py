@@ -213,6 +213,19 @@ def make_stylesheet(
     tr = body_tracking_pt
     k = b / 16.0  # ratio to 三号, the size GB/T 9704 is written for
     body = TextStyle("body", BODY_ROLE, False, b, lead, 2, "justify", True, tracking_pt=tr)
+    caption = TextStyle(
+        "caption",
+        "sans",
+        False,
+        10.5 * k,
+        10.5 * k * 1.5,
+        0,
+        "center",
+        True,
+        space_before_pt=4 * k,
+        space_after_pt=4 * k,
+        balance=True,
+    )
 
     def small(name: str, role: Role, size: float, leading: float, **kw: object) -> TextStyle:
         kw.setdefault("align", "left")
@@ -282,33 +295,15 @@ def make_stylesheet(
         TextStyle(
             "note", NOTE_ROLE, False, 14 * k, 14 * k * 1.6, 2, "justify", True, color="#333333"
         ),
-        TextStyle(
-            "caption",
-            "sans",
-            False,
-            10.5 * k,
-            10.5 * k * 1.5,
-            0,
-            "center",
-            True,
-            space_before_pt=4 * k,
-            space_after_pt=4 * k,
-            balance=True,
-        ),
-        # Tables are numbered above them (表1), as Chinese documents place table captions.
-        TextStyle(
-            "table_caption",
-            "sans",
-            False,
-            10.5 * k,
-            10.5 * k * 1.5,
-            0,
-            "center",
-            True,
+        caption,
+        # Tables are numbered above them (表1), as Chinese documents place table captions: the
+        # caption's face and size, kept with its table.
+        replace(
+            caption,
+            name="table_caption",
             space_before_pt=6 * k,
             space_after_pt=3 * k,
             keep_with_next=True,
-            balance=True,
         ),
         TextStyle(
             "chart_note",
