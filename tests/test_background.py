@@ -170,3 +170,17 @@ def test_the_command_gives_the_same_files_with_and_without_its_helper(tmp_path):
     # The charts' labels are real text in the report (drawn into forms after the layout).
     text = squash(pdf_text(tmp_path / "on" / "liujiang-2024-report.pdf"))
     assert "纠正" in text or "撤销" in text
+
+
+def test_the_helper_ends_when_its_input_does():
+    """A parent that dies (even by SIGKILL) closes the helper's input: the helper ends with it."""
+    helper = subprocess.Popen(
+        [sys.executable, "-m", "briefing.charts.helper"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    out, err = helper.communicate(b"", timeout=60)
+    assert helper.returncode == 0, err.decode(errors="replace")
+    assert out == b""
