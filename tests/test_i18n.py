@@ -70,7 +70,7 @@ def test_every_marked_message_has_a_chinese_translation():
 # What the user reads: the message of an error of ours (any BriefingError subclass; DatasetError is
 # built from Problems, whose message is checked instead) and what the CLI prints through the
 # reporter. Kind prefixes ("UsageError: ") and the dataset's own words are not prose to translate.
-REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "_err"}
+REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "timed", "_err"}
 TRANSLATED = {"_", "ngettext"}
 PROSE = re.compile(r"[A-Za-z]{2,}")
 KIND_PREFIX = re.compile(r"[A-Z]\w*: ")
@@ -517,7 +517,7 @@ def test_rarer_extract_refusals_in_chinese(chinese, tmp_path, capsys):
     folder = tmp_path / "folder.txt"
     folder.mkdir()
     assert main(["extract", str(folder), "-o", str(draft)]) == 1
-    assert capsys.readouterr().err == f"ReportError: {folder}: 是文件夹，不是报告文件\n"
+    assert capsys.readouterr().err == f"ReportError: {folder}：是文件夹，不是报告文件\n"
 
     report = _fictional_report(tmp_path)
     assert main(["extract", str(report), "-o", str(report), "--force"]) == 1
