@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from .charts.recording import Recording
 
 ENV_SWITCH = "BRIEFING_CHART_HELPER"
-# How long a page waits for a chart the helper has not answered for before drawing it here: the
-# helper is normally far ahead; this only bounds a helper that hangs.
+# How long a page waits for a chart the helper has not answered for before drawing it (and every
+# chart after it) here: the helper is normally far ahead; this only bounds a helper that hangs.
 PATIENCE_SECONDS = 30.0
 # How deep `prefetch` looks into containers of flowables (a chart in a column in a box in a
 # keep-together is three deep).
@@ -140,8 +140,15 @@ class Helper:
             return None
         number = sent[1]
         with self._done:
-            self._done.wait_for(lambda: number in self._results or self._gone, PATIENCE_SECONDS)
+            answered = self._done.wait_for(
+                lambda: number in self._results or self._gone, PATIENCE_SECONDS
+            )
             recording = self._results.pop(number, None)
+        if not answered:
+            # A helper this late is stuck: stop asking it, so the next chart does not wait too.
+            self._give_up()
+            with contextlib.suppress(OSError):
+                self._proc.kill()
         if recording is not None:
             self.answered += 1
         return recording

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,19 @@ def test_a_helper_that_fails_costs_nothing(sample, drawn_here, two_cores, argv):
     assert data == drawn_here
 
 
-def test_a_helper_that_hangs_is_waited_for_only_so_long(sample, drawn_here, two_cores, monkeypatch):
-    monkeypatch.setattr(background, "PATIENCE_SECONDS", 0.2)
+def test_a_helper_that_hangs_is_waited_for_once(sample, drawn_here, two_cores, monkeypatch):
+    monkeypatch.setattr(background, "PATIENCE_SECONDS", 0.5)
+    waits: list[float] = []
+    take = background.Helper.take
+
+    def timed_take(self, flowable):
+        started = time.monotonic()
+        try:
+            return take(self, flowable)
+        finally:
+            waits.append(time.monotonic() - started)
+
+    monkeypatch.setattr(background.Helper, "take", timed_take)
     _fresh_charts()
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
     with background.drawing_in_background(sleeper) as helper:
@@ -82,6 +94,9 @@ def test_a_helper_that_hangs_is_waited_for_only_so_long(sample, drawn_here, two_
     assert helper is not None
     assert helper.answered == 0
     assert data == drawn_here
+    # The first chart waited its patience out; the five after it were drawn without waiting.
+    assert len(waits) == 6
+    assert [w >= 0.45 for w in waits] == [True] + [False] * 5
 
 
 def test_no_helper_on_one_core_or_when_switched_off(monkeypatch):
@@ -155,3 +170,17 @@ def test_the_command_gives_the_same_files_with_and_without_its_helper(tmp_path):
     # The charts' labels are real text in the report (drawn into forms after the layout).
     text = squash(pdf_text(tmp_path / "on" / "liujiang-2024-report.pdf"))
     assert "纠正" in text or "撤销" in text
+
+
+def test_the_helper_ends_when_its_input_does():
+    """A parent that dies (even by SIGKILL) closes the helper's input: the helper ends with it."""
+    helper = subprocess.Popen(
+        [sys.executable, "-m", "briefing.charts.helper"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    out, err = helper.communicate(b"", timeout=60)
+    assert helper.returncode == 0, err.decode(errors="replace")
+    assert out == b""

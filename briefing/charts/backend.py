@@ -35,7 +35,7 @@ from ..fonts import MPL_FAMILIES, face_for
 from ..render.linebreak import Line, Prepared
 from ..render.typography import em_box
 from .layout import set_line, text_width
-from .recording import Recorder, Recording, replay
+from .recording import Recorder, Recording
 
 # PDF path operators in the order matplotlib's path codes index them (MOVETO, LINETO, CURVE3
 # — empty: converted to cubics —, CURVE4, CLOSEPOLY), as matplotlib's PDF backend passes them.
@@ -420,7 +420,7 @@ _face = functools.cache(face_for)
 
 class FigureCanvasReportLab(FigureCanvasBase):
     """The canvas a figure belongs to: `record` renders the figure into a recording of canvas
-    calls, `draw_onto` onto a ReportLab canvas.
+    calls, which `recording.replay` draws onto a page.
     """
 
     # matplotlib declares it on the base class as an attribute; we register no file types.
@@ -436,10 +436,6 @@ class FigureCanvasReportLab(FigureCanvasBase):
         recorder = Recorder()
         fig.draw(RendererReportLab(recorder, float(width), float(height)))
         return recorder.recording()
-
-    def draw_onto(self, canv: Any) -> None:
-        """Render the figure onto a ReportLab canvas whose origin is its bottom-left corner."""
-        replay(self.record(), canv)
 
 
 __all__ = [
