@@ -400,7 +400,9 @@ def _cache_folder(outdir: Path) -> Path:
     cache = outdir / CACHE_DIR
     if cache.is_symlink():
         raise OutputError(
-            f"{cache} is a symlink; remove it so the build cache stays inside {outdir}"
+            _("{cache} is a symlink; remove it so the build cache stays inside {outdir}").format(
+                cache=cache, outdir=outdir
+            )
         )
     return cache
 
@@ -485,7 +487,9 @@ def _publish_set(
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, BriefingError):
         return f"{exc.kind}: {exc}"
-    return f"{type(exc).__name__}: {exc} (a bug; please report it)"
+    return _("{kind}: {message} (a bug; please report it)").format(
+        kind=type(exc).__name__, message=exc
+    )
 
 
 @dataclass(slots=True)
@@ -533,15 +537,18 @@ def _plan(
             stem = safe_stem(Path(name).name)
             if stem in owners:
                 raise OutputError(
-                    f"its outputs {stem}-*.pdf would overwrite those of {owners[stem]}; "
-                    "rename one file"
+                    _(
+                        "its outputs {stem}-*.pdf would overwrite those of {other}; rename one file"
+                    ).format(stem=stem, other=owners[stem])
                 )
             owners[stem] = name
             targets = {d: output_path(outdir, stem, d) for d in documents}
             for target in targets.values():
                 if target.is_symlink():
                     raise OutputError(
-                        f"{target} is a symlink; remove it or choose another output folder"
+                        _(
+                            "{target} is a symlink; remove it or choose another output folder"
+                        ).format(target=target)
                     )
             raw = _read(name)
         except BriefingError as exc:
@@ -783,7 +790,11 @@ def run(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output folder {out}: {exc.strerror}") from None
+        raise OutputError(
+            _("cannot create output folder {folder}: {reason}").format(
+                folder=out, reason=exc.strerror
+            )
+        ) from None
     cache = _cache_folder(out)
     result = BatchResult()
     with FolderLock(out, wait):
@@ -1032,18 +1043,27 @@ def cluster_executor(address: str, timeout: float = 20.0) -> Iterator[tuple[Exec
         from distributed import Client
     except ImportError:
         raise ClusterError(
-            "--scheduler needs the optional package distributed: pip install 'fazhi-briefing[dask]'"
+            _(
+                "--scheduler needs the optional package distributed: pip install "
+                "'fazhi-briefing[dask]'"
+            )
         ) from None
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise ClusterError(
+            _("cannot reach the Dask scheduler at {address}: {reason}").format(
+                address=address, reason=exc
+            )
+        ) from None
     try:
         threads = sum(client.nthreads().values())
         if not threads:
             raise ClusterError(
-                f"the Dask scheduler at {address} has no workers; start some with `dask "
-                f"worker {address}`"
+                _(
+                    "the Dask scheduler at {address} has no workers; start some with "
+                    "`dask worker {address}`"
+                ).format(address=address)
             )
         yield client.get_executor(pure=False), threads
     finally:

@@ -229,7 +229,9 @@ def compare(datasets: Sequence[Dataset], findings: Sequence[Sequence[Finding]]) 
     """
     if not MIN_DATASETS <= len(datasets) <= MAX_DATASETS:
         raise BriefingError(
-            f"a comparison takes {MIN_DATASETS} to {MAX_DATASETS} datasets; {len(datasets)} given"
+            _("a comparison takes {least} to {most} datasets; {count} given").format(
+                least=MIN_DATASETS, most=MAX_DATASETS, count=len(datasets)
+            )
         )
     seen: dict[tuple[tuple[str, str, str], int], str] = {}
     problems = []

@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import BriefingError
-from .i18n import N_
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from .compose.request import Request
@@ -73,7 +73,11 @@ class DocumentType:
                 continue
             if value not in self.options[name]:
                 allowed = ", ".join(self.options[name])
-                raise DocumentError(f"the {self.name} option {name} takes {allowed}; got {value!r}")
+                raise DocumentError(
+                    _("the {document} option {option} takes {allowed}; got {value}").format(
+                        document=self.name, option=name, allowed=allowed, value=repr(value)
+                    )
+                )
             resolved[name] = value
         return resolved
 
@@ -137,7 +141,11 @@ def get(name: str) -> DocumentType:
         return REGISTRY[name]
     except KeyError:
         known = ", ".join(REGISTRY)
-        raise DocumentError(f"unknown document {name!r}; the documents are {known}") from None
+        raise DocumentError(
+            _("unknown document {name}; the documents are {known}").format(
+                name=repr(name), known=known
+            )
+        ) from None
 
 
 def all_options(inputs: Inputs | None = "one") -> dict[str, tuple[str, ...]]:
@@ -173,9 +181,13 @@ def render_document(
 
     doc = get(name)
     if doc.inputs == "one" and len(datasets) != 1:
-        raise DocumentError(f"the {name} is made from one dataset; got {len(datasets)}")
+        raise DocumentError(
+            _("the {document} is made from one dataset; got {count}").format(
+                document=name, count=len(datasets)
+            )
+        )
     if not datasets:
-        raise DocumentError(f"the {name} needs at least one dataset")
+        raise DocumentError(_("the {document} needs at least one dataset").format(document=name))
     request = Request(
         tuple(datasets),
         tuple(tuple(f) for f in findings),

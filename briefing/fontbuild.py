@@ -45,6 +45,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
 from briefing.errors import BriefingError
+from briefing.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,9 @@ def derive_tongyong_list(
     numbers = sorted(table.values())
     if numbers != list(range(1, TONGYONG_SIZE + 1)):
         raise BriefingError(
-            f"{unihan}: kTGH gives {len(table)} characters, not the numbers 1–{TONGYONG_SIZE}"
+            _("{path}: kTGH gives {count} characters, not the numbers 1–{size}").format(
+                path=unihan, count=len(table), size=TONGYONG_SIZE
+            )
         )
     header = [
         "通用规范汉字表 (2013): the 8,105 characters of the Table of General Standard Chinese",
@@ -205,10 +208,18 @@ def tongyong_chars() -> list[int]:
             continue
         number, char, code = line.split("\t")
         if int(number) != len(chars) + 1 or code != f"U+{ord(char):04X}":
-            raise BriefingError(f"{TONGYONG_LIST}: line {line!r} is out of order or inconsistent")
+            raise BriefingError(
+                _("{path}: line {line} is out of order or inconsistent").format(
+                    path=TONGYONG_LIST, line=repr(line)
+                )
+            )
         chars.append(ord(char))
     if len(chars) != TONGYONG_SIZE:
-        raise BriefingError(f"{TONGYONG_LIST}: {len(chars)} characters, not {TONGYONG_SIZE}")
+        raise BriefingError(
+            _("{path}: {count} characters, not {size}").format(
+                path=TONGYONG_LIST, count=len(chars), size=TONGYONG_SIZE
+            )
+        )
     return chars
 
 
@@ -302,7 +313,9 @@ def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> 
     """
     if not source.is_file():
         raise BriefingError(
-            f"{source}: font source not found; install the Debian package that ships it"
+            _("{path}: font source not found; install the Debian package that ships it").format(
+                path=source
+            )
         )
     with source.open("rb") as fh:
         is_collection = fh.read(4) == b"ttcf"
@@ -311,7 +324,11 @@ def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> 
             found = (_name(font, 1), _name(font, 2))
         if found != (family, style):
             raise BriefingError(
-                f"{source}: expected {family!r} {style!r}, found {found[0]!r} {found[1]!r}"
+                _("{path}: expected {wanted}, found {found}").format(
+                    path=source,
+                    wanted=f"{family!r} {style!r}",
+                    found=f"{found[0]!r} {found[1]!r}",
+                )
             )
         return 0
     with TTCollection(source, lazy=True) as collection:
@@ -324,7 +341,9 @@ def resolve_face_index(source: Path, family: str, style: str, hint: int = 0) -> 
         for i in order:
             if (_name(faces[i], 1), _name(faces[i], 2)) == (family, style):
                 return i
-    raise BriefingError(f"{source}: no face named {family!r} {style!r}")
+    raise BriefingError(
+        _("{path}: no face named {face}").format(path=source, face=f"{family!r} {style!r}")
+    )
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -377,7 +396,7 @@ def _take_glyphs(font: TTFont, donor: TTFont, chars: Iterable[int]) -> int:
     Returns how many glyphs were replaced (characters either face lacks are left alone).
     """
     if font["head"].unitsPerEm != donor["head"].unitsPerEm:
-        raise BriefingError("donor face has another em size")
+        raise BriefingError(_("donor face has another em size"))
     cmap = font.getBestCmap()
     donor_cmap = donor.getBestCmap()
     donor_glyphs = donor.getGlyphSet()
@@ -545,7 +564,7 @@ def _debian_ofl_text(package: str) -> str:
     while body and not body[-1].strip():
         body.pop()
     if not any("SIL OPEN FONT LICENSE Version 1.1" in b for b in body):
-        raise BriefingError(f"{copyright_file}: no SIL OFL 1.1 text found")
+        raise BriefingError(_("{path}: no SIL OFL 1.1 text found").format(path=copyright_file))
     return "\n".join(body).strip("\n") + "\n"
 
 
@@ -738,9 +757,13 @@ def check_manifest(dest: Path) -> list[str]:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return [f"{manifest_path}: missing; run `make fonts`"]
+        return [_("{path}: missing; run `make fonts`").format(path=manifest_path)]
     except (OSError, ValueError) as exc:
-        return [f"{manifest_path}: unreadable ({exc}); run `make fonts`"]
+        return [
+            _("{path}: unreadable ({reason}); run `make fonts`").format(
+                path=manifest_path, reason=exc
+            )
+        ]
     problems: list[str] = []
     listed: set[str] = set()
     expected = {
@@ -751,13 +774,25 @@ def check_manifest(dest: Path) -> list[str]:
         listed.add(file_name)
         path = dest / file_name
         if not path.is_file():
-            problems.append(f"{path}: missing (listed in {MANIFEST})")
+            problems.append(
+                _("{path}: missing (listed in {manifest})").format(path=path, manifest=MANIFEST)
+            )
         elif sha256_file(path) != sha:
-            problems.append(f"{path}: sha256 differs from {MANIFEST}; rebuild with `make fonts`")
+            problems.append(
+                _("{path}: sha256 differs from {manifest}; rebuild with `make fonts`").format(
+                    path=path, manifest=MANIFEST
+                )
+            )
     for spec in FACES:
         if spec.output not in listed:
-            problems.append(f"{dest / spec.output}: not listed in {MANIFEST}")
+            problems.append(
+                _("{path}: not listed in {manifest}").format(
+                    path=dest / spec.output, manifest=MANIFEST
+                )
+            )
     for path in sorted(dest.glob("*.ttf")):
         if path.name not in listed:
-            problems.append(f"{path}: not listed in {MANIFEST}")
+            problems.append(
+                _("{path}: not listed in {manifest}").format(path=path, manifest=MANIFEST)
+            )
     return problems

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.errors import BriefingError, FontCoverageError
-from briefing.i18n import ngettext
+from briefing.i18n import N_, _, ngettext
 from briefing.readfile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
@@ -151,8 +151,10 @@ def all_font_files() -> list[Path]:
 def _require(path: Path) -> Path:
     if not path.is_file():
         raise BriefingError(
-            f"font file {path} not found; run `make fonts` or set {FONTS_DIR_ENV} to the folder"
-            " holding the Briefing*.ttf files"
+            _(
+                "font file {path} not found; run `make fonts` or set {variable} to the folder "
+                "holding the Briefing*.ttf files"
+            ).format(path=path, variable=FONTS_DIR_ENV)
         )
     return path
 
@@ -168,7 +170,7 @@ MAX_FONT_BYTES = 64_000_000
 def _manifest_hashes(folder: Path) -> dict[str, str]:
     """File name → SHA-256 from the folder's manifest.json; {} for a user's folder without one."""
     try:
-        raw = read_bounded(folder / MANIFEST, MAX_FONT_BYTES, what="font manifest")
+        raw = read_bounded(folder / MANIFEST, MAX_FONT_BYTES, what=N_("font manifest"))
     except InputFileError as exc:
         if exc.reason == "missing":
             return {}
@@ -178,8 +180,10 @@ def _manifest_hashes(folder: Path) -> dict[str, str]:
         return {str(e["file"]): str(e["sha256"]) for e in entries if "file" in e and "sha256" in e}
     except (ValueError, AttributeError, TypeError) as exc:
         raise BriefingError(
-            f"{folder / MANIFEST} is not a valid font manifest ({exc}); "
-            "reinstall the package or run `make fonts`"
+            _(
+                "{path} is not a valid font manifest ({reason}); reinstall the package or run "
+                "`make fonts`"
+            ).format(path=folder / MANIFEST, reason=exc)
         ) from None
 
 
@@ -195,13 +199,15 @@ def font_bytes(path: Path) -> bytes:
 @functools.cache
 def _checked_font(path: Path) -> tuple[bytes, str]:
     """`font_bytes(path)` and the file's SHA-256 (hex)."""
-    data = read_bounded(_require(path), MAX_FONT_BYTES, what="font file")
+    data = read_bounded(_require(path), MAX_FONT_BYTES, what=N_("font file"))
     digest = hashlib.sha256(data).hexdigest()
     expected = _manifest_hashes(path.parent).get(path.name)
     if expected is not None and digest != expected:
         raise BriefingError(
-            f"font file {path} does not match {path.parent / MANIFEST} (its SHA-256 differs: "
-            "truncated, damaged or replaced); reinstall the package or run `make fonts`"
+            _(
+                "font file {path} does not match {manifest} (its SHA-256 differs: truncated, "
+                "damaged or replaced); reinstall the package or run `make fonts`"
+            ).format(path=path, manifest=path.parent / MANIFEST)
         )
     return data, digest
 
@@ -222,8 +228,10 @@ def _reportlab_font(name: str, path: Path) -> TTFont:
         font = TTFont(name, data)
     except Exception as exc:  # noqa: BLE001 - ReportLab raises TTFError, struct.error, IndexError… on bad data
         raise BriefingError(
-            f"font file {path} cannot be read as TrueType ({exc}); it may be truncated or damaged: "
-            "reinstall the package or run `make fonts`"
+            _(
+                "font file {path} cannot be read as TrueType ({reason}); it may be truncated or "
+                "damaged: reinstall the package or run `make fonts`"
+            ).format(path=path, reason=exc)
         ) from None
     _store_cached_font(font, path, key)
     return font

@@ -36,7 +36,7 @@ from pikepdf import Array, Dictionary, Name, Operator, Pdf
 
 from . import __version__
 from .errors import BriefingError, OutputError
-from .i18n import _
+from .i18n import N_, _, ngettext
 from .output import FolderLock, atomic_write, output_path
 from .render.pages import GBT9704
 from .reporter import current
@@ -198,7 +198,7 @@ class _Grayer:
 
         for instruction in pikepdf.parse_content_stream(stream_owner):
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                self.left_alone.add("inline image")
+                self.left_alone.add(_("inline image"))
                 out.append(instruction)
                 continue
             operands, op = list(instruction.operands), str(instruction.operator)
@@ -229,7 +229,7 @@ class _Grayer:
                 kind = self._space_kind(operands[0], resources)
                 converted = kind in ("rgb", "cmyk")
                 if kind == "other":
-                    self.left_alone.add(f"colour space {operands[0]}")
+                    self.left_alone.add(_("colour space {name}").format(name=operands[0]))
                 space = f"conv-{kind}" if converted else str(operands[0])
                 if op == "cs":
                     state.fill_space, state.fill_rgb = space, None
@@ -249,7 +249,7 @@ class _Grayer:
                     out.append(pikepdf.ContentStreamInstruction([value], Operator(op)))
                     continue
             elif op == "sh":
-                self.left_alone.add("shading (gradient)")
+                self.left_alone.add(_("shading (gradient)"))
             elif op in _FILL_OPS | _STROKE_OPS:
                 if op in _FILL_OPS and state.fill_rgb is not None:
                     self.page_fills.add(tuple(round(v, 3) for v in state.fill_rgb))
@@ -287,7 +287,7 @@ class _Grayer:
         try:
             picture = pikepdf.PdfImage(obj).as_pil_image()
         except Exception:  # noqa: BLE001 - an image kind Pillow cannot decode: leave it, say so
-            self.left_alone.add("image that could not be decoded")
+            self.left_alone.add(_("image that could not be decoded"))
             return
         data = picture.convert("L").tobytes()
         obj.write(zlib.compress(data, 9), filter=Name.FlateDecode)
@@ -329,20 +329,29 @@ def to_grayscale(pdf: Pdf, label: str = "") -> list[str]:
     where: dict[tuple[str, Colour, Colour], list[int]] = {}
     for number, page in enumerate(pdf.pages, 1):
         fills, strokes = grayer.page(page)
-        for kind, colours in (("fills", fills), ("lines", strokes)):
+        for kind, colours in ((N_("fills"), fills), (N_("lines"), strokes)):
             for a, b in collapsed_fills(colours):
                 where.setdefault((kind, a, b), []).append(number)
     warnings = []
     for (kind, a, b), pages in where.items():
-        plural = "s" if len(pages) > 1 else ""
         warnings.append(
-            f"{label}page{plural} {', '.join(map(str, pages))}: {kind} {_hex(a)} and "
-            f"{_hex(b)} both print as "
-            f"about {round(100 * (1 - luminance(a)))}% gray; if they tell things apart, give one a "
-            f"pattern, a label or a clearly lighter shade"
+            ngettext(
+                "{label}page {pages}: {kind} {a} and {b} both print as about {gray} gray; if they "
+                "tell things apart, give one a pattern, a label or a clearly lighter shade",
+                "{label}pages {pages}: {kind} {a} and {b} both print as about {gray} gray; if "
+                "they tell things apart, give one a pattern, a label or a clearly lighter shade",
+                len(pages),
+            ).format(
+                label=label,
+                pages=", ".join(map(str, pages)),
+                kind=_(kind),
+                a=_hex(a),
+                b=_hex(b),
+                gray=f"{round(100 * (1 - luminance(a)))}%",
+            )
         )
     for what in sorted(grayer.left_alone):
-        warnings.append(f"{label}left in colour: {what}")
+        warnings.append(_("{label}left in colour: {what}").format(label=label, what=what))
     return warnings
 
 
@@ -502,9 +511,13 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
 def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
     """Numbered copies of the rendered documents in `sources` (in order), as one print-ready PDF."""
     if not 1 <= options.copies <= MAX_COPIES:
-        raise BriefingError(f"--copies must be between 1 and {MAX_COPIES}; got {options.copies}")
+        raise BriefingError(
+            _("--copies must be between 1 and {most}; got {copies}").format(
+                most=MAX_COPIES, copies=options.copies
+            )
+        )
     if not sources:
-        raise BriefingError("nothing to print: no documents")
+        raise BriefingError(_("nothing to print: no documents"))
     warnings: list[str] = []
     out = pikepdf.new()
     docs = []
@@ -517,7 +530,7 @@ def assemble(sources: Sequence[bytes], options: HandoutOptions) -> Handout:
         for page in src.pages:
             forms.append((_page_size(page), out.copy_foreign(page.as_form_xobject())))
         if not forms:
-            raise BriefingError(f"document {index + 1} has no pages")
+            raise BriefingError(_("document {number} has no pages").format(number=index + 1))
         docs.append(forms)
 
     from . import fonts
@@ -693,7 +706,7 @@ def run_handout(args: argparse.Namespace) -> int:
             else output_path(Path("out"), Path(args.file).name, "handout")
         )
         if target.suffix.lower() != ".pdf":
-            raise OutputError(f"{target}: the handout is a PDF; name it *.pdf")
+            raise OutputError(_("{path}: the handout is a PDF; name it *.pdf").format(path=target))
         with report.timed(_("make {copies} copies").format(copies=args.copies)):
             handout = make_handout(args.file, options)
         with report.timed(_("write")), FolderLock(target.parent):

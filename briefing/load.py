@@ -1724,7 +1724,7 @@ def read_dataset_bytes(path: str | Path, name: str | None = None) -> bytes:
     """
     name = display_name(path) if name is None else name
     try:
-        return read_bounded(path, MAX_FILE_BYTES, what="file")
+        return read_bounded(path, MAX_FILE_BYTES, what=N_("file"))
     except InputFileError as exc:
         message = {
             "folder": _("is a folder, not a dataset file"),

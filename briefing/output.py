@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
-from .i18n import _
+from .i18n import N_, _
 
 SAFE_STEM_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
@@ -39,14 +39,14 @@ SAFE_STEM_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_STEM_BYTES = 180
 
 REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENAMETOOLONG: "the name is too long",
-    errno.EISDIR: "a folder of that name is in the way",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is exceeded"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.EISDIR: N_("a folder of that name is in the way"),
+    errno.ENOTDIR: N_("part of the path is a file, not a folder"),
 }
 
 
@@ -64,7 +64,11 @@ def safe_stem(name: str) -> str:
         stem = stem[:-1]
     stem = stem.rstrip("._-")
     if not stem:
-        raise OutputError(f"cannot derive an output name from {name!r}; rename the dataset file")
+        raise OutputError(
+            _("cannot derive an output name from {name}; rename the dataset file").format(
+                name=repr(name)
+            )
+        )
     return stem
 
 
@@ -82,10 +86,16 @@ def _resolve(path: Path, *, strict: bool = False) -> Path:
         return path.resolve(strict=strict)
     except FileNotFoundError:
         raise OutputError(
-            f"{path} is a symlink to a missing file; remove it or choose another output folder"
+            _(
+                "{path} is a symlink to a missing file; remove it or choose another output folder"
+            ).format(path=path)
         ) from None
     except (OSError, RuntimeError) as exc:  # Python 3.11 raises RuntimeError on a symlink loop
-        raise OutputError(f"cannot resolve {path}: {exc}; check for a symlink loop") from None
+        raise OutputError(
+            _("cannot resolve {path}: {reason}; check for a symlink loop").format(
+                path=path, reason=exc
+            )
+        ) from None
 
 
 def check_target(outdir: Path, target: Path) -> None:
@@ -93,40 +103,58 @@ def check_target(outdir: Path, target: Path) -> None:
     for path in (outdir, target):
         if any(len(os.fsencode(part)) > 255 for part in path.parts):
             raise OutputError(
-                f"cannot write {target}: a name in the path is longer than 255 bytes, the "
-                "limit of most file systems; choose a shorter folder or file name"
+                _(
+                    "cannot write {target}: a name in the path is longer than 255 bytes, the "
+                    "limit of most file systems; choose a shorter folder or file name"
+                ).format(target=target)
             )
     root = _resolve(outdir)
     try:
         linked = target.is_symlink()
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {_reason(exc)}") from None
+        raise OutputError(
+            _("cannot write {target}: {reason}").format(target=target, reason=_reason(exc))
+        ) from None
     if linked:
         real = _resolve(target, strict=True)
         if root not in real.parents:
             raise OutputError(
-                f"{target} is a symlink to {real}, outside {outdir}; refusing to write through it"
+                _(
+                    "{target} is a symlink to {real}, outside {outdir}; refusing to write "
+                    "through it"
+                ).format(target=target, real=real, outdir=outdir)
             )
     real = _resolve(target)
     if root not in real.parents and real.parent != root:
-        raise OutputError(f"{target} lies outside the output folder {outdir}")
+        raise OutputError(
+            _("{target} lies outside the output folder {outdir}").format(
+                target=target, outdir=outdir
+            )
+        )
 
 
 def _reason(exc: OSError) -> str:
-    return REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    # Our own words for the common causes are translated; the system's wording stays as it is.
+    ours = REASONS.get(exc.errno or 0)
+    return _(ours) if ours else exc.strerror or str(exc)
 
 
 def _prepare_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise OutputError(
-            f"cannot write into {folder}: it is a file, not a folder; choose another output folder"
+            _(
+                "cannot write into {folder}: it is a file, not a folder; choose another output "
+                "folder"
+            ).format(folder=folder)
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise OutputError(
-            f"cannot create output folder {folder}: part of the path is a file, not a "
-            "folder; choose another"
+            _(
+                "cannot create output folder {folder}: part of the path is a file, not a "
+                "folder; choose another"
+            ).format(folder=folder)
         ) from None
     except OSError as exc:
         raise OutputError(
@@ -146,7 +174,11 @@ def _check_writable_target(target: Path) -> None:
             )
         )
     if target.is_dir():
-        raise OutputError(f"cannot write {target}: a folder of that name is in the way; move it")
+        raise OutputError(
+            _("cannot write {target}: a folder of that name is in the way; move it").format(
+                target=target
+            )
+        )
 
 
 def _stage(target: Path, data: bytes) -> str:
@@ -351,7 +383,9 @@ class FolderLock:
                 os.close(self.fd)
                 self.fd = -1
                 raise OutputError(
-                    f"cannot lock the output folder {self.folder}: {_reason(exc)}"
+                    _("cannot lock the output folder {folder}: {reason}").format(
+                        folder=self.folder, reason=_reason(exc)
+                    )
                 ) from None
         with contextlib.suppress(OSError):
             os.ftruncate(self.fd, 0)
@@ -551,9 +585,10 @@ def publish(
                     _apply(folder, record)
                 except OSError as exc:
                     raise OutputError(
-                        f"cannot finish replacing the outputs of {stem} in {folder}: "
-                        f"{_reason(exc)}; "
-                        "the next run completes it"
+                        _(
+                            "cannot finish replacing the outputs of {stem} in {folder}: "
+                            "{reason}; the next run completes it"
+                        ).format(stem=stem, folder=folder, reason=_reason(exc))
                     ) from None
             return [folder / name for name in record["remove"]]
         finally:

@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 
 from .errors import BriefingError
-from .i18n import _
+from .i18n import N_, _
 
 _CHUNK = 1 << 16
 
@@ -40,25 +40,24 @@ class InputFileError(BriefingError):
         )  # crosses to the parent by pickle
 
 
+_FOLDER = N_("is a folder, not a regular file; name the file itself")
+
+
 def _kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _FOLDER
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return N_("is a named pipe (FIFO), not a regular file; name the file itself")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return N_("is a device, not a regular file; name the file itself")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return N_("is a socket, not a regular file; name the file itself")
+    return N_("is not a regular file; name the file itself")
 
 
 def _refuse_type(shown: str, mode: int) -> InputFileError:
-    kind = _kind_of(mode)
-    return InputFileError(
-        shown,
-        f"is {kind}, not a regular file; name the file itself",
-        reason="folder" if kind == "a folder" else "type",
-    )
+    message = _kind_of(mode)
+    return InputFileError(shown, _(message), reason="folder" if message == _FOLDER else "type")
 
 
 def read_bounded(
@@ -66,8 +65,8 @@ def read_bounded(
 ) -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them, else InputFileError.
 
-    `what` names the file in the size message ("dataset", "report", "font file"); `hint` is
-    appended to it (what to do instead).
+    `what` names the file in the size message ("dataset", "report", "font file", marked with
+    N_() by the caller and translated here); `hint` is appended to it (what to do instead).
     """
     shown = os.fspath(path)
     try:
@@ -84,7 +83,9 @@ def read_bounded(
             shown, _("permission denied: the file cannot be read"), reason="denied"
         ) from None
     except OSError as exc:
-        raise InputFileError(shown, f"cannot read: {_reason(exc)}", reason="os") from None
+        raise InputFileError(
+            shown, _("cannot read: {reason}").format(reason=_reason(exc)), reason="os"
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise _refuse_type(shown, info.st_mode)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -92,10 +93,12 @@ def read_bounded(
         fd = os.open(path, flags)
     except PermissionError:
         raise InputFileError(
-            shown, "permission denied: the file cannot be read", reason="denied"
+            shown, _("permission denied: the file cannot be read"), reason="denied"
         ) from None
     except OSError as exc:
-        raise InputFileError(shown, f"cannot read: {_reason(exc)}", reason="os") from None
+        raise InputFileError(
+            shown, _("cannot read: {reason}").format(reason=_reason(exc)), reason="os"
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # replaced between the stat and the open
@@ -109,16 +112,20 @@ def read_bounded(
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            message = f"the {what} is larger than {limit:,} bytes, the limit"
+            message = _("the {what} is larger than {limit:,} bytes, the limit").format(
+                what=_(what), limit=limit
+            )
             raise InputFileError(shown, f"{message}; {hint}" if hint else message, reason="size")
         return b"".join(chunks)
     except OSError as exc:
-        raise InputFileError(shown, f"cannot read: {_reason(exc)}", reason="os") from None
+        raise InputFileError(
+            shown, _("cannot read: {reason}").format(reason=_reason(exc)), reason="os"
+        ) from None
     finally:
         os.close(fd)
 
 
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.EISDIR:
-        return "it is a folder"
+        return _("it is a folder")
     return exc.strerror or str(exc)

@@ -4,6 +4,7 @@ catalogues whose compiled .mo matches its .po and covers every message the code 
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
@@ -62,6 +63,169 @@ def test_every_marked_message_has_a_chinese_translation():
             assert sorted(fields.findall(text)) == sorted(fields.findall(english)), english
     stale = [m.id for m in catalogue if m.id and m.id not in marked]
     assert not stale, f"no longer in the code: {stale}"
+
+
+# -- the guard: no user-facing message is written as bare English ---------------------------------
+
+# What the user reads: the message of an error of ours (any BriefingError subclass; DatasetError is
+# built from Problems, whose message is checked instead) and what the CLI prints through the
+# reporter. Kind prefixes ("UsageError: ") and the dataset's own words are not prose to translate.
+REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "timed", "_err"}
+TRANSLATED = {"_", "ngettext"}
+PROSE = re.compile(r"[A-Za-z]{2,}")
+KIND_PREFIX = re.compile(r"[A-Z]\w*: ")
+
+
+def _is_prose(text: str) -> bool:
+    # A word with a space around it, or a lone word ("done"); not a file name, key or variable
+    # name (".briefing-cache", "BRIEFING_FONTS_DIR") and not a kind prefix.
+    if KIND_PREFIX.fullmatch(text) or not PROSE.search(text):
+        return False
+    return bool(re.search(r"\s", text.strip(" "))) or " " in text or text.isalpha()
+
+
+def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
+    names = {"BriefingError"}
+    grown = True
+    while grown:
+        grown = False
+        for tree in trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and node.name not in names:
+                    bases = {
+                        b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                        for b in node.bases
+                    }
+                    if bases & names:
+                        names.add(node.name)
+                        grown = True
+    return names
+
+
+def _untranslated(node: ast.AST, local: dict[str, list[ast.expr]], depth: int = 0) -> list[ast.AST]:
+    """The English literals that reach the message `node` without passing through _()/ngettext()
+    (N_() only marks: its text is still English where it is shown).
+    """
+    if isinstance(node, ast.Constant):
+        return [node] if isinstance(node.value, str) and _is_prose(node.value) else []
+    if isinstance(node, ast.JoinedStr):
+        return [x for v in node.values for x in _untranslated(v, local, depth)]
+    if isinstance(node, ast.FormattedValue):
+        return _untranslated(node.value, local, depth)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in TRANSLATED:
+            return []
+        if isinstance(func, ast.Name) and func.id == "N_":
+            return [node]
+        if isinstance(func, ast.Attribute) and func.attr in ("format", "join"):
+            inner = [func.value, *node.args, *(k.value for k in node.keywords)]
+            return [x for a in inner for x in _untranslated(a, local, depth)]
+        return []  # another function's result: library text (an OS error) or its own check
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _untranslated(node.left, local, depth) + _untranslated(node.right, local, depth)
+    if isinstance(node, ast.IfExp):
+        return _untranslated(node.body, local, depth) + _untranslated(node.orelse, local, depth)
+    if isinstance(node, ast.Name) and depth < 3:
+        # A message built a few lines above the raise: follow the local variable.
+        return [x for v in local.get(node.id, []) for x in _untranslated(v, local, depth + 1)]
+    return []
+
+
+def unmarked_messages(package: Path = PACKAGE) -> list[str]:
+    """`file:line: Call: 'literal'` for every user-facing message written as bare English."""
+    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(package.rglob("*.py"))}
+    errors = _error_classes(trees) - {"DatasetError"}
+    found: set[str] = set()
+    for path, tree in trees.items():
+        scopes = [
+            n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        for scope in [tree, *scopes]:
+            local: dict[str, list[ast.expr]] = {}
+            if scope is not tree:
+                for n in ast.walk(scope):
+                    if isinstance(n, ast.Assign):
+                        for target in n.targets:
+                            if isinstance(target, ast.Name):
+                                local.setdefault(target.id, []).append(n.value)
+                    elif (
+                        isinstance(n, (ast.AnnAssign, ast.AugAssign))
+                        and n.value is not None
+                        and isinstance(n.target, ast.Name)
+                    ):
+                        local.setdefault(n.target.id, []).append(n.value)
+            for call in ast.walk(scope):
+                if not isinstance(call, ast.Call):
+                    continue
+                func = call.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                keywords = {k.arg: k.value for k in call.keywords}
+                if name in errors:
+                    messages = [
+                        *call.args,
+                        *([keywords["message"]] if "message" in keywords else []),
+                    ]
+                elif name == "Problem":
+                    messages = [
+                        *call.args[4:5],
+                        *([keywords["message"]] if "message" in keywords else []),
+                    ]
+                elif name in REPORTER_CALLS and (name == "_err" or isinstance(func, ast.Attribute)):
+                    messages = list(call.args)
+                else:
+                    continue
+                for message in messages:
+                    for literal in _untranslated(message, local):
+                        shown = ast.unparse(literal)
+                        found.add(
+                            f"{path.relative_to(package.parent)}:{literal.lineno}: {name}: {shown}"
+                        )
+    return sorted(found)
+
+
+def test_every_user_facing_message_is_marked_for_translation():
+    unmarked = unmarked_messages()
+    assert not unmarked, (
+        "messages a user reads must be marked: _() where shown, N_() where defined, ngettext() "
+        "for counts (then `make messages` and translate):\n" + "\n".join(unmarked)
+    )
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        'raise OutputError(f"cannot write {target}")',
+        'raise ReportError("the report is empty")',
+        'message = f"{path}: too large"\n    raise InputFileError(path, message)',
+        'raise ClusterError(N_("marked but never translated"))',
+        'current().warn("left in colour")',
+        'problems.append(Problem(name, 1, 2, "a.b", f"bad value {value}"))',
+    ],
+)
+def test_the_guard_finds_a_planted_unmarked_message(planted, tmp_path):
+    package = tmp_path / "briefing"
+    package.mkdir()
+    (package / "errors.py").write_text(
+        "class BriefingError(Exception): ...\nclass OutputError(BriefingError): ...\n"
+        "class ReportError(OutputError): ...\n",
+        encoding="utf-8",
+    )
+    (package / "more.py").write_text(
+        "from .errors import BriefingError\nclass InputFileError(BriefingError): ...\n"
+        "class ClusterError(BriefingError): ...\n",
+        encoding="utf-8",
+    )
+    marked = (
+        'def fine(path, target):\n    raise OutputError(_("cannot write {t}").format(t=target))\n'
+    )
+    (package / "use.py").write_text(
+        marked + f"\n\ndef planted(path, target, name, value, problems):\n    {planted}\n",
+        encoding="utf-8",
+    )
+    found = unmarked_messages(package)
+    assert len(found) == 1, found
+    assert found[0].startswith("briefing/use.py:"), found
 
 
 def _env(lang: str) -> dict[str, str]:
@@ -305,3 +469,84 @@ def test_previous_year_chain_problem_in_chinese(chinese, tmp_path, capsys):
     assert main(["check", str(dataset)]) == 1
     err = capsys.readouterr().err
     assert "meta.previous: district-2024.yaml 旁没有文件“district-2023.yaml”" in err, err
+
+
+def _fictional_report(tmp_path: Path) -> Path:
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "某某区2024年度法治政府建设工作报告\n\n一、主要成效\n\n（一）化解纠纷\n\n"
+        "全年受理行政调解案件100件，调解成功90件，调解成功率95%。\n",
+        encoding="utf-8",
+    )
+    return report
+
+
+def test_suggested_relation_reasons_in_chinese(chinese, tmp_path, capsys):
+    report = _fictional_report(tmp_path)
+    assert main(["extract", str(report), "-o", str(tmp_path / "draft.yaml")]) == 0
+    out = capsys.readouterr().out
+    # The printed figures are the report's own and stay as printed.
+    assert "\n  待核实：比率紧随同句的两个计数之后；90件 ÷ 100件 = 90%，与 95% 不符\n" in out, out
+    # The draft is data: the same reason in English there.
+    draft = (tmp_path / "draft.yaml").read_text(encoding="utf-8")
+    assert (
+        "# REVIEW: a rate right after two counts of its sentence; 90件 ÷ 100件 = 90%: "
+        "does not agree with 95%" in draft
+    )
+
+
+def test_rarer_extract_refusals_in_chinese(chinese, tmp_path, capsys):
+    draft = tmp_path / "draft.yaml"
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01PK")
+    assert main(["extract", str(binary), "-o", str(draft)]) == 1
+    assert capsys.readouterr().err == (
+        f"ReportError: {binary}：似为二进制文件，不是文本；请提供 .txt 或 .docx 报告\n"
+    )
+
+    import zipfile
+
+    entity = tmp_path / "entity.docx"
+    with zipfile.ZipFile(entity, "w") as archive:
+        archive.writestr("word/document.xml", '<!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>')
+    assert main(["extract", str(entity), "-o", str(draft)]) == 1
+    assert capsys.readouterr().err == (
+        f"ReportError: {entity}：文档声明了 DTD 或实体，Word 从不写入这些内容；拒绝读取\n"
+    )
+
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    assert main(["extract", str(folder), "-o", str(draft)]) == 1
+    assert capsys.readouterr().err == f"ReportError: {folder}：是文件夹，不是报告文件\n"
+
+    report = _fictional_report(tmp_path)
+    assert main(["extract", str(report), "-o", str(report), "--force"]) == 1
+    assert capsys.readouterr().err == (f"OutputError: {report} 就是报告本身；请另选输出路径\n")
+    assert report.read_text(encoding="utf-8").startswith("某某区")
+
+
+def test_cluster_errors_in_chinese(chinese, tmp_path, capsys, monkeypatch):
+    args = ["batch", str(MINIMAL), "-o", str(tmp_path / "out"), "--scheduler"]
+    assert main([*args, "tcp://127.0.0.1:9", "--scheduler-timeout", "1"]) == 1
+    err = capsys.readouterr().err
+    # The Dask client's own words after the colon stay as they are.
+    assert err.startswith("ClusterError: 无法连接 tcp://127.0.0.1:9 上的 Dask 调度器："), err
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    assert main([*args, "tcp://127.0.0.1:8786"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "ClusterError: --scheduler 需要可选软件包 distributed：pip install 'fazhi-briefing[dask]'"
+    )
+
+
+def test_output_refusals_in_chinese(chinese, tmp_path, capsys):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the output folder should be", encoding="utf-8")
+    assert main(["build", str(MINIMAL), "-o", str(blocked), "--no-pdfa"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"OutputError: 无法写入 {blocked}：它是文件而非文件夹；请另选输出文件夹\n"), err
+    named = tmp_path / "handout.txt"
+    assert main(["handout", str(MINIMAL), "--copies", "2", "-o", str(named)]) == 1
+    assert capsys.readouterr().err == (
+        f"OutputError: {named}：会议材料是 PDF 文件；请命名为 *.pdf\n"
+    )
+    assert not named.exists()

@@ -1,5 +1,6 @@
 """The one style table, source and styles in, problems out: its one-page variant and scaling,
-and the rule that the briefing and the handout take every face and size from it.
+and the rule that the briefing, the report, the comparison pack and the handout take every face
+and size from it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing.compose.briefing import LEVELS, STYLES
+from briefing.compose.report import report_styles
 from briefing.render.pages import BRIEFING, GBT9704
 from briefing.render.styles import (
     LEGIBLE_CHART_PT,
@@ -29,6 +31,7 @@ TABLE_ONLY: dict[str, tuple[str, ...]] = {
     "briefing/compose/briefing.py": ONE_PAGE_NAMES,
     "briefing/handout.py": OVERLAY_NAMES,
     "briefing/compose/compare.py": (),
+    "briefing/compose/report.py": tuple(report_styles()),
 }
 FACE_NAMES = {"SANS", "SANS_BOLD", "SERIF", "SERIF_BOLD", "KAI"}
 #: Keywords that set a size or a face: never given a literal (the table's value is passed on).
@@ -200,6 +203,25 @@ def test_the_comparison_report_names_only_roles_of_the_report_table() -> None:
     assert not sizes_outside_the_table(segment, roles)
     # The check sees the composer's roles: a name the table lacks is caught.
     assert sizes_outside_the_table(segment.replace('"prose"', '"no_such_role"'), roles)
+
+
+def test_the_reports_run_in_headings_take_their_face_from_the_heading_styles() -> None:
+    """（一） opens its item in the h2 style's 楷体, 1. in the h3 style's bold body face; the
+    report names the styles, and the check would see a face spelt out again.
+    """
+    from briefing.render.styles import run_in
+
+    styles = report_styles()
+    kai = run_in("（一）", styles["subsection"])
+    bold = run_in("1．", styles["item_head"], anchor="x")
+    assert (kai.role, kai.bold) == ("kai", False)
+    assert (bold.role, bold.bold, bold.anchor) == ("serif", True, "x")
+    source = (PACKAGE / "compose" / "report.py").read_text(encoding="utf-8")
+    assert 'run_in(f"{n}．", self.styles["item_head"])' in source
+    planted = source.replace(
+        'run_in(f"{n}．", self.styles["item_head"])', 'Span(f"{n}．", bold=True)'
+    )
+    assert sizes_outside_the_table(planted, TABLE_ONLY["briefing/compose/report.py"])
 
 
 def test_the_check_catches_each_way_of_setting_type_by_hand() -> None:

@@ -37,7 +37,7 @@ from ..charts import chart_style, draw_chart
 from ..model import Area, Dataset, Indicator, format_number
 from ..render.output import CanvasMaker, Composed, PdfMeta, canvas_maker
 from ..render.output import render as render_output
-from ..render.styles import LABEL_ROLE
+from ..render.styles import LABEL_ROLE, run_in
 from ._report_text import (
     BODY_LEADING,
     PRESET,
@@ -491,7 +491,11 @@ class Composer:
                         sentence(area.achievement),
                         "item",
                         prefix=[
-                            Span(f"（{chinese_number(n)}）{area.title}", role="kai", link=key),
+                            run_in(
+                                f"（{chinese_number(n)}）{area.title}",
+                                self.styles["subsection"],
+                                link=key,
+                            ),
                             Span(where, link=key),
                         ],
                     )
@@ -504,10 +508,10 @@ class Composer:
             out.append(
                 self.p(
                     [
-                        Span(f"{n}．", bold=True),
-                        Span(
+                        run_in(f"{n}．", self.styles["item_head"]),
+                        run_in(
                             f"【{status_tag(f.status)}】",
-                            bold=True,
+                            self.styles["item_head"],
                             color=STATUS_COLOR.get(f.status),
                         ),
                         *[Span(t, keep=k) for t, k in formula_runs(f.message)],
@@ -870,7 +874,7 @@ class Composer:
             sentence(summary),
             "item",
             prefix=[
-                Span(f"（{chinese_number(n)}）{title}。", role="kai"),
+                run_in(f"（{chinese_number(n)}）{title}。", self.styles["subsection"]),
                 Span(f"（报告{source}）"),
             ],
         )
@@ -884,7 +888,11 @@ class Composer:
             )
         )
         for index, entry in enumerate(self.ds.glossary):
-            head = [Span(f"{index + 1}．{entry.term}", bold=True, anchor=f"gloss-{index}")]
+            head = [
+                run_in(
+                    f"{index + 1}．{entry.term}", self.styles["item_head"], anchor=f"gloss-{index}"
+                )
+            ]
             if entry.aliases:
                 head.append(Span(f"（又作{'、'.join(entry.aliases)}）"))
             head.append(Span("："))

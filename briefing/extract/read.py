@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import readfile
 from ..errors import ReportError
-from ..i18n import _
+from ..i18n import N_, _
 
 MAX_REPORT_BYTES = 20_000_000
 # A report's document.xml is a few MB at most; 64 MB of XML is far beyond any real report and keeps
@@ -29,14 +29,17 @@ def read_bounded(path: Path, limit: int) -> bytes:
     cannot hang on a FIFO), with its refusals said as a report's.
     """
     try:
-        return readfile.read_bounded(path, limit, what="report")
+        return readfile.read_bounded(path, limit, what=N_("report"))
     except readfile.InputFileError as exc:
-        message = {
-            "folder": "is a folder, not a report file",
-            "type": "is a device, pipe or socket, not a report file",
-            "size": f"more than {limit:,} bytes is too large for a report",
-        }.get(exc.reason, exc.detail)
-        raise ReportError(f"{path}: {message}") from None
+        if exc.reason == "folder":
+            message = _("is a folder, not a report file")
+        elif exc.reason == "type":
+            message = _("is a device, pipe or socket, not a report file")
+        elif exc.reason == "size":
+            message = _("more than {limit:,} bytes is too large for a report").format(limit=limit)
+        else:
+            message = exc.detail  # already in the user's language
+        raise ReportError(_("{path}: {message}").format(path=path, message=message)) from None
 
 
 def read_report(path: str | Path) -> str:
@@ -75,11 +78,13 @@ def decode_text(raw: bytes, name: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise ReportError(
-                f"{name}: broken UTF-16 text; save it as UTF-8 and try again"
+                _("{path}: broken UTF-16 text; save it as UTF-8 and try again").format(path=name)
             ) from None
     if b"\x00" in raw[:4096]:
         raise ReportError(
-            f"{name}: looks like a binary file, not text; give a .txt or .docx report"
+            _("{path}: looks like a binary file, not text; give a .txt or .docx report").format(
+                path=name
+            )
         )
     try:
         return raw.decode("utf-8")
@@ -131,7 +136,11 @@ def docx_text(raw: bytes, path: Path) -> str:
         ) from None
     except (RuntimeError, NotImplementedError) as exc:
         # zipfile raises these for encrypted entries and compression methods it cannot inflate.
-        raise ReportError(f"{path}: cannot read the document part ({exc}); {resave}") from None
+        raise ReportError(
+            _("{path}: cannot read the document part ({reason}); {hint}").format(
+                path=path, reason=exc, hint=resave
+            )
+        ) from None
     lists = _Numbering(
         _parse(numbering, path) if numbering is not None else None,
         _parse(styles, path) if styles is not None else None,
@@ -139,7 +148,9 @@ def docx_text(raw: bytes, path: Path) -> str:
     root = _parse(xml, path)
     body = root.find(f"{W}body")
     if body is None:
-        raise ReportError(f"{path}: the document has no body; {resave}")
+        raise ReportError(
+            _("{path}: the document has no body; {hint}").format(path=path, hint=resave)
+        )
     lines: list[str] = []
     _block_lines(body, lines, lists)
     return "\n".join(lines)
@@ -153,22 +164,34 @@ def _part(archive: zipfile.ZipFile, name: str, path: Path) -> bytes | None:
     except KeyError:
         return None
     if info.flag_bits & 0x1:
-        raise ReportError(f"{path}: the document is encrypted; save an unprotected copy as .docx")
+        raise ReportError(
+            _("{path}: the document is encrypted; save an unprotected copy as .docx").format(
+                path=path
+            )
+        )
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ReportError(
-            f"{path}: the document part uses an unsupported compression method "
-            f"({info.compress_type}); {resave}"
+            _(
+                "{path}: the document part uses an unsupported compression method ({method}); "
+                "{hint}"
+            ).format(path=path, method=info.compress_type, hint=resave)
         )
     if info.file_size > MAX_DOCX_XML_BYTES:
         raise ReportError(
-            f"{path}: the document part would inflate to {info.file_size:,} bytes "
-            f"(limit {MAX_DOCX_XML_BYTES:,}); not a real report"
+            _(
+                "{path}: the document part would inflate to {size:,} bytes (limit {limit:,}); "
+                "not a real report"
+            ).format(path=path, size=info.file_size, limit=MAX_DOCX_XML_BYTES)
         )
     with archive.open(info) as part:
         # The header may lie about the size: count what actually comes out.
         data = part.read(MAX_DOCX_XML_BYTES + 1)
     if len(data) > MAX_DOCX_XML_BYTES:
-        raise ReportError(f"{path}: the document part inflates beyond {MAX_DOCX_XML_BYTES:,} bytes")
+        raise ReportError(
+            _("{path}: the document part inflates beyond {limit:,} bytes").format(
+                path=path, limit=MAX_DOCX_XML_BYTES
+            )
+        )
     return data
 
 
@@ -178,7 +201,9 @@ def _parse(xml: bytes, path: Path) -> Any:
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         # Word never writes a DTD; one in a .docx is an entity bomb or an XXE attempt.
         raise ReportError(
-            f"{path}: the document declares a DTD or entities, which Word never writes; refused"
+            _(
+                "{path}: the document declares a DTD or entities, which Word never writes; refused"
+            ).format(path=path)
         )
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -191,8 +216,10 @@ def _parse(xml: bytes, path: Path) -> Any:
         return etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise ReportError(
-            f"{path}: the document's XML is broken ({exc.msg}); open it in Word or WPS and "
-            "save it again"
+            _(
+                "{path}: the document's XML is broken ({reason}); open it in Word or WPS and "
+                "save it again"
+            ).format(path=path, reason=exc.msg)
         ) from None
 
 

@@ -15,12 +15,14 @@ part), the same label or the same figure in two sections, and a stated change or
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import cast
 
 from ..derive import Interval, interval_of, rate_of
+from ..i18n import N_
 from ..model import Indicator
 from .types import Extraction, Figure
 
@@ -33,13 +35,37 @@ SAME_MIN_VALUE = 3  # a repeated 1 or 2 is a coincidence, not a repeated figure
 SAME_MAX_REPEATS = 8
 
 
+# One clause of a reason: an English message (marked with N_) and the values of its {fields}.
+Clause = tuple[str, tuple[tuple[str, str], ...]]
+DISAGREES = N_("{part} ÷ {whole} = {shown}%: does not agree with {rate}")
+SEPARATOR = N_("; ")  # between the clauses of a reason
+
+
+def _say(message: str, **fields: object) -> Clause:
+    return (message, tuple((name, str(value)) for name, value in fields.items()))
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """One relation for a reviewer to confirm: kind, its roles (figure indices) and why."""
 
     kind: str
     roles: tuple[tuple[str, int | tuple[int, ...]], ...]  # ("part", 3), ("parts", (4, 5)) …
-    reason: str
+    why: tuple[Clause, ...]
+
+    @property
+    def reason(self) -> str:
+        """Why, in English: the draft is data and says it the same way in every locale."""
+        return self.reason_in(str)
+
+    def reason_in(self, translate: Callable[[str], str]) -> str:
+        """Why, each clause passed through `translate` (the CLI's `_` for the terminal)."""
+        return translate(SEPARATOR).join(translate(m).format(**dict(f)) for m, f in self.why)
+
+    @property
+    def disagrees(self) -> bool:
+        """Whether the printed figures do not agree with the rate they should give."""
+        return any(message == DISAGREES for message, _fields in self.why)
 
     @property
     def figures(self) -> tuple[int, ...]:
@@ -108,7 +134,12 @@ def suggest_relations(ex: Extraction) -> list[Suggestion]:
                 Suggestion(
                     "change",
                     (("current", i),),
-                    f"the report states a change ({f.change_printed.strip()})",
+                    (
+                        _say(
+                            N_("the report states a change ({change})"),
+                            change=f.change_printed.strip(),
+                        ),
+                    ),
                 )
             )
         if f.kind == "count":
@@ -188,31 +219,42 @@ def _parts_after(
                     Suggestion(
                         "total",
                         (("total", i), ("parts", parts)),
-                        f"{'其中 parts' if listed else 'parts'} after {f.printed} add up to it",
+                        (
+                            _say(
+                                N_("其中 parts after {printed} add up to it")
+                                if listed
+                                else N_("parts after {printed} add up to it"),
+                                printed=f.printed,
+                            ),
+                        ),
                     )
                 )
                 used = k + 1
                 break
     rest = tuple(run[used:])
     if rest and sum(figs[j].value for j in rest) <= f.value + 1e-9:
-        words = (
-            "listed after it (其中/分别)"
+        said = (
+            _say(N_("counts listed after it (其中/分别) add up to no more than it"))
             if listed
-            else f"after {f.printed}, which reads as a whole"
-        )
-        out.append(
-            Suggestion(
-                "subset",
-                (("whole", i), ("parts", rest)),
-                f"counts {words} add up to no more than it",
+            else _say(
+                N_("counts after {printed}, which reads as a whole add up to no more than it"),
+                printed=f.printed,
             )
         )
+        out.append(Suggestion("subset", (("whole", i), ("parts", rest)), (said,)))
     elif rest and listed:
         out.append(
             Suggestion(
                 "subset",
                 (("whole", i), ("parts", rest)),
-                "其中 parts whose sum exceeds the whole: overlapping categories, or a misprint",
+                (
+                    _say(
+                        N_(
+                            "其中 parts whose sum exceeds the whole: overlapping categories, or a "
+                            "misprint"
+                        )
+                    ),
+                ),
             )
         )
     return out
@@ -242,7 +284,11 @@ def _total_after_parts(figs: tuple[Figure, ...], text: str, i: int) -> Suggestio
             return Suggestion(
                 "total",
                 (("total", i), ("parts", tuple(parts))),
-                f"the counts before 合计/共计 {f.printed} add up to it",
+                (
+                    _say(
+                        N_("the counts before 合计/共计 {printed} add up to it"), printed=f.printed
+                    ),
+                ),
             )
     return None
 
@@ -277,12 +323,12 @@ def _rate(
         whole = totals_of.get(nearest)
         if whole is not None:
             return _rate_pair(
-                figs, i, nearest, whole, "a share (占比) of the whole its part belongs to"
+                figs, i, nearest, whole, N_("a share (占比) of the whole its part belongs to")
             )
         return Suggestion(
             "rate",
             (("part", nearest), ("rate", i)),
-            "a share (占比) right after its part; the whole is not printed",
+            (_say(N_("a share (占比) right after its part; the whole is not printed")),),
         )
     # Nearest pairs first: the counts a rate is computed from stand right before it, the whole
     # first, in the rate's sentence or the one before it.
@@ -311,7 +357,7 @@ def _rate(
                 continue
             if computed.overlaps(r_iv) and computed.is_bounded and computed.hi - computed.lo < 5:
                 return _rate_pair(
-                    figs, i, p, w, "the two counts give this rate within printed precision"
+                    figs, i, p, w, N_("the two counts give this rate within printed precision")
                 )
     # 受理100件，调解成功90件，成功率95%: the two counts right before a …率 in its sentence, even
     # when they do not give it (that is what `briefing check` is for).
@@ -324,7 +370,7 @@ def _rate(
             and 0 < part_fig.value <= whole_fig.value
             and abs(part_fig.value / whole_fig.value * 100 - r.value) <= 10
         ):
-            return _rate_pair(figs, i, p, w, "a rate right after two counts of its sentence")
+            return _rate_pair(figs, i, p, w, N_("a rate right after two counts of its sentence"))
     if nearest is not None and r.label.endswith("率"):
         stem = r.label[:-1]
         part_fig = figs[nearest]
@@ -334,7 +380,13 @@ def _rate(
             return Suggestion(
                 "rate",
                 (("part", nearest), ("rate", i)),
-                f"{r.label} follows {part_fig.label}; the whole is not printed",
+                (
+                    _say(
+                        N_("{rate} follows {part}; the whole is not printed"),
+                        rate=r.label,
+                        part=part_fig.label,
+                    ),
+                ),
             )
     return None
 
@@ -355,12 +407,16 @@ def _rate_pair(figs: tuple[Figure, ...], i: int, p: int, w: int, why: str) -> Su
         ok = computed.overlaps(_interval(r))
         lo, hi = computed.lo, computed.hi
         shown = _num(lo) if lo == hi else f"{_num(lo)}–{_num(hi)}"
-        verdict = f"{part_fig.printed} ÷ {whole_fig.printed} = {shown}%: " + (
-            "agrees" if ok else f"does not agree with {r.printed}"
+        verdict = _say(
+            DISAGREES if not ok else N_("{part} ÷ {whole} = {shown}%: agrees"),
+            part=part_fig.printed,
+            whole=whole_fig.printed,
+            shown=shown,
+            **({} if ok else {"rate": r.printed}),
         )
     except (ValueError, ZeroDivisionError):
-        verdict = "cannot be computed"
-    return Suggestion("rate", (("part", p), ("whole", w), ("rate", i)), f"{why}; {verdict}")
+        verdict = _say(N_("cannot be computed"))
+    return Suggestion("rate", (("part", p), ("whole", w), ("rate", i)), (_say(why), verdict))
 
 
 def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
@@ -386,7 +442,13 @@ def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
                 Suggestion(
                     "same",
                     (("ids", tuple(picked)),),
-                    f"the same words ({label}) in sections {_sections(figs, picked)}",
+                    (
+                        _say(
+                            N_("the same words ({label}) in sections {sections}"),
+                            label=label,
+                            sections=_sections(figs, picked),
+                        ),
+                    ),
                 )
             )
     for (value, _unit, _), ids in by_value.items():
@@ -413,8 +475,11 @@ def _repeated(figs: tuple[Figure, ...]) -> list[Suggestion]:
                     "same",
                     (("ids", tuple(sorted(picked))),),
                     (
-                        f"{printed} printed in sections {_sections(figs, sorted(picked))}: the "
-                        "same figure?"
+                        _say(
+                            N_("{printed} printed in sections {sections}: the same figure?"),
+                            printed=printed,
+                            sections=_sections(figs, sorted(picked)),
+                        ),
                     ),
                 )
             )
@@ -450,7 +515,13 @@ def _narrower(figs: tuple[Figure, ...]) -> list[Suggestion]:
                         Suggestion(
                             "subset",
                             (("whole", a), ("parts", (b,))),
-                            f"{fig_b.label} reads as a narrower kind of {fig_a.label}",
+                            (
+                                _say(
+                                    N_("{narrower} reads as a narrower kind of {wider}"),
+                                    narrower=fig_b.label,
+                                    wider=fig_a.label,
+                                ),
+                            ),
                         )
                     )
     return out

@@ -55,8 +55,8 @@ def format_summary(ex: Extraction) -> str:
             )
         )
         for suggestion in suggestions:
-            if "does not agree" in suggestion.reason:
-                lines.append(_("  to check: ") + suggestion.reason)
+            if suggestion.disagrees:
+                lines.append(_("  to check: ") + suggestion.reason_in(_))
     review = [f for f in ex.figures if f.notes]
     if review:
         lines.append(
@@ -85,10 +85,12 @@ def run_extract(args: argparse.Namespace) -> int:
     report = Path(args.report)
     output = Path(args.output)
     if output.exists() and report.exists() and output.resolve() == report.resolve():
-        raise OutputError(f"{output} is the report itself; choose another output path")
+        raise OutputError(
+            _("{path} is the report itself; choose another output path").format(path=output)
+        )
     if output.exists() and not getattr(args, "force", False):
         # A draft may already carry a reviewer's edits: never overwrite it by surprise.
-        raise OutputError(f"{output} exists; pass --force to overwrite it")
+        raise OutputError(_("{path} exists; pass --force to overwrite it").format(path=output))
     text = read_report(report)
     extraction = extract_figures(text)
     data = draft_json(extraction) if args.json else draft_yaml(extraction, source_name=report.name)

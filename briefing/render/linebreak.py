@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from briefing import fonts
 from briefing._reportlab import pdfmetrics
 from briefing.errors import FontCoverageError
+from briefing.i18n import _
 from briefing.render.chars import (
     DOUBLED,
     INK_LEFT,
@@ -119,8 +120,10 @@ def advance_em(font: str, ch: str) -> float:
         char_to_glyph = getattr(face, "charToGlyph", None)
         if char_to_glyph is not None and ord(ch) not in char_to_glyph and ch != " ":
             raise FontCoverageError(
-                f"character {ch!r} (U+{ord(ch):04X}) is not in font {font}; "
-                "rephrase the text or add the character to the font subset"
+                _(
+                    "character {char} (U+{code}) is not in font {font}; rephrase the text or add "
+                    "the character to the font subset"
+                ).format(char=repr(ch), code=f"{ord(ch):04X}", font=font)
             )
         w = table[ch] = pdfmetrics.stringWidth(ch, font, 1000) / 1000.0
     return w

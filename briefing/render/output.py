@@ -28,6 +28,7 @@ from briefing._reportlab import Canvas, CanvasBase, page_size
 
 from .. import __version__, fonts
 from ..errors import OutputError
+from ..i18n import _
 from . import pdfa
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
@@ -80,7 +81,9 @@ def document_date(day: dt.date) -> dt.datetime:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise OutputError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"
+                _("SOURCE_DATE_EPOCH={value} is not a whole number of seconds since 1970").format(
+                    value=repr(epoch)
+                )
             ) from None
     return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TIME)
 

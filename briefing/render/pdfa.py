@@ -42,6 +42,7 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from .. import __version__
 from ..errors import OutputError
+from ..i18n import N_, _
 
 PRODUCER = f"briefing {__version__} (ReportLab, pikepdf)"
 CREATOR = f"briefing {__version__}"
@@ -66,7 +67,10 @@ def srgb_profile() -> bytes:
         return files("briefing.render").joinpath("sRGB.icc").read_bytes()
     except OSError as exc:
         raise OutputError(
-            f"the sRGB colour profile is missing from the installation ({exc}); reinstall briefing"
+            _(
+                "the sRGB colour profile is missing from the installation ({reason}); reinstall "
+                "briefing"
+            ).format(reason=exc)
         ) from None
 
 
@@ -100,7 +104,9 @@ def _aware(when: dt.datetime) -> dt.datetime:
 def _clean(value: str, what: str) -> str:
     if XML_FORBIDDEN_RE.search(value):
         raise OutputError(
-            f"the document {what} contains a control character; PDF/A metadata cannot hold it"
+            _(
+                "the document {what} contains a control character; PDF/A metadata cannot hold it"
+            ).format(what=_(what))
         )
     return value
 
@@ -173,7 +179,7 @@ def xmp_packet(
 def _resources_of(obj: Any) -> Any:
     """A page's or form's /Resources, following inheritance from the page tree for pages."""
     node = obj
-    for _ in range(64):  # the page tree is shallow; a loop here would be a broken file
+    for _level in range(64):  # the page tree is shallow; a loop here would be a broken file
         if node is None:
             return None
         res = node.get("/Resources")
@@ -230,7 +236,9 @@ class _FontUse:
         try:
             instructions = pikepdf.parse_content_stream(owner, "q Q Tf Tj TJ ' \" Do")
         except pikepdf.PdfError as exc:
-            raise OutputError(f"cannot read a content stream of the PDF: {exc}") from None
+            raise OutputError(
+                _("cannot read a content stream of the PDF: {reason}").format(reason=exc)
+            ) from None
         for instruction in instructions:
             if not isinstance(instruction, pikepdf.ContentStreamInstruction):
                 continue  # an inline image: no text, no fonts
@@ -320,7 +328,11 @@ def _fix_fonts(pdf: Pdf) -> None:
                 continue
             # A direct font object cannot be matched to its uses; assume text is drawn in it.
             if not font.is_indirect or _key(font) in use.shown:
-                problems.append(f"text is drawn in {_font_name(font)}, which is not embedded")
+                problems.append(
+                    _("text is drawn in {font}, which is not embedded").format(
+                        font=_font_name(font)
+                    )
+                )
             elif substitute is not None:
                 # Only selected, never drawn with (ReportLab's default font leaking through a
                 # style): pointing the name at an embedded font leaves every page exactly as it was.
@@ -329,10 +341,11 @@ def _fix_fonts(pdf: Pdf) -> None:
                 del fonts[name]
     if problems:
         raise OutputError(
-            "cannot make PDF/A: "
-            + "; ".join(sorted(set(problems)))
-            + ". PDF/A needs every font embedded: use the registered faces (briefing.fonts), "
-            "including initialFontName, table styles and chart defaults"
+            _(
+                "cannot make PDF/A: {problems}. PDF/A needs every font embedded: use the "
+                "registered faces (briefing.fonts), including initialFontName, table styles and "
+                "chart defaults"
+            ).format(problems="; ".join(sorted(set(problems))))
         )
 
 
@@ -341,23 +354,31 @@ def _fix_fonts(pdf: Pdf) -> None:
 
 
 def _check_action(action: Any, where: str) -> None:
-    for _ in range(64):  # /Next chains; a cycle would be a broken file
+    for _hop in range(64):  # /Next chains; a cycle would be a broken file
         if not isinstance(action, Dictionary):
             return
         kind = str(action.get("/S", ""))
         if kind in EXTERNAL_ACTIONS:
             raise OutputError(
-                f"cannot make PDF/A: {where} refers to another file, which an archive cannot keep"
+                _(
+                    "cannot make PDF/A: {where} refers to another file, which an archive cannot "
+                    "keep"
+                ).format(where=where)
             )
         if kind not in ALLOWED_ACTIONS:
             raise OutputError(
-                f"cannot make PDF/A: {where} has a {kind.lstrip('/') or 'typeless'} action, "
-                "which PDF/A forbids"
+                _("cannot make PDF/A: {where} has a {action} action, which PDF/A forbids").format(
+                    where=where, action=kind.lstrip("/") or _("typeless")
+                )
             )
         if kind == "/Named" and str(action.get("/N", "")) not in ALLOWED_NAMED:
-            raise OutputError(f"cannot make PDF/A: {where} has a named action PDF/A forbids")
+            raise OutputError(
+                _("cannot make PDF/A: {where} has a named action PDF/A forbids").format(where=where)
+            )
         if kind == "/URI" and str(action.get("/URI", "")).lower().startswith("file:"):
-            raise OutputError(f"cannot make PDF/A: {where} links to a local file")
+            raise OutputError(
+                _("cannot make PDF/A: {where} links to a local file").format(where=where)
+            )
         action = action.get("/Next")
 
 
@@ -394,11 +415,17 @@ def _fix_annotations(pdf: Pdf) -> None:
     for number, page in enumerate(pdf.pages, start=1):
         for annot in page.obj.get("/Annots") or []:
             subtype = str(annot.get("/Subtype", ""))
-            where = f"a {subtype.lstrip('/')} annotation on page {number}"
+            where = _("a {subtype} annotation on page {number}").format(
+                subtype=subtype.lstrip("/"), number=number
+            )
             if subtype in ("/3D", "/Sound", "/Screen", "/Movie", "/FileAttachment"):
-                raise OutputError(f"cannot make PDF/A: {where} is of a kind PDF/A-2 forbids")
+                raise OutputError(
+                    _("cannot make PDF/A: {where} is of a kind PDF/A-2 forbids").format(where=where)
+                )
             if "/AA" in annot:
-                raise OutputError(f"cannot make PDF/A: {where} has additional actions")
+                raise OutputError(
+                    _("cannot make PDF/A: {where} has additional actions").format(where=where)
+                )
             _check_action(annot.get("/A"), where)
             if subtype == "/Popup":
                 continue
@@ -423,7 +450,10 @@ def _fix_annotations(pdf: Pdf) -> None:
                     continue  # a zero-size annotation needs no appearance
                 if subtype != "/Text":
                     raise OutputError(
-                        f"cannot make PDF/A: {where} has no appearance and none can be drawn for it"
+                        _(
+                            "cannot make PDF/A: {where} has no appearance and none can be drawn "
+                            "for it"
+                        ).format(where=where)
                     )
                 annot.AP = Dictionary(N=_note_icon(pdf, abs(x2 - x1), abs(y2 - y1)))
 
@@ -431,21 +461,23 @@ def _fix_annotations(pdf: Pdf) -> None:
 def _check_catalog(pdf: Pdf) -> None:
     root = pdf.Root
     if "/AA" in root:
-        raise OutputError("cannot make PDF/A: the document has additional actions (/AA)")
-    _check_action(root.get("/OpenAction"), "the open action")
+        raise OutputError(_("cannot make PDF/A: the document has additional actions (/AA)"))
+    _check_action(root.get("/OpenAction"), _("the open action"))
     names = root.get("/Names")
     if names is not None:
         for key, what in (
             ("/JavaScript", "JavaScript"),
-            ("/EmbeddedFiles", "embedded files"),
-            ("/AlternatePresentations", "alternate presentations"),
+            ("/EmbeddedFiles", N_("embedded files")),
+            ("/AlternatePresentations", N_("alternate presentations")),
         ):
             if key in names:
-                raise OutputError(f"cannot make PDF/A: the document contains {what}")
+                raise OutputError(
+                    _("cannot make PDF/A: the document contains {what}").format(what=_(what))
+                )
     form = root.get("/AcroForm")
     if form is not None and ("/XFA" in form or bool(form.get("/NeedAppearances", False))):
         raise OutputError(
-            "cannot make PDF/A: the form is XFA or asks the viewer to draw its appearances"
+            _("cannot make PDF/A: the form is XFA or asks the viewer to draw its appearances")
         )
     for key in ("/NeedsRendering", "/Requirements"):
         if key in root:
@@ -453,7 +485,9 @@ def _check_catalog(pdf: Pdf) -> None:
     for page in pdf.pages:
         for key in ("/AA", "/PresSteps"):
             if key in page.obj:
-                raise OutputError(f"cannot make PDF/A: a page has {key.lstrip('/')}")
+                raise OutputError(
+                    _("cannot make PDF/A: a page has {key}").format(key=key.lstrip("/"))
+                )
 
 
 def _output_intent(pdf: Pdf) -> None:
@@ -491,24 +525,26 @@ def finish(
 ) -> bytes:
     """Rebuild the Info dictionary from the arguments; with `archival`, make the file PDF/A-2b."""
     if not LANG_RE.match(lang):
-        raise OutputError(f"{lang!r} is not a language tag such as zh-CN")
+        raise OutputError(_("{lang} is not a language tag such as zh-CN").format(lang=repr(lang)))
     words = _keywords(keywords)
     for value, what in (
-        (title, "title"),
-        (author, "author"),
-        (subject, "subject"),
-        (words, "keywords"),
+        (title, N_("title")),
+        (author, N_("author")),
+        (subject, N_("subject")),
+        (words, N_("keywords")),
     ):
         _clean(value, what)
     try:
         pdf = Pdf.open(BytesIO(pdf_bytes))
     except pikepdf.PasswordError:
-        raise OutputError("cannot make PDF/A: the PDF is encrypted") from None
+        raise OutputError(_("cannot make PDF/A: the PDF is encrypted")) from None
     except pikepdf.PdfError as exc:
-        raise OutputError(f"the renderer produced an unreadable PDF: {exc}") from None
+        raise OutputError(
+            _("the renderer produced an unreadable PDF: {reason}").format(reason=exc)
+        ) from None
     with pdf:
         if pdf.is_encrypted:
-            raise OutputError("cannot make PDF/A: the PDF is encrypted")
+            raise OutputError(_("cannot make PDF/A: the PDF is encrypted"))
         # The Info dictionary is rebuilt, not patched, so nothing stale (ReportLab's "(anonymous)",
         # /Trapped) survives to disagree with the XMP.
         info = Dictionary(

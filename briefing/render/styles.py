@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 Role = Literal["sans", "serif", "kai"]
 Align = Literal["justify", "left", "center", "right"]
@@ -150,6 +150,15 @@ class Span:
     anchor: str | None = None
     annotation: str | None = None
     keep: bool = False
+
+
+def run_in(text: str, style: TextStyle, **attributes: Any) -> Span:
+    """`text` in the face of `style` (its role and weight) inside a paragraph of another style:
+    a run-in heading that opens its item (（一） in 楷体 as h2, 1. in the bold body face as h3).
+    The size and line spacing stay the paragraph's; `attributes` are the span's others (link,
+    anchor, colour).
+    """
+    return Span(text, bold=style.bold, role=style.role, **attributes)
 
 
 #: The one style table of the project: every document draws its text roles from here.
