@@ -70,7 +70,7 @@ def test_every_marked_message_has_a_chinese_translation():
 # What the user reads: the message of an error of ours (any BriefingError subclass; DatasetError is
 # built from Problems, whose message is checked instead) and what the CLI prints through the
 # reporter. Kind prefixes ("UsageError: ") and the dataset's own words are not prose to translate.
-REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "_err"}
+REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "timed", "_err"}
 TRANSLATED = {"_", "ngettext"}
 PROSE = re.compile(r"[A-Za-z]{2,}")
 KIND_PREFIX = re.compile(r"[A-Z]\w*: ")
@@ -517,7 +517,7 @@ def test_rarer_extract_refusals_in_chinese(chinese, tmp_path, capsys):
     folder = tmp_path / "folder.txt"
     folder.mkdir()
     assert main(["extract", str(folder), "-o", str(draft)]) == 1
-    assert capsys.readouterr().err == f"ReportError: {folder}: 是文件夹，不是报告文件\n"
+    assert capsys.readouterr().err == f"ReportError: {folder}：是文件夹，不是报告文件\n"
 
     report = _fictional_report(tmp_path)
     assert main(["extract", str(report), "-o", str(report), "--force"]) == 1
@@ -550,3 +550,45 @@ def test_output_refusals_in_chinese(chinese, tmp_path, capsys):
         f"OutputError: {named}：会议材料是 PDF 文件；请命名为 *.pdf\n"
     )
     assert not named.exists()
+
+
+def _two_colour_pdf(pages: int, extra: bytes = b""):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(100, 100))
+        # Red and a dark teal: clearly different colours, nearly the same gray on paper.
+        content = b"1 0 0 rg 0 0 10 10 re f 0 0.4 0.5 rg 20 0 10 10 re f " + extra
+        pdf.pages[-1].obj.Contents = pdf.make_stream(content)
+    return pdf
+
+
+def test_grayscale_warnings_in_both_languages(monkeypatch):
+    from briefing.handout import to_grayscale
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    (english,) = to_grayscale(_two_colour_pdf(2), "briefing ")
+    assert english == (
+        "briefing pages 1, 2: fills #006680 and #ff0000 both print as about 71% gray; if they "
+        "tell things apart, give one a pattern, a label or a clearly lighter shade"
+    )
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    image = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /RGB /BPC 8 ID \xff\x00\x00 EI Q"
+    collapsed, left = to_grayscale(_two_colour_pdf(1, image), "report ")
+    # The document name and the colours stay as they are.
+    assert collapsed == (
+        "report 第 1 页：填充色 #006680 与 #ff0000 印出后均约为 71% 灰度；如二者用于区分内容，"
+        "请为其一加图案、标注，或改用明显更浅的颜色"
+    )
+    assert left == "report 保留彩色：内嵌图像"
+
+
+def test_a_bad_source_date_in_chinese(chinese, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    args = ["build", str(MINIMAL), "-o", str(tmp_path), "--only", "briefing", "--no-pdfa"]
+    assert main(args) == 1
+    assert capsys.readouterr().err == (
+        "OutputError: SOURCE_DATE_EPOCH='yesterday' 不是自 1970 年起的整秒数\n"
+    )
+    assert not list(tmp_path.glob("*.pdf"))

@@ -39,7 +39,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
             message = _("more than {limit:,} bytes is too large for a report").format(limit=limit)
         else:
             message = exc.detail  # already in the user's language
-        raise ReportError(f"{path}: {message}") from None
+        raise ReportError(_("{path}: {message}").format(path=path, message=message)) from None
 
 
 def read_report(path: str | Path) -> str:
