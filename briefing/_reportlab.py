@@ -69,6 +69,10 @@ if TYPE_CHECKING:
         _aW: float
         _atTop: int
         _width: float
+        _height: float
+        _topPadding: float
+        _bottomPadding: float
+        _prevASpace: float
 
         def _reset(self) -> None: ...
         def _geom(self) -> None: ...

@@ -18,6 +18,7 @@ import pdfplumber
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from pagefill import chapter_ends, fill
 
 from briefing import fonts
 from briefing.compose import report
@@ -166,28 +167,6 @@ def test_status_colours_differ_in_grayscale_and_carry_a_shape():
 
 
 # -- page flow ----------------------------------------------------------------------------------
-
-
-def fill(data: bytes, preset) -> list[float]:
-    """How far down the type area each page's content reaches (0 for a blank page): the lowest
-    edge of any text, rule or picture inside it, as a share of its height.
-    """
-    pdf = pdfium.PdfDocument(data)
-    out = []
-    for i in range(len(pdf)):
-        area = preset.type_area(i + 1)
-        lows = [o.get_bounds()[1] for o in pdf[i].get_objects(max_depth=4)]
-        inside = [y for y in lows if area.y - 1 <= y <= area.top + 1]
-        out.append((area.top - min(inside)) / (area.top - area.y) if inside else 0.0)
-    return out
-
-
-def chapter_ends(log) -> set[int]:
-    starts = sorted(
-        {page for level, _t, _k, page in log.headings if level == 0} | {log.page_of("toc")}
-    )
-    ends = {s - 1 for s in starts} | {log.page_count}
-    return ends | {p - 1 for p in log.blank_pages}
 
 
 def scaled_dataset(folder: Path, count: int) -> Path:

@@ -234,3 +234,69 @@ def test_a_grid_table_draws_its_cells_as_lines_and_rules_each_part() -> None:
         assert widths[1:3] == [0.25, 0.6]
         # The last row of a page the table goes on from has a thin rule; its end, a heavy one.
         assert widths[-1] == (1.0 if page == len(rules) else 0.25)
+
+
+@pytest.mark.parametrize(("chart_pt", "chart_first"), [(150.0, False), (460.0, True)])
+def test_an_arranged_chart_goes_above_its_table_when_below_would_leave_a_page_empty(
+    chart_pt: float, chart_first: bool
+) -> None:
+    """A table of 24 lines from a sixth of the way down a page ends 7 lines into the next one: a
+    short chart follows it there; a tall one would not fit under those lines and would leave
+    that page a third full, so it goes above the table, on the page where the section starts.
+    """
+    from reportlab.platypus import KeepTogether, Spacer
+
+    from briefing import fonts
+    from briefing.compose.report import report_styles
+
+    fonts.register_reportlab()
+    styles = report_styles()
+    body = styles["prose"]
+
+    def make(numbers: PageNumbers) -> list:
+        def orders() -> list[list]:
+            def table() -> list:
+                return [PageRef("table"), CJKParagraph("表" * 28 * 24, body)]
+
+            def chart() -> KeepTogether:
+                return KeepTogether([PageRef("chart"), Spacer(1, chart_pt)])
+
+            return [[*table(), chart()], [chart(), *table()]]
+
+        group = reportdoc.Arranged([CJKParagraph("一、标题", styles["section"])], orders())
+        story = [
+            CJKParagraph("封面", body),
+            ChapterBreak(),
+            PageRef("start"),
+            Spacer(1, 100),
+            group,
+        ]
+        reportdoc.link_arranged(story)
+        return story
+
+    _data, log = build_pdf(make, INFO, styles, Canvas)
+    start, table, chart = (log.page_of(k) for k in ("start", "table", "chart"))
+    if chart_first:
+        assert chart == start  # kept in order A, it would stand two pages on
+        assert table >= chart
+    else:
+        assert table == start
+        assert chart == start + 1
+
+
+def test_laying_out_in_thought_counts_the_pages_left_and_where_it_ends() -> None:
+    from reportlab.platypus import KeepTogether, Spacer
+
+    place = reportdoc.Place(room=400.0, ink=200.0)
+    closed, end, left_empty = reportdoc.lay_out_in_thought(
+        [Spacer(1, 300), KeepTogether([Spacer(1, 200)]), Spacer(1, 100)], 400.0, 600.0, place
+    )
+    # 300 fits under the 200 already there; the kept 200 does not fit the 100 left: a new page.
+    assert closed == [pytest.approx(500 / 600)]
+    assert end.ink == pytest.approx(300.0)
+    assert not left_empty
+    closed, _end, left_empty = reportdoc.lay_out_in_thought(
+        [KeepTogether([Spacer(1, 500)])], 400.0, 600.0, place
+    )
+    assert closed == [pytest.approx(200 / 600)]
+    assert left_empty

@@ -12,7 +12,8 @@ never dropped: a comparison without them would compare what must not be compared
 The report (GB/T 9704 pages, the report's own machinery in `reportdoc`): how to read it, an
 overview matrix, one section per indicator with a ranked table, a chart, the districts that did
 not report it and notes where units or periods differ, each district's verification findings,
-and where the figures come from.
+and where the figures come from. A section's chart goes under its table, or above it (or with
+its bars closer) when that fills the pages better: `reportdoc.Arranged` chooses where it lands.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from briefing._reportlab import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     Spacer,
@@ -35,6 +35,7 @@ from briefing._reportlab import (
 
 from .. import __version__, fonts
 from ..charts import Row, chart_style, draw_rows
+from ..charts.style import Density
 from ..comparison import Cell, Column, Comparison, compare
 from ..errors import LayoutOverflowError
 from ..fonts import register_reportlab
@@ -61,7 +62,18 @@ from .briefing import (
     page_footer,
 )
 from .layout import Columns, Framed, Rule, Stack, VSpace
-from .reportdoc import Centered, ChapterBreak, DocInfo, Heading, PageLog, PageNumbers, build_pdf
+from .reportdoc import (
+    Arranged,
+    Centered,
+    ChapterBreak,
+    DocInfo,
+    Heading,
+    KeepStart,
+    PageLog,
+    PageNumbers,
+    build_pdf,
+    link_arranged,
+)
 from .request import Request
 
 # The comparison page keeps the briefing's sizes at most: only the levels that give ground.
@@ -70,6 +82,9 @@ LEVELS = TIGHTENING
 MISSING = "未载明"
 MARK = "△"  # a figure on another basis than its column: shown, never ranked or charted with it
 MAX_SMALL_MULTIPLES = 4
+#: The report draws an indicator's chart at these densities, the first preferred: a chart with
+#: its bars closer may fit where the other would leave a page mostly empty.
+CHART_DENSITIES: tuple[Density, ...] = ("normal", "tight")
 HEAD_FILL = "#e4e8ec"
 ZEBRA = "#f5f6f7"
 
@@ -446,6 +461,7 @@ class CompareComposer:
         self.chapter_number = 0
         self.section_number = 0
         self.table_number = 0
+        self.figure_number = 0
         self.width = _type_width()
 
     def p(self, content: str | Sequence[Span], style: str) -> CJKParagraph:
@@ -459,14 +475,13 @@ class CompareComposer:
         full = f"第{chinese_number(self.chapter_number)}章　{title}"
         return [ChapterBreak(), Heading(self.p(full, "chapter"), level=0, title=full, key=key)]
 
-    def section(self, title: str, key: str) -> list[Flowable]:
+    def section(self, title: str, key: str) -> Heading:
+        """一、… in 黑体; whoever places it keeps it with the start of what it heads."""
         from .report import chinese_number
 
         self.section_number += 1
         full = f"{chinese_number(self.section_number)}、{title}"
-        # Kept with its basis line and the first rows of its table (seven body lines' height).
-        keep = CondPageBreak(self.styles["body"].leading_pt * 7)
-        return [keep, Heading(self.p(full, "section"), level=1, title=full, key=key)]
+        return Heading(self.p(full, "section"), level=1, title=full, key=key)
 
     def table(self, rows: list[list[Any]], widths: Sequence[float], title: str) -> Flowable:
         """A numbered table as the report sets it (表N above, 续表N where it runs on)."""
@@ -603,8 +618,8 @@ class CompareComposer:
         common = sorted(comp.common(), key=comp.columns.index)
         out.append(
             self.p(
-                f"以下{len(common)}节各比较一项指标：先列排名表，再画图，最后说明没有报告的地区"
-                "和口径不同的数字。",
+                f"以下{len(common)}节各比较一项指标：列出排名表并画图，再说明没有报告的地区"
+                "和口径不同的数字。图一般在表后；表后放不下时移到表前，以免留下大片空白。",
                 "prose",
             )
         )
@@ -614,16 +629,16 @@ class CompareComposer:
 
     def indicator_section(self, column: Column) -> list[Flowable]:
         comp = self.comp
-        out = self.section(column.entry.name, f"cmp-{column.code}")
-        out.append(
+        lead: list[Flowable] = [
+            self.section(column.entry.name, f"cmp-{column.code}"),
             self.p(
                 [
                     Span("比较口径：", role=LABEL_ROLE),
                     Span(f"{column.basis_text}；指标编码 {column.code}。"),
                 ],
                 "prose",
-            )
-        )
+            ),
+        ]
         widths = (34.0, 62.0, 84.0, 84.0, 52.0, self.width - 316.0)
         rows: list[list[Any]] = [
             self.head(["名次", "地区", "数字（原文）", "统计期", "出处", "说明"])
@@ -642,7 +657,7 @@ class CompareComposer:
             texts = (rank_text, cell.district, ind.period.text, ind.source, note)
             cells = [self.p(t, "table") for t in texts]
             rows.append([*cells[:2], self.cell(cell), *cells[2:]])
-        out.append(self.table(rows, widths, f"{column.entry.name}排名"))
+        table = self.table(rows, widths, f"{column.entry.name}排名")
         missing = column.missing(comp.names)
         lines = []
         if missing:
@@ -650,26 +665,47 @@ class CompareComposer:
         else:
             lines.append("各地均报告了此项。")
         lines += [n + "。" for n in column.notes()]
-        notes = [self.p(line, "prose") for line in lines]
-        if len(column.comparable) >= 2:
-            from .report import CHART_WIDTH
+        if len(column.comparable) < 2:
+            notes = [self.p(line, "prose") for line in lines]
+            return [KeepStart(lead, table), *lead, table, *notes]
+        return [Arranged(lead, self.table_and_chart(column, table, lines))]
 
-            style = chart_style("normal", label_pt=self.styles["chart_label"].size_pt)
-            # In rank order here, under the ranked table; missing figures last.
-            bars = sorted(
-                chart_rows(comp, column), key=lambda r: -r.value if r.stated else math.inf
-            )
-            drawing = draw_rows(chart_kind(column), tuple(bars), CHART_WIDTH, style)
-            caption = f"{column.entry.name}（{column.unit}，{column.period}）"
-            # The chart keeps its first note line: no page holds that line alone.
-            chart: list[Flowable] = [
-                Spacer(1, 6),
-                Centered(drawing),
-                self.p(caption, "caption"),
-                notes.pop(0),
-            ]
-            out.append(KeepTogether(chart))
-        return out + notes
+    def table_and_chart(
+        self, column: Column, table: Flowable, lines: Sequence[str]
+    ) -> list[list[Flowable]]:
+        """The orders an indicator's table, chart and notes may take (`Arranged` picks one where
+        they land), the preferred first: the chart under the table, keeping the first note line
+        (no page holds that line alone); the chart above the table, the notes after it; then
+        both again with the chart's bars set closer (the `tight` density, labels unchanged).
+        The chart keeps its caption (图N) in every order.
+        """
+        from .report import CHART_WIDTH
+
+        self.figure_number += 1
+        label_pt = self.styles["chart_label"].size_pt
+        # In rank order, as the table ranks them; missing figures last.
+        bars = tuple(
+            sorted(chart_rows(self.comp, column), key=lambda r: -r.value if r.stated else math.inf)
+        )
+        title = f"{column.entry.name}（{column.unit}，{column.period}）"
+        caption = [
+            Span(f"图{self.figure_number}", role=LABEL_ROLE, keep=True),
+            Span("\u3000" + title),
+        ]
+
+        def notes() -> list[Flowable]:
+            return [self.p(line, "prose") for line in lines]
+
+        orders: list[list[Flowable]] = []
+        for density in CHART_DENSITIES:
+            style = chart_style(density, label_pt=label_pt)
+            drawing = draw_rows(chart_kind(column), bars, CHART_WIDTH, style)
+            under = notes()
+            chart_under = [Spacer(1, 6), Centered(drawing), self.p(caption, "caption")]
+            chart_above = [*chart_under, Spacer(1, 6)]
+            orders.append([table, KeepTogether([*chart_under, under.pop(0)]), *under])
+            orders.append([KeepTogether(chart_above), table, *notes()])
+        return orders
 
     def verification(self) -> list[Flowable]:
         comp = self.comp
@@ -745,7 +781,9 @@ def build_compare_report(comp: Comparison, make_canvas: CanvasMaker) -> tuple[by
     )
 
     def make_story(pages: PageNumbers) -> list[Flowable]:
-        return CompareComposer(comp, styles).story()
+        story = CompareComposer(comp, styles).story()
+        link_arranged(story)
+        return story
 
     return build_pdf(make_story, info, styles, make_canvas)
 

@@ -25,7 +25,7 @@ import copy
 import io
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from briefing._reportlab import (
@@ -36,6 +36,7 @@ from briefing._reportlab import (
     Frame,
     FrameBreak,
     HexColor,
+    KeepTogether,
     LayoutError,
     PageTemplate,
     Table,
@@ -961,6 +962,8 @@ def start_height(f: Flowable, availWidth: float, availHeight: float) -> float:
     """The room the part of `f` that may not be left alone at a page's foot takes."""
     if isinstance(f, NumberedTable):
         return f.start_height(availWidth, availHeight)
+    if isinstance(f, KeepTogether):
+        return stack_height(f._content, availWidth, availHeight)
     height = float(f.wrap(availWidth, availHeight)[1])
     if isinstance(f, CJKParagraph):
         # CJKParagraph.split leaves two lines on each side: four lines or more may split.
@@ -969,6 +972,184 @@ def start_height(f: Flowable, availWidth: float, availHeight: float) -> float:
             height = 2 * f.style.leading_pt
         return float(f.getSpaceBefore()) + height
     return float(f.getSpaceBefore()) + height + float(f.getSpaceAfter())
+
+
+def stack_height(flowables: Sequence[Flowable], availWidth: float, availHeight: float) -> float:
+    """The room `flowables` take one under another, spaced as a frame spaces them (a space
+    after and the next one's space before overlap).
+    """
+    total = 0.0
+    after = 0.0
+    for f in flowables:
+        h = float(f.wrap(availWidth, availHeight)[1])
+        total += max(float(f.getSpaceBefore()) - after, 0.0) + h
+        after = float(f.getSpaceAfter())
+        total += after
+    return total
+
+
+@dataclass(slots=True)
+class Place:
+    """Where a frame laid out in thought stands: `room` left above its foot, `ink` how far down
+    its content reaches, whether it is at a page's top and the space after the last flowable.
+    """
+
+    room: float
+    ink: float
+    at_top: bool = False
+    after: float = 0.0
+
+
+def lay_out_in_thought(
+    flowables: Sequence[Flowable], availWidth: float, full: float, place: Place
+) -> tuple[list[float], Place, bool]:
+    """Lay `flowables` out as a frame would, from `place` on this page and `full` on each next
+    one: how full each page they leave is (its lowest ink, as a share of `full`), where they
+    end, and whether they leave this page before placing anything on it.
+
+    It follows the frame's rules (space before dropped at a page's top and overlapping the
+    space after; tables and paragraphs split; `KeepTogether` and `KeepStart` moving on whole)
+    closely enough to compare orders of the same blocks; the real layout still decides.
+    """
+    closed: list[float] = []
+    queue = list(flowables)
+    at = replace(place)
+    left_empty = False
+    placed = False
+
+    def close() -> None:
+        nonlocal at, left_empty
+        if not closed:
+            left_empty = not placed
+        closed.append(at.ink / full)
+        at = Place(full, 0.0, at_top=True)
+
+    while queue:
+        f = queue.pop(0)
+        space = 0.0 if at.at_top else max(float(f.getSpaceBefore()) - at.after, 0.0)
+        if isinstance(f, KeepStart):
+            need = space + stack_height(f.before, availWidth, at.room)
+            need += start_height(f.first, availWidth, at.room)
+            if need > at.room + _FUZZ and not at.at_top:
+                close()
+            continue
+        if isinstance(f, KeepTogether):
+            height = stack_height(f._content, availWidth, full)
+            if space + height > at.room + _FUZZ and not at.at_top:
+                close()
+            queue[:0] = f._content
+            continue
+        if isinstance(f, (ActionFlowable, CondPageBreak)):
+            continue
+        h = float(f.wrap(availWidth, max(at.room - space, 0.0))[1])
+        if h + space <= at.room + _FUZZ:
+            if h + space > 0:
+                at.room -= space + h
+                at.ink = full - at.room
+                at.after = float(f.getSpaceAfter())
+                at.room -= at.after
+                at.at_top = False
+                placed = True
+            continue
+        parts = f.split(availWidth, at.room - space) if at.room - space > 0 else []
+        if len(parts) >= 2:
+            queue[:0] = parts
+        elif at.at_top:  # too tall for any page: the real layout will say so
+            at = Place(0.0, full)
+        else:
+            close()
+            queue.insert(0, f)
+    return closed, at, left_empty
+
+
+class Arranged(Flowable):
+    """A heading and what stays with it (`lead`), then the same blocks in one of several
+    `orders`, chosen where the group lands.
+
+    An order is judged by the pages it leaves, up to the end of the next `LOOKAHEAD` groups
+    that follow in its chapter (`following`, set by `link_arranged`; they take their best
+    orders too): the emptiest of those pages, as a share of a page, is its score. The first
+    order that scores at least `least` is taken, else the best (earlier orders win ties). The
+    page where the look ends is not judged: what follows fills it. The lead stays on the page
+    where the chosen order starts (`KeepStart`).
+
+    The comparison report gives an indicator's table and chart so: the chart under its table,
+    or above it when that fills the pages better, rather than leaving most of a page empty
+    after a table whose chart does not fit below it.
+    """
+
+    LOOKAHEAD = 2
+
+    def __init__(
+        self, lead: Sequence[Flowable], orders: Sequence[Sequence[Flowable]], least: float = 0.75
+    ):
+        super().__init__()
+        self.lead = list(lead)
+        self.flows = [[KeepStart(self.lead, order[0]), *self.lead, *order] for order in orders]
+        self.least = least
+        self.following: list[Flowable] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, 0xFFFFFF  # always split: that is where it chooses
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        frame = frame_of(self)
+        if frame is None:
+            full, place = availHeight, Place(availHeight, 0.0, at_top=True)
+        else:
+            full = frame._height - frame._topPadding - frame._bottomPadding
+            place = Place(
+                availHeight, full - availHeight, bool(frame._atTop), float(frame._prevASpace)
+            )
+        scores = []
+        for flow in self.flows:
+            scores.append(
+                worst_fill([*flow, *self.following], availWidth, full, place, self.LOOKAHEAD)
+            )
+            if scores[-1] >= self.least:
+                break
+        flow = self.flows[max(range(len(scores)), key=lambda k: (scores[k], -k))]
+        _closed, _end, left_empty = lay_out_in_thought(flow[:2], availWidth, full, place)
+        if left_empty and not place.at_top:
+            return []  # it starts on the next page: choose there, with that page's room
+        return list(flow)
+
+    def draw(self) -> None:  # pragma: no cover - split always replaces it
+        raise AssertionError("an Arranged group is always split")
+
+
+def worst_fill(
+    flowables: Sequence[Flowable], availWidth: float, full: float, place: Place, depth: int
+) -> float:
+    """The emptiest page `flowables` leave (1.0 if none), laid out in thought from `place`: an
+    `Arranged` group among them takes its best order while `depth` lasts, and the look ends
+    before the next one.
+    """
+    for k, f in enumerate(flowables):
+        if isinstance(f, Arranged):
+            closed, at, _left = lay_out_in_thought(flowables[:k], availWidth, full, place)
+            worst = min(closed, default=1.0)
+            if depth <= 0:
+                return worst
+            rest = flowables[k + 1 :]
+            best = max(
+                worst_fill([*flow, *rest], availWidth, full, at, depth - 1) for flow in f.flows
+            )
+            return min(worst, best)
+    closed, _at, _left = lay_out_in_thought(flowables, availWidth, full, place)
+    return min(closed, default=1.0)
+
+
+def link_arranged(story: Sequence[Flowable]) -> None:
+    """Tell each `Arranged` group what follows it up to its chapter's end, for its look ahead."""
+    for k, f in enumerate(story):
+        if isinstance(f, Arranged):
+            end = next(
+                (j for j in range(k + 1, len(story)) if isinstance(story[j], ChapterBreak)),
+                len(story),
+            )
+            f.following = list(story[k + 1 : end])
 
 
 class Elastic(Flowable):
