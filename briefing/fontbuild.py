@@ -716,11 +716,9 @@ def build_all(dest: Path, jobs: int = 2) -> list[Path]:
         entries = [_build_one(spec, dest, chars) for spec in FACES]
     for e in entries:
         log.info(
-            "built %s in %.1f s: %d bytes, %d glyphs",
-            e["file"],
-            e.pop("_seconds"),
-            e["bytes"],
-            e["glyphs"],
+            _("built {file} in {seconds:.1f} s: {size} bytes, {glyphs} glyphs").format(
+                file=e["file"], seconds=e.pop("_seconds"), size=e["bytes"], glyphs=e["glyphs"]
+            )
         )
 
     licences = write_licences(dest)

@@ -69,8 +69,9 @@ def test_every_marked_message_has_a_chinese_translation():
 
 # What the user reads: the message of an error of ours (any BriefingError subclass; DatasetError is
 # built from Problems, whose message is checked instead) and what the CLI prints through the
-# reporter. Kind prefixes ("UsageError: ") and the dataset's own words are not prose to translate.
-REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "timed", "_err"}
+# reporter or logs (`briefing fonts build`). Kind prefixes ("UsageError: ") and the dataset's own
+# words are not prose to translate.
+REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "timed", "info", "warning", "_err"}
 TRANSLATED = {"_", "ngettext"}
 PROSE = re.compile(r"[A-Za-z]{3,}")
 KIND_PREFIX = re.compile(r"[A-Z]\w*: ")
