@@ -219,10 +219,10 @@ def _decode(raw: bytes, name: str) -> str:
             ) from None
         raise _file_problem(
             name,
-            (
-                f"the file is not UTF-8 (byte {exc.start} on this line is not valid UTF-8); "
-                "save it as UTF-8"
-            ),
+            _(
+                "the file is not UTF-8 (byte {byte} on this line is not valid UTF-8); save it as "
+                "UTF-8"
+            ).format(byte=exc.start),
             line,
         ) from None
 

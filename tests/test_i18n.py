@@ -72,16 +72,16 @@ def test_every_marked_message_has_a_chinese_translation():
 # reporter. Kind prefixes ("UsageError: ") and the dataset's own words are not prose to translate.
 REPORTER_CALLS = {"result", "progress", "step", "warn", "error", "timed", "_err"}
 TRANSLATED = {"_", "ngettext"}
-PROSE = re.compile(r"[A-Za-z]{2,}")
+PROSE = re.compile(r"[A-Za-z]{3,}")
 KIND_PREFIX = re.compile(r"[A-Z]\w*: ")
 
 
 def _is_prose(text: str) -> bool:
-    # A word with a space around it, or a lone word ("done"); not a file name, key or variable
-    # name (".briefing-cache", "BRIEFING_FONTS_DIR") and not a kind prefix.
+    # English words and a space: not a file name, key or variable name (".briefing-cache",
+    # "BRIEFING_FONTS_DIR", "term"), not a kind prefix, not Chinese with a unit ("10 pt，").
     if KIND_PREFIX.fullmatch(text) or not PROSE.search(text):
         return False
-    return bool(re.search(r"\s", text.strip(" "))) or " " in text or text.isalpha()
+    return " " in text
 
 
 def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
@@ -102,16 +102,26 @@ def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
     return names
 
 
-def _untranslated(node: ast.AST, local: dict[str, list[ast.expr]], depth: int = 0) -> list[ast.AST]:
+def _untranslated(
+    node: ast.AST,
+    local: dict[str, list[ast.expr]],
+    depth: int = 0,
+    names: set[str] | None = None,
+) -> list[ast.AST]:
     """The English literals that reach the message `node` without passing through _()/ngettext()
-    (N_() only marks: its text is still English where it is shown).
+    (N_() only marks: its text is still English where it is shown). The variables that reach it
+    the same way are added to `names`.
     """
+
+    def again(n: ast.AST, d: int = depth) -> list[ast.AST]:
+        return _untranslated(n, local, d, names)
+
     if isinstance(node, ast.Constant):
         return [node] if isinstance(node.value, str) and _is_prose(node.value) else []
     if isinstance(node, ast.JoinedStr):
-        return [x for v in node.values for x in _untranslated(v, local, depth)]
+        return [x for v in node.values for x in again(v)]
     if isinstance(node, ast.FormattedValue):
-        return _untranslated(node.value, local, depth)
+        return again(node.value)
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Name) and func.id in TRANSLATED:
@@ -119,63 +129,114 @@ def _untranslated(node: ast.AST, local: dict[str, list[ast.expr]], depth: int = 
         if isinstance(func, ast.Name) and func.id == "N_":
             return [node]
         if isinstance(func, ast.Attribute) and func.attr in ("format", "join"):
-            inner = [func.value, *node.args, *(k.value for k in node.keywords)]
-            return [x for a in inner for x in _untranslated(a, local, depth)]
+            # The values a message is formatted with are ids, paths and numbers as a rule: their
+            # literals are checked, but a variable there does not make a helper a sink.
+            inner = [*node.args, *(k.value for k in node.keywords)]
+            values = [x for a in inner for x in _untranslated(a, local, depth)]
+            return again(func.value) + values
         return []  # another function's result: library text (an OS error) or its own check
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        return _untranslated(node.left, local, depth) + _untranslated(node.right, local, depth)
+        return again(node.left) + again(node.right)
     if isinstance(node, ast.IfExp):
-        return _untranslated(node.body, local, depth) + _untranslated(node.orelse, local, depth)
+        return again(node.body) + again(node.orelse)
     if isinstance(node, ast.Name) and depth < 3:
+        if names is not None:
+            names.add(node.id)
         # A message built a few lines above the raise: follow the local variable.
-        return [x for v in local.get(node.id, []) for x in _untranslated(v, local, depth + 1)]
+        return [x for v in local.get(node.id, []) for x in again(v, depth + 1)]
     return []
 
 
+def _locals(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    local: dict[str, list[ast.expr]] = {}
+    for n in ast.walk(scope):
+        if isinstance(n, ast.Assign):
+            for target in n.targets:
+                if isinstance(target, ast.Name):
+                    local.setdefault(target.id, []).append(n.value)
+        elif (
+            isinstance(n, (ast.AnnAssign, ast.AugAssign))
+            and n.value is not None
+            and isinstance(n.target, ast.Name)
+        ):
+            local.setdefault(n.target.id, []).append(n.value)
+    return local
+
+
+# A sink is a callable whose arguments become a message: positions (None: every one) and keywords.
+Sink = tuple[frozenset[int] | None, frozenset[str]]
+# Helpers found to be sinks are told apart by how they are called: `name(...)` for a function,
+# `obj.name(...)` for a method, so that a method `add` does not make every `set.add` a sink.
+METHOD = "."
+
+
+def _messages(call: ast.Call, sink: Sink) -> list[ast.expr]:
+    positions, keywords = sink
+    args = [a for i, a in enumerate(call.args) if positions is None or i in positions]
+    return args + [k.value for k in call.keywords if k.arg in keywords]
+
+
+def _callee(call: ast.Call, sinks: dict[str, Sink]) -> str | None:
+    """The key of `sinks` that `call` calls, if any."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id if func.id in sinks else None
+    if isinstance(func, ast.Attribute):
+        for key in (METHOD + func.attr, func.attr):
+            if key in sinks:
+                return key
+    return None
+
+
 def unmarked_messages(package: Path = PACKAGE) -> list[str]:
-    """`file:line: Call: 'literal'` for every user-facing message written as bare English."""
+    """`file:line: Call: 'literal'` for every user-facing message written as bare English.
+
+    The sinks are our errors' constructors, `Problem`'s message, the reporter's methods, and every
+    function (by name) that hands one of its parameters on to a sink untranslated, such as a local
+    `problem(line, field, message)` helper.
+    """
     trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(package.rglob("*.py"))}
-    errors = _error_classes(trees) - {"DatasetError"}
+    sinks: dict[str, Sink] = {e: (None, frozenset({"message"})) for e in _error_classes(trees)}
+    sinks["Problem"] = (frozenset({4}), frozenset({"message"}))
+    sinks.pop("DatasetError", None)  # built from Problems, checked as such
+    sinks.update({name: (None, frozenset()) for name in REPORTER_CALLS})
+    functions = [
+        (path, f, _locals(f))
+        for path, tree in trees.items()
+        for f in ast.walk(tree)
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    for _round in range(4):  # helpers of helpers
+        grown = False
+        for _path, f, local in functions:
+            params = [a.arg for a in (*f.args.posonlyargs, *f.args.args)]
+            shift = 1 if params[:1] in (["self"], ["cls"]) else 0
+            key = METHOD + f.name if shift else f.name
+            passed: set[str] = set()
+            for call in ast.walk(f):
+                found_key = _callee(call, sinks) if isinstance(call, ast.Call) else None
+                if found_key is not None:
+                    for message in _messages(call, sinks[found_key]):
+                        _untranslated(message, local, names=passed)
+            named = passed & {*params[shift:], *(a.arg for a in f.args.kwonlyargs)}
+            if named and key not in sinks:
+                positions = frozenset(i - shift for i, p in enumerate(params) if p in named)
+                sinks[key] = (positions, frozenset(named))
+                grown = True
+        if not grown:
+            break
     found: set[str] = set()
     for path, tree in trees.items():
-        scopes = [
-            n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        ]
-        for scope in [tree, *scopes]:
-            local: dict[str, list[ast.expr]] = {}
-            if scope is not tree:
-                for n in ast.walk(scope):
-                    if isinstance(n, ast.Assign):
-                        for target in n.targets:
-                            if isinstance(target, ast.Name):
-                                local.setdefault(target.id, []).append(n.value)
-                    elif (
-                        isinstance(n, (ast.AnnAssign, ast.AugAssign))
-                        and n.value is not None
-                        and isinstance(n.target, ast.Name)
-                    ):
-                        local.setdefault(n.target.id, []).append(n.value)
+        scopes = [(tree, {})] + [(f, local) for p, f, local in functions if p == path]
+        for scope, local in scopes:
             for call in ast.walk(scope):
-                if not isinstance(call, ast.Call):
+                name = _callee(call, sinks) if isinstance(call, ast.Call) else None
+                if name is None:
                     continue
-                func = call.func
-                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-                keywords = {k.arg: k.value for k in call.keywords}
-                if name in errors:
-                    messages = [
-                        *call.args,
-                        *([keywords["message"]] if "message" in keywords else []),
-                    ]
-                elif name == "Problem":
-                    messages = [
-                        *call.args[4:5],
-                        *([keywords["message"]] if "message" in keywords else []),
-                    ]
-                elif name in REPORTER_CALLS and (name == "_err" or isinstance(func, ast.Attribute)):
-                    messages = list(call.args)
-                else:
-                    continue
-                for message in messages:
+                assert isinstance(call, ast.Call)
+                if name in (REPORTER_CALLS - {"_err"}) and not isinstance(call.func, ast.Attribute):
+                    continue  # a function of that name, not the reporter's method
+                for message in _messages(call, sinks[name]):
                     for literal in _untranslated(message, local):
                         shown = ast.unparse(literal)
                         found.add(
@@ -201,6 +262,9 @@ def test_every_user_facing_message_is_marked_for_translation():
         'raise ClusterError(N_("marked but never translated"))',
         'current().warn("left in colour")',
         'problems.append(Problem(name, 1, 2, "a.b", f"bad value {value}"))',
+        # Through a helper that hands its parameter on to a Problem, and one to an error.
+        'problems.append(complain(name, "a.b", "the value is wrong"))',
+        'raise refuse(path, message=f"no such thing as {value}")',
     ],
 )
 def test_the_guard_finds_a_planted_unmarked_message(planted, tmp_path):
@@ -216,11 +280,19 @@ def test_the_guard_finds_a_planted_unmarked_message(planted, tmp_path):
         "class ClusterError(BriefingError): ...\n",
         encoding="utf-8",
     )
+    helpers = (
+        "def complain(name, field, message):\n    return Problem(name, 1, 2, field, message)\n"
+        "def refuse(path, message):\n"
+        "    return OutputError(_('{p}: {m}').format(p=path, m=message) if path else message)\n"
+    )
     marked = (
         'def fine(path, target):\n    raise OutputError(_("cannot write {t}").format(t=target))\n'
+        'def fine_too(name):\n    return complain(name, "a.b", _("the value is wrong"))\n'
     )
     (package / "use.py").write_text(
-        marked + f"\n\ndef planted(path, target, name, value, problems):\n    {planted}\n",
+        helpers
+        + marked
+        + f"\n\ndef planted(path, target, name, value, problems):\n    {planted}\n",
         encoding="utf-8",
     )
     found = unmarked_messages(package)
@@ -592,3 +664,16 @@ def test_a_bad_source_date_in_chinese(chinese, tmp_path, capsys, monkeypatch):
         "OutputError: SOURCE_DATE_EPOCH='yesterday' 不是自 1970 年起的整秒数\n"
     )
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_a_dataset_that_is_not_utf8_in_chinese(chinese, tmp_path, capsys):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"meta:\n  title: ok\n  place: \xff\xff\n")
+    assert main(["check", str(latin)]) == 1
+    head, problem = capsys.readouterr().err.splitlines()[:2]
+    assert head == "DatasetError: 发现 1 处问题"
+    # The file and its line stay as they are; the byte is counted from the start of the file.
+    assert problem == (
+        f"  {latin}:3: 文件不是 UTF-8 编码（本行位于全文第 27 字节处的内容不是有效的 UTF-8）；"
+        "请另存为 UTF-8"
+    )
