@@ -677,3 +677,49 @@ def test_a_dataset_that_is_not_utf8_in_chinese(chinese, tmp_path, capsys):
         f"  {latin}:3: 文件不是 UTF-8 编码（本行位于全文第 27 字节处的内容不是有效的 UTF-8）；"
         "请另存为 UTF-8"
     )
+
+
+def test_our_words_for_os_errors_are_translated_the_systems_are_not(chinese):
+    import errno
+
+    from briefing.output import _reason
+
+    assert _reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘已满"
+    assert _reason(OSError(errno.EROFS, "Read-only file system")) == "文件系统为只读"
+    # A cause we have no words for is said in the system's own words.
+    assert _reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+
+
+def test_pdfa_refusals_in_chinese(chinese):
+    import datetime as dt
+
+    import pikepdf
+
+    from briefing.errors import OutputError
+    from briefing.render import pdfa
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(100, 100))
+    pdf.pages[0].obj.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot,
+                    Subtype=pikepdf.Name.Link,
+                    Rect=[0, 0, 10, 10],
+                    A=pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("a.exe")),
+                )
+            ]
+        )
+    )
+    out = io.BytesIO()
+    pdf.save(out)
+    meta = {"title": "标题", "author": "某某区人民政府", "subject": "", "keywords": ""}
+    when = dt.datetime(2025, 3, 28, tzinfo=dt.UTC)
+    with pytest.raises(OutputError) as bad_lang:
+        pdfa.finish(out.getvalue(), archival=True, lang="zh_CN", created=when, **meta)
+    assert str(bad_lang.value) == "'zh_CN' 不是 zh-CN 之类的语言标记"
+    with pytest.raises(OutputError) as launch:
+        pdfa.finish(out.getvalue(), archival=True, lang="zh-CN", created=when, **meta)
+    # PDF names (Link) stay as the file has them.
+    assert str(launch.value) == "无法生成 PDF/A：第 1 页的 Link 注释带有 PDF/A 禁止的 Launch 动作"
