@@ -618,8 +618,8 @@ class CompareComposer:
         common = sorted(comp.common(), key=comp.columns.index)
         out.append(
             self.p(
-                f"以下{len(common)}节各比较一项指标：列出排名表并画图，再说明没有报告的地区"
-                "和口径不同的数字。图一般在表后；表后放不下时移到表前，以免留下大片空白。",
+                f"以下{len(common)}节各比较一项指标：列出排名表，画图，并说明没有报告的地区"
+                "和口径不同的数字。图一般紧随表后；放不下时移到表前或说明之后，以免留下大片空白。",
                 "prose",
             )
         )
@@ -675,9 +675,11 @@ class CompareComposer:
     ) -> list[list[Flowable]]:
         """The orders an indicator's table, chart and notes may take (`Arranged` picks one where
         they land), the preferred first: the chart under the table, keeping the first note line
-        (no page holds that line alone); the chart above the table, the notes after it; then
-        both again with the chart's bars set closer (the `tight` density, labels unchanged).
-        The chart keeps its caption (图N) in every order.
+        (no page holds that line alone); the notes under the table and the chart after them
+        (a chart page that ends sooner may leave room for the next section's start); the chart
+        above the table, the notes after it; then all three again with the chart's bars set
+        closer (the `tight` density, labels unchanged). The chart keeps its caption (图N) in
+        every order.
         """
         from .report import CHART_WIDTH
 
@@ -704,6 +706,7 @@ class CompareComposer:
             chart_under = [Spacer(1, 6), Centered(drawing), self.p(caption, "caption")]
             chart_above = [*chart_under, Spacer(1, 6)]
             orders.append([table, KeepTogether([*chart_under, under.pop(0)]), *under])
+            orders.append([table, *notes(), KeepTogether(chart_under)])
             orders.append([KeepTogether(chart_above), table, *notes()])
         return orders
 

@@ -1074,8 +1074,8 @@ class Arranged(Flowable):
     where the chosen order starts (`KeepStart`).
 
     The comparison report gives an indicator's table and chart so: the chart under its table,
-    or above it when that fills the pages better, rather than leaving most of a page empty
-    after a table whose chart does not fit below it.
+    or after the notes, or above the table when that fills the pages better, rather than
+    leaving most of a page empty after a table whose chart does not fit below it.
     """
 
     LOOKAHEAD = 2
