@@ -5,11 +5,12 @@ in the document's fonts.
     flowable = draw_chart(dataset, chart, width_pt=150, style=chart_style("compact"))
 
 A chart is a `ChartFlowable` at printed size: its height follows from the rows and the style and
-is measured without matplotlib; matplotlib builds and draws the figure only when the page is
-drawn, through our own backend (`charts.backend`), so the chart's paths and text go straight into
-the page. Flowables are cached per process by (kind, rows, width, style): the report and the
-briefing, or two builds of one dataset, measure each chart once. Importing this package does not
-import matplotlib.
+is measured without matplotlib; matplotlib builds and draws the figure only when the chart is
+needed, through our own backend (`charts.backend`), into a recording of canvas calls that the page
+replays, so the chart's paths and text go into the page itself (`charts.recording`). Flowables
+are cached per process by (kind, rows, width, style) and record once: the report and the
+briefing, or two builds of one dataset, measure and draw each chart once. Importing this package
+does not import matplotlib.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 draws onto the page.
 
 `ChartFlowable` is what compose modules place: its size is known without matplotlib (the kinds
-measure themselves with the typesetting layer), and only when the page is drawn does it build a
-matplotlib Figure — no pyplot, no auto-layout pass, ticks and limits set by the kind — and render
-it through `RendererReportLab` straight into the page's content stream.
+measure themselves with the typesetting layer), and only when the page is drawn (or before, in
+the build's helper process: `briefing.background`) is a matplotlib Figure built — no pyplot, no
+auto-layout pass, ticks and limits set by the kind — and rendered through `RendererReportLab` into
+a recording of canvas calls, which the page replays into its content stream (`charts.recording`).
 
 Creating an Axes (and its ticks) is most of matplotlib's cost for a small chart, so the built-in
 kinds, which set every limit, tick and visibility they use, draw on pooled figures: after a chart
