@@ -8,9 +8,9 @@ A chart is a `ChartFlowable` at printed size: its height follows from the rows a
 is measured without matplotlib; matplotlib builds and draws the figure only when the chart is
 needed, through our own backend (`charts.backend`), into a recording of canvas calls that the page
 replays, so the chart's paths and text go into the page itself (`charts.recording`). Flowables
-are cached per process by (kind, rows, width, style) and record once: the report and the
-briefing, or two builds of one dataset, measure and draw each chart once. Importing this package
-does not import matplotlib.
+are cached per process by (kind, rows, width, style) and record once: every layout pass, and
+every build of one dataset in a process (`watch`), measures and draws each chart once. Importing
+this package does not import matplotlib.
 """
 
 from __future__ import annotations
