@@ -12,6 +12,7 @@ start, and file descriptor 1 then points at stderr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -52,10 +53,9 @@ def main() -> int:
     register_reportlab()
     warm_up()
     settle()
-    try:
+    # The parent gone or the terminal's Ctrl-C: either way there is nobody left to answer.
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         serve(requests, answers)
-    except (BrokenPipeError, KeyboardInterrupt):
-        return 0
     return 0
 
 
